@@ -1,0 +1,36 @@
+// Hot-path pieces every request touches: routing, token verification, problem serialisation.
+#include <benchmark/benchmark.h>
+
+#include "rto/auth.hpp"
+#include "rto/router.hpp"
+#include "rto/service.hpp"
+
+using namespace rto;
+
+static void BM_RouterMatch(benchmark::State& st) {
+  http::Router r;
+  auto ok = [](http::Request&) { return http::Response::no_content(); };
+  for (auto p : {"/api/v1/users/me", "/api/v1/users/{id}", "/api/v1/users/{id}/roles", "/api/v1/users/{id}/kyc/verify",
+                 "/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh", "/internal/users/{id}"})
+    r.get(p, http::Access::anyone(), ok);
+  for (auto _ : st) benchmark::DoNotOptimize(r.match(http::Method::Get, "/api/v1/users/8f1c2d3e/kyc/verify"));
+}
+BENCHMARK(BM_RouterMatch);
+
+static void BM_VerifyAccessToken(benchmark::State& st) {
+  auth::Tokens t("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210");
+  auto tok = t.issue_access("8f1c2d3e-0000-4000-8000-000000000000", {"customer"});
+  for (auto _ : st) benchmark::DoNotOptimize(t.verify_access(tok));
+}
+BENCHMARK(BM_VerifyAccessToken);
+
+static void BM_Problem(benchmark::State& st) {
+  http::Request req;
+  req.path = "/api/v1/auth/register";
+  req.request_id = "8f1c2d3e-0000-4000-8000-000000000000";
+  auto e = BadRequest("2 fields are invalid", {{"phone", "is not a valid phone number"}, {"password", "too short"}});
+  for (auto _ : st) benchmark::DoNotOptimize(problem(e, req));
+}
+BENCHMARK(BM_Problem);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Load figures for docs/performance.md:
+#  (a) GET /api/v1/users/me through the gateway vs directly on the user service (wrk),
+#  (b) idle RSS of every running service.
+# Runs against the dev platform (`make run` first; `make bench` does that).
+# Knobs: BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (2).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RUN_DIR="$ROOT/.data/dev/run"
+GATEWAY=${GATEWAY_URL:-http://127.0.0.1:8080}
+USER_SVC=${USER_SERVICE_URL:-http://127.0.0.1:8081}
+DURATION=${BENCH_DURATION:-10s}
+CONNS=${BENCH_CONNECTIONS:-32}
+THREADS=${BENCH_THREADS:-2}
+
+command -v wrk >/dev/null || { echo "wrk is missing: run scripts/setup-deps.sh" >&2; exit 1; }
+
+# A benchmark account (registered once, then logged in). Its number is a valid test number.
+PHONE=+256770009999
+PASSWORD=bench-Rider-2026
+json() { printf '{"phone":"%s","password":"%s","full_name":"Bench Rider"}' "$PHONE" "$PASSWORD"; }
+curl -s -o /dev/null -H 'Content-Type: application/json' -d "$(json)" "$GATEWAY/api/v1/auth/register" || true
+TOKEN=$(curl -sf -H 'Content-Type: application/json' -d "$(json)" "$GATEWAY/api/v1/auth/login" |
+  sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+[ -n "$TOKEN" ] || { echo "could not log in the benchmark account" >&2; exit 1; }
+
+rps() {  # url -> requests/sec
+  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" "$1" |
+    tee /dev/stderr | awk '/Requests\/sec/ {print $2}'
+}
+
+echo "== warm-up"; wrk -t1 -c4 -d2s -H "Authorization: Bearer $TOKEN" "$USER_SVC/api/v1/users/me" >/dev/null
+echo "== direct: $USER_SVC/api/v1/users/me"; direct=$(rps "$USER_SVC/api/v1/users/me")
+echo "== gateway: $GATEWAY/api/v1/users/me"; via=$(rps "$GATEWAY/api/v1/users/me")
+ratio=$(awk -v a="$via" -v b="$direct" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }')
+
+echo
+echo "GET /api/v1/users/me  (wrk -t$THREADS -c$CONNS -d$DURATION)"
+printf '  direct   %10s req/s\n  gateway  %10s req/s  (%s%% of direct; target >= 85%%)\n' "$direct" "$via" "$ratio"
+
+echo; echo "Idle RSS (after 5 s without load)"; sleep 5
+for pidfile in "$RUN_DIR"/*.pid; do
+  [ -f "$pidfile" ] || continue
+  name=$(basename "$pidfile" .pid); pid=$(cat "$pidfile")
+  if [ -r "/proc/$pid/status" ]; then
+    rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+    printf '  %-16s %6.1f MB  (target < 20 MB)\n' "$name" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
+  fi
+done

@@ -1,0 +1,56 @@
+#pragma once
+// Typed configuration from environment variables, read once at start-up. Every problem is
+// collected and reported together in one ConfigError that names the variables.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rto/errors.hpp"
+
+namespace rto::config {
+
+class Env {
+ public:
+  std::string required(const char* name);                 // must be set and non-empty
+  std::string secret(const char* name, std::size_t min_len = 16);  // required, and at least min_len bytes
+  std::string string(const char* name, std::string def);
+  std::int64_t integer(const char* name, std::int64_t def, std::int64_t min, std::int64_t max);
+  bool boolean(const char* name, bool def);
+  std::chrono::milliseconds millis(const char* name, std::int64_t def_ms, std::int64_t min_ms, std::int64_t max_ms);
+  std::vector<std::string> list(const char* name, std::string def);  // comma separated, trimmed
+  void fail(const char* name, std::string why);
+  void done() const;  // throws ConfigError naming every missing/invalid variable
+
+ private:
+  std::vector<std::string> problems_;
+};
+
+// What every service reads. Variables (defaults in brackets):
+//   HOST [0.0.0.0], PORT [per service], HTTP_WORKERS [8], HTTP_IO_THREADS [1], BODY_LIMIT_BYTES [1048576],
+//   HEADER_TIMEOUT_MS [10000], IDLE_TIMEOUT_MS [60000], SHUTDOWN_GRACE_MS [10000],
+//   DATABASE_URL (required when the service has a database), DB_POOL_SIZE [8],
+//   AMQP_URL [amqp://guest:guest@127.0.0.1:5672/], MQ_EXCHANGE [rto.events],
+//   JWT_SECRET (required), SERVICE_TOKEN_SECRET (required), LOG_LEVEL [info]
+struct Common {
+  std::string service;
+  std::string host;
+  std::uint16_t port = 0;
+  int http_workers = 8;
+  int io_threads = 1;
+  std::size_t body_limit = 1 << 20;
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds shutdown_grace{10000};
+  std::string database_url;
+  int db_pool_size = 8;
+  std::string amqp_url;
+  std::string exchange;
+  std::string jwt_secret;
+  std::string service_token_secret;
+  std::string log_level;
+
+  static Common read(Env& env, std::string service, std::uint16_t default_port, bool needs_database);
+};
+
+}  // namespace rto::config

@@ -1,0 +1,104 @@
+#pragma once
+// Events: the transactional outbox, its relay to RabbitMQ, and an idempotent consumer.
+// Envelope: CloudEvents 1.0 JSON. Exchange: topic, durable. Routing key = event type,
+// "<service>.<entity>.<verb>" in the past tense.
+#include <atomic>
+#include <boost/json.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <pqxx/pqxx>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "rto/db.hpp"
+
+namespace rto::events {
+
+struct Event {
+  std::string type;     // routing key, e.g. "user.account.registered"
+  std::string subject;  // the entity id the event is about
+  boost::json::object data;
+};
+
+// Writes the event into the outbox in the caller's transaction. It is published only if
+// that transaction commits. Returns the event id.
+std::string enqueue(pqxx::transaction_base& tx, std::string_view source, const Event& e);
+
+struct BrokerConfig {
+  std::string url;       // amqp://user:pass@host:port/vhost
+  std::string exchange;  // topic exchange name
+};
+
+// Publishes committed outbox rows with publisher confirms and marks them sent. Survives a
+// broker outage: it reconnects with back-off and sends what accumulated. Safe with several
+// replicas (rows are claimed with FOR UPDATE SKIP LOCKED).
+class OutboxRelay {
+ public:
+  OutboxRelay(db::Pool& pool, BrokerConfig broker, std::string source);
+  ~OutboxRelay();
+  void start();
+  void stop();
+  // Publishes what is pending right now; returns how many were sent. Used by start()'s loop
+  // and by tests. Throws on broker failure.
+  int flush_once();
+  std::int64_t pending() const noexcept { return pending_.load(); }
+  bool connected() const noexcept { return connected_.load(); }
+  void wake() noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  db::Pool& pool_;
+  std::atomic<std::int64_t> pending_{0};
+  std::atomic<bool> connected_{false};
+};
+
+struct Received {
+  std::string id;
+  std::string type;
+  std::string source;
+  std::string subject;
+  std::string time;
+  boost::json::value data;
+  int attempt = 1;  // delivery attempt (1 = first)
+};
+
+// Handles one event inside the consumer's database transaction (the same transaction that
+// records the event id as processed). Throw to have it retried; after max_attempts it goes to
+// the dead-letter queue "<queue>.dlq".
+using EventHandler = std::function<void(pqxx::work&, const Received&)>;
+
+struct ConsumerOptions {
+  std::string queue;                  // durable queue, usually "<service>.events"
+  std::vector<std::string> bindings;  // routing key patterns, e.g. "payment.plan.*"
+  int max_attempts = 5;
+  std::chrono::milliseconds retry_delay{1000};
+  int prefetch = 16;
+};
+
+class Consumer {
+ public:
+  Consumer(db::Pool& pool, BrokerConfig broker, ConsumerOptions opts, EventHandler handler);
+  ~Consumer();
+  void start();  // background thread; reconnects with back-off
+  void stop();
+  bool connected() const noexcept { return connected_.load(); }
+  std::int64_t handled() const noexcept { return handled_.load(); }
+  std::int64_t dead_lettered() const noexcept { return dead_.load(); }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::atomic<bool> connected_{false};
+  std::atomic<std::int64_t> handled_{0};
+  std::atomic<std::int64_t> dead_{0};
+};
+
+// Builds the CloudEvents 1.0 envelope (used by enqueue and tests).
+boost::json::object envelope(std::string_view id, std::string_view source, const Event& e, std::string_view time_rfc3339);
+// Parses an envelope; throws rto::Error (BadRequest) when it is not a CloudEvent.
+Received parse_envelope(std::string_view body);
+
+}  // namespace rto::events

@@ -1,0 +1,50 @@
+#pragma once
+// The HTTP server (Beast + C++20 coroutines inside http_server.cpp only). Connections are
+// served on I/O threads; each request's handler runs on a worker pool so slow handlers never
+// block I/O. Keep-alive, header and idle timeouts, a body limit, and graceful shutdown on
+// SIGTERM/SIGINT: stop accepting, finish in-flight requests (up to the grace period), exit.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "rto/http.hpp"
+
+namespace rto::http {
+
+struct ServerOptions {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 8080;  // 0 = any free port (see Server::port())
+  int io_threads = 1;
+  int workers = 8;
+  std::size_t body_limit = 1 << 20;
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds shutdown_grace{10000};
+  bool handle_signals = true;
+};
+
+// Called for requests the server itself refuses (body too large, malformed HTTP) so the
+// response is problem+json like every other error.
+using ErrorResponder = std::function<Response(int status, std::string_view detail, const Request&)>;
+
+class Server {
+ public:
+  Server(ServerOptions opts, Handler handler, ErrorResponder on_error);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void listen();                       // bind now (port() is valid afterwards)
+  void run();                          // serve until stop() or a signal; returns after draining
+  void stop();                         // thread-safe
+  std::uint16_t port() const noexcept;
+  int in_flight() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rto::http

@@ -1,0 +1,49 @@
+#pragma once
+// Prometheus metrics (prometheus-cpp core). The registry is scraped by the service's own
+// GET /metrics; no separate exposer thread.
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace rto::metrics {
+
+class Metrics {
+ public:
+  explicit Metrics(std::string service);
+  prometheus::Registry& registry() noexcept { return *registry_; }
+
+  // One request finished: counted by route template, method and status; latency by route.
+  void observe_request(const std::string& route, std::string_view method, int status, std::chrono::nanoseconds took);
+  void in_flight(int delta) noexcept;
+
+  // A gauge whose value is read from `fn` at every scrape (pool sizes, outbox backlog, …).
+  void gauge_fn(const std::string& name, const std::string& help, std::function<double()> fn,
+                const std::map<std::string, std::string>& labels = {});
+
+  std::string scrape();  // Prometheus text format
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>* requests_;
+  prometheus::Family<prometheus::Histogram>* latency_;
+  prometheus::Gauge* in_flight_;
+  prometheus::Family<prometheus::Gauge>* dynamic_family_ = nullptr;
+  struct Dyn {
+    prometheus::Gauge* gauge;
+    std::function<double()> fn;
+  };
+  std::mutex mu_;
+  std::vector<Dyn> dynamic_;
+  std::map<std::string, prometheus::Family<prometheus::Gauge>*> gauge_families_;
+};
+
+}  // namespace rto::metrics

@@ -1,0 +1,65 @@
+#pragma once
+// A thin synchronous RabbitMQ client over rabbitmq-c (one connection, one channel).
+// Not thread-safe: each thread owns its own Connection.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rto::mq {
+
+class MqError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Message {
+  std::string routing_key;
+  std::string exchange;
+  std::string body;
+  std::string message_id;
+  std::uint64_t delivery_tag = 0;
+  bool redelivered = false;
+  std::int64_t attempt = 1;  // from the x-attempt header the platform sets on retries
+};
+
+class Connection {
+ public:
+  explicit Connection(std::string_view url, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void declare_exchange(std::string_view name, std::string_view type = "topic");
+  // durable queue; dead_letter_exchange empty = none
+  void declare_queue(std::string_view name, std::string_view dead_letter_exchange = "",
+                     std::string_view dead_letter_key = "");
+  void bind(std::string_view queue, std::string_view exchange, std::string_view key);
+  void purge(std::string_view queue);
+  void delete_queue(std::string_view queue);
+  void delete_exchange(std::string_view name);
+
+  void enable_confirms();
+  // Persistent message; with confirms on, waits for the broker's ack and throws on nack/timeout.
+  void publish(std::string_view exchange, std::string_view key, std::string_view body,
+               std::string_view message_id = "", std::int64_t attempt = 0);
+
+  void qos(std::uint16_t prefetch);
+  void consume(std::string_view queue);  // manual ack
+  // Next delivery, or nullopt after `timeout`. Throws MqError when the connection is lost.
+  std::optional<Message> next(std::chrono::milliseconds timeout);
+  void ack(std::uint64_t tag);
+  void reject(std::uint64_t tag, bool requeue);
+  // Fetch one message without a consumer (tests); auto-ack.
+  std::optional<Message> get(std::string_view queue);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rto::mq

@@ -1,0 +1,55 @@
+#pragma once
+// Route table: method + path pattern ("/api/v1/users/{id}") + who may call it.
+// Every route states its access explicitly; there is no default.
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rto/http.hpp"
+
+namespace rto::http {
+
+struct Access {
+  enum class Kind { Public, User, Service };
+  Kind kind = Kind::User;
+  std::vector<std::string> roles;  // for Kind::User: any of these (empty = any signed-in user)
+
+  static Access anyone() { return {Kind::Public, {}}; }
+  static Access signed_in() { return {Kind::User, {}}; }
+  static Access roles_any(std::initializer_list<std::string> r) { return {Kind::User, std::vector<std::string>(r)}; }
+  static Access service() { return {Kind::Service, {}}; }
+};
+
+struct Route {
+  Method method;
+  std::string pattern;
+  Access access;
+  Handler handler;
+  std::vector<std::string> segments;  // split pattern; "{x}" marks a parameter
+};
+
+class Router {
+ public:
+  Router& add(Method m, std::string pattern, Access access, Handler h);
+  Router& get(std::string p, Access a, Handler h) { return add(Method::Get, std::move(p), std::move(a), std::move(h)); }
+  Router& post(std::string p, Access a, Handler h) { return add(Method::Post, std::move(p), std::move(a), std::move(h)); }
+  Router& put(std::string p, Access a, Handler h) { return add(Method::Put, std::move(p), std::move(a), std::move(h)); }
+  Router& patch(std::string p, Access a, Handler h) { return add(Method::Patch, std::move(p), std::move(a), std::move(h)); }
+  Router& del(std::string p, Access a, Handler h) { return add(Method::Delete, std::move(p), std::move(a), std::move(h)); }
+
+  struct Match {
+    const Route* route = nullptr;                 // null when nothing matched
+    std::vector<std::pair<std::string, std::string>> params;
+    std::vector<Method> allowed;                  // non-empty: path matched, method did not (405)
+  };
+  // Literal segments win over parameters at the same position. HEAD matches GET routes.
+  Match match(Method m, std::string_view path) const;
+
+  const std::vector<Route>& routes() const noexcept { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace rto::http

@@ -1,0 +1,98 @@
+#pragma once
+// rto::Service wires what every service has: config, logs, metrics, the HTTP server, the
+// router with per-route access checks, the problem+json error mapping, /health, /ready,
+// /metrics, the database pool and migrations, the outbox relay, event consumers, periodic
+// jobs, and clients for other services. A service's main.cpp only wires these together.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "rto/auth.hpp"
+#include "rto/config.hpp"
+#include "rto/db.hpp"
+#include "rto/events.hpp"
+#include "rto/http.hpp"
+#include "rto/http_client.hpp"
+#include "rto/metrics.hpp"
+#include "rto/router.hpp"
+
+namespace rto {
+
+// Calls another service with a service token and the current request id attached.
+class ServiceClient {
+ public:
+  ServiceClient(std::string_view base_url, const auth::Tokens& tokens, std::string self, http::ClientOptions opts = {});
+  http::ClientResponse send(http::Method m, std::string_view target, std::string_view body = {},
+                            http::Headers headers = {});
+  http::ClientResponse get(std::string_view target) { return send(http::Method::Get, target); }
+  http::Client& raw() noexcept { return client_; }
+
+ private:
+  http::Client client_;
+  const auth::Tokens& tokens_;
+  std::string self_;
+};
+
+class Service {
+ public:
+  explicit Service(config::Common cfg);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  const config::Common& config() const noexcept { return cfg_; }
+  http::Router& router() noexcept { return router_; }
+  const auth::Tokens& tokens() const noexcept { return tokens_; }
+  metrics::Metrics& metrics() noexcept { return metrics_; }
+
+  // Opens the pool and applies the platform's and then the service's migrations.
+  db::Pool& use_database(std::vector<db::Statement> statements, std::vector<db::Migration> migrations);
+  db::Pool& db();
+  // Starts the outbox relay (needs use_database first).
+  void use_outbox();
+  void consume(events::ConsumerOptions opts, events::EventHandler handler);
+  // Runs f every `period` on a background thread until shutdown. Exceptions are logged.
+  void every(std::string name, std::chrono::milliseconds period, std::function<void()> f);
+  void add_ready_check(std::string name, std::function<bool()> check);
+  // Handles requests that match no route (the gateway's proxy). It sets req.route itself.
+  void set_fallback(http::Handler h);
+
+  // The full request pipeline (request id, routing, access, errors, metrics, logs). run()
+  // serves it; tests may call it directly.
+  http::Response dispatch(http::Request& req);
+
+  // Serves until SIGTERM/SIGINT; then drains and stops background work. Returns the exit code.
+  int run();
+  // For tests: bind (port 0 allowed), serve on a thread, stop.
+  std::uint16_t start_in_background();
+  void stop();
+
+ private:
+  void authorize(const http::Route& r, http::Request& req) const;
+  http::Response builtin(http::Request& req, bool& handled);
+
+  config::Common cfg_;
+  auth::Tokens tokens_;
+  metrics::Metrics metrics_;
+  http::Router router_;
+  std::optional<http::Handler> fallback_;
+  std::unique_ptr<db::Pool> pool_;
+  std::vector<db::Migration> migrations_;
+  std::unique_ptr<events::OutboxRelay> relay_;
+  std::vector<std::unique_ptr<events::Consumer>> consumers_;
+  std::vector<std::pair<std::string, std::function<bool()>>> ready_checks_;
+  struct Job;
+  std::vector<std::unique_ptr<Job>> jobs_;
+  std::unique_ptr<class ServerHolder> server_;
+  std::thread server_thread_;
+};
+
+// Problem+json for an rto::Error (the one place errors become responses).
+http::Response problem(const Error& e, const http::Request& req);
+http::Response problem(int status, std::string_view detail, const http::Request& req);
+
+}  // namespace rto

@@ -1,0 +1,117 @@
+#include "rto/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace rto::config {
+namespace {
+const char* raw(const char* name) {
+  const char* v = std::getenv(name);
+  return (v && *v) ? v : nullptr;
+}
+}  // namespace
+
+void Env::fail(const char* name, std::string why) { problems_.push_back(std::string(name) + ": " + why); }
+
+std::string Env::required(const char* name) {
+  if (auto* v = raw(name)) return v;
+  fail(name, "is required but not set");
+  return {};
+}
+
+std::string Env::secret(const char* name, std::size_t min_len) {
+  auto* v = raw(name);
+  if (!v) {
+    fail(name, "is required but not set (a secret; generate one with `openssl rand -base64 32`)");
+    return {};
+  }
+  std::string s(v);
+  if (s.size() < min_len) fail(name, "is too short (at least " + std::to_string(min_len) + " bytes)");
+  return s;
+}
+
+std::string Env::string(const char* name, std::string def) {
+  if (auto* v = raw(name)) return v;
+  return def;
+}
+
+std::int64_t Env::integer(const char* name, std::int64_t def, std::int64_t min, std::int64_t max) {
+  auto* v = raw(name);
+  if (!v) return def;
+  std::string_view s(v);
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || p != s.data() + s.size()) {
+    fail(name, "must be an integer, got '" + std::string(s) + "'");
+    return def;
+  }
+  if (n < min || n > max) {
+    fail(name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return def;
+  }
+  return n;
+}
+
+bool Env::boolean(const char* name, bool def) {
+  auto* v = raw(name);
+  if (!v) return def;
+  std::string_view s(v);
+  if (s == "1" || s == "true" || s == "yes" || s == "on") return true;
+  if (s == "0" || s == "false" || s == "no" || s == "off") return false;
+  fail(name, "must be true or false");
+  return def;
+}
+
+std::chrono::milliseconds Env::millis(const char* name, std::int64_t def_ms, std::int64_t min_ms, std::int64_t max_ms) {
+  return std::chrono::milliseconds(integer(name, def_ms, min_ms, max_ms));
+}
+
+std::vector<std::string> Env::list(const char* name, std::string def) {
+  std::string s = string(name, std::move(def));
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i <= s.size()) {
+    auto j = s.find(',', i);
+    if (j == std::string::npos) j = s.size();
+    auto item = s.substr(i, j - i);
+    auto b = item.find_first_not_of(" \t");
+    auto e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+    i = j + 1;
+  }
+  return out;
+}
+
+void Env::done() const {
+  if (problems_.empty()) return;
+  std::string msg = "configuration error:";
+  for (const auto& p : problems_) msg += "\n  " + p;
+  throw ConfigError(msg);
+}
+
+Common Common::read(Env& env, std::string service, std::uint16_t default_port, bool needs_database) {
+  Common c;
+  c.service = std::move(service);
+  c.host = env.string("HOST", "0.0.0.0");
+  c.port = static_cast<std::uint16_t>(env.integer("PORT", default_port, 0, 65535));
+  c.http_workers = static_cast<int>(env.integer("HTTP_WORKERS", 8, 1, 512));
+  c.io_threads = static_cast<int>(env.integer("HTTP_IO_THREADS", 1, 1, 64));
+  c.body_limit = static_cast<std::size_t>(env.integer("BODY_LIMIT_BYTES", 1 << 20, 1024, 64 << 20));
+  c.header_timeout = env.millis("HEADER_TIMEOUT_MS", 10000, 100, 600000);
+  c.idle_timeout = env.millis("IDLE_TIMEOUT_MS", 60000, 100, 3600000);
+  c.shutdown_grace = env.millis("SHUTDOWN_GRACE_MS", 10000, 0, 600000);
+  if (needs_database) {
+    c.database_url = env.required("DATABASE_URL");
+    c.db_pool_size = static_cast<int>(env.integer("DB_POOL_SIZE", 8, 1, 256));
+    c.amqp_url = env.string("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/");
+    c.exchange = env.string("MQ_EXCHANGE", "rto.events");
+  }
+  c.jwt_secret = env.secret("JWT_SECRET", 32);
+  c.service_token_secret = env.secret("SERVICE_TOKEN_SECRET", 32);
+  c.log_level = env.string("LOG_LEVEL", "info");
+  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error")
+    env.fail("LOG_LEVEL", "must be one of debug, info, warn, error");
+  return c;
+}
+
+}  // namespace rto::config

@@ -1,0 +1,235 @@
+#include "rto/db.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+
+#include "rto/crypto.hpp"
+#include "rto/errors.hpp"
+#include "rto/log.hpp"
+
+namespace rto::db {
+
+Pool::Pool(std::string url, std::size_t size, std::vector<Statement> statements)
+    : url_(std::move(url)), size_(std::max<std::size_t>(1, size)), statements_(std::move(statements)) {}
+
+Pool::~Pool() = default;
+
+Pool::Lease::~Lease() {
+  if (pool_ && conn_) pool_->give_back(std::move(conn_), broken_);
+}
+
+void Pool::throw_unavailable() { throw Unavailable("the database is unavailable; try again shortly"); }
+
+std::unique_ptr<pqxx::connection> Pool::connect() {
+  auto c = std::make_unique<pqxx::connection>(url_);
+  for (const auto& s : statements_) c->prepare(s.name, s.sql);
+  return c;
+}
+
+Pool::Lease Pool::acquire(std::chrono::milliseconds timeout) {
+  std::unique_lock lk(mu_);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (idle_.empty() && open_ >= size_) {
+    ++waiting_;
+    bool woke = cv_.wait_until(lk, deadline, [&] { return !idle_.empty() || open_ < size_; });
+    --waiting_;
+    if (!woke) throw Unavailable("the database is busy; try again shortly");
+  }
+  if (!idle_.empty()) {
+    auto c = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(this, std::move(c));
+  }
+  ++open_;
+  lk.unlock();
+  try {
+    return Lease(this, connect());
+  } catch (const std::exception& e) {
+    {
+      std::lock_guard g(mu_);
+      --open_;
+    }
+    cv_.notify_one();
+    log::error("database connection failed", {{"error", e.what()}});
+    throw_unavailable();
+  }
+}
+
+void Pool::give_back(std::unique_ptr<pqxx::connection> c, bool broken) noexcept {
+  {
+    std::lock_guard lk(mu_);
+    if (broken || !c->is_open()) {
+      --open_;
+    } else {
+      idle_.push_back(std::move(c));
+    }
+  }
+  cv_.notify_one();
+  if (broken) c.reset();
+}
+
+bool Pool::ping() noexcept {
+  try {
+    auto lease = acquire(std::chrono::seconds(2));
+    try {
+      pqxx::nontransaction tx(*lease);
+      tx.exec("SELECT 1");
+      return true;
+    } catch (const pqxx::broken_connection&) {
+      lease.discard();
+      return false;
+    }
+  } catch (...) {
+    return false;
+  }
+}
+
+Pool::Stats Pool::stats() const {
+  std::lock_guard lk(mu_);
+  return {size_, idle_.size(), open_ - idle_.size(), waiting_};
+}
+
+// ---- migrations ---------------------------------------------------------------------------
+
+std::string checksum(std::string_view sql) { return crypto::sha256_hex(sql); }
+
+int migration_version(std::string_view id) {
+  if (id.size() < 4 || id[0] != 'V') throw MigrationError("migration '" + std::string(id) + "': name must look like V0001__name");
+  auto sep = id.find("__");
+  if (sep == std::string_view::npos || sep == 1 || sep + 2 >= id.size())
+    throw MigrationError("migration '" + std::string(id) + "': name must look like V0001__name");
+  int v = 0;
+  auto [p, ec] = std::from_chars(id.data() + 1, id.data() + sep, v);
+  if (ec != std::errc() || p != id.data() + sep || v <= 0)
+    throw MigrationError("migration '" + std::string(id) + "': version must be a positive number");
+  return v;
+}
+
+namespace {
+// One advisory lock key for all migration runs in a database: replicas of a service (and
+// tests) serialise on it.
+constexpr long long kMigrationLock = 0x72746f6d6967LL;  // "rtomig"
+
+const char* kCreateTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  scope      text        NOT NULL,
+  version    integer     NOT NULL,
+  id         text        NOT NULL,
+  checksum   text        NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (scope, version)
+))sql";
+
+struct Applied {
+  std::string id, checksum;
+};
+
+std::map<int, Applied> load_applied(pqxx::transaction_base& tx, std::string_view scope) {
+  std::map<int, Applied> out;
+  auto rows = tx.exec_params("SELECT version, id, checksum FROM schema_migrations WHERE scope = $1", std::string(scope));
+  for (const auto& r : rows) out[r[0].as<int>()] = {r[1].as<std::string>(), r[2].as<std::string>()};
+  return out;
+}
+
+std::vector<std::pair<int, const Migration*>> ordered(const std::vector<Migration>& ms) {
+  std::vector<std::pair<int, const Migration*>> out;
+  std::set<int> seen;
+  for (const auto& m : ms) {
+    int v = migration_version(m.id);
+    if (!seen.insert(v).second) throw MigrationError("two migrations share version " + std::to_string(v));
+    out.emplace_back(v, &m);
+  }
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  return out;
+}
+}  // namespace
+
+int migrate(const std::string& url, std::string_view scope, const std::vector<Migration>& migrations) {
+  auto list = ordered(migrations);
+  pqxx::connection conn(url);
+  {
+    pqxx::nontransaction n(conn);
+    n.exec("SELECT pg_advisory_lock(" + std::to_string(kMigrationLock) + ")");
+  }
+  int applied_now = 0;
+  try {
+    {
+      pqxx::work tx(conn);
+      tx.exec(kCreateTable);
+      tx.commit();
+    }
+    std::map<int, Applied> applied;
+    {
+      pqxx::read_transaction tx(conn);
+      applied = load_applied(tx, scope);
+    }
+    for (const auto& [version, m] : list) {
+      auto sum = checksum(m->sql);
+      auto it = applied.find(version);
+      if (it != applied.end()) {
+        if (it->second.checksum != sum)
+          throw MigrationError("migration " + std::string(scope) + "/" + m->id +
+                               " was changed after it was applied (checksum " + it->second.checksum.substr(0, 12) +
+                               " recorded, " + sum.substr(0, 12) +
+                               " now). Migrations are forward-only: restore the file and add a new migration.");
+        continue;
+      }
+      pqxx::work tx(conn);
+      tx.exec(m->sql);
+      tx.exec_params("INSERT INTO schema_migrations (scope, version, id, checksum) VALUES ($1, $2, $3, $4)",
+                     std::string(scope), version, m->id, sum);
+      tx.commit();
+      ++applied_now;
+      log::info("migration applied", {{"scope", std::string(scope)}, {"migration", m->id}});
+    }
+  } catch (...) {
+    try {
+      pqxx::nontransaction n(conn);
+      n.exec("SELECT pg_advisory_unlock(" + std::to_string(kMigrationLock) + ")");
+    } catch (...) {
+    }
+    throw;
+  }
+  pqxx::nontransaction n(conn);
+  n.exec("SELECT pg_advisory_unlock(" + std::to_string(kMigrationLock) + ")");
+  return applied_now;
+}
+
+bool migrations_applied(pqxx::transaction_base& tx, std::string_view scope, const std::vector<Migration>& migrations) {
+  auto applied = load_applied(tx, scope);
+  for (const auto& m : migrations) {
+    auto it = applied.find(migration_version(m.id));
+    if (it == applied.end() || it->second.checksum != checksum(m.sql)) return false;
+  }
+  return true;
+}
+
+const std::vector<Migration>& platform_migrations() {
+  static const std::vector<Migration> ms = {
+      {"V0001__outbox_and_processed_events", R"sql(
+CREATE TABLE outbox (
+  id         uuid        PRIMARY KEY,
+  seq        bigserial   NOT NULL UNIQUE,
+  type       text        NOT NULL,
+  subject    text        NOT NULL,
+  envelope   text        NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  sent_at    timestamptz,
+  attempts   integer     NOT NULL DEFAULT 0,
+  last_error text
+);
+CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at IS NULL;
+
+CREATE TABLE processed_events (
+  event_id     text        PRIMARY KEY,
+  type         text        NOT NULL,
+  processed_at timestamptz NOT NULL DEFAULT now()
+);
+)sql"},
+  };
+  return ms;
+}
+
+}  // namespace rto::db

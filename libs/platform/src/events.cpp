@@ -1,0 +1,298 @@
+#include "rto/events.hpp"
+
+#include <condition_variable>
+#include <mutex>
+
+#include "rto/clock.hpp"
+#include "rto/crypto.hpp"
+#include "rto/errors.hpp"
+#include "rto/log.hpp"
+#include "rto/mq.hpp"
+
+namespace rto::events {
+namespace js = boost::json;
+
+namespace {
+constexpr const char* kNotifyChannel = "rto_outbox";
+
+// Sleeps up to `d` unless stop is requested; returns false when stopping.
+class Stopper {
+ public:
+  bool sleep(std::chrono::milliseconds d) {
+    std::unique_lock lk(mu_);
+    return !cv_.wait_for(lk, d, [&] { return stop_; });
+  }
+  void stop() {
+    {
+      std::lock_guard lk(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+  }
+  void reset() {
+    std::lock_guard lk(mu_);
+    stop_ = false;
+  }
+  bool stopping() {
+    std::lock_guard lk(mu_);
+    return stop_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+};
+
+std::chrono::milliseconds backoff(int failures) {
+  auto ms = 200LL << std::min(failures, 5);  // 200 ms … 6.4 s
+  return std::chrono::milliseconds(std::min<long long>(ms, 5000));
+}
+}  // namespace
+
+js::object envelope(std::string_view id, std::string_view source, const Event& e, std::string_view time) {
+  return js::object{{"specversion", "1.0"}, {"id", id},       {"source", source},
+                    {"type", e.type},       {"subject", e.subject}, {"time", time},
+                    {"datacontenttype", "application/json"}, {"data", e.data}};
+}
+
+std::string enqueue(pqxx::transaction_base& tx, std::string_view source, const Event& e) {
+  auto id = crypto::uuid_v4();
+  auto env = js::serialize(envelope(id, source, e, to_rfc3339(std::chrono::system_clock::now())));
+  tx.exec_params("INSERT INTO outbox (id, type, subject, envelope) VALUES ($1, $2, $3, $4)", id, e.type, e.subject, env);
+  tx.exec(std::string("NOTIFY ") + kNotifyChannel);  // delivered at commit; wakes the relay
+  return id;
+}
+
+Received parse_envelope(std::string_view body) {
+  boost::system::error_code ec;
+  auto v = js::parse(body, ec);
+  if (ec || !v.is_object()) throw BadRequest("event is not a JSON object");
+  const auto& o = v.as_object();
+  auto s = [&](const char* k) -> std::string {
+    auto* x = o.if_contains(k);
+    if (!x || !x->is_string()) throw BadRequest(std::string("event lacks '") + k + "'");
+    return std::string(x->as_string());
+  };
+  if (s("specversion") != "1.0") throw BadRequest("unsupported CloudEvents specversion");
+  Received r;
+  r.id = s("id");
+  r.type = s("type");
+  r.source = s("source");
+  if (auto* x = o.if_contains("subject"); x && x->is_string()) r.subject = std::string(x->as_string());
+  if (auto* x = o.if_contains("time"); x && x->is_string()) r.time = std::string(x->as_string());
+  if (auto* x = o.if_contains("data")) r.data = *x;
+  return r;
+}
+
+// ---- outbox relay ----------------------------------------------------------------------------
+
+struct OutboxRelay::Impl {
+  BrokerConfig broker;
+  std::string source;
+  std::unique_ptr<mq::Connection> mq;
+  std::thread thread;
+  Stopper stopper;
+  std::mutex wake_mu;
+  std::condition_variable wake_cv;
+  bool woken = false;
+};
+
+OutboxRelay::OutboxRelay(db::Pool& pool, BrokerConfig broker, std::string source)
+    : impl_(std::make_unique<Impl>()), pool_(pool) {
+  impl_->broker = std::move(broker);
+  impl_->source = std::move(source);
+}
+
+OutboxRelay::~OutboxRelay() { stop(); }
+
+void OutboxRelay::wake() noexcept {
+  {
+    std::lock_guard lk(impl_->wake_mu);
+    impl_->woken = true;
+  }
+  impl_->wake_cv.notify_all();
+}
+
+int OutboxRelay::flush_once() {
+  if (!impl_->mq) {
+    auto c = std::make_unique<mq::Connection>(impl_->broker.url);
+    c->declare_exchange(impl_->broker.exchange, "topic");
+    c->enable_confirms();
+    impl_->mq = std::move(c);
+    connected_ = true;
+  }
+  int sent = 0;
+  try {
+    sent = pool_.transact([&](pqxx::work& tx) {
+      auto rows = tx.exec(
+          "SELECT id::text, type, envelope FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT 200 "
+          "FOR UPDATE SKIP LOCKED");
+      std::string ids = "{";
+      int n = 0;
+      for (const auto& r : rows) {
+        auto id = r[0].as<std::string>();
+        impl_->mq->publish(impl_->broker.exchange, r[1].as<std::string>(), r[2].as<std::string>(), id);
+        ids += (n++ ? "," : "") + id;
+      }
+      ids += "}";
+      if (n) tx.exec_params("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])", ids);
+      auto left = tx.exec("SELECT count(*) FROM outbox WHERE sent_at IS NULL");
+      pending_ = left[0][0].as<std::int64_t>() - n;
+      return n;
+    });
+  } catch (const mq::MqError&) {
+    impl_->mq.reset();
+    connected_ = false;
+    throw;
+  }
+  return sent;
+}
+
+void OutboxRelay::start() {
+  impl_->stopper.reset();
+  impl_->thread = std::thread([this] {
+    int failures = 0;
+    std::unique_ptr<pqxx::connection> listen;
+    struct Receiver : pqxx::notification_receiver {
+      using pqxx::notification_receiver::notification_receiver;
+      void operator()(const std::string&, int) override {}
+    };
+    std::unique_ptr<Receiver> receiver;
+    auto last_cleanup = std::chrono::steady_clock::now();
+    while (!impl_->stopper.stopping()) {
+      try {
+        if (!listen) {
+          listen = std::make_unique<pqxx::connection>(pool_.url());
+          receiver = std::make_unique<Receiver>(*listen, kNotifyChannel);
+        }
+        int n;
+        do {
+          n = flush_once();
+        } while (n == 200 && !impl_->stopper.stopping());
+        if (failures) log::info("event broker reachable again; outbox flushed");
+        failures = 0;
+        if (std::chrono::steady_clock::now() - last_cleanup > std::chrono::hours(1)) {
+          pool_.transact([](pqxx::work& tx) { tx.exec("DELETE FROM outbox WHERE sent_at < now() - interval '7 days'"); });
+          last_cleanup = std::chrono::steady_clock::now();
+        }
+        // Wait for a NOTIFY from a committing transaction, at most 250 ms (a missed
+        // notification only delays, never loses, an event).
+        listen->await_notification(0, 250000);
+      } catch (const std::exception& e) {
+        if (failures++ == 0) log::warn("outbox relay cannot publish; will retry", {{"error", e.what()}});
+        connected_ = false;
+        receiver.reset();
+        listen.reset();
+        if (!impl_->stopper.sleep(backoff(failures))) break;
+      }
+    }
+  });
+}
+
+void OutboxRelay::stop() {
+  impl_->stopper.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->mq.reset();
+}
+
+// ---- consumer ----------------------------------------------------------------------------------
+
+struct Consumer::Impl {
+  db::Pool* pool;
+  BrokerConfig broker;
+  ConsumerOptions opts;
+  EventHandler handler;
+  std::thread thread;
+  Stopper stopper;
+};
+
+Consumer::Consumer(db::Pool& pool, BrokerConfig broker, ConsumerOptions opts, EventHandler handler)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->pool = &pool;
+  impl_->broker = std::move(broker);
+  impl_->opts = std::move(opts);
+  impl_->handler = std::move(handler);
+}
+
+Consumer::~Consumer() { stop(); }
+
+void Consumer::start() {
+  impl_->stopper.reset();
+  impl_->thread = std::thread([this] {
+    auto& o = impl_->opts;
+    const std::string dlx = impl_->broker.exchange + ".dlx";
+    const std::string dlq = o.queue + ".dlq";
+    int failures = 0;
+    while (!impl_->stopper.stopping()) {
+      try {
+        mq::Connection c(impl_->broker.url);
+        c.declare_exchange(impl_->broker.exchange, "topic");
+        c.declare_exchange(dlx, "direct");
+        c.declare_queue(dlq);
+        c.bind(dlq, dlx, o.queue);
+        c.declare_queue(o.queue, dlx, o.queue);
+        for (const auto& b : o.bindings) c.bind(o.queue, impl_->broker.exchange, b);
+        c.qos(static_cast<std::uint16_t>(o.prefetch));
+        c.consume(o.queue);
+        connected_ = true;
+        if (failures) log::info("event consumer reconnected", {{"queue", o.queue}});
+        failures = 0;
+        while (!impl_->stopper.stopping()) {
+          auto m = c.next(std::chrono::milliseconds(250));
+          if (!m) continue;
+          Received ev;
+          try {
+            ev = parse_envelope(m->body);
+          } catch (const std::exception& e) {
+            log::error("malformed event dead-lettered", {{"queue", o.queue}, {"error", e.what()}});
+            c.reject(m->delivery_tag, false);
+            ++dead_;
+            continue;
+          }
+          ev.attempt = static_cast<int>(m->attempt);
+          try {
+            log::RequestScope scope("event-" + ev.id);
+            impl_->pool->transact([&](pqxx::work& tx) {
+              auto ins = tx.exec_params(
+                  "INSERT INTO processed_events (event_id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
+                  ev.id, ev.type);
+              if (ins.empty()) return;  // already handled: a duplicate delivery
+              impl_->handler(tx, ev);
+            });
+            c.ack(m->delivery_tag);
+            ++handled_;
+          } catch (const mq::MqError&) {
+            throw;
+          } catch (const std::exception& e) {
+            if (ev.attempt < o.max_attempts) {
+              log::warn("event handler failed; retrying",
+                        {{"event_id", ev.id}, {"type", ev.type}, {"attempt", ev.attempt}, {"error", e.what()}});
+              if (!impl_->stopper.sleep(o.retry_delay)) break;  // unacked: redelivered after restart
+              // Re-queue a copy with the attempt count, then drop the original.
+              c.publish("", o.queue, m->body, ev.id, ev.attempt + 1);
+              c.ack(m->delivery_tag);
+            } else {
+              log::error("event handler failed; dead-lettered",
+                         {{"event_id", ev.id}, {"type", ev.type}, {"attempts", ev.attempt}, {"error", e.what()}});
+              c.reject(m->delivery_tag, false);
+              ++dead_;
+            }
+          }
+        }
+      } catch (const std::exception& e) {
+        connected_ = false;
+        if (failures++ == 0) log::warn("event consumer disconnected; will retry", {{"queue", o.queue}, {"error", e.what()}});
+        if (!impl_->stopper.sleep(backoff(failures))) break;
+      }
+    }
+    connected_ = false;
+  });
+}
+
+void Consumer::stop() {
+  impl_->stopper.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+}  // namespace rto::events

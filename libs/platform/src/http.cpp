@@ -1,0 +1,112 @@
+#include "rto/http.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+
+#include "rto/errors.hpp"
+
+namespace rto::http {
+
+std::string_view to_string(Method m) noexcept {
+  switch (m) {
+    case Method::Get: return "GET";
+    case Method::Head: return "HEAD";
+    case Method::Post: return "POST";
+    case Method::Put: return "PUT";
+    case Method::Patch: return "PATCH";
+    case Method::Delete: return "DELETE";
+    case Method::Options: return "OPTIONS";
+    case Method::Other: return "OTHER";
+  }
+  return "OTHER";
+}
+
+Method method_from_string(std::string_view s) noexcept {
+  if (s == "GET") return Method::Get;
+  if (s == "POST") return Method::Post;
+  if (s == "PUT") return Method::Put;
+  if (s == "PATCH") return Method::Patch;
+  if (s == "DELETE") return Method::Delete;
+  if (s == "HEAD") return Method::Head;
+  if (s == "OPTIONS") return Method::Options;
+  return Method::Other;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::optional<std::string_view> Headers::get(std::string_view name) const noexcept {
+  for (const auto& [k, v] : entries_)
+    if (iequals(k, name)) return std::string_view(v);
+  return std::nullopt;
+}
+
+void Headers::set(std::string name, std::string value) {
+  remove(name);
+  entries_.emplace_back(std::move(name), std::move(value));
+}
+
+void Headers::add(std::string name, std::string value) { entries_.emplace_back(std::move(name), std::move(value)); }
+
+void Headers::remove(std::string_view name) {
+  std::erase_if(entries_, [&](const Entry& e) { return iequals(e.first, name); });
+}
+
+std::optional<std::string_view> Request::query_param(std::string_view name) const noexcept {
+  for (const auto& [k, v] : query)
+    if (k == name) return std::string_view(v);
+  return std::nullopt;
+}
+
+std::string_view Request::param(std::string_view name) const {
+  for (const auto& [k, v] : params)
+    if (k == name) return v;
+  throw std::logic_error("route has no parameter " + std::string(name));
+}
+
+const auth::Identity& Request::user() const {
+  if (!identity) throw Unauthorized();
+  return *identity;
+}
+
+Response Response::json(int status, const boost::json::value& v) {
+  Response r;
+  r.status = status;
+  r.headers.set("Content-Type", "application/json");
+  r.body = boost::json::serialize(v);
+  return r;
+}
+
+Response Response::no_content() {
+  Response r;
+  r.status = 204;
+  return r;
+}
+
+Response Response::text(int status, std::string body, std::string content_type) {
+  Response r;
+  r.status = status;
+  r.headers.set("Content-Type", std::move(content_type));
+  r.body = std::move(body);
+  return r;
+}
+
+Endpoint Endpoint::parse(std::string_view url) {
+  auto u = boost::urls::parse_uri(url);
+  if (!u || u->scheme() != "http" || u->host().empty())
+    throw ConfigError("invalid URL '" + std::string(url) + "': expected http://host:port");
+  Endpoint e;
+  e.host = std::string(u->host());
+  e.port = u->has_port() ? std::string(u->port()) : "80";
+  return e;
+}
+
+}  // namespace rto::http

@@ -1,0 +1,282 @@
+// The HTTP server. Beast and Asio are confined to this file and http_client.cpp.
+// Model: one io_context (io_threads threads) runs a coroutine per connection on its own strand;
+// each request's handler runs on a worker pool (co_spawn onto the pool, result awaited back on
+// the connection's strand), in the style of Beast's advanced server examples.
+#include "rto/http_server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "rto/errors.hpp"
+#include "rto/log.hpp"
+
+namespace rto::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+struct Conn {
+  explicit Conn(tcp::socket s) : stream(std::move(s)) {}
+  beast::tcp_stream stream;
+  bool busy = false;  // touched only on the connection's strand
+};
+
+bool fill_request(bhttp::request<bhttp::string_body>&& in, Request& out) {
+  out.method_text = std::string(in.method_string());
+  out.method = method_from_string(out.method_text);
+  out.target = std::string(in.target());
+  auto u = boost::urls::parse_origin_form(out.target);
+  if (!u) return false;
+  out.path = u->path();
+  for (auto p : u->params()) out.query.emplace_back(p.key, p.value);
+  out.headers.reserve(16);
+  for (const auto& f : in) out.headers.add(std::string(f.name_string()), std::string(f.value()));
+  out.body = std::move(in.body());
+  return true;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions opts;
+  Handler handler;
+  ErrorResponder on_error;
+  asio::io_context ioc;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};
+  std::mutex conns_mu;
+  std::unordered_set<std::shared_ptr<Conn>> conns;
+  bool listening = false;
+
+  Impl(ServerOptions o, Handler h, ErrorResponder e)
+      : opts(std::move(o)),
+        handler(std::move(h)),
+        on_error(std::move(e)),
+        ioc(opts.io_threads),
+        workers(static_cast<std::size_t>(opts.workers)),
+        acceptor(ioc),
+        signals(ioc) {}
+
+  Response error_response(int status, std::string_view detail, const Request* partial) {
+    Request r;
+    if (partial) {
+      r.method = partial->method;
+      r.path = partial->path;
+    }
+    return on_error(status, detail, r);
+  }
+
+  static bhttp::response<bhttp::string_body> to_beast(Response&& res, unsigned version, bool keep_alive, bool head) {
+    bhttp::response<bhttp::string_body> r{static_cast<bhttp::status>(res.status), version};
+    for (const auto& [k, v] : res.headers) r.insert(k, v);
+    auto size = res.body.size();
+    r.body() = std::move(res.body);
+    r.keep_alive(keep_alive);
+    r.prepare_payload();
+    if (head) {
+      r.body().clear();
+      r.content_length(size);
+    }
+    return r;
+  }
+
+  asio::awaitable<void> session(std::shared_ptr<Conn> c) {
+    beast::flat_buffer buffer;
+    std::string remote;
+    {
+      beast::error_code ec;
+      auto ep = c->stream.socket().remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string();
+    }
+    bool first = true;
+    while (!stopping) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.body_limit(opts.body_limit);
+      parser.header_limit(32 * 1024);
+      c->stream.expires_after(first ? opts.header_timeout : opts.idle_timeout);
+      first = false;
+      auto [ec, n] = co_await bhttp::async_read_header(c->stream, buffer, parser, use_tuple);
+      if (!ec && !parser.is_done()) {
+        c->stream.expires_after(opts.header_timeout);
+        std::tie(ec, n) = co_await bhttp::async_read(c->stream, buffer, parser, use_tuple);
+      }
+      if (ec) {
+        int status = 0;
+        std::string detail;
+        if (ec == bhttp::error::body_limit) {
+          status = 413;
+          detail = "request body exceeds " + std::to_string(opts.body_limit) + " bytes";
+        } else if (ec == bhttp::error::header_limit) {
+          status = 431;
+          detail = "request headers are too large";
+        } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+                   ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+          status = 400;
+          detail = "malformed HTTP request";
+        }
+        if (status) {
+          c->busy = true;
+          auto res = error_response(status, detail, nullptr);
+          auto out = to_beast(std::move(res), 11, false, false);
+          c->stream.expires_after(std::chrono::seconds(10));
+          co_await bhttp::async_write(c->stream, out, use_tuple);
+        }
+        break;
+      }
+
+      c->busy = true;
+      auto in = parser.release();
+      unsigned version = in.version();
+      bool keep_alive = in.keep_alive();
+      Request req;
+      req.remote_addr = remote;
+      Response res;
+      bool head = in.method() == bhttp::verb::head;
+      if (!fill_request(std::move(in), req)) {
+        res = error_response(400, "malformed request target", nullptr);
+        keep_alive = false;
+      } else {
+        ++in_flight;
+        try {
+          res = co_await asio::co_spawn(
+              workers, [&]() -> asio::awaitable<Response> { co_return handler(req); }, asio::use_awaitable);
+        } catch (const std::exception& e) {
+          log::error("request handler threw", {{"error", e.what()}});
+          res = error_response(500, "an unexpected error occurred", &req);
+        }
+        --in_flight;
+      }
+      keep_alive = keep_alive && !stopping;
+      auto out = to_beast(std::move(res), version, keep_alive, head);
+      c->stream.expires_after(std::chrono::seconds(30));
+      auto [wec, wn] = co_await bhttp::async_write(c->stream, out, use_tuple);
+      c->busy = false;
+      if (wec || !keep_alive) break;
+    }
+    beast::error_code ignore;
+    c->stream.socket().shutdown(tcp::socket::shutdown_send, ignore);
+    c->stream.close();
+    std::lock_guard lk(conns_mu);
+    conns.erase(c);
+  }
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      auto [ec, sock] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) co_return;
+        continue;  // e.g. EMFILE: keep serving the connections we have
+      }
+      beast::error_code ignore;
+      sock.set_option(tcp::no_delay(true), ignore);
+      auto c = std::make_shared<Conn>(std::move(sock));
+      {
+        std::lock_guard lk(conns_mu);
+        conns.insert(c);
+      }
+      auto ex = c->stream.get_executor();
+      asio::co_spawn(ex, session(std::move(c)), asio::detached);
+    }
+  }
+
+  void begin_shutdown() {
+    if (stopping.exchange(true)) return;
+    log::info("shutting down: no new connections; draining in-flight requests", {{"in_flight", in_flight.load()}});
+    beast::error_code ignore;
+    acceptor.close(ignore);
+    signals.cancel(ignore);
+    {
+      std::lock_guard lk(conns_mu);
+      for (const auto& c : conns) {
+        asio::post(c->stream.get_executor(), [c] {
+          if (!c->busy) c->stream.socket().cancel();  // idle keep-alive connection: close it now
+        });
+      }
+    }
+    asio::co_spawn(ioc, drain(), asio::detached);
+  }
+
+  asio::awaitable<void> drain() {
+    auto deadline = std::chrono::steady_clock::now() + opts.shutdown_grace;
+    asio::steady_timer t(ioc);
+    for (;;) {
+      std::size_t open;
+      {
+        std::lock_guard lk(conns_mu);
+        open = conns.size();
+      }
+      if (open == 0 || std::chrono::steady_clock::now() >= deadline) break;
+      t.expires_after(std::chrono::milliseconds(20));
+      co_await t.async_wait(use_tuple);
+    }
+    ioc.stop();
+  }
+};
+
+Server::Server(ServerOptions opts, Handler handler, ErrorResponder on_error)
+    : impl_(std::make_unique<Impl>(std::move(opts), std::move(handler), std::move(on_error))) {}
+
+Server::~Server() {
+  impl_->ioc.stop();
+  impl_->workers.join();
+}
+
+void Server::listen() {
+  auto& i = *impl_;
+  if (i.listening) return;
+  auto addr = asio::ip::make_address(i.opts.host);
+  tcp::endpoint ep{addr, i.opts.port};
+  i.acceptor.open(ep.protocol());
+  i.acceptor.set_option(asio::socket_base::reuse_address(true));
+  i.acceptor.bind(ep);
+  i.acceptor.listen(asio::socket_base::max_listen_connections);
+  i.listening = true;
+}
+
+void Server::run() {
+  auto& i = *impl_;
+  listen();
+  asio::co_spawn(i.ioc, i.accept_loop(), asio::detached);
+  if (i.opts.handle_signals) {
+    i.signals.add(SIGINT);
+    i.signals.add(SIGTERM);
+    i.signals.async_wait([&i](const beast::error_code& ec, int) {
+      if (!ec) i.begin_shutdown();
+    });
+  }
+  std::vector<std::thread> extra;
+  for (int n = 1; n < i.opts.io_threads; ++n) extra.emplace_back([&i] { i.ioc.run(); });
+  i.ioc.run();
+  for (auto& t : extra) t.join();
+  i.workers.join();
+}
+
+void Server::stop() {
+  asio::post(impl_->ioc, [this] { impl_->begin_shutdown(); });
+}
+
+std::uint16_t Server::port() const noexcept {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+int Server::in_flight() const noexcept { return impl_->in_flight.load(); }
+
+}  // namespace rto::http

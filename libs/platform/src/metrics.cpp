@@ -1,0 +1,64 @@
+#include "rto/metrics.hpp"
+
+#include <prometheus/text_serializer.h>
+
+#include <sstream>
+
+namespace rto::metrics {
+
+Metrics::Metrics(std::string service) : registry_(std::make_shared<prometheus::Registry>()) {
+  requests_ = &prometheus::BuildCounter()
+                   .Name("http_requests_total")
+                   .Help("HTTP requests by route template, method and status")
+                   .Labels({{"service", service}})
+                   .Register(*registry_);
+  latency_ = &prometheus::BuildHistogram()
+                  .Name("http_request_duration_seconds")
+                  .Help("HTTP request latency by route template")
+                  .Labels({{"service", service}})
+                  .Register(*registry_);
+  in_flight_ = &prometheus::BuildGauge()
+                    .Name("http_requests_in_flight")
+                    .Help("HTTP requests being handled")
+                    .Labels({{"service", service}})
+                    .Register(*registry_)
+                    .Add({});
+}
+
+void Metrics::observe_request(const std::string& route, std::string_view method, int status,
+                              std::chrono::nanoseconds took) {
+  static const prometheus::Histogram::BucketBoundaries buckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                               0.1,   0.25,   0.5,   1,    2.5,   5};
+  requests_->Add({{"route", route}, {"method", std::string(method)}, {"status", std::to_string(status)}}).Increment();
+  latency_->Add({{"route", route}}, buckets).Observe(std::chrono::duration<double>(took).count());
+}
+
+void Metrics::in_flight(int delta) noexcept { in_flight_->Increment(delta); }
+
+void Metrics::gauge_fn(const std::string& name, const std::string& help, std::function<double()> fn,
+                       const std::map<std::string, std::string>& labels) {
+  std::lock_guard lk(mu_);
+  auto it = gauge_families_.find(name);
+  if (it == gauge_families_.end())
+    it = gauge_families_.emplace(name, &prometheus::BuildGauge().Name(name).Help(help).Register(*registry_)).first;
+  dynamic_.push_back({&it->second->Add(labels), std::move(fn)});
+}
+
+std::string Metrics::scrape() {
+  {
+    std::lock_guard lk(mu_);
+    for (auto& d : dynamic_) {
+      try {
+        d.gauge->Set(d.fn());
+      } catch (...) {
+        // A failing probe leaves the last value; scraping must not fail.
+      }
+    }
+  }
+  prometheus::TextSerializer ser;
+  std::ostringstream os;
+  ser.Serialize(os, registry_->Collect());
+  return os.str();
+}
+
+}  // namespace rto::metrics

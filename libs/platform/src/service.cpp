@@ -1,0 +1,300 @@
+#include "rto/service.hpp"
+
+#include <boost/json.hpp>
+
+#include <condition_variable>
+#include <stop_token>
+
+#include "rto/crypto.hpp"
+#include "rto/errors.hpp"
+#include "rto/http_server.hpp"
+#include "rto/log.hpp"
+
+namespace rto {
+
+namespace js = boost::json;
+
+class ServerHolder {
+ public:
+  ServerHolder(http::ServerOptions o, http::Handler h, http::ErrorResponder e)
+      : server(std::move(o), std::move(h), std::move(e)) {}
+  http::Server server;
+};
+
+struct Service::Job {
+  std::jthread thread;
+};
+
+ServiceClient::ServiceClient(std::string_view base_url, const auth::Tokens& tokens, std::string self, http::ClientOptions opts)
+    : client_(base_url, opts), tokens_(tokens), self_(std::move(self)) {}
+
+http::ClientResponse ServiceClient::send(http::Method m, std::string_view target, std::string_view body,
+                                         http::Headers headers) {
+  headers.set("Authorization", "Bearer " + tokens_.issue_service(self_));
+  if (!body.empty() && !headers.contains("Content-Type")) headers.set("Content-Type", "application/json");
+  return client_.send(m, target, headers, body);
+}
+
+Service::Service(config::Common cfg)
+    : cfg_(std::move(cfg)), tokens_(cfg_.jwt_secret, cfg_.service_token_secret), metrics_(cfg_.service) {
+  log::init(cfg_.service, cfg_.log_level);
+  crypto::init();
+}
+
+Service::~Service() { stop(); }
+
+db::Pool& Service::use_database(std::vector<db::Statement> statements, std::vector<db::Migration> migrations) {
+  db::migrate(cfg_.database_url, "platform", db::platform_migrations());
+  db::migrate(cfg_.database_url, "service", migrations);
+  migrations_ = std::move(migrations);
+  pool_ = std::make_unique<db::Pool>(cfg_.database_url, static_cast<std::size_t>(cfg_.db_pool_size), std::move(statements));
+  auto* pool = pool_.get();
+  metrics_.gauge_fn("db_pool_connections", "Database pool connections by state",
+                    [pool] { return static_cast<double>(pool->stats().idle); }, {{"state", "idle"}});
+  metrics_.gauge_fn("db_pool_connections", "Database pool connections by state",
+                    [pool] { return static_cast<double>(pool->stats().in_use); }, {{"state", "in_use"}});
+  metrics_.gauge_fn("db_pool_waiting", "Requests waiting for a database connection",
+                    [pool] { return static_cast<double>(pool->stats().waiting); });
+  add_ready_check("database", [this] {
+    try {
+      return pool_->read([this](pqxx::read_transaction& tx) {
+        return db::migrations_applied(tx, "platform", db::platform_migrations()) &&
+               db::migrations_applied(tx, "service", migrations_);
+      });
+    } catch (...) {
+      return false;
+    }
+  });
+  return *pool_;
+}
+
+db::Pool& Service::db() {
+  if (!pool_) throw std::logic_error("use_database() was not called");
+  return *pool_;
+}
+
+void Service::use_outbox() {
+  relay_ = std::make_unique<events::OutboxRelay>(db(), events::BrokerConfig{cfg_.amqp_url, cfg_.exchange}, cfg_.service);
+  auto* relay = relay_.get();
+  metrics_.gauge_fn("outbox_pending_events", "Committed events not yet published",
+                    [relay] { return static_cast<double>(relay->pending()); });
+  add_ready_check("broker", [relay] { return relay->connected(); });
+  relay_->start();
+}
+
+void Service::consume(events::ConsumerOptions opts, events::EventHandler handler) {
+  auto queue = opts.queue;
+  auto c = std::make_unique<events::Consumer>(db(), events::BrokerConfig{cfg_.amqp_url, cfg_.exchange}, std::move(opts),
+                                              std::move(handler));
+  auto* cp = c.get();
+  metrics_.gauge_fn("events_dead_lettered_total", "Events sent to the dead-letter queue",
+                    [cp] { return static_cast<double>(cp->dead_lettered()); }, {{"queue", queue}});
+  add_ready_check("consumer:" + queue, [cp] { return cp->connected(); });
+  c->start();
+  consumers_.push_back(std::move(c));
+}
+
+void Service::every(std::string name, std::chrono::milliseconds period, std::function<void()> f) {
+  auto job = std::make_unique<Job>();
+  job->thread = std::jthread([name = std::move(name), period, f = std::move(f)](std::stop_token st) {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    while (!st.stop_requested()) {
+      {
+        std::unique_lock lk(mu);
+        if (cv.wait_for(lk, st, period, [] { return false; })) break;
+      }
+      if (st.stop_requested()) break;
+      try {
+        log::RequestScope scope("job-" + name);
+        f();
+      } catch (const std::exception& e) {
+        log::error("periodic job failed", {{"job", name}, {"error", e.what()}});
+      }
+    }
+  });
+  jobs_.push_back(std::move(job));
+}
+
+void Service::add_ready_check(std::string name, std::function<bool()> check) {
+  ready_checks_.emplace_back(std::move(name), std::move(check));
+}
+
+void Service::set_fallback(http::Handler h) { fallback_ = std::move(h); }
+
+void Service::authorize(const http::Route& r, http::Request& req) const {
+  auto token = auth::bearer_token(req.headers.get("Authorization").value_or(""));
+  switch (r.access.kind) {
+    case http::Access::Kind::Public:
+      if (!token.empty()) {
+        try {
+          req.identity = tokens_.verify_access(token);
+        } catch (const Error&) {
+          // A public route works without a valid token.
+        }
+      }
+      return;
+    case http::Access::Kind::Service:
+      if (token.empty()) throw Unauthorized("service token required");
+      req.identity = tokens_.verify_service(token);
+      return;
+    case http::Access::Kind::User: {
+      if (token.empty()) throw Unauthorized("authentication required: send an access token as 'Authorization: Bearer …'");
+      req.identity = tokens_.verify_access(token);
+      if (r.access.roles.empty()) return;
+      for (const auto& role : r.access.roles)
+        if (req.identity->has_role(role)) return;
+      throw Forbidden("your role does not allow this action");
+    }
+  }
+}
+
+http::Response Service::builtin(http::Request& req, bool& handled) {
+  handled = false;
+  if (req.method != http::Method::Get && req.method != http::Method::Head) return {};
+  if (req.path == "/health") {
+    handled = true;
+    req.route = "/health";
+    return http::Response::json(js::object{{"status", "ok"}, {"service", cfg_.service}});
+  }
+  if (req.path == "/ready") {
+    handled = true;
+    req.route = "/ready";
+    js::object checks;
+    bool ok = true;
+    for (const auto& [name, check] : ready_checks_) {
+      bool pass = false;
+      try {
+        pass = check();
+      } catch (...) {
+      }
+      checks[name] = pass ? "ok" : "failing";
+      ok = ok && pass;
+    }
+    return http::Response::json(ok ? 200 : 503, js::object{{"status", ok ? "ready" : "not_ready"},
+                                                           {"service", cfg_.service}, {"checks", std::move(checks)}});
+  }
+  if (req.path == "/metrics") {
+    handled = true;
+    req.route = "/metrics";
+    return http::Response::text(200, metrics_.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+  }
+  return {};
+}
+
+namespace {
+bool valid_request_id(std::string_view s) {
+  if (s.empty() || s.size() > 128) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
+  return true;
+}
+}  // namespace
+
+http::Response Service::dispatch(http::Request& req) {
+  auto started = std::chrono::steady_clock::now();
+  metrics_.in_flight(1);
+  auto rid = req.headers.get("X-Request-Id");
+  req.request_id = rid && valid_request_id(*rid) ? std::string(*rid) : crypto::uuid_v4();
+  log::RequestScope scope(req.request_id);
+  http::Response res;
+  try {
+    bool handled = false;
+    res = builtin(req, handled);
+    if (!handled) {
+      auto m = router_.match(req.method, req.path);
+      if (m.route) {
+        req.route = m.route->pattern;
+        req.params = std::move(m.params);
+        authorize(*m.route, req);
+        res = m.route->handler(req);
+      } else if (fallback_) {
+        res = (*fallback_)(req);
+      } else if (!m.allowed.empty()) {
+        std::string allow;
+        for (auto a : m.allowed) allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(a));
+        Error e(ErrorKind::MethodNotAllowed, std::string(http::to_string(req.method)) + " is not allowed here");
+        e.with_header("Allow", allow);
+        throw e;
+      } else {
+        throw NotFound("no resource at " + req.path);
+      }
+    }
+  } catch (const Error& e) {
+    res = problem(e, req);
+    if (e.status() == 401) res.headers.set("WWW-Authenticate", "Bearer");
+    if (e.status() >= 500) log::error("request failed", {{"status", e.status()}, {"detail", e.detail()}});
+  } catch (const pqxx::broken_connection& e) {
+    log::error("database connection lost", {{"error", e.what()}, {"route", req.route}});
+    res = problem(503, "the database is unavailable; try again shortly", req);
+  } catch (const std::exception& e) {
+    log::error("unhandled error", {{"error", e.what()}, {"route", req.route}});
+    res = problem(500, "an unexpected error occurred; it has been logged with the request id", req);
+  }
+  res.headers.set("X-Request-Id", req.request_id);
+  auto took = std::chrono::steady_clock::now() - started;
+  const std::string& route = req.route.empty() ? std::string("unmatched") : req.route;
+  metrics_.observe_request(route, http::to_string(req.method), res.status, took);
+  metrics_.in_flight(-1);
+  bool probe = route == "/health" || route == "/ready" || route == "/metrics";
+  if (probe ? log::enabled(log::Level::Debug) : log::enabled(log::Level::Info)) {
+    log::write(probe ? log::Level::Debug : log::Level::Info, "request",
+               {{"method", http::to_string(req.method)},
+                {"route", route},
+                {"status", res.status},
+                {"ms", std::chrono::duration<double, std::milli>(took).count()}});
+  }
+  return res;
+}
+
+static http::ServerOptions server_options(const config::Common& c, bool signals) {
+  http::ServerOptions o;
+  o.host = c.host;
+  o.port = c.port;
+  o.io_threads = c.io_threads;
+  o.workers = c.http_workers;
+  o.body_limit = c.body_limit;
+  o.header_timeout = c.header_timeout;
+  o.idle_timeout = c.idle_timeout;
+  o.shutdown_grace = c.shutdown_grace;
+  o.handle_signals = signals;
+  return o;
+}
+
+int Service::run() {
+  server_ = std::make_unique<ServerHolder>(
+      server_options(cfg_, true), [this](http::Request& r) { return dispatch(r); },
+      [](int status, std::string_view detail, const http::Request& r) {
+        http::Request copy = r;
+        copy.request_id = crypto::uuid_v4();
+        return problem(status, detail, copy);
+      });
+  server_->server.listen();
+  log::info("listening", {{"host", cfg_.host}, {"port", server_->server.port()}});
+  server_->server.run();
+  stop();
+  log::info("stopped");
+  return 0;
+}
+
+std::uint16_t Service::start_in_background() {
+  server_ = std::make_unique<ServerHolder>(
+      server_options(cfg_, false), [this](http::Request& r) { return dispatch(r); },
+      [](int status, std::string_view detail, const http::Request& r) { return problem(status, detail, r); });
+  server_->server.listen();
+  auto port = server_->server.port();
+  server_thread_ = std::thread([this] { server_->server.run(); });
+  return port;
+}
+
+void Service::stop() {
+  if (server_thread_.joinable()) {
+    server_->server.stop();
+    server_thread_.join();
+  }
+  jobs_.clear();  // jthreads request stop and join
+  for (auto& c : consumers_) c->stop();
+  if (relay_) relay_->stop();
+}
+
+}  // namespace rto

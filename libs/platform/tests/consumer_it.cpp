@@ -1,0 +1,130 @@
+// The idempotent consumer: duplicates handled once, failures retried, then dead-lettered.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "rto/clock.hpp"
+#include "rto/events.hpp"
+#include "rto/mq.hpp"
+#include "rto/testing.hpp"
+
+using namespace rto;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Fixture {
+  rto::testing::TempDatabase tdb{"consumer"};
+  rto::testing::TempExchange exchange;
+  std::string queue = rto::testing::unique_name("svc") + ".events";
+  std::unique_ptr<db::Pool> pool;
+
+  Fixture() {
+    db::migrate(tdb.url(), "platform", db::platform_migrations());
+    db::migrate(tdb.url(), "service", {{"V0001__seen", "CREATE TABLE seen (event_id text, subject text);"}});
+    pool = std::make_unique<db::Pool>(tdb.url(), 2);
+  }
+  ~Fixture() {
+    try {
+      mq::Connection c(rto::testing::amqp_url());
+      c.delete_queue(queue);
+      c.delete_queue(queue + ".dlq");
+    } catch (...) {
+    }
+  }
+  void publish(const std::string& id, const std::string& subject) {
+    mq::Connection c(rto::testing::amqp_url());
+    c.enable_confirms();
+    events::Event e{"payment.plan.activated", subject, {{"plan_id", subject}}};
+    auto body = boost::json::serialize(events::envelope(id, "payment-service", e, to_rfc3339(std::chrono::system_clock::now())));
+    c.publish(exchange.name(), e.type, body, id);
+  }
+  int seen() {
+    return pool->read([](pqxx::read_transaction& tx) { return tx.exec1("SELECT count(*) FROM seen")[0].as<int>(); });
+  }
+};
+
+template <typename Pred>
+bool eventually(Pred p, std::chrono::milliseconds within = 10s) {
+  auto deadline = std::chrono::steady_clock::now() + within;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (p()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return p();
+}
+
+}  // namespace
+
+TEST(ConsumerIT, SameEventTwiceIsHandledOnce) {
+  Fixture f;
+  std::atomic<int> calls{0};
+  events::Consumer c(*f.pool, {rto::testing::amqp_url(), f.exchange.name()}, {.queue = f.queue, .bindings = {"payment.plan.*"}},
+                     [&](pqxx::work& tx, const events::Received& ev) {
+                       ++calls;
+                       tx.exec_params("INSERT INTO seen VALUES ($1, $2)", ev.id, ev.subject);
+                     });
+  c.start();
+  ASSERT_TRUE(eventually([&] { return c.connected(); }));
+  f.publish("11111111-1111-4111-8111-111111111111", "plan-1");
+  f.publish("11111111-1111-4111-8111-111111111111", "plan-1");  // a duplicate delivery
+  f.publish("22222222-2222-4222-8222-222222222222", "plan-2");
+  ASSERT_TRUE(eventually([&] { return c.handled() == 3; }));
+  c.stop();
+  EXPECT_EQ(f.seen(), 2);
+  EXPECT_EQ(calls.load(), 2);
+}
+
+TEST(ConsumerIT, FailingHandlerIsRetriedThenDeadLettered) {
+  Fixture f;
+  std::atomic<int> attempts{0};
+  events::Consumer c(*f.pool, {rto::testing::amqp_url(), f.exchange.name()},
+                     {.queue = f.queue, .bindings = {"payment.#"}, .max_attempts = 3, .retry_delay = 50ms},
+                     [&](pqxx::work& tx, const events::Received& ev) {
+                       ++attempts;
+                       tx.exec_params("INSERT INTO seen VALUES ($1, $2)", ev.id, ev.subject);
+                       throw std::runtime_error("downstream not ready");
+                     });
+  c.start();
+  ASSERT_TRUE(eventually([&] { return c.connected(); }));
+  f.publish("33333333-3333-4333-8333-333333333333", "plan-3");
+  ASSERT_TRUE(eventually([&] { return c.dead_lettered() == 1; }));
+  c.stop();
+  EXPECT_EQ(attempts.load(), 3);
+  EXPECT_EQ(f.seen(), 0);  // every failed attempt rolled back, including the processed-event mark
+  mq::Connection obs(rto::testing::amqp_url());
+  auto dead = obs.get(f.queue + ".dlq");
+  ASSERT_TRUE(dead);
+  EXPECT_EQ(events::parse_envelope(dead->body).subject, "plan-3");
+}
+
+TEST(ConsumerIT, TransientFailureSucceedsOnRetry) {
+  Fixture f;
+  std::atomic<int> attempts{0};
+  events::Consumer c(*f.pool, {rto::testing::amqp_url(), f.exchange.name()},
+                     {.queue = f.queue, .bindings = {"payment.#"}, .max_attempts = 5, .retry_delay = 50ms},
+                     [&](pqxx::work& tx, const events::Received& ev) {
+                       if (++attempts < 2) throw std::runtime_error("flaky");
+                       EXPECT_EQ(ev.attempt, 2);
+                       tx.exec_params("INSERT INTO seen VALUES ($1, $2)", ev.id, ev.subject);
+                     });
+  c.start();
+  ASSERT_TRUE(eventually([&] { return c.connected(); }));
+  f.publish("44444444-4444-4444-8444-444444444444", "plan-4");
+  ASSERT_TRUE(eventually([&] { return f.seen() == 1; }));
+  c.stop();
+  EXPECT_EQ(c.dead_lettered(), 0);
+}
+
+TEST(ConsumerIT, MalformedMessageIsDeadLetteredNotRetried) {
+  Fixture f;
+  events::Consumer c(*f.pool, {rto::testing::amqp_url(), f.exchange.name()}, {.queue = f.queue, .bindings = {"#"}},
+                     [&](pqxx::work&, const events::Received&) { FAIL() << "handler must not see garbage"; });
+  c.start();
+  ASSERT_TRUE(eventually([&] { return c.connected(); }));
+  mq::Connection p(rto::testing::amqp_url());
+  p.publish(f.exchange.name(), "payment.plan.activated", "not json");
+  ASSERT_TRUE(eventually([&] { return c.dead_lettered() == 1; }));
+  c.stop();
+}

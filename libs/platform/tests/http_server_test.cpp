@@ -1,0 +1,155 @@
+// The server and the request pipeline over real TCP (no database needed).
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <future>
+#include <thread>
+
+#include "rto/http_client.hpp"
+#include "rto/json.hpp"
+#include "rto/service.hpp"
+
+using namespace rto;
+using namespace std::chrono_literals;
+
+namespace {
+
+config::Common test_config() {
+  config::Common c;
+  c.service = "test-service";
+  c.host = "127.0.0.1";
+  c.port = 0;
+  c.http_workers = 4;
+  c.body_limit = 4096;
+  c.shutdown_grace = 5s;
+  c.jwt_secret = "0123456789abcdef0123456789abcdef";
+  c.service_token_secret = "fedcba9876543210fedcba9876543210";
+  c.log_level = "error";
+  return c;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    svc = std::make_unique<Service>(test_config());
+    auto& r = svc->router();
+    r.get("/open", http::Access::anyone(), [](http::Request&) { return http::Response::json(boost::json::object{{"ok", true}}); });
+    r.post("/echo", http::Access::anyone(), [](http::Request& q) {
+      auto o = json::parse_object(q.body);
+      json::Reader rd(o);
+      auto name = rd.string("name", true, 1, 50);
+      rd.finish();
+      return http::Response::json(201, boost::json::object{{"name", *name}});
+    });
+    r.get("/mine", http::Access::signed_in(), [](http::Request& q) { return http::Response::json(boost::json::object{{"sub", q.user().subject}}); });
+    r.get("/admin", http::Access::roles_any({"admin"}), [](http::Request&) { return http::Response::no_content(); });
+    r.get("/internal/x", http::Access::service(), [](http::Request& q) { return http::Response::json(boost::json::object{{"svc", q.user().subject}}); });
+    r.get("/boom", http::Access::anyone(), [](http::Request&) -> http::Response { throw std::runtime_error("secret internal detail"); });
+    r.get("/slow", http::Access::anyone(), [](http::Request&) {
+      std::this_thread::sleep_for(600ms);
+      return http::Response::text(200, "done");
+    });
+    port = svc->start_in_background();
+    client = std::make_unique<http::Client>("http://127.0.0.1:" + std::to_string(port));
+  }
+  void TearDown() override { svc->stop(); }
+
+  http::Headers bearer(const std::string& t) {
+    http::Headers h;
+    h.set("Authorization", "Bearer " + t);
+    return h;
+  }
+
+  std::unique_ptr<Service> svc;
+  std::uint16_t port = 0;
+  std::unique_ptr<http::Client> client;
+};
+
+boost::json::object body(const http::ClientResponse& r) { return boost::json::parse(r.body).as_object(); }
+
+}  // namespace
+
+TEST_F(ServerTest, HealthAndKeepAlive) {
+  for (int i = 0; i < 3; ++i) {
+    auto r = client->get("/health");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(body(r).at("status").as_string(), "ok");
+  }
+  EXPECT_EQ(client->get("/ready").status, 200);  // no checks registered
+  auto m = client->get("/metrics");
+  EXPECT_NE(m.body.find("http_requests_total"), std::string::npos);
+}
+
+TEST_F(ServerTest, NotFoundAndMethodNotAllowedAreProblems) {
+  auto r = client->get("/nope");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.headers.get("Content-Type").value_or(""), "application/problem+json");
+  r = client->send(http::Method::Delete, "/open");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers.get("Allow").value_or(""), "GET");
+}
+
+TEST_F(ServerTest, ValidationNamesTheField) {
+  auto r = client->send(http::Method::Post, "/echo", {}, R"({"name": 12})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(body(r).at("errors").as_array()[0].as_object().at("field").as_string(), "name");
+  r = client->send(http::Method::Post, "/echo", {}, R"({"name": )");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(body(r).at("errors").as_array()[0].as_object().at("field").as_string(), "body");
+  r = client->send(http::Method::Post, "/echo", {}, R"({"name": "Amina"})");
+  EXPECT_EQ(r.status, 201);
+}
+
+TEST_F(ServerTest, OversizedBodyIs413) {
+  std::string big(10000, 'x');
+  auto r = client->send(http::Method::Post, "/echo", {}, R"({"name":")" + big + "\"}");
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.headers.get("Content-Type").value_or(""), "application/problem+json");
+}
+
+TEST_F(ServerTest, AccessIsCheckedPerRoute) {
+  auto r = client->get("/mine");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.headers.get("WWW-Authenticate").value_or(""), "Bearer");
+  auto customer = svc->tokens().issue_access("u-7", {"customer"});
+  r = client->get("/mine", bearer(customer));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(body(r).at("sub").as_string(), "u-7");
+  EXPECT_EQ(client->get("/admin", bearer(customer)).status, 403);
+  EXPECT_EQ(client->get("/admin", bearer(svc->tokens().issue_access("u-1", {"admin"}))).status, 204);
+  EXPECT_EQ(client->get("/internal/x", bearer(customer)).status, 401);
+  r = client->get("/internal/x", bearer(svc->tokens().issue_service("credit-service")));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(body(r).at("svc").as_string(), "credit-service");
+}
+
+TEST_F(ServerTest, UnexpectedErrorsAre500WithoutDetails) {
+  auto r = client->get("/boom");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body.find("secret internal detail"), std::string::npos);
+  EXPECT_FALSE(body(r).at("request_id").as_string().empty());
+}
+
+TEST_F(ServerTest, RequestIdIsEchoedOrGenerated) {
+  http::Headers h;
+  h.set("X-Request-Id", "abc-123");
+  EXPECT_EQ(client->get("/open", h).headers.get("X-Request-Id").value_or(""), "abc-123");
+  h.set("X-Request-Id", "bad id with spaces");
+  auto generated = client->get("/open", h).headers.get("X-Request-Id").value_or("");
+  EXPECT_EQ(generated.size(), 36u);
+}
+
+TEST_F(ServerTest, GracefulShutdownFinishesInFlightRequests) {
+  auto slow = std::async(std::launch::async, [&] {
+    http::Client c("http://127.0.0.1:" + std::to_string(port));
+    return c.get("/slow");
+  });
+  std::this_thread::sleep_for(150ms);
+  auto stopping = std::async(std::launch::async, [&] { svc->stop(); });
+  auto r = slow.get();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "done");
+  stopping.get();
+  http::Client late("http://127.0.0.1:" + std::to_string(port), {.connect_timeout = 500ms});
+  EXPECT_THROW(late.get("/open"), http::UpstreamError);
+}

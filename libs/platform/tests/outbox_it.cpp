@@ -1,0 +1,127 @@
+// The transactional outbox and its relay against real PostgreSQL and RabbitMQ.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <set>
+#include <thread>
+
+#include "rto/events.hpp"
+#include "rto/mq.hpp"
+#include "rto/testing.hpp"
+
+using namespace rto;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Fixture {
+  rto::testing::TempDatabase tdb{"outbox"};
+  rto::testing::TempExchange exchange;
+  std::string queue = rto::testing::unique_name("q");
+  std::unique_ptr<db::Pool> pool;
+  std::unique_ptr<mq::Connection> observer;
+
+  Fixture() {
+    db::migrate(tdb.url(), "platform", db::platform_migrations());
+    db::migrate(tdb.url(), "service", {{"V0001__things", "CREATE TABLE things (id text PRIMARY KEY);"}});
+    pool = std::make_unique<db::Pool>(tdb.url(), 2);
+    connect_observer();
+  }
+  ~Fixture() {
+    try {
+      mq::Connection c(rto::testing::amqp_url());
+      c.delete_queue(queue);
+    } catch (...) {
+    }
+  }
+  void connect_observer() {
+    observer = std::make_unique<mq::Connection>(rto::testing::amqp_url());
+    observer->declare_queue(queue);
+    observer->bind(queue, exchange.name(), "#");
+  }
+  void create_thing(const std::string& id, bool commit) {
+    auto f = [&](pqxx::work& tx) {
+      tx.exec_params("INSERT INTO things (id) VALUES ($1)", id);
+      events::enqueue(tx, "test-service", {"test.thing.created", id, {{"thing_id", id}}});
+      if (!commit) throw std::runtime_error("rolled back");
+    };
+    if (commit)
+      pool->transact(f);
+    else
+      EXPECT_THROW(pool->transact(f), std::runtime_error);
+  }
+  std::optional<mq::Message> wait_message(std::chrono::milliseconds within) {
+    auto deadline = std::chrono::steady_clock::now() + within;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (auto m = observer->get(queue)) return m;
+      std::this_thread::sleep_for(50ms);
+    }
+    return std::nullopt;
+  }
+};
+
+void infra(const char* action) {
+  const char* script = std::getenv("TEST_INFRA_SCRIPT");
+  ASSERT_NE(script, nullptr) << "TEST_INFRA_SCRIPT must point to scripts/infra.sh";
+  std::string cmd = std::string(script) + " " + action + " --env test >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+}
+
+}  // namespace
+
+TEST(OutboxIT, PublishesCommittedEventsAsCloudEvents) {
+  Fixture f;
+  events::OutboxRelay relay(*f.pool, {rto::testing::amqp_url(), f.exchange.name()}, "test-service");
+  relay.start();
+  f.create_thing("a1", true);
+  auto m = f.wait_message(5s);
+  relay.stop();
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->routing_key, "test.thing.created");
+  auto ev = events::parse_envelope(m->body);
+  EXPECT_EQ(ev.type, "test.thing.created");
+  EXPECT_EQ(ev.source, "test-service");
+  EXPECT_EQ(ev.subject, "a1");
+  EXPECT_EQ(ev.id, m->message_id);
+  EXPECT_EQ(ev.data.at("thing_id").as_string(), "a1");
+  auto unsent = f.pool->read([](pqxx::read_transaction& tx) {
+    return tx.exec1("SELECT count(*) FROM outbox WHERE sent_at IS NULL")[0].as<int>();
+  });
+  EXPECT_EQ(unsent, 0);
+}
+
+TEST(OutboxIT, RolledBackChangesPublishNothing) {
+  Fixture f;
+  f.create_thing("r1", false);
+  events::OutboxRelay relay(*f.pool, {rto::testing::amqp_url(), f.exchange.name()}, "test-service");
+  EXPECT_EQ(relay.flush_once(), 0);
+  EXPECT_FALSE(f.wait_message(500ms));
+  auto rows = f.pool->read([](pqxx::read_transaction& tx) { return tx.exec1("SELECT count(*) FROM outbox")[0].as<int>(); });
+  EXPECT_EQ(rows, 0);
+}
+
+TEST(OutboxIT, EventsWaitForTheBrokerAndGoOutWhenItIsBack) {
+  Fixture f;
+  events::OutboxRelay relay(*f.pool, {rto::testing::amqp_url(), f.exchange.name()}, "test-service");
+  relay.start();
+  f.create_thing("before", true);
+  ASSERT_TRUE(f.wait_message(5s));
+
+  infra("rabbitmq-stop");
+  f.create_thing("during-1", true);  // the business transaction does not need the broker
+  f.create_thing("during-2", true);
+  std::this_thread::sleep_for(1s);
+  EXPECT_FALSE(relay.connected());
+  infra("rabbitmq-start");
+
+  // The temporary exchange and queue were durable, so they survive the restart.
+  f.connect_observer();
+  std::set<std::string> got;
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (got.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    if (auto m = f.observer->get(f.queue)) got.insert(events::parse_envelope(m->body).subject);
+    else std::this_thread::sleep_for(100ms);
+  }
+  relay.stop();
+  EXPECT_EQ(got, (std::set<std::string>{"during-1", "during-2"}));
+}

@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# Runs the platform's services as background processes for one environment.
+#
+#   scripts/platform.sh {start|stop|status|logs} [--env dev|test] [--build-dir DIR]
+#
+# Needs the infrastructure of the same environment (scripts/infra.sh start --env ENV).
+# pid files: .data/<env>/run/<service>.pid   logs: .data/<env>/logs/<service>.log
+# The build directory defaults to build/release (dev) or build/test (test); a relative
+# DIR is taken from the current directory if it exists there, else from the repository root.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# One line per service, in start order (stopped in reverse):
+#   name | dev port (test port = dev port + 10000) | binary, relative to the build dir |
+#   extra environment, all envs | extra environment, test env only
+# Extra environment: space-separated NAME=value; ${VAR} is expanded at start from secrets.env,
+# infra.env, ROOT and PORT_<service> (the port of another service, '-' written as '_').
+SERVICES=(
+  "user-service|8081|services/user-service/user-service|DATABASE_URL=\${PG_URL_BASE}/userdb ENCRYPTION_KEY=\${ENCRYPTION_KEY} ADMIN_PHONE=\${ADMIN_PHONE} ADMIN_PASSWORD=\${ADMIN_PASSWORD} DEFAULT_REGION=UG|"
+  "api-gateway|8080|services/api-gateway/api-gateway|UPSTREAM_USER_URL=http://127.0.0.1:\${PORT_user_service} GATEWAY_ROUTES_FILE=\${ROOT}/services/api-gateway/routes.json CORS_ORIGINS=http://localhost:3000|TRUSTED_PROXIES=127.0.0.1 RATE_AUTH_PER_IP_RPS=5 RATE_AUTH_PER_IP_BURST=10"
+)
+READY_TIMEOUT=${READY_TIMEOUT:-60} # seconds to wait for GET /ready = 200
+STOP_TIMEOUT=${STOP_TIMEOUT:-15}   # seconds between SIGTERM and SIGKILL
+
+usage() {
+  echo "usage: $0 {start|stop|status|logs} [--env dev|test] [--build-dir DIR]" >&2
+  exit 2
+}
+
+CMD=${1:-}
+[ $# -gt 0 ] && shift
+ENV_NAME=dev
+BUILD_DIR=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --env) [ $# -ge 2 ] || usage; ENV_NAME=$2; shift 2 ;;
+    --env=*) ENV_NAME=${1#--env=}; shift ;;
+    --build-dir) [ $# -ge 2 ] || usage; BUILD_DIR=$2; shift 2 ;;
+    --build-dir=*) BUILD_DIR=${1#--build-dir=}; shift ;;
+    *) usage ;;
+  esac
+done
+
+case $ENV_NAME in
+  dev) PORT_OFFSET=0 DEFAULT_BUILD=build/release ;;
+  test) PORT_OFFSET=10000 DEFAULT_BUILD=build/test ;;
+  *) echo "platform: unknown environment '$ENV_NAME' (dev or test)" >&2; exit 2 ;;
+esac
+BUILD_DIR=${BUILD_DIR:-$DEFAULT_BUILD}
+if [[ $BUILD_DIR != /* ]]; then
+  if [ -d "$BUILD_DIR" ]; then BUILD_DIR=$(cd "$BUILD_DIR" && pwd); else BUILD_DIR=$ROOT/$BUILD_DIR; fi
+fi
+
+ENV_DIR=$ROOT/.data/$ENV_NAME
+RUN_DIR=$ENV_DIR/run
+LOG_DIR=$ENV_DIR/logs
+
+log() { echo "platform[$ENV_NAME]: $*"; }
+die() { echo "platform[$ENV_NAME]: $*" >&2; exit 1; }
+rel() { local p=$1; echo "${p#"$PWD"/}"; }
+
+# Split one SERVICES line into S_NAME S_PORT S_BIN S_ENV S_TEST_ENV.
+parse() {
+  IFS='|' read -r S_NAME S_PORT S_BIN S_ENV S_TEST_ENV <<< "$1"
+  S_PORT=$((S_PORT + PORT_OFFSET))
+}
+
+# Ports of all services, for ${PORT_<service>} references.
+for line in "${SERVICES[@]}"; do
+  parse "$line"
+  declare "PORT_${S_NAME//-/_}=$S_PORT"
+done
+
+# alive PID NAME: the process exists, is not a zombie, and its command name is NAME (max 15 chars).
+alive() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2> /dev/null) || return 1
+  [[ $stat == "$1 (${2:0:15}) "* ]] && [[ $stat != "$1 (${2:0:15}) Z"* ]]
+}
+
+# exists PID: the process exists and is not a zombie (right after launch it may still be setsid/env).
+exists() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2> /dev/null) || return 1
+  [[ ${stat##*) } != Z* ]]
+}
+
+# Prints the pid of a running service, nothing otherwise.
+running_pid() {
+  local pid
+  pid=$(cat "$RUN_DIR/$1.pid" 2> /dev/null || true)
+  if [ -n "$pid" ] && alive "$pid" "$(basename "$2")"; then echo "$pid"; fi
+}
+
+ready_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$1/ready" || true; }
+
+# Expands ${VAR} references in one NAME=value item; an unset variable is an error.
+expand() {
+  local s=$1 out="" name
+  while [[ $s =~ ^([^$]*)\$\{([A-Za-z_][A-Za-z0-9_]*)\}(.*)$ ]]; do
+    name=${BASH_REMATCH[2]}
+    [ -n "${!name+x}" ] || die "$S_NAME: \${$name} is not set (secrets.env / infra.env incomplete?)"
+    out+=${BASH_REMATCH[1]}${!name}
+    s=${BASH_REMATCH[3]}
+  done
+  printf '%s' "$out$s"
+}
+
+load_env() {
+  [ -f "$ENV_DIR/infra.env" ] || die "no $(rel "$ENV_DIR")/infra.env: run scripts/infra.sh start --env $ENV_NAME first"
+  [ -f "$ENV_DIR/secrets.env" ] || die "no $(rel "$ENV_DIR")/secrets.env: run scripts/infra.sh start --env $ENV_NAME first"
+  set -a
+  # shellcheck disable=SC1091
+  . "$ENV_DIR/secrets.env"
+  # shellcheck disable=SC1091
+  . "$ENV_DIR/infra.env"
+  set +a
+}
+
+wait_ready() { # name port pid log
+  local t0; t0=$(date +%s%N)
+  local deadline=$((t0 + READY_TIMEOUT * 1000000000)) code
+  while :; do
+    if ! exists "$3"; then
+      echo "---- last 30 lines of $(rel "$4")" >&2
+      tail -n 30 "$4" >&2 || true
+      die "$1 exited during start-up"
+    fi
+    code=$(ready_code "$2")
+    [ "$code" = 200 ] && return 0
+    if [ "$(date +%s%N)" -ge $deadline ]; then
+      echo "---- last 30 lines of $(rel "$4")" >&2
+      tail -n 30 "$4" >&2 || true
+      die "$1 not ready after ${READY_TIMEOUT} s (GET http://127.0.0.1:$2/ready answered '${code:-nothing}')"
+    fi
+    sleep 0.2
+  done
+}
+
+start_one() {
+  parse "$1"
+  local bin=$BUILD_DIR/$S_BIN logf=$LOG_DIR/$S_NAME.log pid
+  pid=$(running_pid "$S_NAME" "$S_BIN")
+  if [ -n "$pid" ]; then
+    log "$S_NAME already running (pid $pid, port $S_PORT)"
+    if [[ $(readlink "/proc/$pid/exe" 2> /dev/null) == *" (deleted)" ]]; then
+      log "$S_NAME: the binary was rebuilt since it started; stop and start again to run the new one"
+    fi
+    wait_ready "$S_NAME" "$S_PORT" "$pid" "$logf"
+    return 0
+  fi
+  [ -x "$bin" ] || die "$S_NAME: no binary at $bin (build first: make build, or cmake --build --preset ...)"
+  local who
+  who=$(ss -Htlnp "sport = :$S_PORT" 2> /dev/null | head -1)
+  [ -z "$who" ] || die "$S_NAME: port $S_PORT is already in use: $who"
+
+  # A clean environment: only what the service is meant to read.
+  local envs=(
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "HOME=${HOME:-/root}"
+    "HOST=127.0.0.1" "PORT=$S_PORT" "LOG_LEVEL=${LOG_LEVEL:-info}"
+    "AMQP_URL=$AMQP_URL" "MQ_EXCHANGE=rto.events"
+    "JWT_SECRET=$JWT_SECRET" "SERVICE_TOKEN_SECRET=$SERVICE_TOKEN_SECRET"
+  )
+  local v item items extra=$S_ENV
+  [ "$ENV_NAME" = test ] && extra+=" $S_TEST_ENV"
+  for v in TZ ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+    if [ -n "${!v:-}" ]; then envs+=("$v=${!v}"); fi
+  done
+  read -r -a items <<< "$extra" # split on blanks, no globbing
+  for item in "${items[@]}"; do envs+=("$(expand "$item")"); done
+
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  [ -f "$logf" ] && mv -f "$logf" "$logf.1" # keep the previous run's log
+  # setsid: own session, survives the calling shell; 9>&- drops the lock descriptor.
+  setsid env -i "${envs[@]}" "$bin" >> "$logf" 2>&1 < /dev/null 9>&- &
+  pid=$!
+  echo "$pid" > "$RUN_DIR/$S_NAME.pid"
+  local t0; t0=$(date +%s%N)
+  wait_ready "$S_NAME" "$S_PORT" "$pid" "$logf"
+  log "$S_NAME ready (pid $pid, port $S_PORT) after $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+}
+
+stop_one() {
+  parse "$1"
+  local pid
+  pid=$(running_pid "$S_NAME" "$S_BIN")
+  if [ -z "$pid" ]; then
+    rm -f "$RUN_DIR/$S_NAME.pid"
+    log "$S_NAME not running"
+    return 0
+  fi
+  kill -TERM "$pid" 2> /dev/null || true
+  local n=$((STOP_TIMEOUT * 10))
+  while exists "$pid" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+  if exists "$pid"; then
+    kill -KILL "$pid" 2> /dev/null || true
+    n=50
+    while exists "$pid" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+    log "$S_NAME did not stop within ${STOP_TIMEOUT} s: killed (pid $pid)"
+  else
+    log "$S_NAME stopped (pid $pid)"
+  fi
+  rm -f "$RUN_DIR/$S_NAME.pid"
+}
+
+print_urls() {
+  # shellcheck disable=SC2154 # PORT_api_gateway is declared from SERVICES above
+  local gw=$PORT_api_gateway envd
+  envd=$(rel "$ENV_DIR")
+  echo
+  echo "Platform ($ENV_NAME) is running:"
+  echo "  Gateway        http://localhost:$gw   (API under /api/v1)"
+  for line in "${SERVICES[@]}"; do
+    parse "$line"
+    printf '  %-14s http://localhost:%s/health\n' "$S_NAME" "$S_PORT"
+  done
+  echo "  Admin account  ADMIN_PHONE / ADMIN_PASSWORD in $envd/secrets.env"
+  if [ "$ENV_NAME" = dev ]; then
+    echo "  Logs           $envd/logs/  (follow them: make logs; stop everything: make stop)"
+  else
+    echo "  Logs           $envd/logs/  (follow them: scripts/platform.sh logs --env $ENV_NAME)"
+  fi
+}
+
+mkdir -p "$ENV_DIR"
+exec 9> "$ENV_DIR/.platform.lock"
+
+case $CMD in
+  start)
+    flock -w 120 9 || die "another platform.sh holds $ENV_DIR/.platform.lock"
+    load_env
+    for line in "${SERVICES[@]}"; do start_one "$line"; done
+    print_urls
+    ;;
+  stop)
+    flock -w 120 9 || die "another platform.sh holds $ENV_DIR/.platform.lock"
+    for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_one "${SERVICES[i]}"; done
+    ;;
+  status)
+    for line in "${SERVICES[@]}"; do
+      parse "$line"
+      pid=$(running_pid "$S_NAME" "$S_BIN")
+      if [ -n "$pid" ]; then
+        printf '%-13s [%s]: running  pid %s  http://127.0.0.1:%s  /ready %s\n' "$S_NAME" "$ENV_NAME" "$pid" "$S_PORT" "$(ready_code "$S_PORT")"
+      else
+        printf '%-13s [%s]: stopped  (port %s)\n' "$S_NAME" "$ENV_NAME" "$S_PORT"
+      fi
+    done
+    ;;
+  logs)
+    exec 9>&-
+    mkdir -p "$LOG_DIR"
+    files=()
+    for line in "${SERVICES[@]}"; do
+      parse "$line"
+      touch "$LOG_DIR/$S_NAME.log"
+      files+=("$LOG_DIR/$S_NAME.log")
+    done
+    exec tail -n 20 -F "${files[@]}"
+    ;;
+  *) usage ;;
+esac

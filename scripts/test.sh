@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Everything behind `make test`:
+#   1. install missing packages (scripts/setup-deps.sh)
+#   2. configure and build the `test` preset (ASan + UBSan; warnings are errors when CI=true)
+#   3. start a fresh test infrastructure (PostgreSQL 56432, RabbitMQ 56672)
+#   4. unit and integration tests (ctest -LE e2e)
+#   5. start the platform on the test ports (gateway 18080, user-service 18081)
+#   6. end-to-end tests (ctest -L e2e)
+# The test platform and infrastructure are always stopped at the end. Exit status is non-zero
+# when any step failed; both ctest outputs are shown in full.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+INFRA=$ROOT/scripts/infra.sh
+PLATFORM=$ROOT/scripts/platform.sh
+BUILD_DIR=build/test
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "dependencies"
+"$ROOT/scripts/setup-deps.sh"
+
+step "build (preset test)"
+werror=OFF
+if [ "${CI:-}" = true ]; then werror=ON; fi
+cmake --preset test -DRTO_WARNINGS_AS_ERRORS=$werror
+cmake --build --preset test
+
+failed=()
+# Always stop what was started; the verdict is printed last so it is not buried.
+cleanup() {
+  local rc=$?
+  set +e
+  # A second signal (make forwards SIGTERM, Ctrl-C repeated) must not cut the clean-up short.
+  trap 'echo "test: stopping, please wait" >&2' INT TERM
+  step "stopping the test platform and infrastructure"
+  "$PLATFORM" stop --env test
+  "$INFRA" stop --env test
+  if [ ${#failed[@]} -gt 0 ]; then
+    step "FAILED: ${failed[*]} (service logs: .data/test/logs/)"
+  elif [ "$rc" -ne 0 ]; then
+    step "FAILED (exit status $rc)"
+  else
+    step "all tests passed"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+step "test infrastructure"
+# Every run starts from empty databases and an empty broker; secrets are kept.
+"$INFRA" reset --env test
+"$INFRA" start --env test
+# shellcheck disable=SC1091
+. "$ROOT/.data/test/infra.env"
+export TEST_PG_URL TEST_AMQP_URL
+export TEST_INFRA_SCRIPT=$INFRA # integration tests stop/start the broker through it
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+
+step "unit and integration tests"
+ctest --test-dir "$BUILD_DIR" -LE e2e --output-on-failure -j2 || failed+=("unit/integration tests")
+
+step "test platform"
+if "$PLATFORM" start --env test --build-dir "$BUILD_DIR"; then
+  step "end-to-end tests"
+  export E2E_GATEWAY_URL=http://127.0.0.1:18080
+  export E2E_USER_URL=http://127.0.0.1:18081
+  export E2E_SECRETS_FILE=$ROOT/.data/test/secrets.env
+  ctest --test-dir "$BUILD_DIR" -L e2e --output-on-failure || failed+=("end-to-end tests")
+else
+  failed+=("platform start (end-to-end tests not run)")
+fi
+
+[ ${#failed[@]} -eq 0 ] || exit 1

@@ -1,0 +1,51 @@
+#pragma once
+// Helpers for end-to-end tests against the running test platform.
+#include <boost/json.hpp>
+#include <map>
+#include <string>
+
+#include "rto/http.hpp"
+#include "rto/http_client.hpp"
+
+namespace e2e {
+
+std::string gateway_url();  // E2E_GATEWAY_URL
+std::string user_url();     // E2E_USER_URL (direct, bypassing the gateway)
+// KEY=value pairs of the test platform's secrets file (E2E_SECRETS_FILE).
+const std::map<std::string, std::string>& secrets();
+
+// A fresh, valid Ugandan mobile number in E.164 (+25677xxxxxxx), different on every call.
+std::string unique_phone();
+// A fresh client IP to send as X-Forwarded-For, so rate-limit buckets do not leak between tests.
+std::string unique_ip();
+
+struct Reply {
+  int status = 0;
+  rto::http::Headers headers;
+  std::string body;
+  boost::json::value json;  // null when the body is not JSON
+  std::string content_type() const;
+};
+
+class Api {
+ public:
+  explicit Api(std::string base_url = gateway_url());
+  Reply call(rto::http::Method m, std::string_view target, std::string_view body = {},
+             rto::http::Headers headers = {});
+  Reply get(std::string_view target, const std::string& token = "");
+  Reply post(std::string_view target, const boost::json::value& body, const std::string& token = "");
+  Reply patch(std::string_view target, const boost::json::value& body, const std::string& token = "");
+  Reply put(std::string_view target, const boost::json::value& body, const std::string& token = "");
+  std::string ip;  // sent as X-Forwarded-For (gateway trusts 127.0.0.1 in the test env)
+
+ private:
+  rto::http::Client client_;
+};
+
+// Registers a new customer; returns {user json, access_token, refresh_token, phone, password}.
+struct Account {
+  std::string id, phone, password, access_token, refresh_token;
+};
+Account register_customer(Api& api);
+
+}  // namespace e2e
