@@ -1,0 +1,194 @@
+#include "proxy/gateway.hpp"
+
+#include "domain/headers.hpp"
+#include "rto/errors.hpp"
+#include "rto/log.hpp"
+
+namespace gateway {
+namespace http = rto::http;
+
+namespace {
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (const auto& s : v) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+// Adds `value` to a response's Vary header without dropping what the upstream put there.
+void merge_vary(http::Headers& h, std::string_view value) {
+  auto existing = h.get("Vary");
+  if (!existing || existing->empty()) {
+    h.set("Vary", std::string(value));
+    return;
+  }
+  h.set("Vary", std::string(*existing) + ", " + std::string(value));
+}
+
+rto::Error unauthorized(std::string detail, bool invalid_token) {
+  rto::Error e(rto::ErrorKind::Unauthorized, std::move(detail));
+  e.with_header("WWW-Authenticate", invalid_token ? "Bearer error=\"invalid_token\"" : "Bearer");
+  return e;
+}
+
+}  // namespace
+
+Gateway::Gateway(const Config& cfg, prometheus::Registry& registry)
+    : routes_(cfg.routes),
+      cors_(cfg.cors),
+      trusted_(cfg.trusted_proxies),
+      tokens_(cfg.common.jwt_secret, cfg.common.service_token_secret),
+      per_ip_(cfg.per_ip),
+      per_user_(cfg.per_user),
+      auth_per_ip_(cfg.auth_per_ip),
+      metrics_(registry),
+      limited_(prometheus::BuildCounter()
+                   .Name("gateway_rate_limited_total")
+                   .Help("Requests refused with 429, by bucket (ip, auth_ip, user)")
+                   .Register(registry)) {
+  UpstreamOptions opts{cfg.upstream_timeout, cfg.upstream_connect_timeout, cfg.ready_timeout, cfg.upstream_pool};
+  for (const auto& name : routes_.upstreams()) {
+    auto it = cfg.upstream_urls.find(name);
+    if (it == cfg.upstream_urls.end())
+      throw rto::ConfigError(upstream_env_var(name) + ": is required: the route table sends requests to upstream '" +
+                             name + "'");
+    upstreams_.emplace(name, std::make_unique<Upstream>(name, it->second, opts, metrics_));
+  }
+}
+
+http::Response Gateway::handle(http::Request& req) {
+  auto cors = cors_decide(cors_, req.method, req.headers);
+  http::Response r;
+  try {
+    r = pipeline(req, cors);
+  } catch (const rto::Error& e) {
+    r = rto::problem(e, req);
+  }
+  if (!cors.preflight && cors.allowed) {
+    for (const auto& [k, v] : cors.headers) {
+      if (http::iequals(k, "Vary")) merge_vary(r.headers, v);
+      else r.headers.set(k, v);
+    }
+  }
+  add_security_headers(r.headers, true);
+  if (!req.request_id.empty()) r.headers.set("X-Request-Id", req.request_id);
+  return r;
+}
+
+void Gateway::limit(Limiter& l, const std::string& key, std::string_view which) {
+  auto d = l.take(key);
+  if (d.allowed) return;
+  limited_.Add({{"bucket", std::string(which)}}).Increment();
+  throw rto::TooManyRequests("too many requests; retry after the time in Retry-After", d.retry_after)
+      .with_code("rate-limited");
+}
+
+http::Response Gateway::pipeline(http::Request& req, const CorsDecision& cors) {
+  req.route = "(unmatched)";  // metrics label until a route matches; keeps label cardinality bounded
+  auto client = client_address(req.remote_addr, req.header("X-Forwarded-For"), trusted_);
+  limit(per_ip_, client.limit_key, "ip");
+
+  if (is_internal_path(req.path)) {
+    req.route = "/internal/*";
+    throw rto::NotFound("no such resource");
+  }
+  if (!req.target.starts_with('/') || !is_clean_path(req.path))
+    throw rto::BadRequest("the request path is not in canonical form");
+  const RouteEntry* route = routes_.match(req.path);
+  if (!route) throw rto::NotFound("no such resource");
+  req.route = route->label();
+
+  if (cors.preflight) {
+    if (!cors.allowed) throw rto::Forbidden("this origin may not call the API").with_code("cors-origin-not-allowed");
+    http::Response r = http::Response::no_content();
+    for (const auto& [k, v] : cors.headers) r.headers.set(k, v);
+    return r;
+  }
+
+  if (prefix_matches(kAuthPrefix, req.path)) limit(auth_per_ip_, client.limit_key, "auth_ip");
+
+  std::string method(http::to_string(req.method));
+  if (req.method == http::Method::Other) {
+    throw rto::Error(rto::ErrorKind::MethodNotAllowed, "this HTTP method is not supported")
+        .with_header("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+  }
+  std::size_t authorizations = 0;
+  for (const auto& [k, v] : req.headers) authorizations += http::iequals(k, "Authorization") ? 1 : 0;
+  if (authorizations > 1) throw rto::BadRequest("send one Authorization header, not several");
+  auto token = rto::auth::bearer_token(req.header("Authorization").value_or(""));
+  if (!route->is_public(method)) {
+    if (token.empty()) throw unauthorized("an access token is required", false);
+    try {
+      req.identity = tokens_.verify_access(token);
+    } catch (const rto::Error& e) {
+      throw unauthorized(e.detail(), true);
+    } catch (const std::exception&) {
+      throw unauthorized("the access token is not valid", true);
+    }
+  } else if (!token.empty()) {
+    // Public route: a valid token still tells the upstream who is calling; an invalid one is
+    // not an error here (e.g. refresh with an expired access token), the upstream decides.
+    try {
+      req.identity = tokens_.verify_access(token);
+    } catch (const std::exception&) {
+      req.identity.reset();
+    }
+  }
+  if (req.identity) limit(per_user_, req.identity->subject, "user");
+
+  return forward(req, *route, client);
+}
+
+http::Response Gateway::forward(http::Request& req, const RouteEntry& route, const ClientAddress& client) {
+  auto& upstream = *upstreams_.at(route.upstream);
+  http::Headers h = filter_request_headers(req.headers);
+  h.set("X-Request-Id", req.request_id);
+  h.set("X-Forwarded-For", join(client.chain, ", "));
+  std::string proto = "http";
+  if (client.via_trusted_proxy) {
+    auto p = req.header("X-Forwarded-Proto");
+    if (p && (*p == "https" || *p == "http")) proto = std::string(*p);
+  }
+  h.set("X-Forwarded-Proto", proto);
+  if (req.identity) {
+    h.set("X-User-Id", req.identity->subject);
+    h.set("X-User-Roles", join(req.identity->roles, ","));
+  }
+
+  auto up = upstream.send(req.method, req.target, h, req.body);
+  http::Response r;
+  r.status = up.status;
+  r.headers = filter_response_headers(up.headers);
+  r.body = std::move(up.body);
+  return r;
+}
+
+bool Gateway::upstream_ready(const std::string& name) noexcept {
+  auto it = upstreams_.find(name);
+  return it != upstreams_.end() && it->second->ready();
+}
+
+void Gateway::evict_idle_buckets() {
+  auto now = SteadyClock::now();
+  per_ip_.evict_idle(now);
+  per_user_.evict_idle(now);
+  auth_per_ip_.evict_idle(now);
+}
+
+std::size_t Gateway::bucket_count() const { return per_ip_.size() + per_user_.size() + auth_per_ip_.size(); }
+
+std::shared_ptr<Gateway> install(rto::Service& service, const Config& cfg) {
+  auto gw = std::make_shared<Gateway>(cfg, service.metrics().registry());
+  service.set_fallback([gw](http::Request& req) { return gw->handle(req); });
+  for (const auto& name : cfg.routes.upstreams())
+    service.add_ready_check("upstream:" + name, [gw, name] { return gw->upstream_ready(name); });
+  service.every("rate-limit-eviction", std::chrono::seconds(30), [gw] { gw->evict_idle_buckets(); });
+  service.metrics().gauge_fn("gateway_rate_limit_buckets", "Rate-limit buckets currently held in memory",
+                             [gw] { return static_cast<double>(gw->bucket_count()); });
+  return gw;
+}
+
+}  // namespace gateway

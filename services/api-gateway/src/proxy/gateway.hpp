@@ -1,0 +1,52 @@
+#pragma once
+// The gateway's request pipeline, installed as the rto::Service fallback (the service itself
+// keeps /health, /ready and /metrics):
+//   /internal/* -> 404; unclean path -> 400; route table lookup (404 when no prefix matches);
+//   per-IP rate limit; CORS preflight; stricter per-IP limit on /api/v1/auth/*; JWT check for
+//   non-public routes (401); per-user rate limit; proxy to the upstream with filtered headers
+//   and the caller's identity; security and CORS headers on every answer.
+// The WebSocket real-time hub (vehicle issue) will sit beside this pipeline as its own handler.
+#include <map>
+#include <memory>
+#include <string>
+
+#include "config.hpp"
+#include "limiter/limiter.hpp"
+#include "proxy/upstream.hpp"
+#include "rto/auth.hpp"
+#include "rto/http.hpp"
+#include "rto/service.hpp"
+
+namespace gateway {
+
+inline constexpr std::string_view kAuthPrefix = "/api/v1/auth";
+
+class Gateway {
+ public:
+  Gateway(const Config& cfg, prometheus::Registry& registry);
+
+  rto::http::Response handle(rto::http::Request& req);
+  bool upstream_ready(const std::string& name) noexcept;
+  void evict_idle_buckets();
+  std::size_t bucket_count() const;
+
+ private:
+  rto::http::Response pipeline(rto::http::Request& req, const CorsDecision& cors);
+  rto::http::Response forward(rto::http::Request& req, const RouteEntry& route, const ClientAddress& client);
+  void limit(Limiter& l, const std::string& key, std::string_view which);
+
+  RouteTable routes_;
+  CorsPolicy cors_;
+  TrustedProxies trusted_;
+  rto::auth::Tokens tokens_;
+  Limiter per_ip_, per_user_, auth_per_ip_;
+  UpstreamMetrics metrics_;
+  prometheus::Family<prometheus::Counter>& limited_;
+  std::map<std::string, std::unique_ptr<Upstream>> upstreams_;
+};
+
+// Builds the gateway from its config and plugs it into the service: fallback handler, one
+// ready check per upstream, periodic eviction of idle rate-limit buckets.
+std::shared_ptr<Gateway> install(rto::Service& service, const Config& cfg);
+
+}  // namespace gateway

@@ -1,0 +1,116 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "config.hpp"
+
+namespace {
+
+struct EnvGuard {
+  std::vector<std::string> names;
+  void set(const char* k, const std::string& v) {
+    ::setenv(k, v.c_str(), 1);
+    names.emplace_back(k);
+  }
+  ~EnvGuard() {
+    for (const auto& n : names) ::unsetenv(n.c_str());
+  }
+};
+
+std::string write_temp(const std::string& text) {
+  std::string path = ::testing::TempDir() + "routes_" + std::to_string(::getpid()) + "_" +
+                     std::to_string(std::rand()) + ".json";
+  std::ofstream(path) << text;
+  return path;
+}
+
+void base_env(EnvGuard& g) {
+  g.set("JWT_SECRET", std::string(40, 'j'));
+  g.set("SERVICE_TOKEN_SECRET", std::string(40, 's'));
+}
+
+std::string read_error(EnvGuard&) {
+  rto::config::Env env;
+  gateway::Config::read(env);
+  try {
+    env.done();
+  } catch (const rto::ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(GatewayConfig, ReadsRoutesUpstreamsAndLimits) {
+  EnvGuard g;
+  base_env(g);
+  g.set("GATEWAY_ROUTES_FILE", std::string(GATEWAY_SOURCE_DIR) + "/routes.json");
+  g.set("UPSTREAM_USER_URL", "http://127.0.0.1:8081/");
+  g.set("RATE_AUTH_PER_IP_RPS", "5");
+  g.set("RATE_AUTH_PER_IP_BURST", "10");
+  g.set("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8");
+  g.set("CORS_ORIGINS", "http://localhost:3000, https://app.example.com");
+  rto::config::Env env;
+  auto c = gateway::Config::read(env);
+  ASSERT_NO_THROW(env.done());
+  EXPECT_EQ(c.common.port, 8080);
+  EXPECT_EQ(c.upstream_urls.at("user"), "http://127.0.0.1:8081");
+  EXPECT_EQ(c.auth_per_ip.rate, 5);
+  EXPECT_EQ(c.auth_per_ip.burst, 10);
+  EXPECT_EQ(c.per_ip.rate, 50);
+  EXPECT_EQ(c.per_ip.burst, 200);
+  EXPECT_EQ(c.per_user.rate, 20);
+  EXPECT_EQ(c.per_user.burst, 60);
+  EXPECT_EQ(c.cors.origins.size(), 2u);
+  EXPECT_EQ(c.upstream_timeout, std::chrono::milliseconds(10000));
+}
+
+TEST(GatewayConfig, MissingUpstreamUrlIsNamed) {
+  EnvGuard g;
+  base_env(g);
+  g.set("GATEWAY_ROUTES_FILE", write_temp(R"([{"prefix": "/api/v1/users", "upstream": "user"},
+                                               {"prefix": "/api/v1/plans", "upstream": "payment"}])"));
+  g.set("UPSTREAM_USER_URL", "http://127.0.0.1:8081");
+  auto err = read_error(g);
+  EXPECT_NE(err.find("UPSTREAM_PAYMENT_URL"), std::string::npos) << err;
+  EXPECT_NE(err.find("'payment'"), std::string::npos) << err;
+}
+
+TEST(GatewayConfig, BadUpstreamUrlIsNamed) {
+  EnvGuard g;
+  base_env(g);
+  g.set("GATEWAY_ROUTES_FILE", std::string(GATEWAY_SOURCE_DIR) + "/routes.json");
+  g.set("UPSTREAM_USER_URL", "https://user:8081");
+  auto err = read_error(g);
+  EXPECT_NE(err.find("UPSTREAM_USER_URL"), std::string::npos) << err;
+}
+
+TEST(GatewayConfig, BadOrMissingRoutesFileIsNamed) {
+  EnvGuard g;
+  base_env(g);
+  g.set("GATEWAY_ROUTES_FILE", "/nonexistent/routes.json");
+  auto err = read_error(g);
+  EXPECT_NE(err.find("GATEWAY_ROUTES_FILE"), std::string::npos) << err;
+  EXPECT_NE(err.find("/nonexistent/routes.json"), std::string::npos) << err;
+
+  g.set("GATEWAY_ROUTES_FILE", write_temp(R"([{"prefix": "/api/v1/users", "upstream": "user", "public": "no"}])"));
+  err = read_error(g);
+  EXPECT_NE(err.find("GATEWAY_ROUTES_FILE"), std::string::npos) << err;
+  EXPECT_NE(err.find("routes[0].public"), std::string::npos) << err;
+}
+
+TEST(GatewayConfig, BadLimitsProxiesAndOrigins) {
+  EnvGuard g;
+  base_env(g);
+  g.set("GATEWAY_ROUTES_FILE", std::string(GATEWAY_SOURCE_DIR) + "/routes.json");
+  g.set("UPSTREAM_USER_URL", "http://127.0.0.1:8081");
+  g.set("RATE_PER_IP_RPS", "lots");
+  g.set("TRUSTED_PROXIES", "proxy.internal");
+  g.set("CORS_ORIGINS", "localhost:3000");
+  auto err = read_error(g);
+  EXPECT_NE(err.find("RATE_PER_IP_RPS"), std::string::npos) << err;
+  EXPECT_NE(err.find("TRUSTED_PROXIES"), std::string::npos) << err;
+  EXPECT_NE(err.find("CORS_ORIGINS"), std::string::npos) << err;
+}
