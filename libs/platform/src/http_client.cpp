@@ -7,6 +7,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <deque>
 #include <mutex>
 
@@ -52,6 +55,17 @@ bhttp::verb to_verb(Method m) {
 
 bool idempotent(Method m) { return m == Method::Get || m == Method::Head || m == Method::Put || m == Method::Delete || m == Method::Options; }
 
+// An idle keep-alive connection the server has closed (restart, idle timeout) shows as EOF
+// on a non-blocking peek. Checking before reuse avoids sending a POST into a dead socket,
+// which could not be retried safely.
+bool still_open(Conn& c) {
+  char b;
+  auto n = ::recv(c.stream.socket().native_handle(), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0) return false;                            // orderly close by the server
+  if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;  // nothing to read: healthy
+  return false;                                        // unsolicited bytes: protocol out of step
+}
+
 // Runs the posted operation to completion on the connection's private io_context.
 void run(Conn& c) {
   c.ioc.restart();
@@ -75,7 +89,7 @@ struct Client::Impl {
       auto c = std::move(idle.back());
       idle.pop_back();
       // Servers close idle keep-alive connections; do not reuse one that sat too long.
-      if (now - c->last_used < std::chrono::seconds(20)) return c;
+      if (now - c->last_used < std::chrono::seconds(20) && still_open(*c)) return c;
     }
     return nullptr;
   }

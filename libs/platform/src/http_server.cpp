@@ -11,6 +11,7 @@
 #include <boost/url/parse.hpp>
 
 #include <atomic>
+#include <charconv>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -86,12 +87,16 @@ struct Server::Impl {
     bhttp::response<bhttp::string_body> r{static_cast<bhttp::status>(res.status), version};
     for (const auto& [k, v] : res.headers) r.insert(k, v);
     auto size = res.body.size();
+    // A proxied HEAD answer has no body but carries the upstream's Content-Length.
+    auto declared = head && size == 0 ? res.headers.get("Content-Length") : std::nullopt;
     r.body() = std::move(res.body);
     r.keep_alive(keep_alive);
     r.prepare_payload();
     if (head) {
       r.body().clear();
-      r.content_length(size);
+      std::uint64_t n = size;
+      if (declared) std::from_chars(declared->data(), declared->data() + declared->size(), n);
+      r.content_length(n);
     }
     return r;
   }

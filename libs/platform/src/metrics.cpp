@@ -29,8 +29,22 @@ void Metrics::observe_request(const std::string& route, std::string_view method,
                               std::chrono::nanoseconds took) {
   static const prometheus::Histogram::BucketBoundaries buckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                                0.1,   0.25,   0.5,   1,    2.5,   5};
-  requests_->Add({{"route", route}, {"method", std::string(method)}, {"status", std::to_string(status)}}).Increment();
-  latency_->Add({{"route", route}}, buckets).Observe(std::chrono::duration<double>(took).count());
+  std::string key;
+  key.reserve(route.size() + method.size() + 6);
+  key.append(route).append(1, ' ').append(method).append(1, ' ').append(std::to_string(status));
+  Series s{};
+  {
+    std::shared_lock lk(series_mu_);
+    if (auto it = series_.find(key); it != series_.end()) s = it->second;
+  }
+  if (!s.count) {
+    std::unique_lock lk(series_mu_);
+    s.count = &requests_->Add({{"route", route}, {"method", std::string(method)}, {"status", std::to_string(status)}});
+    s.latency = &latency_->Add({{"route", route}}, buckets);
+    series_.emplace(std::move(key), s);
+  }
+  s.count->Increment();
+  s.latency->Observe(std::chrono::duration<double>(took).count());
 }
 
 void Metrics::in_flight(int delta) noexcept { in_flight_->Increment(delta); }

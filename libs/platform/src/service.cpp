@@ -183,6 +183,19 @@ http::Response Service::builtin(http::Request& req, bool& handled) {
 }
 
 namespace {
+// Baseline headers on every response of every service (an API serves no HTML). A handler or
+// the gateway may set its own values first; those are kept.
+void add_baseline_headers(http::Response& r) {
+  auto set_default = [&](const char* k, const char* v) {
+    if (!r.headers.contains(k)) r.headers.add(k, v);
+  };
+  set_default("X-Content-Type-Options", "nosniff");
+  set_default("X-Frame-Options", "DENY");
+  set_default("Referrer-Policy", "no-referrer");
+  set_default("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  set_default("Cache-Control", "no-store");
+}
+
 bool valid_request_id(std::string_view s) {
   if (s.empty() || s.size() > 128) return false;
   for (char c : s)
@@ -232,6 +245,7 @@ http::Response Service::dispatch(http::Request& req) {
     res = problem(500, "an unexpected error occurred; it has been logged with the request id", req);
   }
   res.headers.set("X-Request-Id", req.request_id);
+  add_baseline_headers(res);
   auto took = std::chrono::steady_clock::now() - started;
   const std::string& route = req.route.empty() ? std::string("unmatched") : req.route;
   metrics_.observe_request(route, http::to_string(req.method), res.status, took);
@@ -267,7 +281,10 @@ int Service::run() {
       [](int status, std::string_view detail, const http::Request& r) {
         http::Request copy = r;
         copy.request_id = crypto::uuid_v4();
-        return problem(status, detail, copy);
+        auto res = problem(status, detail, copy);
+        res.headers.set("X-Request-Id", copy.request_id);
+        add_baseline_headers(res);
+        return res;
       });
   server_->server.listen();
   log::info("listening", {{"host", cfg_.host}, {"port", server_->server.port()}});
@@ -280,7 +297,11 @@ int Service::run() {
 std::uint16_t Service::start_in_background() {
   server_ = std::make_unique<ServerHolder>(
       server_options(cfg_, false), [this](http::Request& r) { return dispatch(r); },
-      [](int status, std::string_view detail, const http::Request& r) { return problem(status, detail, r); });
+      [](int status, std::string_view detail, const http::Request& r) {
+        auto res = problem(status, detail, r);
+        add_baseline_headers(res);
+        return res;
+      });
   server_->server.listen();
   auto port = server_->server.port();
   server_thread_ = std::thread([this] { server_->server.run(); });

@@ -153,3 +153,42 @@ TEST_F(ServerTest, GracefulShutdownFinishesInFlightRequests) {
   http::Client late("http://127.0.0.1:" + std::to_string(port), {.connect_timeout = 500ms});
   EXPECT_THROW(late.get("/open"), http::UpstreamError);
 }
+
+TEST(ClientReuse, PostAfterUpstreamRestartUsesAFreshConnection) {
+  auto make = [](std::uint16_t port) {
+    auto cfg = test_config();
+    cfg.port = port;
+    auto s = std::make_unique<Service>(cfg);
+    s->router().post("/things", http::Access::anyone(), [](http::Request&) { return http::Response::json(201, boost::json::object{{"ok", true}}); });
+    return s;
+  };
+  auto first = make(0);
+  auto port = first->start_in_background();
+  http::Client client("http://127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(client.send(http::Method::Post, "/things", {}, "{}").status, 201);  // leaves a pooled connection
+  first->stop();
+  auto second = make(port);
+  second->start_in_background();
+  EXPECT_EQ(client.send(http::Method::Post, "/things", {}, "{}").status, 201);
+  second->stop();
+}
+
+TEST_F(ServerTest, EveryResponseCarriesBaselineSecurityHeaders) {
+  for (const char* path : {"/open", "/health", "/nope"}) {
+    auto r = client->get(path);
+    EXPECT_EQ(r.headers.get("X-Content-Type-Options").value_or(""), "nosniff") << path;
+    EXPECT_EQ(r.headers.get("X-Frame-Options").value_or(""), "DENY") << path;
+    EXPECT_EQ(r.headers.get("Cache-Control").value_or(""), "no-store") << path;
+  }
+  auto big = client->send(http::Method::Post, "/echo", {}, std::string(10000, 'x'));
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(big.headers.get("X-Content-Type-Options").value_or(""), "nosniff");
+}
+
+TEST_F(ServerTest, HeadKeepsTheLengthOfTheGetAnswer) {
+  auto get = client->get("/open");
+  auto head = client->send(http::Method::Head, "/open");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(head.headers.get("Content-Length").value_or(""), std::to_string(get.body.size()));
+}

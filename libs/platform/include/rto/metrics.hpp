@@ -11,7 +11,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace rto::metrics {
@@ -33,6 +35,14 @@ class Metrics {
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
+  // Label lookups in prometheus-cpp allocate and lock; the hot path resolves each
+  // (route, method, status) once and then only increments.
+  struct Series {
+    prometheus::Counter* count;
+    prometheus::Histogram* latency;
+  };
+  std::shared_mutex series_mu_;
+  std::unordered_map<std::string, Series> series_;
   prometheus::Family<prometheus::Counter>* requests_;
   prometheus::Family<prometheus::Histogram>* latency_;
   prometheus::Gauge* in_flight_;
