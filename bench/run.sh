@@ -35,15 +35,33 @@ for _ in $(seq 1 50); do curl -sf "$GATEWAY/ready" >/dev/null && break; sleep 0.
 # A benchmark account (registered once, then logged in). Its number is a valid test number.
 PHONE=+256770009999
 PASSWORD=bench-Rider-2026
-json() { printf '{"phone":"%s","password":"%s","full_name":"Bench Rider"}' "$PHONE" "$PASSWORD"; }
-curl -s -o /dev/null -H 'Content-Type: application/json' -d "$(json)" "$GATEWAY/api/v1/auth/register" || true
-TOKEN=$(curl -sf -H 'Content-Type: application/json' -d "$(json)" "$GATEWAY/api/v1/auth/login" |
+creds=$(printf '"phone":"%s","password":"%s"' "$PHONE" "$PASSWORD")
+curl -s -o /dev/null -H 'Content-Type: application/json' -d "{$creds,\"full_name\":\"Bench Rider\"}" "$GATEWAY/api/v1/auth/register" || true
+TOKEN=$(curl -sf -H 'Content-Type: application/json' -d "{$creds}" "$GATEWAY/api/v1/auth/login" |
   sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
 [ -n "$TOKEN" ] || { echo "could not log in the benchmark account" >&2; exit 1; }
 
+mem_report() {  # RSS and private memory of every running dev service
+  for pidfile in "$RUN_DIR"/*.pid; do
+    [ -f "$pidfile" ] || continue
+    name=$(basename "$pidfile" .pid); pid=$(cat "$pidfile")
+    if [ -r "/proc/$pid/status" ]; then
+      # RSS counts the pages of shared libraries too (libcrypto, ICU, protobuf…), which every
+      # service maps from the same files; "private" is what this process alone costs.
+      read -r rss priv < <(awk '/^Rss:/ {r=$2} /^Private_(Clean|Dirty):/ {p+=$2} END {print r, p}' "/proc/$pid/smaps_rollup")
+      printf '  %-16s RSS %6.1f MB (target < 20 MB)   private %6.1f MB\n' "$name" \
+        "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(awk -v k="$priv" 'BEGIN { print k / 1024 }')"
+    fi
+  done
+}
+
+echo "Memory at rest (before any load)"; mem_report
+
 rps() {  # url -> requests/sec
-  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" "$1" |
-    tee /dev/stderr | awk '/Requests\/sec/ {print $2}'
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" "$1")
+  echo "$out" >&2
+  echo "$out" | awk '/Requests\/sec/ {print $2}'
 }
 
 echo "== warm-up"; wrk -t1 -c4 -d2s -H "Authorization: Bearer $TOKEN" "$USER_SVC/api/v1/users/me" >/dev/null
@@ -55,12 +73,4 @@ echo
 echo "GET /api/v1/users/me  (wrk -t$THREADS -c$CONNS -d$DURATION)"
 printf '  direct   %10s req/s\n  gateway  %10s req/s  (%s%% of direct; target >= 85%%)\n' "$direct" "$via" "$ratio"
 
-echo; echo "Idle RSS (after 5 s without load)"; sleep 5
-for pidfile in "$RUN_DIR"/*.pid; do
-  [ -f "$pidfile" ] || continue
-  name=$(basename "$pidfile" .pid); pid=$(cat "$pidfile")
-  if [ -r "/proc/$pid/status" ]; then
-    rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-    printf '  %-16s %6.1f MB  (target < 20 MB)\n' "$name" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
-  fi
-done
+echo; echo "Memory after the load, idle for 5 s"; sleep 5; mem_report
