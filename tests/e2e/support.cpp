@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "rto/crypto.hpp"
+#include "rto/testing.hpp"
 
 namespace e2e {
 namespace js = boost::json;
@@ -42,13 +43,7 @@ static std::mt19937_64& rng() {
   return r;
 }
 
-std::string unique_phone() {
-  static std::atomic<unsigned> counter{0};
-  unsigned n = (static_cast<unsigned>(rng()() % 90000) * 100 + (counter++ % 100)) % 10000000;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "+25677%07u", n);
-  return buf;
-}
+std::string unique_phone() { return rto::testing::unique_phone(); }
 
 std::string unique_ip() {
   auto r = rng()();

@@ -4,6 +4,10 @@
 
 #include <jwt/jwt.hpp>
 
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
 #include "rto/crypto.hpp"
 #include "rto/errors.hpp"
 
@@ -29,13 +33,25 @@ bool Identity::has_any_role(std::initializer_list<std::string_view> rs) const no
 
 bool Identity::is_staff() const noexcept { return has_any_role({"admin", "credit_officer", "support_agent"}); }
 
+struct Tokens::Cache {
+  struct Entry {
+    Identity id;
+    std::int64_t exp;  // seconds since the epoch
+    bool service;
+  };
+  static constexpr std::size_t kCapacity = 1024;
+  std::shared_mutex mu;
+  std::unordered_map<std::string, Entry> entries;
+};
+
 Tokens::Tokens(std::string user_secret, std::string service_secret, std::string issuer, std::chrono::seconds access_ttl,
                std::chrono::seconds service_ttl)
     : user_secret_(std::move(user_secret)),
       service_secret_(std::move(service_secret)),
       issuer_(std::move(issuer)),
       access_ttl_(access_ttl),
-      service_ttl_(service_ttl) {}
+      service_ttl_(service_ttl),
+      cache_(std::make_shared<Cache>()) {}
 
 namespace {
 
@@ -54,7 +70,7 @@ std::string sign(const std::string& key, const std::string& iss, std::string_vie
 }
 
 Identity check(std::string_view token, const std::string& key, const std::string& iss, std::string_view typ,
-               Clock::time_point now) {
+               Clock::time_point now, std::int64_t& exp_out) {
   using namespace jwt::params;
   if (token.empty()) throw Unauthorized("missing bearer token");
   if (token.size() > 8192) throw Unauthorized("token too large");
@@ -74,6 +90,7 @@ Identity check(std::string_view token, const std::string& key, const std::string
     if (p.has_claim("roles")) id.roles = p.get_claim_value<std::vector<std::string>>("roles");
     id.service = typ == "service";
     if (id.subject.empty()) throw Unauthorized("invalid token");
+    exp_out = exp;
     return id;
   } catch (const Error&) {
     throw;
@@ -94,12 +111,32 @@ std::string Tokens::issue_service(std::string_view service_name, Clock::time_poi
   return sign(service_secret_, issuer_, "service", service_name, nullptr, now, service_ttl_);
 }
 
+Identity Tokens::verify(std::string_view token, const std::string& key, std::string_view typ,
+                        Clock::time_point now) const {
+  const bool service = typ == "service";
+  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  std::string k(token);
+  {
+    std::shared_lock lk(cache_->mu);
+    if (auto it = cache_->entries.find(k); it != cache_->entries.end() && it->second.service == service) {
+      if (it->second.exp > now_s) return it->second.id;
+      throw Unauthorized("token expired");
+    }
+  }
+  std::int64_t exp = 0;
+  auto id = check(token, key, issuer_, typ, now, exp);
+  std::unique_lock lk(cache_->mu);
+  if (cache_->entries.size() >= Cache::kCapacity) cache_->entries.clear();  // simple and bounded
+  cache_->entries.emplace(std::move(k), Cache::Entry{id, exp, service});
+  return id;
+}
+
 Identity Tokens::verify_access(std::string_view token, Clock::time_point now) const {
-  return check(token, user_secret_, issuer_, "access", now);
+  return verify(token, user_secret_, "access", now);
 }
 
 Identity Tokens::verify_service(std::string_view token, Clock::time_point now) const {
-  return check(token, service_secret_, issuer_, "service", now);
+  return verify(token, service_secret_, "service", now);
 }
 
 std::string_view bearer_token(std::string_view h) noexcept {

@@ -1,6 +1,9 @@
 #include "rto/testing.hpp"
 
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <pqxx/pqxx>
 #include <stdexcept>
 
@@ -23,6 +26,15 @@ std::string unique_name(std::string_view prefix) {
   for (char c : crypto::uuid_v4())
     if (c != '-') s += c;
   return s.substr(0, 60);
+}
+
+std::string unique_phone() {
+  static std::atomic<unsigned> counter{0};
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  unsigned n = (static_cast<unsigned>(rng() % 90000) * 100 + (counter++ % 100)) % 10000000;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "+25677%07u", n);
+  return buf;
 }
 
 TempDatabase::TempDatabase(std::string_view prefix) : name_(unique_name(prefix)) {

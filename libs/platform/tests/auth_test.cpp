@@ -105,3 +105,16 @@ TEST(Bearer, ParsesHeader) {
   EXPECT_EQ(rto::auth::bearer_token("Basic abc"), "");
   EXPECT_EQ(rto::auth::bearer_token(""), "");
 }
+
+TEST(Tokens, CachedTokensStillExpireAndKindsStaySeparate) {
+  Tokens t(kUser, kSvc);
+  auto now = std::chrono::system_clock::now();
+  auto tok = t.issue_access("u-9", {"customer"}, now);
+  EXPECT_EQ(t.verify_access(tok, now).subject, "u-9");              // verified in full, cached
+  EXPECT_EQ(t.verify_access(tok, now + 1min).subject, "u-9");       // from the cache
+  EXPECT_EQ(status_of([&] { t.verify_access(tok, now + 16min); }), 401);  // the cache honours exp
+  EXPECT_EQ(status_of([&] { t.verify_service(tok, now); }), 401);    // an access token is no service token
+  auto altered = tok;
+  altered[altered.size() - 2] = altered[altered.size() - 2] == 'x' ? 'y' : 'x';
+  EXPECT_EQ(status_of([&] { t.verify_access(altered, now); }), 401);
+}

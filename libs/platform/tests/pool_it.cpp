@@ -46,3 +46,18 @@ TEST(PoolIT, UnreachableDatabaseIs503) {
   }
   EXPECT_FALSE(pool.ping());
 }
+
+TEST(PoolIT, QueryRunsStatementsOutsideATransactionBlock) {
+  rto::testing::TempDatabase tdb("pool");
+  db::Pool pool(tdb.url(), 1);
+  // now() is the start time of the current transaction: it changes between statements only
+  // when each statement is its own transaction.
+  auto two_clocks = [](pqxx::transaction_base& tx) {
+    auto a = tx.exec1("SELECT now()::text")[0].as<std::string>();
+    tx.exec("SELECT pg_sleep(0.02)");
+    auto b = tx.exec1("SELECT now()::text")[0].as<std::string>();
+    return a != b;
+  };
+  EXPECT_TRUE(pool.query([&](pqxx::nontransaction& tx) { return two_clocks(tx); }));
+  EXPECT_FALSE(pool.read([&](pqxx::read_transaction& tx) { return two_clocks(tx); }));
+}

@@ -1,6 +1,7 @@
 #pragma once
 // Identity, JWT access tokens (HS256, cpp-jwt) and internal service tokens.
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,8 +42,15 @@ class Tokens {
   std::chrono::seconds access_ttl() const noexcept { return access_ttl_; }
 
  private:
+  Identity verify(std::string_view token, const std::string& key, std::string_view typ, Clock::time_point now) const;
+
   std::string user_secret_, service_secret_, issuer_;
   std::chrono::seconds access_ttl_, service_ttl_;
+  // Tokens already verified, until their expiry: a client sends the same token with every
+  // request, and the gateway and the service both check it. Keyed by the whole token text,
+  // so any altered token misses and is verified in full.
+  struct Cache;
+  std::shared_ptr<Cache> cache_;
 };
 
 // "Bearer xyz" -> "xyz"; empty when the header is absent or not a bearer token.

@@ -87,6 +87,20 @@ class Pool {
     }
   }
 
+  // A single statement outside a transaction block: one round trip instead of three
+  // (BEGIN, statement, ROLLBACK). For reads of one statement that need no shared snapshot.
+  template <typename F>
+  auto query(F&& f) -> decltype(f(std::declval<pqxx::nontransaction&>())) {
+    auto lease = acquire();
+    try {
+      pqxx::nontransaction tx(*lease);
+      return f(tx);
+    } catch (const pqxx::broken_connection&) {
+      lease.discard();
+      throw_unavailable();
+    }
+  }
+
   bool ping() noexcept;  // SELECT 1 on a pooled connection
 
   struct Stats {

@@ -9,6 +9,8 @@ namespace rto::testing {
 std::string pg_admin_url();
 std::string amqp_url();
 std::string unique_name(std::string_view prefix);  // prefix + random suffix, [a-z0-9_]
+// A valid Ugandan mobile number in E.164 (+25677xxxxxxx), different on every call.
+std::string unique_phone();
 
 class TempDatabase {
  public:

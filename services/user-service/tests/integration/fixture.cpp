@@ -111,13 +111,7 @@ Reply post(std::string_view target, const js::value& body, const std::string& to
   return call_json(Method::Post, target, body, token);
 }
 
-std::string unique_phone() {
-  static std::atomic<unsigned> counter{0};
-  unsigned n = (static_cast<unsigned>(rng()() % 90000) * 100 + (counter++ % 100)) % 10000000;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "+25677%07u", n);
-  return buf;
-}
+std::string unique_phone() { return rto::testing::unique_phone(); }
 
 std::string unique_national_id() {
   static const char* alnum = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
