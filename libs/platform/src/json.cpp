@@ -38,6 +38,15 @@ static std::size_t utf8_length(std::string_view s) {
 }
 
 std::optional<std::string> Reader::string(std::string_view key, bool required, std::size_t min_len, std::size_t max_len) {
+  return read_string(key, required, min_len, max_len, true);
+}
+
+std::optional<std::string> Reader::raw_string(std::string_view key, bool required, std::size_t min_len, std::size_t max_len) {
+  return read_string(key, required, min_len, max_len, false);
+}
+
+std::optional<std::string> Reader::read_string(std::string_view key, bool required, std::size_t min_len,
+                                               std::size_t max_len, bool trim) {
   auto* v = find(key, required);
   if (!v) return std::nullopt;
   if (!v->is_string()) {
@@ -45,10 +54,12 @@ std::optional<std::string> Reader::string(std::string_view key, bool required, s
     return std::nullopt;
   }
   std::string s(v->as_string());
-  // Trim surrounding white space; people paste names and numbers with stray spaces.
-  auto b = s.find_first_not_of(" \t\r\n");
-  auto e = s.find_last_not_of(" \t\r\n");
-  s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+  if (trim) {
+    // People paste names and numbers with stray spaces.
+    auto b = s.find_first_not_of(" \t\r\n");
+    auto e = s.find_last_not_of(" \t\r\n");
+    s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+  }
   auto len = utf8_length(s);
   if (len < min_len) {
     fail(key, s.empty() ? "must not be empty" : "must be at least " + std::to_string(min_len) + " characters");

@@ -42,3 +42,14 @@ TEST(Json, ReaderTrimsAndMeasuresCharacters) {
   EXPECT_TRUE(r.string("sw", true, 0, 19).has_value());  // 19 characters, 20 bytes
   r.finish();
 }
+
+TEST(Json, RawStringKeepsSurroundingSpaces) {
+  auto o = parse_object(R"({"password":"  pass word  ","empty":""})");
+  Reader r(o);
+  EXPECT_EQ(r.raw_string("password", true).value(), "  pass word  ");
+  EXPECT_FALSE(r.raw_string("empty", true, 1).has_value());
+  EXPECT_FALSE(r.raw_string("missing", true).has_value());
+  ASSERT_EQ(r.errors().size(), 2u);
+  EXPECT_EQ(r.errors()[0].message, "must not be empty");
+  EXPECT_EQ(r.errors()[1].message, "is required");
+}

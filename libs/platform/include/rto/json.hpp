@@ -23,7 +23,9 @@ class Reader {
  public:
   explicit Reader(const js::object& obj, std::string prefix = "");
 
+  // Strings are trimmed of surrounding white space; raw_string keeps them as sent (passwords).
   std::optional<std::string> string(std::string_view key, bool required, std::size_t min_len = 0, std::size_t max_len = 10000);
+  std::optional<std::string> raw_string(std::string_view key, bool required, std::size_t min_len = 0, std::size_t max_len = 10000);
   std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX);
   std::optional<bool> boolean(std::string_view key, bool required);
   const js::object* object(std::string_view key, bool required);
@@ -43,6 +45,7 @@ class Reader {
 
  private:
   const js::value* find(std::string_view key, bool required);
+  std::optional<std::string> read_string(std::string_view key, bool required, std::size_t min_len, std::size_t max_len, bool trim);
   const js::object& obj_;
   std::string prefix_;
   std::vector<FieldError> errors_;

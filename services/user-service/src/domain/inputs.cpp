@@ -25,16 +25,10 @@ Registration parse_registration(const js::object& body, std::string_view default
   rto::json::Reader r(body);
   r.reject_unknown({"phone", "password", "full_name", "email"});
   auto phone = read_phone(r, "phone", default_region);
-  // Passwords are not trimmed by intent, so read them raw.
-  std::optional<std::string> password;
-  if (auto it = body.find("password"); it == body.end() || it->value().is_null()) {
-    r.fail("password", "is required");
-  } else if (!it->value().is_string()) {
-    r.fail("password", "must be a string");
-  } else {
-    password = std::string(it->value().as_string());
+  // Passwords are not trimmed by intent: a space is part of a password.
+  auto password = r.raw_string("password", true);
+  if (password)
     if (auto p = password_problem(*password, phone.value_or(""))) r.fail("password", *p);
-  }
   auto name = r.string("full_name", true, 0, 1000);
   if (name)
     if (auto p = full_name_problem(*name)) r.fail("full_name", *p);
@@ -50,18 +44,7 @@ Credentials parse_login(const js::object& body, std::string_view default_region)
   rto::json::Reader r(body);
   r.reject_unknown({"phone", "password"});
   auto phone = read_phone(r, "phone", default_region);
-  std::optional<std::string> password;
-  if (auto it = body.find("password"); it == body.end() || it->value().is_null()) {
-    r.fail("password", "is required");
-  } else if (!it->value().is_string()) {
-    r.fail("password", "must be a string");
-  } else if (it->value().as_string().empty()) {
-    r.fail("password", "must not be empty");
-  } else if (it->value().as_string().size() > 1024) {
-    r.fail("password", "is too long");
-  } else {
-    password = std::string(it->value().as_string());
-  }
+  auto password = r.raw_string("password", true, 1, 1024);
   r.finish();
   return {*phone, *password};
 }
