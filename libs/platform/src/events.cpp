@@ -295,4 +295,63 @@ void Consumer::stop() {
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
+// ---- subscriber (no database) ------------------------------------------------------------------
+
+struct Subscriber::Impl {
+  BrokerConfig broker;
+  SubscriberOptions opts;
+  SubscriberHandler handler;
+  std::thread thread;
+  Stopper stopper;
+};
+
+Subscriber::Subscriber(BrokerConfig broker, SubscriberOptions opts, SubscriberHandler handler)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->broker = std::move(broker);
+  impl_->opts = std::move(opts);
+  impl_->handler = std::move(handler);
+}
+
+Subscriber::~Subscriber() { stop(); }
+
+void Subscriber::start() {
+  impl_->stopper.reset();
+  impl_->thread = std::thread([this] {
+    const auto& o = impl_->opts;
+    int failures = 0;
+    while (!impl_->stopper.stopping()) {
+      try {
+        mq::Connection c(impl_->broker.url);
+        c.declare_exchange(impl_->broker.exchange, "topic");
+        auto queue = c.declare_private_queue();
+        for (const auto& b : o.bindings) c.bind(queue, impl_->broker.exchange, b);
+        c.consume(queue, true);
+        connected_ = true;
+        if (failures) log::info("event subscriber reconnected", {{"name", o.name}});
+        failures = 0;
+        while (!impl_->stopper.stopping()) {
+          auto m = c.next(std::chrono::milliseconds(250));
+          if (!m) continue;
+          ++received_;
+          try {
+            impl_->handler(parse_envelope(m->body));
+          } catch (const std::exception& e) {
+            log::warn("event subscriber skipped an event", {{"name", o.name}, {"error", e.what()}});
+          }
+        }
+      } catch (const std::exception& e) {
+        connected_ = false;
+        if (failures++ == 0) log::warn("event subscriber disconnected; will retry", {{"name", o.name}, {"error", e.what()}});
+        if (!impl_->stopper.sleep(backoff(failures))) break;
+      }
+    }
+    connected_ = false;
+  });
+}
+
+void Subscriber::stop() {
+  impl_->stopper.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
 }  // namespace rto::events

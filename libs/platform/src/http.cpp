@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
+#include <cctype>
 
 #include "rto/errors.hpp"
 
@@ -107,6 +108,13 @@ Endpoint Endpoint::parse(std::string_view url) {
   e.host = std::string(u->host());
   e.port = u->has_port() ? std::string(u->port()) : "80";
   return e;
+}
+
+bool valid_request_id(std::string_view s) noexcept {
+  if (s.empty() || s.size() > 128) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
+  return true;
 }
 
 }  // namespace rto::http

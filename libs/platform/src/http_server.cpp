@@ -2,16 +2,20 @@
 // Model: one io_context (io_threads threads) runs a coroutine per connection on its own strand;
 // each request's handler runs on a worker pool (co_spawn onto the pool, result awaited back on
 // the connection's strand), in the style of Beast's advanced server examples.
+// WebSocket: an upgrade request to the configured endpoint's path becomes a WsConn on the same
+// strand (chat-multi style: a bounded queue of shared immutable frames, one write in flight).
 #include "rto/http_server.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <boost/url/parse.hpp>
 
 #include <atomic>
 #include <charconv>
+#include <deque>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -24,6 +28,7 @@ namespace rto::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
+namespace bws = beast::websocket;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
@@ -35,7 +40,8 @@ struct Conn {
   bool busy = false;  // touched only on the connection's strand
 };
 
-bool fill_request(bhttp::request<bhttp::string_body>&& in, Request& out) {
+// Copies the head and moves the body out; `in` keeps its headers (a WebSocket upgrade needs them).
+bool fill_request(bhttp::request<bhttp::string_body>& in, Request& out) {
   out.method_text = std::string(in.method_string());
   out.method = method_from_string(out.method_text);
   out.target = std::string(in.target());
@@ -49,6 +55,86 @@ bool fill_request(bhttp::request<bhttp::string_body>&& in, Request& out) {
   return true;
 }
 
+// One upgraded connection. Every member is touched only on the connection's strand: send()
+// and close() post there, the read loop and write completions run there.
+struct WsConn final : ws::Session, std::enable_shared_from_this<WsConn> {
+  WsConn(beast::tcp_stream&& s, std::uint64_t id, std::shared_ptr<const ws::Endpoint> ep)
+      : stream(std::move(s)), id_(id), ep_(std::move(ep)), teardown(stream.get_executor()) {}
+
+  bws::stream<beast::tcp_stream> stream;
+  std::uint64_t id_;
+  std::shared_ptr<const ws::Endpoint> ep_;
+  std::deque<std::shared_ptr<const std::string>> queue;  // front() is in flight while writing
+  bool writing = false;
+  bool closing = false;
+  bws::close_reason close_with;
+  asio::steady_timer teardown;  // ends a connection whose close frame cannot get out
+
+  std::uint64_t id() const noexcept override { return id_; }
+
+  void send(std::shared_ptr<const std::string> text) override {
+    asio::post(stream.get_executor(), [self = shared_from_this(), t = std::move(text)]() mutable {
+      self->enqueue(std::move(t));
+    });
+  }
+
+  void close(std::uint16_t code, std::string reason) override {
+    asio::post(stream.get_executor(), [self = shared_from_this(), code, r = std::move(reason)]() mutable {
+      self->begin_close(code, r);
+    });
+  }
+
+  void enqueue(std::shared_ptr<const std::string> t) {
+    if (closing) return;
+    if (queue.size() >= ep_->max_queue) {
+      // Its socket is probably full, so the close frame may never get out: give it two
+      // seconds, then close the socket (the pending operations fail and the session ends).
+      begin_close(ws::kCloseTryAgainLater, "client too slow; reconnect");
+      teardown.expires_after(std::chrono::seconds(2));
+      teardown.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (ec) return;
+        beast::error_code ignore;
+        beast::get_lowest_layer(self->stream).socket().shutdown(tcp::socket::shutdown_both, ignore);
+        beast::get_lowest_layer(self->stream).socket().close(ignore);
+      });
+      return;
+    }
+    queue.push_back(std::move(t));
+    if (!writing) write_next();
+  }
+
+  void write_next() {
+    writing = true;
+    stream.text(true);
+    stream.async_write(asio::buffer(*queue.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->queue.pop_front();
+      self->writing = false;
+      if (ec) {  // the connection is gone; the read loop ends and cleans up
+        self->closing = true;
+        self->queue.clear();
+        return;
+      }
+      if (self->closing) {
+        self->send_close();
+      } else if (!self->queue.empty()) {
+        self->write_next();
+      }
+    });
+  }
+
+  void begin_close(std::uint16_t code, std::string_view reason) {
+    if (closing) return;
+    closing = true;
+    while (queue.size() > (writing ? 1u : 0u)) queue.pop_back();  // keep the frame in flight
+    close_with = bws::close_reason(static_cast<bws::close_code>(code), reason);
+    if (!writing) send_close();
+  }
+
+  void send_close() {
+    stream.async_close(close_with, [self = shared_from_this()](beast::error_code) {});
+  }
+};
+
 }  // namespace
 
 struct Server::Impl {
@@ -61,8 +147,10 @@ struct Server::Impl {
   asio::signal_set signals;
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
-  std::mutex conns_mu;
+  mutable std::mutex conns_mu;
   std::unordered_set<std::shared_ptr<Conn>> conns;
+  std::unordered_set<std::shared_ptr<WsConn>> ws_conns;
+  std::atomic<std::uint64_t> ws_ids{0};
   bool listening = false;
 
   Impl(ServerOptions o, Handler h, ErrorResponder e)
@@ -153,7 +241,27 @@ struct Server::Impl {
       req.remote_addr = remote;
       Response res;
       bool head = in.method() == bhttp::verb::head;
-      if (!fill_request(std::move(in), req)) {
+      bool filled = fill_request(in, req);
+      if (filled && opts.websocket && bws::is_upgrade(in) && req.path == opts.websocket->path) {
+        std::optional<Response> refusal;
+        try {
+          if (stopping) refusal = error_response(503, "the server is shutting down", &req);
+          else if (opts.websocket->admit) refusal = opts.websocket->admit(req);
+        } catch (const std::exception& e) {
+          log::error("websocket admission threw", {{"error", e.what()}});
+          refusal = error_response(500, "an unexpected error occurred", &req);
+        }
+        if (!refusal) {
+          {
+            std::lock_guard lk(conns_mu);
+            conns.erase(c);
+          }
+          co_await websocket(std::move(c->stream), std::move(in), std::move(req));
+          co_return;
+        }
+        res = std::move(*refusal);
+        keep_alive = false;
+      } else if (!filled) {
         res = error_response(400, "malformed request target", nullptr);
         keep_alive = false;
       } else {
@@ -179,6 +287,63 @@ struct Server::Impl {
     c->stream.close();
     std::lock_guard lk(conns_mu);
     conns.erase(c);
+  }
+
+  // Runs an upgraded connection to its end on the connection's strand.
+  asio::awaitable<void> websocket(beast::tcp_stream stream, bhttp::request<bhttp::string_body> upgrade, Request req) {
+    const auto ep = opts.websocket;
+    auto w = std::make_shared<WsConn>(std::move(stream), ++ws_ids, ep);
+    beast::get_lowest_layer(w->stream).expires_never();  // the websocket's own timeouts take over
+    bws::stream_base::timeout t{};
+    t.handshake_timeout = std::chrono::seconds(10);
+    t.idle_timeout = ep->idle_timeout;
+    t.keep_alive_pings = true;
+    w->stream.set_option(t);
+    w->stream.read_message_max(ep->max_message);
+    w->stream.set_option(bws::stream_base::decorator([rid = req.request_id](bws::response_type& r) {
+      if (!rid.empty()) r.set("X-Request-Id", rid);
+    }));
+    auto [aec] = co_await w->stream.async_accept(upgrade, use_tuple);
+    if (aec) co_return;
+    {
+      std::lock_guard lk(conns_mu);
+      ws_conns.insert(w);
+    }
+    if (stopping) w->begin_close(ws::kCloseGoingAway, "server shutting down");
+    try {
+      if (ep->on_open) ep->on_open(w, req);
+    } catch (const std::exception& e) {
+      log::error("websocket open handler threw", {{"error", e.what()}});
+      w->begin_close(ws::kClosePolicy, "internal error");
+    }
+    beast::flat_buffer buf;
+    for (;;) {
+      auto [rec, n] = co_await w->stream.async_read(buf, use_tuple);
+      if (rec) break;
+      if (!w->stream.got_text()) {
+        w->begin_close(static_cast<std::uint16_t>(bws::close_code::unknown_data), "text frames only");
+      } else if (!w->closing && ep->on_text) {
+        auto data = buf.cdata();
+        try {
+          ep->on_text(w, std::string_view(static_cast<const char*>(data.data()), data.size()));
+        } catch (const std::exception& e) {
+          log::error("websocket message handler threw", {{"error", e.what()}});
+          w->begin_close(ws::kClosePolicy, "internal error");
+        }
+      }
+      buf.consume(buf.size());
+    }
+    w->teardown.cancel();
+    try {
+      if (ep->on_close) ep->on_close(w);
+    } catch (const std::exception& e) {
+      log::error("websocket close handler threw", {{"error", e.what()}});
+    }
+    beast::error_code ignore;
+    beast::get_lowest_layer(w->stream).socket().shutdown(tcp::socket::shutdown_both, ignore);
+    beast::get_lowest_layer(w->stream).close();
+    std::lock_guard lk(conns_mu);
+    ws_conns.erase(w);
   }
 
   asio::awaitable<void> accept_loop() {
@@ -213,6 +378,7 @@ struct Server::Impl {
           if (!c->busy) c->stream.socket().cancel();  // idle keep-alive connection: close it now
         });
       }
+      for (const auto& w : ws_conns) w->close(ws::kCloseGoingAway, "server shutting down");
     }
     asio::co_spawn(ioc, drain(), asio::detached);
   }
@@ -224,7 +390,7 @@ struct Server::Impl {
       std::size_t open;
       {
         std::lock_guard lk(conns_mu);
-        open = conns.size();
+        open = conns.size() + ws_conns.size();
       }
       if (open == 0 || std::chrono::steady_clock::now() >= deadline) break;
       t.expires_after(std::chrono::milliseconds(20));
@@ -283,5 +449,10 @@ std::uint16_t Server::port() const noexcept {
 }
 
 int Server::in_flight() const noexcept { return impl_->in_flight.load(); }
+
+std::size_t Server::websocket_sessions() const noexcept {
+  std::lock_guard lk(impl_->conns_mu);
+  return impl_->ws_conns.size();
+}
 
 }  // namespace rto::http

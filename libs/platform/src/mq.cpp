@@ -115,6 +115,14 @@ void Connection::declare_queue(std::string_view name, std::string_view dlx, std:
   impl_->rpc("queue.declare");
 }
 
+std::string Connection::declare_private_queue() {
+  // passive=0, durable=0, exclusive=1, auto_delete=1
+  auto* ok = amqp_queue_declare(impl_->conn, 1, amqp_empty_bytes, 0, 0, 1, 1, amqp_empty_table);
+  impl_->rpc("queue.declare");
+  if (!ok) throw MqError("queue.declare returned no queue name");
+  return str(ok->queue);
+}
+
 void Connection::bind(std::string_view queue, std::string_view exchange, std::string_view key) {
   amqp_queue_bind(impl_->conn, 1, bytes(queue), bytes(exchange), bytes(key), amqp_empty_table);
   impl_->rpc("queue.bind");
@@ -196,8 +204,8 @@ void Connection::qos(std::uint16_t prefetch) {
   impl_->rpc("basic.qos");
 }
 
-void Connection::consume(std::string_view queue) {
-  amqp_basic_consume(impl_->conn, 1, bytes(queue), amqp_empty_bytes, 0, 0, 0, amqp_empty_table);
+void Connection::consume(std::string_view queue, bool auto_ack) {
+  amqp_basic_consume(impl_->conn, 1, bytes(queue), amqp_empty_bytes, 0, auto_ack ? 1 : 0, 0, amqp_empty_table);
   impl_->rpc("basic.consume");
 }
 

@@ -196,19 +196,13 @@ void add_baseline_headers(http::Response& r) {
   set_default("Cache-Control", "no-store");
 }
 
-bool valid_request_id(std::string_view s) {
-  if (s.empty() || s.size() > 128) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
-  return true;
-}
 }  // namespace
 
 http::Response Service::dispatch(http::Request& req) {
   auto started = std::chrono::steady_clock::now();
   metrics_.in_flight(1);
   auto rid = req.headers.get("X-Request-Id");
-  req.request_id = rid && valid_request_id(*rid) ? std::string(*rid) : crypto::uuid_v4();
+  req.request_id = rid && http::valid_request_id(*rid) ? std::string(*rid) : crypto::uuid_v4();
   log::RequestScope scope(req.request_id);
   http::Response res;
   try {
@@ -261,8 +255,10 @@ http::Response Service::dispatch(http::Request& req) {
   return res;
 }
 
-static http::ServerOptions server_options(const config::Common& c, bool signals) {
+static http::ServerOptions server_options(const config::Common& c, bool signals,
+                                          std::shared_ptr<const ws::Endpoint> websocket) {
   http::ServerOptions o;
+  o.websocket = std::move(websocket);
   o.host = c.host;
   o.port = c.port;
   o.io_threads = c.io_threads;
@@ -277,7 +273,7 @@ static http::ServerOptions server_options(const config::Common& c, bool signals)
 
 int Service::run() {
   server_ = std::make_unique<ServerHolder>(
-      server_options(cfg_, true), [this](http::Request& r) { return dispatch(r); },
+      server_options(cfg_, true, websocket_), [this](http::Request& r) { return dispatch(r); },
       [](int status, std::string_view detail, const http::Request& r) {
         http::Request copy = r;
         copy.request_id = crypto::uuid_v4();
@@ -296,7 +292,7 @@ int Service::run() {
 
 std::uint16_t Service::start_in_background() {
   server_ = std::make_unique<ServerHolder>(
-      server_options(cfg_, false), [this](http::Request& r) { return dispatch(r); },
+      server_options(cfg_, false, websocket_), [this](http::Request& r) { return dispatch(r); },
       [](int status, std::string_view detail, const http::Request& r) {
         auto res = problem(status, detail, r);
         add_baseline_headers(res);
@@ -308,6 +304,23 @@ std::uint16_t Service::start_in_background() {
   return port;
 }
 
+void Service::use_websocket(ws::Endpoint endpoint) {
+  websocket_ = std::make_shared<const ws::Endpoint>(std::move(endpoint));
+}
+
+std::size_t Service::websocket_sessions() const noexcept {
+  return server_ ? server_->server.websocket_sessions() : 0;
+}
+
+void Service::subscribe(events::SubscriberOptions opts, events::SubscriberHandler handler) {
+  auto s = std::make_unique<events::Subscriber>(events::BrokerConfig{cfg_.amqp_url, cfg_.exchange}, std::move(opts),
+                                                std::move(handler));
+  auto* raw = s.get();
+  add_ready_check("subscriber", [raw] { return raw->connected(); });
+  s->start();
+  subscribers_.push_back(std::move(s));
+}
+
 void Service::stop() {
   if (server_thread_.joinable()) {
     server_->server.stop();
@@ -315,6 +328,7 @@ void Service::stop() {
   }
   jobs_.clear();  // jthreads request stop and join
   for (auto& c : consumers_) c->stop();
+  for (auto& s : subscribers_) s->stop();
   if (relay_) relay_->stop();
 }
 

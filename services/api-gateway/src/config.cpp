@@ -70,6 +70,9 @@ Config Config::read(rto::config::Env& env) {
   c.per_ip = read_limit(env, "RATE_PER_IP_RPS", 50, "RATE_PER_IP_BURST", 200);
   c.per_user = read_limit(env, "RATE_PER_USER_RPS", 20, "RATE_PER_USER_BURST", 60);
   c.auth_per_ip = read_limit(env, "RATE_AUTH_PER_IP_RPS", 5, "RATE_AUTH_PER_IP_BURST", 30);
+  c.realtime_max_sessions = static_cast<std::size_t>(env.integer("REALTIME_MAX_SESSIONS", 10000, 1, 1000000));
+  c.realtime_max_queue = static_cast<std::size_t>(env.integer("REALTIME_MAX_QUEUE", 64, 1, 100000));
+  c.realtime_idle_timeout = env.millis("REALTIME_IDLE_TIMEOUT_MS", 60000, 2000, 3600000);
   return c;
 }
 

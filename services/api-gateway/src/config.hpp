@@ -12,6 +12,9 @@
 //   RATE_PER_USER_RPS [20]  RATE_PER_USER_BURST [60]       signed-in requests, by user id
 //   RATE_AUTH_PER_IP_RPS [5]  RATE_AUTH_PER_IP_BURST [30]  /api/v1/auth/*, by client IP
 //   (a rate of 0 turns that limit off)
+//   REALTIME_MAX_SESSIONS [10000]  WebSocket sessions at once (more are refused with 503)
+//   REALTIME_MAX_QUEUE [64]        frames waiting per session before a slow client is closed (1013)
+//   REALTIME_IDLE_TIMEOUT_MS [60000]  pings at half of it; a silent client is closed after it
 // plus everything in rto::config::Common (HOST, PORT [8080], BODY_LIMIT_BYTES, JWT_SECRET, ...).
 #include <chrono>
 #include <map>
@@ -39,6 +42,9 @@ struct Config {
   Limit per_ip{50, 200};
   Limit per_user{20, 60};
   Limit auth_per_ip{5, 30};
+  std::size_t realtime_max_sessions = 10000;
+  std::size_t realtime_max_queue = 64;
+  std::chrono::milliseconds realtime_idle_timeout{60000};
 
   // Reads and validates; problems are recorded on `env` (call env.done() afterwards).
   static Config read(rto::config::Env& env);

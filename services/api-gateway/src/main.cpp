@@ -13,7 +13,8 @@ int main() {
     env.done();
 
     rto::Service service(cfg.common);  // also starts the JSON logs at LOG_LEVEL
-    gateway::install(service, cfg);
+    auto gw = gateway::install(service, cfg);
+    gateway::install_realtime(service, gw, cfg);
     rto::log::info("gateway routes loaded", {{"file", cfg.routes_file},
                                              {"routes", static_cast<std::int64_t>(cfg.routes.entries().size())},
                                              {"upstreams", static_cast<std::int64_t>(cfg.upstream_urls.size())}});

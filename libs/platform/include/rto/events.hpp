@@ -96,6 +96,33 @@ class Consumer {
   std::atomic<std::int64_t> dead_{0};
 };
 
+// Receives events without a database: a server-named, exclusive, auto-deleted queue bound to
+// the exchange, so nothing piles up while the process is down and each replica gets its own
+// copy. Best effort by design (for real-time push): a handler failure is logged, not retried.
+// The handler runs on the subscriber's thread.
+using SubscriberHandler = std::function<void(const Received&)>;
+
+struct SubscriberOptions {
+  std::vector<std::string> bindings = {"#"};  // routing key patterns
+  std::string name = "subscriber";             // for logs
+};
+
+class Subscriber {
+ public:
+  Subscriber(BrokerConfig broker, SubscriberOptions opts, SubscriberHandler handler);
+  ~Subscriber();
+  void start();  // background thread; reconnects with back-off
+  void stop();
+  bool connected() const noexcept { return connected_.load(); }
+  std::int64_t received() const noexcept { return received_.load(); }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::atomic<bool> connected_{false};
+  std::atomic<std::int64_t> received_{0};
+};
+
 // Builds the CloudEvents 1.0 envelope (used by enqueue and tests).
 boost::json::object envelope(std::string_view id, std::string_view source, const Event& e, std::string_view time_rfc3339);
 // Parses an envelope; throws rto::Error (BadRequest) when it is not a CloudEvent.

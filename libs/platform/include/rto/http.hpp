@@ -37,6 +37,8 @@ class Headers {
 };
 
 bool iequals(std::string_view a, std::string_view b) noexcept;
+// An X-Request-Id worth keeping: 1–128 characters of [A-Za-z0-9-_.:].
+bool valid_request_id(std::string_view s) noexcept;
 
 struct Request {
   Method method = Method::Get;

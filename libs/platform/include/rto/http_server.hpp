@@ -10,6 +10,7 @@
 #include <string>
 
 #include "rto/http.hpp"
+#include "rto/websocket.hpp"
 
 namespace rto::http {
 
@@ -23,6 +24,8 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds shutdown_grace{10000};
   bool handle_signals = true;
+  // Optional WebSocket endpoint: upgrade requests to its path are handed to it.
+  std::shared_ptr<const ws::Endpoint> websocket;
 };
 
 // Called for requests the server itself refuses (body too large, malformed HTTP) so the
@@ -41,6 +44,7 @@ class Server {
   void stop();                         // thread-safe
   std::uint16_t port() const noexcept;
   int in_flight() const noexcept;
+  std::size_t websocket_sessions() const noexcept;
 
  private:
   struct Impl;

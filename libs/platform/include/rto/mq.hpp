@@ -38,6 +38,8 @@ class Connection {
   // durable queue; dead_letter_exchange empty = none
   void declare_queue(std::string_view name, std::string_view dead_letter_exchange = "",
                      std::string_view dead_letter_key = "");
+  // A server-named, exclusive, auto-deleted queue (gone with this connection); returns its name.
+  std::string declare_private_queue();
   void bind(std::string_view queue, std::string_view exchange, std::string_view key);
   void purge(std::string_view queue);
   void delete_queue(std::string_view queue);
@@ -49,7 +51,7 @@ class Connection {
                std::string_view message_id = "", std::int64_t attempt = 0);
 
   void qos(std::uint16_t prefetch);
-  void consume(std::string_view queue);  // manual ack
+  void consume(std::string_view queue, bool auto_ack = false);  // manual ack unless auto_ack
   // Next delivery, or nullopt after `timeout`. Throws MqError when the connection is lost.
   std::optional<Message> next(std::chrono::milliseconds timeout);
   void ack(std::uint64_t tag);

@@ -19,6 +19,7 @@
 #include "rto/http_client.hpp"
 #include "rto/metrics.hpp"
 #include "rto/router.hpp"
+#include "rto/websocket.hpp"
 
 namespace rto {
 
@@ -55,6 +56,11 @@ class Service {
   // Starts the outbox relay (needs use_database first).
   void use_outbox();
   void consume(events::ConsumerOptions opts, events::EventHandler handler);
+  // Receives events without a database (best effort, e.g. for real-time push); see Subscriber.
+  void subscribe(events::SubscriberOptions opts, events::SubscriberHandler handler);
+  // Serves a WebSocket endpoint beside the HTTP routes (call before run()).
+  void use_websocket(ws::Endpoint endpoint);
+  std::size_t websocket_sessions() const noexcept;
   // Runs f every `period` on a background thread until shutdown. Exceptions are logged.
   void every(std::string name, std::chrono::milliseconds period, std::function<void()> f);
   void add_ready_check(std::string name, std::function<bool()> check);
@@ -84,6 +90,8 @@ class Service {
   std::vector<db::Migration> migrations_;
   std::unique_ptr<events::OutboxRelay> relay_;
   std::vector<std::unique_ptr<events::Consumer>> consumers_;
+  std::vector<std::unique_ptr<events::Subscriber>> subscribers_;
+  std::shared_ptr<const ws::Endpoint> websocket_;
   std::vector<std::pair<std::string, std::function<bool()>>> ready_checks_;
   struct Job;
   std::vector<std::unique_ptr<Job>> jobs_;

@@ -1,6 +1,7 @@
 #include "proxy/gateway.hpp"
 
 #include "domain/headers.hpp"
+#include "rto/crypto.hpp"
 #include "rto/errors.hpp"
 #include "rto/log.hpp"
 
@@ -166,6 +167,36 @@ http::Response Gateway::forward(http::Request& req, const RouteEntry& route, con
   return r;
 }
 
+std::optional<http::Response> Gateway::admit_realtime(http::Request& req, std::size_t open_sessions,
+                                                     std::size_t max_sessions) {
+  auto rid = req.header("X-Request-Id");
+  req.request_id = rid && http::valid_request_id(*rid) ? std::string(*rid) : rto::crypto::uuid_v4();
+  req.route = std::string(kRealtimePath);
+  try {
+    auto client = client_address(req.remote_addr, req.header("X-Forwarded-For"), trusted_);
+    limit(per_ip_, client.limit_key, "ip");
+    // Browsers send Origin on every WebSocket upgrade; only the frontend's origins may connect.
+    if (auto origin = req.header("Origin"); origin && !cors_.allows(*origin))
+      throw rto::Forbidden("this origin may not open a real-time connection").with_code("cors-origin-not-allowed");
+    if (open_sessions >= max_sessions)
+      throw rto::Unavailable("too many real-time connections; retry shortly").with_retry_after(std::chrono::seconds(5));
+    auto token = rto::auth::bearer_token(req.header("Authorization").value_or(""));
+    if (!token.empty()) {
+      try {
+        req.identity = tokens_.verify_access(token);
+      } catch (const std::exception&) {
+        throw unauthorized("the access token is not valid", true);
+      }
+    }
+    return std::nullopt;
+  } catch (const rto::Error& e) {
+    auto r = rto::problem(e, req);
+    add_security_headers(r.headers, true);
+    r.headers.set("X-Request-Id", req.request_id);
+    return r;
+  }
+}
+
 bool Gateway::upstream_ready(const std::string& name) noexcept {
   auto it = upstreams_.find(name);
   return it != upstreams_.end() && it->second->ready();
@@ -189,6 +220,35 @@ std::shared_ptr<Gateway> install(rto::Service& service, const Config& cfg) {
   service.metrics().gauge_fn("gateway_rate_limit_buckets", "Rate-limit buckets currently held in memory",
                              [gw] { return static_cast<double>(gw->bucket_count()); });
   return gw;
+}
+
+std::shared_ptr<Hub> install_realtime(rto::Service& service, std::shared_ptr<Gateway> gw, const Config& cfg,
+                                      bool subscribe) {
+  auto hub = std::make_shared<Hub>(service.tokens(), service.metrics().registry());
+  rto::ws::Endpoint ep;
+  ep.path = std::string(kRealtimePath);
+  ep.max_queue = cfg.realtime_max_queue;
+  ep.idle_timeout = cfg.realtime_idle_timeout;
+  ep.admit = [gw, hub, max = cfg.realtime_max_sessions](http::Request& req) {
+    return gw->admit_realtime(req, hub->sessions(), max);
+  };
+  ep.on_open = [hub](const rto::ws::SessionPtr& s, const http::Request& req) { hub->open(s, req.identity); };
+  ep.on_text = [hub](const rto::ws::SessionPtr& s, std::string_view text) { hub->message(s, text); };
+  ep.on_close = [hub](const rto::ws::SessionPtr& s) { hub->closed(s); };
+  service.use_websocket(std::move(ep));
+  service.router().get(std::string(kRealtimePath), http::Access::anyone(), [](http::Request& req) {
+    auto r = rto::problem(426, "this endpoint speaks WebSocket: send an upgrade request", req);
+    r.headers.set("Upgrade", "websocket");
+    r.headers.set("Connection", "Upgrade");
+    return r;
+  });
+  service.metrics().gauge_fn("realtime_sessions", "Open WebSocket sessions on the real-time hub",
+                             [hub] { return static_cast<double>(hub->sessions()); });
+  if (subscribe) {
+    service.subscribe({.bindings = {"#"}, .name = "realtime"},
+                      [hub](const rto::events::Received& ev) { hub->publish(ev); });
+  }
+  return hub;
 }
 
 }  // namespace gateway

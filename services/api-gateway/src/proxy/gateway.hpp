@@ -5,7 +5,8 @@
 //   per-IP rate limit; CORS preflight; stricter per-IP limit on /api/v1/auth/*; JWT check for
 //   non-public routes (401); per-user rate limit; proxy to the upstream with filtered headers
 //   and the caller's identity; security and CORS headers on every answer.
-// The WebSocket real-time hub (vehicle issue) will sit beside this pipeline as its own handler.
+// The WebSocket real-time hub (realtime/hub.hpp) sits beside this pipeline: admit_realtime()
+// applies the same edge rules (per-IP limit, browser origin, access token) to upgrade requests.
 #include <map>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include "config.hpp"
 #include "limiter/limiter.hpp"
 #include "proxy/upstream.hpp"
+#include "realtime/hub.hpp"
 #include "rto/auth.hpp"
 #include "rto/http.hpp"
 #include "rto/service.hpp"
@@ -20,12 +22,17 @@
 namespace gateway {
 
 inline constexpr std::string_view kAuthPrefix = "/api/v1/auth";
+inline constexpr std::string_view kRealtimePath = "/api/v1/realtime";
 
 class Gateway {
  public:
   Gateway(const Config& cfg, prometheus::Registry& registry);
 
   rto::http::Response handle(rto::http::Request& req);
+  // A WebSocket upgrade to kRealtimePath: nullopt admits it (with req.identity set when an
+  // Authorization header carried a valid token); otherwise the refusal to send.
+  std::optional<rto::http::Response> admit_realtime(rto::http::Request& req, std::size_t open_sessions,
+                                                    std::size_t max_sessions);
   bool upstream_ready(const std::string& name) noexcept;
   void evict_idle_buckets();
   std::size_t bucket_count() const;
@@ -48,5 +55,10 @@ class Gateway {
 // Builds the gateway from its config and plugs it into the service: fallback handler, one
 // ready check per upstream, periodic eviction of idle rate-limit buckets.
 std::shared_ptr<Gateway> install(rto::Service& service, const Config& cfg);
+
+// Adds the real-time hub: the WebSocket endpoint at kRealtimePath (a plain GET there gets 426)
+// and, with `subscribe`, a broker subscription feeding it every event on the exchange.
+std::shared_ptr<Hub> install_realtime(rto::Service& service, std::shared_ptr<Gateway> gw, const Config& cfg,
+                                      bool subscribe = true);
 
 }  // namespace gateway
