@@ -1,0 +1,115 @@
+#pragma once
+// The payment service's shared state and its operations: quotes, the plan-creation saga,
+// recording and reversing payments, deposit expiry and the daily delinquency run. Handlers
+// parse and authorise; these do the work, each state change in one transaction with its
+// events written to the outbox in that same transaction.
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <pqxx/pqxx>
+#include <rto/clock.hpp>
+#include <rto/service.hpp>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "domain/inputs.hpp"
+#include "domain/schedule.hpp"
+#include "storage/storage.hpp"
+
+namespace payment_service {
+
+// A payment to record, from POST /internal/payments or a staff cash receipt.
+struct PaymentRequest {
+  std::optional<std::string> plan_id;
+  std::optional<std::string> plan_ref;
+  rto::Money amount;
+  std::string provider;
+  std::string provider_txn_id;
+  TimePoint paid_at{};
+  std::optional<std::string> receipt_number;
+  std::string recorded_by;  // service name or staff user id
+};
+
+struct Recorded {
+  storage::PaymentRow payment;
+  storage::PlanRow plan;
+  bool duplicate = false;
+};
+
+struct RunSummary {
+  Date as_of{};
+  int plans = 0, fees = 0, bucket_changes = 0, locks_required = 0, locks_released = 0, defaulted = 0;
+  std::int64_t fee_total = 0;
+};
+
+class App {
+ public:
+  App(rto::db::Pool& db, const rto::auth::Tokens& tokens, std::shared_ptr<const rto::Clock> clock, PaymentConfig cfg);
+
+  rto::db::Pool& db() const noexcept { return db_; }
+  const PaymentConfig& config() const noexcept { return cfg_; }
+  const std::string& source() const noexcept { return cfg_.common.service; }
+  TimePoint now() const { return clock_->now(); }
+  Date today() const { return cfg_.zone.local_date(now()); }
+  Date local_date(TimePoint t) const { return cfg_.zone.local_date(t); }
+
+  // The current version of a template named by id (any version) or slug; 422 on template_id
+  // when there is none or it is withdrawn.
+  PlanTemplate resolve_template(pqxx::transaction_base& tx, const std::string& id_or_slug) const;
+
+  Quote quote(const QuoteInput& in);
+
+  struct Created {
+    storage::PlanRow plan;
+    bool created = false;  // false: the plan of this credit decision already existed
+  };
+  // The saga: credit decision → template and vehicle → quote within the approved terms →
+  // reserve the vehicle → plan, schedule, contract entry and payment.plan.created. A failure
+  // after the reservation releases it again. Idempotent per credit decision.
+  Created create_plan(const PlanInput& in, const std::string& customer_id);
+
+  // Idempotent by (provider, provider_txn_id); serialised per plan by its row lock.
+  Recorded record_payment(const PaymentRequest& in);
+  storage::PaymentRow reverse_payment(const std::string& payment_id, const std::string& reason, const std::string& actor);
+
+  PayoffQuote payoff(const storage::PlanRow& plan, Date on);
+
+  // Background work; also callable on demand (internal routes, tests).
+  int expire_deposits();
+  RunSummary run_delinquency(Date as_of);
+  void tick();  // the scheduler: deposit expiry always, the delinquency run once a day after its time
+
+  // The customer's name for the ownership certificate (nullopt when user-service is not
+  // configured or does not answer).
+  std::optional<std::string> customer_name(const std::string& customer_id);
+
+ private:
+  rto::http::ClientResponse call(rto::ServiceClient& c, std::string_view what, rto::http::Method m,
+                                 const std::string& target, const std::string& body = {});
+  void release_vehicle(const std::string& vehicle_id, const std::string& plan_id, const std::string& reason);
+  void notify_vehicle(const std::string& vehicle_id, const std::string& action, boost::json::object body);
+  bool run_plan(const std::string& plan_id, Date as_of, RunSummary& s);
+
+  rto::db::Pool& db_;
+  std::shared_ptr<const rto::Clock> clock_;
+  PaymentConfig cfg_;
+  std::unique_ptr<rto::ServiceClient> vehicles_;
+  std::unique_ptr<rto::ServiceClient> credit_;
+  std::unique_ptr<rto::ServiceClient> users_;
+  std::atomic<int> last_run_day_{INT32_MIN};
+};
+
+struct InstallOptions {
+  bool background_jobs = true;  // deposit expiry and the daily delinquency run
+};
+
+// Opens the database (platform and service migrations, prepared statements) and adds the
+// routes and jobs.
+std::shared_ptr<App> install(rto::Service& service, PaymentConfig cfg, std::shared_ptr<const rto::Clock> clock,
+                             std::vector<rto::db::Migration> migrations, InstallOptions opts = {});
+
+// A UUID derived from a name (its SHA-256), so retries of one request reuse one id.
+std::string derived_uuid(std::string_view name);
+
+}  // namespace payment_service

@@ -1,0 +1,82 @@
+#include "config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace payment_service {
+
+std::optional<int> parse_clock_time(std::string_view s) {
+  if (s.size() != 5 || s[2] != ':') return std::nullopt;
+  for (int i : {0, 1, 3, 4})
+    if (s[static_cast<std::size_t>(i)] < '0' || s[static_cast<std::size_t>(i)] > '9') return std::nullopt;
+  int h = (s[0] - '0') * 10 + (s[1] - '0');
+  int m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 60 + m;
+}
+
+namespace {
+
+bool valid_zone_name(const std::string& name) {
+  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string::npos) return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+')) return false;
+  return true;
+}
+
+}  // namespace
+
+PaymentConfig PaymentConfig::read(rto::config::Env& env) {
+  PaymentConfig c;
+  c.common = rto::config::Common::read(env, "payment-service", 8084, true);
+
+  auto tz = env.string("OPERATOR_TZ", "Africa/Kampala");
+  auto offset = env.string("OPERATOR_UTC_OFFSET_MINUTES", "");
+  if (!offset.empty()) {
+    auto minutes = env.integer("OPERATOR_UTC_OFFSET_MINUTES", 180, -12 * 60, 14 * 60);
+    c.zone = Zone::fixed(tz, static_cast<int>(minutes) * 60);
+  } else if (!valid_zone_name(tz)) {
+    env.fail("OPERATOR_TZ", "must be a tz database name such as Africa/Kampala");
+  } else {
+    auto dir = env.string("TZDIR", "/usr/share/zoneinfo");
+    std::ifstream in(dir + "/" + tz, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    try {
+      if (!in) throw std::invalid_argument("unreadable");
+      c.zone = Zone::from_tzif(tz, bytes.str());
+    } catch (const std::invalid_argument&) {
+      env.fail("OPERATOR_TZ", "no readable zone '" + tz + "' under " + dir +
+                                  " (install tzdata, or set OPERATOR_UTC_OFFSET_MINUTES, e.g. 180)");
+    }
+  }
+
+  c.vehicle_service_url = env.required("VEHICLE_SERVICE_URL");
+  c.credit_service_url = env.required("CREDIT_SERVICE_URL");
+  c.user_service_url = env.string("USER_SERVICE_URL", "");
+  for (auto [name, url] : {std::pair{"VEHICLE_SERVICE_URL", c.vehicle_service_url},
+                           std::pair{"CREDIT_SERVICE_URL", c.credit_service_url},
+                           std::pair{"USER_SERVICE_URL", c.user_service_url}}) {
+    if (!url.empty() && url.rfind("http://", 0) != 0) env.fail(name, "must be an http:// URL such as http://127.0.0.1:8082");
+  }
+
+  c.deposit_ttl = std::chrono::seconds(env.integer("DEPOSIT_TTL_SECONDS", 48 * 3600, 60, 30LL * 24 * 3600));
+  auto run_at = env.string("DELINQUENCY_RUN_AT", "06:00");
+  if (auto m = parse_clock_time(run_at))
+    c.delinquency_run_minutes = *m;
+  else
+    env.fail("DELINQUENCY_RUN_AT", "must be a local time HH:MM such as 06:00");
+  c.default_after_days = static_cast<int>(env.integer("DEFAULT_AFTER_DAYS", 60, 1, 3650));
+  c.job_interval = env.millis("JOB_INTERVAL_MS", 30000, 100, 3'600'000);
+
+  env.done();
+  return c;
+}
+
+PaymentConfig PaymentConfig::from_environment() {
+  rto::config::Env env;
+  return read(env);
+}
+
+}  // namespace payment_service

@@ -1,0 +1,45 @@
+#pragma once
+// The payment service's configuration, read once at start-up from environment variables.
+//
+//   OPERATOR_TZ [Africa/Kampala]        the operator's time zone: due dates and "today" are its
+//                                       local dates; read from the tz database (TZDIR, default
+//                                       /usr/share/zoneinfo)
+//   OPERATOR_UTC_OFFSET_MINUTES [unset] a fixed offset used instead of the tz database (e.g. 180
+//                                       for East Africa, which has no daylight saving)
+//   VEHICLE_SERVICE_URL (required)      vehicle-service, for prices and reservations
+//   CREDIT_SERVICE_URL (required)       credit-service, for credit decisions
+//   USER_SERVICE_URL [unset]            user-service, for the customer's name on the ownership
+//                                       certificate (without it the certificate names the customer id)
+//   DEPOSIT_TTL_SECONDS [172800]        a plan whose deposit is not paid within this is cancelled
+//   DELINQUENCY_RUN_AT [06:00]          local time of the daily delinquency run
+//   DEFAULT_AFTER_DAYS [60]             days past due at which a plan defaults (repossession review)
+//   JOB_INTERVAL_MS [30000]             how often the background jobs look for work
+//   plus the common variables of rto::config::Common (PORT defaults to 8084).
+#include <chrono>
+#include <optional>
+#include <rto/config.hpp>
+#include <string>
+
+#include "domain/calendar.hpp"
+
+namespace payment_service {
+
+struct PaymentConfig {
+  rto::config::Common common;
+  Zone zone = Zone::fixed("UTC+03:00", 3 * 3600);
+  std::string vehicle_service_url;
+  std::string credit_service_url;
+  std::string user_service_url;  // empty: not configured
+  std::chrono::seconds deposit_ttl{48 * 3600};
+  int delinquency_run_minutes = 6 * 60;  // local minutes after midnight
+  int default_after_days = 60;
+  std::chrono::milliseconds job_interval{30000};
+
+  static PaymentConfig read(rto::config::Env& env);
+  static PaymentConfig from_environment();
+};
+
+// "06:00" → 360; nullopt unless HH:MM with HH 00-23 and MM 00-59.
+std::optional<int> parse_clock_time(std::string_view s);
+
+}  // namespace payment_service

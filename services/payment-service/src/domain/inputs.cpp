@@ -1,0 +1,258 @@
+#include "domain/inputs.hpp"
+
+#include <charconv>
+#include <rto/crypto.hpp>
+#include <rto/errors.hpp>
+#include <rto/json.hpp>
+
+#include "domain/reference.hpp"
+
+namespace payment_service {
+namespace js = boost::json;
+using namespace std::chrono;
+
+std::optional<std::string> uuid_of(std::string_view s) {
+  if (!rto::crypto::is_uuid(s)) return std::nullopt;
+  std::string id(s);
+  for (auto& c : id)
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  return id;
+}
+
+std::optional<TimePoint> parse_rfc3339(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)
+  if (s.size() < 20) return std::nullopt;
+  auto date = parse_date(s.substr(0, 10));
+  if (!date || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':') return std::nullopt;
+  auto two = [&](std::size_t at) -> int {
+    if (at + 2 > s.size() || s[at] < '0' || s[at] > '9' || s[at + 1] < '0' || s[at + 1] > '9') return -1;
+    return (s[at] - '0') * 10 + (s[at + 1] - '0');
+  };
+  int hh = two(11), mm = two(14), ss = two(17);
+  if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60) return std::nullopt;
+  std::size_t at = 19;
+  std::int64_t micros = 0;
+  if (at < s.size() && s[at] == '.') {
+    ++at;
+    int digits = 0;
+    while (at < s.size() && s[at] >= '0' && s[at] <= '9') {
+      if (digits < 6) micros = micros * 10 + (s[at] - '0');
+      ++digits;
+      ++at;
+    }
+    if (digits == 0) return std::nullopt;
+    for (int d = digits; d < 6; ++d) micros *= 10;
+  }
+  int offset_min = 0;
+  if (at < s.size() && (s[at] == 'Z' || s[at] == 'z') && at + 1 == s.size()) {
+  } else if (at + 6 == s.size() && (s[at] == '+' || s[at] == '-') && s[at + 3] == ':') {
+    int oh = two(at + 1), om = two(at + 4);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return std::nullopt;
+    offset_min = (oh * 60 + om) * (s[at] == '-' ? -1 : 1);
+  } else {
+    return std::nullopt;
+  }
+  auto t = TimePoint(date->time_since_epoch()) + hours{hh} + minutes{mm} + seconds{std::min(ss, 59)} +
+           microseconds{micros} - minutes{offset_min};
+  return time_point_cast<TimePoint::duration>(t);
+}
+
+namespace {
+
+std::optional<rto::Money> read_money(rto::json::Reader& r, const js::object& body, std::string_view key, bool required) {
+  auto it = body.find(key);
+  if (it == body.end() || it->value().is_null()) {
+    if (required) r.fail(key, "is required");
+    return std::nullopt;
+  }
+  try {
+    auto m = rto::money_from_json(it->value(), r.path(key));
+    if (m.amount <= 0) {
+      r.fail(std::string(key) + ".amount", "must be greater than zero");
+      return std::nullopt;
+    }
+    return m;
+  } catch (const rto::Error& e) {
+    for (const auto& f : e.fields()) r.errors().push_back(f);
+    return std::nullopt;
+  }
+}
+
+std::optional<std::string> read_uuid(rto::json::Reader& r, std::string_view key, bool required) {
+  auto s = r.string(key, required, 1, 64);
+  if (!s) return std::nullopt;
+  auto id = uuid_of(*s);
+  if (!id) r.fail(key, "must be a UUID");
+  return id;
+}
+
+bool token_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+         c == '.' || c == ':' || c == '/';
+}
+
+}  // namespace
+
+QuoteInput parse_quote(const js::object& body) {
+  rto::json::Reader r(body);
+  r.reject_unknown({"vehicle_id", "price", "template_id", "deposit"});
+  QuoteInput q;
+  q.vehicle_id = read_uuid(r, "vehicle_id", false);
+  q.price = read_money(r, body, "price", false);
+  bool has_vehicle = body.contains("vehicle_id") && !body.at("vehicle_id").is_null();
+  bool has_price = body.contains("price") && !body.at("price").is_null();
+  if (has_vehicle && has_price) r.fail("price", "give either vehicle_id or price, not both");
+  if (!has_vehicle && !has_price) r.fail("vehicle_id", "either vehicle_id or price is required");
+  q.template_id = r.string("template_id", true, 1, 64).value_or("");
+  q.deposit = read_money(r, body, "deposit", false);
+  r.finish();
+  return q;
+}
+
+PlanInput parse_plan(const js::object& body) {
+  rto::json::Reader r(body);
+  r.reject_unknown({"credit_decision_id", "vehicle_id", "template_id", "deposit"});
+  PlanInput p;
+  p.credit_decision_id = read_uuid(r, "credit_decision_id", true).value_or("");
+  p.vehicle_id = read_uuid(r, "vehicle_id", true).value_or("");
+  p.template_id = r.string("template_id", true, 1, 64).value_or("");
+  if (auto d = read_money(r, body, "deposit", true)) p.deposit = *d;
+  r.finish();
+  return p;
+}
+
+PaymentInput parse_payment(const js::object& body) {
+  rto::json::Reader r(body);
+  r.reject_unknown({"plan_id", "plan_ref", "amount", "currency", "provider", "provider_txn_id", "paid_at"});
+  PaymentInput p;
+  p.plan_id = read_uuid(r, "plan_id", false);
+  if (auto ref = r.string("plan_ref", false, 1, 32)) {
+    p.plan_ref = normalize_reference(*ref);
+    if (!p.plan_ref) r.fail("plan_ref", "is not a valid account reference (RTO-XXXXXX)");
+  }
+  bool has_id = body.contains("plan_id") && !body.at("plan_id").is_null();
+  bool has_ref = body.contains("plan_ref") && !body.at("plan_ref").is_null();
+  if (!has_id && !has_ref) r.fail("plan_ref", "either plan_ref or plan_id is required");
+  auto amount = r.integer("amount", true, 1, INT64_MAX);
+  auto currency = r.string("currency", true, 3, 3);
+  if (currency && !rto::Currency::find(*currency)) r.fail("currency", "must be a supported ISO 4217 code");
+  if (amount && currency && rto::Currency::find(*currency)) p.amount = rto::Money::of(*amount, *currency);
+  if (auto provider = r.string("provider", true, 2, 32)) {
+    bool ok = true;
+    for (char c : *provider) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    if (!ok) r.fail("provider", "may contain only a-z, 0-9 and '_'");
+    p.provider = *provider;
+  }
+  if (auto txn = r.string("provider_txn_id", true, 1, 128)) {
+    bool ok = true;
+    for (char c : *txn) ok = ok && token_char(c);
+    if (!ok) r.fail("provider_txn_id", "may contain only letters, digits and - _ . : /");
+    p.provider_txn_id = *txn;
+  }
+  if (auto at = r.string("paid_at", true, 1, 40)) {
+    if (auto t = parse_rfc3339(*at))
+      p.paid_at = *t;
+    else
+      r.fail("paid_at", "must be an RFC 3339 time such as 2026-03-01T08:15:00Z");
+  }
+  r.finish();
+  return p;
+}
+
+CashInput parse_cash(const js::object& body) {
+  rto::json::Reader r(body);
+  r.reject_unknown({"amount", "receipt_number", "paid_at"});
+  CashInput c;
+  if (auto m = read_money(r, body, "amount", true)) c.amount = *m;
+  if (auto rn = r.string("receipt_number", true, 1, 64)) {
+    bool ok = true;
+    for (char ch : *rn) ok = ok && token_char(ch);
+    if (!ok) r.fail("receipt_number", "may contain only letters, digits and - _ . : /");
+    c.receipt_number = *rn;
+  }
+  if (auto at = r.string("paid_at", false, 1, 40)) {
+    c.paid_at = parse_rfc3339(*at);
+    if (!c.paid_at) r.fail("paid_at", "must be an RFC 3339 time such as 2026-03-01T08:15:00Z");
+  }
+  r.finish();
+  return c;
+}
+
+std::string parse_reversal(const js::object& body) {
+  rto::json::Reader r(body);
+  r.reject_unknown({"reason"});
+  auto reason = r.string("reason", true, 3, 500);
+  r.finish();
+  return *reason;
+}
+
+std::optional<Date> parse_delinquency_run(std::string_view body) {
+  bool blank = body.find_first_not_of(" \t\r\n") == std::string_view::npos;
+  if (blank) return std::nullopt;
+  auto obj = rto::json::parse_object(body);
+  rto::json::Reader r(obj);
+  r.reject_unknown({"as_of"});
+  std::optional<Date> out;
+  if (auto s = r.string("as_of", false, 1, 10)) {
+    out = parse_date(*s);
+    if (!out) r.fail("as_of", "must be a date YYYY-MM-DD");
+  }
+  r.finish();
+  return out;
+}
+
+std::string encode_plan_cursor(int dpd, const std::string& id) {
+  return rto::crypto::base64_encode(std::to_string(dpd) + ":" + id, true);
+}
+
+PlanListQuery parse_plan_list(const std::vector<std::pair<std::string, std::string>>& query) {
+  PlanListQuery q;
+  std::vector<rto::FieldError> errors;
+  for (const auto& [key, value] : query) {
+    if (key == "bucket") {
+      q.bucket = bucket_from(value);
+      if (!q.bucket) errors.push_back({"bucket", "must be one of current, 1-7, 8-30, 31-60, 61-90, 90+"});
+    } else if (key == "status") {
+      static const char* kStatuses[] = {"pending_deposit", "active", "completed", "defaulted", "repossessed", "cancelled"};
+      bool ok = false;
+      for (auto s : kStatuses) ok = ok || value == s;
+      if (ok)
+        q.status = value;
+      else
+        errors.push_back({"status", "must be a plan status"});
+    } else if (key == "limit") {
+      int n = 0;
+      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec != std::errc() || p != value.data() + value.size() || n < 1 || n > 200)
+        errors.push_back({"limit", "must be between 1 and 200"});
+      else
+        q.limit = n;
+    } else if (key == "cursor") {
+      std::optional<std::pair<int, std::string>> c;
+      try {
+        auto raw = rto::crypto::base64_decode(value);
+        auto colon = raw.find(':');
+        int dpd = 0;
+        if (colon != std::string::npos) {
+          auto [p, ec] = std::from_chars(raw.data(), raw.data() + colon, dpd);
+          auto id = uuid_of(std::string_view(raw).substr(colon + 1));
+          if (ec == std::errc() && p == raw.data() + colon && id) c = std::pair{dpd, *id};
+        }
+      } catch (const std::exception&) {
+      }
+      if (c)
+        q.after = c;
+      else
+        errors.push_back({"cursor", "is not a cursor this service issued"});
+    } else {
+      errors.push_back({key, "is not a known parameter"});
+    }
+  }
+  if (!errors.empty()) {
+    std::string detail = "invalid field '" + errors[0].field + "': " + errors[0].message;
+    throw rto::BadRequest(std::move(detail), std::move(errors));
+  }
+  return q;
+}
+
+}  // namespace payment_service

@@ -1,0 +1,76 @@
+#pragma once
+// Request bodies and query strings of the payment endpoints, parsed and validated without
+// I/O. Each parser throws rto::Error (400) naming every bad field; unknown fields are refused.
+#include <boost/json.hpp>
+#include <optional>
+#include <rto/money.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/calendar.hpp"
+#include "domain/delinquency.hpp"
+
+namespace payment_service {
+
+// RFC 3339 with Z or a ±hh:mm offset, optional fraction: "2026-03-01T08:15:00Z".
+std::optional<TimePoint> parse_rfc3339(std::string_view s);
+
+// POST /api/v1/plans/quote {vehicle_id | price, template_id, deposit?}
+struct QuoteInput {
+  std::optional<std::string> vehicle_id;
+  std::optional<rto::Money> price;
+  std::string template_id;  // uuid of a version, or a template's slug
+  std::optional<rto::Money> deposit;
+};
+QuoteInput parse_quote(const boost::json::object& body);
+
+// POST /api/v1/plans {credit_decision_id, vehicle_id, template_id, deposit}
+struct PlanInput {
+  std::string credit_decision_id;
+  std::string vehicle_id;
+  std::string template_id;
+  rto::Money deposit;
+};
+PlanInput parse_plan(const boost::json::object& body);
+
+// POST /internal/payments {plan_ref | plan_id, amount, currency, provider, provider_txn_id, paid_at}
+struct PaymentInput {
+  std::optional<std::string> plan_id;
+  std::optional<std::string> plan_ref;  // canonical RTO-XXXXXX
+  rto::Money amount;
+  std::string provider;
+  std::string provider_txn_id;
+  TimePoint paid_at{};
+};
+PaymentInput parse_payment(const boost::json::object& body);
+
+// POST /api/v1/plans/{id}/cash-payments {amount: {amount, currency}, receipt_number, paid_at?}
+struct CashInput {
+  rto::Money amount;
+  std::string receipt_number;
+  std::optional<TimePoint> paid_at;
+};
+CashInput parse_cash(const boost::json::object& body);
+
+// POST /api/v1/payments/{id}/reverse {reason}
+std::string parse_reversal(const boost::json::object& body);
+
+// POST /internal/delinquency/run {as_of?} (an empty body is allowed)
+std::optional<Date> parse_delinquency_run(std::string_view body);
+
+// GET /api/v1/plans?bucket=&status=&limit=&cursor=
+struct PlanListQuery {
+  std::optional<Bucket> bucket;
+  std::optional<std::string> status;
+  int limit = 50;
+  std::optional<std::pair<int, std::string>> after;  // (days_past_due, id) of the last row
+};
+PlanListQuery parse_plan_list(const std::vector<std::pair<std::string, std::string>>& query);
+std::string encode_plan_cursor(int days_past_due, const std::string& id);
+
+// A path id that must be a UUID (lower-cased), or nullopt.
+std::optional<std::string> uuid_of(std::string_view s);
+
+}  // namespace payment_service

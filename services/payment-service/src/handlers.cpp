@@ -1,0 +1,263 @@
+#include "handlers.hpp"
+
+#include <rto/crypto.hpp>
+#include <rto/errors.hpp>
+#include <rto/json.hpp>
+#include <rto/log.hpp>
+
+#include "app.hpp"
+#include "domain/inputs.hpp"
+#include "domain/reference.hpp"
+#include "views.hpp"
+
+namespace payment_service {
+namespace js = boost::json;
+using rto::http::Request;
+using rto::http::Response;
+using Tx = pqxx::transaction_base;
+
+namespace {
+
+std::string path_uuid(const Request& req, const char* what) {
+  auto id = uuid_of(req.param("id"));
+  if (!id) throw rto::NotFound(std::string("no ") + what + " with this id");
+  return *id;
+}
+
+// The plan, if the caller may see it: its customer or staff. Anyone else gets 404, as if it
+// did not exist.
+storage::PlanRow visible_plan(Tx& tx, const Request& req) {
+  auto id = uuid_of(req.param("id"));
+  std::optional<storage::PlanRow> p;
+  if (id) p = storage::find_plan(tx, *id);
+  const auto& who = req.user();
+  if (!p || (p->customer_id != who.subject && !who.is_staff())) throw rto::NotFound("no plan with this id");
+  return *p;
+}
+
+js::object plan_brief(const storage::PlanRow& p) {
+  return js::object{{"id", p.id},
+                    {"reference", p.reference},
+                    {"status", p.status},
+                    {"outstanding", p.money(p.outstanding).to_json()},
+                    {"credit_balance", p.money(p.credit_balance).to_json()},
+                    {"days_past_due", p.delinquency.days_past_due},
+                    {"bucket", to_string(p.delinquency.bucket)},
+                    {"locked", p.delinquency.locked}};
+}
+
+Response recorded(const Recorded& r) {
+  return Response::json(r.duplicate ? 200 : 201, js::object{{"payment", views::payment(r.payment)},
+                                                            {"plan", plan_brief(r.plan)},
+                                                            {"duplicate", r.duplicate}});
+}
+
+}  // namespace
+
+// ---- templates --------------------------------------------------------------------------------
+
+Response Handlers::list_templates(Request& req) {
+  bool all = req.query_param("all") == std::optional<std::string_view>("true");
+  if (all && !(req.identity && req.identity->has_role("admin")))
+    throw rto::Forbidden("only an admin may list withdrawn and superseded templates");
+  auto ts = app_->db().query([&](pqxx::nontransaction& tx) {
+    return all ? storage::all_templates(tx) : storage::current_templates(tx);
+  });
+  js::array items;
+  for (const auto& t : ts) items.push_back(to_json(t));
+  return Response::json(js::object{{"items", std::move(items)}});
+}
+
+Response Handlers::get_template(Request& req) {
+  auto id = uuid_of(req.param("id"));
+  auto t = app_->db().query([&](pqxx::nontransaction& tx) {
+    std::optional<PlanTemplate> found = id ? storage::find_template(tx, *id) : storage::current_template_by_slug(tx, std::string(req.param("id")));
+    if (!found) throw rto::NotFound("no plan template with this id");
+    return *found;
+  });
+  return Response::json(to_json(t));
+}
+
+Response Handlers::create_template(Request& req) {
+  auto t = parse_template(rto::json::parse_object(req.body));
+  t.id = rto::crypto::uuid_v4();
+  t.version = 1;
+  bool ok = app_->db().transact([&](pqxx::work& tx) {
+    if (storage::current_template_by_slug(tx, t.slug)) return false;
+    return storage::insert_template(tx, t, req.user().subject, app_->now());
+  });
+  if (!ok) throw rto::Conflict("a template with this slug exists; update it instead", {{"slug", "is taken"}});
+  rto::log::info("plan template created", {{"template_id", t.id}, {"slug", t.slug}, {"by", req.user().subject}});
+  return Response::json(201, to_json(t));
+}
+
+Response Handlers::update_template(Request& req) {
+  auto id = path_uuid(req, "plan template");
+  auto t = parse_template(rto::json::parse_object(req.body));
+  auto created = app_->db().transact([&](pqxx::work& tx) {
+    auto old = storage::find_template(tx, id, true);
+    if (!old) throw rto::NotFound("no plan template with this id");
+    if (old->superseded_by)
+      throw rto::Conflict("this is not the current version; update " + *old->superseded_by).with_code("superseded");
+    if (t.slug != old->slug) throw rto::Unprocessable("the slug of a template cannot change", {{"slug", "must be " + old->slug}});
+    t.id = rto::crypto::uuid_v4();
+    t.version = old->version + 1;
+    if (!storage::supersede_template(tx, old->id, t.id))
+      throw rto::Conflict("the template changed meanwhile; try again").with_code("superseded");
+    if (!storage::insert_template(tx, t, req.user().subject, app_->now()))
+      throw rto::Conflict("the template changed meanwhile; try again").with_code("superseded");
+    return t;
+  });
+  rto::log::info("plan template versioned",
+                 {{"template_id", created.id}, {"previous_id", id}, {"version", created.version}, {"by", req.user().subject}});
+  return Response::json(201, to_json(created));
+}
+
+// ---- quotes and plans -------------------------------------------------------------------------
+
+Response Handlers::quote(Request& req) {
+  auto in = parse_quote(rto::json::parse_object(req.body));
+  return Response::json(to_json(app_->quote(in)));
+}
+
+Response Handlers::create_plan(Request& req) {
+  auto in = parse_plan(rto::json::parse_object(req.body));
+  const auto& me = req.user().subject;
+  if (!rto::crypto::is_uuid(me)) throw rto::Unauthorized("this token does not name an account");
+  auto r = app_->create_plan(in, me);
+  auto body = app_->db().read([&](pqxx::read_transaction& tx) {
+    return views::statement(r.plan, storage::schedule(tx, r.plan.id), storage::all_fees(tx, r.plan.id),
+                            storage::payments_of_plan(tx, r.plan.id), app_->today());
+  });
+  return Response::json(r.created ? 201 : 200, body);
+}
+
+Response Handlers::my_plans(Request& req) {
+  const auto& me = req.user().subject;
+  if (!rto::crypto::is_uuid(me)) return Response::json(js::object{{"items", js::array{}}});
+  auto ps = app_->db().query([&](pqxx::nontransaction& tx) { return storage::plans_of_customer(tx, me); });
+  js::array items;
+  for (const auto& p : ps) items.push_back(views::plan_summary(p));
+  return Response::json(js::object{{"items", std::move(items)}});
+}
+
+Response Handlers::get_plan(Request& req) {
+  auto body = app_->db().read([&](pqxx::read_transaction& tx) {
+    auto p = visible_plan(tx, req);
+    return views::statement(p, storage::schedule(tx, p.id), storage::all_fees(tx, p.id),
+                            storage::payments_of_plan(tx, p.id), app_->today());
+  });
+  return Response::json(body);
+}
+
+Response Handlers::payoff_quote(Request& req) {
+  auto p = app_->db().read([&](pqxx::read_transaction& tx) { return visible_plan(tx, req); });
+  if (!p.live())
+    throw rto::Conflict("only an active or defaulted plan can be paid off; this one is " + p.status).with_code("not-payable");
+  auto today = app_->today();
+  return Response::json(views::payoff(p, app_->payoff(p, today), today));
+}
+
+Response Handlers::ownership_certificate(Request& req) {
+  auto p = app_->db().read([&](pqxx::read_transaction& tx) { return visible_plan(tx, req); });
+  if (p.status != "completed")
+    throw rto::Conflict("the certificate is issued once the plan is paid in full").with_code("not-completed");
+  std::optional<Date> completed_on;
+  if (p.completed_at) completed_on = app_->local_date(*p.completed_at);
+  auto html = views::ownership_certificate(p, app_->customer_name(p.customer_id), completed_on, app_->today());
+  auto res = Response::text(200, std::move(html), "text/html; charset=utf-8");
+  res.headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+  res.headers.set("Content-Disposition", "inline; filename=\"ownership-" + p.reference + ".html\"");
+  return res;
+}
+
+// ---- staff ------------------------------------------------------------------------------------
+
+Response Handlers::list_plans(Request& req) {
+  auto q = parse_plan_list(req.query);
+  auto rows = app_->db().query([&](pqxx::nontransaction& tx) { return storage::collections(tx, q); });
+  js::array items;
+  js::value next = nullptr;
+  for (const auto& p : rows) {
+    if (static_cast<int>(items.size()) == q.limit) {
+      const auto& last = items.back().as_object();
+      next = encode_plan_cursor(static_cast<int>(last.at("days_past_due").as_int64()), std::string(last.at("id").as_string()));
+      break;
+    }
+    items.push_back(views::plan_summary(p));
+  }
+  return Response::json(js::object{{"items", std::move(items)}, {"next_cursor", next}, {"limit", q.limit}});
+}
+
+Response Handlers::portfolio(Request& req) {
+  (void)req;
+  const auto today = app_->today();
+  const unsigned iso = std::chrono::weekday(today).iso_encoding();  // Monday = 1
+  const Date week_first = today - std::chrono::days(iso - 1);
+  const Date week_last = week_first + std::chrono::days(6);
+  const auto& zone = app_->config().zone;
+  auto rows = app_->db().read([&](pqxx::read_transaction& tx) {
+    return storage::portfolio(tx, zone.start_of(today), zone.start_of(week_first), today, week_first, week_last);
+  });
+  return Response::json(views::portfolio(rows, today, week_first));
+}
+
+Response Handlers::cash_payment(Request& req) {
+  auto in = parse_cash(rto::json::parse_object(req.body));
+  PaymentRequest p;
+  auto key = std::string(req.param("id"));
+  if (auto id = uuid_of(key))
+    p.plan_id = *id;
+  else if (auto ref = normalize_reference(key))
+    p.plan_ref = *ref;
+  else
+    throw rto::NotFound("no plan with this id");
+  p.amount = in.amount;
+  p.provider = "cash";
+  p.provider_txn_id = in.receipt_number;
+  p.receipt_number = in.receipt_number;
+  p.paid_at = in.paid_at.value_or(app_->now());
+  p.recorded_by = req.user().subject;
+  return recorded(app_->record_payment(p));
+}
+
+Response Handlers::reverse_payment(Request& req) {
+  auto id = path_uuid(req, "payment");
+  auto reason = parse_reversal(rto::json::parse_object(req.body));
+  auto pay = app_->reverse_payment(id, reason, req.user().subject);
+  return Response::json(views::payment(pay));
+}
+
+// ---- service to service -----------------------------------------------------------------------
+
+Response Handlers::internal_payment(Request& req) {
+  auto in = parse_payment(rto::json::parse_object(req.body));
+  PaymentRequest p;
+  p.plan_id = in.plan_id;
+  p.plan_ref = in.plan_id ? std::nullopt : in.plan_ref;
+  p.amount = in.amount;
+  p.provider = in.provider;
+  p.provider_txn_id = in.provider_txn_id;
+  p.paid_at = in.paid_at;
+  p.recorded_by = req.user().subject;
+  return recorded(app_->record_payment(p));
+}
+
+Response Handlers::internal_delinquency_run(Request& req) {
+  auto as_of = parse_delinquency_run(req.body).value_or(app_->today());
+  auto s = app_->run_delinquency(as_of);
+  return Response::json(js::object{{"as_of", format_date(s.as_of)},
+                                   {"plans", s.plans},
+                                   {"fees_posted", s.fees},
+                                   {"bucket_changes", s.bucket_changes},
+                                   {"locks_required", s.locks_required},
+                                   {"locks_released", s.locks_released},
+                                   {"defaulted", s.defaulted}});
+}
+
+Response Handlers::internal_expire_deposits(Request& req) {
+  (void)req;
+  return Response::json(js::object{{"cancelled", app_->expire_deposits()}});
+}
+
+}  // namespace payment_service

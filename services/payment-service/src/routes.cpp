@@ -1,0 +1,40 @@
+#include "routes.hpp"
+
+#include "handlers.hpp"
+
+namespace payment_service {
+
+using rto::http::Access;
+
+void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
+  using Req = rto::http::Request;
+  using Member = rto::http::Response (Handlers::*)(Req&);
+  auto to = [h](Member m) { return [h, m](Req& req) { return ((*h).*m)(req); }; };
+
+  const auto staff = Access::roles_any({"admin", "credit_officer", "support_agent"});
+  const auto admin = Access::roles_any({"admin"});
+  const auto cashiers = Access::roles_any({"agent", "admin"});
+  const auto reversers = Access::roles_any({"admin", "support_agent"});
+
+  r.get("/api/v1/plan-templates", Access::anyone(), to(&Handlers::list_templates));
+  r.get("/api/v1/plan-templates/{id}", Access::anyone(), to(&Handlers::get_template));
+  r.post("/api/v1/plan-templates", admin, to(&Handlers::create_template));
+  r.put("/api/v1/plan-templates/{id}", admin, to(&Handlers::update_template));
+
+  r.post("/api/v1/plans/quote", Access::anyone(), to(&Handlers::quote));
+  r.post("/api/v1/plans", Access::roles_any({"customer"}), to(&Handlers::create_plan));
+  r.get("/api/v1/plans/mine", Access::signed_in(), to(&Handlers::my_plans));
+  r.get("/api/v1/plans/portfolio", staff, to(&Handlers::portfolio));
+  r.get("/api/v1/plans", staff, to(&Handlers::list_plans));
+  r.get("/api/v1/plans/{id}", Access::signed_in(), to(&Handlers::get_plan));
+  r.get("/api/v1/plans/{id}/payoff-quote", Access::signed_in(), to(&Handlers::payoff_quote));
+  r.get("/api/v1/plans/{id}/ownership-certificate", Access::signed_in(), to(&Handlers::ownership_certificate));
+  r.post("/api/v1/plans/{id}/cash-payments", cashiers, to(&Handlers::cash_payment));
+  r.post("/api/v1/payments/{id}/reverse", reversers, to(&Handlers::reverse_payment));
+
+  r.post("/internal/payments", Access::service(), to(&Handlers::internal_payment));
+  r.post("/internal/delinquency/run", Access::service(), to(&Handlers::internal_delinquency_run));
+  r.post("/internal/plans/expire-deposits", Access::service(), to(&Handlers::internal_expire_deposits));
+}
+
+}  // namespace payment_service

@@ -1,0 +1,143 @@
+// The journal, payments and reversals, delinquency runs and the portfolio figures.
+#include "storage/queries.hpp"
+#include "storage/rows.hpp"
+#include "storage/storage.hpp"
+
+namespace payment_service::storage {
+using namespace detail;
+namespace js = boost::json;
+
+namespace {
+
+PaymentRow read_payment(const pqxx::row& r) {
+  PaymentRow p;
+  p.id = r[0].as<std::string>();
+  p.seq = r[1].as<std::int64_t>();
+  p.plan_id = r[2].as<std::string>();
+  p.provider = r[3].as<std::string>();
+  p.provider_txn_id = r[4].as<std::string>();
+  p.amount = rto::Money::of(r[5].as<std::int64_t>(), r[6].as<std::string>());
+  p.paid_at = time_of(r[7]);
+  p.received_at = time_of(r[8]);
+  p.recorded_by = r[9].as<std::string>();
+  p.receipt_number = opt_text(r[10]);
+  p.allocation = js::parse(r[11].as<std::string>()).as_object();
+  p.entry_id = r[12].as<std::int64_t>();
+  if (!r[13].is_null()) p.reversal = PaymentRow::Reversal{r[13].as<std::string>(), r[14].as<std::string>(), time_of(r[15])};
+  return p;
+}
+
+std::optional<PaymentRow> one_payment(const pqxx::result& res) {
+  if (res.empty()) return std::nullopt;
+  return read_payment(res[0]);
+}
+
+}  // namespace
+
+// ---- journal ----------------------------------------------------------------------------------
+
+std::int64_t post_entry(Tx& tx, const std::string& plan_id, const rto::Currency& c, const Entry& e,
+                        const std::optional<std::string>& payment_id, TimePoint now) {
+  js::array lines;
+  lines.reserve(e.lines.size());
+  for (const auto& l : e.lines) lines.push_back(js::object{{"account", l.account}, {"amount", l.amount}});
+  auto res = tx.exec_prepared(sql::kJournalPost.name, plan_id, e.kind, payment_id, to_micros(now),
+                              std::string(c.code()), js::serialize(lines));
+  return res[0][0].as<std::int64_t>();
+}
+
+Entry entry_lines(Tx& tx, std::int64_t entry_id) {
+  Entry e;
+  for (const auto& r : tx.exec_prepared(sql::kJournalLines.name, entry_id))
+    e.lines.push_back({r[0].as<std::string>(), r[1].as<std::int64_t>()});
+  return e;
+}
+
+std::int64_t account_balance(Tx& tx, const std::string& plan_id, std::string_view account) {
+  return tx.exec_prepared(sql::kAccountBalance.name, plan_id, std::string(account))[0][0].as<std::int64_t>();
+}
+
+// ---- payments ---------------------------------------------------------------------------------
+
+std::optional<PaymentRow> find_payment_by_txn(Tx& tx, const std::string& provider, const std::string& txn) {
+  return one_payment(tx.exec_prepared(sql::kPaymentByTxn.name, provider, txn));
+}
+
+std::optional<PaymentRow> find_payment(Tx& tx, const std::string& id) {
+  return one_payment(tx.exec_prepared(sql::kPaymentById.name, id));
+}
+
+std::vector<PaymentRow> payments_of_plan(Tx& tx, const std::string& plan_id) {
+  std::vector<PaymentRow> out;
+  for (const auto& r : tx.exec_prepared(sql::kPaymentsOfPlan.name, plan_id)) out.push_back(read_payment(r));
+  return out;
+}
+
+bool insert_payment(Tx& tx, const PaymentRow& p) {
+  auto res = tx.exec_prepared(sql::kPaymentInsert.name, p.id, p.plan_id, p.provider, p.provider_txn_id, p.amount.amount,
+                              std::string(p.amount.currency.code()), to_micros(p.paid_at), to_micros(p.received_at),
+                              p.recorded_by, p.receipt_number, js::serialize(p.allocation), p.entry_id);
+  return !res.empty();
+}
+
+void insert_reversal(Tx& tx, const std::string& payment_id, const std::string& reason, const std::string& by,
+                     TimePoint at, std::int64_t entry_id) {
+  tx.exec_prepared0(sql::kReversalInsert.name, payment_id, reason, by, to_micros(at), entry_id);
+}
+
+// ---- delinquency runs -------------------------------------------------------------------------
+
+bool run_exists(Tx& tx, const std::string& plan_id, Date as_of) {
+  return !tx.exec_prepared(sql::kRunExists.name, plan_id, to_days(as_of)).empty();
+}
+
+void insert_run(Tx& tx, const std::string& plan_id, Date as_of, const DelinquencyState& s, std::int64_t fees,
+                TimePoint now) {
+  tx.exec_prepared0(sql::kRunInsert.name, plan_id, to_days(as_of), s.days_past_due, std::string(to_string(s.bucket)),
+                    fees, to_micros(now));
+}
+
+// ---- portfolio --------------------------------------------------------------------------------
+
+std::vector<PortfolioRow> portfolio(Tx& tx, TimePoint today_start, TimePoint week_start, Date today, Date week_first,
+                                    Date week_last) {
+  std::vector<PortfolioRow> out;
+  auto row_for = [&](const std::string& currency) -> PortfolioRow& {
+    for (auto& r : out)
+      if (r.currency == currency) return r;
+    out.push_back({});
+    out.back().currency = currency;
+    return out.back();
+  };
+  for (const auto& r : tx.exec_prepared(sql::kPortfolioTotals.name)) {
+    auto& p = row_for(r[0].as<std::string>());
+    p.active = r[1].as<std::int64_t>();
+    p.defaulted = r[2].as<std::int64_t>();
+    p.outstanding = r[3].as<std::int64_t>();
+    p.par1 = r[4].as<std::int64_t>();
+    p.par7 = r[5].as<std::int64_t>();
+    p.par30 = r[6].as<std::int64_t>();
+    p.locked = r[7].as<std::int64_t>();
+  }
+  for (const auto& r : tx.exec_prepared(sql::kPortfolioAging.name)) {
+    auto& p = row_for(r[0].as<std::string>());
+    auto b = bucket_from(r[1].as<std::string>()).value_or(Bucket::Current);
+    auto& a = p.aging[static_cast<int>(b)];
+    a.plans = r[2].as<std::int64_t>();
+    a.outstanding = r[3].as<std::int64_t>();
+  }
+  for (const auto& r : tx.exec_prepared(sql::kPortfolioCollected.name, to_micros(today_start), to_micros(week_start))) {
+    auto& p = row_for(r[0].as<std::string>());
+    p.collected_today = r[1].as<std::int64_t>();
+    p.collected_week = r[2].as<std::int64_t>();
+  }
+  for (const auto& r :
+       tx.exec_prepared(sql::kPortfolioExpected.name, to_days(today), to_days(week_first), to_days(week_last))) {
+    auto& p = row_for(r[0].as<std::string>());
+    p.expected_today = r[1].as<std::int64_t>();
+    p.expected_week = r[2].as<std::int64_t>();
+  }
+  return out;
+}
+
+}  // namespace payment_service::storage

@@ -1,0 +1,267 @@
+#pragma once
+// Every SQL statement of the payment service, by name, in one place. They are prepared on each
+// pooled connection and always called with parameters (never built from request text).
+//
+// Boundary encodings: instants are int8 microseconds since the Unix epoch (TS(n) / US(col));
+// local dates are int4 days since 1970-01-01 (DT(n) / DAYS(col)); row sets travel as one
+// jsonb parameter read with jsonb_to_recordset.
+#include <rto/db.hpp>
+#include <string>
+#include <vector>
+
+namespace payment_service::sql {
+
+inline std::string TS(int n) {
+  return "('epoch'::timestamptz + $" + std::to_string(n) + "::int8 * interval '1 microsecond')";
+}
+inline std::string US(const std::string& col) { return "(extract(epoch FROM " + col + ") * 1000000)::int8"; }
+inline std::string DT(int n) { return "(DATE '1970-01-01' + $" + std::to_string(n) + "::int4)"; }
+inline std::string DAYS(const std::string& col) { return "(" + col + " - DATE '1970-01-01')"; }
+
+// ---- templates --------------------------------------------------------------------------------
+
+inline const std::string kTemplateColumns = "terms::text, active, superseded_by::text";
+
+inline const rto::db::Statement kTemplatesCurrent{"templates_current",
+    "SELECT " + kTemplateColumns + " FROM plan_templates WHERE superseded_by IS NULL AND active "
+    "ORDER BY terms->>'category', slug"};
+
+inline const rto::db::Statement kTemplatesAll{"templates_all",
+    "SELECT " + kTemplateColumns + " FROM plan_templates ORDER BY slug, version"};
+
+inline const rto::db::Statement kTemplateById{"template_by_id",
+    "SELECT " + kTemplateColumns + " FROM plan_templates WHERE id = $1::uuid"};
+
+inline const rto::db::Statement kTemplateCurrentBySlug{"template_current_by_slug",
+    "SELECT " + kTemplateColumns + " FROM plan_templates WHERE slug = $1 AND superseded_by IS NULL"};
+
+// Locks the current version of a slug while a new one is written.
+inline const rto::db::Statement kTemplateLockCurrent{"template_lock_current",
+    "SELECT " + kTemplateColumns + " FROM plan_templates WHERE id = $1::uuid FOR UPDATE"};
+
+inline const rto::db::Statement kTemplateInsert{"template_insert",
+    "INSERT INTO plan_templates (id, slug, version, active, terms, created_by, created_at) "
+    "VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6, " + TS(7) + ") ON CONFLICT DO NOTHING RETURNING id::text"};
+
+inline const rto::db::Statement kTemplateSupersede{"template_supersede",
+    "UPDATE plan_templates SET superseded_by = $2::uuid WHERE id = $1::uuid AND superseded_by IS NULL RETURNING id"};
+
+// ---- plans ------------------------------------------------------------------------------------
+
+// Read by storage::read_plan, in this order.
+inline const std::string kPlanColumns =
+    "id::text, reference, customer_id::text, vehicle_id::text, template_id::text, credit_decision_id::text, status, "
+    "currency, price, deposit, financed, charge, total_payable, instalment, last_instalment, instalment_count, "
+    "terms::text, " + DAYS("schedule_start") + ", " + US("deposit_due_by") + ", " + US("created_at") + ", " +
+    US("activated_at") + ", " + US("completed_at") + ", " + US("defaulted_at") + ", " + US("cancelled_at") +
+    ", cancel_reason, outstanding, credit_balance, paid_total, discount_total, days_past_due, bucket, locked";
+
+inline const rto::db::Statement kPlanById{"plan_by_id", "SELECT " + kPlanColumns + " FROM plans WHERE id = $1::uuid"};
+inline const rto::db::Statement kPlanLockById{"plan_lock_by_id",
+    "SELECT " + kPlanColumns + " FROM plans WHERE id = $1::uuid FOR UPDATE"};
+inline const rto::db::Statement kPlanLockByRef{"plan_lock_by_ref",
+    "SELECT " + kPlanColumns + " FROM plans WHERE reference = $1 FOR UPDATE"};
+inline const rto::db::Statement kPlanByRef{"plan_by_ref", "SELECT " + kPlanColumns + " FROM plans WHERE reference = $1"};
+inline const rto::db::Statement kPlanByDecision{"plan_by_decision",
+    "SELECT " + kPlanColumns + " FROM plans WHERE credit_decision_id = $1::uuid"};
+
+// A conflict on any unique key (id, reference, credit decision) inserts nothing.
+inline const rto::db::Statement kPlanInsert{"plan_insert",
+    "INSERT INTO plans (id, reference, customer_id, vehicle_id, template_id, credit_decision_id, status, currency, "
+    "price, deposit, financed, charge, total_payable, instalment, last_instalment, instalment_count, terms, "
+    "schedule_start, deposit_due_by, created_at, outstanding, updated_at) "
+    "VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5::uuid, $6::uuid, 'pending_deposit', $7, $8, $9, $10, $11, $12, $13, "
+    "$14, $15, $16::jsonb, " + DT(17) + ", " + TS(18) + ", " + TS(19) + ", $12, " + TS(19) + ") "
+    "ON CONFLICT DO NOTHING RETURNING id::text"};
+
+// Everything about a plan that may change after it is signed.
+inline const rto::db::Statement kPlanUpdate{"plan_update",
+    "UPDATE plans SET status = $2, schedule_start = " + DT(3) + ", activated_at = " + TS(4) + ", completed_at = " +
+    TS(5) + ", defaulted_at = " + TS(6) + ", cancelled_at = " + TS(7) + ", cancel_reason = $8, outstanding = $9, "
+    "credit_balance = $10, paid_total = $11, discount_total = $12, days_past_due = $13, bucket = $14, locked = $15, "
+    "updated_at = " + TS(16) + " WHERE id = $1::uuid"};
+
+inline const rto::db::Statement kPlansOfCustomer{"plans_of_customer",
+    "SELECT " + kPlanColumns + " FROM plans WHERE customer_id = $1::uuid ORDER BY created_at DESC, id LIMIT 100"};
+
+// Collections work: worst first. $1 bucket, $2 status (NULL = active or defaulted), $3 limit;
+// the "after" form continues after ($4 days past due, $5 id).
+inline const std::string kCollectionsWhere =
+    "WHERE ($1::text IS NULL OR bucket = $1) AND (($2::text IS NULL AND status IN ('active', 'defaulted')) "
+    "OR status = $2) ";
+inline const rto::db::Statement kPlansCollectionsFirst{"plans_collections_first",
+    "SELECT " + kPlanColumns + " FROM plans " + kCollectionsWhere + "ORDER BY days_past_due DESC, id LIMIT $3"};
+inline const rto::db::Statement kPlansCollectionsAfter{"plans_collections_after",
+    "SELECT " + kPlanColumns + " FROM plans " + kCollectionsWhere +
+    "AND (days_past_due < $4 OR (days_past_due = $4 AND id > $5::uuid)) ORDER BY days_past_due DESC, id LIMIT $3"};
+
+inline const rto::db::Statement kPlansDepositExpired{"plans_deposit_expired",
+    "SELECT id::text FROM plans WHERE status = 'pending_deposit' AND deposit_due_by <= " + TS(1) +
+    " ORDER BY deposit_due_by LIMIT $2"};
+
+// Plans the daily run has not seen for local date $1.
+inline const rto::db::Statement kPlansForRun{"plans_for_run",
+    "SELECT p.id::text FROM plans p WHERE p.status IN ('active', 'defaulted') AND NOT EXISTS "
+    "(SELECT 1 FROM delinquency_runs r WHERE r.plan_id = p.id AND r.as_of = " + DT(1) + ") ORDER BY p.id LIMIT $2"};
+
+// ---- schedule ---------------------------------------------------------------------------------
+
+inline const std::string kScheduleColumns =
+    "seq, " + DAYS("due_date") + ", amount, principal, charge, paid, waived, " + DAYS("settled_on");
+
+inline const rto::db::Statement kScheduleInsert{"schedule_insert",
+    "INSERT INTO schedule (plan_id, seq, due_date, amount, principal, charge) "
+    "SELECT $1::uuid, r.seq, DATE '1970-01-01' + r.due, r.amount, r.principal, r.charge "
+    "FROM jsonb_to_recordset($2::jsonb) AS r(seq int, due int, amount int8, principal int8, charge int8)"};
+
+inline const rto::db::Statement kScheduleAll{"schedule_all",
+    "SELECT " + kScheduleColumns + " FROM schedule WHERE plan_id = $1::uuid ORDER BY seq"};
+
+inline const rto::db::Statement kScheduleOpen{"schedule_open",
+    "SELECT " + kScheduleColumns + " FROM schedule WHERE plan_id = $1::uuid AND paid + waived < amount ORDER BY seq"};
+
+// Open rows a payment of $2 can reach, plus the first it cannot (its due date is the next
+// one owed): each row whose open predecessors leave less than $2.
+inline const rto::db::Statement kScheduleOpenUpTo{"schedule_open_up_to",
+    "SELECT " + kScheduleColumns + " FROM (SELECT *, lag(before) OVER (ORDER BY seq) AS prev_before FROM "
+    "(SELECT *, sum(amount - paid - waived) OVER (ORDER BY seq) - (amount - paid - waived) AS before "
+    "FROM schedule WHERE plan_id = $1::uuid AND paid + waived < amount) a) b "
+    "WHERE prev_before IS NULL OR prev_before < $2 ORDER BY seq"};
+
+// Open instalments due before $2 (what the daily run ages and charges).
+inline const rto::db::Statement kScheduleOverdue{"schedule_overdue",
+    "SELECT " + kScheduleColumns + " FROM schedule WHERE plan_id = $1::uuid AND seq >= 1 AND paid + waived < amount "
+    "AND due_date < " + DT(2) + " ORDER BY seq"};
+
+// Adds paid/waived amounts ([{seq, paid, waived}]); a row finished by them is settled on $3.
+inline const rto::db::Statement kScheduleApply{"schedule_apply",
+    "UPDATE schedule s SET paid = s.paid + u.paid, waived = s.waived + u.waived, "
+    "settled_on = CASE WHEN s.paid + u.paid + s.waived + u.waived >= s.amount THEN COALESCE(s.settled_on, " + DT(3) +
+    ") ELSE s.settled_on END "
+    "FROM jsonb_to_recordset($2::jsonb) AS u(seq int, paid int8, waived int8) WHERE s.plan_id = $1::uuid AND s.seq = u.seq"};
+
+// Rewrites the projection after a replay ([{seq, paid, waived, settled}], settled in days or null).
+inline const rto::db::Statement kScheduleRewrite{"schedule_rewrite",
+    "UPDATE schedule s SET paid = u.paid, waived = u.waived, settled_on = DATE '1970-01-01' + u.settled "
+    "FROM jsonb_to_recordset($2::jsonb) AS u(seq int, paid int8, waived int8, settled int) "
+    "WHERE s.plan_id = $1::uuid AND s.seq = u.seq AND (s.paid, s.waived, s.settled_on) IS DISTINCT FROM "
+    "(u.paid, u.waived, DATE '1970-01-01' + u.settled)"};
+
+// Instalments count from the deposit day: re-anchors every due date on $2 (Postgres month
+// arithmetic clamps to the month's end, as domain/calendar does).
+inline const rto::db::Statement kScheduleReanchor{"schedule_reanchor",
+    "UPDATE schedule SET due_date = CASE WHEN seq = 0 THEN " + DT(2) + " WHEN $3 = 'daily' THEN " + DT(2) +
+    " + seq WHEN $3 = 'weekly' THEN " + DT(2) + " + 7 * seq ELSE (" + DT(2) +
+    " + seq * interval '1 month')::date END WHERE plan_id = $1::uuid"};
+
+// ---- late fees --------------------------------------------------------------------------------
+
+inline const std::string kFeeColumns = "id, seq, " + DAYS("assessed_on") + ", amount, paid";
+inline const rto::db::Statement kFeesOpen{"fees_open",
+    "SELECT " + kFeeColumns + " FROM late_fees WHERE plan_id = $1::uuid AND paid < amount ORDER BY assessed_on, id"};
+inline const rto::db::Statement kFeesAll{"fees_all",
+    "SELECT " + kFeeColumns + " FROM late_fees WHERE plan_id = $1::uuid ORDER BY assessed_on, id"};
+inline const rto::db::Statement kFeeInsert{"fee_insert",
+    "INSERT INTO late_fees (plan_id, seq, assessed_on, amount) VALUES ($1::uuid, $2, " + DT(3) + ", $4) "
+    "ON CONFLICT (plan_id, seq) DO NOTHING RETURNING id"};
+inline const rto::db::Statement kFeesApply{"fees_apply",
+    "UPDATE late_fees f SET paid = f.paid + u.paid FROM jsonb_to_recordset($1::jsonb) AS u(id int8, paid int8) "
+    "WHERE f.id = u.id"};
+inline const rto::db::Statement kFeesRewrite{"fees_rewrite",
+    "UPDATE late_fees f SET paid = u.paid FROM jsonb_to_recordset($1::jsonb) AS u(id int8, paid int8) "
+    "WHERE f.id = u.id AND f.paid <> u.paid"};
+
+// ---- journal ----------------------------------------------------------------------------------
+
+// One entry and its lines ([{account, amount}]) in one statement; returns the entry id.
+inline const rto::db::Statement kJournalPost{"journal_post",
+    "WITH e AS (INSERT INTO journal_entries (plan_id, kind, payment_id, created_at) "
+    "VALUES ($1::uuid, $2, $3::uuid, " + TS(4) + ") RETURNING id), "
+    "l AS (INSERT INTO journal_lines (entry_id, line_no, plan_id, currency, account, amount) "
+    "SELECT e.id, r.ord, $1::uuid, $5, r.line ->> 'account', (r.line ->> 'amount')::int8 FROM e, "
+    "jsonb_array_elements($6::jsonb) WITH ORDINALITY AS r(line, ord)) SELECT id FROM e"};
+
+inline const rto::db::Statement kJournalLines{"journal_lines",
+    "SELECT account, amount FROM journal_lines WHERE entry_id = $1 ORDER BY line_no"};
+
+inline const rto::db::Statement kAccountBalance{"account_balance",
+    "SELECT COALESCE(sum(amount), 0)::int8 FROM journal_lines WHERE plan_id = $1::uuid AND account = $2"};
+
+// ---- payments ---------------------------------------------------------------------------------
+
+inline const std::string kPaymentColumns =
+    "p.id::text, p.seq, p.plan_id::text, p.provider, p.provider_txn_id, p.amount, p.currency, " + US("p.paid_at") +
+    ", " + US("p.received_at") + ", p.recorded_by, p.receipt_number, p.allocation::text, p.entry_id, r.reason, "
+    "r.reversed_by, " + US("r.reversed_at");
+inline const std::string kPaymentFrom = " FROM payments p LEFT JOIN payment_reversals r ON r.payment_id = p.id ";
+
+inline const rto::db::Statement kPaymentByTxn{"payment_by_txn",
+    "SELECT " + kPaymentColumns + kPaymentFrom + "WHERE p.provider = $1 AND p.provider_txn_id = $2"};
+inline const rto::db::Statement kPaymentById{"payment_by_id",
+    "SELECT " + kPaymentColumns + kPaymentFrom + "WHERE p.id = $1::uuid"};
+inline const rto::db::Statement kPaymentsOfPlan{"payments_of_plan",
+    "SELECT " + kPaymentColumns + kPaymentFrom + "WHERE p.plan_id = $1::uuid ORDER BY p.seq"};
+
+inline const rto::db::Statement kPaymentInsert{"payment_insert",
+    "INSERT INTO payments (id, plan_id, provider, provider_txn_id, amount, currency, paid_at, received_at, "
+    "recorded_by, receipt_number, allocation, entry_id) VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, " + TS(7) + ", " +
+    TS(8) + ", $9, $10, $11::jsonb, $12) ON CONFLICT (provider, provider_txn_id) DO NOTHING RETURNING seq"};
+
+inline const rto::db::Statement kReversalInsert{"reversal_insert",
+    "INSERT INTO payment_reversals (payment_id, reason, reversed_by, reversed_at, entry_id) "
+    "VALUES ($1::uuid, $2, $3, " + TS(4) + ", $5)"};
+
+// ---- delinquency runs -------------------------------------------------------------------------
+
+inline const rto::db::Statement kRunExists{"run_exists",
+    "SELECT 1 FROM delinquency_runs WHERE plan_id = $1::uuid AND as_of = " + DT(2)};
+inline const rto::db::Statement kRunInsert{"run_insert",
+    "INSERT INTO delinquency_runs (plan_id, as_of, days_past_due, bucket, fees_posted, ran_at) "
+    "VALUES ($1::uuid, " + DT(2) + ", $3, $4, $5, " + TS(6) + ")"};
+inline const rto::db::Statement kFeeSeqs{"fee_seqs",
+    "SELECT seq FROM late_fees WHERE plan_id = $1::uuid ORDER BY seq"};
+
+// ---- portfolio --------------------------------------------------------------------------------
+
+// Per currency: live plans, outstanding, and outstanding at risk (PAR1/7/30: plans at least
+// 1 / 7 / 30 days past due).
+inline const rto::db::Statement kPortfolioTotals{"portfolio_totals",
+    "SELECT currency, count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'defaulted'), "
+    "COALESCE(sum(outstanding), 0)::int8, "
+    "COALESCE(sum(outstanding) FILTER (WHERE days_past_due >= 1), 0)::int8, "
+    "COALESCE(sum(outstanding) FILTER (WHERE days_past_due >= 7), 0)::int8, "
+    "COALESCE(sum(outstanding) FILTER (WHERE days_past_due >= 30), 0)::int8, "
+    "count(*) FILTER (WHERE locked) "
+    "FROM plans WHERE status IN ('active', 'defaulted') GROUP BY currency ORDER BY currency"};
+
+inline const rto::db::Statement kPortfolioAging{"portfolio_aging",
+    "SELECT currency, bucket, count(*), COALESCE(sum(outstanding), 0)::int8 FROM plans "
+    "WHERE status IN ('active', 'defaulted') GROUP BY currency, bucket"};
+
+// Collected since $1 (start of today) and since $2 (start of the week), reversals excluded.
+inline const rto::db::Statement kPortfolioCollected{"portfolio_collected",
+    "SELECT p.currency, COALESCE(sum(p.amount) FILTER (WHERE p.paid_at >= " + TS(1) + "), 0)::int8, "
+    "COALESCE(sum(p.amount), 0)::int8 FROM payments p WHERE p.paid_at >= " + TS(2) +
+    " AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id) GROUP BY p.currency"};
+
+// Scheduled instalments of live plans falling due today ($1) and this week ($2 .. $3).
+inline const rto::db::Statement kPortfolioExpected{"portfolio_expected",
+    "SELECT pl.currency, COALESCE(sum(s.amount) FILTER (WHERE s.due_date = " + DT(1) + "), 0)::int8, "
+    "COALESCE(sum(s.amount), 0)::int8 FROM schedule s JOIN plans pl ON pl.id = s.plan_id "
+    "WHERE s.seq >= 1 AND s.due_date BETWEEN " + DT(2) + " AND " + DT(3) +
+    " AND pl.status IN ('active', 'defaulted') GROUP BY pl.currency"};
+
+inline std::vector<rto::db::Statement> all() {
+  return {kTemplatesCurrent,  kTemplatesAll,       kTemplateById,        kTemplateCurrentBySlug, kTemplateLockCurrent,
+          kTemplateInsert,    kTemplateSupersede,  kPlanById,            kPlanLockById,          kPlanLockByRef,
+          kPlanByRef,         kPlanByDecision,     kPlanInsert,          kPlanUpdate,            kPlansOfCustomer,
+          kPlansCollectionsFirst, kPlansCollectionsAfter, kPlansDepositExpired, kPlansForRun,   kScheduleInsert,
+          kScheduleAll,       kScheduleOpen,       kScheduleOpenUpTo,    kScheduleOverdue,       kScheduleApply,
+          kScheduleRewrite,   kScheduleReanchor,   kFeesOpen,            kFeesAll,               kFeeInsert,
+          kFeesApply,         kFeesRewrite,        kJournalPost,         kJournalLines,          kAccountBalance,
+          kPaymentByTxn,      kPaymentById,        kPaymentsOfPlan,      kPaymentInsert,         kReversalInsert,
+          kRunExists,         kRunInsert,          kFeeSeqs,             kPortfolioTotals,       kPortfolioAging,
+          kPortfolioCollected, kPortfolioExpected};
+}
+
+}  // namespace payment_service::sql

@@ -1,0 +1,157 @@
+#pragma once
+// Storage: the only code that talks SQL (through the named statements of queries.hpp). Every
+// function runs inside the caller's transaction.
+#include <boost/json.hpp>
+#include <cstdint>
+#include <optional>
+#include <pqxx/pqxx>
+#include <rto/money.hpp>
+#include <string>
+#include <vector>
+
+#include "domain/allocation.hpp"
+#include "domain/calendar.hpp"
+#include "domain/delinquency.hpp"
+#include "domain/inputs.hpp"
+#include "domain/ledger.hpp"
+#include "domain/plan_template.hpp"
+#include "domain/schedule.hpp"
+
+namespace payment_service::storage {
+
+using Tx = pqxx::transaction_base;
+
+// ---- templates --------------------------------------------------------------------------------
+
+std::vector<PlanTemplate> current_templates(Tx& tx);
+std::vector<PlanTemplate> all_templates(Tx& tx);
+std::optional<PlanTemplate> find_template(Tx& tx, const std::string& id, bool for_update = false);
+std::optional<PlanTemplate> current_template_by_slug(Tx& tx, const std::string& slug);
+// False when the (slug, version) exists or the slug already has a current version.
+bool insert_template(Tx& tx, const PlanTemplate& t, const std::string& created_by, TimePoint now);
+bool supersede_template(Tx& tx, const std::string& old_id, const std::string& new_id);
+
+// ---- plans ------------------------------------------------------------------------------------
+
+struct PlanRow {
+  std::string id, reference, customer_id, vehicle_id, template_id, credit_decision_id, status;
+  rto::Currency currency = rto::Currency::of("UGX");
+  std::int64_t price = 0, deposit = 0, financed = 0, charge = 0, total_payable = 0, instalment = 0,
+               last_instalment = 0;
+  int instalment_count = 0;
+  boost::json::object terms;  // {template, quote, vehicle}
+  PlanTemplate rules;         // terms.template
+  Date schedule_start{};
+  TimePoint deposit_due_by{}, created_at{};
+  std::optional<TimePoint> activated_at, completed_at, defaulted_at, cancelled_at;
+  std::optional<std::string> cancel_reason;
+  std::int64_t outstanding = 0, credit_balance = 0, paid_total = 0, discount_total = 0;
+  DelinquencyState delinquency;
+
+  bool live() const noexcept { return status == "active" || status == "defaulted"; }
+  rto::Money money(std::int64_t a) const { return {a, currency}; }
+};
+
+std::optional<PlanRow> find_plan(Tx& tx, const std::string& id);
+std::optional<PlanRow> find_plan_by_reference(Tx& tx, const std::string& reference);
+std::optional<PlanRow> find_plan_by_decision(Tx& tx, const std::string& credit_decision_id);
+std::optional<PlanRow> lock_plan(Tx& tx, const std::string& id);
+std::optional<PlanRow> lock_plan_by_reference(Tx& tx, const std::string& reference);
+
+struct NewPlan {
+  std::string id, reference, customer_id, vehicle_id, template_id, credit_decision_id;
+  Quote quote;
+  boost::json::object terms;
+  TimePoint deposit_due_by{}, now{};
+};
+// False when a unique key (id, reference, credit decision) is taken; nothing is written then.
+bool insert_plan(Tx& tx, const NewPlan& p);
+void insert_schedule(Tx& tx, const std::string& plan_id, const Quote& q);
+// Writes the mutable part of a plan (status, life-cycle times, projections).
+void update_plan(Tx& tx, const PlanRow& p, TimePoint now);
+void reanchor_schedule(Tx& tx, const std::string& plan_id, Date start, Frequency f);
+
+std::vector<PlanRow> plans_of_customer(Tx& tx, const std::string& customer_id);
+std::vector<PlanRow> collections(Tx& tx, const PlanListQuery& q);
+std::vector<std::string> deposit_expired(Tx& tx, TimePoint now, int limit);
+std::vector<std::string> plans_for_run(Tx& tx, Date as_of, int limit);
+
+// ---- schedule and fees ------------------------------------------------------------------------
+
+struct ScheduleRow {
+  int seq = 0;
+  Date due{};
+  std::int64_t amount = 0, principal = 0, charge = 0, paid = 0, waived = 0;
+  std::optional<Date> settled_on;
+  OpenInstalment open() const { return {seq, due, amount, charge, paid, waived}; }
+};
+std::vector<ScheduleRow> schedule(Tx& tx, const std::string& plan_id);
+std::vector<OpenInstalment> open_instalments(Tx& tx, const std::string& plan_id);
+std::vector<OpenInstalment> open_instalments_up_to(Tx& tx, const std::string& plan_id, std::int64_t amount);
+std::vector<OpenInstalment> overdue_instalments(Tx& tx, const std::string& plan_id, Date as_of);
+
+std::vector<OpenFee> open_fees(Tx& tx, const std::string& plan_id);
+std::vector<OpenFee> all_fees(Tx& tx, const std::string& plan_id);
+std::vector<int> charged_seqs(Tx& tx, const std::string& plan_id);
+// False when the instalment already has a fee.
+bool insert_fee(Tx& tx, const std::string& plan_id, int seq, Date on, std::int64_t amount);
+
+// Adds an allocation's amounts (and a payoff's waivers) to the schedule and fees.
+void apply_allocation(Tx& tx, const std::string& plan_id, const Allocation& a, Date on);
+// Rewrites the schedule and fee projection after a replay.
+void rewrite_projection(Tx& tx, const std::string& plan_id, const Replayed& r);
+
+// ---- journal ----------------------------------------------------------------------------------
+
+std::int64_t post_entry(Tx& tx, const std::string& plan_id, const rto::Currency& c, const Entry& e,
+                        const std::optional<std::string>& payment_id, TimePoint now);
+Entry entry_lines(Tx& tx, std::int64_t entry_id);
+std::int64_t account_balance(Tx& tx, const std::string& plan_id, std::string_view account);
+
+// ---- payments ---------------------------------------------------------------------------------
+
+struct PaymentRow {
+  std::string id;
+  std::int64_t seq = 0;
+  std::string plan_id, provider, provider_txn_id;
+  rto::Money amount;
+  TimePoint paid_at{}, received_at{};
+  std::string recorded_by;
+  std::optional<std::string> receipt_number;
+  boost::json::object allocation;
+  std::int64_t entry_id = 0;
+  struct Reversal {
+    std::string reason, by;
+    TimePoint at{};
+  };
+  std::optional<Reversal> reversal;
+};
+std::optional<PaymentRow> find_payment_by_txn(Tx& tx, const std::string& provider, const std::string& txn);
+std::optional<PaymentRow> find_payment(Tx& tx, const std::string& id);
+std::vector<PaymentRow> payments_of_plan(Tx& tx, const std::string& plan_id);
+// False when (provider, provider_txn_id) is already recorded.
+bool insert_payment(Tx& tx, const PaymentRow& p);
+void insert_reversal(Tx& tx, const std::string& payment_id, const std::string& reason, const std::string& by,
+                     TimePoint at, std::int64_t entry_id);
+
+// ---- delinquency runs -------------------------------------------------------------------------
+
+bool run_exists(Tx& tx, const std::string& plan_id, Date as_of);
+void insert_run(Tx& tx, const std::string& plan_id, Date as_of, const DelinquencyState& s, std::int64_t fees,
+                TimePoint now);
+
+// ---- portfolio --------------------------------------------------------------------------------
+
+struct PortfolioRow {
+  std::string currency;
+  std::int64_t active = 0, defaulted = 0, outstanding = 0, par1 = 0, par7 = 0, par30 = 0, locked = 0;
+  std::int64_t collected_today = 0, collected_week = 0, expected_today = 0, expected_week = 0;
+  struct Aging {
+    std::int64_t plans = 0, outstanding = 0;
+  };
+  Aging aging[6];  // by kBuckets order
+};
+std::vector<PortfolioRow> portfolio(Tx& tx, TimePoint today_start, TimePoint week_start, Date today, Date week_first,
+                                    Date week_last);
+
+}  // namespace payment_service::storage

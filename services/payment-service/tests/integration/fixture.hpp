@@ -1,0 +1,136 @@
+#pragma once
+// One payment service per test binary, on a fresh database of the test PostgreSQL, driven
+// through Service::dispatch (the whole request pipeline, without a socket). Its neighbours
+// (vehicle-service, credit-service, user-service) are stood in for by one small rto::Service
+// on port 0 that serves their internal routes from in-memory state. Time comes from a
+// ManualClock; events are read from the outbox table (no relay runs).
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <pqxx/pqxx>
+#include <rto/clock.hpp>
+#include <rto/http.hpp>
+#include <rto/service.hpp>
+#include <rto/testing.hpp>
+#include <string>
+#include <vector>
+
+#include "app.hpp"
+#include "config.hpp"
+
+namespace it {
+
+namespace js = boost::json;
+using rto::http::Method;
+
+struct Reply {
+  int status = 0;
+  rto::http::Headers headers;
+  std::string body;
+  js::value json;  // null when the body is not JSON
+
+  std::string header(std::string_view name) const { return std::string(headers.get(name).value_or("")); }
+  bool names_field(std::string_view field) const;  // problem+json errors[] names this field
+  std::string str(std::string_view key) const;     // top-level string member ("" when absent)
+  const js::object& obj() const { return json.as_object(); }
+};
+
+inline std::string text(const js::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : std::string("<not a string: ") + js::serialize(v) + ">";
+}
+// {"amount": n, ...} → n
+std::int64_t amount_of(const js::value& money);
+
+// The neighbours' state, shared with the stub's handler threads.
+struct Neighbours {
+  struct Vehicle {
+    std::string status = "available";
+    std::int64_t price = 4'000'000;
+    std::string currency = "UGX";
+    std::string category = "motorcycle";
+    std::optional<std::string> reserved_by;  // plan id
+    std::optional<std::string> owner;
+  };
+  std::mutex mu;
+  std::map<std::string, Vehicle> vehicles;
+  std::map<std::string, js::object> decisions;
+  std::map<std::string, std::string> names;  // user id → full name
+  std::vector<std::string> calls;            // "reserve <vehicle> <plan>", "release …", "lease …", "transfer …"
+  int reserve_status = 0;                    // when set, reserve answers this status (after reserving if 2xx)
+  std::function<void()> on_reserve;          // runs inside the reserve call (failure injection)
+
+  // Calls of one kind ("reserve", "release", …), for one vehicle when given.
+  std::vector<std::string> calls_of(std::string_view verb, const std::string& vehicle = "");
+  Vehicle vehicle(const std::string& id);
+};
+
+class World : public ::testing::Environment {
+ public:
+  void SetUp() override;
+  void TearDown() override;
+
+  std::unique_ptr<rto::testing::TempDatabase> db;
+  std::shared_ptr<rto::ManualClock> clock;
+  std::unique_ptr<rto::Service> stub;
+  std::unique_ptr<rto::Service> service;
+  std::shared_ptr<payment_service::App> app;
+  payment_service::PaymentConfig config;
+  Neighbours neighbours;
+};
+
+World& world();
+rto::config::Common common_config(const std::string& name, const std::string& database_url);
+
+// A request through the full pipeline. `target` may carry a query string.
+Reply call(Method m, std::string_view target, std::string_view body = {}, const std::string& token = "");
+Reply get(std::string_view target, const std::string& token = "");
+Reply post(std::string_view target, const js::value& body, const std::string& token = "");
+Reply put(std::string_view target, const js::value& body, const std::string& token = "");
+
+std::string new_id();
+std::string token_for(const std::string& user_id, const std::vector<std::string>& roles);
+std::string customer_token(const std::string& user_id);
+std::string staff_token(const std::string& role);  // a fresh staff member with that role
+std::string service_token(const std::string& service = "mobile-money-service");
+
+// Sets the clock to a local (Africa/Kampala, UTC+3) date and time.
+void set_local(int y, unsigned m, unsigned d, int hour = 10, int minute = 0);
+payment_service::Date local_today();
+
+// Neighbour state.
+std::string add_vehicle(std::int64_t price = 4'000'000, std::string category = "motorcycle");
+std::string approve(const std::string& customer, const std::string& vehicle, js::object overrides = {});
+
+struct Customer {
+  std::string id, token;
+};
+Customer new_customer(const std::string& name = "Amina Nakato");
+
+// A plan through POST /api/v1/plans (credit approval and vehicle made up here); returns the reply.
+Reply create_plan(const Customer& c, const std::string& vehicle, const std::string& template_id,
+                  std::int64_t deposit, js::object decision_overrides = {});
+// An active plan (deposit paid by mobile money); returns its statement.
+js::object active_plan(const Customer& c, const std::string& template_id = "motorcycle-daily-18m",
+                       std::int64_t price = 4'000'000);
+
+// POST /internal/payments by reference.
+Reply pay(const std::string& reference, std::int64_t amount, const std::string& txn = "",
+          const std::string& provider = "mtn_momo", std::string paid_at = "");
+Reply run_delinquency(payment_service::Date as_of);
+Reply statement(const std::string& plan_id, const std::string& token);
+
+// Outbox events of a type (oldest first), optionally for one plan.
+std::vector<js::object> events(const std::string& type, const std::string& plan_id = "");
+
+// A direct connection to the test database for checks behind the API.
+pqxx::connection raw_db();
+// True when every journal entry balances per currency and has at least two lines.
+bool journal_balanced();
+std::int64_t ledger_balance(const std::string& plan_id, const std::string& account);
+
+}  // namespace it

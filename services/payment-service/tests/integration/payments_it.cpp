@@ -1,0 +1,335 @@
+// Recording payments: deposit and activation, the waterfall, idempotency under concurrency,
+// cash receipts, reversals, payoff, completion and the ownership certificate.
+#include <atomic>
+#include <thread>
+
+#include "fixture.hpp"
+
+using namespace it;
+using namespace std::chrono_literals;
+
+namespace {
+const char* kDaily = "motorcycle-daily-18m";
+
+const js::array& schedule_of(const Reply& s) { return s.obj().at("schedule").as_array(); }
+
+std::int64_t outstanding_in_db(const std::string& plan_id) {
+  auto c = raw_db();
+  pqxx::read_transaction tx(c);
+  return tx.exec_params("SELECT outstanding FROM plans WHERE id = $1::uuid", plan_id)[0][0].as<std::int64_t>();
+}
+
+// The projection agrees with the ledger and with the schedule rows.
+void expect_consistent(const std::string& plan_id) {
+  auto c = raw_db();
+  pqxx::read_transaction tx(c);
+  auto row = tx.exec_params(
+      "SELECT p.outstanding, p.credit_balance, "
+      "(SELECT COALESCE(sum(amount - paid - waived), 0) FROM schedule s WHERE s.plan_id = p.id) + "
+      "(SELECT COALESCE(sum(amount - paid), 0) FROM late_fees f WHERE f.plan_id = p.id) "
+      "FROM plans p WHERE p.id = $1::uuid",
+      plan_id)[0];
+  auto outstanding = row[0].as<std::int64_t>();
+  EXPECT_EQ(row[2].as<std::int64_t>(), outstanding);
+  EXPECT_EQ(ledger_balance(plan_id, "receivable"), outstanding);
+  EXPECT_EQ(-ledger_balance(plan_id, "customer_credit"), row[1].as<std::int64_t>());
+  EXPECT_TRUE(journal_balanced());
+}
+
+}  // namespace
+
+TEST(Payments, TheDepositActivatesThePlanAndItsInstalmentsCountFromThatDay) {
+  set_local(2026, 3, 2);
+  auto c = new_customer();
+  auto vehicle = add_vehicle();
+  auto r = create_plan(c, vehicle, kDaily, 600'000);
+  ASSERT_EQ(r.status, 201);
+  auto id = r.str("id");
+  set_local(2026, 3, 3, 18, 30);  // paid the next evening
+  auto p = pay(r.str("reference"), 600'000, "MP-DEP-" + id);
+  ASSERT_EQ(p.status, 201) << p.body;
+  EXPECT_EQ(p.obj().at("plan").at("status"), "active");
+  EXPECT_EQ(amount_of(p.obj().at("payment").at("allocation").at("deposit")), 600'000);
+  auto s = statement(id, c.token);
+  EXPECT_EQ(s.str("status"), "active");
+  EXPECT_EQ(text(schedule_of(s)[1].at("due_date")), "2026-03-04");
+  EXPECT_EQ(text(schedule_of(s)[546].at("due_date")), "2027-08-31");
+  EXPECT_EQ(text(s.obj().at("next_due").at("due_date")), "2026-03-04");
+  EXPECT_EQ(text(s.obj().at("terms").at("quote").at("first_due_date")), "2026-03-03");  // as quoted
+  EXPECT_EQ(s.obj().at("equity").at("percent"), "15.00");
+  auto act = events("payment.plan.activated", id);
+  ASSERT_EQ(act.size(), 1u);
+  EXPECT_EQ(text(act[0].at("customer_id")), c.id);
+  EXPECT_EQ(text(act[0].at("first_due_date")), "2026-03-04");
+  auto got = events("payment.collection.received", id);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].at("instalments_settled").as_array().size(), 1u);
+  EXPECT_EQ(got[0].at("instalments_settled").as_array()[0].at("seq").as_int64(), 0);
+  EXPECT_EQ(world().neighbours.vehicle(vehicle).status, "leased");
+  expect_consistent(id);
+}
+
+TEST(Payments, TheWaterfallPaysTheOldestFirstThenAhead) {
+  set_local(2026, 3, 2);
+  auto c = new_customer();
+  auto plan = active_plan(c);
+  auto id = text(plan.at("id"));
+  auto ref = text(plan.at("reference"));
+  set_local(2026, 3, 5);  // instalments of 03-03 and 03-04 overdue, 03-05 current
+  auto part = pay(ref, 5'000);
+  ASSERT_EQ(part.status, 201);
+  const auto& a = part.obj().at("payment").at("allocation");
+  EXPECT_EQ(amount_of(a.at("overdue")), 5'000);
+  EXPECT_EQ(a.at("slices").as_array()[0].at("seq").as_int64(), 1);
+  EXPECT_TRUE(a.at("instalments_settled").as_array().empty());
+
+  auto more = pay(ref, 3'400 + 8'400 + 8'400 + 10'000);
+  ASSERT_EQ(more.status, 201);
+  const auto& b = more.obj().at("payment").at("allocation");
+  EXPECT_EQ(amount_of(b.at("overdue")), 3'400 + 8'400);
+  EXPECT_EQ(amount_of(b.at("current")), 8'400);
+  EXPECT_EQ(amount_of(b.at("future")), 10'000);
+  auto settled = b.at("instalments_settled").as_array();
+  ASSERT_EQ(settled.size(), 4u);
+  EXPECT_EQ(settled[0].at("days_late").as_int64(), 2);
+  EXPECT_EQ(settled[1].at("days_late").as_int64(), 1);
+  EXPECT_EQ(settled[2].at("days_late").as_int64(), 0);
+  auto ev = events("payment.collection.received", id);
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(ev[2].at("instalments_settled").as_array().size(), 4u);
+  EXPECT_EQ(text(ev[2].at("customer_id")), c.id);
+  EXPECT_EQ(text(ev[2].at("provider")), "mtn_momo");
+
+  auto s = statement(id, c.token);
+  auto rows = schedule_of(s);
+  EXPECT_EQ(text(rows[3].at("status")), "paid");
+  EXPECT_EQ(text(rows[5].at("status")), "partial");
+  EXPECT_EQ(amount_of(rows[5].at("remaining")), 8'400 - 1'600);
+  EXPECT_EQ(text(s.obj().at("next_due").at("due_date")), "2026-03-07");
+  EXPECT_EQ(s.obj().at("days_past_due").as_int64(), 0);
+  EXPECT_EQ(amount_of(s.obj().at("balance").at("overdue")), 0);
+  expect_consistent(id);
+}
+
+TEST(Payments, TheSameTransactionTwiceCreditsOnce) {
+  auto c = new_customer();
+  auto plan = active_plan(c);
+  auto id = text(plan.at("id"));
+  auto ref = text(plan.at("reference"));
+  auto before = outstanding_in_db(id);
+  auto first = pay(ref, 8'400, "MP-ONCE-" + id);
+  ASSERT_EQ(first.status, 201);
+  auto second = pay(ref, 8'400, "MP-ONCE-" + id);
+  EXPECT_EQ(second.status, 200);
+  EXPECT_TRUE(second.obj().at("duplicate").as_bool());
+  EXPECT_EQ(second.obj().at("payment").at("id"), first.obj().at("payment").at("id"));
+  EXPECT_EQ(outstanding_in_db(id), before - 8'400);
+  auto other_amount = pay(ref, 9'000, "MP-ONCE-" + id);
+  EXPECT_EQ(other_amount.status, 409);
+  auto other = active_plan(new_customer());
+  auto elsewhere = pay(text(other.at("reference")), 8'400, "MP-ONCE-" + id);
+  EXPECT_EQ(elsewhere.status, 409);
+  EXPECT_TRUE(elsewhere.names_field("provider_txn_id"));
+}
+
+TEST(Payments, ConcurrentDuplicatesCreditOnceAndDistinctPaymentsAllCount) {
+  auto c = new_customer();
+  auto plan = active_plan(c);
+  auto id = text(plan.at("id"));
+  auto ref = text(plan.at("reference"));
+  auto before = outstanding_in_db(id);
+  std::atomic<int> created{0}, duplicates{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&] {
+      auto r = pay(ref, 8'400, "MP-RACE-" + id);
+      if (r.status == 201)
+        ++created;
+      else if (r.status == 200)
+        ++duplicates;
+      else
+        ++other;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(duplicates.load(), 7);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(outstanding_in_db(id), before - 8'400);
+
+  threads.clear();
+  for (int i = 0; i < 8; ++i) threads.emplace_back([&, i] { EXPECT_EQ(pay(ref, 1'000 + i).status, 201); });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(outstanding_in_db(id), before - 8'400 - (8 * 1'000 + 28));
+  expect_consistent(id);
+}
+
+TEST(Payments, StaffRecordCashWithAReceiptNumber) {
+  auto c = new_customer();
+  auto plan = active_plan(c);
+  auto id = text(plan.at("id"));
+  auto ref = text(plan.at("reference"));
+  auto agent_id = new_id();
+  auto agent = token_for(agent_id, {"agent"});
+  js::object body{{"amount", js::object{{"amount", 8'400}, {"currency", "UGX"}}}, {"receipt_number", "BR-7-" + id.substr(0, 8)}};
+  auto r = post("/api/v1/plans/" + ref + "/cash-payments", body, agent);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.obj().at("payment").at("provider"), "cash");
+  EXPECT_EQ(text(r.obj().at("payment").at("recorded_by")), agent_id);
+  EXPECT_EQ(r.obj().at("payment").at("receipt_number"), body.at("receipt_number"));
+  EXPECT_EQ(post("/api/v1/plans/" + id + "/cash-payments", body, agent).status, 200);  // same receipt
+  EXPECT_EQ(post("/api/v1/plans/" + id + "/cash-payments", body, c.token).status, 403);
+  EXPECT_EQ(post("/api/v1/plans/" + id + "/cash-payments", body, staff_token("credit_officer")).status, 403);
+  EXPECT_EQ(post("/api/v1/plans/RTO-000000/cash-payments", body, agent).status, 404);
+  expect_consistent(id);
+}
+
+TEST(Payments, BadPaymentsAreRefused) {
+  auto c = new_customer();
+  auto plan = active_plan(c);
+  auto ref = text(plan.at("reference"));
+  js::object body{{"plan_ref", "RTO-000000"}, {"amount", 100}, {"currency", "UGX"}, {"provider", "mtn_momo"},
+                  {"provider_txn_id", "X-" + new_id()}, {"paid_at", "2026-03-02T08:00:00Z"}};
+  auto unknown = post("/internal/payments", body, service_token());
+  EXPECT_EQ(unknown.status, 404);
+  body["plan_ref"] = "RTO-ZZZZZZ";
+  auto typo = post("/internal/payments", body, service_token());
+  EXPECT_EQ(typo.status, 400);
+  EXPECT_TRUE(typo.names_field("plan_ref"));
+  body["plan_ref"] = ref;
+  body["currency"] = "KES";
+  auto kes = post("/internal/payments", body, service_token());
+  EXPECT_EQ(kes.status, 422);
+  EXPECT_TRUE(kes.names_field("currency"));
+  body["currency"] = "UGX";
+  EXPECT_EQ(post("/internal/payments", body, c.token).status, 401);  // a user token is not a service token
+  EXPECT_EQ(post("/internal/payments", body, "").status, 401);
+}
+
+TEST(Payments, AReversalReDerivesTheScheduleAndBalances) {
+  set_local(2026, 3, 2);
+  auto c = new_customer();
+  auto plan = active_plan(c);
+  auto id = text(plan.at("id"));
+  auto ref = text(plan.at("reference"));
+  set_local(2026, 3, 4);
+  auto a = pay(ref, 8'400);  // instalment 1
+  auto b = pay(ref, 8'400);  // instalment 2
+  ASSERT_EQ(b.status, 201);
+  auto before = outstanding_in_db(id);
+  auto support_id = new_id();
+  auto support = token_for(support_id, {"support_agent"});
+  auto rev = post("/api/v1/payments/" + text(a.obj().at("payment").at("id")) + "/reverse",
+                  js::object{{"reason", "the mobile-money provider recalled it"}}, support);
+  ASSERT_EQ(rev.status, 200) << rev.body;
+  EXPECT_EQ(rev.str("status"), "reversed");
+  EXPECT_EQ(text(rev.obj().at("reversal").at("reversed_by")), support_id);
+  EXPECT_EQ(outstanding_in_db(id), before + 8'400);
+  // The remaining payment now covers instalment 1, not 2.
+  auto s = statement(id, c.token);
+  EXPECT_EQ(text(schedule_of(s)[1].at("status")), "paid");
+  EXPECT_EQ(amount_of(schedule_of(s)[2].at("remaining")), 8'400);
+  EXPECT_EQ(s.obj().at("payments").as_array().size(), 3u);
+  EXPECT_EQ(events("payment.collection.reversed", id).size(), 1u);
+  expect_consistent(id);
+  auto twice = post("/api/v1/payments/" + text(a.obj().at("payment").at("id")) + "/reverse",
+                    js::object{{"reason", "again"}}, support);
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_EQ(post("/api/v1/payments/" + text(b.obj().at("payment").at("id")) + "/reverse",
+                 js::object{{"reason", "not allowed"}}, staff_token("credit_officer")).status, 403);
+  // Whoever took cash cannot reverse it.
+  auto admin_id = new_id();
+  auto admin = token_for(admin_id, {"admin"});
+  auto cash = post("/api/v1/plans/" + id + "/cash-payments",
+                   js::object{{"amount", js::object{{"amount", 500}, {"currency", "UGX"}}}, {"receipt_number", "R-" + id.substr(0, 6)}},
+                   admin);
+  ASSERT_EQ(cash.status, 201) << cash.body;
+  EXPECT_EQ(post("/api/v1/payments/" + text(cash.obj().at("payment").at("id")) + "/reverse",
+                 js::object{{"reason", "my own mistake"}}, admin).status, 403);
+  // The deposit of an active plan stays.
+  auto deposit_payment = text(statement(id, c.token).obj().at("payments").as_array()[0].at("id"));
+  EXPECT_EQ(post("/api/v1/payments/" + deposit_payment + "/reverse", js::object{{"reason", "customer asked"}}, support).status, 409);
+}
+
+TEST(Payments, APayoffClosesThePlanAndTransfersTheVehicle) {
+  set_local(2026, 3, 2);
+  auto c = new_customer("Grace Atim");
+  auto plan = active_plan(c);
+  auto id = text(plan.at("id"));
+  auto ref = text(plan.at("reference"));
+  auto vehicle = text(plan.at("vehicle_id"));
+  set_local(2026, 4, 1);
+  ASSERT_EQ(pay(ref, 8'400 * 10).status, 201);
+  auto q = get("/api/v1/plans/" + id + "/payoff-quote", c.token);
+  ASSERT_EQ(q.status, 200) << q.body;
+  auto amount = amount_of(q.obj().at("amount"));
+  auto discount = amount_of(q.obj().at("discount"));
+  EXPECT_GT(discount, 0);  // the unearned markup is waived
+  auto floor = amount_of(q.obj().at("due_now")) + amount_of(q.obj().at("future_principal")) + amount_of(q.obj().at("fees"));
+  EXPECT_GE(amount, floor);
+  EXPECT_LT(amount, floor + 100);  // the whole charge waived, rounded to UGX 100 once
+  EXPECT_LT(amount, outstanding_in_db(id));
+  EXPECT_EQ(get("/api/v1/plans/" + id + "/ownership-certificate", c.token).status, 409);
+
+  auto done = pay(ref, amount + 700);
+  ASSERT_EQ(done.status, 201) << done.body;
+  EXPECT_EQ(done.obj().at("plan").at("status"), "completed");
+  EXPECT_TRUE(done.obj().at("payment").at("allocation").at("payoff").as_bool());
+  EXPECT_EQ(amount_of(done.obj().at("payment").at("allocation").at("credit")), 700);
+  auto s = statement(id, c.token);
+  EXPECT_EQ(s.str("status"), "completed");
+  EXPECT_EQ(amount_of(s.obj().at("outstanding")), 0);
+  EXPECT_EQ(s.obj().at("equity").at("percent"), "100.00");
+  EXPECT_TRUE(s.obj().at("balance").at("refund_due").as_bool());
+  auto ev = events("payment.plan.completed", id);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(text(ev[0].at("customer_id")), c.id);
+  EXPECT_TRUE(ev[0].at("payoff").as_bool());
+  EXPECT_EQ(world().neighbours.vehicle(vehicle).status, "owned");
+  EXPECT_EQ(world().neighbours.vehicle(vehicle).owner, c.id);
+  EXPECT_EQ(ledger_balance(id, "receivable"), 0);
+  EXPECT_EQ(ledger_balance(id, "unearned_finance_income"), 0);
+  EXPECT_EQ(ledger_balance(id, "finance_income"), -(1'190'000 - discount));
+  expect_consistent(id);
+
+  auto cert = get("/api/v1/plans/" + id + "/ownership-certificate", c.token);
+  ASSERT_EQ(cert.status, 200);
+  EXPECT_EQ(cert.header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(cert.body.find("Grace Atim"), std::string::npos);
+  EXPECT_NE(cert.body.find(ref), std::string::npos);
+  EXPECT_NE(cert.body.find("Bajaj"), std::string::npos);
+  EXPECT_NE(cert.body.find("2026-04-01"), std::string::npos);
+  EXPECT_EQ(get("/api/v1/plans/" + id + "/ownership-certificate", new_customer().token).status, 404);
+  EXPECT_EQ(get("/api/v1/plans/" + id + "/payoff-quote", c.token).status, 409);
+
+  // Money after completion is held for refund.
+  auto extra = pay(ref, 2'000);
+  ASSERT_EQ(extra.status, 201);
+  EXPECT_EQ(amount_of(extra.obj().at("payment").at("allocation").at("credit")), 2'000);
+  EXPECT_EQ(amount_of(extra.obj().at("plan").at("credit_balance")), 2'700);
+  expect_consistent(id);
+}
+
+TEST(Payments, PayingTheLastInstalmentCompletesThePlan) {
+  set_local(2026, 3, 2);
+  auto admin = staff_token("admin");
+  auto slug = "short-" + new_id().substr(0, 8);
+  auto t = post("/api/v1/plan-templates",
+                js::object{{"slug", slug}, {"name", "Short"}, {"category", "motorcycle"}, {"currency", "UGX"},
+                           {"frequency", "monthly"}, {"instalment_count", 3}, {"min_deposit_bps", 1000},
+                           {"pricing", "annual_rate"}, {"rate_bps", 2400}, {"grace_days", 0}, {"lock_after_days", 5},
+                           {"payoff_discount_bps", 0}},
+                admin);
+  ASSERT_EQ(t.status, 201) << t.body;
+  auto c = new_customer();
+  auto plan = active_plan(c, t.str("id"), 1'000'000);
+  auto id = text(plan.at("id"));
+  std::int64_t left = amount_of(plan.at("outstanding"));
+  EXPECT_EQ(text(plan.at("schedule").as_array()[1].at("due_date")), "2026-04-02");
+  auto r = pay(text(plan.at("reference")), left);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.obj().at("plan").at("status"), "completed");
+  EXPECT_FALSE(r.obj().at("payment").at("allocation").at("payoff").as_bool());
+  EXPECT_EQ(amount_of(r.obj().at("payment").at("allocation").at("credit")), 0);
+  EXPECT_EQ(events("payment.plan.completed", id).size(), 1u);
+  expect_consistent(id);
+}
