@@ -2,12 +2,16 @@
 # Load figures for docs/performance.md:
 #  (a) GET /api/v1/users/me through the gateway vs directly on the user service (wrk),
 #  (b) idle RSS of every running service.
+#  (c) marketplace search with facets over BENCH_VEHICLES (100,000) listings, 32 connections,
+#      through the gateway (a second vehicle-service on 8092 over its own database, vehicledb_bench),
+#  (d) one vehicle change delivered to BENCH_WS_CLIENTS (1,000) WebSocket clients (realtime_bench).
 # Runs against the dev platform (`make run` first; `make bench` does that). The dev gateway's
 # rate limits (per IP and per user) would refuse most of one client's load, so the gateway is
 # measured as a second instance on BENCH_GATEWAY_PORT (8090) in front of the same user-service,
 # with limits too high to refuse anything: the limiter still does its bookkeeping per request.
 # Knobs: BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (2).
 set -euo pipefail
+ulimit -n 65536 2>/dev/null || true  # 1,000 WebSocket clients and their server side
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUN_DIR="$ROOT/.data/dev/run"
 USER_SVC=${USER_SERVICE_URL:-http://127.0.0.1:8081}
@@ -22,14 +26,32 @@ command -v wrk >/dev/null || { echo "wrk is missing: run scripts/setup-deps.sh" 
 curl -sf "$USER_SVC/ready" >/dev/null || { echo "the dev platform is not running: make run" >&2; exit 1; }
 
 # The benchmark gateway: same binary and secrets as the dev one, limits out of the way.
-set -a; . "$ROOT/.data/dev/secrets.env"; set +a
-HOST=127.0.0.1 PORT=$BENCH_PORT LOG_LEVEL=warn UPSTREAM_USER_URL=$USER_SVC \
+set -a; . "$ROOT/.data/dev/secrets.env"; . "$ROOT/.data/dev/infra.env"; set +a
+BENCH_VEHICLES=${BENCH_VEHICLES:-100000}
+VEHICLE_BENCH_PORT=8092
+PSQL=(/usr/lib/postgresql/15/bin/psql -qAtX -v ON_ERROR_STOP=1)
+"${PSQL[@]}" "$PG_URL_BASE/postgres" -c "SELECT 1 FROM pg_database WHERE datname = 'vehicledb_bench'" | grep -q 1 ||
+  "${PSQL[@]}" "$PG_URL_BASE/postgres" -c "CREATE DATABASE vehicledb_bench"
+VEHICLE_BIN=$BUILD_DIR/services/vehicle-service/vehicle-service
+have=$("${PSQL[@]}" "$PG_URL_BASE/vehicledb_bench" -c "SELECT count(*) FROM vehicles" 2>/dev/null || echo 0)
+if [ "$have" -lt "$BENCH_VEHICLES" ]; then
+  echo "== loading $((BENCH_VEHICLES - have)) synthetic vehicles into vehicledb_bench"
+  DATABASE_URL=$PG_URL_BASE/vehicledb_bench "$VEHICLE_BIN" generate --count $((BENCH_VEHICLES - have))
+  "${PSQL[@]}" "$PG_URL_BASE/vehicledb_bench" -c "ANALYZE"
+fi
+HOST=127.0.0.1 PORT=$VEHICLE_BENCH_PORT LOG_LEVEL=warn DATABASE_URL=$PG_URL_BASE/vehicledb_bench MQ_EXCHANGE=rto.bench \
+  IMAGE_DIR=$ROOT/.data/dev/bench-images "$VEHICLE_BIN" > "$ROOT/.data/dev/logs/bench-vehicle.log" 2>&1 &
+BENCH_VS_PID=$!
+HOST=127.0.0.1 PORT=$BENCH_PORT LOG_LEVEL=warn UPSTREAM_USER_URL=$USER_SVC MQ_EXCHANGE=rto.events \
+  UPSTREAM_VEHICLE_URL=http://127.0.0.1:$VEHICLE_BENCH_PORT UPSTREAM_CREDIT_URL=http://127.0.0.1:8083 \
+  UPSTREAM_PAYMENT_URL=http://127.0.0.1:8084 REALTIME_MAX_SESSIONS=100000 \
   GATEWAY_ROUTES_FILE=$ROOT/services/api-gateway/routes.json \
   RATE_PER_IP_RPS=1000000 RATE_PER_IP_BURST=1000000 RATE_PER_USER_RPS=1000000 RATE_PER_USER_BURST=1000000 \
   RATE_AUTH_PER_IP_RPS=1000000 RATE_AUTH_PER_IP_BURST=1000000 \
   "$BUILD_DIR/services/api-gateway/api-gateway" > "$ROOT/.data/dev/logs/bench-gateway.log" 2>&1 &
 BENCH_GW_PID=$!
-trap 'kill $BENCH_GW_PID 2>/dev/null; wait $BENCH_GW_PID 2>/dev/null' EXIT
+trap 'kill $BENCH_GW_PID $BENCH_VS_PID 2>/dev/null; wait $BENCH_GW_PID $BENCH_VS_PID 2>/dev/null' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$VEHICLE_BENCH_PORT/health" >/dev/null && break; sleep 0.2; done
 for _ in $(seq 1 50); do curl -sf "$GATEWAY/ready" >/dev/null && break; sleep 0.2; done
 
 # A benchmark account (registered once, then logged in). Its number is a valid test number.
@@ -74,3 +96,19 @@ echo "GET /api/v1/users/me  (wrk -t$THREADS -c$CONNS -d$DURATION)"
 printf '  direct   %10s req/s\n  gateway  %10s req/s  (%s%% of direct; target >= 85%%)\n' "$direct" "$via" "$ratio"
 
 echo; echo "Memory after the load, idle for 5 s"; sleep 5; mem_report
+
+# (c) Marketplace search: filters + facets + keyset page, public (no token).
+SEARCH="$GATEWAY/api/v1/vehicles?category=motorcycle&price_max=9000000&city=Kampala&sort=price_asc&limit=20"
+curl -sf "$SEARCH" -o /dev/null || { echo "search through the bench gateway failed" >&2; exit 1; }
+wrk -t1 -c4 -d2s "$SEARCH" >/dev/null
+out=$(wrk --latency -t"$THREADS" -c"$CONNS" -d"$DURATION" "$SEARCH"); echo "$out" >&2
+s_rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+s_p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+s_p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+echo
+echo "GET /api/v1/vehicles (filters, facets, $BENCH_VEHICLES listings; wrk --latency -t$THREADS -c$CONNS -d$DURATION)"
+printf '  %s req/s (target >= 1500)   p50 %s   p99 %s (target <= 25ms)\n' "$s_rps" "$s_p50" "$s_p99"
+
+# (d) Real-time fan-out: events published to the dev broker, delivered by the bench gateway's hub.
+echo
+"$BUILD_DIR/bench/realtime_bench" --port "$BENCH_PORT" --clients "${BENCH_WS_CLIENTS:-1000}" --rounds 20 --amqp "$AMQP_URL"

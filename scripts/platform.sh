@@ -18,7 +18,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # infra.env, ROOT and PORT_<service> (the port of another service, '-' written as '_').
 SERVICES=(
   "user-service|8081|services/user-service/user-service|DATABASE_URL=\${PG_URL_BASE}/userdb ENCRYPTION_KEY=\${ENCRYPTION_KEY} ADMIN_PHONE=\${ADMIN_PHONE} ADMIN_PASSWORD=\${ADMIN_PASSWORD} DEFAULT_REGION=UG|"
-  "api-gateway|8080|services/api-gateway/api-gateway|UPSTREAM_USER_URL=http://127.0.0.1:\${PORT_user_service} GATEWAY_ROUTES_FILE=\${ROOT}/services/api-gateway/routes.json CORS_ORIGINS=http://localhost:3000|TRUSTED_PROXIES=127.0.0.1 RATE_AUTH_PER_IP_RPS=5 RATE_AUTH_PER_IP_BURST=10"
+  "vehicle-service|8082|services/vehicle-service/vehicle-service|DATABASE_URL=\${PG_URL_BASE}/vehicledb IMAGE_DIR=\${ENV_DIR}/images BODY_LIMIT_BYTES=6291456|VEHICLE_RESERVATION_SWEEP_MS=500"
+  "credit-service|8083|services/credit-service/credit-service|DATABASE_URL=\${PG_URL_BASE}/creditdb ENCRYPTION_KEY=\${ENCRYPTION_KEY} DEFAULT_REGION=UG USER_SERVICE_URL=http://127.0.0.1:\${PORT_user_service} VEHICLE_SERVICE_URL=http://127.0.0.1:\${PORT_vehicle_service} PAYMENT_SERVICE_URL=http://127.0.0.1:\${PORT_payment_service} CREDIT_APPROVAL_TTL_DAYS=30 CREDIT_AFFORDABILITY_MAX_PERCENT=40|CREDIT_EXPIRY_INTERVAL_SECONDS=1"
+  "payment-service|8084|services/payment-service/payment-service|DATABASE_URL=\${PG_URL_BASE}/paymentdb OPERATOR_TZ=Africa/Kampala USER_SERVICE_URL=http://127.0.0.1:\${PORT_user_service} VEHICLE_SERVICE_URL=http://127.0.0.1:\${PORT_vehicle_service} CREDIT_SERVICE_URL=http://127.0.0.1:\${PORT_credit_service}|JOB_INTERVAL_MS=1000"
+  "api-gateway|8080|services/api-gateway/api-gateway|UPSTREAM_USER_URL=http://127.0.0.1:\${PORT_user_service} UPSTREAM_VEHICLE_URL=http://127.0.0.1:\${PORT_vehicle_service} UPSTREAM_CREDIT_URL=http://127.0.0.1:\${PORT_credit_service} UPSTREAM_PAYMENT_URL=http://127.0.0.1:\${PORT_payment_service} GATEWAY_ROUTES_FILE=\${ROOT}/services/api-gateway/routes.json CORS_ORIGINS=http://localhost:3000 BODY_LIMIT_BYTES=6291456|TRUSTED_PROXIES=127.0.0.1 RATE_AUTH_PER_IP_RPS=5 RATE_AUTH_PER_IP_BURST=10"
 )
 READY_TIMEOUT=${READY_TIMEOUT:-60} # seconds to wait for GET /ready = 200
 STOP_TIMEOUT=${STOP_TIMEOUT:-15}   # seconds between SIGTERM and SIGKILL
@@ -231,6 +234,12 @@ case $CMD in
     flock -w 120 9 || die "another platform.sh holds $ENV_DIR/.platform.lock"
     load_env
     for line in "${SERVICES[@]}"; do start_one "$line"; done
+    if [ "$ENV_NAME" = dev ]; then
+      # A demo catalogue for a fresh local platform (does nothing when vehicles exist).
+      env -i "PATH=$PATH" "DATABASE_URL=$PG_URL_BASE/vehicledb" \
+        "$BUILD_DIR/services/vehicle-service/vehicle-service" seed-demo >> "$LOG_DIR/seed-demo.log" 2>&1 ||
+        log "demo catalogue not loaded: see $(rel "$LOG_DIR")/seed-demo.log"
+    fi
     print_urls
     ;;
   stop)

@@ -1,11 +1,15 @@
 #include "support.hpp"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <random>
 #include <stdexcept>
 
+#include "rto/auth.hpp"
 #include "rto/crypto.hpp"
 #include "rto/testing.hpp"
 
@@ -19,6 +23,12 @@ static std::string env_or(const char* name, const char* def) {
 
 std::string gateway_url() { return env_or("E2E_GATEWAY_URL", "http://127.0.0.1:18080"); }
 std::string user_url() { return env_or("E2E_USER_URL", "http://127.0.0.1:18081"); }
+std::string payment_url() { return env_or("E2E_PAYMENT_URL", "http://127.0.0.1:18084"); }
+
+std::string service_token() {
+  static const rto::auth::Tokens tokens(secrets().at("JWT_SECRET"), secrets().at("SERVICE_TOKEN_SECRET"));
+  return tokens.issue_service("e2e-tests");
+}
 
 const std::map<std::string, std::string>& secrets() {
   static const std::map<std::string, std::string> values = [] {
@@ -97,6 +107,81 @@ Account register_customer(Api& api) {
   a.access_token = std::string(o.at("tokens").as_object().at("access_token").as_string());
   a.refresh_token = std::string(o.at("tokens").as_object().at("refresh_token").as_string());
   return a;
+}
+
+std::string str(const Reply& r, std::string_view key) {
+  if (!r.json.is_object()) return {};
+  auto* v = r.json.as_object().if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::string sign_in(Api& api, const std::string& phone, const std::string& password) {
+  auto r = api.post("/api/v1/auth/login", {{"phone", phone}, {"password", password}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  return str(r, "access_token");
+}
+
+std::string admin_token(Api& api) { return sign_in(api, secrets().at("ADMIN_PHONE"), secrets().at("ADMIN_PASSWORD")); }
+
+Account account_with_role(Api& api, const std::string& admin, const std::string& role) {
+  auto a = register_customer(api);
+  auto r = api.put("/api/v1/users/" + a.id + "/roles", {{"roles", boost::json::array{boost::json::string(role)}}}, admin);
+  EXPECT_EQ(r.status, 200) << r.body;
+  a.access_token = sign_in(api, a.phone, a.password);
+  return a;
+}
+
+std::string unique_national_id() {
+  std::string nid = "CM";
+  for (char c : rto::crypto::uuid_v4())
+    if (c != '-' && nid.size() < 14) nid += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return nid;
+}
+
+Account verified_customer(Api& api, const std::string& admin, const std::string& date_of_birth) {
+  auto a = register_customer(api);
+  auto kyc = api.put("/api/v1/users/me/kyc",
+                     {{"national_id", unique_national_id()},
+                      {"date_of_birth", date_of_birth},
+                      {"address", "Plot 12, Jinja Road, Kampala"},
+                      {"next_of_kin", {{"name", "Sarah Namukasa"}, {"phone", "0701234567"}, {"relationship", "sister"}}}},
+                     a.access_token);
+  EXPECT_EQ(kyc.status, 200) << kyc.body;
+  auto v = api.post("/api/v1/users/" + a.id + "/kyc/verify", boost::json::object{}, admin);
+  EXPECT_EQ(v.status, 200) << v.body;
+  return a;
+}
+
+boost::json::object motorcycle_listing(const std::string& make, const std::string& model, std::int64_t price_ugx) {
+  auto tag = rto::crypto::uuid_v4().substr(0, 8);
+  for (auto& ch : tag) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return {{"category", "motorcycle"},
+          {"make", make},
+          {"model", model},
+          {"year", 2024},
+          {"condition", "new"},
+          {"fuel", "petrol"},
+          {"engine_cc", 150},
+          {"mileage_km", 0},
+          {"colour", "red"},
+          {"vin", "MD2A" + tag + "123456"},
+          {"registration", "UMA" + tag.substr(0, 4)},
+          {"price", {{"amount", price_ugx}, {"currency", "UGX"}}},
+          {"location", {{"city", "Kampala"}, {"branch", "Kawempe"}, {"latitude", 0.3476}, {"longitude", 32.5825}}},
+          {"description", "Ready for boda work, with tracker."},
+          {"tracker_ready", true}};
+}
+
+std::string available_vehicle(Api& api, const std::string& admin, const std::string& dealer, const std::string& make,
+                              const std::string& model, std::int64_t price_ugx) {
+  auto created = api.post("/api/v1/vehicles", motorcycle_listing(make, model, price_ugx), dealer);
+  EXPECT_EQ(created.status, 201) << created.body;
+  auto id = str(created, "id");
+  auto submitted = api.post("/api/v1/vehicles/" + id + "/submit", boost::json::object{}, dealer);
+  EXPECT_EQ(submitted.status, 200) << submitted.body;
+  auto approved = api.post("/api/v1/vehicles/" + id + "/approve", boost::json::object{}, admin);
+  EXPECT_EQ(approved.status, 200) << approved.body;
+  return id;
 }
 
 }  // namespace e2e

@@ -11,6 +11,9 @@ namespace e2e {
 
 std::string gateway_url();  // E2E_GATEWAY_URL
 std::string user_url();     // E2E_USER_URL (direct, bypassing the gateway)
+std::string payment_url();  // E2E_PAYMENT_URL (direct: /internal/* is closed at the gateway)
+// A service token signed with the test platform's SERVICE_TOKEN_SECRET.
+std::string service_token();
 // KEY=value pairs of the test platform's secrets file (E2E_SECRETS_FILE).
 const std::map<std::string, std::string>& secrets();
 
@@ -47,5 +50,22 @@ struct Account {
   std::string id, phone, password, access_token, refresh_token;
 };
 Account register_customer(Api& api);
+
+// A top-level string member of a JSON reply ("" when absent).
+std::string str(const Reply& r, std::string_view key);
+// Logs in; returns the access token ("" on failure, with a test failure recorded).
+std::string sign_in(Api& api, const std::string& phone, const std::string& password);
+std::string admin_token(Api& api);  // the bootstrap admin of the test platform
+// A fresh account given `role` by the admin, signed in again so its token carries the role.
+Account account_with_role(Api& api, const std::string& admin, const std::string& role);
+// A fresh customer whose KYC the admin has verified.
+Account verified_customer(Api& api, const std::string& admin, const std::string& date_of_birth = "1991-03-02");
+// A valid national id, different on every call.
+std::string unique_national_id();
+// A complete motorcycle listing body with a unique VIN and registration.
+boost::json::object motorcycle_listing(const std::string& make, const std::string& model, std::int64_t price_ugx);
+// A listing created by `dealer`, submitted and approved by `admin`: available. Returns its id.
+std::string available_vehicle(Api& api, const std::string& admin, const std::string& dealer, const std::string& make,
+                              const std::string& model, std::int64_t price_ugx);
 
 }  // namespace e2e

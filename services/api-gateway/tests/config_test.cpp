@@ -48,6 +48,9 @@ TEST(GatewayConfig, ReadsRoutesUpstreamsAndLimits) {
   base_env(g);
   g.set("GATEWAY_ROUTES_FILE", std::string(GATEWAY_SOURCE_DIR) + "/routes.json");
   g.set("UPSTREAM_USER_URL", "http://127.0.0.1:8081/");
+  g.set("UPSTREAM_VEHICLE_URL", "http://127.0.0.1:8082");
+  g.set("UPSTREAM_CREDIT_URL", "http://127.0.0.1:8083");
+  g.set("UPSTREAM_PAYMENT_URL", "http://127.0.0.1:8084");
   g.set("RATE_AUTH_PER_IP_RPS", "5");
   g.set("RATE_AUTH_PER_IP_BURST", "10");
   g.set("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8");
@@ -57,6 +60,8 @@ TEST(GatewayConfig, ReadsRoutesUpstreamsAndLimits) {
   ASSERT_NO_THROW(env.done());
   EXPECT_EQ(c.common.port, 8080);
   EXPECT_EQ(c.upstream_urls.at("user"), "http://127.0.0.1:8081");
+  EXPECT_EQ(c.upstream_urls.at("payment"), "http://127.0.0.1:8084");
+  EXPECT_EQ(c.realtime_max_queue, 64u);
   EXPECT_EQ(c.auth_per_ip.rate, 5);
   EXPECT_EQ(c.auth_per_ip.burst, 10);
   EXPECT_EQ(c.per_ip.rate, 50);

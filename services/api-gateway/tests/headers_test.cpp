@@ -64,7 +64,6 @@ TEST(Headers, ResponseFilter) {
 
 TEST(Headers, SecurityHeaders) {
   Headers h;
-  h.set("Cache-Control", "max-age=60");
   gateway::add_security_headers(h, true);
   EXPECT_EQ(h.get("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(h.get("X-Frame-Options"), "DENY");
@@ -74,4 +73,9 @@ TEST(Headers, SecurityHeaders) {
   Headers other;
   gateway::add_security_headers(other, false);
   EXPECT_FALSE(other.contains("Cache-Control"));
+  // An upstream's own caching policy (immutable listing images) is kept.
+  Headers image;
+  image.set("Cache-Control", "public, max-age=31536000, immutable");
+  gateway::add_security_headers(image, true);
+  EXPECT_EQ(image.get("Cache-Control"), "public, max-age=31536000, immutable");
 }

@@ -83,7 +83,9 @@ void add_security_headers(rto::http::Headers& h, bool api) {
   h.set("X-Frame-Options", "DENY");
   h.set("Referrer-Policy", "no-referrer");
   h.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-  if (api) h.set("Cache-Control", "no-store");
+  // API answers are not cached unless the upstream says otherwise (listing images are
+  // immutable and served with a long max-age and an ETag).
+  if (api && !h.contains("Cache-Control")) h.set("Cache-Control", "no-store");
 }
 
 }  // namespace gateway

@@ -1,0 +1,33 @@
+#pragma once
+// Uploaded images: the declared type, the type the bytes really are (magic numbers), and the
+// size limit. Pure: no I/O.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vehicle_service {
+
+inline constexpr std::size_t kDefaultImageMaxBytes = 5 * 1024 * 1024;
+inline constexpr int kMaxImagesPerVehicle = 20;
+
+// "image/jpeg", "image/png" or "image/webp" from the first bytes; nullopt for anything else.
+std::optional<std::string> sniff_image_type(std::string_view bytes) noexcept;
+
+// The media type of a Content-Type header value, lower case and without parameters
+// ("Image/PNG; foo=bar" -> "image/png").
+std::string media_type(std::string_view content_type);
+
+// File extension for a supported type ("jpg", "png", "webp").
+std::string_view image_extension(std::string_view type) noexcept;
+
+// Checks an upload and returns its type. Throws rto::Error: 400 for an empty body, 413 over
+// `max_bytes`, 415 when the Content-Type is not JPEG/PNG/WebP or the bytes are not what it says.
+std::string check_upload(std::string_view content_type, std::string_view body, std::size_t max_bytes);
+
+// A strong ETag from the content's SHA-256 (hex): "\"<sha256>\"".
+std::string etag_of(std::string_view sha256_hex);
+// True when an If-None-Match header value matches the ETag ("*", a list, or W/ forms).
+bool etag_matches(std::string_view if_none_match, std::string_view etag) noexcept;
+
+}  // namespace vehicle_service

@@ -1,0 +1,205 @@
+#include "fixture.hpp"
+
+#include <cstdlib>
+#include <random>
+#include <rto/crypto.hpp>
+
+std::vector<rto::db::Migration> embedded_migrations();
+
+namespace it {
+
+namespace {
+World* g_world = nullptr;
+
+std::mt19937_64& rng() {
+  static thread_local std::mt19937_64 r{std::random_device{}()};
+  return r;
+}
+}  // namespace
+
+World& world() { return *g_world; }
+
+vehicle_service::VehicleConfig test_config(const std::string& database_url, const std::filesystem::path& image_dir) {
+  vehicle_service::VehicleConfig c;
+  c.common.service = "vehicle-service";
+  c.common.host = "127.0.0.1";
+  c.common.database_url = database_url;
+  c.common.db_pool_size = 6;
+  c.common.jwt_secret = "integration-test-jwt-secret-0123456789abcdef";
+  c.common.service_token_secret = "integration-test-service-secret-0123456789";
+  const char* level = std::getenv("TEST_LOG_LEVEL");  // e.g. info, to read the service's logs
+  c.common.log_level = level && *level ? level : "warn";
+  c.image_dir = image_dir.string();
+  c.facet_cache_ttl = std::chrono::milliseconds(2000);
+  c.search_cache_ttl = std::chrono::milliseconds(0);
+  return c;
+}
+
+void World::SetUp() {
+  db = std::make_unique<rto::testing::TempDatabase>("vehicle_it");
+  image_dir = std::filesystem::temp_directory_path() / rto::testing::unique_name("vehicle_images");
+  clock = std::make_shared<rto::ManualClock>();
+  auto config = test_config(db->url(), image_dir);
+  service = std::make_unique<rto::Service>(config.common);
+  vehicle_service::InstallOptions opts;
+  opts.background_jobs = false;
+  opts.consume_events = false;
+  app = vehicle_service::install(*service, config, clock, embedded_migrations(), opts);
+}
+
+void World::TearDown() {
+  app.reset();
+  service.reset();
+  db.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(image_dir, ec);
+}
+
+bool Reply::names_field(std::string_view field) const {
+  if (!json.is_object()) return false;
+  const auto* errs = json.as_object().if_contains("errors");
+  if (!errs || !errs->is_array()) return false;
+  for (const auto& e : errs->as_array())
+    if (e.is_object() && e.as_object().contains("field") && text(e.as_object().at("field")) == field) return true;
+  return false;
+}
+
+std::string Reply::str(std::string_view key) const {
+  if (!json.is_object()) return {};
+  const auto* v = json.as_object().if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+namespace {
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i] == '+' ? ' ' : s[i];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+Reply call(Method m, std::string_view target, std::string_view body, const std::string& token,
+           std::vector<std::pair<std::string, std::string>> headers) {
+  return call_on(*world().service, m, target, body, token, std::move(headers));
+}
+
+Reply call_on(rto::Service& service, Method m, std::string_view target, std::string_view body, const std::string& token,
+              std::vector<std::pair<std::string, std::string>> headers) {
+  rto::http::Request req;
+  req.method = m;
+  req.target = std::string(target);
+  auto qpos = target.find('?');
+  req.path = std::string(target.substr(0, qpos));
+  if (qpos != std::string_view::npos) {
+    std::string_view qs = target.substr(qpos + 1);
+    while (!qs.empty()) {
+      auto amp = qs.find('&');
+      auto part = qs.substr(0, amp);
+      auto eq = part.find('=');
+      req.query.emplace_back(percent_decode(part.substr(0, eq)),
+                             eq == std::string_view::npos ? std::string() : percent_decode(part.substr(eq + 1)));
+      if (amp == std::string_view::npos) break;
+      qs.remove_prefix(amp + 1);
+    }
+  }
+  if (!body.empty()) req.headers.set("Content-Type", "application/json");
+  for (auto& [k, v] : headers) req.headers.set(k, v);
+  if (!token.empty()) req.headers.set("Authorization", "Bearer " + token);
+  req.body = std::string(body);
+  req.remote_addr = "127.0.0.1";
+  auto res = service.dispatch(req);
+  Reply r{res.status, std::move(res.headers), std::move(res.body), nullptr};
+  boost::system::error_code ec;
+  auto v = js::parse(r.body, ec);
+  if (!ec) r.json = std::move(v);
+  return r;
+}
+
+Reply get(std::string_view target, const std::string& token) { return call(Method::Get, target, {}, token); }
+Reply post(std::string_view target, const js::value& body, const std::string& token) {
+  return call(Method::Post, target, js::serialize(body), token);
+}
+Reply patch(std::string_view target, const js::value& body, const std::string& token) {
+  return call(Method::Patch, target, js::serialize(body), token);
+}
+
+Actor actor(std::vector<std::string> roles) {
+  Actor a;
+  a.id = rto::crypto::uuid_v4();
+  a.token = world().service->tokens().issue_access(a.id, roles);
+  return a;
+}
+Actor dealer() { return actor({"dealer"}); }
+Actor admin() { return actor({"admin"}); }
+Actor customer() { return actor({"customer"}); }
+std::string service_token(const std::string& service) { return world().service->tokens().issue_service(service); }
+
+std::string unique_word(std::string_view prefix) {
+  std::string s(prefix);
+  for (int i = 0; i < 8; ++i) s += static_cast<char>('a' + rng()() % 26);
+  return s;
+}
+
+std::string unique_vin() {
+  static const char* alnum = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789";
+  std::string s = "T";
+  for (int i = 0; i < 16; ++i) s += alnum[rng()() % 33];
+  return s;
+}
+
+js::object listing(const js::object& overrides) {
+  js::object o = js::parse(R"({
+    "category": "motorcycle", "make": "Bajaj", "model": "Boxer BM150", "year": 2023,
+    "condition": "used", "fuel": "petrol", "engine_cc": 145, "mileage_km": 12000, "colour": "red",
+    "price": {"amount": 5400000, "currency": "UGX"},
+    "location": {"city": "Kampala", "branch": "Ntinda", "latitude": 0.3476, "longitude": 32.5825},
+    "description": "Serviced boda-boda, ready for work", "tracker_ready": true
+  })").as_object();
+  o["vin"] = unique_vin();
+  for (const auto& kv : overrides) o[kv.key()] = kv.value();
+  return o;
+}
+
+std::string create_draft(const Actor& d, const js::object& overrides) {
+  auto r = post("/api/v1/vehicles", listing(overrides), d.token);
+  if (r.status != 201) throw std::runtime_error("create failed: " + std::to_string(r.status) + " " + r.body);
+  return r.str("id");
+}
+
+std::string create_available(const Actor& d, const js::object& overrides) {
+  auto id = create_draft(d, overrides);
+  auto s = post("/api/v1/vehicles/" + id + "/submit", js::object{}, d.token);
+  if (s.status != 200) throw std::runtime_error("submit failed: " + s.body);
+  static const Actor reviewer = admin();
+  auto a = post("/api/v1/vehicles/" + id + "/approve", js::object{}, reviewer.token);
+  if (a.status != 200) throw std::runtime_error("approve failed: " + a.body);
+  return id;
+}
+
+pqxx::connection raw_db() { return pqxx::connection(world().db->url()); }
+
+std::vector<js::object> outbox_events(const std::string& type, const std::string& subject) {
+  auto c = raw_db();
+  pqxx::read_transaction tx(c);
+  std::vector<js::object> out;
+  for (const auto& row : tx.exec_params("SELECT envelope FROM outbox WHERE type = $1 AND subject = $2 ORDER BY seq",
+                                        type, subject))
+    out.push_back(js::parse(row[0].as<std::string>()).as_object().at("data").as_object());
+  return out;
+}
+
+}  // namespace it
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  it::g_world = new it::World;
+  ::testing::AddGlobalTestEnvironment(it::g_world);  // gtest owns it
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,152 @@
+// The marketplace through the gateway, with the real-time hub watching: a dealer lists a
+// vehicle, an admin approves it, a WebSocket client sees it become available, and the public
+// search finds it. A customer's `me` channel carries their own events and nobody else's.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+
+#include "rto/crypto.hpp"
+#include "rto/ws_client.hpp"
+#include "support.hpp"
+
+namespace js = boost::json;
+using e2e::Api;
+using e2e::Reply;
+using e2e::str;
+using rto::testing::WsClient;
+using namespace std::chrono_literals;
+
+namespace {
+
+int ws_connect(WsClient& c, const std::string& token = "") {
+  auto u = boost::urls::parse_uri(e2e::gateway_url()).value();
+  rto::http::Headers h;
+  h.set("X-Forwarded-For", e2e::unique_ip());
+  if (!token.empty()) h.set("Authorization", "Bearer " + token);
+  return c.connect(std::string(u.host()), static_cast<std::uint16_t>(std::stoi(std::string(u.port()))),
+                   "/api/v1/realtime", h);
+}
+
+// Frames until an event matching `pred`, or an empty object after the timeout.
+template <typename Pred>
+js::object wait_event(WsClient& c, Pred pred, std::chrono::milliseconds timeout = 10s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto text = c.receive(std::max(left, 1ms));
+    if (!text) return {};
+    auto f = js::parse(*text).as_object();
+    if (f.at("type").as_string() == "event" && pred(f.at("event").as_object())) return f;
+  }
+  return {};
+}
+
+bool subscribed(WsClient& c, std::string_view channel) {
+  c.send(js::serialize(js::object{{"op", "subscribe"}, {"channel", channel}}));
+  for (int i = 0; i < 5; ++i) {
+    auto text = c.receive(5s);
+    if (!text) return false;
+    auto f = js::parse(*text).as_object();
+    if (f.at("type").as_string() == "subscribed") return true;
+    if (f.at("type").as_string() == "error") return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST(Marketplace, ListingApprovedIsPushedLiveAndFoundBySearch) {
+  Api api;
+  auto admin = e2e::admin_token(api);
+  ASSERT_FALSE(admin.empty());
+  auto dealer = e2e::account_with_role(api, admin, "dealer");
+
+  WsClient watcher;
+  ASSERT_EQ(ws_connect(watcher), 101);
+  ASSERT_TRUE(subscribed(watcher, "vehicles"));
+
+  auto model = "Boxer " + rto::crypto::uuid_v4().substr(0, 6);
+  auto created = api.post("/api/v1/vehicles", e2e::motorcycle_listing("Bajaj", model, 7200000), dealer.access_token);
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto id = str(created, "id");
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(str(created, "status"), "draft");
+
+  // A customer cannot list vehicles; drafts are not public.
+  Api other;
+  auto customer = e2e::register_customer(other);
+  EXPECT_EQ(other.post("/api/v1/vehicles", e2e::motorcycle_listing("TVS", "HLX 125", 5600000), customer.access_token).status, 403);
+  EXPECT_EQ(api.get("/api/v1/vehicles/" + id).status, 404);
+
+  ASSERT_EQ(api.post("/api/v1/vehicles/" + id + "/submit", js::object{}, dealer.access_token).status, 200);
+  auto approved = api.post("/api/v1/vehicles/" + id + "/approve", js::object{}, admin);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(str(approved, "status"), "available");
+
+  auto ev = wait_event(watcher, [&](const js::object& e) {
+    return e.at("subject").as_string() == id && e.at("data").at("new_status").as_string() == "available";
+  });
+  ASSERT_FALSE(ev.empty()) << "the approval never reached the vehicles channel";
+  EXPECT_EQ(ev.at("channel").as_string(), "vehicles");
+  EXPECT_EQ(ev.at("event").at("type").as_string(), "vehicle.status.changed");
+
+  // Public search (no token) finds it, typo and all; the public view masks the VIN.
+  auto found = api.get("/api/v1/vehicles?q=bajaj%20" + model.substr(0, 4) + "r&limit=100");
+  ASSERT_EQ(found.status, 200) << found.body;
+  bool seen = false;
+  for (const auto& item : found.json.at("items").as_array()) {
+    if (item.at("id").as_string() != id) continue;
+    seen = true;
+    EXPECT_EQ(item.at("price").at("amount").as_int64(), 7200000);
+  }
+  EXPECT_TRUE(seen) << found.body;
+  auto page = api.get("/api/v1/vehicles/" + id);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.body.find("MD2A"), std::string::npos) << "VIN shown in clear to the public";
+
+  // Bad filters name the parameter.
+  auto bad = api.get("/api/v1/vehicles?price_min=500&price_max=100");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("price_m"), std::string::npos) << bad.body;
+  EXPECT_EQ(api.get("/api/v1/vehicles?sort=cheapest").status, 400);
+}
+
+TEST(Marketplace, MeChannelCarriesOnlyTheCallersOwnEvents) {
+  Api api;
+  auto admin = e2e::admin_token(api);
+  Api a_api, b_api;
+  auto alice = e2e::register_customer(a_api);
+  auto bob = e2e::register_customer(b_api);
+
+  WsClient a_ws, b_ws;
+  ASSERT_EQ(ws_connect(a_ws, alice.access_token), 101);
+  ASSERT_EQ(ws_connect(b_ws), 101);
+  b_ws.send(js::serialize(js::object{{"op", "auth"}, {"token", bob.access_token}}));
+  ASSERT_TRUE(subscribed(a_ws, "me"));
+  // bob's first frame is "authenticated"; subscribed() skips it
+  ASSERT_TRUE(subscribed(b_ws, "me"));
+
+  // An anonymous connection may not have a `me`, a customer may not watch the fleet.
+  WsClient anon;
+  ASSERT_EQ(ws_connect(anon), 101);
+  EXPECT_FALSE(subscribed(anon, "me"));
+  EXPECT_FALSE(subscribed(b_ws, "fleet"));
+
+  // Alice's KYC is verified: a user.kyc.verified event about her.
+  auto kyc = a_api.put("/api/v1/users/me/kyc",
+                       {{"national_id", e2e::unique_national_id()},
+                        {"date_of_birth", "1991-03-02"},
+                        {"address", "Plot 12, Jinja Road, Kampala"},
+                        {"next_of_kin", {{"name", "Sarah Namukasa"}, {"phone", "0701234567"}, {"relationship", "sister"}}}},
+                       alice.access_token);
+  ASSERT_EQ(kyc.status, 200) << kyc.body;
+  ASSERT_EQ(api.post("/api/v1/users/" + alice.id + "/kyc/verify", js::object{}, admin).status, 200);
+
+  auto mine = wait_event(a_ws, [&](const js::object& e) { return e.at("type").as_string() == "user.kyc.verified"; });
+  ASSERT_FALSE(mine.empty()) << "alice did not hear about her own KYC";
+  EXPECT_EQ(mine.at("channel").as_string(), "me");
+  EXPECT_EQ(mine.at("event").at("subject").as_string(), alice.id);
+  auto leaked = wait_event(b_ws, [&](const js::object&) { return true; }, 1500ms);
+  EXPECT_TRUE(leaked.empty()) << "bob received: " << js::serialize(leaked);
+}
