@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
+#include <cstdio>
 #include <set>
 #include <thread>
 
@@ -40,7 +41,39 @@ js::object application(const std::string& vehicle_id) {
                                    js::object{{"name", "Peter Mugisha"}, {"phone", "0701987654"}}}}};
 }
 
-std::string vehicle_status(Api& api, const std::string& id) { return str(api.get("/api/v1/vehicles/" + id), "status"); }
+// As staff see it (an owned vehicle is no longer a public listing).
+std::string vehicle_status(Api& api, const std::string& id, const std::string& staff) {
+  return str(api.get("/api/v1/vehicles/" + id, staff), "status");
+}
+
+std::string wait_vehicle_status(Api& api, const std::string& id, const std::string& staff, const std::string& want) {
+  std::string status;
+  for (int i = 0; i < 50 && status != want; ++i) {
+    status = vehicle_status(api, id, staff);
+    if (status != want) std::this_thread::sleep_for(200ms);
+  }
+  return status;
+}
+
+// The operator's local date (Africa/Kampala, UTC+3) `days` from today, as YYYY-MM-DD.
+std::string local_date_in(int days) {
+  using namespace std::chrono;
+  year_month_day d{floor<std::chrono::days>(system_clock::now() + hours(3)) + std::chrono::days(days)};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+rto::http::ClientResponse post_payment(const std::string& reference, std::int64_t amount, const std::string& txn) {
+  rto::http::Client pay(e2e::payment_url());
+  rto::http::Headers sh;
+  sh.set("Authorization", "Bearer " + e2e::service_token());
+  sh.set("Content-Type", "application/json");
+  js::object body{{"plan_ref", reference},  {"amount", amount},      {"currency", "UGX"},
+                  {"provider", "mtn_momo"}, {"provider_txn_id", txn}, {"paid_at", "2026-11-26T08:00:00Z"}};
+  return pay.send(rto::http::Method::Post, "/internal/payments", sh, js::serialize(body));
+}
 
 }  // namespace
 
@@ -84,10 +117,13 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   auto deposit = std::max(amount(q.at("deposit")), (price * min_pct + 99) / 100);
   deposit = (deposit + 99) / 100 * 100;
 
-  // Another customer cannot see the application.
+  // Another customer cannot see the application, and cannot apply before KYC is verified.
   Api other_api;
   auto other = e2e::register_customer(other_api);
   EXPECT_EQ(other_api.get("/api/v1/credit/applications/" + str(app, "id"), other.access_token).status, 404);
+  EXPECT_EQ(other_api.post("/api/v1/credit/applications", application(vehicle), other.access_token).status, 409);
+  // One open application (or unused approval) at a time.
+  EXPECT_EQ(capi.post("/api/v1/credit/applications", application(vehicle), customer.access_token).status, 409);
 
   // Sign the plan: the vehicle is reserved for it.
   auto plan = capi.post("/api/v1/plans",
@@ -101,20 +137,14 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   auto reference = str(plan, "reference");
   EXPECT_EQ(str(plan, "status"), "pending_deposit");
   EXPECT_EQ(reference.rfind("RTO-", 0), 0u) << reference;
-  EXPECT_EQ(vehicle_status(api, vehicle), "reserved");
+  EXPECT_EQ(vehicle_status(api, vehicle, admin), "reserved");
   EXPECT_EQ(other_api.get("/api/v1/plans/" + plan_id, other.access_token).status, 404);
 
   // The deposit arrives (as the mobile-money adapters will post it), twice: credited once.
-  rto::http::Client pay(e2e::payment_url());
-  rto::http::Headers sh;
-  sh.set("Authorization", "Bearer " + e2e::service_token());
-  sh.set("Content-Type", "application/json");
   auto txn = "MP" + rto::crypto::uuid_v4().substr(0, 12);
-  js::object body{{"plan_ref", reference},       {"amount", deposit},       {"currency", "UGX"},
-                  {"provider", "mtn_momo"},      {"provider_txn_id", txn},  {"paid_at", "2026-11-26T08:00:00Z"}};
-  auto first = pay.send(rto::http::Method::Post, "/internal/payments", sh, js::serialize(body));
+  auto first = post_payment(reference, deposit, txn);
   ASSERT_LT(first.status, 300) << first.body;
-  auto again = pay.send(rto::http::Method::Post, "/internal/payments", sh, js::serialize(body));
+  auto again = post_payment(reference, deposit, txn);
   ASSERT_LT(again.status, 300) << again.body;
   EXPECT_EQ(js::parse(first.body).at("id"), js::parse(again.body).at("id"));
 
@@ -123,12 +153,7 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   EXPECT_EQ(str(active, "status"), "active");
 
   // The vehicle follows (direct call and the payment.plan.activated event agree).
-  std::string status;
-  for (int i = 0; i < 50 && status != "leased"; ++i) {
-    status = vehicle_status(api, vehicle);
-    if (status != "leased") std::this_thread::sleep_for(200ms);
-  }
-  EXPECT_EQ(status, "leased");
+  EXPECT_EQ(wait_vehicle_status(api, vehicle, admin, "leased"), "leased");
 
   // The customer heard about their decision and their plan on the `me` channel.
   std::set<std::string> heard;
@@ -140,4 +165,34 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   }
   EXPECT_TRUE(heard.count("credit.application.decided"));
   EXPECT_TRUE(heard.count("payment.plan.activated"));
+
+  // Ten days later nothing more has been paid: days past due, a late fee, the lock.
+  rto::http::Client pay(e2e::payment_url());
+  rto::http::Headers sh;
+  sh.set("Authorization", "Bearer " + e2e::service_token());
+  sh.set("Content-Type", "application/json");
+  auto run = pay.send(rto::http::Method::Post, "/internal/delinquency/run", sh,
+                      js::serialize(js::object{{"as_of", local_date_in(10)}}));
+  ASSERT_LT(run.status, 300) << run.body;
+  auto late = capi.get("/api/v1/plans/" + plan_id, customer.access_token);
+  ASSERT_EQ(late.status, 200) << late.body;
+  EXPECT_GT(late.json.at("days_past_due").to_number<std::int64_t>(), 3) << late.body;
+  EXPECT_TRUE(late.json.at("locked").as_bool()) << late.body;
+
+  // Paying the payoff quote completes the plan and hands the vehicle over.
+  auto quote_off = capi.get("/api/v1/plans/" + plan_id + "/payoff-quote", customer.access_token);
+  ASSERT_EQ(quote_off.status, 200) << quote_off.body;
+  auto payoff = amount(quote_off.json.at("amount"));
+  ASSERT_GT(payoff, 0);
+  auto paid = post_payment(reference, payoff, "MP" + rto::crypto::uuid_v4().substr(0, 12));
+  ASSERT_LT(paid.status, 300) << paid.body;
+  auto done = capi.get("/api/v1/plans/" + plan_id, customer.access_token);
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(str(done, "status"), "completed") << done.body;
+  EXPECT_FALSE(done.json.at("locked").as_bool());
+  EXPECT_EQ(wait_vehicle_status(api, vehicle, admin, "owned"), "owned");
+  auto certificate = capi.get("/api/v1/plans/" + plan_id + "/ownership-certificate", customer.access_token);
+  EXPECT_EQ(certificate.status, 200);
+  EXPECT_NE(certificate.body.find(reference), std::string::npos);
+  EXPECT_EQ(other_api.get("/api/v1/plans/" + plan_id + "/ownership-certificate", other.access_token).status, 404);
 }
