@@ -11,7 +11,7 @@
 # with limits too high to refuse anything: the limiter still does its bookkeeping per request.
 # Knobs: BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (2).
 set -euo pipefail
-ulimit -n 65536 2>/dev/null || true  # 1,000 WebSocket clients and their server side
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 1,000 WebSocket clients and their server side
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUN_DIR="$ROOT/.data/dev/run"
 USER_SVC=${USER_SERVICE_URL:-http://127.0.0.1:8081}
@@ -31,7 +31,7 @@ BENCH_VEHICLES=${BENCH_VEHICLES:-100000}
 VEHICLE_BENCH_PORT=8092
 PSQL=(/usr/lib/postgresql/15/bin/psql -qAtX -v ON_ERROR_STOP=1)
 "${PSQL[@]}" "$PG_URL_BASE/postgres" -c "SELECT 1 FROM pg_database WHERE datname = 'vehicledb_bench'" | grep -q 1 ||
-  "${PSQL[@]}" "$PG_URL_BASE/postgres" -c "CREATE DATABASE vehicledb_bench"
+  "${PSQL[@]}" -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE vehicledb_bench OWNER rto"
 VEHICLE_BIN=$BUILD_DIR/services/vehicle-service/vehicle-service
 have=$("${PSQL[@]}" "$PG_URL_BASE/vehicledb_bench" -c "SELECT count(*) FROM vehicles" 2>/dev/null || echo 0)
 if [ "$have" -lt "$BENCH_VEHICLES" ]; then

@@ -103,9 +103,10 @@ Common Common::read(Env& env, std::string service, std::uint16_t default_port, b
   if (needs_database) {
     c.database_url = env.required("DATABASE_URL");
     c.db_pool_size = static_cast<int>(env.integer("DB_POOL_SIZE", 8, 1, 256));
-    c.amqp_url = env.string("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/");
-    c.exchange = env.string("MQ_EXCHANGE", "rto.events");
   }
+  // Services publish and consume events; the gateway's real-time hub subscribes to them.
+  c.amqp_url = env.string("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/");
+  c.exchange = env.string("MQ_EXCHANGE", "rto.events");
   c.jwt_secret = env.secret("JWT_SECRET", 32);
   c.service_token_secret = env.secret("SERVICE_TOKEN_SECRET", 32);
   c.log_level = env.string("LOG_LEVEL", "info");

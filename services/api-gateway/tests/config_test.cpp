@@ -51,6 +51,7 @@ TEST(GatewayConfig, ReadsRoutesUpstreamsAndLimits) {
   g.set("UPSTREAM_VEHICLE_URL", "http://127.0.0.1:8082");
   g.set("UPSTREAM_CREDIT_URL", "http://127.0.0.1:8083");
   g.set("UPSTREAM_PAYMENT_URL", "http://127.0.0.1:8084");
+  g.set("AMQP_URL", "amqp://hub:secret@127.0.0.1:5999/");
   g.set("RATE_AUTH_PER_IP_RPS", "5");
   g.set("RATE_AUTH_PER_IP_BURST", "10");
   g.set("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8");
@@ -62,6 +63,9 @@ TEST(GatewayConfig, ReadsRoutesUpstreamsAndLimits) {
   EXPECT_EQ(c.upstream_urls.at("user"), "http://127.0.0.1:8081");
   EXPECT_EQ(c.upstream_urls.at("payment"), "http://127.0.0.1:8084");
   EXPECT_EQ(c.realtime_max_queue, 64u);
+  // The real-time hub subscribes to the broker, so the gateway reads its URL too.
+  EXPECT_EQ(c.common.amqp_url, "amqp://hub:secret@127.0.0.1:5999/");
+  EXPECT_EQ(c.common.exchange, "rto.events");
   EXPECT_EQ(c.auth_per_ip.rate, 5);
   EXPECT_EQ(c.auth_per_ip.burst, 10);
   EXPECT_EQ(c.per_ip.rate, 50);
