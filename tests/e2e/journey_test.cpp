@@ -89,13 +89,7 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   auto customer = e2e::verified_customer(capi, admin);
 
   rto::testing::WsClient ws;
-  auto u = boost::urls::parse_uri(e2e::gateway_url()).value();
-  rto::http::Headers h;
-  h.set("Authorization", "Bearer " + customer.access_token);
-  h.set("X-Forwarded-For", e2e::unique_ip());
-  ASSERT_EQ(ws.connect(std::string(u.host()), static_cast<std::uint16_t>(std::stoi(std::string(u.port()))),
-                       "/api/v1/realtime", h),
-            101);
+  ASSERT_EQ(e2e::realtime_connect(ws, customer.access_token), 101);
   ws.send(R"({"op":"subscribe","channel":"me"})");
   ASSERT_TRUE(ws.receive(5s).value_or("").find("subscribed") != std::string::npos);
 

@@ -19,14 +19,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-int ws_connect(WsClient& c, const std::string& token = "") {
-  auto u = boost::urls::parse_uri(e2e::gateway_url()).value();
-  rto::http::Headers h;
-  h.set("X-Forwarded-For", e2e::unique_ip());
-  if (!token.empty()) h.set("Authorization", "Bearer " + token);
-  return c.connect(std::string(u.host()), static_cast<std::uint16_t>(std::stoi(std::string(u.port()))),
-                   "/api/v1/realtime", h);
-}
+int ws_connect(WsClient& c, const std::string& token = "") { return e2e::realtime_connect(c, token); }
 
 // Frames until an event matching `pred`, or an empty object after the timeout.
 template <typename Pred>

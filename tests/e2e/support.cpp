@@ -9,6 +9,8 @@
 #include <random>
 #include <stdexcept>
 
+#include <boost/url/parse.hpp>
+
 #include "rto/auth.hpp"
 #include "rto/crypto.hpp"
 #include "rto/testing.hpp"
@@ -24,6 +26,16 @@ static std::string env_or(const char* name, const char* def) {
 std::string gateway_url() { return env_or("E2E_GATEWAY_URL", "http://127.0.0.1:18080"); }
 std::string user_url() { return env_or("E2E_USER_URL", "http://127.0.0.1:18081"); }
 std::string payment_url() { return env_or("E2E_PAYMENT_URL", "http://127.0.0.1:18084"); }
+
+int realtime_connect(rto::testing::WsClient& c, const std::string& token) {
+  const std::string url = gateway_url();  // the parsed view points into it
+  auto u = boost::urls::parse_uri(url).value();
+  rto::http::Headers h;
+  h.set("X-Forwarded-For", unique_ip());
+  if (!token.empty()) h.set("Authorization", "Bearer " + token);
+  return c.connect(std::string(u.host()), static_cast<std::uint16_t>(std::stoi(std::string(u.port()))),
+                   "/api/v1/realtime", h);
+}
 
 std::string service_token() {
   static const rto::auth::Tokens tokens(secrets().at("JWT_SECRET"), secrets().at("SERVICE_TOKEN_SECRET"));

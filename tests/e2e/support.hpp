@@ -6,12 +6,16 @@
 
 #include "rto/http.hpp"
 #include "rto/http_client.hpp"
+#include "rto/ws_client.hpp"
 
 namespace e2e {
 
 std::string gateway_url();  // E2E_GATEWAY_URL
 std::string user_url();     // E2E_USER_URL (direct, bypassing the gateway)
 std::string payment_url();  // E2E_PAYMENT_URL (direct: /internal/* is closed at the gateway)
+// Opens a WebSocket to the gateway's /api/v1/realtime from a fresh client IP, with an optional
+// access token on the upgrade. Returns the handshake status (101 when upgraded).
+int realtime_connect(rto::testing::WsClient& c, const std::string& token = "");
 // A service token signed with the test platform's SERVICE_TOKEN_SECRET.
 std::string service_token();
 // KEY=value pairs of the test platform's secrets file (E2E_SECRETS_FILE).
