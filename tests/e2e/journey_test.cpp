@@ -140,7 +140,11 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   ASSERT_LT(first.status, 300) << first.body;
   auto again = post_payment(reference, deposit, txn);
   ASSERT_LT(again.status, 300) << again.body;
-  EXPECT_EQ(js::parse(first.body).at("id"), js::parse(again.body).at("id"));
+  EXPECT_EQ(first.status, 201);
+  EXPECT_EQ(again.status, 200);  // the same provider transaction: the first result, credited once
+  auto first_json = js::parse(first.body), again_json = js::parse(again.body);
+  EXPECT_EQ(first_json.at("payment").at("id"), again_json.at("payment").at("id"));
+  EXPECT_TRUE(again_json.at("duplicate").as_bool());
 
   auto active = capi.get("/api/v1/plans/" + plan_id, customer.access_token);
   ASSERT_EQ(active.status, 200) << active.body;
