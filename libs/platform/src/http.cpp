@@ -100,13 +100,16 @@ Response Response::text(int status, std::string body, std::string content_type) 
   return r;
 }
 
-Endpoint Endpoint::parse(std::string_view url) {
+Endpoint Endpoint::parse(std::string_view url, Schemes accepted) {
   auto u = boost::urls::parse_uri(url);
-  if (!u || u->scheme() != "http" || u->host().empty())
-    throw ConfigError("invalid URL '" + std::string(url) + "': expected http://host:port");
+  bool https = accepted == Schemes::HttpOrHttps && u && u->scheme() == "https";
+  if (!u || (u->scheme() != "http" && !https) || u->host().empty())
+    throw ConfigError("invalid URL '" + std::string(url) + "': expected " +
+                      (accepted == Schemes::Http ? "http://host:port" : "http://host:port or https://host[:port]"));
   Endpoint e;
   e.host = std::string(u->host());
-  e.port = u->has_port() ? std::string(u->port()) : "80";
+  e.port = u->has_port() ? std::string(u->port()) : https ? "443" : "80";
+  e.tls = https;
   return e;
 }
 

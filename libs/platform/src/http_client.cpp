@@ -1,10 +1,17 @@
 // Blocking HTTP/1.1 client with a keep-alive pool. Each pooled connection owns a small
 // io_context so a call can use Beast's timeouts (tcp_stream::expires_after) and still block.
+// An https connection puts Beast's ssl_stream over the same tcp_stream, so timeouts, the pool
+// and the stale-connection check work alike for both schemes.
 #include "rto/http_client.hpp"
 
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
 
 #include <sys/socket.h>
@@ -12,6 +19,8 @@
 #include <cerrno>
 #include <deque>
 #include <mutex>
+#include <optional>
+#include <variant>
 
 #include "rto/errors.hpp"
 #include "rto/log.hpp"
@@ -21,7 +30,10 @@ namespace rto::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 boost::json::value ClientResponse::json() const {
   boost::system::error_code ec;
@@ -33,8 +45,17 @@ boost::json::value ClientResponse::json() const {
 namespace {
 
 struct Conn {
-  asio::io_context ioc{1};
-  beast::tcp_stream stream{ioc};
+  using Stream = std::variant<PlainStream, TlsStream>;
+  explicit Conn(ssl::context* tls)
+      : stream(tls ? Stream(std::in_place_type<TlsStream>, ioc, *tls) : Stream(std::in_place_type<PlainStream>, ioc)) {}
+
+  // The TCP layer under either stream: the socket and Beast's timeouts live there.
+  beast::tcp_stream& tcp() {
+    return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); }, stream);
+  }
+
+  asio::io_context ioc{1};  // declared before stream, which is built on it
+  Stream stream;
   beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point last_used;
   bool reused = false;
@@ -57,10 +78,11 @@ bool idempotent(Method m) { return m == Method::Get || m == Method::Head || m ==
 
 // An idle keep-alive connection the server has closed (restart, idle timeout) shows as EOF
 // on a non-blocking peek. Checking before reuse avoids sending a POST into a dead socket,
-// which could not be retried safely.
+// which could not be retried safely. Over TLS a closing server sends close_notify first, so
+// the peek sees bytes: those too mean the connection is not worth reusing.
 bool still_open(Conn& c) {
   char b;
-  auto n = ::recv(c.stream.socket().native_handle(), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+  auto n = ::recv(c.tcp().socket().native_handle(), &b, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n == 0) return false;                            // orderly close by the server
   if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;  // nothing to read: healthy
   return false;                                        // unsolicited bytes: protocol out of step
@@ -72,11 +94,71 @@ void run(Conn& c) {
   c.ioc.run();
 }
 
+// Starts one read or write on whichever stream the connection has and runs it to completion.
+template <class Start>
+beast::error_code transfer(Conn& c, Start&& start) {
+  beast::error_code ec;
+  std::visit([&](auto& s) { start(s, [&](const beast::error_code& e, std::size_t) { ec = e; }); }, c.stream);
+  run(c);
+  return ec;
+}
+
+// The Host header must match the URL's authority, which for https://host has no port; http
+// keeps host:port as it always has.
+std::string host_header(const Endpoint& ep) { return ep.tls && ep.port == "443" ? ep.host : ep.host + ":" + ep.port; }
+
+// One context per client, so the CA store is loaded once and shared by its connections.
+ssl::context tls_context(const ClientOptions& opts) {
+  ssl::context ctx(ssl::context::tls_client);
+  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);  // older versions are broken
+  ctx.set_verify_mode(ssl::verify_peer);
+  beast::error_code ec;
+  if (opts.ca_file.empty())
+    ctx.set_default_verify_paths(ec);
+  else
+    ctx.load_verify_file(opts.ca_file, ec);
+  if (ec) {
+    auto store = opts.ca_file.empty() ? std::string("the system's trusted CAs") : "CA file '" + opts.ca_file + "'";
+    throw ConfigError("cannot load " + store + ": " + ec.message());
+  }
+  return ctx;
+}
+
+bool is_ip_address(const std::string& host) {
+  beast::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+// SNI lets a server behind a shared front end pick the certificate for this host; RFC 6066
+// forbids it for IP literals. The verify callback adds the host-name check to OpenSSL's chain
+// check and records a mismatch as such, so that the error can say why the handshake failed.
+void expect_host(TlsStream& s, const std::string& host) {
+  bool ip = is_ip_address(host);
+  if (!ip && !SSL_set_tlsext_host_name(s.native_handle(), host.c_str()))
+    throw UpstreamError(UpstreamError::Kind::Connect, "cannot set the TLS server name " + host);
+  s.set_verify_callback([ip, check = ssl::host_name_verification(host)](bool preverified, ssl::verify_context& ctx) {
+    if (check(preverified, ctx)) return true;
+    if (preverified)
+      X509_STORE_CTX_set_error(ctx.native_handle(), ip ? X509_V_ERR_IP_ADDRESS_MISMATCH : X509_V_ERR_HOSTNAME_MISMATCH);
+    return false;
+  });
+}
+
+std::string handshake_failure(const Endpoint& ep, TlsStream& s, const beast::error_code& ec) {
+  auto peer = ep.host + ":" + ep.port;
+  if (ec == beast::error::timeout) return "TLS handshake with " + peer + " timed out";
+  auto verdict = SSL_get_verify_result(s.native_handle());
+  if (verdict != X509_V_OK) return "TLS certificate of " + peer + " rejected: " + X509_verify_cert_error_string(verdict);
+  return "TLS handshake with " + peer + " failed: " + ec.message();
+}
+
 }  // namespace
 
 struct Client::Impl {
   Endpoint ep;
   ClientOptions opts;
+  std::optional<ssl::context> tls;  // https only
   std::mutex mu;
   std::deque<std::unique_ptr<Conn>> idle;
   tcp::resolver::results_type resolved;
@@ -102,7 +184,7 @@ struct Client::Impl {
   }
 
   std::unique_ptr<Conn> open() {
-    auto c = std::make_unique<Conn>();
+    auto c = std::make_unique<Conn>(tls ? &*tls : nullptr);
     beast::error_code ec;
     tcp::resolver::results_type results;
     {
@@ -117,21 +199,34 @@ struct Client::Impl {
       resolved = results;
       have_resolved = true;
     }
-    c->stream.expires_after(opts.connect_timeout);
-    c->stream.async_connect(results, [&](const beast::error_code& e, const tcp::endpoint&) { ec = e; });
+    c->tcp().expires_after(opts.connect_timeout);
+    c->tcp().async_connect(results, [&](const beast::error_code& e, const tcp::endpoint&) { ec = e; });
     run(*c);
     if (ec) {
       auto kind = ec == beast::error::timeout ? UpstreamError::Kind::Connect : UpstreamError::Kind::Connect;
       throw UpstreamError(kind, "cannot connect to " + ep.host + ":" + ep.port + ": " + ec.message());
     }
-    c->stream.socket().set_option(tcp::no_delay(true), ec);
+    c->tcp().socket().set_option(tcp::no_delay(true), ec);
+    if (auto* s = std::get_if<TlsStream>(&c->stream)) handshake(*c, *s);
     return c;
+  }
+
+  // The handshake gets a connect timeout of its own: with a distant provider it costs one or
+  // two round trips more than the TCP connect did.
+  void handshake(Conn& c, TlsStream& s) {
+    expect_host(s, ep.host);
+    beast::error_code ec;
+    c.tcp().expires_after(opts.connect_timeout);
+    s.async_handshake(ssl::stream_base::client, [&](const beast::error_code& e) { ec = e; });
+    run(c);
+    if (ec) throw UpstreamError(UpstreamError::Kind::Connect, handshake_failure(ep, s, ec));
   }
 };
 
 Client::Client(std::string_view base_url, ClientOptions opts) : impl_(std::make_unique<Impl>()) {
-  impl_->ep = Endpoint::parse(base_url);
+  impl_->ep = Endpoint::parse(base_url, Endpoint::Schemes::HttpOrHttps);
   impl_->opts = opts;
+  if (impl_->ep.tls) impl_->tls.emplace(tls_context(impl_->opts));
 }
 
 Client::~Client() = default;
@@ -143,7 +238,7 @@ ClientResponse Client::send(Method m, std::string_view target, const Headers& he
   auto verb = to_verb(m);
   if (verb == bhttp::verb::unknown) throw UpstreamError(UpstreamError::Kind::Protocol, "unsupported method");
   bhttp::request<bhttp::string_body> req{verb, beast::string_view(target.data(), target.size()), 11};
-  req.set(bhttp::field::host, impl_->ep.host + ":" + impl_->ep.port);
+  req.set(bhttp::field::host, host_header(impl_->ep));
   for (const auto& [k, v] : headers) req.insert(k, v);
   if (!headers.contains("X-Request-Id") && !log::request_id().empty()) req.set("X-Request-Id", log::request_id());
   req.body() = std::string(body);
@@ -155,20 +250,19 @@ ClientResponse Client::send(Method m, std::string_view target, const Headers& he
     auto c = impl_->take();
     bool fresh = !c;
     if (!c) c = impl_->open();
-    beast::error_code ec;
-    c->stream.expires_after(limit);
-    bhttp::async_write(c->stream, req, [&](const beast::error_code& e, std::size_t) { ec = e; });
-    run(*c);
+    c->tcp().expires_after(limit);
+    auto ec = transfer(*c, [&](auto& s, auto done) { bhttp::async_write(s, req, done); });
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(impl_->opts.response_limit);
     if (!ec) {
       if (m == Method::Head) parser.skip(true);
-      bhttp::async_read(c->stream, c->buffer, parser, [&](const beast::error_code& e, std::size_t) { ec = e; });
-      run(*c);
+      ec = transfer(*c, [&](auto& s, auto done) { bhttp::async_read(s, c->buffer, parser, done); });
     }
     if (ec) {
+      // stream_truncated: a TLS server that dropped the connection without close_notify.
       bool stale = !fresh && (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
-                              ec == asio::error::broken_pipe || ec == asio::error::eof);
+                              ec == asio::error::broken_pipe || ec == asio::error::eof ||
+                              ec == ssl::error::stream_truncated);
       if (stale && attempt == 0 && idempotent(m)) continue;  // the server closed an idle connection
       if (ec == beast::error::timeout)
         throw UpstreamError(UpstreamError::Kind::Timeout, "upstream " + impl_->ep.host + ":" + impl_->ep.port + " timed out");

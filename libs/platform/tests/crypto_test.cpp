@@ -48,4 +48,10 @@ TEST(Random, UuidAndTokens) {
   EXPECT_NE(random_token(), random_token());
   EXPECT_EQ(random_token(32).size(), 43u);
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // RFC 4231 test case 2 (HMAC-SHA256 5bdcc146...ec3843).
+  EXPECT_EQ(base64_encode(hmac_sha256("Jefe", "what do ya want for nothing?")),
+            "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=");
+  EXPECT_TRUE(constant_time_equal("abc", "abc"));
+  EXPECT_FALSE(constant_time_equal("abc", "abd"));
+  EXPECT_FALSE(constant_time_equal("abc", "abcd"));
 }

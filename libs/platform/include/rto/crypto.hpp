@@ -34,6 +34,10 @@ class FieldCipher {
 
 std::string random_token(std::size_t bytes = 32);  // base64url, no padding
 std::string sha256_hex(std::string_view data);
+// HMAC-SHA256 of data under key (any length); the raw 32-byte MAC.
+std::string hmac_sha256(std::string_view key, std::string_view data);
+// Compares two byte strings in time independent of where they differ (false on length mismatch).
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 std::string uuid_v4();
 bool is_uuid(std::string_view s) noexcept;
 std::string base64_encode(std::string_view data, bool url_safe = false);

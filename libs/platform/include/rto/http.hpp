@@ -76,11 +76,15 @@ struct Response {
 
 using Handler = std::function<Response(Request&)>;
 
-// Parses "scheme://host:port" (http only) into host and port.
+// Parses "scheme://host[:port]" into host and port. Calls between the platform's services are
+// plain http, so that is all parse accepts unless asked; the HTTP client also takes https for
+// third parties such as the mobile-money providers.
 struct Endpoint {
+  enum class Schemes { Http, HttpOrHttps };
   std::string host;
-  std::string port;
-  static Endpoint parse(std::string_view url);  // throws ConfigError on a bad URL
+  std::string port;  // defaults to 80, or 443 for https
+  bool tls = false;  // https
+  static Endpoint parse(std::string_view url, Schemes accepted = Schemes::Http);  // throws ConfigError on a bad URL
 };
 
 }  // namespace rto::http

@@ -1,6 +1,9 @@
 #pragma once
-// A small blocking HTTP/1.1 client for service-to-service calls: keep-alive connection pool per
-// base URL, connect and request timeouts, X-Request-Id of the current request attached.
+// A small blocking HTTP/1.1 client for service-to-service calls and for third-party APIs such as
+// the mobile-money providers: keep-alive connection pool per base URL, connect and request
+// timeouts, X-Request-Id of the current request attached. Base URLs are http://host:port or
+// https://host[:port]; over https the server's certificate chain (TLS 1.2 or later) and host name
+// are verified against the system's trusted CAs, or ClientOptions::ca_file when set.
 // Thread-safe: each call borrows one pooled connection.
 #include <boost/json/fwd.hpp>
 #include <chrono>
@@ -15,10 +18,11 @@
 namespace rto::http {
 
 struct ClientOptions {
-  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds connect_timeout{2000};  // the TCP connect, and the TLS handshake again
   std::chrono::milliseconds request_timeout{10000};
   std::size_t max_idle = 64;             // idle keep-alive connections kept
   std::size_t response_limit = 8 << 20;  // bytes
+  std::string ca_file;  // https only: PEM file of the CAs to trust instead of the system's
 };
 
 struct ClientResponse {
@@ -37,12 +41,14 @@ class UpstreamError : public std::runtime_error {
 
 class Client {
  public:
+  // Throws ConfigError for a bad URL or an unreadable ca_file.
   explicit Client(std::string_view base_url, ClientOptions opts = {});
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // Throws UpstreamError when the upstream cannot be reached, times out or speaks nonsense.
+  // Throws UpstreamError when the upstream cannot be reached, times out or speaks nonsense; a
+  // failed TLS handshake or certificate check is Kind::Connect.
   // A stale keep-alive connection is retried once on a fresh one for idempotent methods.
   ClientResponse send(Method m, std::string_view target, const Headers& headers = {}, std::string_view body = {},
                       std::optional<std::chrono::milliseconds> timeout = std::nullopt);
