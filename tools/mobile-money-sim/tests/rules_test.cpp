@@ -1,0 +1,143 @@
+#include "mmsim/rules.hpp"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include <rto/crypto.hpp>
+
+namespace mmsim {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Outcome, LastDigitChoosesTheOutcome) {
+  for (auto n : {"256772000000", "256772000006", "256772000007", "256772000008", "256772000009"})
+    EXPECT_EQ(outcome_for_msisdn(n), Outcome::Success) << n;
+  EXPECT_EQ(outcome_for_msisdn("256772000001"), Outcome::InsufficientFunds);
+  EXPECT_EQ(outcome_for_msisdn("256772000002"), Outcome::NeverAnswered);
+  EXPECT_EQ(outcome_for_msisdn("256772000003"), Outcome::LostCallback);
+  EXPECT_EQ(outcome_for_msisdn("256772000004"), Outcome::Declined);
+  EXPECT_EQ(outcome_for_msisdn("256772000005"), Outcome::WrongAmount);
+  EXPECT_EQ(outcome_for_msisdn(""), Outcome::Success);
+}
+
+TEST(Outcome, CallbacksAndReportedAmounts) {
+  EXPECT_TRUE(sends_callback(Outcome::Success));
+  EXPECT_TRUE(sends_callback(Outcome::Declined));
+  EXPECT_FALSE(sends_callback(Outcome::NeverAnswered));
+  EXPECT_FALSE(sends_callback(Outcome::LostCallback));
+  EXPECT_EQ(reported_amount(Outcome::WrongAmount, 1501), 750);
+  EXPECT_EQ(reported_amount(Outcome::Success, 1501), 1501);
+}
+
+TEST(Status, SettlesAfterTheDelayAndNeverAnsweredExpires) {
+  auto t0 = Clock::time_point{} + 1h;
+  auto settle = t0 + 300ms, expire = t0 + 60s;
+  EXPECT_EQ(status_at(Outcome::Success, settle, expire, t0), Status::Pending);
+  EXPECT_EQ(status_at(Outcome::Success, settle, expire, settle), Status::Succeeded);
+  EXPECT_EQ(status_at(Outcome::LostCallback, settle, expire, settle), Status::Succeeded);
+  EXPECT_EQ(status_at(Outcome::WrongAmount, settle, expire, settle), Status::Succeeded);
+  EXPECT_EQ(status_at(Outcome::Declined, settle, expire, settle), Status::Failed);
+  EXPECT_EQ(status_at(Outcome::InsufficientFunds, settle, expire, settle), Status::Failed);
+  EXPECT_EQ(status_at(Outcome::NeverAnswered, settle, expire, settle + 1s), Status::Pending);
+  EXPECT_EQ(status_at(Outcome::NeverAnswered, settle, expire, expire), Status::Expired);
+}
+
+TEST(Failure, EachProvidersWords) {
+  EXPECT_FALSE(failure_for(Outcome::Success, Status::Succeeded));
+  EXPECT_FALSE(failure_for(Outcome::Declined, Status::Pending));
+  auto funds = failure_for(Outcome::InsufficientFunds, Status::Failed);
+  ASSERT_TRUE(funds);
+  EXPECT_EQ(funds->mtn_reason, "NOT_ENOUGH_FUNDS");
+  EXPECT_EQ(funds->airtel_response_code, "DP00800001007");
+  EXPECT_EQ(funds->mpesa_result_code, 1);
+  EXPECT_EQ(funds->mpesa_result_desc, "The balance is insufficient for the transaction.");
+  auto declined = failure_for(Outcome::Declined, Status::Failed);
+  ASSERT_TRUE(declined);
+  EXPECT_EQ(declined->mtn_reason, "APPROVAL_REJECTED");
+  EXPECT_EQ(declined->airtel_response_code, "DP00800001008");
+  EXPECT_EQ(declined->mpesa_result_code, 1032);
+  auto expired = failure_for(Outcome::NeverAnswered, Status::Expired);
+  ASSERT_TRUE(expired);
+  EXPECT_EQ(expired->mtn_reason, "EXPIRED");
+  EXPECT_EQ(expired->mpesa_result_code, 1037);
+  EXPECT_EQ(expired->mpesa_result_desc, "DS timeout user cannot be reached");
+}
+
+TEST(Mpesa, PasswordMatchesSafaricomsTestVector) {
+  EXPECT_EQ(mpesa_password("174379", "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919", "20160216165627"),
+            "MTc0Mzc5YmZiMjc5ZjlhYTliZGJjZjE1OGU5N2RkNzFhNDY3Y2QyZTBjODkzMDU5YjEwZjc4ZTZiNzJhZGExZWQyYzkxOTIwMTYwMjE2MTY1"
+            "NjI3");
+}
+
+TEST(Mpesa, TimestampIsEastAfricaTime) {
+  // 2016-02-16 13:56:27 UTC is 16:56:27 in Nairobi.
+  auto t = std::chrono::sys_days{std::chrono::year{2016} / 2 / 16} + 13h + 56min + 27s;
+  EXPECT_EQ(mpesa_timestamp(t), "20160216165627");
+}
+
+TEST(Msisdn, AirtelWantsNoCountryCode) {
+  EXPECT_TRUE(valid_airtel_msisdn("772123456"));
+  EXPECT_TRUE(valid_airtel_msisdn("0772123456"));
+  EXPECT_TRUE(valid_airtel_msisdn("256123456"));  // nine digits: a national number
+  EXPECT_FALSE(valid_airtel_msisdn("256772123456"));
+  EXPECT_FALSE(valid_airtel_msisdn("254712345678"));
+  EXPECT_FALSE(valid_airtel_msisdn("255712345678"));
+  EXPECT_FALSE(valid_airtel_msisdn("+772123456"));
+  EXPECT_FALSE(valid_airtel_msisdn(""));
+}
+
+TEST(Msisdn, MpesaWants254AndTwelveDigits) {
+  EXPECT_TRUE(valid_mpesa_msisdn("254712345678"));
+  EXPECT_FALSE(valid_mpesa_msisdn("0712345678"));
+  EXPECT_FALSE(valid_mpesa_msisdn("25471234567"));
+  EXPECT_FALSE(valid_mpesa_msisdn("256712345678"));
+}
+
+TEST(Inputs, UuidV4AmountsAndBasicAuth) {
+  EXPECT_TRUE(valid_uuid_v4(rto::crypto::uuid_v4()));
+  EXPECT_FALSE(valid_uuid_v4("6ba7b810-9dad-11d1-80b4-00c04fd430c8"));  // version 1
+  EXPECT_FALSE(valid_uuid_v4("not-a-uuid"));
+  EXPECT_EQ(parse_positive_amount("1500"), 1500);
+  EXPECT_FALSE(parse_positive_amount("0"));
+  EXPECT_FALSE(parse_positive_amount("15.00"));
+  EXPECT_FALSE(parse_positive_amount("-5"));
+  EXPECT_FALSE(parse_positive_amount("9999999999999999999999"));
+  auto creds = parse_basic_auth("Basic " + rto::crypto::base64_encode("user:key:with-colon"));
+  ASSERT_TRUE(creds);
+  EXPECT_EQ(creds->first, "user");
+  EXPECT_EQ(creds->second, "key:with-colon");
+  EXPECT_FALSE(parse_basic_auth("Bearer abc"));
+  EXPECT_FALSE(parse_basic_auth("Basic !!!"));
+  EXPECT_TRUE(credential_matches("", "anything"));
+  EXPECT_FALSE(credential_matches("secret", "other"));
+}
+
+TEST(Airtel, HashSignsTheTransactionWrapper) {
+  std::string t = R"({"id":"A1","message":"m","status_code":"TS","airtel_money_id":"MP210603.1234.L06941"})";
+  EXPECT_EQ(airtel_signed_payload(t), "{\"transaction\":" + t + "}");
+  EXPECT_EQ(airtel_callback_hash("key", t),
+            rto::crypto::base64_encode(rto::crypto::hmac_sha256("key", "{\"transaction\":" + t + "}")));
+  EXPECT_NE(airtel_callback_hash("key", t), airtel_callback_hash("other", t));
+}
+
+TEST(Ids, FormatsFollowTheProvidersSamples) {
+  Rng rng(42);
+  auto t = std::chrono::sys_days{std::chrono::year{2021} / 6 / 3} + 10h;
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_TRUE(std::regex_match(mtn_financial_transaction_id(rng), std::regex("[1-9][0-9]{9}")));
+    EXPECT_TRUE(std::regex_match(airtel_money_id(rng, t), std::regex(R"(MP210603\.[0-9]{4}\.[A-Z][0-9]{5})")));
+    EXPECT_TRUE(std::regex_match(mpesa_merchant_request_id(rng), std::regex("[1-9][0-9]{4}-[1-9][0-9]{7}-[1-9]")));
+    EXPECT_TRUE(std::regex_match(mpesa_checkout_request_id(rng, t), std::regex("ws_CO_03062021130000[0-9]{4}")));
+    EXPECT_TRUE(std::regex_match(mpesa_receipt_number(rng), std::regex("[A-Z][A-Z0-9]{9}")));
+  }
+}
+
+TEST(Providers, NamesRoundTrip) {
+  for (auto p : kProviders) EXPECT_EQ(provider_from_string(to_string(p)), p);
+  EXPECT_FALSE(provider_from_string("paypal"));
+}
+
+}  // namespace
+}  // namespace mmsim
