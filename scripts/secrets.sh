@@ -34,10 +34,12 @@ value_for() {
     DB_PASSWORD | RMQ_PASSWORD) openssl rand -hex 24 ;;
     ADMIN_PHONE) printf '+256700000001' ;;
     ADMIN_PASSWORD) alnum 20 ;;
+    MOMO_SIM_SECRET) openssl rand -hex 24 ;;  # credentials shared by the payment service and the local simulator
+    MOMO_SIM_PASSKEY) openssl rand -hex 32 ;;
   esac
 }
 
-KEYS=(JWT_SECRET SERVICE_TOKEN_SECRET ENCRYPTION_KEY DB_PASSWORD RMQ_PASSWORD ADMIN_PHONE ADMIN_PASSWORD)
+KEYS=(JWT_SECRET SERVICE_TOKEN_SECRET ENCRYPTION_KEY DB_PASSWORD RMQ_PASSWORD ADMIN_PHONE ADMIN_PASSWORD MOMO_SIM_SECRET MOMO_SIM_PASSKEY)
 
 # Build the complete file in a temporary file, then move it in place atomically.
 tmp=$(mktemp "$ENV_DIR/.secrets.XXXXXX")

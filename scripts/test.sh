@@ -69,6 +69,7 @@ if "$PLATFORM" start --env test --build-dir "$BUILD_DIR"; then
   export E2E_GATEWAY_URL=http://127.0.0.1:18080
   export E2E_USER_URL=http://127.0.0.1:18081
   export E2E_PAYMENT_URL=http://127.0.0.1:18084
+  export E2E_SIM_URL=http://127.0.0.1:18095
   export E2E_SECRETS_FILE=$ROOT/.data/test/secrets.env
   ctest --test-dir "$BUILD_DIR" -L e2e --output-on-failure || failed+=("end-to-end tests")
 else

@@ -25,22 +25,6 @@ const char* kMotorcycleDaily = "5e3d0001-0000-4000-8000-000000000001";  // seede
 
 std::int64_t amount(const js::value& money) { return money.at("amount").as_int64(); }
 
-js::object application(const std::string& vehicle_id) {
-  return {{"vehicle_id", vehicle_id},
-          {"template_id", kMotorcycleDaily},
-          {"employment_type", "boda_rider"},
-          {"months_in_work", 48},
-          {"monthly_income", {{"amount", 1800000}, {"currency", "UGX"}}},
-          {"monthly_obligations", {{"amount", 100000}, {"currency", "UGX"}}},
-          {"mobile_money", {{"months_of_history", 30}, {"avg_monthly_inflow", 1700000}, {"avg_monthly_transactions", 90}}},
-          {"dependants", 1},
-          {"months_at_residence", 60},
-          {"guarantor",
-           {{"name", "Moses Okello"}, {"phone", "0772123456"}, {"relationship", "brother"}, {"national_id", e2e::unique_national_id()}}},
-          {"references", js::array{js::object{{"name", "Ruth Achieng"}, {"phone", "0752123456"}},
-                                   js::object{{"name", "Peter Mugisha"}, {"phone", "0701987654"}}}}};
-}
-
 // As staff see it (an owned vehicle is no longer a public listing).
 std::string vehicle_status(Api& api, const std::string& id, const std::string& staff) {
   return str(api.get("/api/v1/vehicles/" + id, staff), "status");
@@ -102,7 +86,7 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   EXPECT_EQ(amount(q.at("deposit")) + instalment * (count - 1) + amount(q.at("last_instalment")), amount(q.at("total_payable")));
 
   // Apply and get an automatic approval.
-  auto app = capi.post("/api/v1/credit/applications", application(vehicle), customer.access_token);
+  auto app = capi.post("/api/v1/credit/applications", e2e::credit_application(vehicle, kMotorcycleDaily), customer.access_token);
   ASSERT_LT(app.status, 300) << app.body;
   const auto& decision = app.json.at("decision").as_object();
   ASSERT_EQ(decision.at("decision").as_string(), "approved") << app.body;
@@ -115,9 +99,9 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   Api other_api;
   auto other = e2e::register_customer(other_api);
   EXPECT_EQ(other_api.get("/api/v1/credit/applications/" + str(app, "id"), other.access_token).status, 404);
-  EXPECT_EQ(other_api.post("/api/v1/credit/applications", application(vehicle), other.access_token).status, 409);
+  EXPECT_EQ(other_api.post("/api/v1/credit/applications", e2e::credit_application(vehicle, kMotorcycleDaily), other.access_token).status, 409);
   // One open application (or unused approval) at a time.
-  EXPECT_EQ(capi.post("/api/v1/credit/applications", application(vehicle), customer.access_token).status, 409);
+  EXPECT_EQ(capi.post("/api/v1/credit/applications", e2e::credit_application(vehicle, kMotorcycleDaily), customer.access_token).status, 409);
 
   // Sign the plan: the vehicle is reserved for it.
   auto plan = capi.post("/api/v1/plans",

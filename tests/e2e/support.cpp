@@ -26,6 +26,7 @@ static std::string env_or(const char* name, const char* def) {
 std::string gateway_url() { return env_or("E2E_GATEWAY_URL", "http://127.0.0.1:18080"); }
 std::string user_url() { return env_or("E2E_USER_URL", "http://127.0.0.1:18081"); }
 std::string payment_url() { return env_or("E2E_PAYMENT_URL", "http://127.0.0.1:18084"); }
+std::string sim_url() { return env_or("E2E_SIM_URL", "http://127.0.0.1:18095"); }
 
 int realtime_connect(rto::testing::WsClient& c, const std::string& token) {
   const std::string url = gateway_url();  // the parsed view points into it
@@ -194,6 +195,22 @@ std::string available_vehicle(Api& api, const std::string& admin, const std::str
   auto approved = api.post("/api/v1/vehicles/" + id + "/approve", boost::json::object{}, admin);
   EXPECT_EQ(approved.status, 200) << approved.body;
   return id;
+}
+
+js::object credit_application(const std::string& vehicle_id, const std::string& template_id) {
+  return {{"vehicle_id", vehicle_id},
+          {"template_id", template_id},
+          {"employment_type", "boda_rider"},
+          {"months_in_work", 48},
+          {"monthly_income", {{"amount", 1800000}, {"currency", "UGX"}}},
+          {"monthly_obligations", {{"amount", 100000}, {"currency", "UGX"}}},
+          {"mobile_money", {{"months_of_history", 30}, {"avg_monthly_inflow", 1700000}, {"avg_monthly_transactions", 90}}},
+          {"dependants", 1},
+          {"months_at_residence", 60},
+          {"guarantor",
+           {{"name", "Moses Okello"}, {"phone", "0772123456"}, {"relationship", "brother"}, {"national_id", unique_national_id()}}},
+          {"references", js::array{js::object{{"name", "Ruth Achieng"}, {"phone", "0752123456"}},
+                                   js::object{{"name", "Peter Mugisha"}, {"phone", "0701987654"}}}}};
 }
 
 }  // namespace e2e

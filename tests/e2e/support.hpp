@@ -72,4 +72,10 @@ boost::json::object motorcycle_listing(const std::string& make, const std::strin
 std::string available_vehicle(Api& api, const std::string& admin, const std::string& dealer, const std::string& make,
                               const std::string& model, std::int64_t price_ugx);
 
+// A complete credit application (a steady boda rider, UGX) for a vehicle on a plan template.
+boost::json::object credit_application(const std::string& vehicle_id, const std::string& template_id);
+
+// E2E_SIM_URL: the mobile-money simulator's control API (/_sim/...).
+std::string sim_url();
+
 }  // namespace e2e

@@ -11,7 +11,7 @@
 #include "domain/reference.hpp"
 #include "handlers.hpp"
 #include "routes.hpp"
-#include "storage/queries.hpp"
+#include "storage/collection_queries.hpp"
 #include "views.hpp"
 
 namespace payment_service {
@@ -36,7 +36,10 @@ App::App(rto::db::Pool& db, const rto::auth::Tokens& tokens, std::shared_ptr<con
   credit_ = std::make_unique<rto::ServiceClient>(cfg_.credit_service_url, tokens, cfg_.common.service, opts);
   if (!cfg_.user_service_url.empty())
     users_ = std::make_unique<rto::ServiceClient>(cfg_.user_service_url, tokens, cfg_.common.service, opts);
+  providers_ = std::make_unique<momo::Providers>(cfg_.providers, clock_);
 }
+
+App::~App() { stop_callback_workers(); }
 
 rto::http::ClientResponse App::call(rto::ServiceClient& c, std::string_view what, Method m, const std::string& target,
                                     const std::string& body) {
@@ -295,11 +298,16 @@ std::optional<std::string> App::customer_name(const std::string& customer_id) {
 
 std::shared_ptr<App> install(rto::Service& service, PaymentConfig cfg, std::shared_ptr<const rto::Clock> clock,
                              std::vector<rto::db::Migration> migrations, InstallOptions opts) {
-  auto& pool = service.use_database(sql::all(), std::move(migrations));
+  auto statements = sql::all();
+  for (auto& st : sql::collection_statements()) statements.push_back(std::move(st));
+  auto& pool = service.use_database(std::move(statements), std::move(migrations));
   auto interval = cfg.job_interval;
   auto app = std::make_shared<App>(pool, service.tokens(), std::move(clock), std::move(cfg));
   add_routes(service.router(), std::make_shared<Handlers>(app));
-  if (opts.background_jobs) service.every("payment-jobs", interval, [app] { app->tick(); });
+  if (opts.background_jobs) {
+    service.every("payment-jobs", interval, [app] { app->tick(); });
+    app->start_callback_workers(app->config().callback_workers);
+  }
   return app;
 }
 

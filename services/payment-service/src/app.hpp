@@ -4,7 +4,12 @@
 // parse and authorise; these do the work, each state change in one transaction with its
 // events written to the outbox in that same transaction.
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <pqxx/pqxx>
 #include <rto/clock.hpp>
@@ -14,6 +19,8 @@
 
 #include "config.hpp"
 #include "domain/inputs.hpp"
+#include "domain/mobile_money.hpp"
+#include "providers/providers.hpp"
 #include "domain/schedule.hpp"
 #include "storage/storage.hpp"
 
@@ -29,12 +36,29 @@ struct PaymentRequest {
   TimePoint paid_at{};
   std::optional<std::string> receipt_number;
   std::string recorded_by;  // service name or staff user id
+  // Runs inside the recording transaction (also when the transaction was recorded before), with
+  // the plan locked: a mobile-money request is marked paid in the same commit as the money. It
+  // may throw NotAdmitted to roll everything back (the request was settled meanwhile).
+  std::function<void(pqxx::work&, const storage::PaymentRow&)> within;
 };
+
+struct NotAdmitted {};
 
 struct Recorded {
   storage::PaymentRow payment;
   storage::PlanRow plan;
   bool duplicate = false;
+};
+
+// A mobile-money payment request as POST /api/v1/payments answers it.
+struct Collection {
+  storage::RequestRow request;
+  bool replay = false;  // the Idempotency-Key was used before with this body
+};
+
+struct ReviewQueue {
+  std::vector<storage::RequestRow> held, stuck;
+  std::vector<storage::CallbackRow> callbacks;
 };
 
 struct RunSummary {
@@ -46,6 +70,7 @@ struct RunSummary {
 class App {
  public:
   App(rto::db::Pool& db, const rto::auth::Tokens& tokens, std::shared_ptr<const rto::Clock> clock, PaymentConfig cfg);
+  ~App();
 
   rto::db::Pool& db() const noexcept { return db_; }
   const PaymentConfig& config() const noexcept { return cfg_; }
@@ -75,6 +100,24 @@ class App {
 
   PayoffQuote payoff(const storage::PlanRow& plan, Date on);
 
+  // ---- mobile money (collections.cpp) ----
+  // Starts a collection through the provider: idempotent per (caller, Idempotency-Key).
+  Collection collect(const momo::CollectionInput& in, const std::string& idempotency_key, const rto::auth::Identity& who);
+  // Stores a provider callback as received (before it is acknowledged) and queues it for a
+  // worker. Throws BadRequest when the body is not this provider's callback.
+  std::int64_t receive_callback(momo::ProviderId provider, std::string_view body);
+  // Verifies a stored callback with the provider's status API and settles its request. Safe to
+  // run more than once, on any replica.
+  void process_callback(std::int64_t id);
+  // The sweep after a crash: callbacks stored but never worked off. Returns how many it ran.
+  int process_waiting_callbacks();
+  // Asks providers about requests pending longer than RECONCILE_AFTER and settles or expires them.
+  int reconcile();
+  ReviewQueue review_queue(int limit);
+  // Starts the workers that process queued callbacks (install() does, unless jobs are off).
+  void start_callback_workers(int n);
+  momo::Providers& providers() noexcept { return *providers_; }
+
   // Background work; also callable on demand (internal routes, tests).
   int expire_deposits();
   RunSummary run_delinquency(Date as_of);
@@ -90,6 +133,10 @@ class App {
   void release_vehicle(const std::string& vehicle_id, const std::string& plan_id, const std::string& reason);
   void notify_vehicle(const std::string& vehicle_id, const std::string& action, boost::json::object body);
   bool run_plan(const std::string& plan_id, Date as_of, RunSummary& s);
+  std::string settle(const storage::RequestRow& req, momo::ProviderResult r);
+  void finish_request(const storage::RequestRow& req, const std::string& status, const momo::ProviderResult& r);
+  std::pair<std::string, std::string> handle_callback(const storage::CallbackRow& cb, std::optional<std::string>& request_id);
+  void stop_callback_workers();
 
   rto::db::Pool& db_;
   std::shared_ptr<const rto::Clock> clock_;
@@ -98,6 +145,12 @@ class App {
   std::unique_ptr<rto::ServiceClient> credit_;
   std::unique_ptr<rto::ServiceClient> users_;
   std::atomic<int> last_run_day_{INT32_MIN};
+  std::unique_ptr<momo::Providers> providers_;
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<std::int64_t> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
 };
 
 struct InstallOptions {

@@ -14,6 +14,11 @@
 //   DELINQUENCY_RUN_AT [06:00]          local time of the daily delinquency run
 //   DEFAULT_AFTER_DAYS [60]             days past due at which a plan defaults (repossession review)
 //   JOB_INTERVAL_MS [30000]             how often the background jobs look for work
+//   PAYMENT_REQUEST_TTL_SECONDS [600]   a mobile-money request with no final answer by then expires
+//   RECONCILE_AFTER_SECONDS [120]       a request still pending this long is asked about (callbacks get
+//                                       lost); then again at the same interval until it settles
+//   CALLBACK_WORKERS [4]                threads that verify and credit stored provider callbacks
+//   plus the mobile-money provider variables of providers/providers.hpp
 //   plus the common variables of rto::config::Common (PORT defaults to 8084).
 #include <chrono>
 #include <optional>
@@ -21,6 +26,7 @@
 #include <string>
 
 #include "domain/calendar.hpp"
+#include "providers/providers.hpp"
 
 namespace payment_service {
 
@@ -34,6 +40,10 @@ struct PaymentConfig {
   int delinquency_run_minutes = 6 * 60;  // local minutes after midnight
   int default_after_days = 60;
   std::chrono::milliseconds job_interval{30000};
+  std::chrono::seconds request_ttl{600};
+  std::chrono::seconds reconcile_after{120};
+  int callback_workers = 4;
+  momo::ProvidersConfig providers;
 
   static PaymentConfig read(rto::config::Env& env);
   static PaymentConfig from_environment();

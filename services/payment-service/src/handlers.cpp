@@ -228,6 +228,79 @@ Response Handlers::reverse_payment(Request& req) {
   return Response::json(views::payment(pay));
 }
 
+// ---- mobile money ------------------------------------------------------------------------------
+
+namespace {
+
+js::object request_view(Tx& tx, const storage::RequestRow& r) {
+  std::optional<storage::PaymentRow> pay;
+  if (r.payment_id) pay = storage::find_payment(tx, *r.payment_id);
+  auto plan = storage::find_plan(tx, r.plan_id);
+  return views::payment_request(r, pay, plan ? plan->reference : "");
+}
+
+}  // namespace
+
+Response Handlers::create_collection(Request& req) {
+  auto in = momo::parse_collection(rto::json::parse_object(req.body));
+  auto key = req.header("Idempotency-Key").value_or("");
+  auto c = app_->collect(in, std::string(key), req.user());
+  auto body = app_->db().read([&](pqxx::read_transaction& tx) { return request_view(tx, c.request); });
+  auto res = Response::json(202, body);
+  res.headers.set("Location", "/api/v1/payments/" + c.request.id);
+  if (c.replay) res.headers.set("Idempotent-Replayed", "true");
+  return res;
+}
+
+Response Handlers::get_collection(Request& req) {
+  auto id = uuid_of(req.param("id"));
+  const auto& who = req.user();
+  auto body = app_->db().read([&](pqxx::read_transaction& tx) {
+    std::optional<storage::RequestRow> r;
+    if (id) r = storage::find_request(tx, *id);
+    if (!r || (r->customer_id != who.subject && !who.is_staff())) throw rto::NotFound("no payment with this id");
+    return request_view(tx, *r);
+  });
+  return Response::json(body);
+}
+
+Response Handlers::plan_collections(Request& req) {
+  auto body = app_->db().read([&](pqxx::read_transaction& tx) {
+    auto p = visible_plan(tx, req);
+    js::array items;
+    for (const auto& r : storage::requests_of_plan(tx, p.id, 100)) items.push_back(request_view(tx, r));
+    js::array payments;
+    for (const auto& pay : storage::payments_of_plan(tx, p.id)) payments.push_back(views::payment(pay));
+    return js::object{{"items", std::move(items)}, {"payments", std::move(payments)}};
+  });
+  return Response::json(body);
+}
+
+Response Handlers::review_queue(Request& req) {
+  int limit = 100;
+  if (auto l = req.query_param("limit")) {
+    try {
+      limit = std::stoi(std::string(*l));
+    } catch (const std::exception&) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 500) throw rto::BadRequest("limit must be 1-500", {{"limit", "must be an integer 1-500"}});
+  }
+  auto q = app_->review_queue(limit);
+  return Response::json(views::review_queue(q.held, q.stuck, q.callbacks));
+}
+
+// Public: anyone can post here, so nothing in the body is believed until the provider's
+// status API confirms it. The callback is stored before the answer, so a crash loses nothing.
+Response Handlers::webhook(Request& req) {
+  auto provider = momo::provider_of(req.param("provider"));
+  if (!provider) throw rto::NotFound("no such provider");
+  app_->receive_callback(*provider, req.body);
+  if (*provider == momo::ProviderId::mpesa)
+    return Response::json(js::object{{"ResultCode", 0}, {"ResultDesc", "Accepted"}});
+  return Response::json(js::object{{"received", true}});
+}
+
 // ---- service to service -----------------------------------------------------------------------
 
 Response Handlers::internal_payment(Request& req) {
@@ -253,6 +326,12 @@ Response Handlers::internal_delinquency_run(Request& req) {
                                    {"locks_required", s.locks_required},
                                    {"locks_released", s.locks_released},
                                    {"defaulted", s.defaulted}});
+}
+
+Response Handlers::internal_reconcile(Request& req) {
+  (void)req;
+  int swept = app_->process_waiting_callbacks();
+  return Response::json(js::object{{"settled", app_->reconcile()}, {"callbacks", swept}});
 }
 
 Response Handlers::internal_expire_deposits(Request& req) {

@@ -34,10 +34,18 @@ class Handlers {
   Response cash_payment(Request& req);
   Response reverse_payment(Request& req);
 
+  // Mobile money
+  Response create_collection(Request& req);
+  Response get_collection(Request& req);
+  Response plan_collections(Request& req);
+  Response review_queue(Request& req);
+  Response webhook(Request& req);
+
   // Service to service
   Response internal_payment(Request& req);
   Response internal_delinquency_run(Request& req);
   Response internal_expire_deposits(Request& req);
+  Response internal_reconcile(Request& req);
 
  private:
   std::shared_ptr<App> app_;

@@ -1,4 +1,5 @@
-// Background work: deposit expiry and the daily delinquency run.
+// Background work: deposit expiry, the sweep of stored provider callbacks, reconciliation of
+// mobile-money requests, and the daily delinquency run.
 #include <rto/errors.hpp>
 #include <rto/events.hpp>
 #include <rto/log.hpp>
@@ -145,6 +146,8 @@ RunSummary App::run_delinquency(Date as_of) {
 
 void App::tick() {
   expire_deposits();
+  process_waiting_callbacks();
+  reconcile();
   const TimePoint now = this->now();
   const Date today = local_date(now);
   const int day = static_cast<int>(today.time_since_epoch().count());

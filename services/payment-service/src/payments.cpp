@@ -62,6 +62,7 @@ Recorded App::record_payment(const PaymentRequest& in) {
       if (!(prev->amount == in.amount))
         throw rto::Conflict("this provider transaction was recorded with another amount",
                             {{"amount", "differs from the recorded transaction"}});
+      if (in.within) in.within(tx, *prev);
       return Recorded{*prev, p, true};
     }
     if (!(in.amount.currency == p.currency))
@@ -153,6 +154,7 @@ Recorded App::record_payment(const PaymentRequest& in) {
       p.delinquency = moved->next;
     }
     storage::update_plan(tx, p, now);
+    if (in.within) in.within(tx, pay);
 
     auto data = views::event_data(p);
     data["payment_id"] = pay.id;

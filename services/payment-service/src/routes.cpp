@@ -32,9 +32,17 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.post("/api/v1/plans/{id}/cash-payments", cashiers, to(&Handlers::cash_payment));
   r.post("/api/v1/payments/{id}/reverse", reversers, to(&Handlers::reverse_payment));
 
+  r.post("/api/v1/payments", Access::roles_any({"customer", "admin", "support_agent"}), to(&Handlers::create_collection));
+  r.get("/api/v1/payments/review", staff, to(&Handlers::review_queue));
+  r.get("/api/v1/payments/{id}", Access::signed_in(), to(&Handlers::get_collection));
+  r.get("/api/v1/plans/{id}/payments", Access::signed_in(), to(&Handlers::plan_collections));
+  r.post("/api/v1/webhooks/{provider}", Access::anyone(), to(&Handlers::webhook));
+  r.put("/api/v1/webhooks/{provider}", Access::anyone(), to(&Handlers::webhook));
+
   r.post("/internal/payments", Access::service(), to(&Handlers::internal_payment));
   r.post("/internal/delinquency/run", Access::service(), to(&Handlers::internal_delinquency_run));
   r.post("/internal/plans/expire-deposits", Access::service(), to(&Handlers::internal_expire_deposits));
+  r.post("/internal/payments/reconcile", Access::service(), to(&Handlers::internal_reconcile));
 }
 
 }  // namespace payment_service

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <rto/clock.hpp>
+#include <rto/phone.hpp>
 
 #include "domain/arith.hpp"
 
@@ -85,6 +86,65 @@ js::object payment(const storage::PaymentRow& p) {
                                                      {"reversed_at", rto::to_rfc3339(p.reversal->at)}})
                              : js::value(nullptr);
   return o;
+}
+
+namespace {
+
+js::value opt(const std::optional<std::string>& s) { return s ? js::value(*s) : js::value(nullptr); }
+
+}  // namespace
+
+js::object payment_request(const storage::RequestRow& r, const std::optional<storage::PaymentRow>& payment,
+                           const std::string& plan_reference) {
+  js::object o{{"id", r.id},
+               {"plan_id", r.plan_id},
+               {"plan_reference", plan_reference},
+               {"provider", r.provider},
+               {"phone", rto::phone::mask(r.msisdn)},
+               {"amount", r.amount.to_json()},
+               {"status", r.status},
+               {"provider_txn_id", opt(r.provider_txn_id)},
+               {"reason_code", opt(r.reason_code)},
+               {"reason", opt(r.reason)},
+               {"created_at", rto::to_rfc3339(r.created_at)},
+               {"updated_at", rto::to_rfc3339(r.updated_at)},
+               {"expires_at", rto::to_rfc3339(r.expires_at)},
+               {"settled_at", opt_time(r.settled_at)}};
+  if (r.confirmed_amount && r.confirmed_currency)
+    o["confirmed_amount"] = rto::Money::of(*r.confirmed_amount, *r.confirmed_currency).to_json();
+  if (payment) {
+    o["payment"] = views::payment(*payment);
+    o["receipt"] = js::object{{"receipt_number", payment->receipt_number ? *payment->receipt_number : payment->id},
+                              {"plan_reference", plan_reference},
+                              {"amount", payment->amount.to_json()},
+                              {"provider", payment->provider},
+                              {"paid_at", rto::to_rfc3339(payment->paid_at)},
+                              {"allocation", payment->allocation}};
+  } else {
+    o["payment"] = nullptr;
+    o["receipt"] = nullptr;
+  }
+  return o;
+}
+
+js::object review_queue(const std::vector<storage::RequestRow>& held, const std::vector<storage::RequestRow>& stuck,
+                        const std::vector<storage::CallbackRow>& callbacks) {
+  auto list = [](const std::vector<storage::RequestRow>& rows) {
+    js::array a;
+    for (const auto& r : rows) a.push_back(payment_request(r, std::nullopt, ""));
+    return a;
+  };
+  js::array cbs;
+  for (const auto& c : callbacks)
+    cbs.push_back(js::object{{"id", c.id},
+                             {"provider", c.provider},
+                             {"key_kind", c.key_kind},
+                             {"key", c.key_value},
+                             {"status", c.status},
+                             {"outcome", opt(c.outcome)},
+                             {"request_id", opt(c.request_id)},
+                             {"received_at", rto::to_rfc3339(c.received_at)}});
+  return js::object{{"held", list(held)}, {"stuck", list(stuck)}, {"callbacks", std::move(cbs)}};
 }
 
 js::object plan_summary(const storage::PlanRow& p) {

@@ -28,6 +28,14 @@ std::string percent(std::int64_t part, std::int64_t whole);
 std::string ownership_certificate(const storage::PlanRow& p, const std::optional<std::string>& customer_name,
                                   std::optional<Date> completed_on, Date issued_on);
 
+// A mobile-money payment request: status, the provider's answer, and once it succeeded the
+// ledger payment with its allocation and a receipt. The phone number is masked.
+boost::json::object payment_request(const storage::RequestRow& r, const std::optional<storage::PaymentRow>& payment,
+                                    const std::string& plan_reference);
+// The staff queue: requests held (amount mismatch, ambiguous), stuck, and callbacks not credited.
+boost::json::object review_queue(const std::vector<storage::RequestRow>& held, const std::vector<storage::RequestRow>& stuck,
+                                 const std::vector<storage::CallbackRow>& callbacks);
+
 // Common fields of every payment.* event about a plan.
 boost::json::object event_data(const storage::PlanRow& p);
 

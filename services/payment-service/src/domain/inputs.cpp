@@ -57,8 +57,6 @@ std::optional<TimePoint> parse_rfc3339(std::string_view s) {
   return time_point_cast<TimePoint::duration>(t);
 }
 
-namespace {
-
 std::optional<rto::Money> read_money(rto::json::Reader& r, const js::object& body, std::string_view key, bool required) {
   auto it = body.find(key);
   if (it == body.end() || it->value().is_null()) {
@@ -85,6 +83,8 @@ std::optional<std::string> read_uuid(rto::json::Reader& r, std::string_view key,
   if (!id) r.fail(key, "must be a UUID");
   return id;
 }
+
+namespace {
 
 bool token_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||

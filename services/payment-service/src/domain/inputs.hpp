@@ -3,6 +3,7 @@
 // I/O. Each parser throws rto::Error (400) naming every bad field; unknown fields are refused.
 #include <boost/json.hpp>
 #include <optional>
+#include <rto/json.hpp>
 #include <rto/money.hpp>
 #include <string>
 #include <string_view>
@@ -69,6 +70,11 @@ struct PlanListQuery {
 };
 PlanListQuery parse_plan_list(const std::vector<std::pair<std::string, std::string>>& query);
 std::string encode_plan_cursor(int days_past_due, const std::string& id);
+
+// Field readers shared by the parsers: a positive {amount, currency}, and a UUID (lower-cased).
+std::optional<rto::Money> read_money(rto::json::Reader& r, const boost::json::object& body, std::string_view key,
+                                     bool required);
+std::optional<std::string> read_uuid(rto::json::Reader& r, std::string_view key, bool required);
 
 // A path id that must be a UUID (lower-cased), or nullopt.
 std::optional<std::string> uuid_of(std::string_view s);

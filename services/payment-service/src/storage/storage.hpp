@@ -134,6 +134,52 @@ bool insert_payment(Tx& tx, const PaymentRow& p);
 void insert_reversal(Tx& tx, const std::string& payment_id, const std::string& reason, const std::string& by,
                      TimePoint at, std::int64_t entry_id);
 
+// ---- mobile-money requests and callbacks (storage/collections.cpp) ----------------------------
+
+struct RequestRow {
+  std::string id, plan_id, customer_id, requested_by, idempotency_key, fingerprint, provider, msisdn, status;
+  rto::Money amount;
+  std::optional<std::string> provider_request_id, provider_txn_id, confirmed_currency, reason_code, reason, payment_id;
+  std::optional<std::int64_t> confirmed_amount;
+  TimePoint created_at{}, updated_at{}, expires_at{}, next_check_at{};
+  std::optional<TimePoint> settled_at;
+  int checks = 0;
+  bool open() const noexcept { return status == "initiated" || status == "pending"; }
+};
+// False when the caller already used this idempotency key (nothing is written then).
+bool insert_request(Tx& tx, const RequestRow& r);
+std::optional<RequestRow> find_request(Tx& tx, const std::string& id);
+std::optional<RequestRow> find_request_by_key(Tx& tx, const std::string& requested_by, const std::string& key);
+std::optional<RequestRow> lock_request(Tx& tx, const std::string& id);
+std::optional<RequestRow> find_request_by_provider_ref(Tx& tx, const std::string& provider, const std::string& ref);
+// initiated → pending (or still initiated when the provider's answer was unknown).
+void mark_request_started(Tx& tx, const std::string& id, const std::string& status,
+                          const std::optional<std::string>& provider_request_id, TimePoint now, TimePoint next_check);
+// Writes the outcome: status, what the provider confirmed, why, and the ledger payment.
+void settle_request(Tx& tx, const RequestRow& r, TimePoint now);
+std::vector<RequestRow> requests_of_plan(Tx& tx, const std::string& plan_id, int limit);
+// Open requests due for a status check, claimed until `next_check` (SKIP LOCKED: replicas share).
+std::vector<RequestRow> claim_due_requests(Tx& tx, TimePoint now, TimePoint next_check, int limit);
+std::vector<RequestRow> held_requests(Tx& tx, int limit);
+std::vector<RequestRow> stuck_requests(Tx& tx, TimePoint created_before, int limit);
+
+struct CallbackRow {
+  std::int64_t id = 0;
+  std::string provider, key_kind, key_value, body, status;
+  std::optional<std::string> request_id, outcome;
+  TimePoint received_at{};
+  int attempts = 0;
+};
+std::int64_t insert_callback(Tx& tx, const std::string& provider, const std::string& key_kind,
+                             const std::string& key_value, const std::string& body, TimePoint now);
+// Claims a waiting callback until `until`; nullopt when it is done or another worker has it.
+std::optional<CallbackRow> claim_callback(Tx& tx, std::int64_t id, TimePoint now, TimePoint until);
+void finish_callback(Tx& tx, std::int64_t id, const std::string& status, const std::optional<std::string>& request_id,
+                     const std::string& outcome, TimePoint now);
+// Waiting callbacks received before `before` and not claimed now (the sweep after a crash).
+std::vector<std::int64_t> waiting_callbacks(Tx& tx, TimePoint before, TimePoint now, int limit);
+std::vector<CallbackRow> callbacks_for_review(Tx& tx, int limit);
+
 // ---- delinquency runs -------------------------------------------------------------------------
 
 bool run_exists(Tx& tx, const std::string& plan_id, Date as_of);

@@ -150,13 +150,50 @@ void World::SetUp() {
   config.credit_service_url = url;
   config.user_service_url = url;
   set_local(2026, 3, 2, 10, 0);
+
+  mmsim::SimConfig sc;
+  sc.callback_delay = std::chrono::milliseconds(30);
+  sc.expiry = std::chrono::milliseconds(1500);
+  sc.mtn_api_user = "mtn-user";
+  sc.mtn_api_key = "mtn-key";
+  sc.mtn_subscription_key = "mtn-subscription";
+  sc.airtel_client_id = "airtel-client";
+  sc.airtel_client_secret = "airtel-secret";
+  sc.airtel_callback_key = "airtel-callback-key";
+  sc.mpesa_consumer_key = "mpesa-key";
+  sc.mpesa_consumer_secret = "mpesa-secret";
+  sc.mpesa_shortcode = "174379";
+  sc.mpesa_passkey = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919";
+  sim = std::make_unique<mmsim::Simulator>(sc);
+  sim_service = std::make_unique<rto::Service>(mmsim::service_config(0, "warn"));
+  sim->install(*sim_service);
+  sim_url = "http://127.0.0.1:" + std::to_string(sim_service->start_in_background());
+  relay = std::make_unique<rto::Service>(common_config("webhook-relay", ""));
+  relay->set_fallback([this](Request& req) { return service->dispatch(req); });
+  relay_url = "http://127.0.0.1:" + std::to_string(relay->start_in_background());
+  sim->set_airtel_callback_url(relay_url + "/api/v1/webhooks/airtel_money");
+
+  auto& pc = config.providers;
+  pc.callback_base_url = relay_url;
+  pc.mtn = {sim_url, "UG", "UGX", sc.mtn_api_user, sc.mtn_api_key, sc.mtn_subscription_key, "sandbox", "", "", ""};
+  pc.airtel = {sim_url, "UG", "UGX", sc.airtel_client_id, sc.airtel_client_secret, "", "", "", "", sc.airtel_callback_key};
+  pc.mpesa = {sim_url, "KE", "KES", sc.mpesa_consumer_key, sc.mpesa_consumer_secret, "", "", sc.mpesa_shortcode,
+              sc.mpesa_passkey, ""};
+  config.request_ttl = std::chrono::seconds(600);
+  config.reconcile_after = std::chrono::seconds(120);
   service = std::make_unique<rto::Service>(config.common);
   app = payment_service::install(*service, config, clock, embedded_migrations(), {.background_jobs = false});
+  app->start_callback_workers(2);
 }
 
 void World::TearDown() {
+  if (relay) relay->stop();
+  if (sim_service) sim_service->stop();
   app.reset();
   service.reset();
+  relay.reset();
+  sim_service.reset();
+  sim.reset();
   if (stub) stub->stop();
   stub.reset();
   db.reset();
@@ -312,6 +349,27 @@ js::object active_plan(const Customer& c, const std::string& template_id, std::i
   if (p.status != 201) throw std::runtime_error("deposit failed: " + p.body);
   auto s = statement(r.str("id"), c.token);
   return s.json.as_object();
+}
+
+namespace {
+
+Reply sim_call(rto::http::Method m, std::string_view target, std::string_view body) {
+  rto::http::Client c(world().sim_url);
+  rto::http::Headers h;
+  if (!body.empty()) h.set("Content-Type", "application/json");
+  auto r = c.send(m, target, h, body);
+  Reply out{r.status, r.headers, r.body, nullptr};
+  boost::system::error_code ec;
+  auto v = js::parse(out.body, ec);
+  if (!ec) out.json = std::move(v);
+  return out;
+}
+
+}  // namespace
+
+Reply sim_get(std::string_view target) { return sim_call(Method::Get, target, {}); }
+Reply sim_post(std::string_view target, const js::value& body) {
+  return sim_call(Method::Post, target, js::serialize(body));
 }
 
 Reply pay(const std::string& reference, std::int64_t amount, const std::string& txn, const std::string& provider,

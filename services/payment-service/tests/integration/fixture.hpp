@@ -22,6 +22,7 @@
 
 #include "app.hpp"
 #include "config.hpp"
+#include "mmsim/simulator.hpp"
 
 namespace it {
 
@@ -81,6 +82,12 @@ class World : public ::testing::Environment {
   std::shared_ptr<payment_service::App> app;
   payment_service::PaymentConfig config;
   Neighbours neighbours;
+  // The mobile-money providers: the repository's simulator on port 0, and a relay on port 0
+  // that hands the providers' callbacks to `service` (which serves no socket of its own).
+  std::unique_ptr<mmsim::Simulator> sim;
+  std::unique_ptr<rto::Service> sim_service;
+  std::unique_ptr<rto::Service> relay;
+  std::string sim_url, relay_url;
 };
 
 World& world();
@@ -123,6 +130,10 @@ Reply pay(const std::string& reference, std::int64_t amount, const std::string& 
           const std::string& provider = "mtn_momo", std::string paid_at = "");
 Reply run_delinquency(payment_service::Date as_of);
 Reply statement(const std::string& plan_id, const std::string& token);
+
+// The simulator's control API (/_sim/...).
+Reply sim_get(std::string_view target);
+Reply sim_post(std::string_view target, const js::value& body = js::object{});
 
 // Outbox events of a type (oldest first), optionally for one plan.
 std::vector<js::object> events(const std::string& type, const std::string& plan_id = "");

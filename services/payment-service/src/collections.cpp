@@ -1,0 +1,411 @@
+// Mobile-money collection: starting a request with a provider, storing and working off provider
+// callbacks, reconciliation of requests whose callback never came, and the staff review queue.
+//
+// Trust: a callback only says "look at request X". Money moves only on what the provider's own
+// status API confirms, for the amount and currency we asked for, through record_payment (keyed
+// by the provider's transaction id) in the same transaction that marks the request paid.
+#include <rto/crypto.hpp>
+#include <rto/errors.hpp>
+#include <rto/events.hpp>
+#include <rto/log.hpp>
+#include <rto/phone.hpp>
+
+#include "app.hpp"
+#include "domain/reference.hpp"
+#include "views.hpp"
+
+namespace payment_service {
+namespace js = boost::json;
+using momo::ProviderResult;
+using State = momo::ProviderResult::State;
+
+namespace {
+
+constexpr auto kClaim = std::chrono::seconds(30);        // a worker's hold on one callback
+constexpr auto kSweepAge = std::chrono::seconds(5);      // a stored callback older than this was lost from the queue
+constexpr int kMaxCallbackAttempts = 20;                  // then it waits for staff
+constexpr const char* kRecordedBy = "mobile-money";
+
+bool valid_idempotency_key(std::string_view k) {
+  if (k.empty() || k.size() > 128) return false;
+  for (char c : k)
+    if (c < 0x21 || c > 0x7e) return false;
+  return true;
+}
+
+std::string money_text(std::int64_t amount, const std::string& currency) {
+  return rto::Money{amount, rto::Currency::of(currency)}.format();
+}
+
+}  // namespace
+
+// ---- starting a collection ----------------------------------------------------------------------
+
+Collection App::collect(const momo::CollectionInput& in, const std::string& key, const rto::auth::Identity& who) {
+  if (!valid_idempotency_key(key))
+    throw rto::BadRequest("the Idempotency-Key header is required: 1-128 visible characters, unique per payment",
+                          {{"Idempotency-Key", "is required"}});
+  auto* provider = providers_->find(in.provider);
+  const auto pname = std::string(momo::to_string(in.provider));
+  if (!provider) throw rto::Unprocessable("this provider is not available", {{"provider", pname + " is not enabled"}});
+  auto e164 = rto::phone::normalize(in.phone, provider->country());
+  if (!e164 || rto::phone::region_of(*e164) != provider->country())
+    throw rto::BadRequest("the phone number is not valid for " + pname,
+                          {{"phone", "must be a valid " + provider->country() + " mobile number"}});
+  const auto& cur = provider->currency();
+  if (!(in.amount.currency == cur))
+    throw rto::Unprocessable(pname + " collects " + std::string(cur.code()),
+                             {{"amount.currency", "must be " + std::string(cur.code()) + " for " + pname}});
+  if (in.provider != momo::ProviderId::mtn_momo && !momo::whole_major(in.amount))
+    throw rto::Unprocessable(pname + " takes whole units", {{"amount.amount", "must be whole " + std::string(cur.code())}});
+  const auto fingerprint = momo::collection_fingerprint(in, *e164);
+  const auto now = this->now();
+
+  auto reuse = [&](storage::RequestRow r) {
+    if (r.fingerprint != fingerprint)
+      throw rto::Unprocessable("this Idempotency-Key was used for another payment",
+                               {{"Idempotency-Key", "was used with a different request body"}})
+          .with_code("idempotency-key-reused");
+    return Collection{std::move(r), true};
+  };
+
+  std::optional<Collection> earlier;
+  storage::RequestRow row;
+  std::string reference;
+  db_.transact([&](pqxx::work& tx) {
+    earlier.reset();
+    if (auto prev = storage::find_request_by_key(tx, who.subject, key)) {
+      earlier = reuse(std::move(*prev));
+      return;
+    }
+    auto plan = storage::find_plan(tx, in.plan_id);
+    if (!plan || (plan->customer_id != who.subject && !who.is_staff())) throw rto::NotFound("no plan with this id");
+    if (plan->status != "pending_deposit" && !plan->live())
+      throw rto::Conflict("this plan takes no payments; it is " + plan->status).with_code("not-payable");
+    if (!(plan->currency == in.amount.currency))
+      throw rto::Unprocessable("this plan is paid in " + std::string(plan->currency.code()),
+                               {{"amount.currency", "must be " + std::string(plan->currency.code())}});
+    row = {};
+    row.id = rto::crypto::uuid_v4();
+    row.plan_id = plan->id;
+    row.customer_id = plan->customer_id;
+    row.requested_by = who.subject;
+    row.idempotency_key = key;
+    row.fingerprint = fingerprint;
+    row.provider = pname;
+    row.msisdn = *e164;
+    row.status = "initiated";
+    row.amount = in.amount;
+    row.created_at = row.updated_at = now;
+    row.expires_at = now + cfg_.request_ttl;
+    row.next_check_at = now + cfg_.reconcile_after;
+    reference = plan->reference;
+    if (!storage::insert_request(tx, row)) {  // the same key, concurrently
+      auto prev = storage::find_request_by_key(tx, who.subject, key);
+      if (!prev) throw rto::Conflict("this payment is being started; try again").with_code("busy");
+      earlier = reuse(std::move(*prev));
+    }
+  });
+  if (earlier) return std::move(*earlier);
+
+  // The provider call happens outside any transaction: the request row already exists, so
+  // whatever happens now, reconciliation can find out.
+  try {
+    auto started = provider->start({row.id, row.amount, row.msisdn, reference});
+    std::optional<std::string> ref;
+    if (!started.provider_request_id.empty()) ref = started.provider_request_id;
+    db_.transact([&](pqxx::work& tx) {
+      storage::mark_request_started(tx, row.id, "pending", ref, this->now(), now + cfg_.reconcile_after);
+    });
+  } catch (const momo::Refused& e) {
+    ProviderResult r;
+    r.state = State::failed;
+    r.code = e.code;
+    r.message = e.what();
+    finish_request(row, "failed", r);
+  } catch (const momo::Unreachable& e) {
+    rto::log::warn("provider did not answer a collection request",
+                   {{"request_id", row.id}, {"provider", pname}, {"error", e.what()}});
+  }
+  auto current = db_.query([&](pqxx::nontransaction& tx) { return storage::find_request(tx, row.id); });
+  rto::log::info("collection requested", {{"request_id", row.id}, {"plan_id", row.plan_id}, {"provider", pname},
+                                          {"amount", row.amount.amount}, {"status", current->status}});
+  return Collection{std::move(*current), false};
+}
+
+// ---- settling ----------------------------------------------------------------------------------
+
+void App::finish_request(const storage::RequestRow& req, const std::string& status, const ProviderResult& r) {
+  db_.transact([&](pqxx::work& tx) {
+    auto q = storage::lock_request(tx, req.id);
+    if (!q || !q->open()) return;
+    q->status = status;
+    q->reason_code = r.code;
+    q->reason = r.message;
+    if (!r.provider_txn_id.empty()) q->provider_txn_id = r.provider_txn_id;
+    q->confirmed_amount = r.amount;
+    q->confirmed_currency = r.currency;
+    storage::settle_request(tx, *q, now());
+    if (status == "failed" || status == "expired") {
+      auto plan = storage::find_plan(tx, q->plan_id);
+      js::object data = plan ? views::event_data(*plan) : js::object{{"plan_id", q->plan_id}, {"customer_id", q->customer_id}};
+      data["request_id"] = q->id;
+      data["provider"] = q->provider;
+      data["amount"] = q->amount.to_json();
+      data["status"] = status;
+      data["reason_code"] = r.code;
+      data["reason"] = r.message;
+      rto::events::enqueue(tx, source(), {"payment.request.failed", q->plan_id, std::move(data)});
+    }
+  });
+  rto::log::info("collection settled", {{"request_id", req.id}, {"status", status}, {"reason_code", r.code}});
+}
+
+// Applies what the provider confirmed to one request; returns what became of it.
+std::string App::settle(const storage::RequestRow& req, ProviderResult r) {
+  const auto now = this->now();
+  switch (r.state) {
+    case State::pending:
+      if (now < req.expires_at) return "pending";
+      // An ambiguous answer at expiry is a question for staff, not a failure.
+      if (r.code == "TA") {
+        r.message = "the provider's answer is ambiguous (TA) at expiry";
+        finish_request(req, "held", r);
+        return "held";
+      }
+      r.message = r.message.empty() ? "no answer from the customer in time" : r.message;
+      if (r.code.empty()) r.code = "EXPIRED";
+      finish_request(req, "expired", r);
+      return "expired";
+    case State::failed:
+      finish_request(req, "failed", r);
+      return "failed";
+    case State::expired:
+      finish_request(req, "expired", r);
+      return "expired";
+    case State::succeeded:
+      break;
+  }
+  const bool amount_differs = r.amount && *r.amount != req.amount.amount;
+  const bool currency_differs = r.currency && *r.currency != req.amount.currency.code();
+  if (amount_differs || currency_differs) {
+    r.message = "the provider confirmed " +
+                (r.amount ? money_text(*r.amount, r.currency.value_or(std::string(req.amount.currency.code()))) : "?") +
+                " but " + req.amount.format() + " was asked";
+    r.code = "AMOUNT_MISMATCH";
+    finish_request(req, "held", r);
+    rto::log::warn("collection held: amount mismatch", {{"request_id", req.id}, {"provider", req.provider}});
+    return "held";
+  }
+  PaymentRequest pay;
+  pay.plan_id = req.plan_id;
+  pay.amount = req.amount;
+  pay.provider = req.provider;
+  // The provider's transaction id keys the credit; without one (an M-Pesa query answers no
+  // receipt) the request itself does, so a later callback with the receipt finds it settled.
+  pay.provider_txn_id = r.provider_txn_id.empty() ? "request:" + req.id : r.provider_txn_id;
+  if (!r.provider_txn_id.empty()) pay.receipt_number = r.provider_txn_id;
+  pay.paid_at = now;
+  pay.recorded_by = kRecordedBy;
+  pay.within = [&](pqxx::work& tx, const storage::PaymentRow& payment) {
+    auto q = storage::lock_request(tx, req.id);
+    if (!q || !q->open()) throw NotAdmitted{};
+    q->status = "succeeded";
+    q->payment_id = payment.id;
+    q->provider_txn_id = r.provider_txn_id.empty() ? std::nullopt : std::optional(r.provider_txn_id);
+    q->confirmed_amount = req.amount.amount;
+    q->confirmed_currency = std::string(req.amount.currency.code());
+    q->reason_code = r.code;
+    q->reason = r.message;
+    storage::settle_request(tx, *q, now);
+  };
+  try {
+    record_payment(pay);
+    rto::log::info("collection credited", {{"request_id", req.id}, {"plan_id", req.plan_id}, {"provider", req.provider}});
+    return "succeeded";
+  } catch (const NotAdmitted&) {
+    return "duplicate";
+  } catch (const rto::Error& e) {
+    // The provider's transaction id is on the ledger for another plan or amount: never credit twice.
+    r.code = "LEDGER_CONFLICT";
+    r.message = e.what();
+    finish_request(req, "held", r);
+    return "held";
+  }
+}
+
+// ---- callbacks ---------------------------------------------------------------------------------
+
+std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view body) {
+  const auto pname = std::string(momo::to_string(provider));
+  boost::system::error_code ec;
+  auto v = js::parse(body, ec);
+  if (ec) throw rto::BadRequest("the callback body is not JSON", {{"body", "must be JSON"}});
+  momo::CallbackKey key;
+  try {
+    key = momo::callback_key(provider, v);
+  } catch (const std::invalid_argument& e) {
+    throw rto::BadRequest("not a " + pname + " callback: " + e.what(), {{"body", "is not a " + pname + " callback"}});
+  }
+  static constexpr const char* kinds[] = {"request_id", "checkout_id", "account_reference"};
+  const auto id = db_.transact([&](pqxx::work& tx) {
+    return storage::insert_callback(tx, pname, kinds[static_cast<int>(key.kind)], key.value, std::string(body), now());
+  });
+  {
+    std::lock_guard lock(queue_mu_);
+    queue_.push_back(id);
+  }
+  queue_cv_.notify_one();
+  return id;
+}
+
+std::pair<std::string, std::string> App::handle_callback(const storage::CallbackRow& cb,
+                                                         std::optional<std::string>& request_id) {
+  auto pid = momo::provider_of(cb.provider);
+  auto* provider = pid ? providers_->find(*pid) : nullptr;
+  if (!provider) return {"unmatched", "provider " + cb.provider + " is not enabled"};
+  const auto body = js::parse(cb.body);
+  if (!provider->authentic(body)) return {"rejected", "the callback signature does not verify"};
+
+  std::optional<storage::RequestRow> req;
+  if (cb.key_kind == "account_reference") {
+    auto ref = normalize_reference(cb.key_value);
+    auto plan = ref ? db_.query([&](pqxx::nontransaction& tx) { return storage::find_plan_by_reference(tx, *ref); })
+                    : std::nullopt;
+    if (!plan) return {"unmatched", "no plan with account reference " + cb.key_value};
+    return {"held", "paybill payment for " + plan->reference + " awaits verification by staff"};
+  }
+  req = db_.query([&](pqxx::nontransaction& tx) -> std::optional<storage::RequestRow> {
+    if (cb.key_kind == "checkout_id") return storage::find_request_by_provider_ref(tx, cb.provider, cb.key_value);
+    auto id = uuid_of(cb.key_value);
+    return id ? storage::find_request(tx, *id) : std::nullopt;
+  });
+  if (!req || req->provider != cb.provider) return {"unmatched", "no " + cb.provider + " request " + cb.key_value};
+  request_id = req->id;
+  if (req->status == "succeeded" || req->status == "held") return {"duplicate", "the request was already " + req->status};
+
+  // The provider's word, not the callback's.
+  auto confirmed = provider->status(req->id, req->provider_request_id.value_or(""));
+  if (!req->open()) {
+    // A payer who approved after we gave up (expired, failed): money arrived that no request
+    // now expects. It is not credited automatically; staff decide.
+    if (confirmed.state == State::succeeded)
+      return {"held", "the provider confirmed a payment after the request was " + req->status};
+    return {"duplicate", "the request was already " + req->status};
+  }
+  if (*pid == momo::ProviderId::mpesa && confirmed.state == State::succeeded) {
+    // Daraja's query confirms the outcome but names no receipt or amount; those come from
+    // the callback, which must then agree with what was asked (else settle() holds it).
+    auto claimed = momo::parse_mpesa_callback(body, provider->currency());
+    if (claimed.result.state == State::succeeded) {
+      confirmed.provider_txn_id = claimed.result.provider_txn_id;
+      confirmed.amount = claimed.result.amount;
+      confirmed.currency = claimed.result.currency;
+    }
+  }
+  if (confirmed.state == State::pending && this->now() < req->expires_at)
+    return {"processed", "the provider still reports it pending; reconciliation will settle it"};
+  auto became = settle(*req, confirmed);
+  if (became == "duplicate") return {"duplicate", "settled meanwhile by another path"};
+  return {became == "held" ? "held" : "processed", "request " + became};
+}
+
+void App::process_callback(std::int64_t id) {
+  const auto now = this->now();
+  auto cb = db_.transact([&](pqxx::work& tx) { return storage::claim_callback(tx, id, now, now + kClaim); });
+  if (!cb) return;  // done already, or another worker has it
+  std::optional<std::string> request_id;
+  std::pair<std::string, std::string> outcome;
+  try {
+    outcome = handle_callback(*cb, request_id);
+  } catch (const momo::Unreachable& e) {
+    // The claim lapses and the sweep tries again; the provider keeps its answer.
+    rto::log::warn("callback verification postponed", {{"callback_id", id}, {"provider", cb->provider}, {"error", e.what()}});
+    if (cb->attempts < kMaxCallbackAttempts) return;
+    outcome = {"held", std::string("the provider could not confirm it: ") + e.what()};
+  } catch (const std::exception& e) {
+    rto::log::error("callback processing failed", {{"callback_id", id}, {"provider", cb->provider}, {"error", e.what()}});
+    if (cb->attempts < kMaxCallbackAttempts) return;
+    outcome = {"held", std::string("processing failed: ") + e.what()};
+  }
+  db_.transact([&](pqxx::work& tx) {
+    storage::finish_callback(tx, id, outcome.first, request_id, outcome.second, this->now());
+  });
+  rto::log::info("callback processed",
+                 {{"callback_id", id}, {"provider", cb->provider}, {"status", outcome.first}, {"outcome", outcome.second}});
+}
+
+int App::process_waiting_callbacks() {
+  const auto now = this->now();
+  auto ids = db_.query([&](pqxx::nontransaction& tx) { return storage::waiting_callbacks(tx, now - kSweepAge, now, 200); });
+  for (auto id : ids) process_callback(id);
+  return static_cast<int>(ids.size());
+}
+
+void App::start_callback_workers(int n) {
+  for (int i = 0; i < n; ++i)
+    workers_.emplace_back([this] {
+      for (;;) {
+        std::int64_t id = 0;
+        {
+          std::unique_lock lock(queue_mu_);
+          queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+          if (stopping_) return;
+          id = queue_.front();
+          queue_.pop_front();
+        }
+        try {
+          process_callback(id);
+        } catch (const std::exception& e) {  // the sweep retries it
+          rto::log::error("callback worker", {{"callback_id", id}, {"error", e.what()}});
+        }
+      }
+    });
+}
+
+void App::stop_callback_workers() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  for (auto& t : workers_)
+    if (t.joinable()) t.join();
+  workers_.clear();
+}
+
+// ---- reconciliation and review -----------------------------------------------------------------
+
+int App::reconcile() {
+  int settled = 0;
+  for (;;) {
+    const auto now = this->now();
+    auto due = db_.transact(
+        [&](pqxx::work& tx) { return storage::claim_due_requests(tx, now, now + cfg_.reconcile_after, 50); });
+    for (const auto& req : due) {
+      auto pid = momo::provider_of(req.provider);
+      auto* provider = pid ? providers_->find(*pid) : nullptr;
+      try {
+        ProviderResult r;
+        if (provider) r = provider->status(req.id, req.provider_request_id.value_or(""));
+        if (settle(req, r) != "pending") ++settled;
+      } catch (const momo::Unreachable& e) {
+        rto::log::warn("reconciliation: provider did not answer", {{"request_id", req.id}, {"error", e.what()}});
+      } catch (const std::exception& e) {
+        rto::log::error("reconciliation failed", {{"request_id", req.id}, {"error", e.what()}});
+      }
+    }
+    if (due.size() < 50) break;
+  }
+  return settled;
+}
+
+ReviewQueue App::review_queue(int limit) {
+  const auto stuck_before = now() - 2 * cfg_.reconcile_after;
+  return db_.read([&](pqxx::read_transaction& tx) {
+    return ReviewQueue{storage::held_requests(tx, limit), storage::stuck_requests(tx, stuck_before, limit),
+                       storage::callbacks_for_review(tx, limit)};
+  });
+}
+
+}  // namespace payment_service

@@ -1,0 +1,87 @@
+#pragma once
+// The SQL of mobile-money payment requests and provider callbacks (see queries.hpp for the
+// boundary encodings).
+#include "storage/queries.hpp"
+
+namespace payment_service::sql {
+
+inline const std::string kRequestColumns =
+    "id::text, plan_id::text, customer_id::text, requested_by, idempotency_key, fingerprint, provider, msisdn, status, "
+    "amount, currency, provider_request_id, provider_txn_id, confirmed_amount, confirmed_currency, reason_code, "
+    "reason, payment_id::text, " + US("created_at") + ", " + US("updated_at") + ", " + US("settled_at") + ", " +
+    US("expires_at") + ", " + US("next_check_at") + ", checks";
+
+inline const rto::db::Statement kRequestInsert{"request_insert",
+    "INSERT INTO payment_requests (id, plan_id, customer_id, requested_by, idempotency_key, fingerprint, provider, "
+    "msisdn, amount, currency, status, created_at, updated_at, expires_at, next_check_at) VALUES ($1::uuid, "
+    "$2::uuid, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, " + TS(12) + ", " + TS(12) + ", " + TS(13) + ", " +
+    TS(14) + ") ON CONFLICT (requested_by, idempotency_key) DO NOTHING RETURNING id"};
+
+inline const rto::db::Statement kRequestById{"request_by_id",
+    "SELECT " + kRequestColumns + " FROM payment_requests WHERE id = $1::uuid"};
+
+inline const rto::db::Statement kRequestByKey{"request_by_key",
+    "SELECT " + kRequestColumns + " FROM payment_requests WHERE requested_by = $1 AND idempotency_key = $2"};
+
+inline const rto::db::Statement kRequestLock{"request_lock",
+    "SELECT " + kRequestColumns + " FROM payment_requests WHERE id = $1::uuid FOR UPDATE"};
+
+inline const rto::db::Statement kRequestByProviderRef{"request_by_provider_ref",
+    "SELECT " + kRequestColumns + " FROM payment_requests WHERE provider = $1 AND provider_request_id = $2"};
+
+inline const rto::db::Statement kRequestStarted{"request_started",
+    "UPDATE payment_requests SET status = $2, provider_request_id = COALESCE($3, provider_request_id), "
+    "updated_at = " + TS(4) + ", next_check_at = " + TS(5) + " WHERE id = $1::uuid AND status IN ('initiated', 'pending')"};
+
+inline const rto::db::Statement kRequestSettle{"request_settle",
+    "UPDATE payment_requests SET status = $2, provider_txn_id = $3, confirmed_amount = $4, confirmed_currency = $5, "
+    "reason_code = $6, reason = $7, payment_id = $8::uuid, settled_at = " + TS(9) + ", updated_at = " + TS(9) +
+    " WHERE id = $1::uuid"};
+
+inline const rto::db::Statement kRequestsOfPlan{"requests_of_plan",
+    "SELECT " + kRequestColumns + " FROM payment_requests WHERE plan_id = $1::uuid ORDER BY created_at DESC LIMIT $2"};
+
+inline const rto::db::Statement kRequestsClaimDue{"requests_claim_due",
+    "UPDATE payment_requests SET next_check_at = " + TS(2) + ", checks = checks + 1 WHERE id IN (SELECT id FROM "
+    "payment_requests WHERE status IN ('initiated', 'pending') AND next_check_at <= " + TS(1) +
+    " ORDER BY next_check_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " + kRequestColumns};
+
+inline const rto::db::Statement kRequestsHeld{"requests_held",
+    "SELECT " + kRequestColumns + " FROM payment_requests WHERE status = 'held' ORDER BY updated_at DESC LIMIT $1"};
+
+inline const rto::db::Statement kRequestsStuck{"requests_stuck",
+    "SELECT " + kRequestColumns + " FROM payment_requests WHERE status IN ('initiated', 'pending') AND created_at <= " +
+    TS(1) + " ORDER BY created_at LIMIT $2"};
+
+inline const std::string kCallbackColumns =
+    "id, provider, key_kind, key_value, body, status, request_id::text, outcome, " + US("received_at") + ", attempts";
+
+inline const rto::db::Statement kCallbackInsert{"callback_insert",
+    "INSERT INTO provider_callbacks (provider, key_kind, key_value, body, received_at) VALUES ($1, $2, $3, $4, " +
+    TS(5) + ") RETURNING id"};
+
+inline const rto::db::Statement kCallbackClaim{"callback_claim",
+    "UPDATE provider_callbacks SET claimed_until = " + TS(3) + ", attempts = attempts + 1 WHERE id = (SELECT id FROM "
+    "provider_callbacks WHERE id = $1 AND status = 'received' AND (claimed_until IS NULL OR claimed_until < " + TS(2) +
+    ") FOR UPDATE SKIP LOCKED) RETURNING " + kCallbackColumns};
+
+inline const rto::db::Statement kCallbackFinish{"callback_finish",
+    "UPDATE provider_callbacks SET status = $2, request_id = $3::uuid, outcome = $4, processed_at = " + TS(5) +
+    ", claimed_until = NULL WHERE id = $1"};
+
+inline const rto::db::Statement kCallbacksWaiting{"callbacks_waiting",
+    "SELECT id FROM provider_callbacks WHERE status = 'received' AND received_at <= " + TS(1) +
+    " AND (claimed_until IS NULL OR claimed_until < " + TS(2) + ") ORDER BY id LIMIT $3"};
+
+inline const rto::db::Statement kCallbacksReview{"callbacks_review",
+    "SELECT " + kCallbackColumns + " FROM provider_callbacks WHERE status IN ('held', 'unmatched', 'rejected') "
+    "ORDER BY received_at DESC LIMIT $1"};
+
+inline std::vector<rto::db::Statement> collection_statements() {
+  return {kRequestInsert,    kRequestById,  kRequestByKey,    kRequestLock,    kRequestByProviderRef,
+          kRequestStarted,   kRequestSettle, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
+          kRequestsStuck,    kCallbackInsert, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
+          kCallbacksReview};
+}
+
+}  // namespace payment_service::sql

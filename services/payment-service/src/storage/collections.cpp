@@ -1,0 +1,145 @@
+// Mobile-money payment requests and provider callbacks.
+#include "storage/collection_queries.hpp"
+#include "storage/rows.hpp"
+#include "storage/storage.hpp"
+
+namespace payment_service::storage {
+using namespace detail;
+
+namespace {
+
+std::optional<std::int64_t> opt_int(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<std::int64_t>();
+}
+
+RequestRow read_request(const pqxx::row& r) {
+  RequestRow q;
+  q.id = r[0].as<std::string>();
+  q.plan_id = r[1].as<std::string>();
+  q.customer_id = r[2].as<std::string>();
+  q.requested_by = r[3].as<std::string>();
+  q.idempotency_key = r[4].as<std::string>();
+  q.fingerprint = r[5].as<std::string>();
+  q.provider = r[6].as<std::string>();
+  q.msisdn = r[7].as<std::string>();
+  q.status = r[8].as<std::string>();
+  q.amount = rto::Money::of(r[9].as<std::int64_t>(), r[10].as<std::string>());
+  q.provider_request_id = opt_text(r[11]);
+  q.provider_txn_id = opt_text(r[12]);
+  q.confirmed_amount = opt_int(r[13]);
+  q.confirmed_currency = opt_text(r[14]);
+  q.reason_code = opt_text(r[15]);
+  q.reason = opt_text(r[16]);
+  q.payment_id = opt_text(r[17]);
+  q.created_at = time_of(r[18]);
+  q.updated_at = time_of(r[19]);
+  q.settled_at = opt_time(r[20]);
+  q.expires_at = time_of(r[21]);
+  q.next_check_at = time_of(r[22]);
+  q.checks = r[23].as<int>();
+  return q;
+}
+
+std::optional<RequestRow> one_request(const pqxx::result& res) {
+  if (res.empty()) return std::nullopt;
+  return read_request(res[0]);
+}
+
+std::vector<RequestRow> requests(const pqxx::result& res) {
+  std::vector<RequestRow> out;
+  out.reserve(res.size());
+  for (const auto& r : res) out.push_back(read_request(r));
+  return out;
+}
+
+CallbackRow read_callback(const pqxx::row& r) {
+  CallbackRow c;
+  c.id = r[0].as<std::int64_t>();
+  c.provider = r[1].as<std::string>();
+  c.key_kind = r[2].as<std::string>();
+  c.key_value = r[3].as<std::string>();
+  c.body = r[4].as<std::string>();
+  c.status = r[5].as<std::string>();
+  c.request_id = opt_text(r[6]);
+  c.outcome = opt_text(r[7]);
+  c.received_at = time_of(r[8]);
+  c.attempts = r[9].as<int>();
+  return c;
+}
+
+}  // namespace
+
+bool insert_request(Tx& tx, const RequestRow& r) {
+  auto res = tx.exec_prepared(sql::kRequestInsert.name, r.id, r.plan_id, r.customer_id, r.requested_by,
+                              r.idempotency_key, r.fingerprint, r.provider, r.msisdn, r.amount.amount,
+                              std::string(r.amount.currency.code()), r.status, to_micros(r.created_at),
+                              to_micros(r.expires_at), to_micros(r.next_check_at));
+  return !res.empty();
+}
+
+std::optional<RequestRow> find_request(Tx& tx, const std::string& id) {
+  return one_request(tx.exec_prepared(sql::kRequestById.name, id));
+}
+std::optional<RequestRow> find_request_by_key(Tx& tx, const std::string& requested_by, const std::string& key) {
+  return one_request(tx.exec_prepared(sql::kRequestByKey.name, requested_by, key));
+}
+std::optional<RequestRow> lock_request(Tx& tx, const std::string& id) {
+  return one_request(tx.exec_prepared(sql::kRequestLock.name, id));
+}
+std::optional<RequestRow> find_request_by_provider_ref(Tx& tx, const std::string& provider, const std::string& ref) {
+  return one_request(tx.exec_prepared(sql::kRequestByProviderRef.name, provider, ref));
+}
+
+void mark_request_started(Tx& tx, const std::string& id, const std::string& status,
+                          const std::optional<std::string>& provider_request_id, TimePoint now, TimePoint next_check) {
+  tx.exec_prepared(sql::kRequestStarted.name, id, status, provider_request_id, to_micros(now), to_micros(next_check));
+}
+
+void settle_request(Tx& tx, const RequestRow& r, TimePoint now) {
+  tx.exec_prepared(sql::kRequestSettle.name, r.id, r.status, r.provider_txn_id, r.confirmed_amount,
+                   r.confirmed_currency, r.reason_code, r.reason, r.payment_id, to_micros(now));
+}
+
+std::vector<RequestRow> requests_of_plan(Tx& tx, const std::string& plan_id, int limit) {
+  return requests(tx.exec_prepared(sql::kRequestsOfPlan.name, plan_id, limit));
+}
+std::vector<RequestRow> claim_due_requests(Tx& tx, TimePoint now, TimePoint next_check, int limit) {
+  return requests(tx.exec_prepared(sql::kRequestsClaimDue.name, to_micros(now), to_micros(next_check), limit));
+}
+std::vector<RequestRow> held_requests(Tx& tx, int limit) { return requests(tx.exec_prepared(sql::kRequestsHeld.name, limit)); }
+std::vector<RequestRow> stuck_requests(Tx& tx, TimePoint created_before, int limit) {
+  return requests(tx.exec_prepared(sql::kRequestsStuck.name, to_micros(created_before), limit));
+}
+
+std::int64_t insert_callback(Tx& tx, const std::string& provider, const std::string& key_kind,
+                             const std::string& key_value, const std::string& body, TimePoint now) {
+  return tx.exec_prepared(sql::kCallbackInsert.name, provider, key_kind, key_value, body, to_micros(now))[0][0]
+      .as<std::int64_t>();
+}
+
+std::optional<CallbackRow> claim_callback(Tx& tx, std::int64_t id, TimePoint now, TimePoint until) {
+  auto res = tx.exec_prepared(sql::kCallbackClaim.name, id, to_micros(now), to_micros(until));
+  if (res.empty()) return std::nullopt;
+  return read_callback(res[0]);
+}
+
+void finish_callback(Tx& tx, std::int64_t id, const std::string& status, const std::optional<std::string>& request_id,
+                     const std::string& outcome, TimePoint now) {
+  tx.exec_prepared(sql::kCallbackFinish.name, id, status, request_id, outcome, to_micros(now));
+}
+
+std::vector<std::int64_t> waiting_callbacks(Tx& tx, TimePoint before, TimePoint now, int limit) {
+  std::vector<std::int64_t> ids;
+  for (const auto& r : tx.exec_prepared(sql::kCallbacksWaiting.name, to_micros(before), to_micros(now), limit))
+    ids.push_back(r[0].as<std::int64_t>());
+  return ids;
+}
+
+std::vector<CallbackRow> callbacks_for_review(Tx& tx, int limit) {
+  std::vector<CallbackRow> out;
+  for (const auto& r : tx.exec_prepared(sql::kCallbacksReview.name, limit)) out.push_back(read_callback(r));
+  return out;
+}
+
+}  // namespace payment_service::storage

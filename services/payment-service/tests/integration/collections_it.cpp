@@ -1,0 +1,434 @@
+// Mobile-money collection against the repository's provider simulator: the adapters' exact
+// requests, callbacks verified with the provider before money moves, idempotency, duplicate,
+// reordered, replayed and forged callbacks, reconciliation of lost callbacks, expiry, and a
+// callback stored just before a crash.
+#include <rto/crypto.hpp>
+#include <thread>
+
+#include "fixture.hpp"
+
+using namespace it;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* kDaily = "motorcycle-daily-18m";
+const char* kDailyKenya = "motorcycle-daily-18m-ke";
+
+struct PendingPlan {
+  Customer customer;
+  std::string id, reference;
+  std::int64_t deposit = 0;
+  std::string currency = "UGX";
+};
+
+PendingPlan pending_plan(const std::string& currency = "UGX") {
+  PendingPlan p;
+  p.customer = new_customer();
+  p.currency = currency;
+  const bool kes = currency == "KES";
+  const std::int64_t price = kes ? 15'000'000 : 4'000'000;  // KES 150,000 / UGX 4,000,000
+  auto vehicle = add_vehicle(price);
+  if (kes) {
+    std::lock_guard lk(world().neighbours.mu);
+    world().neighbours.vehicles[vehicle].currency = "KES";
+  }
+  p.deposit = price * 15 / 100;
+  auto decision = approve(p.customer.id, vehicle,
+                          {{"terms", js::object{{"max_financed", js::object{{"amount", 90'000'000}, {"currency", currency}}},
+                                                {"min_deposit_percent", 10},
+                                                {"max_term_days", 800}}}});
+  auto r = post("/api/v1/plans",
+                js::object{{"credit_decision_id", decision},
+                           {"vehicle_id", vehicle},
+                           {"template_id", kes ? kDailyKenya : kDaily},
+                           {"deposit", js::object{{"amount", p.deposit}, {"currency", currency}}}},
+                p.customer.token);
+  if (r.status != 201) throw std::runtime_error("plan failed: " + r.body);
+  p.id = r.str("id");
+  p.reference = r.str("reference");
+  return p;
+}
+
+js::object body(const PendingPlan& p, const std::string& provider, const std::string& phone, std::int64_t amount = 0) {
+  return {{"plan_id", p.id},
+          {"amount", js::object{{"amount", amount ? amount : p.deposit}, {"currency", p.currency}}},
+          {"provider", provider},
+          {"phone", phone}};
+}
+
+Reply start(const PendingPlan& p, const js::object& b, const std::string& key = "") {
+  rto::http::Headers h;
+  h.set("Authorization", "Bearer " + p.customer.token);
+  h.set("Content-Type", "application/json");
+  h.set("Idempotency-Key", key.empty() ? new_id() : key);
+  rto::http::Request req;
+  req.method = Method::Post;
+  req.target = req.path = "/api/v1/payments";
+  req.headers = h;
+  req.body = js::serialize(b);
+  auto res = world().service->dispatch(req);
+  Reply out{res.status, res.headers, res.body, nullptr};
+  boost::system::error_code ec;
+  auto v = js::parse(out.body, ec);
+  if (!ec) out.json = std::move(v);
+  return out;
+}
+
+// Polls the request until its status is `want` (or time runs out); returns the last reply.
+Reply wait_status(const std::string& request_id, const std::string& token, const std::string& want,
+                  std::chrono::milliseconds within = 5s) {
+  Reply r;
+  auto until = std::chrono::steady_clock::now() + within;
+  do {
+    r = get("/api/v1/payments/" + request_id, token);
+    if (r.str("status") == want) return r;
+    std::this_thread::sleep_for(20ms);
+  } while (std::chrono::steady_clock::now() < until);
+  return r;
+}
+
+std::string plan_status(const PendingPlan& p) { return statement(p.id, p.customer.token).str("status"); }
+
+std::size_t ledger_payments(const PendingPlan& p) {
+  return get("/api/v1/plans/" + p.id + "/payments", p.customer.token).obj().at("payments").as_array().size();
+}
+
+// The simulator's log of provider calls since `since`, for one path.
+std::vector<js::object> provider_calls(const std::string& provider, const std::string& path, std::int64_t since = 0) {
+  auto r = sim_get("/_sim/requests?provider=" + provider + "&since=" + std::to_string(since));
+  std::vector<js::object> out;
+  for (const auto& item : r.obj().at("items").as_array())
+    if (text(item.at("path")) == path) out.push_back(item.as_object());
+  return out;
+}
+
+std::int64_t last_seq() { return sim_get("/_sim/requests").obj().at("last_seq").to_number<std::int64_t>(); }
+
+std::string header(const js::object& call, const char* name) { return text(call.at("headers").at(name)); }
+
+// Waits until the simulator has sent `n` callbacks for a transaction.
+void wait_callbacks(const std::string& txn, std::int64_t n) {
+  for (int i = 0; i < 250; ++i) {
+    auto t = sim_get("/_sim/transactions/" + txn);
+    if (t.status == 200 && t.obj().at("callbacks_sent").to_number<std::int64_t>() >= n) return;
+    std::this_thread::sleep_for(20ms);
+  }
+  ADD_FAILURE() << "the simulator sent fewer than " << n << " callbacks for " << txn;
+}
+
+std::int64_t callbacks_with_status(const std::string& request_id, const std::string& status) {
+  auto c = raw_db();
+  pqxx::nontransaction tx(c);
+  return tx.exec_params1("SELECT count(*) FROM provider_callbacks WHERE request_id = $1::uuid AND status = $2", request_id,
+                         status)[0]
+      .as<std::int64_t>();
+}
+
+class Collections : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_EQ(sim_post("/_sim/reset").status, 200); }
+};
+
+}  // namespace
+
+TEST_F(Collections, MtnDepositThroughTheProviderActivatesThePlan) {
+  auto p = pending_plan();
+  auto since = last_seq();
+  auto r = start(p, body(p, "mtn_momo", "0772 123450"));
+  ASSERT_EQ(r.status, 202) << r.body;
+  const auto id = r.str("id");
+  EXPECT_EQ(r.str("status"), "pending");
+  EXPECT_EQ(r.header("Location"), "/api/v1/payments/" + id);
+  EXPECT_EQ(r.str("phone").find("123450"), std::string::npos) << "the phone number is masked";
+
+  // Exactly what MTN documents: token with Basic auth, then request-to-pay with our id as the
+  // reference, the amount as a string, the callback URL and the subscription key.
+  auto tokens = provider_calls("mtn_momo", "/collection/token/", since);
+  ASSERT_EQ(tokens.size(), 1u);
+  EXPECT_EQ(header(tokens[0], "authorization"), "Basic " + rto::crypto::base64_encode("mtn-user:mtn-key"));
+  EXPECT_EQ(header(tokens[0], "ocp-apim-subscription-key"), "mtn-subscription");
+  auto calls = provider_calls("mtn_momo", "/collection/v1_0/requesttopay", since);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(text(calls[0].at("method")), "POST");
+  EXPECT_EQ(header(calls[0], "x-reference-id"), id);
+  EXPECT_EQ(header(calls[0], "x-target-environment"), "sandbox");
+  EXPECT_EQ(header(calls[0], "x-callback-url"), world().relay_url + "/api/v1/webhooks/mtn_momo");
+  EXPECT_EQ(header(calls[0], "ocp-apim-subscription-key"), "mtn-subscription");
+  EXPECT_EQ(header(calls[0], "authorization").rfind("Bearer ", 0), 0u);
+  auto sent = js::parse(text(calls[0].at("body"))).as_object();
+  EXPECT_EQ(sent.at("amount"), js::value(std::to_string(p.deposit)));
+  EXPECT_EQ(text(sent.at("payer").at("partyId")), "256772123450");
+  EXPECT_EQ(text(sent.at("externalId")), id);
+
+  auto done = wait_status(id, p.customer.token, "succeeded");
+  ASSERT_EQ(done.str("status"), "succeeded") << done.body;
+  EXPECT_FALSE(done.obj().at("payment").is_null());
+  EXPECT_EQ(text(done.obj().at("receipt").at("plan_reference")), p.reference);
+  EXPECT_EQ(amount_of(done.obj().at("receipt").at("amount")), p.deposit);
+  EXPECT_EQ(plan_status(p), "active");
+  EXPECT_EQ(ledger_payments(p), 1u);
+  EXPECT_FALSE(events("payment.collection.received", p.id).empty());
+  EXPECT_TRUE(journal_balanced());
+  // The status was asked of MTN before the money moved.
+  EXPECT_FALSE(provider_calls("mtn_momo", "/collection/v1_0/requesttopay/" + id, since).empty());
+
+  // Another customer cannot see it; the plan's list shows it.
+  auto other = new_customer("Other Person");
+  EXPECT_EQ(get("/api/v1/payments/" + id, other.token).status, 404);
+  auto list = get("/api/v1/plans/" + p.id + "/payments", p.customer.token);
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(text(list.obj().at("items").as_array().at(0).at("id")), id);
+}
+
+TEST_F(Collections, IdempotencyKeyReturnsTheFirstResultAndRefusesAnotherBody) {
+  auto p = pending_plan();
+  const auto key = "pay-" + new_id();
+  auto first = start(p, body(p, "mtn_momo", "0772123460"), key);
+  ASSERT_EQ(first.status, 202) << first.body;
+  auto again = start(p, body(p, "mtn_momo", "0772123460"), key);
+  EXPECT_EQ(again.status, 202);
+  EXPECT_EQ(again.str("id"), first.str("id"));
+  EXPECT_EQ(again.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(provider_calls("mtn_momo", "/collection/v1_0/requesttopay").size(), 1u) << "the provider was asked once";
+
+  auto other_body = start(p, body(p, "mtn_momo", "0772123460", p.deposit + 1000), key);
+  EXPECT_EQ(other_body.status, 422) << other_body.body;
+  EXPECT_TRUE(other_body.names_field("Idempotency-Key"));
+
+  rto::http::Request req;
+  req.method = Method::Post;
+  req.target = req.path = "/api/v1/payments";
+  req.headers.set("Authorization", "Bearer " + p.customer.token);
+  req.body = js::serialize(body(p, "mtn_momo", "0772123460"));
+  auto no_key = world().service->dispatch(req);
+  EXPECT_EQ(no_key.status, 400);
+  EXPECT_NE(no_key.body.find("Idempotency-Key"), std::string::npos);
+  wait_status(first.str("id"), p.customer.token, "succeeded");
+  EXPECT_EQ(ledger_payments(p), 1u);
+}
+
+TEST_F(Collections, BadRequestsNameTheField) {
+  auto p = pending_plan();
+  auto wrong_country = start(p, body(p, "mtn_momo", "+254712345678"));
+  EXPECT_EQ(wrong_country.status, 400);
+  EXPECT_TRUE(wrong_country.names_field("phone"));
+  auto wrong_currency = start(p, body(p, "mpesa", "+254712345678"));
+  EXPECT_EQ(wrong_currency.status, 422);
+  EXPECT_TRUE(wrong_currency.names_field("amount.currency"));
+  auto unknown = start(p, js::object{{"plan_id", p.id}, {"amount", 5}, {"provider", "paypal"}});
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_TRUE(unknown.names_field("provider"));
+  EXPECT_TRUE(unknown.names_field("amount"));
+  EXPECT_TRUE(unknown.names_field("phone"));
+  // Someone else's plan does not exist for this caller.
+  auto other = pending_plan();
+  auto theirs = start(p, body(other, "mtn_momo", "0772123450"));
+  EXPECT_EQ(theirs.status, 404);
+}
+
+TEST_F(Collections, AirtelSendsTheNumberWithoutCountryCodeAndVerifiesTheHash) {
+  auto p = pending_plan();
+  auto since = last_seq();
+  auto r = start(p, body(p, "airtel_money", "0752 123456"));
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto calls = provider_calls("airtel_money", "/merchant/v1/payments/", since);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(header(calls[0], "x-country"), "UG");
+  EXPECT_EQ(header(calls[0], "x-currency"), "UGX");
+  auto sent = js::parse(text(calls[0].at("body"))).as_object();
+  EXPECT_EQ(text(sent.at("subscriber").at("msisdn")), "752123456");
+  EXPECT_TRUE(sent.at("transaction").at("amount").is_int64());
+  EXPECT_EQ(text(sent.at("transaction").at("id")), r.str("id"));
+  auto token = provider_calls("airtel_money", "/auth/oauth2/token", since);
+  ASSERT_EQ(token.size(), 1u);
+  EXPECT_EQ(text(js::parse(text(token[0].at("body"))).at("grant_type")), "client_credentials");
+
+  auto done = wait_status(r.str("id"), p.customer.token, "succeeded");
+  ASSERT_EQ(done.str("status"), "succeeded") << done.body;
+  EXPECT_EQ(done.str("provider_txn_id").rfind("MP", 0), 0u);
+  EXPECT_EQ(plan_status(p), "active");
+  EXPECT_FALSE(provider_calls("airtel_money", "/standard/v1/payments/" + r.str("id"), since).empty())
+      << "the enquiry confirmed the callback";
+
+  // A callback with a bad hash is rejected before anything is asked or credited.
+  auto forged = post("/api/v1/webhooks/airtel_money",
+                     js::object{{"transaction", js::object{{"id", r.str("id")}, {"message", "Paid"}, {"status_code", "TS"},
+                                                           {"airtel_money_id", "MP000000.0000.X00000"}}},
+                                {"hash", "bm90IGEgaGFzaA=="}});
+  EXPECT_EQ(forged.status, 200);
+  // Staff see it in the review queue.
+  Reply review;
+  bool listed = false;
+  const auto staff = staff_token("support_agent");
+  for (int i = 0; i < 100 && !listed; ++i) {
+    review = get("/api/v1/payments/review", staff);
+    ASSERT_EQ(review.status, 200) << review.body;
+    for (const auto& c : review.obj().at("callbacks").as_array())
+      listed = listed || (text(c.at("status")) == "rejected" && text(c.at("key")) == r.str("id"));
+    if (!listed) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(listed) << review.body;
+  EXPECT_EQ(ledger_payments(p), 1u);
+}
+
+TEST_F(Collections, MpesaStkPushWithTheDocumentedPassword) {
+  auto p = pending_plan("KES");
+  auto since = last_seq();
+  auto r = start(p, body(p, "mpesa", "0712 345670"));
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto calls = provider_calls("mpesa", "/mpesa/stkpush/v1/processrequest", since);
+  ASSERT_EQ(calls.size(), 1u);
+  auto sent = js::parse(text(calls[0].at("body"))).as_object();
+  auto ts = text(sent.at("Timestamp"));
+  EXPECT_EQ(text(sent.at("Password")),
+            rto::crypto::base64_encode("174379bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919" + ts));
+  EXPECT_EQ(sent.at("Amount").as_int64(), p.deposit / 100) << "whole shillings";
+  EXPECT_EQ(text(sent.at("PhoneNumber")), "254712345670");
+  EXPECT_EQ(text(sent.at("AccountReference")), p.reference);
+  EXPECT_EQ(text(sent.at("CallBackURL")), world().relay_url + "/api/v1/webhooks/mpesa");
+
+  auto done = wait_status(r.str("id"), p.customer.token, "succeeded");
+  ASSERT_EQ(done.str("status"), "succeeded") << done.body;
+  EXPECT_FALSE(done.str("provider_txn_id").empty()) << "the M-Pesa receipt number";
+  EXPECT_EQ(plan_status(p), "active");
+  EXPECT_FALSE(provider_calls("mpesa", "/mpesa/stkpushquery/v1/query", since).empty());
+
+  // Fractions of a shilling cannot go through M-Pesa.
+  auto cents = start(p, body(p, "mpesa", "0712345670", 150050));
+  EXPECT_EQ(cents.status, 422);
+  EXPECT_TRUE(cents.names_field("amount.amount"));
+}
+
+TEST_F(Collections, FailedPaymentLeavesTheBalanceAndNotifies) {
+  auto p = pending_plan();
+  auto r = start(p, body(p, "mtn_momo", "0772123451"));  // …1: not enough funds
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto done = wait_status(r.str("id"), p.customer.token, "failed");
+  ASSERT_EQ(done.str("status"), "failed") << done.body;
+  EXPECT_EQ(done.str("reason_code"), "NOT_ENOUGH_FUNDS");
+  EXPECT_EQ(plan_status(p), "pending_deposit");
+  EXPECT_EQ(ledger_payments(p), 0u);
+  auto failed = events("payment.request.failed", p.id);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(text(failed[0].at("request_id")), r.str("id"));
+  EXPECT_EQ(text(failed[0].at("customer_id")), p.customer.id);
+}
+
+TEST_F(Collections, DuplicateReorderedAndReplayedCallbacksCreditOnce) {
+  auto p = pending_plan();
+  ASSERT_EQ(sim_post("/_sim/behaviour", {{"callback", "duplicate"}, {"duplicates", 3}}).status, 200);
+  auto dup = start(p, body(p, "mtn_momo", "0772123460", p.deposit / 2));
+  ASSERT_EQ(dup.status, 202) << dup.body;
+  wait_callbacks(dup.str("id"), 4);
+  ASSERT_EQ(wait_status(dup.str("id"), p.customer.token, "succeeded").str("status"), "succeeded");
+
+  ASSERT_EQ(sim_post("/_sim/behaviour", {{"callback", "reorder"}}).status, 200);
+  auto reordered = start(p, body(p, "mtn_momo", "0772123470", p.deposit - p.deposit / 2));
+  ASSERT_EQ(reordered.status, 202);
+  wait_callbacks(reordered.str("id"), 2);
+  ASSERT_EQ(wait_status(reordered.str("id"), p.customer.token, "succeeded").str("status"), "succeeded");
+
+  // A replay of an old callback, after everything settled.
+  auto replay = sim_post("/_sim/transactions/" + dup.str("id") + "/callback");
+  EXPECT_EQ(replay.status, 200) << replay.body;
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(ledger_payments(p), 2u);
+  EXPECT_EQ(plan_status(p), "active");
+  EXPECT_GE(callbacks_with_status(dup.str("id"), "duplicate"), 3);
+  EXPECT_TRUE(journal_balanced());
+}
+
+TEST_F(Collections, ForgedCallbacksNeverCredit) {
+  auto p = pending_plan();
+  // The customer never answers (…2): a forged "SUCCESSFUL" is checked with MTN, which says pending.
+  auto r = start(p, body(p, "mtn_momo", "0772123452"));
+  ASSERT_EQ(r.status, 202);
+  auto forged = put("/api/v1/webhooks/mtn_momo",
+                    js::object{{"financialTransactionId", "9999999999"}, {"externalId", r.str("id")},
+                               {"amount", std::to_string(p.deposit)}, {"currency", "UGX"}, {"status", "SUCCESSFUL"}});
+  EXPECT_EQ(forged.status, 200) << forged.body;
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(get("/api/v1/payments/" + r.str("id"), p.customer.token).str("status"), "pending");
+  EXPECT_EQ(ledger_payments(p), 0u);
+
+  // An unknown reference is kept for staff, not credited.
+  auto unknown = post("/api/v1/webhooks/mtn_momo", js::object{{"externalId", new_id()}, {"status", "SUCCESSFUL"}});
+  EXPECT_EQ(unknown.status, 200);
+  // Not a callback at all.
+  auto junk = call(Method::Post, "/api/v1/webhooks/mtn_momo", "not json");
+  EXPECT_EQ(junk.status, 400);
+  EXPECT_EQ(post("/api/v1/webhooks/paypal", js::object{{"x", 1}}).status, 404);
+
+  // The provider confirms a different amount (…5 pays half): held for review, not credited.
+  auto half = start(p, body(p, "mtn_momo", "0772123455"));
+  ASSERT_EQ(half.status, 202);
+  auto held = wait_status(half.str("id"), p.customer.token, "held");
+  ASSERT_EQ(held.str("status"), "held") << held.body;
+  EXPECT_EQ(held.str("reason_code"), "AMOUNT_MISMATCH");
+  EXPECT_EQ(amount_of(held.obj().at("confirmed_amount")), p.deposit / 2);
+  EXPECT_EQ(ledger_payments(p), 0u);
+  EXPECT_EQ(plan_status(p), "pending_deposit");
+  auto review = get("/api/v1/payments/review", staff_token("admin"));
+  ASSERT_EQ(review.status, 200);
+  bool listed = false;
+  for (const auto& h : review.obj().at("held").as_array()) listed = listed || text(h.at("id")) == half.str("id");
+  EXPECT_TRUE(listed);
+  EXPECT_EQ(get("/api/v1/payments/review", p.customer.token).status, 403);
+}
+
+TEST_F(Collections, LostCallbackIsSettledByReconciliationAndSilenceExpires) {
+  auto p = pending_plan();
+  auto lost = start(p, body(p, "mtn_momo", "0772123453"));   // …3: paid, callback lost
+  auto silent = start(p, body(p, "mtn_momo", "0772123452"));  // …2: never answered
+  ASSERT_EQ(lost.status, 202);
+  ASSERT_EQ(silent.status, 202);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(get("/api/v1/payments/" + lost.str("id"), p.customer.token).str("status"), "pending");
+
+  // Before RECONCILE_AFTER nothing is asked; after it, the lost one settles.
+  EXPECT_EQ(world().app->reconcile(), 0);
+  EXPECT_EQ(get("/api/v1/payments/" + lost.str("id"), p.customer.token).str("status"), "pending");
+  world().clock->advance(world().config.reconcile_after + 1s);
+  world().app->reconcile();
+  EXPECT_EQ(get("/api/v1/payments/" + lost.str("id"), p.customer.token).str("status"), "succeeded");
+  EXPECT_EQ(plan_status(p), "active");
+  EXPECT_EQ(get("/api/v1/payments/" + silent.str("id"), p.customer.token).str("status"), "pending");
+
+  // Past the request's expiry the silent one expires and the customer is told.
+  world().clock->advance(world().config.request_ttl);
+  world().app->reconcile();
+  auto expired = get("/api/v1/payments/" + silent.str("id"), p.customer.token);
+  EXPECT_EQ(expired.str("status"), "expired") << expired.body;
+  auto failed = events("payment.request.failed", p.id);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(text(failed[0].at("status")), "expired");
+  EXPECT_EQ(ledger_payments(p), 1u);
+}
+
+TEST_F(Collections, CallbackStoredBeforeACrashIsCreditedAfterTheRestart) {
+  auto p = pending_plan();
+  ASSERT_EQ(sim_post("/_sim/behaviour", {{"callback", "drop"}}).status, 200);
+  auto r = start(p, body(p, "mtn_momo", "0772123460"));
+  ASSERT_EQ(r.status, 202);
+  // The callback as the webhook stored it, with the process gone before any worker ran it.
+  {
+    auto c = raw_db();
+    pqxx::work tx(c);
+    const auto received = std::chrono::duration_cast<std::chrono::microseconds>(
+                              world().clock->now().time_since_epoch()).count();
+    tx.exec_params("INSERT INTO provider_callbacks (provider, key_kind, key_value, body, received_at) "
+                   "VALUES ('mtn_momo', 'request_id', $1, $2, 'epoch'::timestamptz + $3::int8 * interval '1 microsecond')",
+                   r.str("id"), js::serialize(js::object{{"externalId", r.str("id")}, {"status", "SUCCESSFUL"}}),
+                   received);
+    tx.commit();
+  }
+  // A restarted process: a fresh App on the same database sweeps what was stored.
+  payment_service::App restarted(world().service->db(), world().service->tokens(), world().clock, world().config);
+  world().clock->advance(10s);
+  EXPECT_EQ(restarted.process_waiting_callbacks(), 1);
+  EXPECT_EQ(get("/api/v1/payments/" + r.str("id"), p.customer.token).str("status"), "succeeded");
+  EXPECT_EQ(plan_status(p), "active");
+  EXPECT_EQ(restarted.process_waiting_callbacks(), 0) << "nothing is left waiting";
+  EXPECT_EQ(ledger_payments(p), 1u);
+}

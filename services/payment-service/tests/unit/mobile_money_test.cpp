@@ -1,0 +1,235 @@
+// The providers' wire formats, byte for byte (sources in ../shared/PROTOCOLS.md §1-3).
+#include <gtest/gtest.h>
+
+#include <rto/crypto.hpp>
+
+#include "domain/mobile_money.hpp"
+#include "expect_error.hpp"
+
+using namespace payment_service;
+using namespace payment_service::momo;
+namespace js = boost::json;
+using State = ProviderResult::State;
+
+namespace {
+const rto::Currency UGX = rto::Currency::of("UGX");
+const rto::Currency KES = rto::Currency::of("KES");
+js::value json(std::string_view s) { return js::parse(s); }
+}  // namespace
+
+TEST(MobileMoneyAmounts, MajorUnitsBothWays) {
+  EXPECT_EQ(major_string(rto::Money::of(5000, "UGX")), "5000");
+  EXPECT_EQ(major_string(rto::Money::of(150050, "KES")), "1500.50");
+  EXPECT_EQ(major_string(rto::Money::of(150005, "KES")), "1500.05");
+  EXPECT_EQ(major_string(rto::Money::of(150000, "KES")), "1500");
+  EXPECT_EQ(whole_major(rto::Money::of(150000, "KES")), 1500);
+  EXPECT_FALSE(whole_major(rto::Money::of(150050, "KES")));
+
+  EXPECT_EQ(minor_from_provider(json(R"("5000")"), UGX), 5000);
+  EXPECT_EQ(minor_from_provider(json("5000"), UGX), 5000);
+  EXPECT_EQ(minor_from_provider(json("5000.0"), UGX), 5000);
+  EXPECT_EQ(minor_from_provider(json(R"("1500.50")"), KES), 150050);
+  EXPECT_EQ(minor_from_provider(json(R"("1500.5")"), KES), 150050);
+  EXPECT_EQ(minor_from_provider(json(R"("1500.00")"), KES), 150000);
+  EXPECT_EQ(minor_from_provider(json("1500"), KES), 150000);
+  EXPECT_FALSE(minor_from_provider(json(R"("5000.5")"), UGX));   // finer than a shilling
+  EXPECT_FALSE(minor_from_provider(json(R"("1500.505")"), KES));
+  EXPECT_FALSE(minor_from_provider(json(R"("12.")"), KES));
+  EXPECT_FALSE(minor_from_provider(json(R"("-5")"), UGX));
+  EXPECT_FALSE(minor_from_provider(json(R"("")"), UGX));
+  EXPECT_FALSE(minor_from_provider(json("true"), UGX));
+}
+
+TEST(MobileMoneyInput, NamesEveryBadField) {
+  auto ok = parse_collection(js::parse(R"({"plan_id":"0B0C7C1E-3F7A-4D0E-9A55-2B8F1C9E0A11",
+      "amount":{"amount":50000,"currency":"UGX"},"provider":"airtel_money","phone":"0752 123456"})").as_object());
+  EXPECT_EQ(ok.plan_id, "0b0c7c1e-3f7a-4d0e-9a55-2b8f1c9e0a11");
+  EXPECT_EQ(ok.provider, ProviderId::airtel_money);
+  EXPECT_EQ(ok.amount.amount, 50000);
+
+  auto e = error_of([] {
+    parse_collection(js::parse(R"({"plan_id":"nope","amount":{"amount":-1,"currency":"UGX"},"provider":"paypal",
+                                   "extra":1})").as_object());
+  });
+  EXPECT_EQ(e.status(), 400);
+  for (auto f : {"plan_id", "amount.amount", "provider", "phone", "extra"}) EXPECT_TRUE(names_field(e, f)) << f;
+}
+
+TEST(MobileMoneyInput, FingerprintBindsEveryField) {
+  CollectionInput a{"0b0c7c1e-3f7a-4d0e-9a55-2b8f1c9e0a11", rto::Money::of(5000, "UGX"), ProviderId::mtn_momo, "x"};
+  const auto fa = collection_fingerprint(a, "+256772123456");
+  EXPECT_EQ(fa, collection_fingerprint(a, "+256772123456"));
+  EXPECT_NE(fa, collection_fingerprint(a, "+256772123457"));
+  auto b = a;
+  b.amount = rto::Money::of(5001, "UGX");
+  EXPECT_NE(fa, collection_fingerprint(b, "+256772123456"));
+  b = a;
+  b.provider = ProviderId::airtel_money;
+  EXPECT_NE(fa, collection_fingerprint(b, "+256772123456"));
+}
+
+TEST(Mtn, RequestToPayBodyHasAmountAsString) {
+  auto body = mtn_request_body(rto::Money::of(5000, "UGX"), "6c1f3f8e-1111-4222-8333-444455556666", "+256772123456",
+                               "Payment RTO-7F3K2Q", "RTO-7F3K2Q");
+  EXPECT_EQ(body,
+            R"({"amount":"5000","currency":"UGX","externalId":"6c1f3f8e-1111-4222-8333-444455556666",)"
+            R"("payer":{"partyIdType":"MSISDN","partyId":"256772123456"},"payerMessage":"Payment RTO-7F3K2Q",)"
+            R"("payeeNote":"RTO-7F3K2Q"})");
+}
+
+TEST(Mtn, StatusAndCallbackShapes) {
+  auto ok = mtn_result(json(R"({"financialTransactionId":"1927264368","externalId":"x","amount":"50","currency":"UGX",
+      "payer":{"partyIdType":"MSISDN","partyId":"256772123456"},"status":"SUCCESSFUL"})"), UGX);
+  EXPECT_EQ(ok.state, State::succeeded);
+  EXPECT_EQ(ok.provider_txn_id, "1927264368");
+  EXPECT_EQ(ok.amount, 50);
+  EXPECT_EQ(ok.currency, "UGX");
+
+  // reason as a bare string (status GET) and as an object (callbacks, some SDKs)
+  auto s = mtn_result(json(R"({"status":"FAILED","reason":"NOT_ENOUGH_FUNDS","amount":"50","currency":"UGX"})"), UGX);
+  EXPECT_EQ(s.state, State::failed);
+  EXPECT_EQ(s.code, "NOT_ENOUGH_FUNDS");
+  auto o = mtn_result(json(R"({"status":"FAILED","reason":{"code":"APPROVAL_REJECTED","message":"declined"}})"), UGX);
+  EXPECT_EQ(o.code, "APPROVAL_REJECTED");
+  EXPECT_EQ(o.message, "declined");
+  auto t = mtn_result(json(R"({"status":"FAILED","reason":{"type":"EXPIRED"}})"), UGX);
+  EXPECT_EQ(t.state, State::expired);
+  EXPECT_EQ(mtn_result(json(R"({"status":"PENDING"})"), UGX).state, State::pending);
+  EXPECT_THROW(mtn_result(json(R"({"amount":"5"})"), UGX), std::invalid_argument);
+  EXPECT_THROW(mtn_result(json("[]"), UGX), std::invalid_argument);
+}
+
+TEST(Airtel, MsisdnWithoutCountryCodeAndAmountAsNumber) {
+  EXPECT_EQ(airtel_msisdn("+256752123456", "UG"), "752123456");
+  EXPECT_EQ(airtel_msisdn("+254712345678", "KE"), "712345678");
+  EXPECT_EQ(airtel_payment_body(rto::Money::of(5000, "UGX"), "req-1", "+256752123456", "UG", "RTO-7F3K2Q"),
+            R"({"reference":"RTO-7F3K2Q","subscriber":{"country":"UG","currency":"UGX","msisdn":"752123456"},)"
+            R"("transaction":{"amount":5000,"country":"UG","currency":"UGX","id":"req-1"}})");
+  EXPECT_THROW(airtel_payment_body(rto::Money::of(150050, "KES"), "r", "+254712345678", "KE", "x"), std::invalid_argument);
+}
+
+TEST(Airtel, EnquiryStatuses) {
+  auto tx = [](const char* status, const char* id) {
+    return json(std::string(R"({"data":{"transaction":{"airtel_money_id":")") + id + R"(","id":"r","message":"m","status":")" +
+                status + R"("}},"status":{"code":"200","success":true}})");
+  };
+  auto ts = airtel_enquiry_result(tx("TS", "MP210603.1234.L06941"));
+  EXPECT_EQ(ts.state, State::succeeded);
+  EXPECT_EQ(ts.provider_txn_id, "MP210603.1234.L06941");
+  EXPECT_EQ(airtel_enquiry_result(tx("TF", "")).state, State::failed);
+  EXPECT_EQ(airtel_enquiry_result(tx("TE", "")).state, State::expired);
+  EXPECT_EQ(airtel_enquiry_result(tx("TIP", "")).state, State::pending);
+  auto ta = airtel_enquiry_result(tx("TA", ""));
+  EXPECT_EQ(ta.state, State::pending);
+  EXPECT_EQ(ta.code, "TA");
+  EXPECT_THROW(airtel_enquiry_result(tx("TS", "")), std::invalid_argument);  // success needs an Airtel id
+  auto none = airtel_enquiry_result(json(R"({"data":{},"status":{"code":"404","response_code":"DP00800001025","success":false}})"));
+  EXPECT_EQ(none.state, State::pending);
+  EXPECT_EQ(none.code, "DP00800001025");
+}
+
+TEST(Airtel, CallbackAndTheBytesItsHashCovers) {
+  const char* raw = R"({"transaction":{"id":"BBZMiscxy","message":"Paid UGX 5,000","status_code":"TS",)"
+                    R"("airtel_money_id":"MP210603.1234.L06941"},"hash":"abc="})";
+  auto cb = parse_airtel_callback(json(raw));
+  EXPECT_EQ(cb.id, "BBZMiscxy");
+  EXPECT_EQ(cb.status_code, "TS");
+  EXPECT_EQ(cb.airtel_money_id, "MP210603.1234.L06941");
+  EXPECT_EQ(cb.hash, "abc=");
+  EXPECT_EQ(airtel_signed_bytes(cb), R"({"transaction":{"id":"BBZMiscxy","message":"Paid UGX 5,000","status_code":"TS",)"
+                                     R"("airtel_money_id":"MP210603.1234.L06941"}})");
+  EXPECT_THROW(parse_airtel_callback(json(R"({"transaction":{"status_code":"TS"}})")), std::invalid_argument);
+  EXPECT_THROW(parse_airtel_callback(json(R"({"hash":"x"})")), std::invalid_argument);
+}
+
+TEST(Mpesa, PasswordTestVector) {
+  EXPECT_EQ(mpesa_password("174379", "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919", "20160216165627"),
+            "MTc0Mzc5YmZiMjc5ZjlhYTliZGJjZjE1OGU5N2RkNzFhNDY3Y2QyZTBjODkzMDU5YjEwZjc4ZTZiNzJhZGExZWQyYzkxOTIwMTYwMjE2MTY1NjI3");
+}
+
+TEST(Mpesa, TimestampIsEastAfricaTime) {
+  using namespace std::chrono;
+  const TimePoint t = sys_days(year{2016} / 2 / 16) + hours(13) + minutes(56) + seconds(27) + milliseconds(900);
+  EXPECT_EQ(mpesa_timestamp(t), "20160216165627");
+  const TimePoint late = sys_days(year{2026} / 12 / 31) + hours(22) + minutes(5);
+  EXPECT_EQ(mpesa_timestamp(late), "20270101010500");  // the next day in Nairobi
+}
+
+TEST(Mpesa, StkPushBody) {
+  auto body = mpesa_stk_body("174379", "passkey", "20160216165627", 1500, "+254712345678",
+                             "https://pay.example/api/v1/webhooks/mpesa", "RTO-7F3K2Q-LONGER", "Vehicle plan instalment");
+  auto o = json(body).as_object();
+  EXPECT_EQ(o.at("BusinessShortCode"), "174379");
+  EXPECT_EQ(o.at("Password").as_string(), rto::crypto::base64_encode("174379passkey20160216165627"));
+  EXPECT_EQ(o.at("TransactionType"), "CustomerPayBillOnline");
+  EXPECT_TRUE(o.at("Amount").is_int64());
+  EXPECT_EQ(o.at("Amount").as_int64(), 1500);
+  EXPECT_EQ(o.at("PartyA"), "254712345678");
+  EXPECT_EQ(o.at("PhoneNumber"), "254712345678");
+  EXPECT_EQ(o.at("PartyB"), "174379");
+  EXPECT_EQ(o.at("AccountReference").as_string().size(), 12u);  // ≤ 12 characters
+  EXPECT_LE(o.at("TransactionDesc").as_string().size(), 13u);
+  EXPECT_EQ(o.at("CallBackURL"), "https://pay.example/api/v1/webhooks/mpesa");
+}
+
+TEST(Mpesa, CallbackItemsAreANameValueList) {
+  auto ok = parse_mpesa_callback(json(R"({"Body":{"stkCallback":{"MerchantRequestID":"19465-780693-1",
+      "CheckoutRequestID":"ws_CO_27072017154747416","ResultCode":0,"ResultDesc":"The service request is processed successfully.",
+      "CallbackMetadata":{"Item":[{"Name":"Amount","Value":1},{"Name":"MpesaReceiptNumber","Value":"LGR7OWQX0R"},
+      {"Name":"Balance"},{"Name":"TransactionDate","Value":20170727154800},{"Name":"PhoneNumber","Value":254721566839}]}}}})"),
+                                 KES);
+  EXPECT_EQ(ok.checkout_request_id, "ws_CO_27072017154747416");
+  EXPECT_EQ(ok.result.state, State::succeeded);
+  EXPECT_EQ(ok.result.provider_txn_id, "LGR7OWQX0R");
+  EXPECT_EQ(ok.result.amount, 100);  // KES 1.00
+  EXPECT_EQ(ok.result.currency, "KES");
+
+  auto cancelled = parse_mpesa_callback(json(R"({"Body":{"stkCallback":{"MerchantRequestID":"1","CheckoutRequestID":"ws_CO_1",
+      "ResultCode":1032,"ResultDesc":"[STK_CB - ]Request cancelled by user"}}})"), KES);
+  EXPECT_EQ(cancelled.result.state, State::failed);
+  EXPECT_EQ(cancelled.result.code, "1032");
+  EXPECT_FALSE(cancelled.result.amount);
+  auto timeout = parse_mpesa_callback(json(R"({"Body":{"stkCallback":{"CheckoutRequestID":"ws_CO_2","ResultCode":1037,
+      "ResultDesc":"DS timeout user cannot be reached"}}})"), KES);
+  EXPECT_EQ(timeout.result.state, State::expired);
+  EXPECT_THROW(parse_mpesa_callback(json(R"({"Body":{}})"), KES), std::invalid_argument);
+}
+
+TEST(Mpesa, QueryCodesAreStrings) {
+  auto done = mpesa_query_result(json(R"({"ResponseCode":"0","ResponseDescription":"accepted","MerchantRequestID":"1",
+      "CheckoutRequestID":"ws_CO_1","ResultCode":"0","ResultDesc":"The service request is processed successfully."})"));
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->state, State::succeeded);
+  auto cancelled = mpesa_query_result(json(R"({"ResponseCode":"0","ResultCode":"1032","ResultDesc":"Request cancelled by user"})"));
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->state, State::failed);
+  EXPECT_FALSE(mpesa_query_result(
+      json(R"({"requestId":"1","errorCode":"500.001.1001","errorMessage":"The transaction is being processed"})")));
+}
+
+TEST(Mpesa, PaybillConfirmation) {
+  auto c = parse_mpesa_c2b(json(R"({"TransactionType":"Pay Bill","TransID":"RKTQDM7W6S","TransTime":"20191122063845",
+      "TransAmount":"1500.00","BusinessShortCode":"600638","BillRefNumber":"RTO-7F3K2Q","MSISDN":"254712345678"})"), KES);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->trans_id, "RKTQDM7W6S");
+  EXPECT_EQ(c->bill_ref, "RTO-7F3K2Q");
+  EXPECT_EQ(c->amount, 150000);
+  EXPECT_FALSE(parse_mpesa_c2b(json(R"({"TransID":"X","TransAmount":"0","BillRefNumber":"R"})"), KES));
+}
+
+TEST(Callbacks, KeysNameWhatTheCallbackIsAbout) {
+  auto mtn = callback_key(ProviderId::mtn_momo, json(R"({"externalId":"abc","status":"SUCCESSFUL"})"));
+  EXPECT_EQ(mtn.kind, CallbackKey::Kind::request_id);
+  EXPECT_EQ(mtn.value, "abc");
+  auto airtel = callback_key(ProviderId::airtel_money, json(R"({"transaction":{"id":"r1","status_code":"TS"}})"));
+  EXPECT_EQ(airtel.value, "r1");
+  auto stk = callback_key(ProviderId::mpesa, json(R"({"Body":{"stkCallback":{"CheckoutRequestID":"ws_CO_9","ResultCode":0}}})"));
+  EXPECT_EQ(stk.kind, CallbackKey::Kind::checkout_id);
+  EXPECT_EQ(stk.value, "ws_CO_9");
+  auto c2b = callback_key(ProviderId::mpesa, json(R"({"TransID":"RK1","TransAmount":"10","BillRefNumber":"RTO-7F3K2Q"})"));
+  EXPECT_EQ(c2b.kind, CallbackKey::Kind::account_reference);
+  EXPECT_EQ(c2b.value, "RTO-7F3K2Q");
+  EXPECT_THROW(callback_key(ProviderId::mtn_momo, json(R"({"status":"SUCCESSFUL"})")), std::invalid_argument);
+  EXPECT_THROW(callback_key(ProviderId::mpesa, json(R"({"hello":1})")), std::invalid_argument);
+  EXPECT_THROW(callback_key(ProviderId::airtel_money, json("[1]")), std::invalid_argument);
+}

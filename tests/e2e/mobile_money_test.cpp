@@ -1,0 +1,174 @@
+// Paying by mobile money across the whole platform: the customer starts a payment through the
+// gateway, the payment service asks the provider (the repository's simulator, which `make run`
+// and the test platform start), the provider calls back through the gateway's public webhook,
+// the payment service confirms with the provider and credits the plan exactly once.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <thread>
+
+#include "rto/crypto.hpp"
+#include "support.hpp"
+
+namespace js = boost::json;
+using e2e::Api;
+using e2e::str;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* kMotorcycleDaily = "5e3d0001-0000-4000-8000-000000000001";
+
+struct PendingPlan {
+  e2e::Account customer;
+  std::string id, reference;
+  std::int64_t deposit = 0;
+};
+
+// A verified customer with an approved application and a signed plan awaiting its deposit.
+PendingPlan pending_plan(Api& api) {
+  auto admin = e2e::admin_token(api);
+  auto dealer = e2e::account_with_role(api, admin, "dealer");
+  const std::int64_t price = 4'800'000;
+  auto vehicle = e2e::available_vehicle(api, admin, dealer.access_token, "TVS", "HLX 125", price);
+  PendingPlan p;
+  p.customer = e2e::verified_customer(api, admin);
+  auto app = api.post("/api/v1/credit/applications", e2e::credit_application(vehicle, kMotorcycleDaily),
+                      p.customer.access_token);
+  EXPECT_LT(app.status, 300) << app.body;
+  const auto& decision = app.json.at("decision").as_object();
+  EXPECT_EQ(decision.at("decision").as_string(), "approved") << app.body;
+  auto min_pct = decision.at("terms").at("min_deposit_percent").to_number<std::int64_t>();
+  p.deposit = std::max<std::int64_t>(price * 15 / 100, (price * min_pct + 99) / 100);
+  p.deposit = (p.deposit + 99) / 100 * 100;
+  auto plan = api.post("/api/v1/plans",
+                       {{"credit_decision_id", decision.at("id")},
+                        {"vehicle_id", vehicle},
+                        {"template_id", kMotorcycleDaily},
+                        {"deposit", {{"amount", p.deposit}, {"currency", "UGX"}}}},
+                       p.customer.access_token);
+  EXPECT_EQ(plan.status, 201) << plan.body;
+  p.id = str(plan, "id");
+  p.reference = str(plan, "reference");
+  return p;
+}
+
+e2e::Reply start_payment(Api& api, const PendingPlan& p, const std::string& provider, const std::string& phone,
+                         std::int64_t amount = 0) {
+  rto::http::Headers h;
+  h.set("Authorization", "Bearer " + p.customer.access_token);
+  h.set("Content-Type", "application/json");
+  h.set("Idempotency-Key", rto::crypto::uuid_v4());
+  js::object body{{"plan_id", p.id},
+                  {"amount", {{"amount", amount ? amount : p.deposit}, {"currency", "UGX"}}},
+                  {"provider", provider},
+                  {"phone", phone}};
+  return api.call(rto::http::Method::Post, "/api/v1/payments", js::serialize(body), h);
+}
+
+std::string wait_status(Api& api, const PendingPlan& p, const std::string& id, const std::string& want,
+                        std::chrono::seconds within = 10s) {
+  std::string status;
+  auto until = std::chrono::steady_clock::now() + within;
+  while (std::chrono::steady_clock::now() < until) {
+    status = str(api.get("/api/v1/payments/" + id, p.customer.access_token), "status");
+    if (status == want) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  return status;
+}
+
+std::string plan_status(Api& api, const PendingPlan& p) {
+  return str(api.get("/api/v1/plans/" + p.id, p.customer.access_token), "status");
+}
+
+std::size_t ledger_payments(Api& api, const PendingPlan& p) {
+  auto r = api.get("/api/v1/plans/" + p.id + "/payments", p.customer.access_token);
+  return r.json.at("payments").as_array().size();
+}
+
+// The simulator's control API.
+int sim(const std::string& target, const js::object& body = {}) {
+  rto::http::Client c(e2e::sim_url());
+  rto::http::Headers h;
+  h.set("Content-Type", "application/json");
+  return c.send(rto::http::Method::Post, target, h, js::serialize(body)).status;
+}
+
+class MobileMoney : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_EQ(sim("/_sim/reset"), 200); }
+  void TearDown() override { sim("/_sim/reset"); }
+};
+
+}  // namespace
+
+TEST_F(MobileMoney, DepositByMtnActivatesThePlanAndDuplicatesCreditOnce) {
+  Api api;
+  auto p = pending_plan(api);
+  ASSERT_FALSE(p.id.empty());
+  ASSERT_EQ(sim("/_sim/behaviour", {{"callback", "duplicate"}, {"duplicates", 2}}), 200);
+  auto r = start_payment(api, p, "mtn_momo", "0772 100200");
+  ASSERT_EQ(r.status, 202) << r.body;
+  const auto id = str(r, "id");
+  EXPECT_EQ(wait_status(api, p, id, "succeeded"), "succeeded");
+  EXPECT_EQ(plan_status(api, p), "active");
+  auto paid = api.get("/api/v1/payments/" + id, p.customer.access_token);
+  EXPECT_EQ(paid.json.at("receipt").at("plan_reference").as_string(), p.reference);
+  // The duplicated callbacks have arrived and changed nothing.
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(ledger_payments(api, p), 1u);
+  // Nobody else sees the payment.
+  Api other_api;
+  auto other = e2e::register_customer(other_api);
+  EXPECT_EQ(other_api.get("/api/v1/payments/" + id, other.access_token).status, 404);
+}
+
+TEST_F(MobileMoney, AirtelFailureLeavesTheBalanceThenAPaymentSucceeds) {
+  Api api;
+  auto p = pending_plan(api);
+  ASSERT_FALSE(p.id.empty());
+  auto failed = start_payment(api, p, "airtel_money", "0752 100201");  // …1: not enough funds
+  ASSERT_EQ(failed.status, 202) << failed.body;
+  EXPECT_EQ(wait_status(api, p, str(failed, "id"), "failed"), "failed");
+  EXPECT_EQ(plan_status(api, p), "pending_deposit");
+  EXPECT_EQ(ledger_payments(api, p), 0u);
+
+  auto ok = start_payment(api, p, "airtel_money", "0752 100200");
+  ASSERT_EQ(ok.status, 202) << ok.body;
+  EXPECT_EQ(wait_status(api, p, str(ok, "id"), "succeeded"), "succeeded");
+  EXPECT_EQ(plan_status(api, p), "active");
+}
+
+TEST_F(MobileMoney, ForgedCallbackIsNotCreditedAndSilenceExpires) {
+  Api api;
+  auto p = pending_plan(api);
+  ASSERT_FALSE(p.id.empty());
+  auto r = start_payment(api, p, "mtn_momo", "0772 100202");  // …2: the customer never answers
+  ASSERT_EQ(r.status, 202) << r.body;
+  const auto id = str(r, "id");
+  // Anyone can reach the public webhook; a forged success is checked with the provider first.
+  auto forged = api.put("/api/v1/webhooks/mtn_momo", {{"financialTransactionId", "1234567890"},
+                                                      {"externalId", id},
+                                                      {"amount", std::to_string(p.deposit)},
+                                                      {"currency", "UGX"},
+                                                      {"status", "SUCCESSFUL"}});
+  EXPECT_EQ(forged.status, 200) << forged.body;
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(str(api.get("/api/v1/payments/" + id, p.customer.access_token), "status"), "pending");
+  EXPECT_EQ(ledger_payments(api, p), 0u);
+  // The reconciliation job gives up on it once the request expires (8 s in the test platform).
+  EXPECT_EQ(wait_status(api, p, id, "expired", 20s), "expired");
+  EXPECT_EQ(plan_status(api, p), "pending_deposit");
+}
+
+TEST_F(MobileMoney, LostCallbackIsSettledByReconciliation) {
+  Api api;
+  auto p = pending_plan(api);
+  ASSERT_FALSE(p.id.empty());
+  auto r = start_payment(api, p, "mtn_momo", "0772 100203");  // …3: paid, callback lost
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(wait_status(api, p, str(r, "id"), "succeeded", 15s), "succeeded");
+  EXPECT_EQ(plan_status(api, p), "active");
+  EXPECT_EQ(ledger_payments(api, p), 1u);
+}
