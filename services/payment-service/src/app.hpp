@@ -114,8 +114,10 @@ class App {
   // Asks providers about requests pending longer than RECONCILE_AFTER and settles or expires them.
   int reconcile();
   ReviewQueue review_queue(int limit);
-  // Starts the workers that process queued callbacks (install() does, unless jobs are off).
+  // Starts the workers that process queued callbacks (install() does, unless jobs are off),
+  // and stops them (before the database pool goes: call it once the service has stopped).
   void start_callback_workers(int n);
+  void stop_callback_workers();
   momo::Providers& providers() noexcept { return *providers_; }
 
   // Background work; also callable on demand (internal routes, tests).
@@ -136,7 +138,6 @@ class App {
   std::string settle(const storage::RequestRow& req, momo::ProviderResult r);
   void finish_request(const storage::RequestRow& req, const std::string& status, const momo::ProviderResult& r);
   std::pair<std::string, std::string> handle_callback(const storage::CallbackRow& cb, std::optional<std::string>& request_id);
-  void stop_callback_workers();
 
   rto::db::Pool& db_;
   std::shared_ptr<const rto::Clock> clock_;

@@ -273,7 +273,12 @@ std::pair<std::string, std::string> App::handle_callback(const storage::Callback
     auto plan = ref ? db_.query([&](pqxx::nontransaction& tx) { return storage::find_plan_by_reference(tx, *ref); })
                     : std::nullopt;
     if (!plan) return {"unmatched", "no plan with account reference " + cb.key_value};
-    return {"held", "paybill payment for " + plan->reference + " awaits verification by staff"};
+    // Daraja has no synchronous way to confirm a C2B receipt, so staff verify it in the M-Pesa
+    // portal before it is recorded; the outcome names what to look for.
+    auto c2b = momo::parse_mpesa_c2b(body, provider->currency());
+    if (!c2b) return {"rejected", "not a complete paybill confirmation"};
+    return {"held", "paybill payment of " + rto::Money{c2b->amount, provider->currency()}.format() + " (M-Pesa " +
+                        c2b->trans_id + ") for " + plan->reference + " awaits verification by staff"};
   }
   req = db_.query([&](pqxx::nontransaction& tx) -> std::optional<storage::RequestRow> {
     if (cb.key_kind == "checkout_id") return storage::find_request_by_provider_ref(tx, cb.provider, cb.key_value);

@@ -21,7 +21,9 @@ int main() {
     auto app = payment_service::install(service, std::move(cfg), std::make_shared<rto::SystemClock>(),
                                         embedded_migrations());
     service.use_outbox();
-    return service.run();
+    const int rc = service.run();
+    app->stop_callback_workers();  // stored callbacks not yet worked off are swept at the next start
+    return rc;
   } catch (const rto::ConfigError& e) {
     rto::log::init("payment-service", "info");
     rto::log::error("refusing to start: configuration", {{"error", e.what()}});

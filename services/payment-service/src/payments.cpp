@@ -13,6 +13,14 @@ namespace js = boost::json;
 
 namespace {
 
+// The least any instalment of the plan amounts to: the deposit, the regular or the last one.
+std::int64_t smallest_instalment(const storage::PlanRow& p) {
+  std::int64_t m = p.instalment;
+  if (p.last_instalment > 0) m = std::min(m, p.last_instalment);
+  if (p.deposit > 0) m = std::min(m, p.deposit);
+  return m;
+}
+
 std::int64_t owed(const OpenItems& items) {
   std::int64_t s = 0;
   for (const auto& f : items.fees) s += f.remaining();
@@ -95,7 +103,7 @@ Recorded App::record_payment(const PaymentRequest& in) {
         auto q = payoff_quote(items, pay_date, rules.payoff_discount_bps, rules.rounding_unit);
         if (amount >= q.amount && q.discount > 0) payoff = q;  // without a discount the waterfall is the same
       } else {
-        items.instalments = storage::open_instalments_up_to(tx, p.id, amount);
+        items.instalments = storage::open_instalments_up_to(tx, p.id, amount, smallest_instalment(p));
       }
       // The deposit completes: instalments count from today.
       if (p.status == "pending_deposit" && !items.instalments.empty() && items.instalments.front().seq == 0) {

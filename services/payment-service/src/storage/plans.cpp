@@ -1,4 +1,5 @@
 // Templates, plans, schedules and late fees.
+#include <algorithm>
 #include <map>
 #include <rto/errors.hpp>
 
@@ -223,8 +224,13 @@ std::vector<OpenInstalment> open_instalments(Tx& tx, const std::string& plan_id)
   return open_rows(tx.exec_prepared(sql::kScheduleOpen.name, plan_id));
 }
 
-std::vector<OpenInstalment> open_instalments_up_to(Tx& tx, const std::string& plan_id, std::int64_t amount) {
-  return open_rows(tx.exec_prepared(sql::kScheduleOpenUpTo.name, plan_id, amount));
+std::vector<OpenInstalment> open_instalments_up_to(Tx& tx, const std::string& plan_id, std::int64_t amount,
+                                                   std::int64_t smallest_instalment) {
+  // Only the first open instalment can be part-paid (the waterfall fills in order); every other
+  // one still owes at least the smallest instalment. So amount reaches at most this many.
+  const std::int64_t unit = std::max<std::int64_t>(1, smallest_instalment);
+  const std::int64_t bound = std::min<std::int64_t>(2 + amount / unit, 1'000'000);
+  return open_rows(tx.exec_prepared(sql::kScheduleOpenUpTo.name, plan_id, amount, bound));
 }
 
 std::vector<OpenInstalment> overdue_instalments(Tx& tx, const std::string& plan_id, Date as_of) {

@@ -122,10 +122,12 @@ inline const rto::db::Statement kScheduleOpen{"schedule_open",
 
 // Open rows a payment of $2 can reach, plus the first it cannot (its due date is the next
 // one owed): each row whose open predecessors leave less than $2.
+// At most $3 rows are looked at (the caller's upper bound of how many instalments $2 can
+// reach), so a daily plan's hundreds of open instalments are not all summed for one payment.
 inline const rto::db::Statement kScheduleOpenUpTo{"schedule_open_up_to",
     "SELECT " + kScheduleColumns + " FROM (SELECT *, lag(before) OVER (ORDER BY seq) AS prev_before FROM "
     "(SELECT *, sum(amount - paid - waived) OVER (ORDER BY seq) - (amount - paid - waived) AS before "
-    "FROM schedule WHERE plan_id = $1::uuid AND paid + waived < amount) a) b "
+    "FROM (SELECT * FROM schedule WHERE plan_id = $1::uuid AND paid + waived < amount ORDER BY seq LIMIT $3) o) a) b "
     "WHERE prev_before IS NULL OR prev_before < $2 ORDER BY seq"};
 
 // Open instalments due before $2 (what the daily run ages and charges).

@@ -87,7 +87,10 @@ struct ScheduleRow {
 };
 std::vector<ScheduleRow> schedule(Tx& tx, const std::string& plan_id);
 std::vector<OpenInstalment> open_instalments(Tx& tx, const std::string& plan_id);
-std::vector<OpenInstalment> open_instalments_up_to(Tx& tx, const std::string& plan_id, std::int64_t amount);
+// The open instalments `amount` reaches, in order; `smallest_instalment` is the least any
+// instalment of the plan amounts to (it bounds how many rows are read).
+std::vector<OpenInstalment> open_instalments_up_to(Tx& tx, const std::string& plan_id, std::int64_t amount,
+                                                   std::int64_t smallest_instalment);
 std::vector<OpenInstalment> overdue_instalments(Tx& tx, const std::string& plan_id, Date as_of);
 
 std::vector<OpenFee> open_fees(Tx& tx, const std::string& plan_id);

@@ -432,3 +432,36 @@ TEST_F(Collections, CallbackStoredBeforeACrashIsCreditedAfterTheRestart) {
   EXPECT_EQ(restarted.process_waiting_callbacks(), 0) << "nothing is left waiting";
   EXPECT_EQ(ledger_payments(p), 1u);
 }
+
+TEST_F(Collections, PaybillConfirmationIsMatchedToThePlanAndHeldForStaff) {
+  auto p = pending_plan("KES");
+  auto sent = sim_post("/_sim/mpesa/c2b", {{"bill_ref", p.reference},
+                                          {"amount", 1500},
+                                          {"msisdn", "254712345678"},
+                                          {"confirmation_url", world().relay_url + "/api/v1/webhooks/mpesa"}});
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_TRUE(sent.obj().at("delivered").as_bool()) << sent.body;
+  const auto trans_id = text(sent.obj().at("trans_id"));
+  auto unknown = sim_post("/_sim/mpesa/c2b", {{"bill_ref", "RTO-ZZZZZZ"},
+                                             {"amount", 1500},
+                                             {"msisdn", "254712345678"},
+                                             {"confirmation_url", world().relay_url + "/api/v1/webhooks/mpesa"}});
+  ASSERT_EQ(unknown.status, 200) << unknown.body;
+
+  const auto staff = staff_token("admin");
+  bool held = false, unmatched = false;
+  for (int i = 0; i < 100 && !(held && unmatched); ++i) {
+    auto review = get("/api/v1/payments/review", staff);
+    ASSERT_EQ(review.status, 200);
+    for (const auto& c : review.obj().at("callbacks").as_array()) {
+      const auto outcome = c.at("outcome").is_string() ? text(c.at("outcome")) : "";
+      held = held || (text(c.at("status")) == "held" && outcome.find(trans_id) != std::string::npos &&
+                      outcome.find(p.reference) != std::string::npos && outcome.find("KES 1,500") != std::string::npos);
+      unmatched = unmatched || (text(c.at("status")) == "unmatched" && text(c.at("key")) == "RTO-ZZZZZZ");
+    }
+    if (!(held && unmatched)) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(held);
+  EXPECT_TRUE(unmatched);
+  EXPECT_EQ(ledger_payments(p), 0u) << "not credited before staff verify it";
+}

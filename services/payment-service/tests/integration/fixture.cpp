@@ -187,6 +187,7 @@ void World::SetUp() {
 }
 
 void World::TearDown() {
+  if (app) app->stop_callback_workers();
   if (relay) relay->stop();
   if (sim_service) sim_service->stop();
   app.reset();
