@@ -79,6 +79,15 @@ std::int64_t lifetime(const js::value& body) {
   }
 }
 
+// A token endpoint's answer: {access_token, expires_in}, else Unreachable.
+std::pair<std::string, std::int64_t> token_of(const ClientResponse& r, const std::string& what) {
+  if (r.status != 200) throw Unreachable(what + ": HTTP " + std::to_string(r.status));
+  auto v = json_of(r, what);
+  auto t = member_text(v, "access_token");
+  if (t.empty()) throw Unreachable(what + ": no access_token");
+  return {std::move(t), lifetime(v)};
+}
+
 // Sends one request; network failures become Unreachable.
 ClientResponse send(rto::http::Client& c, Method m, const std::string& target, const Headers& h, std::string_view body,
                     std::string_view what) {
@@ -150,12 +159,7 @@ class Mtn final : public Provider {
       Headers h;
       h.set("Authorization", basic(s_.user, s_.secret));
       h.set("Ocp-Apim-Subscription-Key", s_.key);
-      auto r = send(http_, Method::Post, "/collection/token/", h, {}, "MTN token");
-      if (r.status != 200) throw Unreachable("MTN token: HTTP " + std::to_string(r.status));
-      auto v = json_of(r, "MTN token");
-      auto t = member_text(v, "access_token");
-      if (t.empty()) throw Unreachable("MTN token: no access_token");
-      return std::pair{t, lifetime(v)};
+      return token_of(send(http_, Method::Post, "/collection/token/", h, {}, "MTN token"), "MTN token");
     });
   }
 
@@ -234,12 +238,7 @@ class Airtel final : public Provider {
       h.set("Accept", "*/*");
       const auto body = js::serialize(
           js::object{{"client_id", s_.user}, {"client_secret", s_.secret}, {"grant_type", "client_credentials"}});
-      auto r = send(http_, Method::Post, "/auth/oauth2/token", h, body, "Airtel token");
-      if (r.status != 200) throw Unreachable("Airtel token: HTTP " + std::to_string(r.status));
-      auto v = json_of(r, "Airtel token");
-      auto t = member_text(v, "access_token");
-      if (t.empty()) throw Unreachable("Airtel token: no access_token");
-      return std::pair{t, lifetime(v)};
+      return token_of(send(http_, Method::Post, "/auth/oauth2/token", h, body, "Airtel token"), "Airtel token");
     });
   }
 
@@ -313,12 +312,8 @@ class Mpesa final : public Provider {
     return token_.get([&] {
       Headers h;
       h.set("Authorization", basic(s_.user, s_.secret));
-      auto r = send(http_, Method::Get, "/oauth/v1/generate?grant_type=client_credentials", h, {}, "M-Pesa token");
-      if (r.status != 200) throw Unreachable("M-Pesa token: HTTP " + std::to_string(r.status));
-      auto v = json_of(r, "M-Pesa token");
-      auto t = member_text(v, "access_token");
-      if (t.empty()) throw Unreachable("M-Pesa token: no access_token");
-      return std::pair{t, lifetime(v)};
+      return token_of(send(http_, Method::Get, "/oauth/v1/generate?grant_type=client_credentials", h, {}, "M-Pesa token"),
+                      "M-Pesa token");
     });
   }
 
@@ -349,8 +344,11 @@ ProviderSettings read_settings(rto::config::Env& env, const std::string& prefix,
   s.base_url = env.string(base.c_str(), "");
   s.country = env.string(country_var.c_str(), country);
   s.currency = env.string(currency_var.c_str(), currency);
-  if (!s.base_url.empty() && s.base_url.rfind("http://", 0) != 0 && s.base_url.rfind("https://", 0) != 0)
-    env.fail(base.c_str(), "must be an http(s):// URL");
+  const auto callback_var = prefix + "_CALLBACK_URL";
+  s.callback_url = env.string(callback_var.c_str(), "");
+  for (const auto& [var, url] : {std::pair{&base, &s.base_url}, std::pair{&callback_var, &s.callback_url}})
+    if (!url->empty() && url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0)
+      env.fail(var->c_str(), "must be an http(s):// URL");
   if (s.country.size() != 2) env.fail(country_var.c_str(), "must be an ISO 3166 alpha-2 code such as UG");
   if (!rto::Currency::find(s.currency)) env.fail(currency_var.c_str(), "must be a supported ISO 4217 code such as UGX");
   return s;
@@ -387,17 +385,22 @@ ProvidersConfig ProvidersConfig::read(rto::config::Env& env) {
     c.mpesa.shortcode = env.required("MPESA_SHORTCODE");
     c.mpesa.passkey = env.required("MPESA_PASSKEY");
   }
-  const bool any = !c.mtn.base_url.empty() || !c.airtel.base_url.empty() || !c.mpesa.base_url.empty();
-  if (any && c.callback_base_url.empty())
+  const bool needs_base = (!c.mtn.base_url.empty() && c.mtn.callback_url.empty()) || !c.airtel.base_url.empty() ||
+                          (!c.mpesa.base_url.empty() && c.mpesa.callback_url.empty());
+  if (needs_base && c.callback_base_url.empty())
     env.fail("PAYMENT_CALLBACK_BASE_URL", "is required when a mobile-money provider is enabled");
   return c;
 }
 
 Providers::Providers(const ProvidersConfig& cfg, std::shared_ptr<const rto::Clock> clock)
     : callback_base_(cfg.callback_base_url) {
-  if (!cfg.mtn.base_url.empty()) mtn_ = std::make_unique<Mtn>(cfg.mtn, callback_url(ProviderId::mtn_momo), clock);
+  // A provider's own callback URL wins (MTN's sandbox takes only http, Daraja only https).
+  auto url = [&](const ProviderSettings& s, ProviderId id) {
+    return s.callback_url.empty() ? callback_url(id) : s.callback_url;
+  };
+  if (!cfg.mtn.base_url.empty()) mtn_ = std::make_unique<Mtn>(cfg.mtn, url(cfg.mtn, ProviderId::mtn_momo), clock);
   if (!cfg.airtel.base_url.empty()) airtel_ = std::make_unique<Airtel>(cfg.airtel, clock);
-  if (!cfg.mpesa.base_url.empty()) mpesa_ = std::make_unique<Mpesa>(cfg.mpesa, callback_url(ProviderId::mpesa), clock);
+  if (!cfg.mpesa.base_url.empty()) mpesa_ = std::make_unique<Mpesa>(cfg.mpesa, url(cfg.mpesa, ProviderId::mpesa), clock);
 }
 
 Providers::~Providers() = default;

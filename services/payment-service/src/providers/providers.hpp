@@ -7,6 +7,9 @@
 // Environment (a provider is enabled when its *_BASE_URL is set; its credentials are then required):
 //   PAYMENT_CALLBACK_BASE_URL     where providers reach our webhooks, e.g. https://pay.example.com
 //                                 (callbacks go to <base>/api/v1/webhooks/<provider>)
+//   MTN_MOMO_CALLBACK_URL, MPESA_CALLBACK_URL [unset]  a provider's own full callback URL instead
+//                                 (MTN's sandbox calls back over http only, Daraja over https only;
+//                                 Airtel's is set in its portal, so it has none)
 //   MTN_MOMO_BASE_URL, MTN_MOMO_API_USER, MTN_MOMO_API_KEY, MTN_MOMO_SUBSCRIPTION_KEY,
 //   MTN_MOMO_TARGET_ENVIRONMENT [sandbox], MTN_MOMO_COUNTRY [UG], MTN_MOMO_CURRENCY [UGX]
 //   AIRTEL_MONEY_BASE_URL, AIRTEL_MONEY_CLIENT_ID, AIRTEL_MONEY_CLIENT_SECRET,
@@ -34,6 +37,7 @@ struct ProviderSettings {
   std::string target_environment;         // MTN
   std::string shortcode, passkey;         // M-Pesa
   std::string callback_key;               // Airtel callback hash key (empty: not checked)
+  std::string callback_url;               // MTN/M-Pesa: this provider's own callback URL (empty: the common base)
 };
 
 struct ProvidersConfig {

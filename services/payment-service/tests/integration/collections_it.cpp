@@ -286,7 +286,7 @@ TEST_F(Collections, MpesaStkPushWithTheDocumentedPassword) {
   EXPECT_EQ(sent.at("Amount").as_int64(), p.deposit / 100) << "whole shillings";
   EXPECT_EQ(text(sent.at("PhoneNumber")), "254712345670");
   EXPECT_EQ(text(sent.at("AccountReference")), p.reference);
-  EXPECT_EQ(text(sent.at("CallBackURL")), world().relay_url + "/api/v1/webhooks/mpesa");
+  EXPECT_EQ(text(sent.at("CallBackURL")), world().relay_url + "/api/v1/webhooks/mpesa?via=own-url");
 
   auto done = wait_status(r.str("id"), p.customer.token, "succeeded");
   ASSERT_EQ(done.str("status"), "succeeded") << done.body;

@@ -179,6 +179,7 @@ void World::SetUp() {
   pc.airtel = {sim_url, "UG", "UGX", sc.airtel_client_id, sc.airtel_client_secret, "", "", "", "", sc.airtel_callback_key};
   pc.mpesa = {sim_url, "KE", "KES", sc.mpesa_consumer_key, sc.mpesa_consumer_secret, "", "", sc.mpesa_shortcode,
               sc.mpesa_passkey, ""};
+  pc.mpesa.callback_url = relay_url + "/api/v1/webhooks/mpesa?via=own-url";  // a provider's own URL wins
   config.request_ttl = std::chrono::seconds(600);
   config.reconcile_after = std::chrono::seconds(120);
   service = std::make_unique<rto::Service>(config.common);
