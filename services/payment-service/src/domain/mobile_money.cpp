@@ -297,7 +297,7 @@ std::string mpesa_timestamp(TimePoint t) {
   const auto day = floor<days>(eat);
   const year_month_day ymd{day};
   const hh_mm_ss hms{eat - day};
-  char buf[16];
+  char buf[64];  // room for any int the compiler cannot rule out; the text is 14 characters
   std::snprintf(buf, sizeof buf, "%04d%02u%02u%02d%02d%02d", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
                 static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
