@@ -177,7 +177,7 @@ std::string mtn_financial_transaction_id(Rng& rng) { return leading_nonzero_digi
 
 std::string airtel_money_id(Rng& rng, std::chrono::system_clock::time_point t) {
   auto c = civil(t);
-  char date[16];
+  char date[48];  // generous: the check counts every int at its widest
   std::snprintf(date, sizeof date, "%02d%02d%02d", c.year % 100, c.month, c.day);
   return "MP" + std::string(date) + "." + digits(rng, 4) + "." + pick(rng, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") +
          digits(rng, 5);
@@ -189,7 +189,7 @@ std::string mpesa_merchant_request_id(Rng& rng) {
 
 std::string mpesa_checkout_request_id(Rng& rng, std::chrono::system_clock::time_point t) {
   auto c = civil(t + std::chrono::hours(3));
-  char stamp[32];
+  char stamp[80];
   std::snprintf(stamp, sizeof stamp, "%02d%02d%04d%02d%02d%02d", c.day, c.month, c.year, c.hour, c.minute, c.second);
   return "ws_CO_" + std::string(stamp) + digits(rng, 4);
 }
@@ -204,7 +204,7 @@ std::string mpesa_receipt_number(Rng& rng) {
 
 std::string mpesa_timestamp(std::chrono::system_clock::time_point t) {
   auto c = civil(t + std::chrono::hours(3));  // East Africa Time, no daylight saving
-  char out[32];
+  char out[80];
   std::snprintf(out, sizeof out, "%04d%02d%02d%02d%02d%02d", c.year, c.month, c.day, c.hour, c.minute, c.second);
   return out;
 }
