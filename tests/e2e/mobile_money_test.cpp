@@ -95,6 +95,13 @@ int sim(const std::string& target, const js::object& body = {}) {
   return c.send(rto::http::Method::Post, target, h, js::serialize(body)).status;
 }
 
+std::int64_t sim_callbacks_sent(const std::string& request_id) {
+  rto::http::Client c(e2e::sim_url());
+  auto r = c.get("/_sim/transactions/" + request_id);
+  if (r.status != 200) return -1;
+  return js::parse(r.body).at("callbacks_sent").to_number<std::int64_t>();
+}
+
 class MobileMoney : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_EQ(sim("/_sim/reset"), 200); }
@@ -115,8 +122,10 @@ TEST_F(MobileMoney, DepositByMtnActivatesThePlanAndDuplicatesCreditOnce) {
   EXPECT_EQ(plan_status(api, p), "active");
   auto paid = api.get("/api/v1/payments/" + id, p.customer.access_token);
   EXPECT_EQ(paid.json.at("receipt").at("plan_reference").as_string(), p.reference);
-  // The duplicated callbacks have arrived and changed nothing.
-  std::this_thread::sleep_for(1s);
+  // The duplicated callbacks have all been delivered (and stored), and changed nothing.
+  for (int i = 0; i < 50 && sim_callbacks_sent(id) < 3; ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(sim_callbacks_sent(id), 3);
+  std::this_thread::sleep_for(500ms);  // the workers' turn
   EXPECT_EQ(ledger_payments(api, p), 1u);
   // Nobody else sees the payment.
   Api other_api;
@@ -160,6 +169,7 @@ TEST_F(MobileMoney, ForgedCallbackIsNotCreditedAndSilenceExpires) {
   // The reconciliation job gives up on it once the request expires (8 s in the test platform).
   EXPECT_EQ(wait_status(api, p, id, "expired", 20s), "expired");
   EXPECT_EQ(plan_status(api, p), "pending_deposit");
+  EXPECT_EQ(ledger_payments(api, p), 0u);
 }
 
 TEST_F(MobileMoney, LostCallbackIsSettledByReconciliation) {

@@ -42,7 +42,9 @@ struct PaymentRequest {
   std::function<void(pqxx::work&, const storage::PaymentRow&)> within;
 };
 
-struct NotAdmitted {};
+struct NotAdmitted {
+  std::string status;  // what the request already was
+};
 
 struct Recorded {
   storage::PaymentRow payment;
@@ -137,6 +139,7 @@ class App {
   bool run_plan(const std::string& plan_id, Date as_of, RunSummary& s);
   std::string settle(const storage::RequestRow& req, momo::ProviderResult r);
   void finish_request(const storage::RequestRow& req, const std::string& status, const momo::ProviderResult& r);
+  void hold_late_success(const storage::RequestRow& req, const momo::ProviderResult& r);
   std::pair<std::string, std::string> handle_callback(const storage::CallbackRow& cb, std::optional<std::string>& request_id);
 
   rto::db::Pool& db_;

@@ -161,6 +161,23 @@ void App::finish_request(const storage::RequestRow& req, const std::string& stat
   rto::log::info("collection settled", {{"request_id", req.id}, {"status", status}, {"reason_code", r.code}});
 }
 
+// The provider confirmed money for a request we had already closed as failed or expired (the
+// payer approved late, or the two paths crossed): it goes to staff as held, never silently lost.
+void App::hold_late_success(const storage::RequestRow& req, const ProviderResult& r) {
+  db_.transact([&](pqxx::work& tx) {
+    auto q = storage::lock_request(tx, req.id);
+    if (!q || (q->status != "failed" && q->status != "expired")) return;
+    q->reason = "the provider confirmed a payment after the request was " + q->status;
+    q->status = "held";
+    q->reason_code = "LATE_SUCCESS";
+    if (!r.provider_txn_id.empty()) q->provider_txn_id = r.provider_txn_id;
+    q->confirmed_amount = r.amount;
+    q->confirmed_currency = r.currency;
+    storage::settle_request(tx, *q, now());
+  });
+  rto::log::warn("late success held for staff", {{"request_id", req.id}, {"provider", req.provider}});
+}
+
 // Applies what the provider confirmed to one request; returns what became of it.
 std::string App::settle(const storage::RequestRow& req, ProviderResult r) {
   const auto now = this->now();
@@ -186,7 +203,7 @@ std::string App::settle(const storage::RequestRow& req, ProviderResult r) {
     case State::succeeded:
       break;
   }
-  const bool amount_differs = r.amount && *r.amount != req.amount.amount;
+  const bool amount_differs = r.amount_unreadable || (r.amount && *r.amount != req.amount.amount);
   const bool currency_differs = r.currency && *r.currency != req.amount.currency.code();
   if (amount_differs || currency_differs) {
     r.message = "the provider confirmed " +
@@ -209,7 +226,7 @@ std::string App::settle(const storage::RequestRow& req, ProviderResult r) {
   pay.recorded_by = kRecordedBy;
   pay.within = [&](pqxx::work& tx, const storage::PaymentRow& payment) {
     auto q = storage::lock_request(tx, req.id);
-    if (!q || !q->open()) throw NotAdmitted{};
+    if (!q || !q->open()) throw NotAdmitted{q ? q->status : "unknown"};
     q->status = "succeeded";
     q->payment_id = payment.id;
     q->provider_txn_id = r.provider_txn_id.empty() ? std::nullopt : std::optional(r.provider_txn_id);
@@ -223,9 +240,14 @@ std::string App::settle(const storage::RequestRow& req, ProviderResult r) {
     record_payment(pay);
     rto::log::info("collection credited", {{"request_id", req.id}, {"plan_id", req.plan_id}, {"provider", req.provider}});
     return "succeeded";
-  } catch (const NotAdmitted&) {
-    return "duplicate";
+  } catch (const NotAdmitted& n) {
+    // Settled meanwhile by another path — or closed as failed/expired just before the
+    // provider's success was read: that money is for staff, not lost.
+    if (n.status != "failed" && n.status != "expired") return "duplicate";
+    hold_late_success(req, r);
+    return "late";
   } catch (const rto::Error& e) {
+    if (e.status() != 409) throw;  // e.g. the database is busy: the sweep or reconciliation retries
     // The provider's transaction id is on the ledger for another plan or amount: never credit twice.
     r.code = "LEDGER_CONFLICT";
     r.message = e.what();
@@ -294,8 +316,10 @@ std::pair<std::string, std::string> App::handle_callback(const storage::Callback
   if (!req->open()) {
     // A payer who approved after we gave up (expired, failed): money arrived that no request
     // now expects. It is not credited automatically; staff decide.
-    if (confirmed.state == State::succeeded)
+    if (confirmed.state == State::succeeded) {
+      hold_late_success(*req, confirmed);
       return {"held", "the provider confirmed a payment after the request was " + req->status};
+    }
     return {"duplicate", "the request was already " + req->status};
   }
   if (*pid == momo::ProviderId::mpesa && confirmed.state == State::succeeded) {
@@ -312,6 +336,7 @@ std::pair<std::string, std::string> App::handle_callback(const storage::Callback
     return {"processed", "the provider still reports it pending; reconciliation will settle it"};
   auto became = settle(*req, confirmed);
   if (became == "duplicate") return {"duplicate", "settled meanwhile by another path"};
+  if (became == "late") return {"held", "the provider confirmed a payment as the request was closed"};
   return {became == "held" ? "held" : "processed", "request " + became};
 }
 

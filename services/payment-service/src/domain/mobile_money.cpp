@@ -133,12 +133,20 @@ std::optional<std::int64_t> whole_major(const rto::Money& m) {
 std::optional<std::int64_t> minor_from_provider(const js::value& v, const rto::Currency& currency) {
   const int e = currency.exponent();
   const std::int64_t unit = pow10(e);
-  if (v.is_int64()) return v.get_int64() * unit;
-  if (v.is_uint64()) return static_cast<std::int64_t>(v.get_uint64()) * unit;
+  // Nothing a provider sends is near 10^15 major units; beyond that the product could overflow.
+  constexpr std::int64_t kMaxMajor = 1'000'000'000'000'000;
+  if (v.is_int64()) {
+    if (v.get_int64() < 0 || v.get_int64() > kMaxMajor) return std::nullopt;
+    return v.get_int64() * unit;
+  }
+  if (v.is_uint64()) {
+    if (v.get_uint64() > static_cast<std::uint64_t>(kMaxMajor)) return std::nullopt;
+    return static_cast<std::int64_t>(v.get_uint64()) * unit;
+  }
   if (v.is_double()) {
     const double scaled = v.get_double() * static_cast<double>(unit);
     const double rounded = std::round(scaled);
-    if (std::fabs(scaled - rounded) > 1e-6 || std::fabs(rounded) > 9e15) return std::nullopt;
+    if (std::fabs(scaled - rounded) > 1e-6 || rounded < 0 || rounded > 9e15) return std::nullopt;
     return static_cast<std::int64_t>(rounded);
   }
   if (!v.is_string()) return std::nullopt;
@@ -149,6 +157,7 @@ std::optional<std::int64_t> minor_from_provider(const js::value& v, const rto::C
   for (; i < s.size() && s[i] != '.'; ++i) {
     if (s[i] < '0' || s[i] > '9') return std::nullopt;
     whole = whole * 10 + (s[i] - '0');
+    if (whole > kMaxMajor) return std::nullopt;
   }
   if (i == 0) return std::nullopt;
   int fdigits = 0;
@@ -190,7 +199,10 @@ ProviderResult mtn_result(const js::value& body, const rto::Currency& currency) 
   if (status.empty()) throw std::invalid_argument("MTN result without status");
   ProviderResult r;
   r.provider_txn_id = text(o, "financialTransactionId");
-  if (const auto* a = member(o, "amount")) r.amount = minor_from_provider(*a, currency);
+  if (const auto* a = member(o, "amount")) {
+    r.amount = minor_from_provider(*a, currency);
+    r.amount_unreadable = !r.amount;
+  }
   if (auto c = text(o, "currency"); !c.empty()) r.currency = c;
   r.code = status;
   if (const auto* reason = member(o, "reason")) {
@@ -370,7 +382,10 @@ MpesaCallback parse_mpesa_callback(const js::value& body, const rto::Currency& c
       const auto name = text(it, "Name");
       const auto* value = member(it, "Value");  // Balance may come without one
       if (!value) continue;
-      if (name == "Amount") cb.result.amount = minor_from_provider(*value, currency);
+      if (name == "Amount") {
+        cb.result.amount = minor_from_provider(*value, currency);
+        cb.result.amount_unreadable = !cb.result.amount;
+      }
       if (name == "MpesaReceiptNumber") cb.result.provider_txn_id = text(it, "Value");
     }
   }

@@ -47,6 +47,7 @@ struct ProviderResult {
   State state = State::pending;
   std::string provider_txn_id;              // the provider's transaction id (once succeeded)
   std::optional<std::int64_t> amount;       // minor units, when the provider states one
+  bool amount_unreadable = false;           // it stated one we could not read: never credit on a guess
   std::optional<std::string> currency;      // when the provider states one
   std::string code;                         // provider reason / status / result code
   std::string message;                      // provider's words, for staff and the customer

@@ -125,6 +125,14 @@ std::int64_t callbacks_with_status(const std::string& request_id, const std::str
       .as<std::int64_t>();
 }
 
+// Waits until at least n of the request's callbacks have ended in `status`; returns the count.
+std::int64_t wait_callback_status(const std::string& request_id, const std::string& status, std::int64_t n) {
+  std::int64_t seen = 0;
+  for (int i = 0; i < 250 && (seen = callbacks_with_status(request_id, status)) < n; ++i)
+    std::this_thread::sleep_for(20ms);
+  return seen;
+}
+
 class Collections : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_EQ(sim_post("/_sim/reset").status, 200); }
@@ -330,12 +338,12 @@ TEST_F(Collections, DuplicateReorderedAndReplayedCallbacksCreditOnce) {
   ASSERT_EQ(wait_status(reordered.str("id"), p.customer.token, "succeeded").str("status"), "succeeded");
 
   // A replay of an old callback, after everything settled.
+  EXPECT_EQ(wait_callback_status(dup.str("id"), "duplicate", 3), 3);
   auto replay = sim_post("/_sim/transactions/" + dup.str("id") + "/callback");
   EXPECT_EQ(replay.status, 200) << replay.body;
-  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(wait_callback_status(dup.str("id"), "duplicate", 4), 4) << "the replay was worked off";
   EXPECT_EQ(ledger_payments(p), 2u);
   EXPECT_EQ(plan_status(p), "active");
-  EXPECT_GE(callbacks_with_status(dup.str("id"), "duplicate"), 3);
   EXPECT_TRUE(journal_balanced());
 }
 
@@ -348,7 +356,7 @@ TEST_F(Collections, ForgedCallbacksNeverCredit) {
                     js::object{{"financialTransactionId", "9999999999"}, {"externalId", r.str("id")},
                                {"amount", std::to_string(p.deposit)}, {"currency", "UGX"}, {"status", "SUCCESSFUL"}});
   EXPECT_EQ(forged.status, 200) << forged.body;
-  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(wait_callback_status(r.str("id"), "processed", 1), 1) << "the forged callback was checked";
   EXPECT_EQ(get("/api/v1/payments/" + r.str("id"), p.customer.token).str("status"), "pending");
   EXPECT_EQ(ledger_payments(p), 0u);
 
@@ -464,4 +472,29 @@ TEST_F(Collections, PaybillConfirmationIsMatchedToThePlanAndHeldForStaff) {
   EXPECT_TRUE(held);
   EXPECT_TRUE(unmatched);
   EXPECT_EQ(ledger_payments(p), 0u) << "not credited before staff verify it";
+}
+
+TEST_F(Collections, ASuccessAfterTheRequestExpiredIsHeldForStaff) {
+  auto p = pending_plan();
+  ASSERT_EQ(sim_post("/_sim/behaviour", {{"callback", "drop"}}).status, 200);
+  auto r = start(p, body(p, "mtn_momo", "0772123460"));
+  ASSERT_EQ(r.status, 202);
+  // We gave up on it (as expiry would) just before the payer's approval reached us.
+  {
+    auto c = raw_db();
+    pqxx::work tx(c);
+    tx.exec_params("UPDATE payment_requests SET status = 'expired' WHERE id = $1::uuid", r.str("id"));
+    tx.commit();
+  }
+  ASSERT_EQ(sim_post("/_sim/reset").status, 200);
+  ASSERT_EQ(sim_post("/_sim/transactions/" + r.str("id") + "/callback").status, 200);
+  auto held = wait_status(r.str("id"), p.customer.token, "held");
+  ASSERT_EQ(held.str("status"), "held") << held.body;
+  EXPECT_EQ(held.str("reason_code"), "LATE_SUCCESS");
+  EXPECT_EQ(wait_callback_status(r.str("id"), "held", 1), 1);
+  EXPECT_EQ(ledger_payments(p), 0u) << "staff decide; nothing is credited on its own";
+  auto review = get("/api/v1/payments/review", staff_token("admin"));
+  bool listed = false;
+  for (const auto& h : review.obj().at("held").as_array()) listed = listed || text(h.at("id")) == r.str("id");
+  EXPECT_TRUE(listed);
 }

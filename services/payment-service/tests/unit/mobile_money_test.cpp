@@ -38,6 +38,12 @@ TEST(MobileMoneyAmounts, MajorUnitsBothWays) {
   EXPECT_FALSE(minor_from_provider(json(R"("-5")"), UGX));
   EXPECT_FALSE(minor_from_provider(json(R"("")"), UGX));
   EXPECT_FALSE(minor_from_provider(json("true"), UGX));
+  // Public callbacks cannot overflow the arithmetic.
+  EXPECT_FALSE(minor_from_provider(json(R"("99999999999999999999")"), KES));
+  EXPECT_FALSE(minor_from_provider(json("9000000000000000000"), KES));
+  EXPECT_FALSE(minor_from_provider(json("18446744073709551615"), KES));
+  EXPECT_FALSE(minor_from_provider(json("-5"), UGX));
+  EXPECT_FALSE(minor_from_provider(json("1e300"), KES));
 }
 
 TEST(MobileMoneyInput, NamesEveryBadField) {
@@ -95,6 +101,9 @@ TEST(Mtn, StatusAndCallbackShapes) {
   auto t = mtn_result(json(R"({"status":"FAILED","reason":{"type":"EXPIRED"}})"), UGX);
   EXPECT_EQ(t.state, State::expired);
   EXPECT_EQ(mtn_result(json(R"({"status":"PENDING"})"), UGX).state, State::pending);
+  auto garbled = mtn_result(json(R"({"status":"SUCCESSFUL","amount":"12x","currency":"UGX"})"), UGX);
+  EXPECT_TRUE(garbled.amount_unreadable) << "an amount we cannot read is never taken as the one asked";
+  EXPECT_FALSE(ok.amount_unreadable);
   EXPECT_THROW(mtn_result(json(R"({"amount":"5"})"), UGX), std::invalid_argument);
   EXPECT_THROW(mtn_result(json("[]"), UGX), std::invalid_argument);
 }
