@@ -95,8 +95,11 @@ inline const rto::db::Statement kPlansCollectionsAfter{"plans_collections_after"
     "SELECT " + kPlanColumns + " FROM plans " + kCollectionsWhere +
     "AND (days_past_due < $4 OR (days_past_due = $4 AND id > $5::uuid)) ORDER BY days_past_due DESC, id LIMIT $3"};
 
+// A plan with a mobile-money deposit still in flight waits for its answer: cancelling it
+// would leave the payer's approval landing on a cancelled plan.
 inline const rto::db::Statement kPlansDepositExpired{"plans_deposit_expired",
-    "SELECT id::text FROM plans WHERE status = 'pending_deposit' AND deposit_due_by <= " + TS(1) +
+    "SELECT id::text FROM plans p WHERE status = 'pending_deposit' AND deposit_due_by <= " + TS(1) +
+    " AND NOT EXISTS (SELECT 1 FROM payment_requests r WHERE r.plan_id = p.id AND r.status IN ('initiated', 'pending'))"
     " ORDER BY deposit_due_by LIMIT $2"};
 
 // Plans the daily run has not seen for local date $1.

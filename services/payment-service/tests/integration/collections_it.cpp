@@ -498,3 +498,16 @@ TEST_F(Collections, ASuccessAfterTheRequestExpiredIsHeldForStaff) {
   for (const auto& h : review.obj().at("held").as_array()) listed = listed || text(h.at("id")) == r.str("id");
   EXPECT_TRUE(listed);
 }
+
+TEST_F(Collections, AnUnpaidDepositWaitsForTheRequestInFlight) {
+  auto p = pending_plan();
+  auto r = start(p, body(p, "mtn_momo", "0772123452"));  // …2: the customer has not answered yet
+  ASSERT_EQ(r.status, 202);
+  world().clock->advance(world().config.deposit_ttl + 1h);
+  world().app->expire_deposits();
+  EXPECT_EQ(plan_status(p), "pending_deposit") << "not cancelled under a deposit in flight";
+  world().app->reconcile();  // past its own expiry: the request ends
+  EXPECT_EQ(get("/api/v1/payments/" + r.str("id"), p.customer.token).str("status"), "expired");
+  world().app->expire_deposits();
+  EXPECT_EQ(plan_status(p), "cancelled");
+}
