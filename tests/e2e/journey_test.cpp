@@ -39,26 +39,6 @@ std::string wait_vehicle_status(Api& api, const std::string& id, const std::stri
   return status;
 }
 
-// The operator's local date (Africa/Kampala, UTC+3) `days` from today, as YYYY-MM-DD.
-std::string local_date_in(int days) {
-  using namespace std::chrono;
-  year_month_day d{floor<std::chrono::days>(system_clock::now() + hours(3)) + std::chrono::days(days)};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                static_cast<unsigned>(d.day()));
-  return buf;
-}
-
-rto::http::ClientResponse post_payment(const std::string& reference, std::int64_t amount, const std::string& txn) {
-  rto::http::Client pay(e2e::payment_url());
-  rto::http::Headers sh;
-  sh.set("Authorization", "Bearer " + e2e::service_token());
-  sh.set("Content-Type", "application/json");
-  js::object body{{"plan_ref", reference},  {"amount", amount},      {"currency", "UGX"},
-                  {"provider", "mtn_momo"}, {"provider_txn_id", txn}, {"paid_at", "2026-11-26T08:00:00Z"}};
-  return pay.send(rto::http::Method::Post, "/internal/payments", sh, js::serialize(body));
-}
-
 }  // namespace
 
 TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
@@ -120,9 +100,9 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
 
   // The deposit arrives (as the mobile-money adapters will post it), twice: credited once.
   auto txn = "MP" + rto::crypto::uuid_v4().substr(0, 12);
-  auto first = post_payment(reference, deposit, txn);
+  auto first = e2e::internal_payment(reference, deposit, txn);
   ASSERT_LT(first.status, 300) << first.body;
-  auto again = post_payment(reference, deposit, txn);
+  auto again = e2e::internal_payment(reference, deposit, txn);
   ASSERT_LT(again.status, 300) << again.body;
   EXPECT_EQ(first.status, 201);
   EXPECT_EQ(again.status, 200);  // the same provider transaction: the first result, credited once
@@ -149,12 +129,7 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   EXPECT_TRUE(heard.count("payment.plan.activated"));
 
   // Ten days later nothing more has been paid: days past due, a late fee, the lock.
-  rto::http::Client pay(e2e::payment_url());
-  rto::http::Headers sh;
-  sh.set("Authorization", "Bearer " + e2e::service_token());
-  sh.set("Content-Type", "application/json");
-  auto run = pay.send(rto::http::Method::Post, "/internal/delinquency/run", sh,
-                      js::serialize(js::object{{"as_of", local_date_in(10)}}));
+  auto run = e2e::run_delinquency(e2e::local_date_in(10));
   ASSERT_LT(run.status, 300) << run.body;
   auto late = capi.get("/api/v1/plans/" + plan_id, customer.access_token);
   ASSERT_EQ(late.status, 200) << late.body;
@@ -166,7 +141,7 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   ASSERT_EQ(quote_off.status, 200) << quote_off.body;
   auto payoff = amount(quote_off.json.at("amount"));
   ASSERT_GT(payoff, 0);
-  auto paid = post_payment(reference, payoff, "MP" + rto::crypto::uuid_v4().substr(0, 12));
+  auto paid = e2e::internal_payment(reference, payoff, "MP" + rto::crypto::uuid_v4().substr(0, 12));
   ASSERT_LT(paid.status, 300) << paid.body;
   auto done = capi.get("/api/v1/plans/" + plan_id, customer.access_token);
   ASSERT_EQ(done.status, 200) << done.body;

@@ -17,41 +17,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const char* kMotorcycleDaily = "5e3d0001-0000-4000-8000-000000000001";
-
-struct PendingPlan {
-  e2e::Account customer;
-  std::string id, reference;
-  std::int64_t deposit = 0;
-};
-
-// A verified customer with an approved application and a signed plan awaiting its deposit.
-PendingPlan pending_plan(Api& api) {
-  auto admin = e2e::admin_token(api);
-  auto dealer = e2e::account_with_role(api, admin, "dealer");
-  const std::int64_t price = 4'800'000;
-  auto vehicle = e2e::available_vehicle(api, admin, dealer.access_token, "TVS", "HLX 125", price);
-  PendingPlan p;
-  p.customer = e2e::verified_customer(api, admin);
-  auto app = api.post("/api/v1/credit/applications", e2e::credit_application(vehicle, kMotorcycleDaily),
-                      p.customer.access_token);
-  EXPECT_LT(app.status, 300) << app.body;
-  const auto& decision = app.json.at("decision").as_object();
-  EXPECT_EQ(decision.at("decision").as_string(), "approved") << app.body;
-  auto min_pct = decision.at("terms").at("min_deposit_percent").to_number<std::int64_t>();
-  p.deposit = std::max<std::int64_t>(price * 15 / 100, (price * min_pct + 99) / 100);
-  p.deposit = (p.deposit + 99) / 100 * 100;
-  auto plan = api.post("/api/v1/plans",
-                       {{"credit_decision_id", decision.at("id")},
-                        {"vehicle_id", vehicle},
-                        {"template_id", kMotorcycleDaily},
-                        {"deposit", {{"amount", p.deposit}, {"currency", "UGX"}}}},
-                       p.customer.access_token);
-  EXPECT_EQ(plan.status, 201) << plan.body;
-  p.id = str(plan, "id");
-  p.reference = str(plan, "reference");
-  return p;
-}
+using e2e::PendingPlan;
+using e2e::pending_plan;
 
 e2e::Reply start_payment(Api& api, const PendingPlan& p, const std::string& provider, const std::string& phone,
                          std::int64_t amount = 0) {

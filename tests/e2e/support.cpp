@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -12,6 +15,7 @@
 #include <boost/url/parse.hpp>
 
 #include "rto/auth.hpp"
+#include "rto/clock.hpp"
 #include "rto/crypto.hpp"
 #include "rto/testing.hpp"
 
@@ -211,6 +215,63 @@ js::object credit_application(const std::string& vehicle_id, const std::string& 
            {{"name", "Moses Okello"}, {"phone", "0772123456"}, {"relationship", "brother"}, {"national_id", unique_national_id()}}},
           {"references", js::array{js::object{{"name", "Ruth Achieng"}, {"phone", "0752123456"}},
                                    js::object{{"name", "Peter Mugisha"}, {"phone", "0701987654"}}}}};
+}
+
+PendingPlan pending_plan(Api& api) {
+  static const char* kMotorcycleDaily = "5e3d0001-0000-4000-8000-000000000001";  // seeded template
+  auto admin = admin_token(api);
+  auto dealer = account_with_role(api, admin, "dealer");
+  const std::int64_t price = 4'800'000;
+  PendingPlan p;
+  p.vehicle_id = available_vehicle(api, admin, dealer.access_token, "TVS", "HLX 125", price);
+  p.customer = verified_customer(api, admin);
+  auto app = api.post("/api/v1/credit/applications", credit_application(p.vehicle_id, kMotorcycleDaily),
+                      p.customer.access_token);
+  EXPECT_LT(app.status, 300) << app.body;
+  const auto& decision = app.json.at("decision").as_object();
+  EXPECT_EQ(decision.at("decision").as_string(), "approved") << app.body;
+  auto min_pct = decision.at("terms").at("min_deposit_percent").to_number<std::int64_t>();
+  p.deposit = std::max<std::int64_t>(price * 15 / 100, (price * min_pct + 99) / 100);
+  p.deposit = (p.deposit + 99) / 100 * 100;
+  auto plan = api.post("/api/v1/plans",
+                       {{"credit_decision_id", decision.at("id")},
+                        {"vehicle_id", p.vehicle_id},
+                        {"template_id", kMotorcycleDaily},
+                        {"deposit", {{"amount", p.deposit}, {"currency", "UGX"}}}},
+                       p.customer.access_token);
+  EXPECT_EQ(plan.status, 201) << plan.body;
+  p.id = str(plan, "id");
+  p.reference = str(plan, "reference");
+  return p;
+}
+
+namespace {
+rto::http::ClientResponse internal_post(const std::string& target, const js::object& body) {
+  rto::http::Client pay(payment_url());
+  rto::http::Headers h;
+  h.set("Authorization", "Bearer " + service_token());
+  h.set("Content-Type", "application/json");
+  return pay.send(rto::http::Method::Post, target, h, js::serialize(body));
+}
+}  // namespace
+
+rto::http::ClientResponse internal_payment(const std::string& reference, std::int64_t amount, const std::string& txn) {
+  return internal_post("/internal/payments", {{"plan_ref", reference},  {"amount", amount},      {"currency", "UGX"},
+                                              {"provider", "mtn_momo"}, {"provider_txn_id", txn},
+                                              {"paid_at", rto::to_rfc3339(std::chrono::system_clock::now())}});
+}
+
+rto::http::ClientResponse run_delinquency(const std::string& as_of) {
+  return internal_post("/internal/delinquency/run", {{"as_of", as_of}});
+}
+
+std::string local_date_in(int days) {
+  using namespace std::chrono;
+  year_month_day d{floor<std::chrono::days>(system_clock::now() + hours(3)) + std::chrono::days(days)};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return buf;
 }
 
 }  // namespace e2e

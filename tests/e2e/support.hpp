@@ -75,6 +75,24 @@ std::string available_vehicle(Api& api, const std::string& admin, const std::str
 // A complete credit application (a steady boda rider, UGX) for a vehicle on a plan template.
 boost::json::object credit_application(const std::string& vehicle_id, const std::string& template_id);
 
+// A verified customer with an approved application (steady boda rider) for a fresh TVS HLX 125
+// (UGX 4,800,000) on the seeded motorcycle-daily-18m template, and the plan signed: it awaits
+// its deposit.
+struct PendingPlan {
+  Account customer;
+  std::string id, reference, vehicle_id;
+  std::int64_t deposit = 0;
+};
+PendingPlan pending_plan(Api& api);
+
+// POST /internal/payments on the payment service (service token): `amount` UGX for the plan
+// with this reference, provider mtn_momo, transaction `txn`.
+rto::http::ClientResponse internal_payment(const std::string& reference, std::int64_t amount, const std::string& txn);
+// POST /internal/delinquency/run {as_of} on the payment service.
+rto::http::ClientResponse run_delinquency(const std::string& as_of);
+// The operator's local date (Africa/Kampala, UTC+3) `days` from today, as YYYY-MM-DD.
+std::string local_date_in(int days);
+
 // E2E_SIM_URL: the mobile-money simulator's control API (/_sim/...).
 std::string sim_url();
 

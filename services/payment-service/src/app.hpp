@@ -102,6 +102,23 @@ class App {
 
   PayoffQuote payoff(const storage::PlanRow& plan, Date on);
 
+  // ---- closing a plan (closing.cpp) ----
+  struct Repossessed {
+    storage::PlanRow plan;
+    storage::RepossessionRow record;
+    bool already = false;  // the plan was repossessed before; nothing changed
+  };
+  // defaulted → repossessed: what is still owed is written off the receivable (see
+  // repossession_entry), payment.plan.repossessed is published and the vehicle service told.
+  Repossessed repossess(const std::string& plan_id, const std::string& reason, const std::string& actor);
+  struct Refunded {
+    storage::RefundRow refund;
+    storage::PlanRow plan;
+    bool duplicate = false;  // this (method, reference) was recorded before with the same amount
+  };
+  // Pays credit held for the customer back to them; idempotent by (method, reference).
+  Refunded refund(const std::string& plan_id, const RefundInput& in, const std::string& actor);
+
   // ---- mobile money (collections.cpp) ----
   // Starts a collection through the provider: idempotent per (caller, Idempotency-Key).
   Collection collect(const momo::CollectionInput& in, const std::string& idempotency_key, const rto::auth::Identity& who);
@@ -116,6 +133,14 @@ class App {
   // Asks providers about requests pending longer than RECONCILE_AFTER and settles or expires them.
   int reconcile();
   ReviewQueue review_queue(int limit);
+  // Staff resolve a review-queue item once (review.cpp): credit it — a held request for what the
+  // provider confirmed, a held paybill (C2B) confirmation for its plan — or dismiss it.
+  struct Resolved {
+    storage::ResolutionRow resolution;
+    std::optional<Recorded> recorded;  // the ledger payment of a credit
+  };
+  Resolved resolve_request(const std::string& request_id, const ResolveInput& in, const std::string& actor);
+  Resolved resolve_callback(std::int64_t callback_id, const ResolveInput& in, const std::string& actor);
   // Starts the workers that process queued callbacks (install() does, unless jobs are off),
   // and stops them (before the database pool goes: call it once the service has stopped).
   void start_callback_workers(int n);

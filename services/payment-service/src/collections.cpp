@@ -309,7 +309,8 @@ std::pair<std::string, std::string> App::handle_callback(const storage::Callback
   });
   if (!req || req->provider != cb.provider) return {"unmatched", "no " + cb.provider + " request " + cb.key_value};
   request_id = req->id;
-  if (req->status == "succeeded" || req->status == "held") return {"duplicate", "the request was already " + req->status};
+  if (req->status == "succeeded" || req->status == "held" || req->status == "dismissed")
+    return {"duplicate", "the request was already " + req->status};
 
   // The provider's word, not the callback's.
   auto confirmed = provider->status(req->id, req->provider_request_id.value_or(""));

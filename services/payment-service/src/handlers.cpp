@@ -1,5 +1,6 @@
 #include "handlers.hpp"
 
+#include <charconv>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
 #include <rto/json.hpp>
@@ -44,6 +45,13 @@ js::object plan_brief(const storage::PlanRow& p) {
                     {"days_past_due", p.delinquency.days_past_due},
                     {"bucket", to_string(p.delinquency.bucket)},
                     {"locked", p.delinquency.locked}};
+}
+
+js::object full_statement(Tx& tx, const storage::PlanRow& p, Date today) {
+  std::optional<storage::RepossessionRow> repossession;
+  if (p.status == "repossessed") repossession = storage::repossession_of(tx, p.id);
+  return views::statement(p, storage::schedule(tx, p.id), storage::all_fees(tx, p.id), storage::payments_of_plan(tx, p.id),
+                          today, storage::refunds_of_plan(tx, p.id), repossession);
 }
 
 Response recorded(const Recorded& r) {
@@ -125,10 +133,7 @@ Response Handlers::create_plan(Request& req) {
   const auto& me = req.user().subject;
   if (!rto::crypto::is_uuid(me)) throw rto::Unauthorized("this token does not name an account");
   auto r = app_->create_plan(in, me);
-  auto body = app_->db().read([&](pqxx::read_transaction& tx) {
-    return views::statement(r.plan, storage::schedule(tx, r.plan.id), storage::all_fees(tx, r.plan.id),
-                            storage::payments_of_plan(tx, r.plan.id), app_->today());
-  });
+  auto body = app_->db().read([&](pqxx::read_transaction& tx) { return full_statement(tx, r.plan, app_->today()); });
   return Response::json(r.created ? 201 : 200, body);
 }
 
@@ -142,11 +147,7 @@ Response Handlers::my_plans(Request& req) {
 }
 
 Response Handlers::get_plan(Request& req) {
-  auto body = app_->db().read([&](pqxx::read_transaction& tx) {
-    auto p = visible_plan(tx, req);
-    return views::statement(p, storage::schedule(tx, p.id), storage::all_fees(tx, p.id),
-                            storage::payments_of_plan(tx, p.id), app_->today());
-  });
+  auto body = app_->db().read([&](pqxx::read_transaction& tx) { return full_statement(tx, visible_plan(tx, req), app_->today()); });
   return Response::json(body);
 }
 
@@ -223,9 +224,26 @@ Response Handlers::cash_payment(Request& req) {
 
 Response Handlers::reverse_payment(Request& req) {
   auto id = path_uuid(req, "payment");
-  auto reason = parse_reversal(rto::json::parse_object(req.body));
+  auto reason = parse_reason(rto::json::parse_object(req.body));
   auto pay = app_->reverse_payment(id, reason, req.user().subject);
   return Response::json(views::payment(pay));
+}
+
+Response Handlers::repossess_plan(Request& req) {
+  auto id = path_uuid(req, "plan");
+  auto reason = parse_reason(rto::json::parse_object(req.body));
+  auto r = app_->repossess(id, reason, req.user().subject);
+  auto body = app_->db().read([&](pqxx::read_transaction& tx) { return full_statement(tx, r.plan, app_->today()); });
+  return Response::json(body);
+}
+
+Response Handlers::refund_plan(Request& req) {
+  auto id = path_uuid(req, "plan");
+  auto in = parse_refund(rto::json::parse_object(req.body));
+  auto r = app_->refund(id, in, req.user().subject);
+  return Response::json(r.duplicate ? 200 : 201, js::object{{"refund", views::refund(r.refund)},
+                                                            {"plan", plan_brief(r.plan)},
+                                                            {"duplicate", r.duplicate}});
 }
 
 // ---- mobile money ------------------------------------------------------------------------------
@@ -292,6 +310,42 @@ Response Handlers::review_queue(Request& req) {
 
 // Public: anyone can post here, so nothing in the body is believed until the provider's
 // status API confirms it. The callback is stored before the answer, so a crash loses nothing.
+namespace {
+
+Response resolved(const App::Resolved& r) {
+  const auto& x = r.resolution;
+  js::object body{{"item", x.item},
+                  {"item_id", x.item_id},
+                  {"action", x.action},
+                  {"note", x.note},
+                  {"resolved_by", x.resolved_by},
+                  {"resolved_at", rto::to_rfc3339(x.resolved_at)}};
+  if (r.recorded) {
+    body["payment"] = views::payment(r.recorded->payment);
+    body["plan"] = plan_brief(r.recorded->plan);
+    body["duplicate"] = r.recorded->duplicate;
+  }
+  return Response::json(body);
+}
+
+}  // namespace
+
+Response Handlers::resolve_request(Request& req) {
+  auto id = path_uuid(req, "payment request");
+  auto in = parse_resolve(rto::json::parse_object(req.body));
+  return resolved(app_->resolve_request(id, in, req.user().subject));
+}
+
+Response Handlers::resolve_callback(Request& req) {
+  auto text = req.param("id");
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
+    throw rto::NotFound("no provider callback with this id");
+  auto in = parse_resolve(rto::json::parse_object(req.body));
+  return resolved(app_->resolve_callback(id, in, req.user().subject));
+}
+
 Response Handlers::webhook(Request& req) {
   auto provider = momo::provider_of(req.param("provider"));
   if (!provider) throw rto::NotFound("no such provider");

@@ -33,6 +33,10 @@ class Handlers {
   Response portfolio(Request& req);
   Response cash_payment(Request& req);
   Response reverse_payment(Request& req);
+  Response repossess_plan(Request& req);
+  Response refund_plan(Request& req);
+  Response resolve_request(Request& req);
+  Response resolve_callback(Request& req);
 
   // Mobile money
   Response create_collection(Request& req);

@@ -31,9 +31,13 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.get("/api/v1/plans/{id}/ownership-certificate", Access::signed_in(), to(&Handlers::ownership_certificate));
   r.post("/api/v1/plans/{id}/cash-payments", cashiers, to(&Handlers::cash_payment));
   r.post("/api/v1/payments/{id}/reverse", reversers, to(&Handlers::reverse_payment));
+  r.post("/api/v1/plans/{id}/repossess", Access::roles_any({"admin", "credit_officer"}), to(&Handlers::repossess_plan));
+  r.post("/api/v1/plans/{id}/refunds", reversers, to(&Handlers::refund_plan));
 
   r.post("/api/v1/payments", Access::roles_any({"customer", "admin", "support_agent"}), to(&Handlers::create_collection));
   r.get("/api/v1/payments/review", staff, to(&Handlers::review_queue));
+  r.post("/api/v1/payments/review/callbacks/{id}/resolve", reversers, to(&Handlers::resolve_callback));
+  r.post("/api/v1/payments/{id}/resolve", reversers, to(&Handlers::resolve_request));
   r.get("/api/v1/payments/{id}", Access::signed_in(), to(&Handlers::get_collection));
   r.get("/api/v1/plans/{id}/payments", Access::signed_in(), to(&Handlers::plan_collections));
   r.post("/api/v1/webhooks/{provider}", Access::anyone(), to(&Handlers::webhook));

@@ -177,9 +177,25 @@ js::object plan_summary(const storage::PlanRow& p) {
                     {"cancel_reason", p.cancel_reason ? js::value(*p.cancel_reason) : js::value(nullptr)}};
 }
 
+js::object refund(const storage::RefundRow& r) {
+  return js::object{{"id", r.id},
+                    {"plan_id", r.plan_id},
+                    {"amount", r.amount.to_json()},
+                    {"method", r.method},
+                    {"reference", r.reference},
+                    {"reason", r.reason},
+                    {"paid_by", r.paid_by},
+                    {"paid_at", rto::to_rfc3339(r.paid_at)}};
+}
+
 js::object statement(const storage::PlanRow& p, const std::vector<storage::ScheduleRow>& schedule,
-                     const std::vector<OpenFee>& fees, const std::vector<storage::PaymentRow>& payments, Date today) {
+                     const std::vector<OpenFee>& fees, const std::vector<storage::PaymentRow>& payments, Date today,
+                     const std::vector<storage::RefundRow>& refunds,
+                     const std::optional<storage::RepossessionRow>& repossession) {
   const auto& c = p.currency;
+  // A closed plan (cancelled, repossessed) owes nothing more: what was left open is shown as
+  // closed, not overdue, and there is no next due date.
+  const bool open_plan = p.live() || p.status == "pending_deposit" || p.status == "completed";
   js::object o = plan_summary(p);
   o["terms"] = p.terms;
   js::array rows;
@@ -190,6 +206,8 @@ js::object statement(const storage::PlanRow& p, const std::vector<storage::Sched
     std::string status;
     if (remaining == 0)
       status = s.waived > 0 ? "settled" : "paid";
+    else if (!open_plan)
+      status = p.status == "repossessed" ? "written_off" : "cancelled";
     else if (s.due < today)
       status = "overdue";
     else if (s.due == today)
@@ -198,8 +216,8 @@ js::object statement(const storage::PlanRow& p, const std::vector<storage::Sched
       status = "partial";
     else
       status = "upcoming";
-    if (remaining > 0 && s.due < today && s.seq >= 1) overdue += remaining;
-    if (remaining > 0 && !next && (s.seq >= 1 || p.status == "pending_deposit")) next = s;
+    if (open_plan && remaining > 0 && s.due < today && s.seq >= 1) overdue += remaining;
+    if (open_plan && remaining > 0 && !next && (s.seq >= 1 || p.status == "pending_deposit")) next = s;
     // Charge is paid before principal within an instalment; what is beyond it is equity.
     std::int64_t charge_paid = std::min(s.paid, std::max<std::int64_t>(0, s.charge - s.waived));
     equity += s.paid - charge_paid;
@@ -218,7 +236,7 @@ js::object statement(const storage::PlanRow& p, const std::vector<storage::Sched
   js::array fee_rows;
   std::int64_t fees_open = 0;
   for (const auto& f : fees) {
-    fees_open += f.remaining();
+    if (open_plan) fees_open += f.remaining();
     fee_rows.push_back(js::object{{"id", f.id},
                                   {"seq", f.seq},
                                   {"assessed_on", format_date(f.assessed)},
@@ -231,12 +249,25 @@ js::object statement(const storage::PlanRow& p, const std::vector<storage::Sched
   o["schedule"] = std::move(rows);
   o["late_fees"] = std::move(fee_rows);
   o["payments"] = std::move(pays);
+  js::array refund_rows;
+  std::int64_t refunded = 0;
+  for (const auto& r : refunds) {
+    refunded += r.amount.amount;
+    refund_rows.push_back(refund(r));
+  }
+  o["refunds"] = std::move(refund_rows);
+  o["repossession"] = repossession ? js::value(js::object{{"reason", repossession->reason},
+                                                          {"repossessed_by", repossession->by},
+                                                          {"repossessed_at", rto::to_rfc3339(repossession->at)},
+                                                          {"written_off", money(repossession->written_off, c)}})
+                                   : js::value(nullptr);
   o["balance"] = js::object{{"outstanding", money(p.outstanding, c)},
                             {"overdue", money(overdue + fees_open, c)},
                             {"fees_outstanding", money(fees_open, c)},
                             {"paid_total", money(p.paid_total, c)},
                             {"discount_total", money(p.discount_total, c)},
                             {"credit_balance", money(p.credit_balance, c)},
+                            {"refunded", money(refunded, c)},
                             {"refund_due", p.credit_balance > 0}};
   o["next_due"] = next ? js::value(js::object{{"seq", next->seq},
                                               {"due_date", format_date(next->due)},

@@ -16,10 +16,13 @@ boost::json::object payment(const storage::PaymentRow& p);
 // The list view: who, what, how much is left, how late.
 boost::json::object plan_summary(const storage::PlanRow& p);
 // The statement: summary, terms, schedule (due, paid, remaining, status), fees, payments,
-// balances, next due, days past due and equity (principal paid as a share of the price).
+// balances, next due, days past due and equity (principal paid as a share of the price); refunds
+// paid, and the repossession of a repossessed plan.
 boost::json::object statement(const storage::PlanRow& p, const std::vector<storage::ScheduleRow>& schedule,
                               const std::vector<OpenFee>& fees, const std::vector<storage::PaymentRow>& payments,
-                              Date today);
+                              Date today, const std::vector<storage::RefundRow>& refunds = {},
+                              const std::optional<storage::RepossessionRow>& repossession = std::nullopt);
+boost::json::object refund(const storage::RefundRow& r);
 boost::json::object payoff(const storage::PlanRow& p, const PayoffQuote& q, Date on);
 boost::json::object portfolio(const std::vector<storage::PortfolioRow>& rows, Date today, Date week_first);
 // "37.52" for 3752 basis points of `whole` (0 when whole is 0).

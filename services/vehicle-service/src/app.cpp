@@ -195,6 +195,11 @@ void App::on_payment_event(pqxx::work& tx, const rto::events::Received& e) {
       if (const auto* r = data->if_contains("reason"); r && r->is_string() && !r->as_string().empty())
         reason += ": " + std::string(r->as_string());
       release(tx, *vehicle, *plan, reason, actor);
+    } else if (e.type == "payment.plan.repossessed") {
+      std::string reason = "payment plan defaulted; vehicle repossessed";
+      if (const auto* r = data->if_contains("reason"); r && r->is_string() && r->as_string().size() >= 3)
+        reason = std::string(r->as_string());
+      repossess(tx, *vehicle, *plan, reason, actor);
     } else {
       return;
     }
@@ -251,7 +256,8 @@ std::shared_ptr<App> install(rto::Service& service, VehicleConfig cfg, std::shar
   if (opts.consume_events) {
     rto::events::ConsumerOptions co;
     co.queue = opts.event_queue;
-    co.bindings = {"payment.plan.activated", "payment.plan.completed", "payment.plan.cancelled"};
+    co.bindings = {"payment.plan.activated", "payment.plan.completed", "payment.plan.cancelled",
+                   "payment.plan.repossessed"};
     service.consume(std::move(co), [app](pqxx::work& tx, const rto::events::Received& e) { app->on_payment_event(tx, e); });
   }
   return app;

@@ -55,7 +55,8 @@ class App {
   // Returns reservations past their expiry to available (periodic job). Returns how many.
   int expire_reservations();
 
-  // payment.plan.activated → lease, .completed → transfer, .cancelled → release; runs inside the
+  // payment.plan.activated → lease, .completed → transfer, .cancelled → release, .repossessed →
+  // repossess; runs inside the
   // consumer's transaction. An event that cannot apply (vehicle unknown, held by another plan)
   // is logged and acknowledged: retrying would not change the answer.
   void on_payment_event(pqxx::work& tx, const rto::events::Received& e);

@@ -1,5 +1,6 @@
 #include "domain/inputs.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
@@ -178,12 +179,61 @@ CashInput parse_cash(const js::object& body) {
   return c;
 }
 
-std::string parse_reversal(const js::object& body) {
+std::string parse_reason(const js::object& body) {
   rto::json::Reader r(body);
   r.reject_unknown({"reason"});
   auto reason = r.string("reason", true, 3, 500);
   r.finish();
   return *reason;
+}
+
+RefundInput parse_refund(const js::object& body) {
+  static constexpr std::string_view kMethods[] = {"cash", "mtn_momo", "airtel_money", "mpesa", "bank"};
+  rto::json::Reader r(body);
+  r.reject_unknown({"amount", "method", "reference", "reason"});
+  RefundInput in;
+  if (auto m = read_money(r, body, "amount", true)) in.amount = *m;
+  if (auto method = r.string("method", true, 1, 32)) {
+    if (std::find(std::begin(kMethods), std::end(kMethods), *method) == std::end(kMethods))
+      r.fail("method", "must be one of cash, mtn_momo, airtel_money, mpesa, bank");
+    in.method = *method;
+  }
+  if (auto ref = r.string("reference", true, 1, 64)) {
+    bool ok = true;
+    for (char ch : *ref) ok = ok && token_char(ch);
+    if (!ok) r.fail("reference", "may contain only letters, digits and - _ . : /");
+    in.reference = *ref;
+  }
+  if (auto reason = r.string("reason", true, 3, 500)) in.reason = *reason;
+  r.finish();
+  return in;
+}
+
+ResolveInput parse_resolve(const js::object& body) {
+  rto::json::Reader r(body);
+  r.reject_unknown({"action", "note", "provider_txn_id", "amount", "plan_ref"});
+  ResolveInput in;
+  if (auto action = r.string("action", true, 1, 16)) {
+    if (*action != "credit" && *action != "dismiss") r.fail("action", "must be credit or dismiss");
+    in.credit = *action == "credit";
+  }
+  if (auto note = r.string("note", true, 3, 500)) in.note = *note;
+  if (auto txn = r.string("provider_txn_id", false, 1, 128)) {
+    bool ok = true;
+    for (char ch : *txn) ok = ok && token_char(ch);
+    if (!ok) r.fail("provider_txn_id", "may contain only letters, digits and - _ . : /");
+    in.provider_txn_id = *txn;
+  }
+  in.amount = read_money(r, body, "amount", false);
+  if (auto ref = r.string("plan_ref", false, 1, 32)) {
+    in.plan_ref = normalize_reference(*ref);
+    if (!in.plan_ref) r.fail("plan_ref", "must be a plan reference such as RTO-7F3K2Q");
+  }
+  if (!in.credit && (in.provider_txn_id || in.amount || in.plan_ref))
+    for (const char* k : {"provider_txn_id", "amount", "plan_ref"})
+      if (body.contains(k)) r.fail(k, "applies only to action credit");
+  r.finish();
+  return in;
 }
 
 std::optional<Date> parse_delinquency_run(std::string_view body) {

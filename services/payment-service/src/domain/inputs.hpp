@@ -55,8 +55,28 @@ struct CashInput {
 };
 CashInput parse_cash(const boost::json::object& body);
 
-// POST /api/v1/payments/{id}/reverse {reason}
-std::string parse_reversal(const boost::json::object& body);
+// {reason}: POST /api/v1/payments/{id}/reverse and POST /api/v1/plans/{id}/repossess
+std::string parse_reason(const boost::json::object& body);
+
+// POST /api/v1/plans/{id}/refunds: credit held for the customer, paid back to them.
+struct RefundInput {
+  rto::Money amount;
+  std::string method;     // cash, mtn_momo, airtel_money, mpesa, bank
+  std::string reference;  // the method's own reference: voucher number, provider transaction id
+  std::string reason;
+};
+RefundInput parse_refund(const boost::json::object& body);
+
+// POST /api/v1/payments/{id}/resolve and POST /api/v1/payments/review/callbacks/{id}/resolve:
+// {action: credit | dismiss, note, provider_txn_id?, amount?, plan_ref?}.
+struct ResolveInput {
+  bool credit = false;  // else dismiss
+  std::string note;
+  std::optional<std::string> provider_txn_id;  // when the provider sent none
+  std::optional<rto::Money> amount;            // when the provider confirmed none
+  std::optional<std::string> plan_ref;         // the plan a paybill payment is for, when it named none we know
+};
+ResolveInput parse_resolve(const boost::json::object& body);
 
 // POST /internal/delinquency/run {as_of?} (an empty body is allowed)
 std::optional<Date> parse_delinquency_run(std::string_view body);

@@ -1,5 +1,7 @@
 #include "domain/ledger.hpp"
 
+#include <algorithm>
+
 namespace payment_service {
 
 std::string account::clearing(std::string_view provider) { return "clearing:" + std::string(provider); }
@@ -58,6 +60,18 @@ Entry cancellation_entry(std::int64_t price, std::int64_t charge, std::int64_t p
                                {acc(account::kUnearned), charge},
                                {acc(account::kReceivable), -(price + charge - paid)},
                                {acc(account::kCustomerCredit), -paid}});
+}
+
+Entry repossession_entry(std::int64_t outstanding, std::int64_t unearned) {
+  const std::int64_t carried = std::max<std::int64_t>(0, outstanding - unearned);
+  return make("repossession", {{acc(account::kUnearned), unearned},
+                               {acc(account::kRepossessed), carried},
+                               {acc(account::kFinanceIncome), outstanding - unearned - carried},
+                               {acc(account::kReceivable), -outstanding}});
+}
+
+Entry refund_entry(std::string_view method, std::int64_t amount) {
+  return make("refund", {{acc(account::kCustomerCredit), amount}, {account::clearing(method), -amount}});
 }
 
 Entry reversal_of(const Entry& e) {

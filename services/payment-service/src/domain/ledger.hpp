@@ -10,6 +10,7 @@
 //   unearned_finance_income  markup/interest not yet earned (liability until completion)
 //   finance_income           markup/interest earned (at completion)
 //   fee_income               late fees
+//   repossessed_vehicles     the carrying amount of a vehicle taken back (asset, until resold)
 //
 // Balances are derived by summing lines; nothing is updated in place.
 #include <cstdint>
@@ -26,6 +27,7 @@ inline constexpr std::string_view kVehicleSales = "vehicle_sales";
 inline constexpr std::string_view kUnearned = "unearned_finance_income";
 inline constexpr std::string_view kFinanceIncome = "finance_income";
 inline constexpr std::string_view kFeeIncome = "fee_income";
+inline constexpr std::string_view kRepossessed = "repossessed_vehicles";
 std::string clearing(std::string_view provider);
 }  // namespace account
 
@@ -35,7 +37,8 @@ struct Line {
 };
 
 struct Entry {
-  std::string kind;  // contract, payment, late_fee, payoff_discount, completion, cancellation, reversal, reclass
+  std::string kind;  // contract, payment, late_fee, payoff_discount, completion, cancellation, reversal, reclass,
+                     // repossession, refund
   std::vector<Line> lines;
 };
 
@@ -53,6 +56,14 @@ Entry payoff_discount_entry(std::int64_t amount);
 Entry completion_entry(std::int64_t earned_charge);
 // A pending plan is cancelled: the contract is undone and what was paid is held as credit.
 Entry cancellation_entry(std::int64_t price, std::int64_t charge, std::int64_t paid);
+// A defaulted plan is closed by taking the vehicle back. What is still owed leaves the
+// receivable: the charge not yet earned (`unearned`, i.e. charge − payoff discounts) is
+// unwound, the rest — the unpaid price and fees — becomes the carrying amount of the vehicle
+// taken back. When the customer had already paid more than price and fees, that excess was
+// finance income earned, and the vehicle is carried at nothing.
+Entry repossession_entry(std::int64_t outstanding, std::int64_t unearned);
+// Credit held for the customer is paid back to them through `method` (cash, mtn_momo, …).
+Entry refund_entry(std::string_view method, std::int64_t amount);
 // The mirror image of an entry (a payment reversed).
 Entry reversal_of(const Entry& e);
 // Moves `amount` from customer_credit to receivable (positive: credit now pays what is owed;

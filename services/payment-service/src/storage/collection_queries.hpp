@@ -74,14 +74,26 @@ inline const rto::db::Statement kCallbacksWaiting{"callbacks_waiting",
     " AND (claimed_until IS NULL OR claimed_until < " + TS(2) + ") ORDER BY id LIMIT $3"};
 
 inline const rto::db::Statement kCallbacksReview{"callbacks_review",
-    "SELECT " + kCallbackColumns + " FROM provider_callbacks WHERE status IN ('held', 'unmatched', 'rejected') "
+    "SELECT " + kCallbackColumns + " FROM provider_callbacks c WHERE status IN ('held', 'unmatched', 'rejected') "
+    "AND NOT EXISTS (SELECT 1 FROM review_resolutions r WHERE r.item = 'callback' AND r.item_id = c.id::text) "
     "ORDER BY received_at DESC LIMIT $1"};
+
+inline const rto::db::Statement kCallbackLock{"callback_lock",
+    "SELECT " + kCallbackColumns + " FROM provider_callbacks WHERE id = $1 FOR UPDATE"};
+
+inline const rto::db::Statement kResolutionExists{"resolution_exists",
+    "SELECT 1 FROM review_resolutions WHERE item = $1 AND item_id = $2"};
+
+// False (no row) when the item was resolved before.
+inline const rto::db::Statement kResolutionInsert{"resolution_insert",
+    "INSERT INTO review_resolutions (item, item_id, action, note, resolved_by, resolved_at, payment_id) "
+    "VALUES ($1, $2, $3, $4, $5, " + TS(6) + ", $7::uuid) ON CONFLICT DO NOTHING RETURNING item"};
 
 inline std::vector<rto::db::Statement> collection_statements() {
   return {kRequestInsert,    kRequestById,  kRequestByKey,    kRequestLock,    kRequestByProviderRef,
           kRequestStarted,   kRequestSettle, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
           kRequestsStuck,    kCallbackInsert, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
-          kCallbacksReview};
+          kCallbacksReview,  kCallbackLock,   kResolutionInsert, kResolutionExists};
 }
 
 }  // namespace payment_service::sql

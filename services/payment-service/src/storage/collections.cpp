@@ -142,4 +142,20 @@ std::vector<CallbackRow> callbacks_for_review(Tx& tx, int limit) {
   return out;
 }
 
+std::optional<CallbackRow> lock_callback(Tx& tx, std::int64_t id) {
+  auto res = tx.exec_prepared(sql::kCallbackLock.name, id);
+  if (res.empty()) return std::nullopt;
+  return read_callback(res[0]);
+}
+
+bool resolved(Tx& tx, const std::string& item, const std::string& item_id) {
+  return !tx.exec_prepared(sql::kResolutionExists.name, item, item_id).empty();
+}
+
+bool insert_resolution(Tx& tx, const ResolutionRow& r) {
+  return !tx.exec_prepared(sql::kResolutionInsert.name, r.item, r.item_id, r.action, r.note, r.resolved_by,
+                           to_micros(r.resolved_at), r.payment_id)
+              .empty();
+}
+
 }  // namespace payment_service::storage

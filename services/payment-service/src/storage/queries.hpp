@@ -216,6 +216,26 @@ inline const rto::db::Statement kReversalInsert{"reversal_insert",
     "INSERT INTO payment_reversals (payment_id, reason, reversed_by, reversed_at, entry_id) "
     "VALUES ($1::uuid, $2, $3, " + TS(4) + ", $5)"};
 
+// ---- repossessions and refunds ----------------------------------------------------------------
+
+inline const rto::db::Statement kRepossessionInsert{"repossession_insert",
+    "INSERT INTO repossessions (plan_id, reason, repossessed_by, repossessed_at, written_off, entry_id) "
+    "VALUES ($1::uuid, $2, $3, " + TS(4) + ", $5, $6)"};
+inline const rto::db::Statement kRepossessionOfPlan{"repossession_of_plan",
+    "SELECT reason, repossessed_by, " + US("repossessed_at") + ", written_off FROM repossessions "
+    "WHERE plan_id = $1::uuid"};
+
+inline const std::string kRefundColumns =
+    "id::text, plan_id::text, amount, currency, method, reference, reason, paid_by, " + US("paid_at");
+inline const rto::db::Statement kRefundInsert{"refund_insert",
+    "INSERT INTO refunds (id, plan_id, amount, currency, method, reference, reason, paid_by, paid_at, entry_id) "
+    "VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, " + TS(9) + ", $10) "
+    "ON CONFLICT (method, reference) DO NOTHING RETURNING id"};
+inline const rto::db::Statement kRefundByReference{"refund_by_reference",
+    "SELECT " + kRefundColumns + " FROM refunds WHERE method = $1 AND reference = $2"};
+inline const rto::db::Statement kRefundsOfPlan{"refunds_of_plan",
+    "SELECT " + kRefundColumns + " FROM refunds WHERE plan_id = $1::uuid ORDER BY seq"};
+
 // ---- delinquency runs -------------------------------------------------------------------------
 
 inline const rto::db::Statement kRunExists{"run_exists",
@@ -266,7 +286,8 @@ inline std::vector<rto::db::Statement> all() {
           kFeesApply,         kFeesRewrite,        kJournalPost,         kJournalLines,          kAccountBalance,
           kPaymentByTxn,      kPaymentById,        kPaymentsOfPlan,      kPaymentInsert,         kReversalInsert,
           kRunExists,         kRunInsert,          kFeeSeqs,             kPortfolioTotals,       kPortfolioAging,
-          kPortfolioCollected, kPortfolioExpected};
+          kPortfolioCollected, kPortfolioExpected, kRepossessionInsert, kRepossessionOfPlan, kRefundInsert,
+          kRefundByReference, kRefundsOfPlan};
 }
 
 }  // namespace payment_service::sql

@@ -137,6 +137,28 @@ bool insert_payment(Tx& tx, const PaymentRow& p);
 void insert_reversal(Tx& tx, const std::string& payment_id, const std::string& reason, const std::string& by,
                      TimePoint at, std::int64_t entry_id);
 
+// ---- repossessions and refunds (storage/closing.cpp) -------------------------------------------
+
+struct RepossessionRow {
+  std::string reason, by;
+  TimePoint at{};
+  std::int64_t written_off = 0;
+};
+void insert_repossession(Tx& tx, const std::string& plan_id, const RepossessionRow& r,
+                         std::optional<std::int64_t> entry_id);
+std::optional<RepossessionRow> repossession_of(Tx& tx, const std::string& plan_id);
+
+struct RefundRow {
+  std::string id, plan_id;
+  rto::Money amount;
+  std::string method, reference, reason, paid_by;
+  TimePoint paid_at{};
+};
+// False when (method, reference) is already recorded (nothing is written then).
+bool insert_refund(Tx& tx, const RefundRow& r, std::int64_t entry_id);
+std::optional<RefundRow> find_refund(Tx& tx, const std::string& method, const std::string& reference);
+std::vector<RefundRow> refunds_of_plan(Tx& tx, const std::string& plan_id);
+
 // ---- mobile-money requests and callbacks (storage/collections.cpp) ----------------------------
 
 struct RequestRow {
@@ -182,6 +204,17 @@ void finish_callback(Tx& tx, std::int64_t id, const std::string& status, const s
 // Waiting callbacks received before `before` and not claimed now (the sweep after a crash).
 std::vector<std::int64_t> waiting_callbacks(Tx& tx, TimePoint before, TimePoint now, int limit);
 std::vector<CallbackRow> callbacks_for_review(Tx& tx, int limit);
+std::optional<CallbackRow> lock_callback(Tx& tx, std::int64_t id);
+
+// A review-queue item resolved by staff ("request" or "callback"; "credit" or "dismiss").
+struct ResolutionRow {
+  std::string item, item_id, action, note, resolved_by;
+  TimePoint resolved_at{};
+  std::optional<std::string> payment_id;
+};
+// False when the item was resolved before (nothing is written then).
+bool insert_resolution(Tx& tx, const ResolutionRow& r);
+bool resolved(Tx& tx, const std::string& item, const std::string& item_id);
 
 // ---- delinquency runs -------------------------------------------------------------------------
 

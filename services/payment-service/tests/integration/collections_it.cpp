@@ -3,6 +3,7 @@
 // reordered, replayed and forged callbacks, reconciliation of lost callbacks, expiry, and a
 // callback stored just before a crash.
 #include <rto/crypto.hpp>
+#include <map>
 #include <thread>
 
 #include "fixture.hpp"
@@ -131,6 +132,22 @@ std::int64_t wait_callback_status(const std::string& request_id, const std::stri
   for (int i = 0; i < 250 && (seen = callbacks_with_status(request_id, status)) < n; ++i)
     std::this_thread::sleep_for(20ms);
   return seen;
+}
+
+// The review queue's callbacks by what they name: an M-Pesa receipt in the outcome of a held
+// paybill confirmation, or the key of an unmatched one → callback id.
+std::map<std::string, std::int64_t> review_callback_ids(const std::string& staff) {
+  std::map<std::string, std::int64_t> out;
+  auto review = get("/api/v1/payments/review", staff);
+  for (const auto& c : review.obj().at("callbacks").as_array()) {
+    const auto id = c.at("id").to_number<std::int64_t>();
+    out[text(c.at("key"))] = id;
+    if (!c.at("outcome").is_string()) continue;
+    const auto outcome = text(c.at("outcome"));
+    auto open = outcome.find("(M-Pesa ");
+    if (open != std::string::npos) out[outcome.substr(open + 8, outcome.find(')', open) - open - 8)] = id;
+  }
+  return out;
 }
 
 class Collections : public ::testing::Test {
@@ -472,6 +489,102 @@ TEST_F(Collections, PaybillConfirmationIsMatchedToThePlanAndHeldForStaff) {
   EXPECT_TRUE(held);
   EXPECT_TRUE(unmatched);
   EXPECT_EQ(ledger_payments(p), 0u) << "not credited before staff verify it";
+
+  // Staff verify the receipt in the M-Pesa portal and credit it, once.
+  const auto ids = review_callback_ids(staff);
+  ASSERT_TRUE(ids.count(trans_id)) << "the held confirmation is on the queue";
+  ASSERT_TRUE(ids.count("RTO-ZZZZZZ"));
+  const auto resolve = [](std::int64_t id) { return "/api/v1/payments/review/callbacks/" + std::to_string(id) + "/resolve"; };
+  const js::object credit{{"action", "credit"}, {"note", "receipt checked in the M-Pesa org portal"}};
+  EXPECT_EQ(post(resolve(ids.at(trans_id)), credit, p.customer.token).status, 403);
+  EXPECT_EQ(post(resolve(ids.at(trans_id)), credit, staff_token("credit_officer")).status, 403);
+  EXPECT_EQ(post(resolve(999'999'999), credit, staff).status, 404);
+  auto overridden = post(resolve(ids.at(trans_id)), js::object{{"action", "credit"}, {"note", "checked"}, {"amount", js::object{{"amount", 1}, {"currency", "KES"}}}}, staff);
+  EXPECT_EQ(overridden.status, 422);
+  EXPECT_TRUE(overridden.names_field("amount")) << overridden.body;
+  auto credited = post(resolve(ids.at(trans_id)), credit, staff_token("support_agent"));
+  ASSERT_EQ(credited.status, 200) << credited.body;
+  EXPECT_EQ(credited.str("action"), "credit");
+  EXPECT_EQ(amount_of(credited.obj().at("payment").at("amount")), 150'000);  // KES 1,500.00
+  EXPECT_EQ(text(credited.obj().at("payment").at("provider_txn_id")), trans_id);
+  EXPECT_EQ(text(credited.obj().at("plan").at("id")), p.id);
+  EXPECT_EQ(ledger_payments(p), 1u);
+  auto again = post(resolve(ids.at(trans_id)), credit, staff);
+  EXPECT_EQ(again.status, 409);
+  EXPECT_NE(again.str("type").find("already-resolved"), std::string::npos) << again.body;
+  EXPECT_EQ(ledger_payments(p), 1u);
+
+  // The one with an unknown reference: staff name the plan it was meant for.
+  auto no_plan = post(resolve(ids.at("RTO-ZZZZZZ")), credit, staff);
+  EXPECT_EQ(no_plan.status, 422);
+  EXPECT_TRUE(no_plan.names_field("plan_ref")) << no_plan.body;
+  auto ugx_plan = pending_plan();
+  auto wrong_currency = post(resolve(ids.at("RTO-ZZZZZZ")),
+                             js::object{{"action", "credit"}, {"note", "customer typed the reference wrong"},
+                                        {"plan_ref", ugx_plan.reference}}, staff);
+  EXPECT_EQ(wrong_currency.status, 422);
+  EXPECT_TRUE(wrong_currency.names_field("plan_ref")) << wrong_currency.body;
+  auto matched = post(resolve(ids.at("RTO-ZZZZZZ")),
+                      js::object{{"action", "credit"}, {"note", "customer typed the reference wrong"},
+                                 {"plan_ref", p.reference}}, staff);
+  ASSERT_EQ(matched.status, 200) << matched.body;
+  EXPECT_EQ(ledger_payments(p), 2u);
+  EXPECT_EQ(amount_of(statement(p.id, p.customer.token).obj().at("balance").at("paid_total")), 300'000);
+  EXPECT_TRUE(journal_balanced());
+  // Both are off the queue.
+  auto left = review_callback_ids(staff);
+  EXPECT_FALSE(left.count(trans_id));
+  EXPECT_FALSE(left.count("RTO-ZZZZZZ"));
+}
+
+TEST_F(Collections, StaffCreditOrDismissHeldRequests) {
+  auto p = pending_plan();
+  const auto held_request = [&] {
+    auto r = start(p, body(p, "mtn_momo", "0772123455"));  // …5: the provider confirms half
+    EXPECT_EQ(r.status, 202);
+    auto held = wait_status(r.str("id"), p.customer.token, "held");
+    EXPECT_EQ(held.str("status"), "held") << held.body;
+    return r.str("id");
+  };
+  const auto resolve = [](const std::string& id) { return "/api/v1/payments/" + id + "/resolve"; };
+  const auto agent = staff_token("support_agent");
+
+  // Credited for what the provider confirmed (half the deposit), by a support agent.
+  const auto first = held_request();
+  const js::object credit{{"action", "credit"}, {"note", "payer confirmed the half payment by phone"}};
+  EXPECT_EQ(post(resolve(first), credit, p.customer.token).status, 403);
+  auto bad = post(resolve(first), js::object{{"action", "maybe"}, {"note", "x"}}, agent);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(bad.names_field("action")) << bad.body;
+  EXPECT_TRUE(bad.names_field("note")) << bad.body;
+  EXPECT_EQ(post(resolve(new_id()), credit, agent).status, 404);
+  auto credited = post(resolve(first), credit, agent);
+  ASSERT_EQ(credited.status, 200) << credited.body;
+  EXPECT_EQ(amount_of(credited.obj().at("payment").at("amount")), p.deposit / 2);
+  auto after = get("/api/v1/payments/" + first, p.customer.token);
+  EXPECT_EQ(after.str("status"), "succeeded") << after.body;
+  EXPECT_EQ(after.str("reason_code"), "RESOLVED_BY_STAFF");
+  EXPECT_EQ(ledger_payments(p), 1u);
+  EXPECT_EQ(plan_status(p), "pending_deposit");  // half a deposit does not activate it
+  auto twice = post(resolve(first), credit, agent);
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_NE(twice.str("type").find("not-held"), std::string::npos) << twice.body;
+
+  // Dismissed: no money, off the queue, the customer sees it closed.
+  const auto second = held_request();
+  auto dismissed = post(resolve(second), js::object{{"action", "dismiss"}, {"note", "provider reversed it"}}, agent);
+  ASSERT_EQ(dismissed.status, 200) << dismissed.body;
+  EXPECT_FALSE(dismissed.obj().contains("payment"));
+  auto closed = get("/api/v1/payments/" + second, p.customer.token);
+  EXPECT_EQ(closed.str("status"), "dismissed") << closed.body;
+  EXPECT_EQ(closed.body.find("provider reversed it"), std::string::npos) << "staff notes are not shown to customers";
+  EXPECT_EQ(ledger_payments(p), 1u);
+  auto review = get("/api/v1/payments/review", agent);
+  for (const auto& h : review.obj().at("held").as_array()) {
+    EXPECT_NE(text(h.at("id")), first);
+    EXPECT_NE(text(h.at("id")), second);
+  }
+  EXPECT_TRUE(journal_balanced());
 }
 
 TEST_F(Collections, ASuccessAfterTheRequestExpiredIsHeldForStaff) {

@@ -101,6 +101,16 @@ void add_stub_routes(rto::Service& s, Neighbours& n) {
     v.owner = body_str(req, "customer_id");
     return Response::json(vehicle_json(id, v));
   });
+  r.post("/internal/vehicles/{id}/repossess", Access::service(), [&n](Request& req) {
+    std::lock_guard lk(n.mu);
+    auto id = std::string(req.param("id"));
+    auto plan = body_str(req, "plan_id");
+    n.calls.push_back("repossess " + id + " " + plan);
+    auto& v = n.vehicles.at(id);
+    if (v.reserved_by != plan) throw rto::Conflict("not held by this plan");
+    v.status = "repossessed";
+    return Response::json(vehicle_json(id, v));
+  });
   r.get("/internal/credit/decisions/{id}", Access::service(), [&n](Request& req) {
     std::lock_guard lk(n.mu);
     auto it = n.decisions.find(std::string(req.param("id")));

@@ -61,7 +61,7 @@ struct Neighbours {
   std::map<std::string, Vehicle> vehicles;
   std::map<std::string, js::object> decisions;
   std::map<std::string, std::string> names;  // user id → full name
-  std::vector<std::string> calls;            // "reserve <vehicle> <plan>", "release …", "lease …", "transfer …"
+  std::vector<std::string> calls;            // "reserve <vehicle> <plan>", "release …", "lease …", "transfer …", "repossess …"
   int reserve_status = 0;                    // when set, reserve answers this status (after reserving if 2xx)
   std::function<void()> on_reserve;          // runs inside the reserve call (failure injection)
 

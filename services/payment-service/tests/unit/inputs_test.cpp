@@ -1,3 +1,4 @@
+#include <cctype>
 #include <gtest/gtest.h>
 
 #include "domain/inputs.hpp"
@@ -81,8 +82,40 @@ TEST(CashAndReversal, Bodies) {
   EXPECT_EQ(c.receipt_number, "BR-0042");
   EXPECT_FALSE(c.paid_at);
   EXPECT_TRUE(names_field(error_of([] { parse_cash(obj(R"({"amount":8400,"receipt_number":""})")); }), "amount"));
-  EXPECT_EQ(parse_reversal(obj(R"({"reason":"  duplicate receipt "})")), "duplicate receipt");
-  EXPECT_TRUE(names_field(error_of([] { parse_reversal(obj(R"({"reason":"x"})")); }), "reason"));
+  EXPECT_EQ(parse_reason(obj(R"({"reason":"  duplicate receipt "})")), "duplicate receipt");
+  EXPECT_TRUE(names_field(error_of([] { parse_reason(obj(R"({"reason":"x"})")); }), "reason"));
+}
+
+TEST(Refund, Body) {
+  auto r = parse_refund(obj(
+      R"({"amount":{"amount":150000,"currency":"UGX"},"method":"mpesa","reference":"QK12ABC","reason":"overpaid"})"));
+  EXPECT_EQ(r.amount.amount, 150'000);
+  EXPECT_EQ(r.method, "mpesa");
+  EXPECT_EQ(r.reference, "QK12ABC");
+  EXPECT_EQ(r.reason, "overpaid");
+  auto e = error_of([] {
+    parse_refund(obj(R"({"amount":{"amount":0,"currency":"UGX"},"method":"paypal","reference":"a b","reason":"x"})"));
+  });
+  for (auto f : {"amount.amount", "method", "reference", "reason"}) EXPECT_TRUE(names_field(e, f)) << f;
+  EXPECT_TRUE(names_field(error_of([] { parse_refund(obj(R"({"method":"cash","reference":"R1","reason":"because","x":1})")); }), "x"));
+}
+
+TEST(Resolve, Body) {
+  const auto ref = make_reference(0x1234567);
+  std::string typed = "rto " + ref.substr(4);  // as a payer types it
+  for (auto& ch : typed) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  auto c = parse_resolve(obj(R"({"action":"credit","note":"checked in the portal","plan_ref":")" + typed + R"("})"));
+  EXPECT_TRUE(c.credit);
+  EXPECT_EQ(c.plan_ref, std::optional<std::string>(ref));
+  auto d = parse_resolve(obj(R"({"action":"dismiss","note":"provider reversed it"})"));
+  EXPECT_FALSE(d.credit);
+  EXPECT_EQ(d.note, "provider reversed it");
+  auto e = error_of([] { parse_resolve(obj(R"({"action":"refund","note":"ok","plan_ref":"nope!"})")); });
+  for (auto f : {"action", "note", "plan_ref"}) EXPECT_TRUE(names_field(e, f)) << f;
+  // What only a credit uses is refused on a dismissal.
+  EXPECT_TRUE(names_field(
+      error_of([] { parse_resolve(obj(R"({"action":"dismiss","note":"nothing came","provider_txn_id":"ABC"})")); }),
+      "provider_txn_id"));
 }
 
 TEST(DelinquencyRun, AsOfIsOptional) {

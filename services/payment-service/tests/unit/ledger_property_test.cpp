@@ -42,7 +42,9 @@ struct Posted {
 TEST(LedgerEntries, EachKindBalances) {
   for (const auto& e : {contract_entry(4'000'000, 1'190'000), payment_entry("mtn_momo", 8'400, 600),
                         late_fee_entry(400), payoff_discount_entry(12'000), completion_entry(1'000),
-                        cancellation_entry(4'000'000, 1'190'000, 300'000), reclass_entry(-500)}) {
+                        cancellation_entry(4'000'000, 1'190'000, 300'000), reclass_entry(-500),
+                        repossession_entry(4'600'000, 1'190'000), repossession_entry(700'000, 1'190'000),
+                        refund_entry("cash", 20'000)}) {
     EXPECT_TRUE(balanced(e)) << e.kind;
     EXPECT_TRUE(balanced(reversal_of(e))) << e.kind;
   }
@@ -59,6 +61,36 @@ TEST(LedgerEntries, CancellationClearsTheReceivableAndHoldsWhatWasPaid) {
   EXPECT_EQ(balance_of(ledger, account::kUnearned), 0);
   EXPECT_EQ(balance_of(ledger, account::kCustomerCredit), -250'000);
   EXPECT_EQ(balance_of(ledger, account::clearing("cash")), 250'000);
+}
+
+TEST(LedgerEntries, RepossessionUnwindsTheChargeAndCarriesTheUnpaidPriceAndFees) {
+  // Price 4,000,000, charge 1,190,000, 600,000 paid, 12,000 of late fees: 4,602,000 owed. The
+  // charge was never earned; 4,000,000 + 12,000 − 600,000 = 3,412,000 is the vehicle taken back.
+  std::vector<Entry> ledger{contract_entry(4'000'000, 1'190'000), payment_entry("mtn_momo", 600'000, 0),
+                            late_fee_entry(12'000)};
+  ASSERT_EQ(balance_of(ledger, account::kReceivable), 4'602'000);
+  ledger.push_back(repossession_entry(4'602'000, 1'190'000));
+  EXPECT_EQ(balance_of(ledger, account::kReceivable), 0);
+  EXPECT_EQ(balance_of(ledger, account::kUnearned), 0);
+  EXPECT_EQ(balance_of(ledger, account::kRepossessed), 3'412'000);
+  EXPECT_EQ(balance_of(ledger, account::kFinanceIncome), 0);
+
+  // Paid beyond price and fees (4,700,000 of 5,190,000): the 490,000 still owed is less than
+  // the charge; the other 700,000 of the charge was earned and the vehicle is carried at nothing.
+  std::vector<Entry> late{contract_entry(4'000'000, 1'190'000), payment_entry("cash", 4'700'000, 0)};
+  late.push_back(repossession_entry(490'000, 1'190'000));
+  EXPECT_EQ(balance_of(late, account::kReceivable), 0);
+  EXPECT_EQ(balance_of(late, account::kUnearned), 0);
+  EXPECT_EQ(balance_of(late, account::kRepossessed), 0);
+  EXPECT_EQ(balance_of(late, account::kFinanceIncome), -700'000);
+}
+
+TEST(LedgerEntries, ARefundPaysOutHeldCreditThroughItsMethod) {
+  std::vector<Entry> ledger{contract_entry(4'000'000, 1'000'000), payment_entry("mtn_momo", 250'000, 0),
+                            cancellation_entry(4'000'000, 1'000'000, 250'000), refund_entry("cash", 250'000)};
+  EXPECT_EQ(balance_of(ledger, account::kCustomerCredit), 0);
+  EXPECT_EQ(balance_of(ledger, account::clearing("cash")), -250'000);
+  EXPECT_EQ(balance_of(ledger, account::clearing("mtn_momo")), 250'000);
 }
 
 TEST(LedgerProperty, RandomLifecyclesStayBalancedAndAgreeWithTheSchedule) {

@@ -270,6 +270,25 @@ TEST(PaymentEvents, PlanEventsAreAppliedIdempotentlyAndAgreeWithTheEndpoints) {
   EXPECT_EQ(text(events[3].at("reason")), "payment plan cancelled: deposit not paid");
   EXPECT_EQ(text(events[3].at("customer_id")), who);
 
+  // Repossessed: a leased vehicle goes to repossessed with the payment service's reason, once.
+  auto plan4 = rto::crypto::uuid_v4();
+  auto id4 = create_available(dealer());
+  ASSERT_EQ(reserve(id4, plan4, who).status, 200);
+  deliver(payment_event("payment.plan.activated", id4, plan4, who));
+  auto repossessed = payment_event("payment.plan.repossessed", id4, plan4, who);
+  repossessed.data.as_object()["reason"] = "90 days in arrears, recovered by the branch";
+  deliver(repossessed);
+  deliver(repossessed);
+  EXPECT_EQ(status_of(id4), "repossessed");
+  EXPECT_EQ(count_history(id4, "repossessed"), 1);
+  auto events4 = outbox_events("vehicle.status.changed", id4);
+  ASSERT_FALSE(events4.empty());
+  EXPECT_EQ(text(events4.back().at("new_status")), "repossessed");
+  EXPECT_EQ(text(events4.back().at("reason")), "90 days in arrears, recovered by the branch");
+  // A repossession for a plan that does not hold the vehicle changes nothing.
+  EXPECT_NO_THROW(deliver(payment_event("payment.plan.repossessed", id, rto::crypto::uuid_v4(), who)));
+  EXPECT_EQ(status_of(id), "owned");
+
   // An event about a vehicle another plan holds changes nothing and is not retried.
   auto plan3 = rto::crypto::uuid_v4();
   ASSERT_EQ(reserve(id2, plan3, who).status, 200);

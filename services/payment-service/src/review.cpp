@@ -1,0 +1,167 @@
+// Resolving the mobile-money review queue: staff credit or dismiss a held request, or a held
+// paybill (C2B) confirmation, once, after checking it against the provider's portal.
+#include <rto/errors.hpp>
+#include <rto/log.hpp>
+
+#include "app.hpp"
+#include "domain/reference.hpp"
+
+namespace payment_service {
+namespace js = boost::json;
+
+namespace {
+
+rto::Error already_resolved() {
+  return rto::Conflict("this item was already resolved").with_code("already-resolved");
+}
+
+// What record_payment's `within` hook throws when the item changed under us.
+rto::Error not_admitted(const NotAdmitted& n) {
+  if (n.status == "resolved") return already_resolved();
+  return rto::Conflict("this item is now " + n.status + "; it can no longer be resolved").with_code("not-held");
+}
+
+}  // namespace
+
+App::Resolved App::resolve_request(const std::string& id, const ResolveInput& in, const std::string& actor) {
+  const TimePoint now = this->now();
+  storage::ResolutionRow res{"request", id, in.credit ? "credit" : "dismiss", in.note, actor, now, std::nullopt};
+  auto held = [](const std::optional<storage::RequestRow>& q) {
+    if (!q) throw rto::NotFound("no payment request with this id");
+    if (q->status != "held")
+      throw rto::Conflict("only a held request can be resolved; this one is " + q->status).with_code("not-held");
+  };
+
+  if (!in.credit) {
+    db_.transact([&](pqxx::work& tx) {
+      auto q = storage::lock_request(tx, id);
+      held(q);
+      if (!storage::insert_resolution(tx, res)) throw already_resolved();
+      q->status = "dismissed";
+      q->reason_code = "DISMISSED";
+      q->reason = "closed by staff without a credit";
+      storage::settle_request(tx, *q, now);
+    });
+    rto::log::info("held request dismissed", {{"request_id", id}, {"by", actor}});
+    return Resolved{std::move(res), std::nullopt};
+  }
+
+  auto req = db_.query([&](pqxx::nontransaction& tx) { return storage::find_request(tx, id); });
+  held(req);
+  // What the provider confirmed, unless staff state it because the provider's answer named none.
+  rto::Money amount;
+  if (in.amount)
+    amount = *in.amount;
+  else if (req->confirmed_amount && req->confirmed_currency)
+    amount = {*req->confirmed_amount, rto::Currency::of(*req->confirmed_currency)};
+  else
+    throw rto::Unprocessable("the provider confirmed no amount; state the amount received",
+                             {{"amount", "is required: the provider confirmed no amount"}});
+  const auto txn = in.provider_txn_id ? in.provider_txn_id : req->provider_txn_id;
+  if (!txn)
+    throw rto::Unprocessable("the provider sent no transaction id; state it",
+                             {{"provider_txn_id", "is required: the provider sent none"}});
+
+  PaymentRequest pay;
+  pay.plan_id = req->plan_id;
+  pay.amount = amount;
+  pay.provider = req->provider;
+  pay.provider_txn_id = *txn;
+  pay.receipt_number = *txn;
+  pay.paid_at = req->settled_at.value_or(now);
+  pay.recorded_by = actor;
+  pay.within = [&](pqxx::work& tx, const storage::PaymentRow& payment) {
+    auto q = storage::lock_request(tx, id);
+    if (!q || q->status != "held") throw NotAdmitted{q ? q->status : "unknown"};
+    res.payment_id = payment.id;
+    if (!storage::insert_resolution(tx, res)) throw NotAdmitted{"resolved"};
+    q->status = "succeeded";
+    q->payment_id = payment.id;
+    q->provider_txn_id = *txn;
+    q->confirmed_amount = amount.amount;
+    q->confirmed_currency = std::string(amount.currency.code());
+    q->reason_code = "RESOLVED_BY_STAFF";
+    q->reason = "credited after staff checked it with the provider";
+    storage::settle_request(tx, *q, now);
+  };
+  try {
+    auto rec = record_payment(pay);
+    rto::log::info("held request credited", {{"request_id", id}, {"payment_id", rec.payment.id}, {"by", actor}});
+    return Resolved{std::move(res), std::move(rec)};
+  } catch (const NotAdmitted& n) {
+    throw not_admitted(n);
+  }
+}
+
+App::Resolved App::resolve_callback(std::int64_t id, const ResolveInput& in, const std::string& actor) {
+  const TimePoint now = this->now();
+  const auto key = std::to_string(id);
+  storage::ResolutionRow res{"callback", key, in.credit ? "credit" : "dismiss", in.note, actor, now,
+                             std::nullopt};
+  auto [cb, done] = db_.query([&](pqxx::nontransaction& tx) {
+    return std::pair{storage::lock_callback(tx, id), storage::resolved(tx, "callback", key)};
+  });
+  if (!cb) throw rto::NotFound("no provider callback with this id");
+  if (done) throw already_resolved();
+  if (cb->status != "held" && cb->status != "unmatched" && cb->status != "rejected")
+    throw rto::Conflict("this callback is not on the review queue (it was " + cb->status + ")").with_code("not-on-review");
+
+  if (!in.credit) {
+    db_.transact([&](pqxx::work& tx) {
+      if (!storage::insert_resolution(tx, res)) throw already_resolved();
+    });
+    rto::log::info("callback dismissed", {{"callback_id", id}, {"by", actor}});
+    return Resolved{std::move(res), std::nullopt};
+  }
+
+  // Only a paybill confirmation is money of its own; a callback about a request is resolved
+  // through that request.
+  if (cb->key_kind != "account_reference")
+    throw rto::Conflict("only a paybill (C2B) confirmation can be credited here; resolve its payment request instead")
+        .with_code("not-a-paybill-payment");
+  if (in.amount || in.provider_txn_id)
+    throw rto::Unprocessable("a paybill payment is credited as M-Pesa confirmed it",
+                             {{in.amount ? "amount" : "provider_txn_id", "is taken from the confirmation"}});
+  auto pid = momo::provider_of(cb->provider);
+  auto* provider = pid ? providers_->find(*pid) : nullptr;
+  if (!provider) throw rto::Conflict("provider " + cb->provider + " is not enabled").with_code("provider-disabled");
+  boost::system::error_code ec;
+  auto body = js::parse(cb->body, ec);
+  auto c2b = ec ? std::nullopt : momo::parse_mpesa_c2b(body, provider->currency());
+  if (!c2b) throw rto::Conflict("this callback is not a complete paybill confirmation").with_code("not-a-paybill-payment");
+
+  const auto ref = in.plan_ref ? in.plan_ref : normalize_reference(cb->key_value);
+  if (!ref)
+    throw rto::Unprocessable("the payment names no plan reference we know; state the plan",
+                             {{"plan_ref", "is required: the payment named " + cb->key_value}});
+  auto plan = db_.query([&](pqxx::nontransaction& tx) { return storage::find_plan_by_reference(tx, *ref); });
+  if (!plan) throw rto::Unprocessable("no plan with this reference", {{"plan_ref", "names no plan"}});
+  if (!(plan->currency == provider->currency()))
+    throw rto::Unprocessable("plan " + plan->reference + " is paid in " + std::string(plan->currency.code()),
+                             {{"plan_ref", "names a plan paid in " + std::string(plan->currency.code())}});
+
+  PaymentRequest pay;
+  pay.plan_id = plan->id;
+  pay.amount = {c2b->amount, provider->currency()};
+  pay.provider = cb->provider;
+  pay.provider_txn_id = c2b->trans_id;
+  pay.receipt_number = c2b->trans_id;
+  pay.paid_at = cb->received_at;
+  pay.recorded_by = actor;
+  pay.within = [&](pqxx::work& tx, const storage::PaymentRow& payment) {
+    auto locked = storage::lock_callback(tx, id);
+    res.payment_id = payment.id;
+    if (!locked || !storage::insert_resolution(tx, res)) throw NotAdmitted{"resolved"};
+    storage::finish_callback(tx, id, "processed", std::nullopt, "credited by staff as payment " + payment.id, now);
+  };
+  try {
+    auto rec = record_payment(pay);
+    rto::log::info("paybill payment credited",
+                   {{"callback_id", id}, {"plan_id", plan->id}, {"payment_id", rec.payment.id}, {"by", actor}});
+    return Resolved{std::move(res), std::move(rec)};
+  } catch (const NotAdmitted& n) {
+    throw not_admitted(n);
+  }
+}
+
+}  // namespace payment_service
