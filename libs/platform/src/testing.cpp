@@ -1,6 +1,7 @@
 #include "rto/testing.hpp"
 
 #include <atomic>
+#include <boost/url/parse.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -8,6 +9,7 @@
 #include <stdexcept>
 
 #include "rto/crypto.hpp"
+#include "rto/service.hpp"
 #include "rto/mq.hpp"
 
 namespace rto::testing {
@@ -68,6 +70,49 @@ TempExchange::~TempExchange() {
     c.delete_exchange(name_ + ".dlx");
   } catch (...) {
   }
+}
+
+bool Reply::names_field(std::string_view field) const {
+  if (!json.is_object()) return false;
+  const auto* errs = json.as_object().if_contains("errors");
+  if (!errs || !errs->is_array()) return false;
+  for (const auto& e : errs->as_array()) {
+    const auto* f = e.is_object() ? e.as_object().if_contains("field") : nullptr;
+    if (f && f->is_string() && f->as_string() == field) return true;
+  }
+  return false;
+}
+
+std::string Reply::str(std::string_view key) const {
+  if (!json.is_object()) return {};
+  const auto* v = json.as_object().if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::string text(const boost::json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : "<not a string: " + boost::json::serialize(v) + ">";
+}
+
+Reply dispatch(Service& service, http::Method m, std::string_view target, std::string_view body,
+               const std::string& token, const std::vector<std::pair<std::string, std::string>>& headers) {
+  http::Request req;
+  req.method = m;
+  req.target = std::string(target);
+  auto u = boost::urls::parse_origin_form(req.target);
+  if (!u) throw std::invalid_argument("not a request target: " + req.target);
+  req.path = u->path();
+  for (auto p : u->params()) req.query.emplace_back(p.key, p.value);
+  if (!body.empty()) req.headers.set("Content-Type", "application/json");
+  for (const auto& [k, v] : headers) req.headers.set(k, v);
+  if (!token.empty()) req.headers.set("Authorization", "Bearer " + token);
+  req.body = std::string(body);
+  req.remote_addr = "127.0.0.1";
+  auto res = service.dispatch(req);
+  Reply r{res.status, std::move(res.headers), std::move(res.body), nullptr};
+  boost::system::error_code ec;
+  auto v = boost::json::parse(r.body, ec);
+  if (!ec) r.json = std::move(v);
+  return r;
 }
 
 }  // namespace rto::testing

@@ -101,11 +101,19 @@ class Realtime : public ::testing::Test {
     g_hub = gateway::install_realtime(*g_service, g_gw, cfg, true);
     g_port = g_service->start_in_background();
 
-    // Wait until the hub's broker subscription is live: probe events reach a subscriber.
+    g_setup_error = wait_until_live();
+  }
+
+  // A failure here is reported by every test (SetUp), not swallowed as a skipped suite.
+  void SetUp() override { ASSERT_TRUE(g_setup_error.empty()) << g_setup_error; }
+
+  // Waits until the hub's broker subscription is live: probe events reach a subscriber.
+  // Returns what went wrong, or "".
+  static std::string wait_until_live() {
     WsClient probe;
-    ASSERT_EQ(open(probe), 101);
+    if (open(probe) != 101) return "the real-time endpoint did not upgrade";
     subscribe(probe, "vehicles");
-    ASSERT_FALSE(next_of(probe, "subscribed").empty());
+    if (next_of(probe, "subscribed").empty()) return "the probe's subscription was not confirmed";
     bool live = false;
     for (int i = 0; i < 100 && !live; ++i) {
       publish("vehicle.status.changed", "probe", {{"vehicle_id", "probe"}});
@@ -116,8 +124,10 @@ class Realtime : public ::testing::Test {
         next_of(probe, "subscribed");
       }
     }
-    ASSERT_TRUE(live) << "the hub never received events from the broker";
+    return live ? "" : "the hub never received events from the broker";
   }
+
+  static inline std::string g_setup_error;
 
   static void TearDownTestSuite() {
     g_service->stop();

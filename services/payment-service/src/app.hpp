@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -61,6 +62,7 @@ struct Collection {
 struct ReviewQueue {
   std::vector<storage::RequestRow> held, stuck;
   std::vector<storage::CallbackRow> callbacks;
+  std::map<std::string, std::string> references;  // plan id → account reference, for held and stuck
 };
 
 struct RunSummary {

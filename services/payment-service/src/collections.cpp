@@ -434,8 +434,13 @@ int App::reconcile() {
 ReviewQueue App::review_queue(int limit) {
   const auto stuck_before = now() - 2 * cfg_.reconcile_after;
   return db_.read([&](pqxx::read_transaction& tx) {
-    return ReviewQueue{storage::held_requests(tx, limit), storage::stuck_requests(tx, stuck_before, limit),
-                       storage::callbacks_for_review(tx, limit)};
+    ReviewQueue q{storage::held_requests(tx, limit), storage::stuck_requests(tx, stuck_before, limit),
+                  storage::callbacks_for_review(tx, limit), {}};
+    std::vector<std::string> plans;
+    for (const auto* list : {&q.held, &q.stuck})
+      for (const auto& r : *list) plans.push_back(r.plan_id);
+    q.references = storage::plan_references(tx, plans);
+    return q;
   });
 }
 

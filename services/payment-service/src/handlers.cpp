@@ -305,7 +305,7 @@ Response Handlers::review_queue(Request& req) {
     if (limit < 1 || limit > 500) throw rto::BadRequest("limit must be 1-500", {{"limit", "must be an integer 1-500"}});
   }
   auto q = app_->review_queue(limit);
-  return Response::json(views::review_queue(q.held, q.stuck, q.callbacks));
+  return Response::json(views::review_queue(q.held, q.stuck, q.callbacks, q.references));
 }
 
 // Public: anyone can post here, so nothing in the body is believed until the provider's

@@ -128,10 +128,14 @@ js::object payment_request(const storage::RequestRow& r, const std::optional<sto
 }
 
 js::object review_queue(const std::vector<storage::RequestRow>& held, const std::vector<storage::RequestRow>& stuck,
-                        const std::vector<storage::CallbackRow>& callbacks) {
-  auto list = [](const std::vector<storage::RequestRow>& rows) {
+                        const std::vector<storage::CallbackRow>& callbacks,
+                        const std::map<std::string, std::string>& references) {
+  auto list = [&](const std::vector<storage::RequestRow>& rows) {
     js::array a;
-    for (const auto& r : rows) a.push_back(payment_request(r, std::nullopt, ""));
+    for (const auto& r : rows) {
+      auto ref = references.find(r.plan_id);
+      a.push_back(payment_request(r, std::nullopt, ref == references.end() ? std::string() : ref->second));
+    }
     return a;
   };
   js::array cbs;

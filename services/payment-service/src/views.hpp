@@ -1,6 +1,7 @@
 #pragma once
 // JSON (and the one HTML page) the payment service returns and publishes.
 #include <boost/json.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,7 +38,8 @@ boost::json::object payment_request(const storage::RequestRow& r, const std::opt
                                     const std::string& plan_reference);
 // The staff queue: requests held (amount mismatch, ambiguous), stuck, and callbacks not credited.
 boost::json::object review_queue(const std::vector<storage::RequestRow>& held, const std::vector<storage::RequestRow>& stuck,
-                                 const std::vector<storage::CallbackRow>& callbacks);
+                                 const std::vector<storage::CallbackRow>& callbacks,
+                                 const std::map<std::string, std::string>& references);
 
 // Common fields of every payment.* event about a plan.
 boost::json::object event_data(const storage::PlanRow& p);

@@ -1,7 +1,18 @@
 #pragma once
 // Test support: a fresh PostgreSQL database per suite and unique RabbitMQ exchange names on
-// the test infrastructure started by `make test` (TEST_PG_URL, TEST_AMQP_URL).
+// the test infrastructure started by `make test` (TEST_PG_URL, TEST_AMQP_URL), and requests
+// through a service's whole pipeline without a socket (Service::dispatch).
+#include <boost/json.hpp>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "rto/http.hpp"
+
+namespace rto {
+class Service;
+}
 
 namespace rto::testing {
 
@@ -35,5 +46,29 @@ class TempExchange {
  private:
   std::string name_;
 };
+
+// A service's answer, its body parsed as JSON when it is JSON.
+struct Reply {
+  int status = 0;
+  http::Headers headers;
+  std::string body;
+  boost::json::value json;  // null when the body is not JSON
+
+  std::string header(std::string_view name) const { return std::string(headers.get(name).value_or("")); }
+  bool is_problem() const { return header("Content-Type") == "application/problem+json"; }
+  bool names_field(std::string_view field) const;  // problem+json errors[] names this field
+  std::string str(std::string_view key) const;     // top-level string member ("" when absent)
+  std::string type() const { return str("type"); }
+  const boost::json::object& obj() const { return json.as_object(); }
+};
+
+// The string inside a JSON value ("<not a string: …>" otherwise), for comparisons in tests.
+std::string text(const boost::json::value& v);
+
+// A request through `service`'s whole pipeline (routing, auth, errors) without a socket, read
+// as the HTTP server reads one: `target` may carry a query string, percent-decoded like the
+// server decodes it. A non-empty body goes as JSON, `token` as a bearer token; `headers` last.
+Reply dispatch(Service& service, http::Method m, std::string_view target, std::string_view body = {},
+               const std::string& token = "", const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 }  // namespace rto::testing

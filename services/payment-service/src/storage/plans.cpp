@@ -188,6 +188,16 @@ std::vector<PlanRow> plans_of_customer(Tx& tx, const std::string& customer_id) {
   return plans(tx.exec_prepared(sql::kPlansOfCustomer.name, customer_id));
 }
 
+std::map<std::string, std::string> plan_references(Tx& tx, const std::vector<std::string>& plan_ids) {
+  std::map<std::string, std::string> out;
+  if (plan_ids.empty()) return out;
+  js::array ids;
+  for (const auto& id : plan_ids) ids.emplace_back(id);
+  for (const auto& r : tx.exec_prepared(sql::kPlanReferences.name, js::serialize(ids)))
+    out.emplace(r[0].as<std::string>(), r[1].as<std::string>());
+  return out;
+}
+
 std::vector<PlanRow> collections(Tx& tx, const PlanListQuery& q) {
   std::optional<std::string> bucket;
   if (q.bucket) bucket = std::string(to_string(*q.bucket));

@@ -81,6 +81,9 @@ inline const rto::db::Statement kPlanUpdate{"plan_update",
     "credit_balance = $10, paid_total = $11, discount_total = $12, days_past_due = $13, bucket = $14, locked = $15, "
     "updated_at = " + TS(16) + " WHERE id = $1::uuid"};
 
+inline const rto::db::Statement kPlanReferences{"plan_references",
+    "SELECT id::text, reference FROM plans WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)"};
+
 inline const rto::db::Statement kPlansOfCustomer{"plans_of_customer",
     "SELECT " + kPlanColumns + " FROM plans WHERE customer_id = $1::uuid ORDER BY created_at DESC, id LIMIT 100"};
 
@@ -287,7 +290,7 @@ inline std::vector<rto::db::Statement> all() {
           kPaymentByTxn,      kPaymentById,        kPaymentsOfPlan,      kPaymentInsert,         kReversalInsert,
           kRunExists,         kRunInsert,          kFeeSeqs,             kPortfolioTotals,       kPortfolioAging,
           kPortfolioCollected, kPortfolioExpected, kRepossessionInsert, kRepossessionOfPlan, kRefundInsert,
-          kRefundByReference, kRefundsOfPlan};
+          kRefundByReference, kRefundsOfPlan, kPlanReferences};
 }
 
 }  // namespace payment_service::sql

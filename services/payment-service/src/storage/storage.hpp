@@ -3,6 +3,7 @@
 // function runs inside the caller's transaction.
 #include <boost/json.hpp>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <pqxx/pqxx>
 #include <rto/money.hpp>
@@ -72,6 +73,8 @@ void update_plan(Tx& tx, const PlanRow& p, TimePoint now);
 void reanchor_schedule(Tx& tx, const std::string& plan_id, Date start, Frequency f);
 
 std::vector<PlanRow> plans_of_customer(Tx& tx, const std::string& customer_id);
+// id → account reference of the plans named (unknown ids are left out).
+std::map<std::string, std::string> plan_references(Tx& tx, const std::vector<std::string>& plan_ids);
 std::vector<PlanRow> collections(Tx& tx, const PlanListQuery& q);
 std::vector<std::string> deposit_expired(Tx& tx, TimePoint now, int limit);
 std::vector<std::string> plans_for_run(Tx& tx, Date as_of, int limit);

@@ -59,21 +59,8 @@ js::object body(const PendingPlan& p, const std::string& provider, const std::st
 }
 
 Reply start(const PendingPlan& p, const js::object& b, const std::string& key = "") {
-  rto::http::Headers h;
-  h.set("Authorization", "Bearer " + p.customer.token);
-  h.set("Content-Type", "application/json");
-  h.set("Idempotency-Key", key.empty() ? new_id() : key);
-  rto::http::Request req;
-  req.method = Method::Post;
-  req.target = req.path = "/api/v1/payments";
-  req.headers = h;
-  req.body = js::serialize(b);
-  auto res = world().service->dispatch(req);
-  Reply out{res.status, res.headers, res.body, nullptr};
-  boost::system::error_code ec;
-  auto v = js::parse(out.body, ec);
-  if (!ec) out.json = std::move(v);
-  return out;
+  return rto::testing::dispatch(*world().service, Method::Post, "/api/v1/payments", js::serialize(b), p.customer.token,
+                                {{"Idempotency-Key", key.empty() ? new_id() : key}});
 }
 
 // Polls the request until its status is `want` (or time runs out); returns the last reply.
@@ -397,7 +384,11 @@ TEST_F(Collections, ForgedCallbacksNeverCredit) {
   auto review = get("/api/v1/payments/review", staff_token("admin"));
   ASSERT_EQ(review.status, 200);
   bool listed = false;
-  for (const auto& h : review.obj().at("held").as_array()) listed = listed || text(h.at("id")) == half.str("id");
+  for (const auto& h : review.obj().at("held").as_array())
+    if (text(h.at("id")) == half.str("id")) {
+      listed = true;
+      EXPECT_EQ(text(h.at("plan_reference")), p.reference);
+    }
   EXPECT_TRUE(listed);
   EXPECT_EQ(get("/api/v1/payments/review", p.customer.token).status, 403);
 }

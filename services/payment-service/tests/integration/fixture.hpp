@@ -29,21 +29,9 @@ namespace it {
 namespace js = boost::json;
 using rto::http::Method;
 
-struct Reply {
-  int status = 0;
-  rto::http::Headers headers;
-  std::string body;
-  js::value json;  // null when the body is not JSON
+using rto::testing::Reply;
+using rto::testing::text;
 
-  std::string header(std::string_view name) const { return std::string(headers.get(name).value_or("")); }
-  bool names_field(std::string_view field) const;  // problem+json errors[] names this field
-  std::string str(std::string_view key) const;     // top-level string member ("" when absent)
-  const js::object& obj() const { return json.as_object(); }
-};
-
-inline std::string text(const js::value& v) {
-  return v.is_string() ? std::string(v.as_string()) : std::string("<not a string: ") + js::serialize(v) + ">";
-}
 // {"amount": n, ...} → n
 std::int64_t amount_of(const js::value& money);
 

@@ -58,49 +58,8 @@ void World::TearDown() {
   db.reset();
 }
 
-bool Reply::names_field(std::string_view field) const {
-  if (!json.is_object()) return false;
-  const auto* errs = json.as_object().if_contains("errors");
-  if (!errs || !errs->is_array()) return false;
-  for (const auto& e : errs->as_array())
-    if (e.is_object() && e.as_object().contains("field") && text(e.as_object().at("field")) == field) return true;
-  return false;
-}
-
-std::string Reply::str(std::string_view key) const {
-  if (!json.is_object()) return {};
-  const auto* v = json.as_object().if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 Reply call(Method m, std::string_view target, std::string_view body, const std::string& token) {
-  rto::http::Request req;
-  req.method = m;
-  req.target = std::string(target);
-  auto qpos = target.find('?');
-  req.path = std::string(target.substr(0, qpos));
-  if (qpos != std::string_view::npos) {
-    std::string_view qs = target.substr(qpos + 1);
-    while (!qs.empty()) {
-      auto amp = qs.find('&');
-      auto part = qs.substr(0, amp);
-      auto eq = part.find('=');
-      req.query.emplace_back(std::string(part.substr(0, eq)),
-                             eq == std::string_view::npos ? std::string() : std::string(part.substr(eq + 1)));
-      if (amp == std::string_view::npos) break;
-      qs.remove_prefix(amp + 1);
-    }
-  }
-  if (!body.empty()) req.headers.set("Content-Type", "application/json");
-  if (!token.empty()) req.headers.set("Authorization", "Bearer " + token);
-  req.body = std::string(body);
-  req.remote_addr = "127.0.0.1";
-  auto res = world().service->dispatch(req);
-  Reply r{res.status, std::move(res.headers), std::move(res.body), nullptr};
-  boost::system::error_code ec;
-  auto v = js::parse(r.body, ec);
-  if (!ec) r.json = std::move(v);
-  return r;
+  return rto::testing::dispatch(*world().service, m, target, body, token);
 }
 
 Reply call_json(Method m, std::string_view target, const js::value& body, const std::string& token) {

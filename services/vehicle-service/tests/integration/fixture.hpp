@@ -23,20 +23,8 @@ namespace it {
 namespace js = boost::json;
 using rto::http::Method;
 
-struct Reply {
-  int status = 0;
-  rto::http::Headers headers;
-  std::string body;
-  js::value json;  // null when the body is not JSON
-
-  std::string header(std::string_view name) const { return std::string(headers.get(name).value_or("")); }
-  bool names_field(std::string_view field) const;  // problem+json errors[] names this field
-  std::string str(std::string_view key) const;     // top-level string member ("" when absent)
-};
-
-inline std::string text(const js::value& v) {
-  return v.is_string() ? std::string(v.as_string()) : std::string("<not a string: ") + js::serialize(v) + ">";
-}
+using rto::testing::Reply;
+using rto::testing::text;
 
 // A caller: an id and an access token carrying roles.
 struct Actor {
