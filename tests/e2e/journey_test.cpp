@@ -98,6 +98,15 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   EXPECT_EQ(vehicle_status(api, vehicle, admin), "reserved");
   EXPECT_EQ(other_api.get("/api/v1/plans/" + plan_id, other.access_token).status, 404);
 
+  // The credit service hears of the plan (payment.plan.created): the approval is marked used.
+  std::string used_for;
+  for (int i = 0; i < 50 && used_for != plan_id; ++i) {
+    auto a = capi.get("/api/v1/credit/applications/" + str(app, "id"), customer.access_token);
+    used_for = str(a, "plan_id");
+    if (used_for != plan_id) std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_EQ(used_for, plan_id);
+
   // The deposit arrives (as the mobile-money adapters will post it), twice: credited once.
   auto txn = "MP" + rto::crypto::uuid_v4().substr(0, 12);
   auto first = e2e::internal_payment(reference, deposit, txn);

@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include <rto/crypto.hpp>
 #include <rto/errors.hpp>
 #include <rto/log.hpp>
 
@@ -261,6 +262,21 @@ void App::on_payment_event(pqxx::work& tx, const rto::events::Received& ev) {
     storage::record_collection(tx, c, now());
     rto::log::info("repayment recorded", {{"customer_id", c.customer_id}, {"plan_id", c.plan_id},
                                           {"instalments", static_cast<std::int64_t>(c.settled.size())}});
+  } else if (ev.type == "payment.plan.created") {
+    const auto* d = ev.data.if_object();
+    auto uuid = [d](const char* key) -> std::optional<std::string> {
+      const auto* v = d ? d->if_contains(key) : nullptr;
+      if (!v || !v->is_string() || !rto::crypto::is_uuid(v->as_string())) return std::nullopt;
+      return std::string(v->as_string());
+    };
+    auto decision_id = uuid("credit_decision_id");
+    auto plan_id = uuid("plan_id");
+    if (!decision_id || !plan_id) {
+      rto::log::warn("payment.plan.created without credit_decision_id or plan_id ignored", {{"event_id", ev.id}});
+      return;
+    }
+    if (auto id = storage::mark_used(tx, *decision_id, *plan_id, now()))
+      rto::log::info("approval used for a plan", {{"application_id", *id}, {"plan_id", *plan_id}});
   } else if (ev.type == "payment.delinquency.changed") {
     auto d = parse_delinquency(ev.data);
     storage::record_delinquency(tx, d, now());
@@ -272,7 +288,7 @@ void App::on_payment_event(pqxx::work& tx, const rto::events::Received& ev) {
 void consume_payment_events(rto::Service& service, std::shared_ptr<App> app, std::string queue) {
   rto::events::ConsumerOptions o;
   o.queue = std::move(queue);
-  o.bindings = {"payment.collection.received", "payment.delinquency.changed"};
+  o.bindings = {"payment.collection.received", "payment.delinquency.changed", "payment.plan.created"};
   service.consume(std::move(o),
                   [app](pqxx::work& tx, const rto::events::Received& ev) { app->on_payment_event(tx, ev); });
 }

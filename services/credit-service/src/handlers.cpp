@@ -245,6 +245,9 @@ Response Handlers::withdraw(Request& req) {
   auto rec = app_->db().transact([&](pqxx::work& tx) {
     auto a = storage::find_application(tx, id, true);
     if (!a || a->customer_id != me) throw rto::NotFound("no application with this id");
+    if (a->plan_id)
+      throw rto::Conflict("this approval was used for a payment plan; it can no longer be withdrawn")
+          .with_code("approval-used");
     const auto from = *status_from(a->status);
     const auto to = transition(from, Action::Withdraw);
     if (!to) {

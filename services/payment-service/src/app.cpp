@@ -259,6 +259,7 @@ App::Created App::create_plan(const PlanInput& in, const std::string& customer_i
       auto plan = *storage::find_plan(tx, plan_id);
       auto data = views::event_data(plan);
       data["template_id"] = t.id;
+      data["credit_decision_id"] = plan.credit_decision_id;
       data["status"] = plan.status;
       data["deposit"] = plan.money(q.deposit).to_json();
       data["total_payable"] = plan.money(q.total_payable).to_json();

@@ -61,6 +61,8 @@ js::object application_json(const ApplicationRecord& a, bool staff, const std::v
   o["decided_at"] = time_or_null(a.decided_at);
   o["expires_at"] = time_or_null(a.expires_at);
   o["withdrawn_at"] = time_or_null(a.withdrawn_at);
+  o["plan_id"] = a.plan_id ? boost::json::value(*a.plan_id) : boost::json::value(nullptr);
+  o["used_at"] = time_or_null(a.used_at);
   if (staff) {
     o["applicant_age"] = a.applicant_age;
     if (history) {

@@ -51,6 +51,8 @@ struct ApplicationRecord {
   std::optional<TimePoint> expires_at;
   std::optional<TimePoint> withdrawn_at;
   std::optional<DecisionRecord> decision;  // the one in force
+  std::optional<std::string> plan_id;      // the payment plan an approval was used for
+  std::optional<TimePoint> used_at;
 };
 
 struct HistoryEntry {

@@ -49,6 +49,8 @@ ApplicationRecord read_application(const pqxx::row& row) {
     d.expires_at = opt_time(row[30]);
     a.decision = std::move(d);
   }
+  a.plan_id = opt_text(row[31]);
+  a.used_at = opt_time(row[32]);
   return a;
 }
 
@@ -128,6 +130,12 @@ void set_decision(Tx& tx, const std::string& id, std::string_view status, const 
 
 void set_status(Tx& tx, const std::string& id, std::string_view status, TimePoint now) {
   tx.exec_prepared0(sql::kAppSetStatus.name, id, std::string(status), to_micros(now));
+}
+
+std::optional<std::string> mark_used(Tx& tx, const std::string& decision_id, const std::string& plan_id, TimePoint now) {
+  auto r = tx.exec_prepared(sql::kAppMarkUsed.name, decision_id, plan_id, to_micros(now));
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::string>();
 }
 
 std::vector<ExpiredApproval> expire_due(Tx& tx, TimePoint now, int limit) {

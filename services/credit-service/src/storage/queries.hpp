@@ -15,13 +15,15 @@ inline std::string TS(int n) {
 }
 inline std::string US(const std::string& col) { return "(extract(epoch FROM " + col + ") * 1000000)::int8"; }
 
-inline const std::string kOpenStatuses = "('submitted', 'scored', 'referred', 'approved')";
+// An open application: undecided, referred, or approved and not yet used for a plan.
+inline const std::string kOpen =
+    "(status IN ('submitted', 'scored', 'referred') OR (status = 'approved' AND plan_id IS NULL))";
 
 // ---- what scoring a customer needs, in one round trip -----------------------------------------
 
 // $1 customer: an open application's id (or NULL), the active model version, repayment history.
 inline const rto::db::Statement kContext{"credit_context",
-    "SELECT (SELECT id::text FROM applications WHERE customer_id = $1::uuid AND status IN " + kOpenStatuses +
+    "SELECT (SELECT id::text FROM applications WHERE customer_id = $1::uuid AND " + kOpen +
     " LIMIT 1), (SELECT version FROM scorecard_models WHERE active), "
     "h.instalments_on_time, h.instalments_late, h.worst_days_late, h.worst_days_past_due, h.payments "
     "FROM (SELECT 1) AS one LEFT JOIN repayment_history h ON h.customer_id = $1::uuid"};
@@ -63,7 +65,8 @@ inline const std::string kAppColumns =
     US("a.created_at") + ", " + US("a.updated_at") + ", " + US("a.decided_at") + ", " + US("a.expires_at") + ", " +
     US("a.withdrawn_at") +
     ", d.id::text, d.kind, d.decision, d.model_version, d.score, d.grade, d.reasons::text, d.terms::text, "
-    "d.breakdown::text, d.officer_id::text, d.note, " + US("d.created_at") + ", " + US("d.expires_at");
+    "d.breakdown::text, d.officer_id::text, d.note, " + US("d.created_at") + ", " + US("d.expires_at") +
+    ", a.plan_id::text, " + US("a.used_at");
 inline const std::string kAppFrom = " FROM applications a LEFT JOIN decisions d ON d.id = a.decision_id ";
 
 inline const rto::db::Statement kAppInsert{"app_insert",
@@ -100,10 +103,17 @@ inline const rto::db::Statement kAppSetStatus{"app_set_status",
     "UPDATE applications SET status = $2, updated_at = " + TS(3) +
     ", withdrawn_at = CASE WHEN $2 = 'withdrawn' THEN " + TS(3) + " ELSE withdrawn_at END WHERE id = $1::uuid"};
 
+// The approval behind decision $1 was used for plan $2 (once; an approval already used, or no
+// longer approved, is left alone).
+inline const rto::db::Statement kAppMarkUsed{"app_mark_used",
+    "UPDATE applications SET plan_id = $2::uuid, used_at = " + TS(3) + ", updated_at = " + TS(3) +
+    " WHERE decision_id = $1::uuid AND status = 'approved' AND plan_id IS NULL RETURNING id::text"};
+
 // Approvals past their expiry, a batch at a time; replicas skip each other's rows.
 inline const rto::db::Statement kExpireDue{"app_expire_due",
     "UPDATE applications SET status = 'expired', updated_at = " + TS(1) +
-    " WHERE id IN (SELECT id FROM applications WHERE status = 'approved' AND expires_at <= " + TS(1) +
+    " WHERE id IN (SELECT id FROM applications WHERE status = 'approved' AND plan_id IS NULL AND expires_at <= " +
+    TS(1) +
     " ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
     "RETURNING id::text, customer_id::text, decision_id::text, vehicle_id::text"};
 
@@ -154,7 +164,7 @@ inline std::vector<rto::db::Statement> all() {
   return {kContext,          kModelByVersion,   kModelList,      kModelLock,      kModelInsert,
           kModelDeactivateOthers, kModelActivate, kAppInsert,     kAppById,        kAppByIdForUpdate,
           kAppByDecision,    kAppsOfCustomer,   kQueueFirst,     kQueueAfter,     kAppSetDecision,
-          kAppSetStatus,     kExpireDue,        kHistoryInsert,  kHistoryOf,      kDecisionInsert,
+          kAppSetStatus,     kExpireDue,        kAppMarkUsed,        kHistoryInsert,  kHistoryOf,      kDecisionInsert,
           kRecordCollection, kRecordDelinquency};
 }
 

@@ -92,6 +92,9 @@ struct ExpiredApproval {
   std::string id, customer_id, decision_id, vehicle_id;
 };
 std::vector<ExpiredApproval> expire_due(Tx& tx, TimePoint now, int limit);
+// Records the plan an approval was used for; the application's id, or nullopt when there is no
+// unused approval behind that decision.
+std::optional<std::string> mark_used(Tx& tx, const std::string& decision_id, const std::string& plan_id, TimePoint now);
 
 void add_history(Tx& tx, const std::string& application_id, std::optional<std::string_view> from, std::string_view to,
                  std::string_view actor, const std::optional<std::string>& actor_id,

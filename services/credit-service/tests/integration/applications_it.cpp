@@ -480,6 +480,38 @@ TEST(Expiry, AnUnusedApprovalExpiresAfterTheConfiguredDays) {
   EXPECT_EQ(apply(p, application_body(vehicle())).status, 201);
 }
 
+TEST(Expiry, AnApprovalUsedForAPlanIsClosedAndNeverExpires) {
+  auto p = customer();
+  auto r = apply(p, application_body(vehicle()));
+  ASSERT_EQ(r.status, 201) << r.body;
+  ASSERT_EQ(r.obj().at("status"), "approved") << r.body;
+  const auto id = text(r.obj().at("id"));
+  const auto plan = rto::crypto::uuid_v4();
+  // The payment service signed a plan on it (delivered twice, as a broker may).
+  rto::events::Received ev;
+  ev.id = rto::crypto::uuid_v4();
+  ev.type = "payment.plan.created";
+  ev.data = js::object{{"plan_id", plan}, {"customer_id", p.id}, {"credit_decision_id", decision_id(r)}};
+  for (int i = 0; i < 2; ++i)
+    world().app->db().transact([&](pqxx::work& tx) { world().app->on_payment_event(tx, ev); });
+
+  auto used = get("/api/v1/credit/applications/" + id, p.token);
+  EXPECT_EQ(used.obj().at("status"), "approved");
+  EXPECT_EQ(text(used.obj().at("plan_id")), plan);
+  EXPECT_EQ(text(used.obj().at("used_at")), rto::to_rfc3339(world().clock->now()));
+  // It cannot be withdrawn now, and it does not block a new application.
+  auto w = post("/api/v1/credit/applications/" + id + "/withdraw", js::object{}, p.token);
+  EXPECT_EQ(w.status, 409);
+  EXPECT_EQ(w.type(), "/problems/approval-used");
+  // Past its expiry the job leaves it alone: no "expired" notice to a customer with a plan.
+  world().clock->advance(days(31));
+  world().app->expire_approvals();  // other tests' approvals may expire; this one must not
+  EXPECT_EQ(get("/api/v1/credit/applications/" + id, p.token).obj().at("status"), "approved");
+  EXPECT_TRUE(events(id, "credit.application.expired").empty());
+  world().clock->advance(-days(31));
+  EXPECT_EQ(apply(p, application_body(vehicle())).status, 201);
+}
+
 TEST(Prequalify, ScoresWithoutKeepingARecord) {
   auto p = customer("pending");  // no KYC needed to see what one can afford
   auto before = count("SELECT count(*) FROM applications WHERE customer_id = $1::uuid", p.id);

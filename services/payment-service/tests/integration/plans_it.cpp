@@ -40,6 +40,13 @@ TEST(Plans, CreatedPendingWithReservationScheduleAndEvent) {
   ASSERT_EQ(ev.size(), 1u);
   EXPECT_EQ(text(ev[0].at("customer_id")), c.id);
   EXPECT_EQ(text(ev[0].at("vehicle_id")), vehicle);
+  // The credit service marks the approval used from it.
+  {
+    auto db = raw_db();
+    pqxx::read_transaction tx(db);
+    EXPECT_EQ(text(ev[0].at("credit_decision_id")),
+              tx.exec_params1("SELECT credit_decision_id::text FROM plans WHERE id = $1::uuid", id)[0].as<std::string>());
+  }
   EXPECT_EQ(amount_of(ev[0].at("deposit")), 600'000);
   EXPECT_EQ(ledger_balance(id, "receivable"), 5'190'000);
   EXPECT_TRUE(journal_balanced());
