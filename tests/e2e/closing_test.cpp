@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <thread>
 
 #include "rto/crypto.hpp"
 #include "support.hpp"
@@ -12,20 +11,10 @@
 namespace js = boost::json;
 using e2e::Api;
 using e2e::str;
-using namespace std::chrono_literals;
 
 namespace {
 
 std::int64_t amount(const js::value& money) { return money.at("amount").to_number<std::int64_t>(); }
-
-std::string wait_vehicle_status(Api& api, const std::string& id, const std::string& staff, const std::string& want) {
-  std::string status;
-  for (int i = 0; i < 50 && status != want; ++i) {
-    status = str(api.get("/api/v1/vehicles/" + id, staff), "status");
-    if (status != want) std::this_thread::sleep_for(200ms);
-  }
-  return status;
-}
 
 }  // namespace
 
@@ -35,7 +24,7 @@ TEST(Closing, ADefaultedPlanIsRepossessedAndLaterMoneyRefunded) {
   ASSERT_FALSE(p.id.empty());
   auto admin = e2e::admin_token(api);
   ASSERT_LT(e2e::internal_payment(p.reference, p.deposit, "MP" + rto::crypto::uuid_v4().substr(0, 12)).status, 300);
-  ASSERT_EQ(wait_vehicle_status(api, p.vehicle_id, admin, "leased"), "leased");
+  ASSERT_EQ(e2e::wait_vehicle_status(api, p.vehicle_id, admin, "leased"), "leased");
 
   // Seventy days without a payment: the daily run defaults the plan.
   auto run = e2e::run_delinquency(e2e::local_date_in(70));
@@ -54,7 +43,7 @@ TEST(Closing, ADefaultedPlanIsRepossessedAndLaterMoneyRefunded) {
   EXPECT_EQ(str(r, "status"), "repossessed");
   EXPECT_EQ(amount(r.json.at("repossession").at("written_off")), owed);
   EXPECT_EQ(amount(r.json.at("balance").at("outstanding")), 0);
-  EXPECT_EQ(wait_vehicle_status(api, p.vehicle_id, admin, "repossessed"), "repossessed");
+  EXPECT_EQ(e2e::wait_vehicle_status(api, p.vehicle_id, admin, "repossessed"), "repossessed");
 
   // The customer still pays 20,000: it is held for them, and a support agent refunds it.
   ASSERT_LT(e2e::internal_payment(p.reference, 20'000, "MP" + rto::crypto::uuid_v4().substr(0, 12)).status, 300);

@@ -25,20 +25,6 @@ const char* kMotorcycleDaily = "5e3d0001-0000-4000-8000-000000000001";  // seede
 
 std::int64_t amount(const js::value& money) { return money.at("amount").as_int64(); }
 
-// As staff see it (an owned vehicle is no longer a public listing).
-std::string vehicle_status(Api& api, const std::string& id, const std::string& staff) {
-  return str(api.get("/api/v1/vehicles/" + id, staff), "status");
-}
-
-std::string wait_vehicle_status(Api& api, const std::string& id, const std::string& staff, const std::string& want) {
-  std::string status;
-  for (int i = 0; i < 50 && status != want; ++i) {
-    status = vehicle_status(api, id, staff);
-    if (status != want) std::this_thread::sleep_for(200ms);
-  }
-  return status;
-}
-
 }  // namespace
 
 TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
@@ -95,7 +81,7 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   auto reference = str(plan, "reference");
   EXPECT_EQ(str(plan, "status"), "pending_deposit");
   EXPECT_EQ(reference.rfind("RTO-", 0), 0u) << reference;
-  EXPECT_EQ(vehicle_status(api, vehicle, admin), "reserved");
+  EXPECT_EQ(e2e::vehicle_status(api, vehicle, admin), "reserved");
   EXPECT_EQ(other_api.get("/api/v1/plans/" + plan_id, other.access_token).status, 404);
 
   // The credit service hears of the plan (payment.plan.created): the approval is marked used.
@@ -124,7 +110,7 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   EXPECT_EQ(str(active, "status"), "active");
 
   // The vehicle follows (direct call and the payment.plan.activated event agree).
-  EXPECT_EQ(wait_vehicle_status(api, vehicle, admin, "leased"), "leased");
+  EXPECT_EQ(e2e::wait_vehicle_status(api, vehicle, admin, "leased"), "leased");
 
   // The customer heard about their decision and their plan on the `me` channel.
   std::set<std::string> heard;
@@ -156,7 +142,7 @@ TEST(Journey, QuoteApplyApprovePlanDepositActiveLeased) {
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(str(done, "status"), "completed") << done.body;
   EXPECT_FALSE(done.json.at("locked").as_bool());
-  EXPECT_EQ(wait_vehicle_status(api, vehicle, admin, "owned"), "owned");
+  EXPECT_EQ(e2e::wait_vehicle_status(api, vehicle, admin, "owned"), "owned");
   auto certificate = capi.get("/api/v1/plans/" + plan_id + "/ownership-certificate", customer.access_token);
   EXPECT_EQ(certificate.status, 200);
   EXPECT_NE(certificate.body.find(reference), std::string::npos);

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 #include <boost/url/parse.hpp>
 
@@ -272,6 +273,19 @@ std::string local_date_in(int days) {
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
                 static_cast<unsigned>(d.day()));
   return buf;
+}
+
+std::string vehicle_status(Api& api, const std::string& id, const std::string& staff) {
+  return str(api.get("/api/v1/vehicles/" + id, staff), "status");
+}
+
+std::string wait_vehicle_status(Api& api, const std::string& id, const std::string& staff, const std::string& want) {
+  std::string status;
+  for (int i = 0; i < 50 && status != want; ++i) {
+    status = vehicle_status(api, id, staff);
+    if (status != want) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return status;
 }
 
 }  // namespace e2e

@@ -85,6 +85,11 @@ struct PendingPlan {
 };
 PendingPlan pending_plan(Api& api);
 
+// A vehicle's status as `staff` see it (an owned vehicle is no longer a public listing), and the
+// same polled for up to 10 s until it is `want` (vehicle status follows payment events).
+std::string vehicle_status(Api& api, const std::string& id, const std::string& staff);
+std::string wait_vehicle_status(Api& api, const std::string& id, const std::string& staff, const std::string& want);
+
 // POST /internal/payments on the payment service (service token): `amount` UGX for the plan
 // with this reference, provider mtn_momo, transaction `txn`.
 rto::http::ClientResponse internal_payment(const std::string& reference, std::int64_t amount, const std::string& txn);

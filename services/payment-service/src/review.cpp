@@ -48,11 +48,19 @@ App::Resolved App::resolve_request(const std::string& id, const ResolveInput& in
 
   auto req = db_.query([&](pqxx::nontransaction& tx) { return storage::find_request(tx, id); });
   held(req);
-  // What the provider confirmed, unless staff state it because the provider's answer named none.
+  // What the provider confirmed. Staff state the amount or transaction id only where the
+  // provider's answer named none; they cannot credit something else than it confirmed.
+  const bool confirmed_amount = req->confirmed_amount && req->confirmed_currency;
+  if (in.amount && confirmed_amount)
+    throw rto::Unprocessable("the provider confirmed the amount; it is credited as confirmed",
+                             {{"amount", "is taken from the provider's confirmation"}});
+  if (in.provider_txn_id && req->provider_txn_id)
+    throw rto::Unprocessable("the provider named the transaction; it is credited under that id",
+                             {{"provider_txn_id", "is taken from the provider's confirmation"}});
   rto::Money amount;
   if (in.amount)
     amount = *in.amount;
-  else if (req->confirmed_amount && req->confirmed_currency)
+  else if (confirmed_amount)
     amount = {*req->confirmed_amount, rto::Currency::of(*req->confirmed_currency)};
   else
     throw rto::Unprocessable("the provider confirmed no amount; state the amount received",

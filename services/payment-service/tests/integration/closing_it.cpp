@@ -27,6 +27,20 @@ std::int64_t sum_of(const js::value& rows, std::string_view key) {
   return sum;
 }
 
+// A plan of a new customer cancelled because only `paid` of its deposit came in time: `paid`
+// is held as credit. Returns the customer and the plan id.
+std::pair<Customer, std::string> cancelled_plan(std::int64_t paid) {
+  set_local(2026, 3, 2, 9, 0);
+  auto c = new_customer();
+  auto created = create_plan(c, add_vehicle(), "motorcycle-daily-18m", 600'000);
+  EXPECT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(pay(created.str("reference"), paid).status, 201);
+  world().clock->advance(48h + 1s);
+  EXPECT_GE(world().app->expire_deposits(), 1);
+  EXPECT_EQ(statement(created.str("id"), c.token).str("status"), "cancelled");
+  return {c, created.str("id")};
+}
+
 Reply refund(const std::string& plan_id, std::int64_t amount, const std::string& reference, const std::string& token,
              const std::string& method = "mtn_momo", const std::string& currency = "UGX") {
   return post("/api/v1/plans/" + plan_id + "/refunds",
@@ -126,15 +140,10 @@ TEST(Repossession, OnlyADefaultedPlanCanBeRepossessed) {
 }
 
 TEST(Refunds, CreditHeldAfterACancellationIsPaidBackOnce) {
-  set_local(2026, 3, 2, 9, 0);
-  auto c = new_customer();
-  auto created = create_plan(c, add_vehicle(), "motorcycle-daily-18m", 600'000);
-  ASSERT_EQ(created.status, 201);
-  const auto id = created.str("id");
-  ASSERT_EQ(pay(created.str("reference"), 250'000).status, 201);  // part of the deposit
-  world().clock->advance(48h + 1s);
-  ASSERT_GE(world().app->expire_deposits(), 1);
-  ASSERT_EQ(statement(id, c.token).str("status"), "cancelled");
+  const auto made = cancelled_plan(250'000);  // part of the deposit paid in time
+  const auto& c = made.first;
+  const auto& id = made.second;
+  ASSERT_FALSE(HasFailure());
 
   auto agent = staff_token("support_agent");
   const auto ref = "MTN-RF-" + new_id().substr(0, 8);
@@ -188,14 +197,10 @@ TEST(Refunds, CreditHeldAfterACancellationIsPaidBackOnce) {
 }
 
 TEST(Refunds, ConcurrentRefundsNeverPayOutMoreThanIsHeld) {
-  set_local(2026, 3, 2, 9, 0);
-  auto c = new_customer();
-  auto created = create_plan(c, add_vehicle(), "motorcycle-daily-18m", 600'000);
-  ASSERT_EQ(created.status, 201);
-  const auto id = created.str("id");
-  ASSERT_EQ(pay(created.str("reference"), 100'000).status, 201);
-  world().clock->advance(48h + 1s);
-  ASSERT_GE(world().app->expire_deposits(), 1);
+  const auto made = cancelled_plan(100'000);
+  const auto& c = made.first;
+  const auto& id = made.second;
+  ASSERT_FALSE(HasFailure());
 
   auto agent = staff_token("support_agent");
   std::vector<std::thread> threads;

@@ -549,6 +549,13 @@ TEST_F(Collections, StaffCreditOrDismissHeldRequests) {
   EXPECT_TRUE(bad.names_field("action")) << bad.body;
   EXPECT_TRUE(bad.names_field("note")) << bad.body;
   EXPECT_EQ(post(resolve(new_id()), credit, agent).status, 404);
+  // The provider confirmed half: staff cannot credit another amount.
+  auto more = post(resolve(first),
+                   js::object{{"action", "credit"}, {"note", "payer says they sent it all"},
+                              {"amount", js::object{{"amount", p.deposit}, {"currency", "UGX"}}}},
+                   agent);
+  EXPECT_EQ(more.status, 422) << more.body;
+  EXPECT_TRUE(more.names_field("amount")) << more.body;
   auto credited = post(resolve(first), credit, agent);
   ASSERT_EQ(credited.status, 200) << credited.body;
   EXPECT_EQ(amount_of(credited.obj().at("payment").at("amount")), p.deposit / 2);
