@@ -1,6 +1,7 @@
 #pragma once
-// What the end-to-end load benchmarks share: `--flag value` parsing, latency percentiles and
-// how they are printed, and main() (usage on bad flags: exit 2; a failure: exit 1).
+// What the end-to-end load benchmarks share: `--flag value` parsing, the secrets and settings of
+// the in-process services they start, latency percentiles and how they are printed, and main()
+// (usage on bad flags: exit 2; a failure: exit 1).
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -10,6 +11,9 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <rto/config.hpp>
+#include <rto/crypto.hpp>
 
 namespace bench {
 
@@ -44,6 +48,27 @@ inline bool parse_flags(int argc, char** argv, const Flags& f) {
     return false;
   }
   return true;
+}
+
+// Fresh token secrets shared by a bench's service under test and its stub neighbours (which
+// check the service tokens they are sent).
+struct Secrets {
+  std::string jwt = "bench-jwt-" + rto::crypto::uuid_v4();
+  std::string service = "bench-service-" + rto::crypto::uuid_v4();
+};
+
+// An in-process service on 127.0.0.1, an ephemeral port; http_workers 0 keeps the default.
+inline rto::config::Common local_service(const std::string& name, const Secrets& s, const std::string& log_level,
+                                         int http_workers = 0) {
+  rto::config::Common c;
+  c.service = name;
+  c.host = "127.0.0.1";
+  c.port = 0;
+  if (http_workers > 0) c.http_workers = http_workers;
+  c.jwt_secret = s.jwt;
+  c.service_token_secret = s.service;
+  c.log_level = log_level;
+  return c;
 }
 
 struct Percentiles {

@@ -162,29 +162,12 @@ void add_stub_routes(rto::Service& s, const Neighbours& n) {
 
 // ---- configuration ------------------------------------------------------------------------------
 
-struct Secrets {
-  // Shared by the credit service, the stub (which checks the tokens it is sent) and the
-  // customers' tokens.
-  std::string jwt = "bench-jwt-" + rto::crypto::uuid_v4();
-  std::string service = "bench-service-" + rto::crypto::uuid_v4();
-};
-
-rto::config::Common common(const std::string& name, const Options& o, const Secrets& s) {
-  rto::config::Common c;
-  c.service = name;
-  c.host = "127.0.0.1";
-  c.port = 0;
-  c.http_workers = o.http_workers;
-  c.jwt_secret = s.jwt;
-  c.service_token_secret = s.service;
-  c.log_level = o.log_level;
-  return c;
-}
+using bench::Secrets;  // also signs the customers' tokens
 
 credit_service::CreditConfig credit_config(const Options& o, const Secrets& s, const std::string& db_url,
                                            const std::string& exchange, const std::string& stub_url) {
   credit_service::CreditConfig cfg;
-  cfg.common = common("credit-service", o, s);
+  cfg.common = bench::local_service("credit-service", s, o.log_level, o.http_workers);
   cfg.common.database_url = db_url;
   cfg.common.db_pool_size = o.db_pool;
   cfg.common.amqp_url = rto::testing::amqp_url();
@@ -354,7 +337,7 @@ int run(const Options& o) {
   for (int i = 0; i < o.applications; ++i)
     applicants.push_back(applicant(neighbours, tokens, rng, i, vehicles[static_cast<std::size_t>(i % kVehicles)]));
 
-  rto::Service stub(common("neighbours", o, secrets));
+  rto::Service stub(bench::local_service("neighbours", secrets, o.log_level, o.http_workers));
   add_stub_routes(stub, neighbours);
   const auto stub_url = "http://127.0.0.1:" + std::to_string(stub.start_in_background());
 

@@ -130,22 +130,7 @@ std::string approve(Neighbours& n, const std::string& customer, const std::strin
 
 // ---- configuration ------------------------------------------------------------------------------
 
-struct Secrets {
-  // Shared by the payment service and the stub, which checks the service tokens it is sent.
-  std::string jwt = "bench-jwt-" + rto::crypto::uuid_v4();
-  std::string service = "bench-service-" + rto::crypto::uuid_v4();
-};
-
-rto::config::Common common(const std::string& name, const Secrets& s, const std::string& log_level) {
-  rto::config::Common c;
-  c.service = name;
-  c.host = "127.0.0.1";
-  c.port = 0;
-  c.jwt_secret = s.jwt;
-  c.service_token_secret = s.service;
-  c.log_level = log_level;
-  return c;
-}
+using bench::Secrets;
 
 // A plan through the saga, with its deposit paid so the bench's payments are instalments on an
 // active plan, the everyday case.
@@ -180,7 +165,7 @@ Plan active_plan(payment_service::App& app, Neighbours& n) {
 struct Rig::Impl {
   Impl(std::string_view name, const std::string& log_level)
       : db(name), exchange(std::string(name) + ".events"), log_level(log_level),
-        stub(common("neighbours", secrets, log_level)) {}
+        stub(bench::local_service("neighbours", secrets, log_level)) {}
 
   rto::testing::TempDatabase db;
   rto::testing::TempExchange exchange;
@@ -202,7 +187,7 @@ Rig::~Rig() { stop(); }
 
 payment_service::PaymentConfig Rig::config(int http_workers, int db_pool) const {
   payment_service::PaymentConfig cfg;
-  cfg.common = common("payment-service", impl_->secrets, impl_->log_level);
+  cfg.common = bench::local_service("payment-service", impl_->secrets, impl_->log_level);
   cfg.common.http_workers = http_workers;
   cfg.common.database_url = impl_->db.url();
   cfg.common.db_pool_size = db_pool;
