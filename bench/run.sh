@@ -98,7 +98,7 @@ printf '  direct   %10s req/s\n  gateway  %10s req/s  (%s%% of direct; target >=
 echo; echo "Memory after the load, idle for 5 s"; sleep 5; mem_report
 
 # (c) Marketplace search: filters + facets + keyset page, public (no token).
-SEARCH="$GATEWAY/api/v1/vehicles?category=motorcycle&price_max=9000000&city=Kampala&sort=price_asc&limit=20"
+SEARCH="$GATEWAY/api/v1/vehicles?category=motorcycle&currency=UGX&price_max=9000000&city=Kampala&sort=price_asc&limit=20"
 curl -sf "$SEARCH" -o /dev/null || { echo "search through the bench gateway failed" >&2; exit 1; }
 wrk -t1 -c4 -d2s "$SEARCH" >/dev/null
 out=$(wrk --latency -t"$THREADS" -c"$CONNS" -d"$DURATION" "$SEARCH"); echo "$out" >&2

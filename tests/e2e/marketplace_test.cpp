@@ -72,6 +72,12 @@ TEST(Marketplace, ListingApprovedIsPushedLiveAndFoundBySearch) {
   EXPECT_EQ(other.post("/api/v1/vehicles", e2e::motorcycle_listing("TVS", "HLX 125", 5600000), customer.access_token).status, 403);
   EXPECT_EQ(api.get("/api/v1/vehicles/" + id).status, 404);
 
+  // A listing goes to review only with a photo.
+  auto no_image = api.post("/api/v1/vehicles/" + id + "/submit", js::object{}, dealer.access_token);
+  EXPECT_EQ(no_image.status, 409) << no_image.body;
+  EXPECT_NE(no_image.body.find("\"images\""), std::string::npos) << no_image.body;
+  auto image = e2e::upload_listing_image(api, id, dealer.access_token);
+  ASSERT_EQ(image.status, 201) << image.body;
   ASSERT_EQ(api.post("/api/v1/vehicles/" + id + "/submit", js::object{}, dealer.access_token).status, 200);
   auto approved = api.post("/api/v1/vehicles/" + id + "/approve", js::object{}, admin);
   ASSERT_EQ(approved.status, 200) << approved.body;
@@ -99,9 +105,19 @@ TEST(Marketplace, ListingApprovedIsPushedLiveAndFoundBySearch) {
   EXPECT_EQ(page.body.find("MD2A"), std::string::npos) << "VIN shown in clear to the public";
 
   // Bad filters name the parameter.
-  auto bad = api.get("/api/v1/vehicles?price_min=500&price_max=100");
+  auto bad = api.get("/api/v1/vehicles?currency=UGX&price_min=500&price_max=100");
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("price_m"), std::string::npos) << bad.body;
+  // Price bounds name their currency.
+  auto no_currency = api.get("/api/v1/vehicles?price_max=9000000");
+  EXPECT_EQ(no_currency.status, 400);
+  EXPECT_NE(no_currency.body.find("\"currency\""), std::string::npos) << no_currency.body;
+  auto ugx = api.get("/api/v1/vehicles?currency=UGX&price_max=7200000&q=bajaj%20" + model.substr(0, 4) + "r&limit=100");
+  ASSERT_EQ(ugx.status, 200) << ugx.body;
+  EXPECT_NE(ugx.body.find(id), std::string::npos) << "the UGX listing within the bound was not found";
+  auto kes = api.get("/api/v1/vehicles?currency=KES&price_max=7200000&q=bajaj%20" + model.substr(0, 4) + "r&limit=100");
+  ASSERT_EQ(kes.status, 200) << kes.body;
+  EXPECT_EQ(kes.body.find(id), std::string::npos) << "a UGX listing matched a KES price bound";
   EXPECT_EQ(api.get("/api/v1/vehicles?sort=cheapest").status, 400);
 }
 

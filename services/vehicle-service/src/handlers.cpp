@@ -214,11 +214,13 @@ Response Handlers::submit(Request& req) {
     auto before = storage::lock_vehicle(tx, id);
     if (!before) throw rto::NotFound("no vehicle with this id");
     require_manager(req, *before);
+    auto images = storage::images_of(tx, id);
+    check_submit(before->status, images.size());
     Vehicle after = *before;
     after.status = Status::PendingReview;
     after.rejection_reason.reset();
     auto v = app_->change_status(tx, *before, std::move(after), Cause::Submit, "submitted for review", actor_of(req));
-    return std::pair{v, storage::images_of(tx, id)};
+    return std::pair{v, std::move(images)};
   });
   app_->changed();
   return vehicle_response(200, v, images, viewer_of(req, v));

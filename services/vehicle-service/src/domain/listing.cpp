@@ -260,6 +260,14 @@ void check_edit(Status current, const ListingFields& f) {
   }
 }
 
+void check_submit(Status current, std::size_t image_count) {
+  require_transition(current, Status::PendingReview, Cause::Submit);
+  if (image_count == 0)
+    throw rto::Conflict("a listing needs at least one image before it can be submitted for review; upload one first",
+                        {{"images", "needs at least one image"}})
+        .with_code("image-required");
+}
+
 std::string parse_reason(const js::object& body, bool required) {
   Reader r(body);
   auto reason = r.string("reason", required, 3, 500);

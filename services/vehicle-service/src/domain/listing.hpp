@@ -2,6 +2,7 @@
 // Request bodies of the vehicle service and the rules for editing a listing. Every parser
 // reports all bad fields at once (rto::Error 400 naming each). Pure: no I/O.
 #include <boost/json.hpp>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,11 @@ void check_consistency(const Vehicle& v);
 // location, mileage, colour, registration, tracker flag, engine/battery also while available or
 // in maintenance; nothing once reserved, leased, owned, repossessed or retired (409).
 void check_edit(Status current, const ListingFields& f);
+// Whether a listing may be submitted for review (draft → pending_review): the move must be
+// allowed from `current` (409 naming the status otherwise) and the listing must have at least
+// one image, since buyers judge a vehicle by its photos (409, code "image-required", field
+// "images").
+void check_submit(Status current, std::size_t image_count);
 
 // {reason}: 3..500 characters (reject, release, repossess, staff status changes).
 std::string parse_reason(const boost::json::object& body, bool required);

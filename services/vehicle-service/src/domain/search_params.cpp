@@ -265,7 +265,9 @@ SearchQuery parse_search_query(const QueryParams& params, bool staff) {
       else
         p.add("condition", "must be new or used");
     } else if (k == "currency") {
-      if (rto::Currency::find(v))
+      if (v.size() != 3 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+        p.add("currency", "must be an ISO 4217 code: three upper-case letters, e.g. UGX or KES");
+      else if (rto::Currency::find(v))
         f.currency = v;
       else
         p.add("currency", "must be a supported ISO 4217 code such as UGX or KES");
@@ -316,6 +318,9 @@ SearchQuery parse_search_query(const QueryParams& params, bool staff) {
       cursor_text = v;
     }
   }
+  // Amounts in different currencies cannot be compared: a price bound names its currency.
+  if ((f.price_min || f.price_max || p.has("price_min") || p.has("price_max")) && !f.currency && !p.has("currency"))
+    p.add("currency", "price bounds need a currency (ISO 4217, e.g. UGX or KES)");
   if (f.price_min && f.price_max && *f.price_min > *f.price_max)
     p.add("price_min", "must not be greater than price_max");
   if (f.year_min && f.year_max && *f.year_min > *f.year_max) p.add("year_min", "must not be greater than year_max");

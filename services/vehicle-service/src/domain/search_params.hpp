@@ -5,6 +5,9 @@
 // Parameters: q, category, make, fuel, condition, currency, price_min, price_max, year_min,
 // year_max, city, dealer_id, near=lat,lon, radius_km, status (staff only), sort, limit, cursor.
 // Empty values count as absent. Unknown or repeated parameters are refused (400 naming them).
+// currency is an ISO 4217 code (three upper-case letters) the platform supports; price_min and
+// price_max are minor units of that currency and need it (400 naming "currency" without it),
+// since amounts in different currencies cannot be compared.
 #include <cstdint>
 #include <optional>
 #include <string>

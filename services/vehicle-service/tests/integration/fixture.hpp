@@ -69,9 +69,18 @@ std::string unique_vin();
 
 // A listing body (a used Bajaj Boxer BM150 in Kampala, UGX 5.4M) with `overrides` applied.
 js::object listing(const js::object& overrides = {});
+// A valid 1×1 PNG (68 bytes): the smallest real image a listing can show.
+const std::string& tiny_png();
+// POST /api/v1/vehicles/{vehicle}/images with `bytes` as the body.
+Reply upload_image(const std::string& vehicle, const std::string& token, const std::string& bytes = tiny_png(),
+                   const std::string& content_type = "image/png");
+
 // Creates a draft; throws unless 201. Returns the vehicle id.
 std::string create_draft(const Actor& dealer, const js::object& overrides = {});
-// Creates, submits and approves (as admin): an available vehicle. Returns its id.
+// Submits a draft that has its images and approves it (as admin); throws unless both succeed.
+void publish(const Actor& dealer, const std::string& id);
+// Creates a draft, uploads one image (a listing is submitted only with an image), submits and
+// approves it (as admin): an available vehicle with one image. Returns its id.
 std::string create_available(const Actor& dealer, const js::object& overrides = {});
 
 // A direct connection to the test database for checks behind the API.

@@ -27,7 +27,7 @@ std::vector<std::string> image_ids(const Reply& r, const char* key = "items") {
 
 TEST(Images, UploadServeAndCache) {
   auto d = dealer();
-  auto id = create_available(d);
+  auto id = create_draft(d);
   auto up = upload(id, kPng, "image/png", d.token);
   ASSERT_EQ(up.status, 201) << up.body;
   auto image = up.str("id");
@@ -35,6 +35,7 @@ TEST(Images, UploadServeAndCache) {
   EXPECT_EQ(up.json.at("size_bytes").as_int64(), static_cast<std::int64_t>(kPng.size()));
   EXPECT_TRUE(up.json.at("is_cover").as_bool());  // the first image is the cover
   EXPECT_EQ(up.header("Location"), "/api/v1/vehicles/" + id + "/images/" + image);
+  publish(d, id);  // on the market: its images are public
 
   auto got = get(up.header("Location"));  // public: no token
   ASSERT_EQ(got.status, 200);
@@ -95,7 +96,7 @@ TEST(Images, OnlyTheDealerOrAnAdminManagesThem) {
 
 TEST(Images, OrderCoverAndDelete) {
   auto d = dealer();
-  auto id = create_available(d);
+  auto id = create_draft(d);
   std::vector<std::string> imgs;
   for (const auto* bytes : {&kPng, &kJpeg, &kWebp}) {
     auto type = bytes == &kPng ? "image/png" : bytes == &kJpeg ? "image/jpeg" : "image/webp";
@@ -103,6 +104,7 @@ TEST(Images, OrderCoverAndDelete) {
     ASSERT_EQ(r.status, 201) << r.body;
     imgs.push_back(r.str("id"));
   }
+  publish(d, id);  // available: its images can still be managed
   EXPECT_EQ(image_ids(get("/api/v1/vehicles/" + id), "images"), imgs);
 
   // Reorder: every image exactly once.
@@ -138,6 +140,17 @@ TEST(Images, OrderCoverAndDelete) {
   for (const auto& e : std::filesystem::recursive_directory_iterator(world().image_dir))
     if (e.is_regular_file() && e.path().filename().string().rfind(imgs[1], 0) == 0) ++files;
   EXPECT_EQ(files, 0u);
+}
+
+TEST(Images, TheHelperImageIsARealPng) {
+  auto d = dealer();
+  auto id = create_available(d);  // uploads tiny_png() before submitting
+  auto v = get("/api/v1/vehicles/" + id);
+  ASSERT_EQ(v.json.at("images").as_array().size(), 1u);
+  auto img = get(v.str("cover_image_url"));
+  ASSERT_EQ(img.status, 200);
+  EXPECT_EQ(img.header("Content-Type"), "image/png");
+  EXPECT_EQ(img.body, tiny_png());
 }
 
 TEST(Images, FrozenOnceTheVehicleIsHeld) {

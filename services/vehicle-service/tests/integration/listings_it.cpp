@@ -104,6 +104,7 @@ TEST(Listings, ReviewFlowWithHistoryAndEvents) {
   EXPECT_EQ(early.status, 409);
   EXPECT_NE(early.body.find("draft"), std::string::npos);
 
+  ASSERT_EQ(upload_image(id, d.token).status, 201);
   ASSERT_EQ(post(path(id, "/submit"), js::object{}, d.token).status, 200);
   auto ok = post(path(id, "/approve"), js::object{}, boss.token);
   ASSERT_EQ(ok.status, 200) << ok.body;
@@ -146,10 +147,47 @@ TEST(Listings, ReviewFlowWithHistoryAndEvents) {
   EXPECT_EQ(get(path(id, "/history"), dealer().token).status, 403);
 }
 
+TEST(Listings, SubmittingNeedsAtLeastOneImage) {
+  auto d = dealer();
+  auto id = create_draft(d);
+  // Without an image the listing stays a draft: 409 naming `images`, nothing recorded.
+  auto refused = post(path(id, "/submit"), js::object{}, d.token);
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.header("Content-Type"), "application/problem+json");
+  EXPECT_TRUE(refused.names_field("images")) << refused.body;
+  EXPECT_NE(refused.body.find("image"), std::string::npos);
+  EXPECT_NE(refused.body.find("image-required"), std::string::npos) << refused.body;  // the problem type
+  EXPECT_EQ(get(path(id), d.token).str("status"), "draft");
+  EXPECT_TRUE(history_of(id).empty());
+  EXPECT_TRUE(outbox_events("vehicle.status.changed", id).empty());
+  // An admin submitting for the dealer is held to the same rule.
+  EXPECT_EQ(post(path(id, "/submit"), js::object{}, admin().token).status, 409);
+
+  // An image uploaded and deleted again does not count.
+  auto first = upload_image(id, d.token);
+  ASSERT_EQ(first.status, 201) << first.body;
+  ASSERT_EQ(call(Method::Delete, first.header("Location"), {}, d.token).status, 204);
+  EXPECT_TRUE(post(path(id, "/submit"), js::object{}, d.token).names_field("images"));
+
+  // With one image it goes to review.
+  ASSERT_EQ(upload_image(id, d.token).status, 201);
+  auto ok = post(path(id, "/submit"), js::object{}, d.token);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.str("status"), "pending_review");
+  EXPECT_EQ(ok.json.at("images").as_array().size(), 1u);
+  EXPECT_EQ(history_of(id), (std::vector<std::pair<std::string, std::string>>{{"draft", "pending_review"}}));
+  // Submitting again is refused for the status, not for images.
+  auto again = post(path(id, "/submit"), js::object{}, d.token);
+  EXPECT_EQ(again.status, 409);
+  EXPECT_TRUE(again.names_field("status"));
+  EXPECT_FALSE(again.names_field("images"));
+}
+
 TEST(Listings, RejectionNeedsAReasonAndSendsTheListingBack) {
   auto d = dealer();
   auto boss = admin();
   auto id = create_draft(d);
+  ASSERT_EQ(upload_image(id, d.token).status, 201);
   ASSERT_EQ(post(path(id, "/submit"), js::object{}, d.token).status, 200);
   auto no_reason = post(path(id, "/reject"), js::object{}, boss.token);
   EXPECT_EQ(no_reason.status, 400);

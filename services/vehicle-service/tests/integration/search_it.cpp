@@ -152,6 +152,76 @@ TEST(Search, EveryFilter) {
   EXPECT_EQ(id_set(search("city=" + upper)).size(), 4u);
 }
 
+TEST(Search, PriceBoundsFilterWithinTheirCurrency) {
+  auto d = dealer();
+  auto town = unique_word("Town");
+  // The same amount in two currencies: only the bound's currency decides which one matches.
+  auto ugx = create_available(d, {{"location", at_town(town)}, {"price", price(5000000, "UGX")}});
+  auto kes = create_available(d, {{"location", at_town(town)}, {"price", price(5000000, "KES")}});
+  using S = std::set<std::string>;
+  EXPECT_EQ(id_set(search("city=" + town + "&currency=UGX&price_max=5000000")), (S{ugx}));
+  EXPECT_EQ(id_set(search("city=" + town + "&currency=KES&price_max=5000000")), (S{kes}));
+  EXPECT_EQ(id_set(search("city=" + town + "&currency=UGX&price_min=5000000&price_max=5000000")), (S{ugx}));
+  EXPECT_EQ(id_set(search("city=" + town + "&currency=UGX&price_max=4999999")), S{});
+  EXPECT_EQ(id_set(search("city=" + town + "&currency=KES")), (S{kes}));
+  EXPECT_EQ(id_set(search("city=" + town)), (S{ugx, kes}));  // no currency, no bounds: both
+
+  // Facets follow the currency too (they are cached per filter set, currency included).
+  auto fu = search("city=" + town + "&currency=UGX&price_max=5000000");
+  auto fk = search("city=" + town + "&currency=KES&price_max=5000000");
+  EXPECT_EQ(facet(fu, "city").at(town), 1);
+  EXPECT_EQ(facet(fk, "city").at(town), 1);
+  EXPECT_EQ(facet(search("city=" + town), "city").at(town), 2);
+
+  // A cursor of the UGX search does not page the KES one.
+  auto more = create_available(d, {{"location", at_town(town)}, {"price", price(6000000, "UGX")}});
+  auto page = search("city=" + town + "&currency=UGX&price_max=9000000&sort=price_asc&limit=1");
+  ASSERT_FALSE(page.json.at("next_cursor").is_null()) << page.body;
+  const auto cursor = text(page.json.at("next_cursor"));
+  auto next = search("city=" + town + "&currency=UGX&price_max=9000000&sort=price_asc&limit=1&cursor=" + cursor);
+  ASSERT_EQ(next.status, 200) << next.body;
+  EXPECT_EQ(ids(next), std::vector<std::string>{more});
+  auto cross = search("city=" + town + "&currency=KES&price_max=9000000&sort=price_asc&limit=1&cursor=" + cursor);
+  EXPECT_EQ(cross.status, 400);
+  EXPECT_TRUE(cross.names_field("cursor"));
+
+  // Bounds without a currency are refused: amounts in different currencies do not compare.
+  for (const char* query : {"price_max=5000000", "price_min=1", "price_min=1&price_max=5000000"}) {
+    auto r = search("city=" + town + "&" + query);
+    EXPECT_EQ(r.status, 400) << query;
+    EXPECT_EQ(r.header("Content-Type"), "application/problem+json");
+    EXPECT_TRUE(r.names_field("currency")) << r.body;
+    EXPECT_NE(r.body.find("price bounds need a currency"), std::string::npos) << r.body;
+  }
+  auto lower = search("city=" + town + "&currency=ugx&price_max=5000000");
+  EXPECT_EQ(lower.status, 400);
+  EXPECT_TRUE(lower.names_field("currency"));
+}
+
+TEST(Search, CachedResultsNeverMixCurrencies) {
+  // With long-lived caches, a UGX answer is never served for the same bounds in KES.
+  auto config = test_config(world().db->url(), world().image_dir);
+  config.search_cache_ttl = std::chrono::minutes(10);
+  config.facet_cache_ttl = std::chrono::minutes(10);
+  rto::Service replica(config.common);
+  vehicle_service::InstallOptions opts;
+  opts.background_jobs = false;
+  opts.consume_events = false;
+  auto app = vehicle_service::install(replica, config, world().clock, embedded_migrations(), opts);
+  auto d = dealer();
+  auto town = unique_word("Town");
+  auto ugx = create_available(d, {{"location", at_town(town)}, {"price", price(3000000, "UGX")}});
+  auto kes = create_available(d, {{"location", at_town(town)}, {"price", price(3000000, "KES")}});
+  auto on_replica = [&](const std::string& currency) {
+    auto r = call_on(replica, Method::Get, "/api/v1/vehicles?city=" + town + "&currency=" + currency + "&price_max=3000000");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return ids(r);
+  };
+  EXPECT_EQ(on_replica("UGX"), std::vector<std::string>{ugx});
+  EXPECT_EQ(on_replica("KES"), std::vector<std::string>{kes});
+  EXPECT_EQ(on_replica("UGX"), std::vector<std::string>{ugx});  // from the cache
+}
+
 TEST(Search, NearComputesDistanceFiltersByRadiusAndSortsNearestFirst) {
   auto d = dealer();
   auto town = unique_word("Town");
@@ -279,9 +349,14 @@ TEST(Search, BadParametersNameThemselves) {
     const char* query;
     const char* field;
   };
-  for (auto [query, field] : std::initializer_list<Case>{{"price_min=-1", "price_min"},
-                                                         {"price_max=-5", "price_max"},
-                                                         {"price_min=10&price_max=5", "price_min"},
+  for (auto [query, field] : std::initializer_list<Case>{{"currency=UGX&price_min=-1", "price_min"},
+                                                         {"currency=UGX&price_max=-5", "price_max"},
+                                                         {"currency=UGX&price_min=10&price_max=5", "price_min"},
+                                                         {"price_max=5000000", "currency"},
+                                                         {"price_min=1&price_max=5", "currency"},
+                                                         {"currency=ugx", "currency"},
+                                                         {"currency=US", "currency"},
+                                                         {"currency=XYZ&price_max=5", "currency"},
                                                          {"sort=cheapest", "sort"},
                                                          {"cursor=garbage", "cursor"},
                                                          {"near=1000,0", "near"},
@@ -351,6 +426,9 @@ TEST(Search, CachedResultsFollowThisInstancesChangesAtOnce) {
   auto created = call_on(replica, Method::Post, "/api/v1/vehicles", js::serialize(listing({{"location", at_town(town)}})),
                          d.token);
   ASSERT_EQ(created.status, 201) << created.body;
+  ASSERT_EQ(call_on(replica, Method::Post, "/api/v1/vehicles/" + created.str("id") + "/images", tiny_png(), d.token,
+                    {{"Content-Type", "image/png"}}).status,
+            201);
   ASSERT_EQ(call_on(replica, Method::Post, "/api/v1/vehicles/" + created.str("id") + "/submit", "{}", d.token).status, 200);
   ASSERT_EQ(call_on(replica, Method::Post, "/api/v1/vehicles/" + created.str("id") + "/approve", "{}", admin().token).status,
             200);

@@ -187,6 +187,22 @@ TEST(Inputs, StatusRequestAndImageOrder) {
                           "image_ids[1]"));
 }
 
+TEST(Review, SubmittingNeedsAnImage) {
+  auto none = error_of([] { check_submit(Status::Draft, 0); });
+  EXPECT_EQ(none.status(), 409);
+  EXPECT_EQ(none.code(), "image-required");
+  EXPECT_TRUE(names_field(none, "images"));
+  EXPECT_NE(none.detail().find("image"), std::string::npos);
+  EXPECT_NO_THROW(check_submit(Status::Draft, 1));
+  EXPECT_NO_THROW(check_submit(Status::Draft, 20));
+  // The status comes first: a listing that is not a draft is refused for its status.
+  auto listed = error_of([] { check_submit(Status::Available, 0); });
+  EXPECT_EQ(listed.status(), 409);
+  EXPECT_TRUE(names_field(listed, "status"));
+  EXPECT_FALSE(names_field(listed, "images"));
+  EXPECT_TRUE(names_field(error_of([] { check_submit(Status::PendingReview, 3); }), "status"));
+}
+
 TEST(Events, StatusChangedData) {
   auto v = parsed(boxer());
   v.status = Status::Available;

@@ -75,19 +75,54 @@ TEST(SearchParams, EmptyValuesCountAsAbsent) {
 
 TEST(SearchParams, NegativeAndMalformedPricesNameTheParameter) {
   for (const char* v : {"-1", "abc", "1.5", "1e6", "99999999999999999999"}) {
-    EXPECT_TRUE(names_field(bad({{"price_min", v}}), "price_min")) << v;
-    EXPECT_TRUE(names_field(bad({{"price_max", v}}), "price_max")) << v;
+    EXPECT_TRUE(names_field(bad({{"currency", "UGX"}, {"price_min", v}}), "price_min")) << v;
+    EXPECT_TRUE(names_field(bad({{"currency", "UGX"}, {"price_max", v}}), "price_max")) << v;
   }
-  EXPECT_EQ(parse_search_query({{"price_min", "0"}}, false).filters.price_min, 0);
+  EXPECT_EQ(parse_search_query({{"currency", "UGX"}, {"price_min", "0"}}, false).filters.price_min, 0);
 }
 
 TEST(SearchParams, PriceMinAbovePriceMax) {
-  auto e = bad({{"price_min", "500"}, {"price_max", "100"}});
+  auto e = bad({{"currency", "UGX"}, {"price_min", "500"}, {"price_max", "100"}});
   EXPECT_EQ(e.status(), 400);
   EXPECT_TRUE(names_field(e, "price_min"));
   EXPECT_NE(e.detail().find("price_min"), std::string::npos);
-  EXPECT_NO_THROW(parse_search_query({{"price_min", "100"}, {"price_max", "100"}}, false));
+  EXPECT_NO_THROW(parse_search_query({{"currency", "UGX"}, {"price_min", "100"}, {"price_max", "100"}}, false));
   EXPECT_TRUE(names_field(bad({{"year_min", "2020"}, {"year_max", "2010"}}), "year_min"));
+}
+
+TEST(SearchParams, PriceBoundsNeedACurrency) {
+  for (const QueryParams& q : {QueryParams{{"price_min", "1000000"}}, QueryParams{{"price_max", "6000000"}},
+                               QueryParams{{"price_min", "1"}, {"price_max", "2"}}}) {
+    auto e = bad(q);
+    EXPECT_EQ(e.status(), 400);
+    ASSERT_EQ(e.fields().size(), 1u);
+    EXPECT_EQ(e.fields()[0].field, "currency");
+    EXPECT_NE(e.detail().find("price bounds need a currency"), std::string::npos) << e.detail();
+  }
+  // A malformed bound without a currency: both are named.
+  auto both = bad({{"price_min", "-1"}});
+  EXPECT_TRUE(names_field(both, "price_min"));
+  EXPECT_TRUE(names_field(both, "currency"));
+  // An empty bound is absent and needs nothing; a currency alone filters without bounds.
+  EXPECT_NO_THROW(parse_search_query({{"price_min", ""}, {"price_max", ""}}, false));
+  auto kes = parse_search_query({{"currency", "KES"}}, false);
+  EXPECT_EQ(kes.filters.currency, "KES");
+  EXPECT_FALSE(kes.filters.price_min);
+  auto ugx = parse_search_query({{"price_max", "5400000"}, {"currency", "UGX"}}, false);
+  EXPECT_EQ(ugx.filters.currency, "UGX");
+  EXPECT_EQ(ugx.filters.price_max, 5400000);
+}
+
+TEST(SearchParams, CurrencyIsThreeUpperCaseLetters) {
+  for (const char* v : {"ugx", "Ugx", "UG", "UGXX", "U1X", "UG ", "XYZ"}) {
+    auto e = bad({{"currency", v}});
+    EXPECT_EQ(e.status(), 400) << v;
+    EXPECT_TRUE(names_field(e, "currency")) << v;
+  }
+  // A bad currency with bounds is named once, for what is wrong with it.
+  auto e = bad({{"currency", "ugx"}, {"price_max", "100"}});
+  ASSERT_EQ(e.fields().size(), 1u);
+  EXPECT_NE(e.fields()[0].message.find("upper-case"), std::string::npos);
 }
 
 TEST(SearchParams, UnknownSort) {
@@ -130,7 +165,7 @@ TEST(SearchParams, UnknownAndRepeatedParametersAreRefused) {
 }
 
 TEST(SearchParams, AllProblemsAreReportedTogether) {
-  auto e = bad({{"price_min", "-1"}, {"sort", "x"}, {"limit", "0"}});
+  auto e = bad({{"currency", "UGX"}, {"price_min", "-1"}, {"sort", "x"}, {"limit", "0"}});
   EXPECT_TRUE(names_field(e, "price_min"));
   EXPECT_TRUE(names_field(e, "sort"));
   EXPECT_TRUE(names_field(e, "limit"));
@@ -179,6 +214,13 @@ TEST(SearchCursor, ACursorWorksOnlyForItsSearch) {
   auto next = parse_search_query(params, false);
   ASSERT_TRUE(next.after);
   EXPECT_EQ(*next.after, c);
+  // A cursor of a UGX price range does not page a KES one.
+  QueryParams ugx{{"currency", "UGX"}, {"price_max", "5000000"}, {"sort", "price_asc"}};
+  SearchCursor uc{Sort::PriceAsc, 100, kId, fingerprint(parse_search_query(ugx, false).filters.key())};
+  ugx.emplace_back("cursor", encode_cursor(uc));
+  EXPECT_TRUE(parse_search_query(ugx, false).after);
+  EXPECT_TRUE(names_field(
+      bad({{"currency", "KES"}, {"price_max", "5000000"}, {"sort", "price_asc"}, {"cursor", encode_cursor(uc)}}), "cursor"));
   // Other filters, or another sort: refused.
   EXPECT_TRUE(names_field(bad({{"category", "tuk-tuk"}, {"sort", "price_asc"}, {"cursor", encode_cursor(c)}}), "cursor"));
   EXPECT_TRUE(names_field(bad({{"category", "car"}, {"sort", "price_desc"}, {"cursor", encode_cursor(c)}}), "cursor"));
@@ -190,6 +232,12 @@ TEST(SearchFilters, KeyIsCanonical) {
   EXPECT_EQ(a, b);
   auto c = parse_search_query({{"make", "bajaj"}}, false).filters.key();
   EXPECT_NE(a, c);
+  // The currency is part of the key: results in UGX and in KES are never shared.
+  auto ugx = parse_search_query({{"currency", "UGX"}, {"price_max", "5000000"}}, false).filters.key();
+  auto kes = parse_search_query({{"currency", "KES"}, {"price_max", "5000000"}}, false).filters.key();
+  EXPECT_NE(ugx, kes);
+  EXPECT_NE(fingerprint(ugx), fingerprint(kes));
+  EXPECT_NE(ugx, parse_search_query({{"currency", "UGX"}}, false).filters.key());
   // Sort, limit and cursor are not filters.
   EXPECT_EQ(parse_search_query({{"limit", "5"}, {"sort", "price_asc"}}, false).filters.key(),
             parse_search_query({}, false).filters.key());
