@@ -89,6 +89,7 @@ Identity check(std::string_view token, const std::string& key, const std::string
     id.subject = p.get_claim_value<std::string>("sub");
     if (p.has_claim("roles")) id.roles = p.get_claim_value<std::vector<std::string>>("roles");
     id.service = typ == "service";
+    id.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(exp));
     if (id.subject.empty()) throw Unauthorized("invalid token");
     exp_out = exp;
     return id;

@@ -4,6 +4,8 @@
 // and the stale-connection check work alike for both schemes.
 #include "rto/http_client.hpp"
 
+#include "http_beast.hpp"
+
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
@@ -61,32 +63,7 @@ struct Conn {
   bool reused = false;
 };
 
-bhttp::verb to_verb(Method m) {
-  switch (m) {
-    case Method::Get: return bhttp::verb::get;
-    case Method::Head: return bhttp::verb::head;
-    case Method::Post: return bhttp::verb::post;
-    case Method::Put: return bhttp::verb::put;
-    case Method::Patch: return bhttp::verb::patch;
-    case Method::Delete: return bhttp::verb::delete_;
-    case Method::Options: return bhttp::verb::options;
-    default: return bhttp::verb::unknown;
-  }
-}
-
-bool idempotent(Method m) { return m == Method::Get || m == Method::Head || m == Method::Put || m == Method::Delete || m == Method::Options; }
-
-// An idle keep-alive connection the server has closed (restart, idle timeout) shows as EOF
-// on a non-blocking peek. Checking before reuse avoids sending a POST into a dead socket,
-// which could not be retried safely. Over TLS a closing server sends close_notify first, so
-// the peek sees bytes: those too mean the connection is not worth reusing.
-bool still_open(Conn& c) {
-  char b;
-  auto n = ::recv(c.tcp().socket().native_handle(), &b, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n == 0) return false;                            // orderly close by the server
-  if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;  // nothing to read: healthy
-  return false;                                        // unsolicited bytes: protocol out of step
-}
+bool still_open(Conn& c) { return detail::still_open(c.tcp().socket().native_handle()); }
 
 // Runs the posted operation to completion on the connection's private io_context.
 void run(Conn& c) {
@@ -102,10 +79,6 @@ beast::error_code transfer(Conn& c, Start&& start) {
   run(c);
   return ec;
 }
-
-// The Host header must match the URL's authority, which for https://host has no port; http
-// keeps host:port as it always has.
-std::string host_header(const Endpoint& ep) { return ep.tls && ep.port == "443" ? ep.host : ep.host + ":" + ep.port; }
 
 // One context per client, so the CA store is loaded once and shared by its connections.
 ssl::context tls_context(const ClientOptions& opts) {
@@ -154,6 +127,62 @@ std::string handshake_failure(const Endpoint& ep, TlsStream& s, const beast::err
 }
 
 }  // namespace
+
+namespace detail {
+
+bhttp::verb to_verb(Method m) {
+  switch (m) {
+    case Method::Get: return bhttp::verb::get;
+    case Method::Head: return bhttp::verb::head;
+    case Method::Post: return bhttp::verb::post;
+    case Method::Put: return bhttp::verb::put;
+    case Method::Patch: return bhttp::verb::patch;
+    case Method::Delete: return bhttp::verb::delete_;
+    case Method::Options: return bhttp::verb::options;
+    default: return bhttp::verb::unknown;
+  }
+}
+
+bool idempotent(Method m) {
+  return m == Method::Get || m == Method::Head || m == Method::Put || m == Method::Delete || m == Method::Options;
+}
+
+bool still_open(int fd) {
+  char b;
+  auto n = ::recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0) return false;                                   // orderly close by the server
+  if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;  // nothing to read: healthy
+  return false;                                               // unsolicited bytes: out of step
+}
+
+// stream_truncated: a TLS server that dropped the connection without close_notify.
+bool closed_by_peer(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == asio::error::eof || ec == ssl::error::stream_truncated;
+}
+
+UpstreamError exchange_error(const beast::error_code& ec, bool stale, const Endpoint& ep) {
+  if (ec == beast::error::timeout)
+    return UpstreamError(UpstreamError::Kind::Timeout, "upstream " + ep.host + ":" + ep.port + " timed out");
+  if (stale || ec == asio::error::connection_refused)
+    return UpstreamError(UpstreamError::Kind::Connect, "upstream closed the connection: " + ec.message());
+  return UpstreamError(UpstreamError::Kind::Protocol, "upstream error: " + ec.message());
+}
+
+ClientResponse to_client_response(bhttp::response<bhttp::string_body>&& res) {
+  ClientResponse out;
+  out.status = static_cast<int>(res.result_int());
+  out.headers.reserve(16);
+  for (const auto& f : res) out.headers.add(std::string(f.name_string()), std::string(f.value()));
+  out.body = std::move(res.body());
+  return out;
+}
+
+// The Host header must match the URL's authority, which for https://host has no port; http
+// keeps host:port as it always has.
+std::string host_header(const Endpoint& ep) { return ep.tls && ep.port == "443" ? ep.host : ep.host + ":" + ep.port; }
+
+}  // namespace detail
 
 struct Client::Impl {
   Endpoint ep;
@@ -235,10 +264,10 @@ const Endpoint& Client::endpoint() const noexcept { return impl_->ep; }
 
 ClientResponse Client::send(Method m, std::string_view target, const Headers& headers, std::string_view body,
                             std::optional<std::chrono::milliseconds> timeout) {
-  auto verb = to_verb(m);
+  auto verb = detail::to_verb(m);
   if (verb == bhttp::verb::unknown) throw UpstreamError(UpstreamError::Kind::Protocol, "unsupported method");
   bhttp::request<bhttp::string_body> req{verb, beast::string_view(target.data(), target.size()), 11};
-  req.set(bhttp::field::host, host_header(impl_->ep));
+  req.set(bhttp::field::host, detail::host_header(impl_->ep));
   for (const auto& [k, v] : headers) req.insert(k, v);
   if (!headers.contains("X-Request-Id") && !log::request_id().empty()) req.set("X-Request-Id", log::request_id());
   req.body() = std::string(body);
@@ -259,24 +288,14 @@ ClientResponse Client::send(Method m, std::string_view target, const Headers& he
       ec = transfer(*c, [&](auto& s, auto done) { bhttp::async_read(s, c->buffer, parser, done); });
     }
     if (ec) {
-      // stream_truncated: a TLS server that dropped the connection without close_notify.
-      bool stale = !fresh && (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
-                              ec == asio::error::broken_pipe || ec == asio::error::eof ||
-                              ec == ssl::error::stream_truncated);
-      if (stale && attempt == 0 && idempotent(m)) continue;  // the server closed an idle connection
-      if (ec == beast::error::timeout)
-        throw UpstreamError(UpstreamError::Kind::Timeout, "upstream " + impl_->ep.host + ":" + impl_->ep.port + " timed out");
-      if (stale || ec == asio::error::connection_refused)
-        throw UpstreamError(UpstreamError::Kind::Connect, "upstream closed the connection: " + ec.message());
-      throw UpstreamError(UpstreamError::Kind::Protocol, "upstream error: " + ec.message());
+      bool stale = !fresh && detail::closed_by_peer(ec);
+      if (stale && attempt == 0 && detail::idempotent(m)) continue;  // the server closed an idle connection
+      throw detail::exchange_error(ec, stale, impl_->ep);
     }
     auto res = parser.release();
-    ClientResponse out;
-    out.status = static_cast<int>(res.result_int());
-    out.headers.reserve(16);
-    for (const auto& f : res) out.headers.add(std::string(f.name_string()), std::string(f.value()));
-    out.body = std::move(res.body());
-    if (res.keep_alive()) impl_->give(std::move(c));
+    bool keep = res.keep_alive();
+    auto out = detail::to_client_response(std::move(res));
+    if (keep) impl_->give(std::move(c));
     return out;
   }
 }

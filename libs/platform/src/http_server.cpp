@@ -1,7 +1,8 @@
 // The HTTP server. Beast and Asio are confined to this file and http_client.cpp.
 // Model: one io_context (io_threads threads) runs a coroutine per connection on its own strand;
 // each request's handler runs on a worker pool (co_spawn onto the pool, result awaited back on
-// the connection's strand), in the style of Beast's advanced server examples.
+// the connection's strand), in the style of Beast's advanced server examples. A request that
+// ServerOptions::fast takes is answered asynchronously instead, with no worker involved.
 // WebSocket: an upgrade request to the configured endpoint's path becomes a WsConn on the same
 // strand (chat-multi style: a bounded queue of shared immutable frames, one write in flight).
 #include "rto/http_server.hpp"
@@ -20,6 +21,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "http_beast.hpp"
 #include "rto/errors.hpp"
 #include "rto/log.hpp"
 
@@ -141,7 +143,8 @@ struct Server::Impl {
   ServerOptions opts;
   Handler handler;
   ErrorResponder on_error;
-  asio::io_context ioc;
+  std::shared_ptr<asio::io_context> ioc_owner;  // shared with pooled upstream connections (AsyncClient)
+  asio::io_context& ioc;
   asio::thread_pool workers;
   tcp::acceptor acceptor;
   asio::signal_set signals;
@@ -157,7 +160,8 @@ struct Server::Impl {
       : opts(std::move(o)),
         handler(std::move(h)),
         on_error(std::move(e)),
-        ioc(opts.io_threads),
+        ioc_owner(std::make_shared<asio::io_context>(opts.io_threads)),
+        ioc(*ioc_owner),
         workers(static_cast<std::size_t>(opts.workers)),
         acceptor(ioc),
         signals(ioc) {}
@@ -267,8 +271,14 @@ struct Server::Impl {
       } else {
         ++in_flight;
         try {
-          res = co_await asio::co_spawn(
-              workers, [&]() -> asio::awaitable<Response> { co_return handler(req); }, asio::use_awaitable);
+          std::optional<Response> fast;
+          if (opts.fast) fast = co_await offer_fast(c->stream.get_executor(), req);
+          if (fast) {
+            res = std::move(*fast);
+          } else {
+            res = co_await asio::co_spawn(
+                workers, [&]() -> asio::awaitable<Response> { co_return handler(req); }, asio::use_awaitable);
+          }
         } catch (const std::exception& e) {
           log::error("request handler threw", {{"error", e.what()}});
           res = error_response(500, "an unexpected error occurred", &req);
@@ -287,6 +297,33 @@ struct Server::Impl {
     c->stream.close();
     std::lock_guard lk(conns_mu);
     conns.erase(c);
+  }
+
+  // Offers the request to opts.fast on this strand. Its answer, or nullopt when it declined,
+  // comes back through a timer used as an event: `respond` (from any thread) posts the answer
+  // to the strand and cancels the timer the session waits on.
+  asio::awaitable<std::optional<Response>> offer_fast(asio::any_io_executor ex, Request& req) {
+    struct Pending {
+      explicit Pending(const asio::any_io_executor& e) : wake(e, asio::steady_timer::time_point::max()) {}
+      std::optional<Response> answer;
+      asio::steady_timer wake;
+    };
+    auto p = std::make_shared<Pending>(ex);
+    Respond respond = [p, ex](Response r) {
+      asio::post(ex, [p, r = std::move(r)]() mutable {
+        p->answer = std::move(r);
+        p->wake.cancel();
+      });
+    };
+    IoContext io{ex, ioc_owner};
+    try {
+      if (!opts.fast(req, io, respond)) co_return std::nullopt;
+    } catch (const std::exception& e) {
+      log::error("request handler threw", {{"error", e.what()}});
+      co_return error_response(500, "an unexpected error occurred", &req);
+    }
+    while (!p->answer) co_await p->wake.async_wait(use_tuple);
+    co_return std::move(p->answer);
   }
 
   // Runs an upgraded connection to its end on the connection's strand.

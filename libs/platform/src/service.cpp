@@ -122,6 +122,8 @@ void Service::add_ready_check(std::string name, std::function<bool()> check) {
 
 void Service::set_fallback(http::Handler h) { fallback_ = std::move(h); }
 
+void Service::set_async_fallback(http::AsyncHandler h) { async_fallback_ = std::move(h); }
+
 void Service::authorize(const http::Route& r, http::Request& req) const {
   auto token = auth::bearer_token(req.headers.get("Authorization").value_or(""));
   switch (r.access.kind) {
@@ -227,21 +229,38 @@ http::Response Service::dispatch(http::Request& req) {
         throw NotFound("no resource at " + req.path);
       }
     }
+  } catch (...) {
+    res = error_to_problem(std::current_exception(), req);
+  }
+  finish(req, res, started);
+  return res;
+}
+
+http::Response Service::error_to_problem(std::exception_ptr ep, http::Request& req) {
+  try {
+    std::rethrow_exception(ep);
   } catch (const Error& e) {
-    res = problem(e, req);
+    auto res = problem(e, req);
     if (e.status() == 401) res.headers.set("WWW-Authenticate", "Bearer");
     if (e.status() >= 500) log::error("request failed", {{"status", e.status()}, {"detail", e.detail()}});
+    return res;
   } catch (const pqxx::broken_connection& e) {
     log::error("database connection lost", {{"error", e.what()}, {"route", req.route}});
-    res = problem(503, "the database is unavailable; try again shortly", req);
+    return problem(503, "the database is unavailable; try again shortly", req);
   } catch (const std::exception& e) {
     log::error("unhandled error", {{"error", e.what()}, {"route", req.route}});
-    res = problem(500, "an unexpected error occurred; it has been logged with the request id", req);
+  } catch (...) {
+    log::error("unhandled error", {{"route", req.route}});
   }
+  return problem(500, "an unexpected error occurred; it has been logged with the request id", req);
+}
+
+void Service::finish(const http::Request& req, http::Response& res, std::chrono::steady_clock::time_point started) {
   res.headers.set("X-Request-Id", req.request_id);
   add_baseline_headers(res);
   auto took = std::chrono::steady_clock::now() - started;
-  const std::string& route = req.route.empty() ? std::string("unmatched") : req.route;
+  static const std::string unmatched = "unmatched";
+  const std::string& route = req.route.empty() ? unmatched : req.route;
   metrics_.observe_request(route, http::to_string(req.method), res.status, took);
   metrics_.in_flight(-1);
   bool probe = route == "/health" || route == "/ready" || route == "/metrics";
@@ -252,13 +271,43 @@ http::Response Service::dispatch(http::Request& req) {
                 {"status", res.status},
                 {"ms", std::chrono::duration<double, std::milli>(took).count()}});
   }
-  return res;
 }
 
-static http::ServerOptions server_options(const config::Common& c, bool signals,
-                                          std::shared_ptr<const ws::Endpoint> websocket) {
+// Requests for the built-in endpoints or a routed handler go to the worker pool; the rest go to
+// the asynchronous fallback on the I/O thread.
+bool Service::dispatch_async(http::Request& req, http::IoContext& io, http::Respond& respond) {
+  if (!async_fallback_) return false;
+  if (req.path == "/health" || req.path == "/ready" || req.path == "/metrics") return false;
+  if (router_.match(req.method, req.path).route) return false;
+
+  auto started = std::chrono::steady_clock::now();
+  metrics_.in_flight(1);
+  auto rid = req.headers.get("X-Request-Id");
+  req.request_id = rid && http::valid_request_id(*rid) ? std::string(*rid) : crypto::uuid_v4();
+  log::RequestScope scope(req.request_id);
+  // `req` lives until `respond` has been called: the connection waits for the answer.
+  auto once = std::make_shared<std::atomic<bool>>(false);
+  http::Respond answer = [this, &req, started, once, respond = std::move(respond)](http::Response res) {
+    if (once->exchange(true)) return;
+    finish(req, res, started);
+    respond(std::move(res));
+  };
+  try {
+    (*async_fallback_)(req, io, answer);
+  } catch (...) {
+    answer(error_to_problem(std::current_exception(), req));  // ignored if it had answered
+  }
+  return true;
+}
+
+http::ServerOptions Service::server_options(bool signals) {
+  const auto& c = cfg_;
   http::ServerOptions o;
-  o.websocket = std::move(websocket);
+  if (async_fallback_)
+    o.fast = [this](http::Request& r, http::IoContext& io, http::Respond& respond) {
+      return dispatch_async(r, io, respond);
+    };
+  o.websocket = websocket_;
   o.host = c.host;
   o.port = c.port;
   o.io_threads = c.io_threads;
@@ -273,7 +322,7 @@ static http::ServerOptions server_options(const config::Common& c, bool signals,
 
 int Service::run() {
   server_ = std::make_unique<ServerHolder>(
-      server_options(cfg_, true, websocket_), [this](http::Request& r) { return dispatch(r); },
+      server_options(true), [this](http::Request& r) { return dispatch(r); },
       [](int status, std::string_view detail, const http::Request& r) {
         http::Request copy = r;
         copy.request_id = crypto::uuid_v4();
@@ -292,7 +341,7 @@ int Service::run() {
 
 std::uint16_t Service::start_in_background() {
   server_ = std::make_unique<ServerHolder>(
-      server_options(cfg_, false, websocket_), [this](http::Request& r) { return dispatch(r); },
+      server_options(false), [this](http::Request& r) { return dispatch(r); },
       [](int status, std::string_view detail, const http::Request& r) {
         auto res = problem(status, detail, r);
         add_baseline_headers(res);

@@ -242,6 +242,43 @@ TEST_F(Realtime, MeChannelCarriesOnlyTheCallersOwnEvents) {
   EXPECT_TRUE(next_of(alice, "event", 500ms).empty());
 }
 
+TEST_F(Realtime, AnExpiredTokenClosesPrivateChannelsUntilTheClientSignsInAgain) {
+  // Access tokens last 15 minutes; this one has about two seconds left.
+  auto nearly_expired = g_tokens->issue_access("late-id", {"customer"}, std::chrono::system_clock::now() - 15min + 2s);
+  WsClient c;
+  rto::http::Headers h;
+  h.set("Authorization", "Bearer " + nearly_expired);
+  ASSERT_EQ(open(c, h), 101);
+  subscribe(c, "me");
+  ASSERT_FALSE(next_of(c, "subscribed").empty());
+  subscribe(c, "vehicles");
+  ASSERT_FALSE(next_of(c, "subscribed").empty());
+
+  auto expired = next_of(c, "error", 6s);
+  ASSERT_FALSE(expired.empty()) << "no token-expired frame";
+  EXPECT_EQ(expired.at("code").as_string(), "token-expired");
+  ASSERT_TRUE(c.is_open());
+
+  // The customer's own events stop; the public channel goes on.
+  publish("credit.application.decided", "app-late", {{"customer_id", "late-id"}});
+  publish("vehicle.status.changed", "v-late", {{"vehicle_id", "v-late"}});
+  auto ev = next_of(c, "event");
+  ASSERT_FALSE(ev.empty());
+  EXPECT_EQ(ev.at("event").at("subject").as_string(), "v-late") << "a private event reached a signed-out session";
+  subscribe(c, "me");
+  EXPECT_EQ(next_of(c, "error").at("code").as_string(), "unauthorized");
+
+  // Signing in again with a fresh token brings the private channel back.
+  c.send(js::serialize(js::object{{"op", "auth"}, {"token", token_for("late-id", {"customer"})}}));
+  ASSERT_FALSE(next_of(c, "authenticated").empty());
+  subscribe(c, "me");
+  ASSERT_FALSE(next_of(c, "subscribed").empty());
+  publish("credit.application.decided", "app-late-2", {{"customer_id", "late-id"}});
+  ev = next_of(c, "event");
+  ASSERT_FALSE(ev.empty());
+  EXPECT_EQ(ev.at("event").at("subject").as_string(), "app-late-2");
+}
+
 TEST_F(Realtime, StaffFleetChannelSeesOperationsEvents) {
   WsClient officer;
   rto::http::Headers h;

@@ -15,6 +15,7 @@ struct Identity {
   std::string subject;              // user id, or service name for service tokens
   std::vector<std::string> roles;   // empty for service tokens
   bool service = false;             // true for an internal service token
+  std::chrono::system_clock::time_point expires_at{};  // when the token it came from expires
 
   bool has_role(std::string_view r) const noexcept;
   bool has_any_role(std::initializer_list<std::string_view> rs) const noexcept;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "rto/http.hpp"
+#include "rto/http_async.hpp"
 #include "rto/websocket.hpp"
 
 namespace rto::http {
@@ -26,6 +27,8 @@ struct ServerOptions {
   bool handle_signals = true;
   // Optional WebSocket endpoint: upgrade requests to its path are handed to it.
   std::shared_ptr<const ws::Endpoint> websocket;
+  // Optional: offered every request first, on the I/O thread (see FastHandler).
+  FastHandler fast;
 };
 
 // Called for requests the server itself refuses (body too large, malformed HTTP) so the

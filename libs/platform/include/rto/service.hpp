@@ -16,7 +16,9 @@
 #include "rto/db.hpp"
 #include "rto/events.hpp"
 #include "rto/http.hpp"
+#include "rto/http_async.hpp"
 #include "rto/http_client.hpp"
+#include "rto/http_server.hpp"
 #include "rto/metrics.hpp"
 #include "rto/router.hpp"
 #include "rto/websocket.hpp"
@@ -66,6 +68,11 @@ class Service {
   void add_ready_check(std::string name, std::function<bool()> check);
   // Handles requests that match no route (the gateway's proxy). It sets req.route itself.
   void set_fallback(http::Handler h);
+  // The same, answered asynchronously on the I/O thread (no worker held while it waits): the
+  // gateway's proxy. Requests it gets still pass through the request pipeline below (request
+  // id, errors, metrics, logs). With both set, the served requests go here; set_fallback's
+  // handler is what dispatch() (and tests calling it) use.
+  void set_async_fallback(http::AsyncHandler h);
 
   // The full request pipeline (request id, routing, access, errors, metrics, logs). run()
   // serves it; tests may call it directly.
@@ -80,6 +87,11 @@ class Service {
  private:
   void authorize(const http::Route& r, http::Request& req) const;
   http::Response builtin(http::Request& req, bool& handled);
+  http::ServerOptions server_options(bool handle_signals);
+  bool dispatch_async(http::Request& req, http::IoContext& io, http::Respond& respond);
+  // The end of every request: X-Request-Id, baseline headers, metrics, access log.
+  void finish(const http::Request& req, http::Response& res, std::chrono::steady_clock::time_point started);
+  http::Response error_to_problem(std::exception_ptr e, http::Request& req);
 
   config::Common cfg_;
   auth::Tokens tokens_;
@@ -97,6 +109,9 @@ class Service {
   std::vector<std::unique_ptr<Job>> jobs_;
   std::unique_ptr<class ServerHolder> server_;
   std::thread server_thread_;
+  // Declared after server_ so that it is destroyed first, while the I/O context its pooled
+  // upstream connections belong to still exists.
+  std::optional<http::AsyncHandler> async_fallback_;
 };
 
 // Problem+json for an rto::Error (the one place errors become responses).

@@ -64,10 +64,61 @@ http::Response Gateway::handle(http::Request& req) {
   auto cors = cors_decide(cors_, req.method, req.headers);
   http::Response r;
   try {
-    r = pipeline(req, cors);
+    auto step = pipeline(req, cors);
+    if (auto* f = std::get_if<Forward>(&step))
+      r = from_upstream(f->upstream->send(req.method, req.target, f->headers, req.body));
+    else
+      r = std::move(std::get<http::Response>(step));
   } catch (const rto::Error& e) {
     r = rto::problem(e, req);
   }
+  finish(req, cors, r);
+  return r;
+}
+
+void Gateway::handle_async(http::Request& req, http::IoContext& io, http::Respond respond) {
+  auto cors = cors_decide(cors_, req.method, req.headers);
+  http::Response r;
+  try {
+    auto step = pipeline(req, cors);
+    if (auto* f = std::get_if<Forward>(&step)) {
+      // `req` outlives the exchange: the connection waits for `respond`.
+      f->upstream->send_async(
+          io, req.method, req.target, f->headers, std::move(req.body),
+          [this, &req, cors = std::move(cors), respond = std::move(respond)](Upstream::Outcome o) {
+            rto::log::RequestScope scope(req.request_id);
+            http::Response res;
+            try {
+              if (auto* up = std::get_if<rto::http::ClientResponse>(&o))
+                res = from_upstream(std::move(*up));
+              else
+                res = rto::problem(std::get<rto::Error>(o), req);
+              finish(req, cors, res);
+            } catch (const std::exception& e) {
+              rto::log::error("proxy answer failed", {{"error", e.what()}});
+              res = rto::problem(500, "an unexpected error occurred; it has been logged with the request id", req);
+            }
+            respond(std::move(res));
+          });
+      return;
+    }
+    r = std::move(std::get<http::Response>(step));
+  } catch (const rto::Error& e) {
+    r = rto::problem(e, req);
+  }
+  finish(req, cors, r);
+  respond(std::move(r));
+}
+
+http::Response Gateway::from_upstream(rto::http::ClientResponse&& up) {
+  http::Response r;
+  r.status = up.status;
+  r.headers = filter_response_headers(up.headers);
+  r.body = std::move(up.body);
+  return r;
+}
+
+void Gateway::finish(const http::Request& req, const CorsDecision& cors, http::Response& r) {
   if (!cors.preflight && cors.allowed) {
     for (const auto& [k, v] : cors.headers) {
       if (http::iequals(k, "Vary")) merge_vary(r.headers, v);
@@ -76,7 +127,6 @@ http::Response Gateway::handle(http::Request& req) {
   }
   add_security_headers(r.headers, true);
   if (!req.request_id.empty()) r.headers.set("X-Request-Id", req.request_id);
-  return r;
 }
 
 void Gateway::limit(Limiter& l, const std::string& key, std::string_view which) {
@@ -87,7 +137,7 @@ void Gateway::limit(Limiter& l, const std::string& key, std::string_view which) 
       .with_code("rate-limited");
 }
 
-http::Response Gateway::pipeline(http::Request& req, const CorsDecision& cors) {
+Gateway::Step Gateway::pipeline(http::Request& req, const CorsDecision& cors) {
   req.route = "(unmatched)";  // metrics label until a route matches; keeps label cardinality bounded
   auto client = client_address(req.remote_addr, req.header("X-Forwarded-For"), trusted_);
   limit(per_ip_, client.limit_key, "ip");
@@ -143,7 +193,7 @@ http::Response Gateway::pipeline(http::Request& req, const CorsDecision& cors) {
   return forward(req, *route, client);
 }
 
-http::Response Gateway::forward(http::Request& req, const RouteEntry& route, const ClientAddress& client) {
+Gateway::Forward Gateway::forward(http::Request& req, const RouteEntry& route, const ClientAddress& client) {
   auto& upstream = *upstreams_.at(route.upstream);
   http::Headers h = filter_request_headers(req.headers);
   h.set("X-Request-Id", req.request_id);
@@ -159,12 +209,7 @@ http::Response Gateway::forward(http::Request& req, const RouteEntry& route, con
     h.set("X-User-Roles", join(req.identity->roles, ","));
   }
 
-  auto up = upstream.send(req.method, req.target, h, req.body);
-  http::Response r;
-  r.status = up.status;
-  r.headers = filter_response_headers(up.headers);
-  r.body = std::move(up.body);
-  return r;
+  return Forward{&upstream, std::move(h)};
 }
 
 std::optional<http::Response> Gateway::admit_realtime(http::Request& req, std::size_t open_sessions,
@@ -214,6 +259,9 @@ std::size_t Gateway::bucket_count() const { return per_ip_.size() + per_user_.si
 std::shared_ptr<Gateway> install(rto::Service& service, const Config& cfg) {
   auto gw = std::make_shared<Gateway>(cfg, service.metrics().registry());
   service.set_fallback([gw](http::Request& req) { return gw->handle(req); });
+  service.set_async_fallback([gw](http::Request& req, rto::http::IoContext& io, http::Respond respond) {
+    gw->handle_async(req, io, std::move(respond));
+  });
   for (const auto& name : cfg.routes.upstreams())
     service.add_ready_check("upstream:" + name, [gw, name] { return gw->upstream_ready(name); });
   service.every("rate-limit-eviction", std::chrono::seconds(30), [gw] { gw->evict_idle_buckets(); });
@@ -242,6 +290,9 @@ std::shared_ptr<Hub> install_realtime(rto::Service& service, std::shared_ptr<Gat
     r.headers.set("Connection", "Upgrade");
     return r;
   });
+  // Tokens last 15 minutes; a signed-in session must not outlive its token by more than this.
+  service.every("realtime-token-expiry", std::chrono::seconds(1),
+                [hub] { hub->expire(std::chrono::system_clock::now()); });
   service.metrics().gauge_fn("realtime_sessions", "Open WebSocket sessions on the real-time hub",
                              [hub] { return static_cast<double>(hub->sessions()); });
   if (subscribe) {

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include "config.hpp"
 #include "limiter/limiter.hpp"
@@ -17,6 +18,7 @@
 #include "realtime/hub.hpp"
 #include "rto/auth.hpp"
 #include "rto/http.hpp"
+#include "rto/http_async.hpp"
 #include "rto/service.hpp"
 
 namespace gateway {
@@ -28,7 +30,10 @@ class Gateway {
  public:
   Gateway(const Config& cfg, prometheus::Registry& registry);
 
+  // The pipeline with a blocking upstream call (Service::dispatch, tests).
   rto::http::Response handle(rto::http::Request& req);
+  // The pipeline as served: on the I/O thread, the upstream exchange asynchronous.
+  void handle_async(rto::http::Request& req, rto::http::IoContext& io, rto::http::Respond respond);
   // A WebSocket upgrade to kRealtimePath: nullopt admits it (with req.identity set when an
   // Authorization header carried a valid token); otherwise the refusal to send.
   std::optional<rto::http::Response> admit_realtime(rto::http::Request& req, std::size_t open_sessions,
@@ -38,8 +43,18 @@ class Gateway {
   std::size_t bucket_count() const;
 
  private:
-  rto::http::Response pipeline(rto::http::Request& req, const CorsDecision& cors);
-  rto::http::Response forward(rto::http::Request& req, const RouteEntry& route, const ClientAddress& client);
+  // Where a request that passed the edge checks goes, with the headers to send.
+  struct Forward {
+    Upstream* upstream;
+    rto::http::Headers headers;
+  };
+  // The answer at the edge (a preflight) or the request to forward; refusals are thrown.
+  using Step = std::variant<rto::http::Response, Forward>;
+  Step pipeline(rto::http::Request& req, const CorsDecision& cors);
+  Forward forward(rto::http::Request& req, const RouteEntry& route, const ClientAddress& client);
+  static rto::http::Response from_upstream(rto::http::ClientResponse&& up);
+  // CORS, security headers and X-Request-Id on every answer.
+  void finish(const rto::http::Request& req, const CorsDecision& cors, rto::http::Response& r);
   void limit(Limiter& l, const std::string& key, std::string_view which);
 
   RouteTable routes_;

@@ -63,13 +63,48 @@ Upstream::Upstream(std::string name, const std::string& base_url, UpstreamOption
     : name_(std::move(name)),
       opts_(opts),
       client_(base_url, pool_options(opts)),
+      async_(base_url, pool_options(opts)),
       probe_(base_url, probe_options(opts)),
-      metrics_(metrics) {}
+      metrics_(metrics) {
+  static constexpr std::array<int, 6> kClassOf{100, 200, 300, 400, 500, 0};
+  for (std::size_t i = 0; i < series_.size(); ++i) {
+    std::map<std::string, std::string> labels{{"upstream", name_}, {"status_class", status_class(kClassOf[i])}};
+    series_[i] = {&metrics_.requests.Add(labels), &metrics_.latency.Add(labels, latency_buckets())};
+  }
+}
+
+Upstream::Series& Upstream::series(int status) {
+  if (status < 100 || status > 599) return series_[5];
+  return series_[static_cast<std::size_t>(status / 100 - 1)];
+}
 
 void Upstream::record(int status, std::chrono::steady_clock::duration took) {
-  std::map<std::string, std::string> labels{{"upstream", name_}, {"status_class", status_class(status)}};
-  metrics_.requests.Add(labels).Increment();
-  metrics_.latency.Add(labels, latency_buckets()).Observe(std::chrono::duration<double>(took).count());
+  auto& s = series(status);
+  s.requests->Increment();
+  s.latency->Observe(std::chrono::duration<double>(took).count());
+}
+
+rto::Error Upstream::failure(const rto::http::UpstreamError& e, std::chrono::steady_clock::time_point t0) {
+  auto kind = kind_name(e.kind);
+  metrics_.failures.Add({{"upstream", name_}, {"kind", std::string(kind)}}).Increment();
+  rto::log::warn("upstream request failed", {{"upstream", name_}, {"kind", kind}, {"error", e.what()}});
+  switch (e.kind) {
+    case rto::http::UpstreamError::Kind::Connect: {
+      record(503, std::chrono::steady_clock::now() - t0);
+      rto::Error err(rto::ErrorKind::Unavailable, "the service behind this route is unavailable; try again shortly");
+      err.with_code("upstream-unavailable").with_retry_after(std::chrono::seconds(1));
+      return err;
+    }
+    case rto::http::UpstreamError::Kind::Timeout:
+      record(504, std::chrono::steady_clock::now() - t0);
+      return rto::Error(rto::ErrorKind::GatewayTimeout, "the service behind this route did not answer in time")
+          .with_code("upstream-timeout");
+    case rto::http::UpstreamError::Kind::Protocol:
+      break;
+  }
+  record(502, std::chrono::steady_clock::now() - t0);
+  return rto::Error(rto::ErrorKind::BadGateway, "the service behind this route gave an invalid response")
+      .with_code("upstream-bad-response");
 }
 
 rto::http::ClientResponse Upstream::send(rto::http::Method m, std::string_view target, const rto::http::Headers& headers,
@@ -80,36 +115,27 @@ rto::http::ClientResponse Upstream::send(rto::http::Method m, std::string_view t
     record(r.status, std::chrono::steady_clock::now() - t0);
     return r;
   } catch (const rto::http::UpstreamError& e) {
-    auto kind = kind_name(e.kind);
-    metrics_.failures.Add({{"upstream", name_}, {"kind", std::string(kind)}}).Increment();
-    rto::log::warn("upstream request failed", {{"upstream", name_}, {"kind", kind}, {"error", e.what()}});
-    switch (e.kind) {
-      case rto::http::UpstreamError::Kind::Connect: {
-        record(503, std::chrono::steady_clock::now() - t0);
-        rto::Error err(rto::ErrorKind::Unavailable, "the service behind this route is unavailable; try again shortly");
-        err.with_code("upstream-unavailable").with_retry_after(std::chrono::seconds(1));
-        throw err;
-      }
-      case rto::http::UpstreamError::Kind::Timeout:
-        record(504, std::chrono::steady_clock::now() - t0);
-        throw rto::Error(rto::ErrorKind::GatewayTimeout, "the service behind this route did not answer in time")
-            .with_code("upstream-timeout");
-      case rto::http::UpstreamError::Kind::Protocol:
-        break;
-    }
-    record(502, std::chrono::steady_clock::now() - t0);
-    throw rto::Error(rto::ErrorKind::BadGateway, "the service behind this route gave an invalid response")
-        .with_code("upstream-bad-response");
+    throw failure(e, t0);
   } catch (const rto::Error&) {
     throw;
   } catch (const std::exception& e) {
     // Anything else the client library raises is still a failed exchange with the upstream.
-    metrics_.failures.Add({{"upstream", name_}, {"kind", "protocol"}}).Increment();
-    rto::log::error("upstream request failed unexpectedly", {{"upstream", name_}, {"error", e.what()}});
-    record(502, std::chrono::steady_clock::now() - t0);
-    throw rto::Error(rto::ErrorKind::BadGateway, "the service behind this route gave an invalid response")
-        .with_code("upstream-bad-response");
+    throw failure(rto::http::UpstreamError(rto::http::UpstreamError::Kind::Protocol, e.what()), t0);
   }
+}
+
+void Upstream::send_async(rto::http::IoContext& io, rto::http::Method m, std::string_view target,
+                          const rto::http::Headers& headers, std::string body, std::function<void(Outcome)> done) {
+  auto t0 = std::chrono::steady_clock::now();
+  async_.send(io, m, target, headers, std::move(body), opts_.timeout,
+              [this, t0, done = std::move(done)](rto::http::AsyncResult r) {
+                if (auto* ok = std::get_if<rto::http::ClientResponse>(&r)) {
+                  record(ok->status, std::chrono::steady_clock::now() - t0);
+                  done(std::move(*ok));
+                } else {
+                  done(failure(std::get<rto::http::UpstreamError>(r), t0));
+                }
+              });
 }
 
 bool Upstream::ready() noexcept {

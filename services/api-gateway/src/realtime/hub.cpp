@@ -161,6 +161,25 @@ std::size_t Hub::publish(const rto::events::Received& ev) {
   return to_vehicles.size() + to_fleet.size() + to_me.size();
 }
 
+std::size_t Hub::expire(std::chrono::system_clock::time_point now) {
+  std::vector<SessionPtr> expired;
+  {
+    std::unique_lock lk(mu_);
+    for (auto& [id, c] : clients_) {
+      if (!c.who || c.who->expires_at > now) continue;
+      unsubscribe(id, c, Channel::Me);
+      unsubscribe(id, c, Channel::Fleet);
+      c.who.reset();
+      expired.push_back(c.session);
+    }
+  }
+  for (const auto& s : expired)
+    reply(s, rt::error_frame("token-expired",
+                             "the access token has expired: private channels were closed; send "
+                             "{\"op\":\"auth\",\"token\":...} with a fresh token and subscribe again"));
+  return expired.size();
+}
+
 std::size_t Hub::sessions() const {
   std::shared_lock lk(mu_);
   return clients_.size();

@@ -6,6 +6,7 @@
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -31,6 +32,12 @@ class Hub {
   void closed(const rto::ws::SessionPtr& s);
   // Fans one event out; returns how many sessions it was queued for.
   std::size_t publish(const rto::events::Received& ev);
+
+  // Signs out every session whose access token has expired by `now`: its private channels
+  // (me, fleet) are dropped and it is told so with a `token-expired` error frame. The
+  // connection stays open for public channels; the client may send {"op":"auth"} with a fresh
+  // token and subscribe again. Returns how many sessions were signed out.
+  std::size_t expire(std::chrono::system_clock::time_point now);
 
   std::size_t sessions() const;
   // Closes every session (shutdown).
