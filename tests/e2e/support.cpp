@@ -190,15 +190,6 @@ boost::json::object motorcycle_listing(const std::string& make, const std::strin
           {"tracker_ready", true}};
 }
 
-const std::string& tiny_png() {
-  static const char kBytes[] =
-      "\x89\x50\x4E\x47\x0D\x0A\x1A\x0A\x00\x00\x00\x0D\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01"
-      "\x08\x06\x00\x00\x00\x1F\x15\xC4\x89\x00\x00\x00\x0B\x49\x44\x41\x54\x78\x9C\x63\x60\x00\x02\x00"
-      "\x00\x05\x00\x01\x7A\x5E\xAB\x3F\x00\x00\x00\x00\x49\x45\x4E\x44\xAE\x42\x60\x82";
-  static const std::string png(kBytes, sizeof kBytes - 1);
-  return png;
-}
-
 Reply upload_listing_image(Api& api, const std::string& vehicle_id, const std::string& token) {
   auto h = bearer(token);
   h.set("Content-Type", "image/png");

@@ -6,6 +6,7 @@
 
 #include "rto/http.hpp"
 #include "rto/http_client.hpp"
+#include "rto/testing.hpp"
 #include "rto/ws_client.hpp"
 
 namespace e2e {
@@ -68,8 +69,7 @@ Account verified_customer(Api& api, const std::string& admin, const std::string&
 std::string unique_national_id();
 // A complete motorcycle listing body with a unique VIN and registration.
 boost::json::object motorcycle_listing(const std::string& make, const std::string& model, std::int64_t price_ugx);
-// A valid 1×1 PNG (68 bytes): a listing is submitted for review only with at least one image.
-const std::string& tiny_png();
+using rto::testing::tiny_png;
 // Uploads tiny_png() as an image of the listing (POST /api/v1/vehicles/{id}/images, image/png).
 Reply upload_listing_image(Api& api, const std::string& vehicle_id, const std::string& token);
 // A listing created by `dealer`, given one image, submitted and approved by `admin`: available.

@@ -43,13 +43,10 @@ struct AsyncClient::Impl : std::enable_shared_from_this<AsyncClient::Impl> {
 
   std::unique_ptr<Conn> take() {
     std::lock_guard lk(mu);
-    auto now = std::chrono::steady_clock::now();
     while (!idle.empty()) {
       auto c = std::move(idle.back());
       idle.pop_back();
-      // Servers close idle keep-alive connections; do not reuse one that sat too long.
-      if (now - c->last_used < std::chrono::seconds(20) && detail::still_open(c->stream.socket().native_handle()))
-        return c;
+      if (detail::reusable(c->last_used, c->stream.socket().native_handle())) return c;
     }
     return nullptr;
   }

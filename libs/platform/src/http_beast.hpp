@@ -8,6 +8,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/verb.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -31,6 +32,9 @@ bool idempotent(Method m);
 // An idle keep-alive socket the server has closed shows as EOF on a non-blocking peek; bytes
 // nobody asked for mean the connection is out of step. Either way it is not worth reusing.
 bool still_open(int fd);
+// Whether a pooled idle connection is worth reusing: not idle for long (servers close idle
+// keep-alive connections) and still open.
+bool reusable(std::chrono::steady_clock::time_point last_used, int fd);
 // Errors that mean "the server closed this keep-alive connection before our request".
 bool closed_by_peer(const boost::beast::error_code& ec);
 // The UpstreamError for a failed exchange (timeout, closed, refused, or protocol).

@@ -63,8 +63,6 @@ struct Conn {
   bool reused = false;
 };
 
-bool still_open(Conn& c) { return detail::still_open(c.tcp().socket().native_handle()); }
-
 // Runs the posted operation to completion on the connection's private io_context.
 void run(Conn& c) {
   c.ioc.restart();
@@ -155,6 +153,10 @@ bool still_open(int fd) {
   return false;                                               // unsolicited bytes: out of step
 }
 
+bool reusable(std::chrono::steady_clock::time_point last_used, int fd) {
+  return std::chrono::steady_clock::now() - last_used < std::chrono::seconds(20) && still_open(fd);
+}
+
 // stream_truncated: a TLS server that dropped the connection without close_notify.
 bool closed_by_peer(const beast::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
@@ -195,12 +197,10 @@ struct Client::Impl {
 
   std::unique_ptr<Conn> take() {
     std::lock_guard lk(mu);
-    auto now = std::chrono::steady_clock::now();
     while (!idle.empty()) {
       auto c = std::move(idle.back());
       idle.pop_back();
-      // Servers close idle keep-alive connections; do not reuse one that sat too long.
-      if (now - c->last_used < std::chrono::seconds(20) && still_open(*c)) return c;
+      if (detail::reusable(c->last_used, c->tcp().socket().native_handle())) return c;
     }
     return nullptr;
   }

@@ -71,4 +71,7 @@ std::string text(const boost::json::value& v);
 Reply dispatch(Service& service, http::Method m, std::string_view target, std::string_view body = {},
                const std::string& token = "", const std::vector<std::pair<std::string, std::string>>& headers = {});
 
+// A valid 1×1 PNG (68 bytes): the smallest image a listing upload accepts.
+const std::string& tiny_png();
+
 }  // namespace rto::testing

@@ -116,15 +116,6 @@ std::string create_draft(const Actor& d, const js::object& overrides) {
   return r.str("id");
 }
 
-const std::string& tiny_png() {
-  static const char kBytes[] =
-      "\x89\x50\x4E\x47\x0D\x0A\x1A\x0A\x00\x00\x00\x0D\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01"
-      "\x08\x06\x00\x00\x00\x1F\x15\xC4\x89\x00\x00\x00\x0B\x49\x44\x41\x54\x78\x9C\x63\x60\x00\x02\x00"
-      "\x00\x05\x00\x01\x7A\x5E\xAB\x3F\x00\x00\x00\x00\x49\x45\x4E\x44\xAE\x42\x60\x82";
-  static const std::string png(kBytes, sizeof kBytes - 1);
-  return png;
-}
-
 Reply upload_image(const std::string& vehicle, const std::string& token, const std::string& bytes,
                    const std::string& content_type) {
   return call(Method::Post, "/api/v1/vehicles/" + vehicle + "/images", bytes, token, {{"Content-Type", content_type}});

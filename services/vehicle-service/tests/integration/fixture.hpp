@@ -69,8 +69,7 @@ std::string unique_vin();
 
 // A listing body (a used Bajaj Boxer BM150 in Kampala, UGX 5.4M) with `overrides` applied.
 js::object listing(const js::object& overrides = {});
-// A valid 1×1 PNG (68 bytes): the smallest real image a listing can show.
-const std::string& tiny_png();
+using rto::testing::tiny_png;
 // POST /api/v1/vehicles/{vehicle}/images with `bytes` as the body.
 Reply upload_image(const std::string& vehicle, const std::string& token, const std::string& bytes = tiny_png(),
                    const std::string& content_type = "image/png");
