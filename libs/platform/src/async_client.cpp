@@ -1,6 +1,8 @@
-// AsyncClient: each exchange is a coroutine on the caller's strand (the I/O thread the proxied
-// request arrived on); idle keep-alive connections are pooled per client and may be picked up
-// by any strand of the same io_context.
+// AsyncClient: each upstream connection has a strand of its own on the caller's io_context, and
+// an exchange is a coroutine on the strand of the connection it uses (Beast's tcp_stream wants
+// every operation and its timer on one strand when the io_context has several threads). Idle
+// keep-alive connections are pooled per client; the caller's `done` runs on the connection's
+// strand and hands the answer back to the caller's own strand (Respond posts there).
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core.hpp>
@@ -58,15 +60,16 @@ struct AsyncClient::Impl : std::enable_shared_from_this<AsyncClient::Impl> {
     if (idle.size() < opts.max_idle) idle.push_back(std::move(c));
   }
 
-  asio::awaitable<std::unique_ptr<Conn>> open(const IoContext& io) {
-    auto c = std::make_unique<Conn>(io.owner, io.executor);
+  asio::awaitable<std::unique_ptr<Conn>> open(std::shared_ptr<asio::io_context> owner) {
+    auto ex = co_await asio::this_coro::executor;
+    auto c = std::make_unique<Conn>(std::move(owner), ex);
     tcp::resolver::results_type results;
     {
       std::lock_guard lk(mu);
       results = resolved;
     }
     if (results.empty()) {
-      tcp::resolver r(io.executor);
+      tcp::resolver r(ex);
       auto [ec, found] = co_await r.async_resolve(ep.host, ep.port, use_tuple);
       if (ec) throw UpstreamError(UpstreamError::Kind::Connect, "cannot resolve " + ep.host + ": " + ec.message());
       results = found;
@@ -86,13 +89,13 @@ struct AsyncClient::Impl : std::enable_shared_from_this<AsyncClient::Impl> {
     co_return c;
   }
 
-  asio::awaitable<AsyncResult> exchange(IoContext io, std::shared_ptr<OutRequest> req, Method m,
-                                        std::chrono::milliseconds timeout) {
+  // Runs on c's strand, or on a new strand when there is no pooled connection to use.
+  asio::awaitable<AsyncResult> exchange(std::shared_ptr<asio::io_context> owner, std::unique_ptr<Conn> c,
+                                        std::shared_ptr<OutRequest> req, Method m, std::chrono::milliseconds timeout) {
     try {
       for (int attempt = 0;; ++attempt) {
-        auto c = take();
         bool fresh = !c;
-        if (!c) c = co_await open(io);
+        if (!c) c = co_await open(owner);
         c->stream.expires_after(timeout);
         auto [ec, n] = co_await bhttp::async_write(c->stream, *req, use_tuple);
         bhttp::response_parser<bhttp::string_body> parser;
@@ -103,7 +106,10 @@ struct AsyncClient::Impl : std::enable_shared_from_this<AsyncClient::Impl> {
         }
         if (ec) {
           bool stale = !fresh && detail::closed_by_peer(ec);
-          if (stale && attempt == 0 && detail::idempotent(m)) continue;  // the server closed an idle connection
+          if (stale && attempt == 0 && detail::idempotent(m)) {
+            c.reset();  // the server closed an idle connection: once more on a fresh one
+            continue;
+          }
           co_return detail::exchange_error(ec, stale, ep);
         }
         auto res = parser.release();
@@ -145,8 +151,10 @@ void AsyncClient::send(IoContext& io, Method m, std::string_view target, const H
   req->body() = std::move(body);
   req->keep_alive(true);
   req->prepare_payload();
-  // The coroutine keeps impl_ alive, so a client destroyed mid-exchange is safe.
-  asio::co_spawn(io.executor, impl_->exchange(io, std::move(req), m, timeout),
+  auto c = impl_->take();
+  asio::any_io_executor ex = c ? c->stream.get_executor() : asio::any_io_executor(asio::make_strand(*io.owner));
+  // The completion keeps impl_ alive, so a client destroyed mid-exchange is safe.
+  asio::co_spawn(ex, impl_->exchange(io.owner, std::move(c), std::move(req), m, timeout),
                  [keep = impl_, done = std::move(done)](std::exception_ptr e, AsyncResult r) {
                    if (e) r = UpstreamError(UpstreamError::Kind::Protocol, "upstream exchange failed");
                    done(std::move(r));

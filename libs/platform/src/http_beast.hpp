@@ -1,7 +1,6 @@
 #pragma once
 // Private to the platform's Beast translation units (http_server.cpp, http_client.cpp,
 // async_client.cpp): what the server and both clients share.
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/message.hpp>
@@ -18,10 +17,9 @@
 
 namespace rto::http {
 
-// The strand of the connection a request arrived on, and the io_context behind it. Pooled
-// upstream connections keep `owner` so the io_context outlives every socket registered with it.
+// The io_context a request arrived on. Pooled upstream connections keep `owner` so the
+// io_context outlives every socket registered with it.
 struct IoContext {
-  boost::asio::any_io_executor executor;
   std::shared_ptr<boost::asio::io_context> owner;
 };
 

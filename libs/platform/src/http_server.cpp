@@ -315,7 +315,7 @@ struct Server::Impl {
         p->wake.cancel();
       });
     };
-    IoContext io{ex, ioc_owner};
+    IoContext io{ioc_owner};
     try {
       if (!opts.fast(req, io, respond)) co_return std::nullopt;
     } catch (const std::exception& e) {

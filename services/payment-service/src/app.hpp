@@ -167,6 +167,9 @@ class App {
   std::string settle(const storage::RequestRow& req, momo::ProviderResult r);
   void finish_request(const storage::RequestRow& req, const std::string& status, const momo::ProviderResult& r);
   void hold_late_success(const storage::RequestRow& req, const momo::ProviderResult& r);
+  std::optional<std::pair<std::string, std::string>> late_receipt(const storage::RequestRow& req,
+                                                                  const boost::json::value& body,
+                                                                  const momo::Provider& provider);
   std::pair<std::string, std::string> handle_callback(const storage::CallbackRow& cb, std::optional<std::string>& request_id);
 
   rto::db::Pool& db_;

@@ -281,6 +281,31 @@ std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view b
   return id;
 }
 
+// Reconciliation settled an M-Pesa request before its callback came: Daraja's query confirms
+// the outcome but names no receipt, so the payment was keyed by the request. The callback that
+// arrives later carries the receipt customers and staff quote; when it reports the success for
+// the amount asked, the receipt is recorded on the payment and the request.
+std::optional<std::pair<std::string, std::string>> App::late_receipt(const storage::RequestRow& req,
+                                                                     const js::value& body,
+                                                                     const momo::Provider& provider) {
+  auto claimed = momo::parse_mpesa_callback(body, provider.currency());
+  const auto& r = claimed.result;
+  if (r.state != State::succeeded || r.provider_txn_id.empty()) return std::nullopt;
+  if (r.amount_unreadable || (r.amount && *r.amount != req.amount.amount) ||
+      (r.currency && *r.currency != req.amount.currency.code()))
+    return std::nullopt;
+  try {
+    bool attached = db_.transact([&](pqxx::work& tx) { return storage::attach_receipt(tx, req, r.provider_txn_id, now()); });
+    if (!attached) return std::nullopt;
+  } catch (const pqxx::unique_violation&) {
+    return std::pair<std::string, std::string>{
+        "held", "M-Pesa receipt " + r.provider_txn_id + " is already on the ledger for another payment"};
+  }
+  rto::log::info("receipt recorded after reconciliation", {{"request_id", req.id}, {"provider", req.provider}});
+  return std::pair<std::string, std::string>{"processed", "receipt " + r.provider_txn_id +
+                                                              " recorded for the payment reconciliation settled"};
+}
+
 std::pair<std::string, std::string> App::handle_callback(const storage::CallbackRow& cb,
                                                          std::optional<std::string>& request_id) {
   auto pid = momo::provider_of(cb.provider);
@@ -309,6 +334,8 @@ std::pair<std::string, std::string> App::handle_callback(const storage::Callback
   });
   if (!req || req->provider != cb.provider) return {"unmatched", "no " + cb.provider + " request " + cb.key_value};
   request_id = req->id;
+  if (req->status == "succeeded" && *pid == momo::ProviderId::mpesa && !req->provider_txn_id)
+    if (auto receipt = late_receipt(*req, body, *provider)) return *receipt;
   if (req->status == "succeeded" || req->status == "held" || req->status == "dismissed")
     return {"duplicate", "the request was already " + req->status};
 

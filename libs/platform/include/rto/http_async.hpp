@@ -16,7 +16,7 @@
 
 namespace rto::http {
 
-// The I/O thread (strand) a request arrived on.
+// The I/O context a request arrived on (its threads run the asynchronous exchanges).
 struct IoContext;
 
 // Completes a request. Call it exactly once, from any thread; the response is written on the
@@ -34,7 +34,8 @@ using FastHandler = std::function<bool(Request&, IoContext&, Respond&)>;
 using AsyncResult = std::variant<ClientResponse, UpstreamError>;
 
 // An HTTP/1.1 client for plain-http neighbours with a keep-alive pool, whose exchanges run on the
-// caller's IoContext. Thread-safe; `done` runs on that context's strand and must not throw.
+// caller's IoContext, each on the strand of the upstream connection it uses. Thread-safe;
+// `done` runs on that strand and must not throw.
 class AsyncClient {
  public:
   // Throws ConfigError for a bad or https URL.

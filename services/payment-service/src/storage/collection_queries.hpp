@@ -38,6 +38,17 @@ inline const rto::db::Statement kRequestSettle{"request_settle",
     "reason_code = $6, reason = $7, payment_id = $8::uuid, settled_at = " + TS(9) + ", updated_at = " + TS(9) +
     " WHERE id = $1::uuid"};
 
+// A receipt learned after the request was settled without one (an M-Pesa query names none):
+// recorded on the request and, beside the append-only payment, in payment_receipts. Applies
+// only while neither has one; returns the payment id when it did.
+inline const rto::db::Statement kReceiptAttach{"receipt_attach",
+    "WITH q AS (UPDATE payment_requests SET provider_txn_id = $3, updated_at = " + TS(4) + " "
+    "WHERE id = $1::uuid AND payment_id = $2::uuid AND provider_txn_id IS NULL RETURNING payment_id, provider) "
+    "INSERT INTO payment_receipts (payment_id, provider, receipt_number, recorded_at) "
+    "SELECT q.payment_id, q.provider, $3, " + TS(4) + " FROM q JOIN payments p ON p.id = q.payment_id "
+    "WHERE p.receipt_number IS NULL AND NOT EXISTS (SELECT 1 FROM payments o WHERE o.provider = q.provider "
+    "AND o.provider_txn_id = $3) ON CONFLICT (payment_id) DO NOTHING RETURNING payment_id::text"};
+
 inline const rto::db::Statement kRequestsOfPlan{"requests_of_plan",
     "SELECT " + kRequestColumns + " FROM payment_requests WHERE plan_id = $1::uuid ORDER BY created_at DESC LIMIT $2"};
 
@@ -91,7 +102,7 @@ inline const rto::db::Statement kResolutionInsert{"resolution_insert",
 
 inline std::vector<rto::db::Statement> collection_statements() {
   return {kRequestInsert,    kRequestById,  kRequestByKey,    kRequestLock,    kRequestByProviderRef,
-          kRequestStarted,   kRequestSettle, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
+          kRequestStarted,   kRequestSettle, kReceiptAttach, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
           kRequestsStuck,    kCallbackInsert, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
           kCallbacksReview,  kCallbackLock,   kResolutionInsert, kResolutionExists};
 }

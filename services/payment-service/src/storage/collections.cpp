@@ -101,6 +101,11 @@ void settle_request(Tx& tx, const RequestRow& r, TimePoint now) {
                    r.confirmed_currency, r.reason_code, r.reason, r.payment_id, to_micros(now));
 }
 
+bool attach_receipt(Tx& tx, const RequestRow& r, const std::string& receipt, TimePoint now) {
+  if (!r.payment_id) return false;
+  return !tx.exec_prepared(sql::kReceiptAttach.name, r.id, *r.payment_id, receipt, to_micros(now)).empty();
+}
+
 std::vector<RequestRow> requests_of_plan(Tx& tx, const std::string& plan_id, int limit) {
   return requests(tx.exec_prepared(sql::kRequestsOfPlan.name, plan_id, limit));
 }

@@ -199,9 +199,12 @@ inline const rto::db::Statement kAccountBalance{"account_balance",
 
 inline const std::string kPaymentColumns =
     "p.id::text, p.seq, p.plan_id::text, p.provider, p.provider_txn_id, p.amount, p.currency, " + US("p.paid_at") +
-    ", " + US("p.received_at") + ", p.recorded_by, p.receipt_number, p.allocation::text, p.entry_id, r.reason, "
-    "r.reversed_by, " + US("r.reversed_at");
-inline const std::string kPaymentFrom = " FROM payments p LEFT JOIN payment_reversals r ON r.payment_id = p.id ";
+    ", " + US("p.received_at") + ", p.recorded_by, COALESCE(p.receipt_number, lr.receipt_number), p.allocation::text, "
+    "p.entry_id, r.reason, r.reversed_by, " + US("r.reversed_at");
+// A receipt learned after the payment was recorded (payment_receipts) fills in a missing one.
+inline const std::string kPaymentFrom =
+    " FROM payments p LEFT JOIN payment_reversals r ON r.payment_id = p.id "
+    "LEFT JOIN payment_receipts lr ON lr.payment_id = p.id ";
 
 inline const rto::db::Statement kPaymentByTxn{"payment_by_txn",
     "SELECT " + kPaymentColumns + kPaymentFrom + "WHERE p.provider = $1 AND p.provider_txn_id = $2"};

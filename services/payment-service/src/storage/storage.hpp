@@ -185,6 +185,10 @@ void mark_request_started(Tx& tx, const std::string& id, const std::string& stat
                           const std::optional<std::string>& provider_request_id, TimePoint now, TimePoint next_check);
 // Writes the outcome: status, what the provider confirmed, why, and the ledger payment.
 void settle_request(Tx& tx, const RequestRow& r, TimePoint now);
+// Records the provider's receipt on a request settled without one and for its payment
+// (payment_receipts). False when either already has one. Throws pqxx::unique_violation when
+// the receipt is already recorded for another payment.
+bool attach_receipt(Tx& tx, const RequestRow& r, const std::string& receipt, TimePoint now);
 std::vector<RequestRow> requests_of_plan(Tx& tx, const std::string& plan_id, int limit);
 // Open requests due for a status check, claimed until `next_check` (SKIP LOCKED: replicas share).
 std::vector<RequestRow> claim_due_requests(Tx& tx, TimePoint now, TimePoint next_check, int limit);

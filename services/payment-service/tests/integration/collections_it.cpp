@@ -422,6 +422,41 @@ TEST_F(Collections, LostCallbackIsSettledByReconciliationAndSilenceExpires) {
   EXPECT_EQ(ledger_payments(p), 1u);
 }
 
+TEST_F(Collections, AnMpesaReceiptArrivingAfterReconciliationIsRecorded) {
+  auto p = pending_plan("KES");
+  auto r = start(p, body(p, "mpesa", "0712 345673"));  // …3: paid, callback lost
+  ASSERT_EQ(r.status, 202) << r.body;
+  std::this_thread::sleep_for(200ms);
+  world().clock->advance(world().config.reconcile_after + 1s);
+  world().app->reconcile();
+  auto settled = get("/api/v1/payments/" + r.str("id"), p.customer.token);
+  ASSERT_EQ(settled.str("status"), "succeeded") << settled.body;
+  EXPECT_TRUE(settled.obj().at("provider_txn_id").is_null()) << "Daraja's query names no receipt";
+
+  // The callback comes after all, with the receipt.
+  std::string checkout;
+  {
+    auto c = raw_db();
+    pqxx::nontransaction tx(c);
+    checkout = tx.exec_params1("SELECT provider_request_id FROM payment_requests WHERE id = $1::uuid", r.str("id"))[0]
+                   .as<std::string>();
+  }
+  auto receipt = text(sim_get("/_sim/transactions/" + checkout).obj().at("provider_txn_id"));
+  ASSERT_FALSE(receipt.empty());
+  ASSERT_EQ(sim_post("/_sim/transactions/" + checkout + "/callback").status, 200);
+  EXPECT_EQ(wait_callback_status(r.str("id"), "processed", 1), 1);
+  EXPECT_EQ(get("/api/v1/payments/" + r.str("id"), p.customer.token).str("provider_txn_id"), receipt);
+  auto payments = get("/api/v1/plans/" + p.id + "/payments", p.customer.token).obj().at("payments").as_array();
+  ASSERT_EQ(payments.size(), 1u);
+  EXPECT_EQ(text(payments[0].at("receipt_number")), receipt);
+
+  // A replay changes nothing more: still one payment with that receipt.
+  ASSERT_EQ(sim_post("/_sim/transactions/" + checkout + "/callback").status, 200);
+  EXPECT_EQ(wait_callback_status(r.str("id"), "duplicate", 1), 1);
+  EXPECT_EQ(ledger_payments(p), 1u);
+  EXPECT_TRUE(journal_balanced());
+}
+
 TEST_F(Collections, CallbackStoredBeforeACrashIsCreditedAfterTheRestart) {
   auto p = pending_plan();
   ASSERT_EQ(sim_post("/_sim/behaviour", {{"callback", "drop"}}).status, 200);
