@@ -206,8 +206,12 @@ inline const std::string kPaymentFrom =
     " FROM payments p LEFT JOIN payment_reversals r ON r.payment_id = p.id "
     "LEFT JOIN payment_receipts lr ON lr.payment_id = p.id ";
 
+// The payment keyed by this provider transaction, or else the one whose receipt was learned
+// late under that number (payment_receipts): the same money either way.
 inline const rto::db::Statement kPaymentByTxn{"payment_by_txn",
-    "SELECT " + kPaymentColumns + kPaymentFrom + "WHERE p.provider = $1 AND p.provider_txn_id = $2"};
+    "SELECT " + kPaymentColumns + kPaymentFrom + "WHERE p.id = COALESCE("
+    "(SELECT k.id FROM payments k WHERE k.provider = $1 AND k.provider_txn_id = $2), "
+    "(SELECT l.payment_id FROM payment_receipts l WHERE l.provider = $1 AND l.receipt_number = $2))"};
 inline const rto::db::Statement kPaymentById{"payment_by_id",
     "SELECT " + kPaymentColumns + kPaymentFrom + "WHERE p.id = $1::uuid"};
 inline const rto::db::Statement kPaymentsOfPlan{"payments_of_plan",

@@ -453,6 +453,17 @@ TEST_F(Collections, AnMpesaReceiptArrivingAfterReconciliationIsRecorded) {
   // A replay changes nothing more: still one payment with that receipt.
   ASSERT_EQ(sim_post("/_sim/transactions/" + checkout + "/callback").status, 200);
   EXPECT_EQ(wait_callback_status(r.str("id"), "duplicate", 1), 1);
+  // Recording the same receipt by another path finds that payment instead of crediting again.
+  auto again = post("/internal/payments",
+                    js::object{{"plan_id", p.id},
+                               {"amount", p.deposit},
+                               {"currency", "KES"},
+                               {"provider", "mpesa"},
+                               {"provider_txn_id", receipt},
+                               {"paid_at", rto::to_rfc3339(world().clock->now())}},
+                    service_token());
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_TRUE(again.obj().at("duplicate").as_bool());
   EXPECT_EQ(ledger_payments(p), 1u);
   EXPECT_TRUE(journal_balanced());
 }
