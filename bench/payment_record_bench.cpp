@@ -4,7 +4,8 @@
 // `payment.collection.received` is on the broker.
 //
 //   payment_record_bench [--plans 200] [--payments 20000] [--concurrency 16] [--http-workers 8]
-//                        [--db-pool 8] [--amount 0] [--timeout 600] [--log-level warn]
+//                        [--db-pool 8] [--batch-max 32] [--batch-writers 2] [--amount 0]
+//                        [--timeout 600] [--log-level warn]
 //
 // Everything runs in this process on the test infrastructure (TEST_PG_URL, TEST_AMQP_URL, as
 // for the integration tests), from payment_bench_support: a fresh database, a private topic
@@ -71,6 +72,8 @@ struct Options {
   int concurrency = 16;
   int http_workers = 8;
   int db_pool = 8;
+  int batch_max = 32;     // PAYMENT_BATCH_MAX (1: a transaction per payment)
+  int batch_writers = 2;  // PAYMENT_BATCH_WRITERS
   std::int64_t amount = 0;  // UGX; 0: about one instalment (see above)
   int timeout_s = 600;
   std::string log_level = "warn";
@@ -78,7 +81,8 @@ struct Options {
 
 void usage() {
   std::cerr << "usage: payment_record_bench [--plans P] [--payments N] [--concurrency C] [--http-workers H]\n"
-               "                            [--db-pool S] [--amount UGX] [--timeout SECONDS] [--log-level L]\n"
+               "                            [--db-pool S] [--batch-max B] [--batch-writers W] [--amount UGX]\n"
+               "                            [--timeout SECONDS] [--log-level L]\n"
                "needs TEST_PG_URL and TEST_AMQP_URL (set -a; . .data/test/infra.env; set +a)\n";
 }
 
@@ -86,11 +90,13 @@ std::optional<Options> parse_options(int argc, char** argv) {
   Options o;
   bench::Flags f;
   f.ints = {{"--plans", &o.plans}, {"--payments", &o.payments}, {"--concurrency", &o.concurrency},
-             {"--http-workers", &o.http_workers}, {"--db-pool", &o.db_pool}, {"--timeout", &o.timeout_s}};
+             {"--http-workers", &o.http_workers}, {"--db-pool", &o.db_pool}, {"--timeout", &o.timeout_s},
+             {"--batch-max", &o.batch_max}, {"--batch-writers", &o.batch_writers}};
   f.int64s = {{"--amount", &o.amount}};
   f.strings = {{"--log-level", &o.log_level}};
   if (!bench::parse_flags(argc, argv, f)) return std::nullopt;
-  if (o.plans < 1 || o.payments < 1 || o.concurrency < 1 || o.http_workers < 1 || o.db_pool < 1 || o.amount < 0 ||
+  if (o.plans < 1 || o.payments < 1 || o.concurrency < 1 || o.http_workers < 1 || o.db_pool < 1 || o.batch_max < 1 ||
+      o.batch_writers < 1 || o.amount < 0 ||
       o.timeout_s < 1)
     return std::nullopt;
   return o;
@@ -350,6 +356,8 @@ int run(const Options& o) {
   // Local minutes never reach 24 h: the daily delinquency run, which would lock every plan in
   // turn, stays out of the measurement.
   cfg.delinquency_run_minutes = 24 * 60;
+  cfg.record_batch_max = o.batch_max;
+  cfg.record_writers = o.batch_writers;
   const auto service_url = rig.start(std::move(cfg));
 
   std::fprintf(stderr, "set-up: %d active plans...\n", o.plans);
@@ -429,8 +437,9 @@ int run(const Options& o) {
   const bool ledger_ok = checked.ok(n, amount);
 
   std::printf("payments recorded over HTTP (POST /internal/payments): %d payments of UGX %lld over %d plans, "
-              "%d senders, %d HTTP workers, %d pooled connections\n",
-              n, static_cast<long long>(amount), o.plans, o.concurrency, o.http_workers, o.db_pool);
+              "%d senders, %d HTTP workers, %d pooled connections, batches of up to %d, %d at a time\n",
+              n, static_cast<long long>(amount), o.plans, o.concurrency, o.http_workers, o.db_pool, o.batch_max,
+              o.batch_writers);
   std::printf("  recorded %d of %d (%d refused)%s%s\n", recorded, n, refused, refused ? "; first: " : "",
               posted.first_refusal.c_str());
   std::printf("  throughput %.0f payments/s (first post to last answer %.2f s; target >= 2000)\n", throughput, window_s);
@@ -452,14 +461,16 @@ int run(const Options& o) {
               commits, rollbacks, inserted, updated, fetched);
   std::printf("  load average %s before, %s after\n", load_before.c_str(), load_after.c_str());
   std::printf(R"({"bench":"payment_record","plans":%d,"payments":%d,"amount":%lld,"concurrency":%d,)"
-              R"("http_workers":%d,"db_pool":%d,"recorded":%d,"refused":%d,"throughput_per_s":%.0f,)"
+              R"("http_workers":%d,"db_pool":%d,"batch_max":%d,"batch_writers":%d,"recorded":%d,"refused":%d,)"
+              R"("throughput_per_s":%.0f,)"
               R"("latency_ms":%s,"event_latency_ms":%s,"last_event_after_last_answer_ms":%.0f,)"
               R"("ledger_ok":%s,"cpu_us_per_payment":{"client":%.0f,"service":%.0f,"db":%.0f,"other":%.0f},)"
               R"("machine_busy_pct":%.0f,"db_per_payment":{"commits":%.2f,"inserted":%.2f,"updated":%.2f},)"
               R"("loadavg_before":"%s","loadavg_after":"%s"})"
               "\n",
-              o.plans, n, static_cast<long long>(amount), o.concurrency, o.http_workers, o.db_pool, recorded, refused,
-              throughput, to_json(lat).c_str(), to_json(ev).c_str(), event_after_ms, ledger_ok ? "true" : "false",
+              o.plans, n, static_cast<long long>(amount), o.concurrency, o.http_workers, o.db_pool, o.batch_max,
+              o.batch_writers, recorded, refused, throughput, to_json(lat).c_str(), to_json(ev).c_str(), event_after_ms,
+              ledger_ok ? "true" : "false",
               client_us, service_us, db_us, other_us, machine_busy_pct, commits, inserted, updated,
               load_before.c_str(), load_after.c_str());
 

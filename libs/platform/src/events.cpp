@@ -64,6 +64,36 @@ std::string enqueue(pqxx::transaction_base& tx, std::string_view source, const E
   return id;
 }
 
+std::vector<std::string> enqueue_all(pqxx::transaction_base& tx, std::string_view source,
+                                     const std::vector<Event>& events) {
+  std::vector<std::string> ids;
+  if (events.empty()) return ids;
+  if (events.size() == 1) {
+    ids.push_back(enqueue(tx, source, events.front()));
+    return ids;
+  }
+  ids.reserve(events.size());
+  const auto time = to_rfc3339(std::chrono::system_clock::now());
+  js::array rows;
+  rows.reserve(events.size());
+  for (const auto& e : events) {
+    ids.push_back(crypto::uuid_v4());
+    rows.push_back(js::object{{"id", ids.back()},
+                              {"type", e.type},
+                              {"subject", e.subject},
+                              {"envelope", js::serialize(envelope(ids.back(), source, e, time))}});
+  }
+  // WITH ORDINALITY keeps the given order in the outbox's seq, which is the publishing order.
+  tx.exec_params(
+      "INSERT INTO outbox (id, type, subject, envelope) SELECT r.id, r.type, r.subject, r.envelope "
+      "FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id uuid, type text, subject text, envelope text)) "
+      "WITH ORDINALITY AS r(id, type, subject, envelope, n) "
+      "ORDER BY r.n",
+      js::serialize(rows));
+  tx.exec(std::string("NOTIFY ") + kNotifyChannel);
+  return ids;
+}
+
 Received parse_envelope(std::string_view body) {
   boost::system::error_code ec;
   auto v = js::parse(body, ec);

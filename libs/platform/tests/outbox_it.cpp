@@ -90,6 +90,29 @@ TEST(OutboxIT, PublishesCommittedEventsAsCloudEvents) {
   EXPECT_EQ(unsent, 0);
 }
 
+TEST(OutboxIT, SeveralEventsWrittenTogetherArePublishedInOrder) {
+  Fixture f;
+  std::vector<events::Event> batch;
+  for (int i = 0; i < 5; ++i) {
+    std::string id = "b" + std::to_string(i);
+    batch.push_back({i % 2 ? "test.thing.updated" : "test.thing.created", id, {{"thing_id", id}, {"n", i}}});
+  }
+  auto ids = f.pool->transact([&](pqxx::work& tx) { return events::enqueue_all(tx, "test-service", batch); });
+  ASSERT_EQ(ids.size(), 5u);
+  events::OutboxRelay relay(*f.pool, {rto::testing::amqp_url(), f.exchange.name()}, "test-service");
+  EXPECT_EQ(relay.flush_once(), 5);
+  for (int i = 0; i < 5; ++i) {
+    auto m = f.wait_message(5s);
+    ASSERT_TRUE(m) << "message " << i;
+    auto ev = events::parse_envelope(m->body);
+    EXPECT_EQ(ev.id, ids[i]);
+    EXPECT_EQ(ev.type, batch[i].type);
+    EXPECT_EQ(ev.subject, "b" + std::to_string(i));
+    EXPECT_EQ(ev.data.at("n").as_int64(), i);
+  }
+  EXPECT_FALSE(f.wait_message(300ms));
+}
+
 TEST(OutboxIT, RolledBackChangesPublishNothing) {
   Fixture f;
   f.create_thing("r1", false);

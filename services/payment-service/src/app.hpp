@@ -98,7 +98,8 @@ class App {
   // after the reservation releases it again. Idempotent per credit decision.
   Created create_plan(const PlanInput& in, const std::string& customer_id);
 
-  // Idempotent by (provider, provider_txn_id); serialised per plan by its row lock.
+  // Idempotent by (provider, provider_txn_id); serialised per plan by its row lock. Payments
+  // waiting at the same time are recorded together (payments.cpp).
   Recorded record_payment(const PaymentRequest& in);
   storage::PaymentRow reverse_payment(const std::string& payment_id, const std::string& reason, const std::string& actor);
 
@@ -159,6 +160,11 @@ class App {
   std::optional<std::string> customer_name(const std::string& customer_id);
 
  private:
+  struct PendingPayment;
+  // Records the batch in one transaction; when that fails, each payment on its own. Outcomes
+  // (or errors) are left in the batch's entries.
+  void record_together(const std::vector<PendingPayment*>& batch) noexcept;
+  void record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch);
   rto::http::ClientResponse call(rto::ServiceClient& c, std::string_view what, rto::http::Method m,
                                  const std::string& target, const std::string& body = {});
   void release_vehicle(const std::string& vehicle_id, const std::string& plan_id, const std::string& reason);
@@ -185,6 +191,10 @@ class App {
   std::deque<std::int64_t> queue_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
+  std::mutex record_mu_;
+  std::condition_variable record_cv_;
+  std::deque<PendingPayment*> record_queue_;
+  int record_writers_ = 0;
 };
 
 struct InstallOptions {

@@ -18,6 +18,9 @@
 //   RECONCILE_AFTER_SECONDS [120]       a request still pending this long is asked about (callbacks get
 //                                       lost); then again at the same interval until it settles
 //   CALLBACK_WORKERS [4]                threads that verify and credit stored provider callbacks
+//   PAYMENT_BATCH_MAX [32]              payments waiting to be recorded are recorded together, up to this
+//                                       many in one transaction (1: one transaction each)
+//   PAYMENT_BATCH_WRITERS [2]           how many such transactions may run at once
 //   plus the mobile-money provider variables of providers/providers.hpp
 //   plus the common variables of rto::config::Common (PORT defaults to 8084).
 #include <chrono>
@@ -43,6 +46,8 @@ struct PaymentConfig {
   std::chrono::seconds request_ttl{600};
   std::chrono::seconds reconcile_after{120};
   int callback_workers = 4;
+  int record_batch_max = 32;
+  int record_writers = 2;
   momo::ProvidersConfig providers;
 
   static PaymentConfig read(rto::config::Env& env);

@@ -29,55 +29,227 @@ std::int64_t owed(const OpenItems& items) {
 }
 
 // Events for a change of delinquency state outside the daily run (a payment or a reversal).
-void delinquency_events(pqxx::transaction_base& tx, const std::string& source, const storage::PlanRow& p,
+void delinquency_events(std::vector<rto::events::Event>& out, const storage::PlanRow& p, Bucket old_bucket,
                         const Transition& t, const char* reason) {
   if (t.bucket_changed) {
     auto data = views::event_data(p);
     data["days_past_due"] = t.next.days_past_due;
-    data["old_bucket"] = to_string(p.delinquency.bucket);
+    data["old_bucket"] = to_string(old_bucket);
     data["new_bucket"] = to_string(t.next.bucket);
     data["reason"] = reason;
-    rto::events::enqueue(tx, source, {"payment.delinquency.changed", p.id, std::move(data)});
+    out.push_back({"payment.delinquency.changed", p.id, std::move(data)});
   }
   if (t.lock_released) {
     auto data = views::event_data(p);
     data["days_past_due"] = t.next.days_past_due;
     data["reason"] = reason;
-    rto::events::enqueue(tx, source, {"payment.lock.released", p.id, std::move(data)});
+    out.push_back({"payment.lock.released", p.id, std::move(data)});
   }
 }
 
+// Thrown inside a batch when one payment makes the whole transaction unusable (its key was
+// recorded meanwhile by another transaction): the batch is recorded again one by one.
+struct RecordAlone {};
+
+using TxnKey = std::pair<std::string, std::string>;  // (provider, provider_txn_id)
+
 }  // namespace
 
-Recorded App::record_payment(const PaymentRequest& in) {
-  const TimePoint now = this->now();
-  const TimePoint paid_at = std::min(in.paid_at, now);  // a clock ahead of ours changes nothing
-  const Date pay_date = local_date(paid_at);
-  const Date today = local_date(now);
+// A payment waiting to be recorded, and what became of it.
+struct App::PendingPayment {
+  const PaymentRequest* in = nullptr;
+  std::optional<Recorded> out;
+  std::exception_ptr error;
   bool activated = false, completed = false;
+  bool done = false;  // guarded by record_mu_
+};
 
-  auto rec = db_.transact([&](pqxx::work& tx) {
-    activated = completed = false;
-    auto found = in.plan_id ? storage::lock_plan(tx, *in.plan_id) : storage::lock_plan_by_reference(tx, *in.plan_ref);
-    if (!found) throw rto::NotFound("no plan with this reference").with_code("unknown-plan");
-    storage::PlanRow p = std::move(*found);
+// Payments are recorded in batches: a caller queues its payment and waits; when fewer than
+// PAYMENT_BATCH_WRITERS batches are being written, it takes everything queued (up to
+// PAYMENT_BATCH_MAX, oldest first) and records it in one transaction. Under load that turns a
+// dozen round trips and a commit per payment into about as many per batch; alone, a payment is
+// a batch of one and goes straight through.
+Recorded App::record_payment(const PaymentRequest& in) {
+  PendingPayment mine;
+  mine.in = &in;
+  {
+    std::unique_lock lk(record_mu_);
+    record_queue_.push_back(&mine);
+    while (!mine.done) {
+      if (record_writers_ >= cfg_.record_writers || record_queue_.empty()) {
+        record_cv_.wait(lk);
+        continue;
+      }
+      const auto n = std::min<std::size_t>(record_queue_.size(), static_cast<std::size_t>(cfg_.record_batch_max));
+      std::vector<PendingPayment*> batch(record_queue_.begin(), record_queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      record_queue_.erase(record_queue_.begin(), record_queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      ++record_writers_;
+      lk.unlock();
+      record_together(batch);
+      lk.lock();
+      --record_writers_;
+      for (auto* p : batch) p->done = true;
+      record_cv_.notify_all();
+    }
+  }
+  if (mine.error) std::rethrow_exception(mine.error);
+  Recorded rec = std::move(*mine.out);
+  if (!rec.duplicate) {
+    rto::log::info("payment recorded", {{"payment_id", rec.payment.id}, {"plan_id", rec.plan.id},
+                                        {"provider", rec.payment.provider}, {"amount", rec.payment.amount.amount}});
+    if (mine.activated) notify_vehicle(rec.plan.vehicle_id, "lease", js::object{{"plan_id", rec.plan.id}});
+    if (mine.completed)
+      notify_vehicle(rec.plan.vehicle_id, "transfer",
+                     js::object{{"plan_id", rec.plan.id}, {"customer_id", rec.plan.customer_id}});
+  }
+  return rec;
+}
+
+void App::record_together(const std::vector<PendingPayment*>& batch) noexcept {
+  try {
+    db_.transact([&](pqxx::work& tx) { record_in(tx, batch); });
+    return;
+  } catch (...) {
+    if (batch.size() == 1) {
+      batch.front()->out.reset();
+      batch.front()->error = std::current_exception();
+      return;
+    }
+  }
+  // One payment spoiled the transaction (a hook refused, a key was taken meanwhile): each on its
+  // own, so that only it fails.
+  for (auto* p : batch) record_together({p});
+}
+
+void App::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
+  const TimePoint now = this->now();
+  const Date today = local_date(now);
+  for (auto* x : batch) {
+    x->out.reset();
+    x->error = nullptr;
+    x->activated = x->completed = false;
+  }
+  auto fail = [](PendingPayment* x, auto&& error) { x->error = std::make_exception_ptr(std::move(error)); };
+
+  // 1. Every plan named, locked in one statement; the keys already recorded.
+  std::vector<std::string> ids, refs;
+  std::vector<TxnKey> keys;
+  keys.reserve(batch.size());
+  for (auto* x : batch) {
+    if (x->in->plan_id)
+      ids.push_back(*x->in->plan_id);
+    else
+      refs.push_back(*x->in->plan_ref);
+    keys.emplace_back(x->in->provider, x->in->provider_txn_id);
+  }
+  struct PlanWork {
+    storage::PlanRow p;
+    OpenItems items;
+    std::int64_t reach = 0;  // what this batch pays into it
+    bool changed = false;
+  };
+  std::map<std::string, PlanWork> plans;
+  std::map<std::string, std::string> id_of_ref;
+  for (auto& row : storage::lock_plans(tx, ids, refs)) {
+    id_of_ref.emplace(row.reference, row.id);
+    auto id = row.id;
+    plans.emplace(std::move(id), PlanWork{std::move(row), {}, 0, false});
+  }
+  auto plan_of = [&](const PaymentRequest& in) -> PlanWork* {
+    auto it = plans.end();
+    if (in.plan_id) {
+      it = plans.find(*in.plan_id);
+    } else if (auto r = id_of_ref.find(*in.plan_ref); r != id_of_ref.end()) {
+      it = plans.find(r->second);
+    }
+    return it == plans.end() ? nullptr : &it->second;
+  };
+  auto recorded = storage::payments_by_txns(tx, keys);
+
+  // 2. The open items of the plans money goes to: fees, and the instalments the batch can reach.
+  for (auto* x : batch) {
+    auto* w = plan_of(*x->in);
+    if (!w || recorded.count({x->in->provider, x->in->provider_txn_id}) ||
+        !(x->in->amount.currency == w->p.currency) || !(w->p.status == "pending_deposit" || w->p.live()))
+      continue;
+    w->reach += x->in->amount.amount;
+  }
+  std::vector<std::string> open_plans;
+  std::vector<storage::Reach> reach;
+  for (auto& [id, w] : plans) {
+    if (w.reach == 0) continue;
+    open_plans.push_back(id);
+    // A payment within the largest possible discount of everything owed may be a payoff, whose
+    // quote needs every open instalment.
+    const bool all = w.reach >= w.p.outstanding - w.p.charge;
+    reach.push_back({id, all ? -1 : w.reach, smallest_instalment(w.p)});
+  }
+  auto fees = storage::open_fees_of(tx, open_plans);
+  auto instalments = storage::open_instalments_of(tx, reach);
+  for (auto& id : open_plans) {
+    auto& w = plans.at(id);
+    if (auto f = fees.find(id); f != fees.end()) w.items.fees = std::move(f->second);
+    if (auto i = instalments.find(id); i != instalments.end()) w.items.instalments = std::move(i->second);
+  }
+
+  // 3. Each payment in turn, in memory, as if alone: allocation, entries, events.
+  std::vector<storage::EntryRow> entries;
+  std::vector<std::size_t> entry_of;  // per new payment: its entry's index in `entries`
+  std::vector<storage::PaymentRow> payments;
+  payments.reserve(batch.size());
+  std::vector<PendingPayment*> owners;  // per new payment
+  std::map<std::pair<std::string, int>, storage::ScheduleDelta> schedule;
+  std::map<std::int64_t, std::int64_t> fee_paid;
+  std::vector<rto::events::Event> events;
+  std::map<TxnKey, std::size_t> fresh;  // key → index in payments, for a key twice in one batch
+  std::vector<std::pair<PendingPayment*, std::size_t>> repeated;  // a key twice: (the second, index in payments)
+  std::vector<PendingPayment*> hooks;
+
+  auto add_entry = [&](const storage::PlanRow& p, Entry e, std::optional<std::string> payment_id) {
+    entries.push_back({0, p.id, std::string(p.currency.code()), std::move(e), std::move(payment_id)});
+    return entries.size() - 1;
+  };
+
+  for (auto* x : batch) {
+    const PaymentRequest& in = *x->in;
+    PlanWork* w = plan_of(in);
+    if (!w) {
+      fail(x, rto::NotFound("no plan with this reference").with_code("unknown-plan"));
+      continue;
+    }
+    storage::PlanRow& p = w->p;
 
     // The same provider transaction again: the first result, credited once.
-    if (auto prev = storage::find_payment_by_txn(tx, in.provider, in.provider_txn_id)) {
-      if (prev->plan_id != p.id)
-        throw rto::Conflict("this provider transaction was recorded for another plan",
-                            {{"provider_txn_id", "was recorded for another plan"}});
-      if (!(prev->amount == in.amount))
-        throw rto::Conflict("this provider transaction was recorded with another amount",
-                            {{"amount", "differs from the recorded transaction"}});
-      if (in.within) in.within(tx, *prev);
-      return Recorded{*prev, p, true};
+    const TxnKey key{in.provider, in.provider_txn_id};
+    const storage::PaymentRow* prev = nullptr;
+    auto again = fresh.find(key);
+    if (auto it = recorded.find(key); it != recorded.end())
+      prev = &it->second;
+    else if (again != fresh.end())
+      prev = &payments[again->second];
+    if (prev) {
+      if (prev->plan_id != p.id) {
+        fail(x, rto::Conflict("this provider transaction was recorded for another plan",
+                              {{"provider_txn_id", "was recorded for another plan"}}));
+      } else if (!(prev->amount == in.amount)) {
+        fail(x, rto::Conflict("this provider transaction was recorded with another amount",
+                              {{"amount", "differs from the recorded transaction"}}));
+      } else {
+        x->out = Recorded{*prev, p, true};
+        if (again != fresh.end()) repeated.emplace_back(x, again->second);
+        if (in.within) hooks.push_back(x);
+      }
+      continue;
     }
-    if (!(in.amount.currency == p.currency))
-      throw rto::Unprocessable("this plan is paid in " + std::string(p.currency.code()),
-                               {{"currency", "must be " + std::string(p.currency.code())}});
+    if (!(in.amount.currency == p.currency)) {
+      fail(x, rto::Unprocessable("this plan is paid in " + std::string(p.currency.code()),
+                                 {{"currency", "must be " + std::string(p.currency.code())}}));
+      continue;
+    }
 
-    const auto before = p;
+    const TimePoint paid_at = std::min(in.paid_at, now);  // a clock ahead of ours changes nothing
+    const Date pay_date = local_date(paid_at);
+    const Bucket old_bucket = p.delinquency.bucket;
     storage::PaymentRow pay;
     pay.id = rto::crypto::uuid_v4();
     pay.plan_id = p.id;
@@ -92,27 +264,24 @@ Recorded App::record_payment(const PaymentRequest& in) {
     const auto& rules = p.rules;
     Allocation a;
     std::optional<Transition> moved;
+    std::size_t entry = 0;
 
     if (p.status == "pending_deposit" || p.live()) {
-      OpenItems items;
-      items.fees = storage::open_fees(tx, p.id);
+      OpenItems& items = w->items;
       std::optional<PayoffQuote> payoff;
       // Only a payment within the largest possible discount of everything owed can be a payoff.
       if (p.live() && amount >= p.outstanding - p.charge) {
-        items.instalments = storage::open_instalments(tx, p.id);
         auto q = payoff_quote(items, pay_date, rules.payoff_discount_bps, rules.rounding_unit);
         if (amount >= q.amount && q.discount > 0) payoff = q;  // without a discount the waterfall is the same
-      } else {
-        items.instalments = storage::open_instalments_up_to(tx, p.id, amount, smallest_instalment(p));
       }
       // The deposit completes: instalments count from today.
       if (p.status == "pending_deposit" && !items.instalments.empty() && items.instalments.front().seq == 0) {
-        std::int64_t fees = 0;
-        for (const auto& f : items.fees) fees += f.remaining();
-        if (amount >= fees + items.instalments.front().remaining()) {
-          activated = true;
-          for (auto& x : items.instalments)
-            if (x.seq >= 1) x.due = step(pay_date, rules.frequency, x.seq);
+        std::int64_t owed_fees = 0;
+        for (const auto& f : items.fees) owed_fees += f.remaining();
+        if (amount >= owed_fees + items.instalments.front().remaining()) {
+          x->activated = true;
+          for (auto& i : items.instalments)
+            if (i.seq >= 1) i.due = step(pay_date, rules.frequency, i.seq);
           p.schedule_start = pay_date;
           p.status = "active";
           p.activated_at = now;
@@ -121,20 +290,35 @@ Recorded App::record_payment(const PaymentRequest& in) {
       }
       a = payoff ? settle_payoff(items, *payoff, amount, pay_date) : allocate(items, amount, pay_date);
       if (a.discount > 0) {
-        storage::post_entry(tx, p.id, p.currency, payoff_discount_entry(a.discount), pay.id, now);
+        add_entry(p, payoff_discount_entry(a.discount), pay.id);
         p.discount_total += a.discount;
       }
-      pay.entry_id = storage::post_entry(tx, p.id, p.currency, payment_entry(in.provider, a.to_receivable(), a.credit),
-                                         pay.id, now);
-      storage::apply_allocation(tx, p.id, a, pay_date);
+      entry = add_entry(p, payment_entry(in.provider, a.to_receivable(), a.credit), pay.id);
+      for (const auto& sl : a.slices) {
+        if (sl.target == Target::Fee) {
+          fee_paid[sl.ref] += sl.amount;
+        } else if (sl.target != Target::Credit) {
+          auto& d = schedule[{p.id, static_cast<int>(sl.ref)}];
+          d.plan_id = p.id;
+          d.seq = static_cast<int>(sl.ref);
+          d.paid += sl.amount;
+          d.on = pay_date;
+        }
+      }
+      for (auto [seq, waived] : a.waivers) {
+        auto& d = schedule[{p.id, seq}];
+        d.plan_id = p.id;
+        d.seq = seq;
+        d.waived += waived;
+        d.on = pay_date;
+      }
       p.outstanding -= a.to_receivable() + a.discount;
       p.credit_balance += a.credit;
       if (p.outstanding == 0 && p.live()) {
-        completed = true;
+        x->completed = true;
         p.status = "completed";
         p.completed_at = now;
-        if (p.charge > p.discount_total)
-          storage::post_entry(tx, p.id, p.currency, completion_entry(p.charge - p.discount_total), std::nullopt, now);
+        if (p.charge > p.discount_total) add_entry(p, completion_entry(p.charge - p.discount_total), std::nullopt);
         Transition t;
         t.next = {0, Bucket::Current, false};
         t.bucket_changed = p.delinquency.bucket != Bucket::Current;
@@ -149,20 +333,16 @@ Recorded App::record_payment(const PaymentRequest& in) {
       // Completed, cancelled or repossessed: nothing is owed; the money is held for refund.
       a.slices.push_back({Target::Credit, 0, amount, false});
       a.credit = amount;
-      pay.entry_id = storage::post_entry(tx, p.id, p.currency, payment_entry(in.provider, 0, amount), pay.id, now);
+      entry = add_entry(p, payment_entry(in.provider, 0, amount), pay.id);
       p.credit_balance += amount;
     }
     p.paid_total += amount;
     pay.allocation = views::allocation(a, p.currency);
-    if (!storage::insert_payment(tx, pay))
-      throw rto::Conflict("this provider transaction is being recorded for another plan",
-                          {{"provider_txn_id", "was recorded for another plan"}});
     if (moved) {
-      delinquency_events(tx, source(), before, *moved, "payment");
+      delinquency_events(events, p, old_bucket, *moved, "payment");
       p.delinquency = moved->next;
     }
-    storage::update_plan(tx, p, now);
-    if (in.within) in.within(tx, pay);
+    w->changed = true;
 
     auto data = views::event_data(p);
     data["payment_id"] = pay.id;
@@ -178,33 +358,61 @@ Recorded App::record_payment(const PaymentRequest& in) {
     data["outstanding"] = p.money(p.outstanding).to_json();
     data["credit_balance"] = p.money(p.credit_balance).to_json();
     data["plan_status"] = p.status;
-    rto::events::enqueue(tx, source(), {"payment.collection.received", p.id, std::move(data)});
-    if (activated) {
+    events.push_back({"payment.collection.received", p.id, std::move(data)});
+    if (x->activated) {
       auto d = views::event_data(p);
       d["activated_at"] = rto::to_rfc3339(now);
       d["schedule_start"] = format_date(p.schedule_start);
       d["first_due_date"] = format_date(step(p.schedule_start, rules.frequency, 1));
-      rto::events::enqueue(tx, source(), {"payment.plan.activated", p.id, std::move(d)});
+      events.push_back({"payment.plan.activated", p.id, std::move(d)});
     }
-    if (completed) {
+    if (x->completed) {
       auto d = views::event_data(p);
       d["completed_at"] = rto::to_rfc3339(now);
       d["payoff"] = a.payoff;
       d["discount"] = p.money(a.discount).to_json();
-      rto::events::enqueue(tx, source(), {"payment.plan.completed", p.id, std::move(d)});
+      events.push_back({"payment.plan.completed", p.id, std::move(d)});
     }
-    return Recorded{pay, p, false};
-  });
-
-  if (!rec.duplicate) {
-    rto::log::info("payment recorded", {{"payment_id", rec.payment.id}, {"plan_id", rec.plan.id},
-                                        {"provider", rec.payment.provider}, {"amount", rec.payment.amount.amount}});
-    if (activated) notify_vehicle(rec.plan.vehicle_id, "lease", js::object{{"plan_id", rec.plan.id}});
-    if (completed)
-      notify_vehicle(rec.plan.vehicle_id, "transfer",
-                     js::object{{"plan_id", rec.plan.id}, {"customer_id", rec.plan.customer_id}});
+    fresh.emplace(key, payments.size());
+    entry_of.push_back(entry);
+    owners.push_back(x);
+    payments.push_back(std::move(pay));
+    x->out = Recorded{{}, p, false};  // the payment row is filled in once its entry has an id
+    if (in.within) hooks.push_back(x);
   }
-  return rec;
+
+  // 4. The writes, one statement per table.
+  auto entry_ids = storage::next_entry_ids(tx, static_cast<int>(entries.size()));
+  for (std::size_t i = 0; i < entries.size(); ++i) entries[i].id = entry_ids[i];
+  for (std::size_t i = 0; i < payments.size(); ++i) {
+    payments[i].entry_id = entries[entry_of[i]].id;
+    owners[i]->out->payment = payments[i];
+  }
+  for (auto [x, i] : repeated) x->out->payment = payments[i];
+  storage::insert_entries(tx, entries, now);
+  std::vector<storage::ScheduleDelta> deltas;
+  deltas.reserve(schedule.size());
+  for (auto& [k, d] : schedule) deltas.push_back(std::move(d));
+  storage::apply_schedule(tx, deltas);
+  storage::apply_fees(tx, {fee_paid.begin(), fee_paid.end()});
+  std::vector<const storage::PaymentRow*> rows;
+  rows.reserve(payments.size());
+  for (const auto& pay : payments) rows.push_back(&pay);
+  if (storage::insert_payments(tx, rows).size() != payments.size()) {
+    // Recorded meanwhile by another transaction (it waited for ours on the key's index entry).
+    if (batch.size() > 1) throw RecordAlone{};
+    throw rto::Conflict("this provider transaction is being recorded for another plan",
+                        {{"provider_txn_id", "was recorded for another plan"}});
+  }
+  std::vector<const storage::PlanRow*> changed;
+  for (const auto& [id, w] : plans)
+    if (w.changed) changed.push_back(&w.p);
+  storage::update_plans(tx, changed, now);
+  rto::events::enqueue_all(tx, source(), events);
+
+  // 5. Hooks, in order, with the plan still locked: a mobile-money request is marked paid in the
+  // same commit as its money.
+  for (auto* x : hooks) x->in->within(tx, x->out->payment);
 }
 
 storage::PaymentRow App::reverse_payment(const std::string& payment_id, const std::string& reason,
@@ -244,14 +452,16 @@ storage::PaymentRow App::reverse_payment(const std::string& payment_id, const st
     storage::rewrite_projection(tx, p.id, r);
     storage::insert_reversal(tx, pay->id, reason, actor, now, entry_id);
 
-    const auto before = p;
+    const Bucket old_bucket = p.delinquency.bucket;
     p.outstanding = now_owed;
     p.credit_balance = r.credit;
     p.paid_total -= pay->amount.amount;
     if (p.live()) {
       int dpd = days_past_due(oldest_unpaid(r.items.instalments), today, p.rules.grace_days);
       auto t = transition(p.delinquency, dpd, p.rules.lock_after_days, cfg_.default_after_days, false, p.status == "active");
-      delinquency_events(tx, source(), before, t, "reversal");
+      std::vector<rto::events::Event> changes;
+      delinquency_events(changes, p, old_bucket, t, "reversal");
+      rto::events::enqueue_all(tx, source(), changes);
       p.delinquency = t.next;
     }
     storage::update_plan(tx, p, now);

@@ -25,6 +25,10 @@ struct Event {
 // Writes the event into the outbox in the caller's transaction. It is published only if
 // that transaction commits. Returns the event id.
 std::string enqueue(pqxx::transaction_base& tx, std::string_view source, const Event& e);
+// Writes several events, in order, with one statement (and one wake-up of the relay).
+// Returns their ids in the same order.
+std::vector<std::string> enqueue_all(pqxx::transaction_base& tx, std::string_view source,
+                                     const std::vector<Event>& events);
 
 struct BrokerConfig {
   std::string url;       // amqp://user:pass@host:port/vhost

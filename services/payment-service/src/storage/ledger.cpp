@@ -1,4 +1,6 @@
 // The journal, payments and reversals, delinquency runs and the portfolio figures.
+#include <algorithm>
+
 #include "storage/queries.hpp"
 #include "storage/rows.hpp"
 #include "storage/storage.hpp"
@@ -46,6 +48,33 @@ std::int64_t post_entry(Tx& tx, const std::string& plan_id, const rto::Currency&
   return res[0][0].as<std::int64_t>();
 }
 
+std::vector<std::int64_t> next_entry_ids(Tx& tx, int n) {
+  std::vector<std::int64_t> out;
+  if (n <= 0) return out;
+  out.reserve(static_cast<std::size_t>(n));
+  for (const auto& r : tx.exec_prepared(sql::kJournalIds.name, n)) out.push_back(r[0].as<std::int64_t>());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void insert_entries(Tx& tx, const std::vector<EntryRow>& entries, TimePoint now) {
+  if (entries.empty()) return;
+  js::array rows;
+  rows.reserve(entries.size());
+  for (const auto& e : entries) {
+    js::array lines;
+    lines.reserve(e.entry.lines.size());
+    for (const auto& l : e.entry.lines) lines.push_back(js::object{{"account", l.account}, {"amount", l.amount}});
+    rows.push_back(js::object{{"id", e.id},
+                              {"plan_id", e.plan_id},
+                              {"kind", e.entry.kind},
+                              {"payment_id", e.payment_id ? js::value(*e.payment_id) : js::value(nullptr)},
+                              {"currency", e.currency},
+                              {"lines", std::move(lines)}});
+  }
+  tx.exec_prepared0(sql::kJournalPostMany.name, js::serialize(rows), to_micros(now));
+}
+
 Entry entry_lines(Tx& tx, std::int64_t entry_id) {
   Entry e;
   for (const auto& r : tx.exec_prepared(sql::kJournalLines.name, entry_id))
@@ -59,10 +88,6 @@ std::int64_t account_balance(Tx& tx, const std::string& plan_id, std::string_vie
 
 // ---- payments ---------------------------------------------------------------------------------
 
-std::optional<PaymentRow> find_payment_by_txn(Tx& tx, const std::string& provider, const std::string& txn) {
-  return one_payment(tx.exec_prepared(sql::kPaymentByTxn.name, provider, txn));
-}
-
 std::optional<PaymentRow> find_payment(Tx& tx, const std::string& id) {
   return one_payment(tx.exec_prepared(sql::kPaymentById.name, id));
 }
@@ -73,11 +98,40 @@ std::vector<PaymentRow> payments_of_plan(Tx& tx, const std::string& plan_id) {
   return out;
 }
 
-bool insert_payment(Tx& tx, const PaymentRow& p) {
-  auto res = tx.exec_prepared(sql::kPaymentInsert.name, p.id, p.plan_id, p.provider, p.provider_txn_id, p.amount.amount,
-                              std::string(p.amount.currency.code()), to_micros(p.paid_at), to_micros(p.received_at),
-                              p.recorded_by, p.receipt_number, js::serialize(p.allocation), p.entry_id);
-  return !res.empty();
+std::map<std::pair<std::string, std::string>, PaymentRow> payments_by_txns(
+    Tx& tx, const std::vector<std::pair<std::string, std::string>>& keys) {
+  std::map<std::pair<std::string, std::string>, PaymentRow> out;
+  if (keys.empty()) return out;
+  js::array rows;
+  rows.reserve(keys.size());
+  for (const auto& [provider, txn] : keys) rows.push_back(js::object{{"provider", provider}, {"txn", txn}});
+  for (const auto& r : tx.exec_prepared(sql::kPaymentsByTxns.name, js::serialize(rows)))
+    out.emplace(std::pair{r[16].as<std::string>(), r[17].as<std::string>()}, read_payment(r));
+  return out;
+}
+
+std::vector<std::string> insert_payments(Tx& tx, const std::vector<const PaymentRow*>& payments) {
+  std::vector<std::string> out;
+  if (payments.empty()) return out;
+  js::array rows;
+  rows.reserve(payments.size());
+  for (const PaymentRow* p : payments)
+    rows.push_back(js::object{{"id", p->id},
+                              {"plan_id", p->plan_id},
+                              {"provider", p->provider},
+                              {"provider_txn_id", p->provider_txn_id},
+                              {"amount", p->amount.amount},
+                              {"currency", p->amount.currency.code()},
+                              {"paid_at", to_micros(p->paid_at)},
+                              {"received_at", to_micros(p->received_at)},
+                              {"recorded_by", p->recorded_by},
+                              {"receipt_number", p->receipt_number ? js::value(*p->receipt_number) : js::value(nullptr)},
+                              {"allocation", p->allocation},
+                              {"entry_id", p->entry_id}});
+  auto res = tx.exec_prepared(sql::kPaymentsInsert.name, js::serialize(rows));
+  out.reserve(res.size());
+  for (const auto& r : res) out.push_back(r[0].as<std::string>());
+  return out;
 }
 
 void insert_reversal(Tx& tx, const std::string& payment_id, const std::string& reason, const std::string& by,

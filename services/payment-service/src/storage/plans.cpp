@@ -1,5 +1,6 @@
 // Templates, plans, schedules and late fees.
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <rto/errors.hpp>
 
@@ -148,9 +149,6 @@ std::optional<PlanRow> find_plan_by_decision(Tx& tx, const std::string& id) {
 std::optional<PlanRow> lock_plan(Tx& tx, const std::string& id) {
   return one_plan(tx.exec_prepared(sql::kPlanLockById.name, id));
 }
-std::optional<PlanRow> lock_plan_by_reference(Tx& tx, const std::string& ref) {
-  return one_plan(tx.exec_prepared(sql::kPlanLockByRef.name, ref));
-}
 
 bool insert_plan(Tx& tx, const NewPlan& p) {
   const auto& q = p.quote;
@@ -234,15 +232,6 @@ std::vector<OpenInstalment> open_instalments(Tx& tx, const std::string& plan_id)
   return open_rows(tx.exec_prepared(sql::kScheduleOpen.name, plan_id));
 }
 
-std::vector<OpenInstalment> open_instalments_up_to(Tx& tx, const std::string& plan_id, std::int64_t amount,
-                                                   std::int64_t smallest_instalment) {
-  // Only the first open instalment can be part-paid (the waterfall fills in order); every other
-  // one still owes at least the smallest instalment. So amount reaches at most this many.
-  const std::int64_t unit = std::max<std::int64_t>(1, smallest_instalment);
-  const std::int64_t bound = std::min<std::int64_t>(2 + amount / unit, 1'000'000);
-  return open_rows(tx.exec_prepared(sql::kScheduleOpenUpTo.name, plan_id, amount, bound));
-}
-
 std::vector<OpenInstalment> overdue_instalments(Tx& tx, const std::string& plan_id, Date as_of) {
   return open_rows(tx.exec_prepared(sql::kScheduleOverdue.name, plan_id, to_days(as_of)));
 }
@@ -260,22 +249,6 @@ bool insert_fee(Tx& tx, const std::string& plan_id, int seq, Date on, std::int64
   return !tx.exec_prepared(sql::kFeeInsert.name, plan_id, seq, to_days(on), amount).empty();
 }
 
-void apply_allocation(Tx& tx, const std::string& plan_id, const Allocation& a, Date on) {
-  // One row per instalment: an UPDATE … FROM applies only one of several matching rows.
-  std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> by_seq;  // seq → (paid, waived)
-  js::array rows, fee_rows;
-  for (const auto& s : a.slices) {
-    if (s.target == Target::Fee)
-      fee_rows.push_back(js::object{{"id", s.ref}, {"paid", s.amount}});
-    else if (s.target != Target::Credit)
-      by_seq[s.ref].first += s.amount;
-  }
-  for (auto [seq, w] : a.waivers) by_seq[seq].second += w;
-  for (const auto& [seq, pw] : by_seq) rows.push_back(js::object{{"seq", seq}, {"paid", pw.first}, {"waived", pw.second}});
-  if (!rows.empty()) tx.exec_prepared0(sql::kScheduleApply.name, plan_id, js::serialize(rows), to_days(on));
-  if (!fee_rows.empty()) tx.exec_prepared0(sql::kFeesApply.name, js::serialize(fee_rows));
-}
-
 void rewrite_projection(Tx& tx, const std::string& plan_id, const Replayed& r) {
   std::map<int, Date> settled;
   for (const auto& a : r.allocations)
@@ -290,6 +263,93 @@ void rewrite_projection(Tx& tx, const std::string& plan_id, const Replayed& r) {
   for (const auto& f : r.items.fees) fee_rows.push_back(js::object{{"id", f.id}, {"paid", f.paid}});
   if (!rows.empty()) tx.exec_prepared0(sql::kScheduleRewrite.name, plan_id, js::serialize(rows));
   if (!fee_rows.empty()) tx.exec_prepared0(sql::kFeesRewrite.name, js::serialize(fee_rows));
+}
+
+// ---- recording several payments in one transaction --------------------------------------------
+
+std::vector<PlanRow> lock_plans(Tx& tx, const std::vector<std::string>& ids, const std::vector<std::string>& references) {
+  js::array a, b;
+  a.reserve(ids.size());
+  b.reserve(references.size());
+  for (const auto& x : ids) a.emplace_back(x);
+  for (const auto& x : references) b.emplace_back(x);
+  return plans(tx.exec_prepared(sql::kPlansLock.name, js::serialize(a), js::serialize(b)));
+}
+
+std::map<std::string, std::vector<OpenFee>> open_fees_of(Tx& tx, const std::vector<std::string>& plan_ids) {
+  std::map<std::string, std::vector<OpenFee>> out;
+  if (plan_ids.empty()) return out;
+  js::array ids;
+  ids.reserve(plan_ids.size());
+  for (const auto& x : plan_ids) ids.emplace_back(x);
+  for (const auto& r : tx.exec_prepared(sql::kFeesOpenOf.name, js::serialize(ids)))
+    out[r[5].as<std::string>()].push_back({r[0].as<std::int64_t>(), r[1].as<int>(), from_days(r[2].as<int>()),
+                                           r[3].as<std::int64_t>(), r[4].as<std::int64_t>()});
+  return out;
+}
+
+std::map<std::string, std::vector<OpenInstalment>> open_instalments_of(Tx& tx, const std::vector<Reach>& reach) {
+  std::map<std::string, std::vector<OpenInstalment>> out;
+  if (reach.empty()) return out;
+  js::array rows;
+  rows.reserve(reach.size());
+  for (const auto& x : reach) {
+    // Only the first open instalment can be part-paid (the waterfall fills in order); every other
+    // one still owes at least the smallest instalment. So amount reaches at most this many.
+    const bool all = x.amount < 0;
+    const std::int64_t unit = std::max<std::int64_t>(1, x.smallest_instalment);
+    const std::int64_t bound = all ? 1'000'000 : std::min<std::int64_t>(2 + x.amount / unit, 1'000'000);
+    rows.push_back(js::object{{"plan_id", x.plan_id},
+                              {"amount", all ? std::numeric_limits<std::int64_t>::max() : x.amount},
+                              {"bound", bound}});
+  }
+  for (const auto& r : tx.exec_prepared(sql::kScheduleOpenUpToOf.name, js::serialize(rows)))
+    out[r[8].as<std::string>()].push_back(read_schedule_row(r).open());
+  return out;
+}
+
+void apply_schedule(Tx& tx, const std::vector<ScheduleDelta>& d) {
+  if (d.empty()) return;
+  js::array rows;
+  rows.reserve(d.size());
+  for (const auto& x : d)
+    rows.push_back(js::object{{"plan_id", x.plan_id}, {"seq", x.seq}, {"paid", x.paid}, {"waived", x.waived},
+                              {"settled", to_days(x.on)}});
+  tx.exec_prepared0(sql::kScheduleApplyMany.name, js::serialize(rows));
+}
+
+void apply_fees(Tx& tx, const std::vector<std::pair<std::int64_t, std::int64_t>>& paid) {
+  if (paid.empty()) return;
+  js::array rows;
+  rows.reserve(paid.size());
+  for (auto [id, amount] : paid) rows.push_back(js::object{{"id", id}, {"paid", amount}});
+  tx.exec_prepared0(sql::kFeesApply.name, js::serialize(rows));
+}
+
+void update_plans(Tx& tx, const std::vector<const PlanRow*>& list, TimePoint now) {
+  if (list.empty()) return;
+  auto opt = [](const std::optional<TimePoint>& t) -> js::value {
+    return t ? js::value(to_micros(*t)) : js::value(nullptr);
+  };
+  js::array rows;
+  rows.reserve(list.size());
+  for (const PlanRow* p : list)
+    rows.push_back(js::object{{"id", p->id},
+                              {"status", p->status},
+                              {"schedule_start", to_days(p->schedule_start)},
+                              {"activated_at", opt(p->activated_at)},
+                              {"completed_at", opt(p->completed_at)},
+                              {"defaulted_at", opt(p->defaulted_at)},
+                              {"cancelled_at", opt(p->cancelled_at)},
+                              {"cancel_reason", p->cancel_reason ? js::value(*p->cancel_reason) : js::value(nullptr)},
+                              {"outstanding", p->outstanding},
+                              {"credit_balance", p->credit_balance},
+                              {"paid_total", p->paid_total},
+                              {"discount_total", p->discount_total},
+                              {"days_past_due", p->delinquency.days_past_due},
+                              {"bucket", to_string(p->delinquency.bucket)},
+                              {"locked", p->delinquency.locked}});
+  tx.exec_prepared0(sql::kPlansUpdate.name, js::serialize(rows), to_micros(now));
 }
 
 }  // namespace payment_service::storage

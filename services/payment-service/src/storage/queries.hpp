@@ -59,8 +59,6 @@ inline const std::string kPlanColumns =
 inline const rto::db::Statement kPlanById{"plan_by_id", "SELECT " + kPlanColumns + " FROM plans WHERE id = $1::uuid"};
 inline const rto::db::Statement kPlanLockById{"plan_lock_by_id",
     "SELECT " + kPlanColumns + " FROM plans WHERE id = $1::uuid FOR UPDATE"};
-inline const rto::db::Statement kPlanLockByRef{"plan_lock_by_ref",
-    "SELECT " + kPlanColumns + " FROM plans WHERE reference = $1 FOR UPDATE"};
 inline const rto::db::Statement kPlanByRef{"plan_by_ref", "SELECT " + kPlanColumns + " FROM plans WHERE reference = $1"};
 inline const rto::db::Statement kPlanByDecision{"plan_by_decision",
     "SELECT " + kPlanColumns + " FROM plans WHERE credit_decision_id = $1::uuid"};
@@ -126,27 +124,12 @@ inline const rto::db::Statement kScheduleAll{"schedule_all",
 inline const rto::db::Statement kScheduleOpen{"schedule_open",
     "SELECT " + kScheduleColumns + " FROM schedule WHERE plan_id = $1::uuid AND paid + waived < amount ORDER BY seq"};
 
-// Open rows a payment of $2 can reach, plus the first it cannot (its due date is the next
-// one owed): each row whose open predecessors leave less than $2.
-// At most $3 rows are looked at (the caller's upper bound of how many instalments $2 can
-// reach), so a daily plan's hundreds of open instalments are not all summed for one payment.
-inline const rto::db::Statement kScheduleOpenUpTo{"schedule_open_up_to",
-    "SELECT " + kScheduleColumns + " FROM (SELECT *, lag(before) OVER (ORDER BY seq) AS prev_before FROM "
-    "(SELECT *, sum(amount - paid - waived) OVER (ORDER BY seq) - (amount - paid - waived) AS before "
-    "FROM (SELECT * FROM schedule WHERE plan_id = $1::uuid AND paid + waived < amount ORDER BY seq LIMIT $3) o) a) b "
-    "WHERE prev_before IS NULL OR prev_before < $2 ORDER BY seq"};
 
 // Open instalments due before $2 (what the daily run ages and charges).
 inline const rto::db::Statement kScheduleOverdue{"schedule_overdue",
     "SELECT " + kScheduleColumns + " FROM schedule WHERE plan_id = $1::uuid AND seq >= 1 AND paid + waived < amount "
     "AND due_date < " + DT(2) + " ORDER BY seq"};
 
-// Adds paid/waived amounts ([{seq, paid, waived}]); a row finished by them is settled on $3.
-inline const rto::db::Statement kScheduleApply{"schedule_apply",
-    "UPDATE schedule s SET paid = s.paid + u.paid, waived = s.waived + u.waived, "
-    "settled_on = CASE WHEN s.paid + u.paid + s.waived + u.waived >= s.amount THEN COALESCE(s.settled_on, " + DT(3) +
-    ") ELSE s.settled_on END "
-    "FROM jsonb_to_recordset($2::jsonb) AS u(seq int, paid int8, waived int8) WHERE s.plan_id = $1::uuid AND s.seq = u.seq"};
 
 // Rewrites the projection after a replay ([{seq, paid, waived, settled}], settled in days or null).
 inline const rto::db::Statement kScheduleRewrite{"schedule_rewrite",
@@ -206,25 +189,109 @@ inline const std::string kPaymentFrom =
     " FROM payments p LEFT JOIN payment_reversals r ON r.payment_id = p.id "
     "LEFT JOIN payment_receipts lr ON lr.payment_id = p.id ";
 
-// The payment keyed by this provider transaction, or else the one whose receipt was learned
-// late under that number (payment_receipts): the same money either way.
-inline const rto::db::Statement kPaymentByTxn{"payment_by_txn",
-    "SELECT " + kPaymentColumns + kPaymentFrom + "WHERE p.id = COALESCE("
-    "(SELECT k.id FROM payments k WHERE k.provider = $1 AND k.provider_txn_id = $2), "
-    "(SELECT l.payment_id FROM payment_receipts l WHERE l.provider = $1 AND l.receipt_number = $2))"};
 inline const rto::db::Statement kPaymentById{"payment_by_id",
     "SELECT " + kPaymentColumns + kPaymentFrom + "WHERE p.id = $1::uuid"};
 inline const rto::db::Statement kPaymentsOfPlan{"payments_of_plan",
     "SELECT " + kPaymentColumns + kPaymentFrom + "WHERE p.plan_id = $1::uuid ORDER BY p.seq"};
 
-inline const rto::db::Statement kPaymentInsert{"payment_insert",
-    "INSERT INTO payments (id, plan_id, provider, provider_txn_id, amount, currency, paid_at, received_at, "
-    "recorded_by, receipt_number, allocation, entry_id) VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, " + TS(7) + ", " +
-    TS(8) + ", $9, $10, $11::jsonb, $12) ON CONFLICT (provider, provider_txn_id) DO NOTHING RETURNING seq"};
 
 inline const rto::db::Statement kReversalInsert{"reversal_insert",
     "INSERT INTO payment_reversals (payment_id, reason, reversed_by, reversed_at, entry_id) "
     "VALUES ($1::uuid, $2, $3, " + TS(4) + ", $5)"};
+
+// ---- recording payments together (storage/recording.cpp) --------------------------------------
+// Row sets travel as one jsonb array; ROWS FROM … WITH ORDINALITY keeps their order where the
+// order of insertion matters (payments.seq, the journal).
+
+// The plans named by id ($1, [uuid]) or account reference ($2, [text]), locked in id order:
+// one statement, so two batches locking overlapping plans cannot deadlock.
+inline const rto::db::Statement kPlansLock{"plans_lock",
+    "SELECT " + kPlanColumns + " FROM plans WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid) "
+    "OR reference IN (SELECT jsonb_array_elements_text($2::jsonb)) ORDER BY id FOR UPDATE"};
+
+// Payments recorded under any of the keys ([{provider, txn}]), directly or by a receipt learned
+// late (payment_receipts): the same money either way. The key asked for follows the payment's
+// columns.
+inline const rto::db::Statement kPaymentsByTxns{"payments_by_txns",
+    "SELECT " + kPaymentColumns + ", k.provider, k.txn FROM jsonb_to_recordset($1::jsonb) AS k(provider text, txn text) "
+    "JOIN payments p ON p.id = COALESCE("
+    "(SELECT x.id FROM payments x WHERE x.provider = k.provider AND x.provider_txn_id = k.txn), "
+    "(SELECT l.payment_id FROM payment_receipts l WHERE l.provider = k.provider AND l.receipt_number = k.txn)) "
+    "LEFT JOIN payment_reversals r ON r.payment_id = p.id LEFT JOIN payment_receipts lr ON lr.payment_id = p.id"};
+
+// Unpaid late fees of the plans ($1, [uuid]); the plan id follows the fee's columns.
+inline const rto::db::Statement kFeesOpenOf{"fees_open_of",
+    "SELECT " + kFeeColumns + ", plan_id::text FROM late_fees "
+    "WHERE plan_id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid) AND paid < amount "
+    "ORDER BY plan_id, assessed_on, id"};
+
+// Per plan ([{plan_id, amount, bound}]): the open rows a payment of `amount` can reach, plus the
+// first it cannot (its due date is the next one owed): each row whose open predecessors leave
+// less than `amount`. At most `bound` rows are looked at (the caller's upper bound of how many
+// instalments `amount` can reach), so a daily plan's hundreds of open instalments are not all
+// summed for one payment. The plan id follows the schedule's columns.
+inline const rto::db::Statement kScheduleOpenUpToOf{"schedule_open_up_to_of",
+    "SELECT x.*, k.plan_id::text FROM jsonb_to_recordset($1::jsonb) AS k(plan_id uuid, amount int8, bound int8) "
+    "CROSS JOIN LATERAL (SELECT " + kScheduleColumns + " FROM (SELECT *, lag(before) OVER (ORDER BY seq) AS prev_before "
+    "FROM (SELECT *, sum(amount - paid - waived) OVER (ORDER BY seq) - (amount - paid - waived) AS before "
+    "FROM (SELECT * FROM schedule s WHERE s.plan_id = k.plan_id AND s.paid + s.waived < s.amount ORDER BY s.seq "
+    "LIMIT k.bound) o) a) b WHERE prev_before IS NULL OR prev_before < k.amount ORDER BY seq) x ORDER BY k.plan_id, 1"};
+
+inline const rto::db::Statement kJournalIds{"journal_ids",
+    "SELECT nextval('journal_entries_id_seq') FROM generate_series(1, $1::int4)"};
+
+// Entries with ids from kJournalIds and their lines
+// ([{id, plan_id, kind, payment_id, currency, lines: [{account, amount}]}]), created at $2.
+inline const rto::db::Statement kJournalPostMany{"journal_post_many",
+    "WITH e AS (INSERT INTO journal_entries (id, plan_id, kind, payment_id, created_at) "
+    "SELECT r.id, r.plan_id, r.kind, r.payment_id, " + TS(2) + " FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS "
+    "(id int8, plan_id uuid, kind text, payment_id uuid)) WITH ORDINALITY AS r(id, plan_id, kind, payment_id, n) "
+    "ORDER BY r.n) "
+    "INSERT INTO journal_lines (entry_id, line_no, plan_id, currency, account, amount) "
+    "SELECT r.id, l.ord, r.plan_id, r.currency, l.line ->> 'account', (l.line ->> 'amount')::int8 "
+    "FROM jsonb_to_recordset($1::jsonb) AS r(id int8, plan_id uuid, currency text, lines jsonb) "
+    "CROSS JOIN LATERAL jsonb_array_elements(r.lines) WITH ORDINALITY AS l(line, ord)"};
+
+// Adds paid/waived amounts ([{plan_id, seq, paid, waived, settled}], one row per instalment); a
+// row they finish is settled on `settled` (days).
+inline const rto::db::Statement kScheduleApplyMany{"schedule_apply_many",
+    "UPDATE schedule s SET paid = s.paid + u.paid, waived = s.waived + u.waived, "
+    "settled_on = CASE WHEN s.paid + u.paid + s.waived + u.waived >= s.amount "
+    "THEN COALESCE(s.settled_on, DATE '1970-01-01' + u.settled) ELSE s.settled_on END "
+    "FROM jsonb_to_recordset($1::jsonb) AS u(plan_id uuid, seq int, paid int8, waived int8, settled int) "
+    "WHERE s.plan_id = u.plan_id AND s.seq = u.seq"};
+
+// Payments in the given order ([{id, plan_id, provider, provider_txn_id, amount, currency,
+// paid_at, received_at, recorded_by, receipt_number, allocation, entry_id}]); a key recorded
+// meanwhile is skipped (fewer rows come back).
+inline const rto::db::Statement kPaymentsInsert{"payments_insert",
+    "INSERT INTO payments (id, plan_id, provider, provider_txn_id, amount, currency, paid_at, received_at, "
+    "recorded_by, receipt_number, allocation, entry_id) "
+    "SELECT r.id, r.plan_id, r.provider, r.provider_txn_id, r.amount, r.currency, "
+    "'epoch'::timestamptz + r.paid_at * interval '1 microsecond', "
+    "'epoch'::timestamptz + r.received_at * interval '1 microsecond', r.recorded_by, r.receipt_number, r.allocation, "
+    "r.entry_id FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id uuid, plan_id uuid, provider text, "
+    "provider_txn_id text, amount int8, currency text, paid_at int8, received_at int8, recorded_by text, "
+    "receipt_number text, allocation jsonb, entry_id int8)) WITH ORDINALITY AS r(id, plan_id, provider, "
+    "provider_txn_id, amount, currency, paid_at, received_at, recorded_by, receipt_number, allocation, entry_id, n) "
+    "ORDER BY r.n ON CONFLICT (provider, provider_txn_id) DO NOTHING RETURNING id"};
+
+// kPlanUpdate for several plans ([{id, status, schedule_start, activated_at, completed_at,
+// defaulted_at, cancelled_at, cancel_reason, outstanding, credit_balance, paid_total,
+// discount_total, days_past_due, bucket, locked}]), at $2.
+inline std::string US_OF(const std::string& field) {
+  return "('epoch'::timestamptz + u." + field + " * interval '1 microsecond')";
+}
+inline const rto::db::Statement kPlansUpdate{"plans_update",
+    "UPDATE plans p SET status = u.status, schedule_start = DATE '1970-01-01' + u.schedule_start, activated_at = " +
+    US_OF("activated_at") + ", completed_at = " + US_OF("completed_at") + ", defaulted_at = " + US_OF("defaulted_at") +
+    ", cancelled_at = " + US_OF("cancelled_at") + ", cancel_reason = u.cancel_reason, outstanding = u.outstanding, "
+    "credit_balance = u.credit_balance, paid_total = u.paid_total, discount_total = u.discount_total, "
+    "days_past_due = u.days_past_due, bucket = u.bucket, locked = u.locked, updated_at = " + TS(2) +
+    " FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, status text, schedule_start int, activated_at int8, "
+    "completed_at int8, defaulted_at int8, cancelled_at int8, cancel_reason text, outstanding int8, "
+    "credit_balance int8, paid_total int8, discount_total int8, days_past_due int, bucket text, locked bool) "
+    "WHERE p.id = u.id"};
 
 // ---- repossessions and refunds ----------------------------------------------------------------
 
@@ -287,17 +354,16 @@ inline const rto::db::Statement kPortfolioExpected{"portfolio_expected",
     " AND pl.status IN ('active', 'defaulted') GROUP BY pl.currency"};
 
 inline std::vector<rto::db::Statement> all() {
-  return {kTemplatesCurrent,  kTemplatesAll,       kTemplateById,        kTemplateCurrentBySlug, kTemplateLockCurrent,
-          kTemplateInsert,    kTemplateSupersede,  kPlanById,            kPlanLockById,          kPlanLockByRef,
-          kPlanByRef,         kPlanByDecision,     kPlanInsert,          kPlanUpdate,            kPlansOfCustomer,
-          kPlansCollectionsFirst, kPlansCollectionsAfter, kPlansDepositExpired, kPlansForRun,   kScheduleInsert,
-          kScheduleAll,       kScheduleOpen,       kScheduleOpenUpTo,    kScheduleOverdue,       kScheduleApply,
-          kScheduleRewrite,   kScheduleReanchor,   kFeesOpen,            kFeesAll,               kFeeInsert,
-          kFeesApply,         kFeesRewrite,        kJournalPost,         kJournalLines,          kAccountBalance,
-          kPaymentByTxn,      kPaymentById,        kPaymentsOfPlan,      kPaymentInsert,         kReversalInsert,
-          kRunExists,         kRunInsert,          kFeeSeqs,             kPortfolioTotals,       kPortfolioAging,
-          kPortfolioCollected, kPortfolioExpected, kRepossessionInsert, kRepossessionOfPlan, kRefundInsert,
-          kRefundByReference, kRefundsOfPlan, kPlanReferences};
+  return {kTemplatesCurrent, kTemplatesAll, kTemplateById, kTemplateCurrentBySlug, kTemplateLockCurrent,
+          kTemplateInsert, kTemplateSupersede, kPlanById, kPlanLockById, kPlanByRef, kPlanByDecision, kPlanInsert,
+          kPlanUpdate, kPlansOfCustomer, kPlansCollectionsFirst, kPlansCollectionsAfter, kPlansDepositExpired,
+          kPlansForRun, kScheduleInsert, kScheduleAll, kScheduleOpen, kScheduleOverdue, kScheduleRewrite,
+          kScheduleReanchor, kFeesOpen, kFeesAll, kFeeInsert, kFeesApply, kFeesRewrite, kJournalPost, kJournalLines,
+          kAccountBalance, kPaymentById, kPaymentsOfPlan, kReversalInsert, kRunExists, kRunInsert, kFeeSeqs,
+          kPortfolioTotals, kPortfolioAging, kPortfolioCollected, kPortfolioExpected, kRepossessionInsert,
+          kRepossessionOfPlan, kRefundInsert, kRefundByReference, kRefundsOfPlan, kPlanReferences, kPlansLock,
+          kPaymentsByTxns, kFeesOpenOf, kScheduleOpenUpToOf, kJournalIds, kJournalPostMany, kScheduleApplyMany,
+          kPaymentsInsert, kPlansUpdate};
 }
 
 }  // namespace payment_service::sql

@@ -57,7 +57,6 @@ std::optional<PlanRow> find_plan(Tx& tx, const std::string& id);
 std::optional<PlanRow> find_plan_by_reference(Tx& tx, const std::string& reference);
 std::optional<PlanRow> find_plan_by_decision(Tx& tx, const std::string& credit_decision_id);
 std::optional<PlanRow> lock_plan(Tx& tx, const std::string& id);
-std::optional<PlanRow> lock_plan_by_reference(Tx& tx, const std::string& reference);
 
 struct NewPlan {
   std::string id, reference, customer_id, vehicle_id, template_id, credit_decision_id;
@@ -90,10 +89,6 @@ struct ScheduleRow {
 };
 std::vector<ScheduleRow> schedule(Tx& tx, const std::string& plan_id);
 std::vector<OpenInstalment> open_instalments(Tx& tx, const std::string& plan_id);
-// The open instalments `amount` reaches, in order; `smallest_instalment` is the least any
-// instalment of the plan amounts to (it bounds how many rows are read).
-std::vector<OpenInstalment> open_instalments_up_to(Tx& tx, const std::string& plan_id, std::int64_t amount,
-                                                   std::int64_t smallest_instalment);
 std::vector<OpenInstalment> overdue_instalments(Tx& tx, const std::string& plan_id, Date as_of);
 
 std::vector<OpenFee> open_fees(Tx& tx, const std::string& plan_id);
@@ -102,8 +97,6 @@ std::vector<int> charged_seqs(Tx& tx, const std::string& plan_id);
 // False when the instalment already has a fee.
 bool insert_fee(Tx& tx, const std::string& plan_id, int seq, Date on, std::int64_t amount);
 
-// Adds an allocation's amounts (and a payoff's waivers) to the schedule and fees.
-void apply_allocation(Tx& tx, const std::string& plan_id, const Allocation& a, Date on);
 // Rewrites the schedule and fee projection after a replay.
 void rewrite_projection(Tx& tx, const std::string& plan_id, const Replayed& r);
 
@@ -132,13 +125,54 @@ struct PaymentRow {
   };
   std::optional<Reversal> reversal;
 };
-std::optional<PaymentRow> find_payment_by_txn(Tx& tx, const std::string& provider, const std::string& txn);
 std::optional<PaymentRow> find_payment(Tx& tx, const std::string& id);
 std::vector<PaymentRow> payments_of_plan(Tx& tx, const std::string& plan_id);
-// False when (provider, provider_txn_id) is already recorded.
-bool insert_payment(Tx& tx, const PaymentRow& p);
 void insert_reversal(Tx& tx, const std::string& payment_id, const std::string& reason, const std::string& by,
                      TimePoint at, std::int64_t entry_id);
+// Payments already recorded under these (provider, provider_txn_id) keys, directly or by a late
+// receipt, by key.
+std::map<std::pair<std::string, std::string>, PaymentRow> payments_by_txns(
+    Tx& tx, const std::vector<std::pair<std::string, std::string>>& keys);
+// Inserts in order; returns the ids inserted (a key recorded meanwhile is left out).
+std::vector<std::string> insert_payments(Tx& tx, const std::vector<const PaymentRow*>& payments);
+
+// ---- recording several payments in one transaction --------------------------------------------
+
+// The plans named by id or account reference, locked in id order.
+std::vector<PlanRow> lock_plans(Tx& tx, const std::vector<std::string>& ids, const std::vector<std::string>& references);
+// Unpaid late fees by plan id.
+std::map<std::string, std::vector<OpenFee>> open_fees_of(Tx& tx, const std::vector<std::string>& plan_ids);
+// The open instalments each plan's `amount` reaches, in order (plus the first it cannot), for
+// several plans at once; amount < 0 reads every open one. `smallest_instalment` is the least
+// any instalment of the plan amounts to (it bounds how many rows are read).
+struct Reach {
+  std::string plan_id;
+  std::int64_t amount = -1;
+  std::int64_t smallest_instalment = 1;
+};
+std::map<std::string, std::vector<OpenInstalment>> open_instalments_of(Tx& tx, const std::vector<Reach>& reach);
+struct ScheduleDelta {
+  std::string plan_id;
+  int seq = 0;
+  std::int64_t paid = 0, waived = 0;
+  Date on{};  // the date of the payment that last touched it (settled_on when it finishes the row)
+};
+// One delta per (plan, seq).
+void apply_schedule(Tx& tx, const std::vector<ScheduleDelta>& d);
+// (fee id, amount paid) pairs, one per fee.
+void apply_fees(Tx& tx, const std::vector<std::pair<std::int64_t, std::int64_t>>& paid);
+void update_plans(Tx& tx, const std::vector<const PlanRow*>& plans, TimePoint now);
+
+// Fresh journal entry ids, ascending.
+std::vector<std::int64_t> next_entry_ids(Tx& tx, int n);
+struct EntryRow {
+  std::int64_t id = 0;
+  std::string plan_id;
+  std::string currency;
+  Entry entry;
+  std::optional<std::string> payment_id;
+};
+void insert_entries(Tx& tx, const std::vector<EntryRow>& entries, TimePoint now);
 
 // ---- repossessions and refunds (storage/closing.cpp) -------------------------------------------
 

@@ -163,6 +163,79 @@ TEST(Payments, ConcurrentDuplicatesCreditOnceAndDistinctPaymentsAllCount) {
   expect_consistent(id);
 }
 
+// Payments arriving together are recorded together (several per transaction): each still gets its
+// own answer, a bad one fails alone, and every plan agrees with its ledger afterwards.
+TEST(Payments, PaymentsArrivingTogetherEachGetTheirOwnOutcome) {
+  auto a = active_plan(new_customer());
+  auto b = active_plan(new_customer());
+  auto d = active_plan(new_customer());
+  const auto a_id = text(a.at("id")), b_id = text(b.at("id")), d_id = text(d.at("id"));
+  const auto a_ref = text(a.at("reference")), b_ref = text(b.at("reference")), d_ref = text(d.at("reference"));
+  const auto taken = "MP-TAKEN-" + b_id;
+  ASSERT_EQ(pay(b_ref, 500, taken, "mpesa").status, 201);
+  const auto a0 = outstanding_in_db(a_id), b0 = outstanding_in_db(b_id), d0 = outstanding_in_db(d_id);
+  const auto a_events = events("payment.collection.received", a_id).size();
+
+  auto body = [](const std::string& key, const std::string& plan, std::int64_t amount, const std::string& txn,
+                 const char* currency = "UGX") {
+    return js::object{{key, plan},          {"amount", amount},       {"currency", currency},
+                      {"provider", "mpesa"}, {"provider_txn_id", txn}, {"paid_at", "2026-03-02T08:00:00Z"}};
+  };
+  struct Case {
+    js::object body;
+    int status = 0;  // what it must answer; 0 = 201 or 200 (a duplicate pair: one of each)
+    int got = 0;
+  };
+  const auto twice = "MP-TWICE-" + a_id;
+  std::vector<Case> cases{
+      {body("plan_ref", a_ref, 1'000, "MP-A1-" + a_id), 201},
+      {body("plan_id", a_id, 2'000, "MP-A2-" + a_id), 201},
+      {body("plan_ref", a_ref, 3'000, "MP-A3-" + a_id), 201},
+      {body("plan_ref", a_ref, 4'000, twice), 0},
+      {body("plan_id", a_id, 4'000, twice), 0},
+      {body("plan_ref", b_ref, 5'000, "MP-B1-" + b_id), 201},
+      {body("plan_ref", b_ref, 5'000, "MP-B2-" + b_id, "KES"), 422},
+      {body("plan_id", d_id, 6'000, "MP-D1-" + d_id), 201},
+      {body("plan_ref", d_ref, 7'000, taken), 409},  // recorded for plan B before
+      {body("plan_ref", "RTO-000000", 8'000, "MP-X-" + a_id), 404},
+  };
+  for (int round = 0; round < 2; ++round) {  // the second round replays every one of them
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (auto& c : cases)
+      threads.emplace_back([&] {
+        ++ready;
+        while (ready.load() < static_cast<int>(cases.size())) std::this_thread::yield();
+        c.got = post("/internal/payments", c.body, service_token()).status;
+      });
+    for (auto& t : threads) t.join();
+    int pair_created = 0;
+    for (const auto& c : cases) {
+      if (c.status == 0) {
+        EXPECT_TRUE(c.got == 201 || c.got == 200) << c.got;
+        pair_created += c.got == 201;
+      } else if (round == 1 && c.status == 201) {
+        EXPECT_EQ(c.got, 200) << js::serialize(c.body);  // a replay: the first result
+      } else {
+        EXPECT_EQ(c.got, c.status) << js::serialize(c.body);
+      }
+    }
+    EXPECT_EQ(pair_created, round == 0 ? 1 : 0);
+  }
+  EXPECT_EQ(outstanding_in_db(a_id), a0 - (1'000 + 2'000 + 3'000 + 4'000));
+  EXPECT_EQ(outstanding_in_db(b_id), b0 - 5'000);
+  EXPECT_EQ(outstanding_in_db(d_id), d0 - 6'000);
+  EXPECT_EQ(events("payment.collection.received", a_id).size(), a_events + 4);
+  for (const auto& id : {a_id, b_id, d_id}) expect_consistent(id);
+  // Payments of one plan keep the order they were recorded in (their seq), which reversals replay.
+  auto c = raw_db();
+  pqxx::read_transaction tx(c);
+  auto rows = tx.exec_params(
+      "SELECT count(*), count(DISTINCT seq), count(DISTINCT entry_id) FROM payments WHERE plan_id = $1::uuid", a_id)[0];
+  EXPECT_EQ(rows[0].as<int>(), rows[1].as<int>());
+  EXPECT_EQ(rows[0].as<int>(), rows[2].as<int>());
+}
+
 TEST(Payments, StaffRecordCashWithAReceiptNumber) {
   auto c = new_customer();
   auto plan = active_plan(c);
