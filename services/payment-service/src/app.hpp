@@ -49,7 +49,7 @@ struct NotAdmitted {
 
 struct Recorded {
   storage::PaymentRow payment;
-  storage::PlanRow plan;
+  storage::PlanRow plan;  // as this payment left it; without its terms and rules (see brief())
   bool duplicate = false;
 };
 
@@ -192,7 +192,6 @@ class App {
   bool stopping_ = false;
   std::vector<std::thread> workers_;
   std::mutex record_mu_;
-  std::condition_variable record_cv_;
   std::deque<PendingPayment*> record_queue_;
   int record_writers_ = 0;
 };

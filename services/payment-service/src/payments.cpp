@@ -53,6 +53,17 @@ struct RecordAlone {};
 
 using TxnKey = std::pair<std::string, std::string>;  // (provider, provider_txn_id)
 
+// A copy of the plan's state without its terms and rules, which are most of its size and which
+// nothing that reads a recorded payment's plan uses.
+storage::PlanRow brief(storage::PlanRow& p) {
+  auto terms = std::move(p.terms);
+  auto rules = std::move(p.rules);
+  storage::PlanRow copy = p;
+  p.terms = std::move(terms);
+  p.rules = std::move(rules);
+  return copy;
+}
+
 }  // namespace
 
 // A payment waiting to be recorded, and what became of it.
@@ -61,14 +72,16 @@ struct App::PendingPayment {
   std::optional<Recorded> out;
   std::exception_ptr error;
   bool activated = false, completed = false;
-  bool done = false;  // guarded by record_mu_
+  bool done = false;           // guarded by record_mu_
+  std::condition_variable cv;  // its caller waits on it: woken when done, or to write the next batch
 };
 
 // Payments are recorded in batches: a caller queues its payment and waits; when fewer than
 // PAYMENT_BATCH_WRITERS batches are being written, it takes everything queued (up to
 // PAYMENT_BATCH_MAX, oldest first) and records it in one transaction. Under load that turns a
 // dozen round trips and a commit per payment into about as many per batch; alone, a payment is
-// a batch of one and goes straight through.
+// a batch of one and goes straight through. Each caller is woken only for its own payment (or
+// to write the next batch), never all at once.
 Recorded App::record_payment(const PaymentRequest& in) {
   PendingPayment mine;
   mine.in = &in;
@@ -77,7 +90,7 @@ Recorded App::record_payment(const PaymentRequest& in) {
     record_queue_.push_back(&mine);
     while (!mine.done) {
       if (record_writers_ >= cfg_.record_writers || record_queue_.empty()) {
-        record_cv_.wait(lk);
+        mine.cv.wait(lk);
         continue;
       }
       const auto n = std::min<std::size_t>(record_queue_.size(), static_cast<std::size_t>(cfg_.record_batch_max));
@@ -88,8 +101,12 @@ Recorded App::record_payment(const PaymentRequest& in) {
       record_together(batch);
       lk.lock();
       --record_writers_;
-      for (auto* p : batch) p->done = true;
-      record_cv_.notify_all();
+      for (auto* p : batch) {
+        p->done = true;
+        if (p != &mine) p->cv.notify_one();
+      }
+      // Whoever waits longest writes the next batch.
+      if (!record_queue_.empty() && record_queue_.front() != &mine) record_queue_.front()->cv.notify_one();
     }
   }
   if (mine.error) std::rethrow_exception(mine.error);
@@ -235,7 +252,7 @@ void App::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
         fail(x, rto::Conflict("this provider transaction was recorded with another amount",
                               {{"amount", "differs from the recorded transaction"}}));
       } else {
-        x->out = Recorded{*prev, p, true};
+        x->out = Recorded{*prev, brief(p), true};
         if (again != fresh.end()) repeated.emplace_back(x, again->second);
         if (in.within) hooks.push_back(x);
       }
@@ -377,7 +394,7 @@ void App::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
     entry_of.push_back(entry);
     owners.push_back(x);
     payments.push_back(std::move(pay));
-    x->out = Recorded{{}, p, false};  // the payment row is filled in once its entry has an id
+    x->out = Recorded{{}, brief(p), false};  // the payment row is filled in once its entry has an id
     if (in.within) hooks.push_back(x);
   }
 

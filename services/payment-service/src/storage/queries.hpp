@@ -206,23 +206,24 @@ inline const rto::db::Statement kReversalInsert{"reversal_insert",
 // The plans named by id ($1, [uuid]) or account reference ($2, [text]), locked in id order:
 // one statement, so two batches locking overlapping plans cannot deadlock.
 inline const rto::db::Statement kPlansLock{"plans_lock",
-    "SELECT " + kPlanColumns + " FROM plans WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid) "
-    "OR reference IN (SELECT jsonb_array_elements_text($2::jsonb)) ORDER BY id FOR UPDATE"};
+    "SELECT " + kPlanColumns + " FROM plans WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::uuid)) "
+    "OR reference = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb))) ORDER BY id FOR UPDATE"};
 
 // Payments recorded under any of the keys ([{provider, txn}]), directly or by a receipt learned
 // late (payment_receipts): the same money either way. The key asked for follows the payment's
-// columns.
+// columns. (LIMIT 1 keeps the lateral subquery a per-key index probe instead of a join over
+// every payment.)
 inline const rto::db::Statement kPaymentsByTxns{"payments_by_txns",
-    "SELECT " + kPaymentColumns + ", k.provider, k.txn FROM jsonb_to_recordset($1::jsonb) AS k(provider text, txn text) "
-    "JOIN payments p ON p.id = COALESCE("
+    "SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS k(provider text, txn text) CROSS JOIN LATERAL (SELECT " +
+    kPaymentColumns + ", k.provider, k.txn" + kPaymentFrom + "WHERE p.id = COALESCE("
     "(SELECT x.id FROM payments x WHERE x.provider = k.provider AND x.provider_txn_id = k.txn), "
     "(SELECT l.payment_id FROM payment_receipts l WHERE l.provider = k.provider AND l.receipt_number = k.txn)) "
-    "LEFT JOIN payment_reversals r ON r.payment_id = p.id LEFT JOIN payment_receipts lr ON lr.payment_id = p.id"};
+    "LIMIT 1) x"};
 
 // Unpaid late fees of the plans ($1, [uuid]); the plan id follows the fee's columns.
 inline const rto::db::Statement kFeesOpenOf{"fees_open_of",
     "SELECT " + kFeeColumns + ", plan_id::text FROM late_fees "
-    "WHERE plan_id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid) AND paid < amount "
+    "WHERE plan_id = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::uuid)) AND paid < amount "
     "ORDER BY plan_id, assessed_on, id"};
 
 // Per plan ([{plan_id, amount, bound}]): the open rows a payment of `amount` can reach, plus the
