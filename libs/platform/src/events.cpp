@@ -162,10 +162,13 @@ int OutboxRelay::flush_once() {
       int n = 0;
       for (const auto& r : rows) {
         auto id = r[0].as<std::string>();
-        impl_->mq->publish(impl_->broker.exchange, r[1].as<std::string>(), r[2].as<std::string>(), id);
+        impl_->mq->publish_unconfirmed(impl_->broker.exchange, r[1].as<std::string>(), r[2].as<std::string>(), id);
         ids += (n++ ? "," : "") + id;
       }
       ids += "}";
+      // One wait for the broker's confirmations of the whole batch, before the rows are marked
+      // sent: on a failure nothing is marked and everything is sent again (consumers dedupe).
+      impl_->mq->wait_for_confirms();
       if (n) tx.exec_params("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])", ids);
       auto left = tx.exec("SELECT count(*) FROM outbox WHERE sent_at IS NULL");
       pending_ = left[0][0].as<std::int64_t>() - n;

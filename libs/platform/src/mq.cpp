@@ -4,7 +4,9 @@
 #include <amqp_tcp_socket.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <cstring>
+#include <set>
 
 namespace rto::mq {
 namespace {
@@ -49,6 +51,20 @@ struct Connection::Impl {
   std::chrono::milliseconds timeout;
   bool confirms = false;
   std::uint64_t published = 0;  // delivery tags of confirmed publishes start at 1
+  std::uint64_t acked = 0;      // every tag up to this one is acked
+  std::set<std::uint64_t> acked_beyond;  // single acks that arrived ahead of an earlier tag's
+
+  void ack_tag(std::uint64_t tag, bool multiple) {
+    if (multiple) {
+      acked = std::max(acked, tag);
+    } else if (tag > acked) {
+      acked_beyond.insert(tag);
+    }
+    while (!acked_beyond.empty() && *acked_beyond.begin() <= acked + 1) {
+      acked = std::max(acked, *acked_beyond.begin());
+      acked_beyond.erase(acked_beyond.begin());
+    }
+  }
 
   void rpc(const char* what) { check(amqp_get_rpc_reply(conn), what); }
 };
@@ -151,6 +167,12 @@ void Connection::enable_confirms() {
 
 void Connection::publish(std::string_view exchange, std::string_view key, std::string_view body,
                          std::string_view message_id, std::int64_t attempt) {
+  publish_unconfirmed(exchange, key, body, message_id, attempt);
+  wait_for_confirms();
+}
+
+void Connection::publish_unconfirmed(std::string_view exchange, std::string_view key, std::string_view body,
+                                     std::string_view message_id, std::int64_t attempt) {
   amqp_basic_properties_t props{};
   props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG;
   props.content_type = amqp_cstring_bytes("application/cloudevents+json");
@@ -169,11 +191,14 @@ void Connection::publish(std::string_view exchange, std::string_view key, std::s
   }
   int rc = amqp_basic_publish(impl_->conn, 1, bytes(exchange), bytes(key), 0, 0, &props, bytes(body));
   if (rc != AMQP_STATUS_OK) throw MqError(std::string("publish failed: ") + amqp_error_string2(rc));
+  if (impl_->confirms) ++impl_->published;
+}
+
+void Connection::wait_for_confirms() {
   if (!impl_->confirms) return;
-  ++impl_->published;
   // rabbitmq-c 0.11 has no confirm-wait helper: read frames until the broker's basic.ack.
   auto deadline = std::chrono::steady_clock::now() + impl_->timeout;
-  for (;;) {
+  while (impl_->acked < impl_->published) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) throw MqError("publisher confirm timed out");
     auto tv = to_tv(left);
@@ -185,8 +210,8 @@ void Connection::publish(std::string_view exchange, std::string_view key, std::s
     switch (frame.payload.method.id) {
       case AMQP_BASIC_ACK_METHOD: {
         auto* ack = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
-        if (ack->delivery_tag >= impl_->published || (ack->multiple && ack->delivery_tag >= impl_->published)) return;
-        break;  // an ack for an earlier message; keep waiting for ours
+        impl_->ack_tag(ack->delivery_tag, ack->multiple != 0);
+        break;
       }
       case AMQP_BASIC_NACK_METHOD: throw MqError("broker refused the message (nack)");
       case AMQP_CHANNEL_CLOSE_METHOD: {

@@ -113,6 +113,22 @@ TEST(OutboxIT, SeveralEventsWrittenTogetherArePublishedInOrder) {
   EXPECT_FALSE(f.wait_message(300ms));
 }
 
+TEST(OutboxIT, ABatchOfPublishesIsConfirmedWithOneWait) {
+  Fixture f;
+  mq::Connection c(rto::testing::amqp_url());
+  c.enable_confirms();
+  for (int i = 0; i < 100; ++i)
+    c.publish_unconfirmed(f.exchange.name(), "test.batch", std::to_string(i), "m" + std::to_string(i));
+  c.wait_for_confirms();
+  c.wait_for_confirms();  // nothing outstanding: returns at once
+  for (int i = 0; i < 100; ++i) {
+    auto m = f.wait_message(5s);
+    ASSERT_TRUE(m) << "message " << i;
+    EXPECT_EQ(m->body, std::to_string(i));
+    EXPECT_EQ(m->message_id, "m" + std::to_string(i));
+  }
+}
+
 TEST(OutboxIT, RolledBackChangesPublishNothing) {
   Fixture f;
   f.create_thing("r1", false);

@@ -49,6 +49,12 @@ class Connection {
   // Persistent message; with confirms on, waits for the broker's ack and throws on nack/timeout.
   void publish(std::string_view exchange, std::string_view key, std::string_view body,
                std::string_view message_id = "", std::int64_t attempt = 0);
+  // As publish, without waiting for the ack: send several, then wait_for_confirms() once.
+  void publish_unconfirmed(std::string_view exchange, std::string_view key, std::string_view body,
+                           std::string_view message_id = "", std::int64_t attempt = 0);
+  // With confirms on, waits until the broker has acked everything published so far; throws
+  // on a nack or timeout. Returns at once without confirms.
+  void wait_for_confirms();
 
   void qos(std::uint16_t prefetch);
   void consume(std::string_view queue, bool auto_ack = false);  // manual ack unless auto_ack
