@@ -270,7 +270,8 @@ std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view b
     throw rto::BadRequest("not a " + pname + " callback: " + e.what(), {{"body", "is not a " + pname + " callback"}});
   }
   static constexpr const char* kinds[] = {"request_id", "checkout_id", "account_reference"};
-  const auto id = db_.transact([&](pqxx::work& tx) {
+  // One statement, committed on its own (no BEGIN/COMMIT round trips): stored before we answer.
+  const auto id = db_.query([&](pqxx::nontransaction& tx) {
     return storage::insert_callback(tx, pname, kinds[static_cast<int>(key.kind)], key.value, std::string(body), now());
   });
   {
@@ -370,7 +371,8 @@ std::pair<std::string, std::string> App::handle_callback(const storage::Callback
 
 void App::process_callback(std::int64_t id) {
   const auto now = this->now();
-  auto cb = db_.transact([&](pqxx::work& tx) { return storage::claim_callback(tx, id, now, now + kClaim); });
+  // The claim and the finish are single statements, each committed on its own.
+  auto cb = db_.query([&](pqxx::nontransaction& tx) { return storage::claim_callback(tx, id, now, now + kClaim); });
   if (!cb) return;  // done already, or another worker has it
   std::optional<std::string> request_id;
   std::pair<std::string, std::string> outcome;
@@ -386,7 +388,7 @@ void App::process_callback(std::int64_t id) {
     if (cb->attempts < kMaxCallbackAttempts) return;
     outcome = {"held", std::string("processing failed: ") + e.what()};
   }
-  db_.transact([&](pqxx::work& tx) {
+  db_.query([&](pqxx::nontransaction& tx) {
     storage::finish_callback(tx, id, outcome.first, request_id, outcome.second, this->now());
   });
   rto::log::info("callback processed",
