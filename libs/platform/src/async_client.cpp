@@ -36,7 +36,7 @@ using OutRequest = bhttp::request<bhttp::string_body>;
 
 }  // namespace
 
-struct AsyncClient::Impl : std::enable_shared_from_this<AsyncClient::Impl> {
+struct AsyncClient::Impl {
   Endpoint ep;
   ClientOptions opts;
   mutable std::mutex mu;

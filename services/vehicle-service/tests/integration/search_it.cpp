@@ -12,6 +12,26 @@ using namespace it;
 
 namespace {
 
+// A second instance on the test database with 10-minute caches, like a replica.
+struct CachingReplica {
+  vehicle_service::VehicleConfig config = caching_config();
+  rto::Service service{config.common};
+  std::shared_ptr<vehicle_service::App> app = install_on(service, config);
+
+  static vehicle_service::VehicleConfig caching_config() {
+    auto c = test_config(world().db->url(), world().image_dir);
+    c.search_cache_ttl = std::chrono::minutes(10);
+    c.facet_cache_ttl = std::chrono::minutes(10);
+    return c;
+  }
+  static std::shared_ptr<vehicle_service::App> install_on(rto::Service& s, const vehicle_service::VehicleConfig& c) {
+    vehicle_service::InstallOptions opts;
+    opts.background_jobs = false;
+    opts.consume_events = false;
+    return vehicle_service::install(s, c, world().clock, embedded_migrations(), opts);
+  }
+};
+
 js::object at_town(const std::string& town, double lat = 0.3476, double lon = 32.5825) {
   return js::object{{"city", town}, {"branch", "Main"}, {"latitude", lat}, {"longitude", lon}};
 }
@@ -200,14 +220,8 @@ TEST(Search, PriceBoundsFilterWithinTheirCurrency) {
 
 TEST(Search, CachedResultsNeverMixCurrencies) {
   // With long-lived caches, a UGX answer is never served for the same bounds in KES.
-  auto config = test_config(world().db->url(), world().image_dir);
-  config.search_cache_ttl = std::chrono::minutes(10);
-  config.facet_cache_ttl = std::chrono::minutes(10);
-  rto::Service replica(config.common);
-  vehicle_service::InstallOptions opts;
-  opts.background_jobs = false;
-  opts.consume_events = false;
-  auto app = vehicle_service::install(replica, config, world().clock, embedded_migrations(), opts);
+  CachingReplica cached;
+  auto& replica = cached.service;
   auto d = dealer();
   auto town = unique_word("Town");
   auto ugx = create_available(d, {{"location", at_town(town)}, {"price", price(3000000, "UGX")}});
@@ -401,15 +415,8 @@ TEST(Search, RelevancePagesRunAcrossModelsAndDescriptionMatches) {
 }
 
 TEST(Search, CachedResultsFollowThisInstancesChangesAtOnce) {
-  // A second instance on the same database with long-lived caches, like a replica.
-  auto config = test_config(world().db->url(), world().image_dir);
-  config.search_cache_ttl = std::chrono::minutes(10);
-  config.facet_cache_ttl = std::chrono::minutes(10);
-  rto::Service replica(config.common);
-  vehicle_service::InstallOptions opts;
-  opts.background_jobs = false;
-  opts.consume_events = false;
-  auto app = vehicle_service::install(replica, config, world().clock, embedded_migrations(), opts);
+  CachingReplica cached;
+  auto& replica = cached.service;
   auto d = dealer();
   auto town = unique_word("Town");
   create_available(d, {{"location", at_town(town)}});
