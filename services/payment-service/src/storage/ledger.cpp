@@ -34,17 +34,21 @@ std::optional<PaymentRow> one_payment(const pqxx::result& res) {
   return read_payment(res[0]);
 }
 
+js::array lines_json(const Entry& e) {
+  js::array lines;
+  lines.reserve(e.lines.size());
+  for (const auto& l : e.lines) lines.push_back(js::object{{"account", l.account}, {"amount", l.amount}});
+  return lines;
+}
+
 }  // namespace
 
 // ---- journal ----------------------------------------------------------------------------------
 
 std::int64_t post_entry(Tx& tx, const std::string& plan_id, const rto::Currency& c, const Entry& e,
                         const std::optional<std::string>& payment_id, TimePoint now) {
-  js::array lines;
-  lines.reserve(e.lines.size());
-  for (const auto& l : e.lines) lines.push_back(js::object{{"account", l.account}, {"amount", l.amount}});
   auto res = tx.exec_prepared(sql::kJournalPost.name, plan_id, e.kind, payment_id, to_micros(now),
-                              std::string(c.code()), js::serialize(lines));
+                              std::string(c.code()), js::serialize(lines_json(e)));
   return res[0][0].as<std::int64_t>();
 }
 
@@ -62,15 +66,12 @@ void insert_entries(Tx& tx, const std::vector<EntryRow>& entries, TimePoint now)
   js::array rows;
   rows.reserve(entries.size());
   for (const auto& e : entries) {
-    js::array lines;
-    lines.reserve(e.entry.lines.size());
-    for (const auto& l : e.entry.lines) lines.push_back(js::object{{"account", l.account}, {"amount", l.amount}});
     rows.push_back(js::object{{"id", e.id},
                               {"plan_id", e.plan_id},
                               {"kind", e.entry.kind},
                               {"payment_id", e.payment_id ? js::value(*e.payment_id) : js::value(nullptr)},
                               {"currency", e.currency},
-                              {"lines", std::move(lines)}});
+                              {"lines", lines_json(e.entry)}});
   }
   tx.exec_prepared0(sql::kJournalPostMany.name, js::serialize(rows), to_micros(now));
 }

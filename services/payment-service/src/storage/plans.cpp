@@ -99,12 +99,16 @@ std::vector<OpenInstalment> open_rows(const pqxx::result& res) {
   return out;
 }
 
+// Reads the columns of sql::kFeeColumns, in that order.
+OpenFee read_fee(const pqxx::row& r) {
+  return {r[0].as<std::int64_t>(), r[1].as<int>(), from_days(r[2].as<int>()), r[3].as<std::int64_t>(),
+          r[4].as<std::int64_t>()};
+}
+
 std::vector<OpenFee> fees(const pqxx::result& res) {
   std::vector<OpenFee> out;
   out.reserve(res.size());
-  for (const auto& r : res)
-    out.push_back({r[0].as<std::int64_t>(), r[1].as<int>(), from_days(r[2].as<int>()), r[3].as<std::int64_t>(),
-                   r[4].as<std::int64_t>()});
+  for (const auto& r : res) out.push_back(read_fee(r));
   return out;
 }
 
@@ -170,13 +174,7 @@ void insert_schedule(Tx& tx, const std::string& plan_id, const Quote& q) {
   tx.exec_prepared0(sql::kScheduleInsert.name, plan_id, js::serialize(rows));
 }
 
-void update_plan(Tx& tx, const PlanRow& p, TimePoint now) {
-  tx.exec_prepared0(sql::kPlanUpdate.name, p.id, p.status, to_days(p.schedule_start), opt_micros(p.activated_at),
-                    opt_micros(p.completed_at), opt_micros(p.defaulted_at), opt_micros(p.cancelled_at),
-                    p.cancel_reason, p.outstanding, p.credit_balance, p.paid_total, p.discount_total,
-                    p.delinquency.days_past_due, std::string(to_string(p.delinquency.bucket)), p.delinquency.locked,
-                    to_micros(now));
-}
+void update_plan(Tx& tx, const PlanRow& p, TimePoint now) { update_plans(tx, {&p}, now); }
 
 void reanchor_schedule(Tx& tx, const std::string& plan_id, Date start, Frequency f) {
   tx.exec_prepared0(sql::kScheduleReanchor.name, plan_id, to_days(start), std::string(to_string(f)));
@@ -283,8 +281,7 @@ std::map<std::string, std::vector<OpenFee>> open_fees_of(Tx& tx, const std::vect
   ids.reserve(plan_ids.size());
   for (const auto& x : plan_ids) ids.emplace_back(x);
   for (const auto& r : tx.exec_prepared(sql::kFeesOpenOf.name, js::serialize(ids)))
-    out[r[5].as<std::string>()].push_back({r[0].as<std::int64_t>(), r[1].as<int>(), from_days(r[2].as<int>()),
-                                           r[3].as<std::int64_t>(), r[4].as<std::int64_t>()});
+    out[r[5].as<std::string>()].push_back(read_fee(r));
   return out;
 }
 

@@ -72,12 +72,6 @@ inline const rto::db::Statement kPlanInsert{"plan_insert",
     "$14, $15, $16::jsonb, " + DT(17) + ", " + TS(18) + ", " + TS(19) + ", $12, " + TS(19) + ") "
     "ON CONFLICT DO NOTHING RETURNING id::text"};
 
-// Everything about a plan that may change after it is signed.
-inline const rto::db::Statement kPlanUpdate{"plan_update",
-    "UPDATE plans SET status = $2, schedule_start = " + DT(3) + ", activated_at = " + TS(4) + ", completed_at = " +
-    TS(5) + ", defaulted_at = " + TS(6) + ", cancelled_at = " + TS(7) + ", cancel_reason = $8, outstanding = $9, "
-    "credit_balance = $10, paid_total = $11, discount_total = $12, days_past_due = $13, bucket = $14, locked = $15, "
-    "updated_at = " + TS(16) + " WHERE id = $1::uuid"};
 
 inline const rto::db::Statement kPlanReferences{"plan_references",
     "SELECT id::text, reference FROM plans WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)"};
@@ -277,9 +271,10 @@ inline const rto::db::Statement kPaymentsInsert{"payments_insert",
     "provider_txn_id, amount, currency, paid_at, received_at, recorded_by, receipt_number, allocation, entry_id, n) "
     "ORDER BY r.n ON CONFLICT (provider, provider_txn_id) DO NOTHING RETURNING id"};
 
-// kPlanUpdate for several plans ([{id, status, schedule_start, activated_at, completed_at,
-// defaulted_at, cancelled_at, cancel_reason, outstanding, credit_balance, paid_total,
-// discount_total, days_past_due, bucket, locked}]), at $2.
+// Everything about a plan that may change after it is signed, for one or several plans
+// ([{id, status, schedule_start, activated_at, completed_at, defaulted_at, cancelled_at,
+// cancel_reason, outstanding, credit_balance, paid_total, discount_total, days_past_due, bucket,
+// locked}]), at $2.
 inline std::string US_OF(const std::string& field) {
   return "('epoch'::timestamptz + u." + field + " * interval '1 microsecond')";
 }
@@ -357,7 +352,7 @@ inline const rto::db::Statement kPortfolioExpected{"portfolio_expected",
 inline std::vector<rto::db::Statement> all() {
   return {kTemplatesCurrent, kTemplatesAll, kTemplateById, kTemplateCurrentBySlug, kTemplateLockCurrent,
           kTemplateInsert, kTemplateSupersede, kPlanById, kPlanLockById, kPlanByRef, kPlanByDecision, kPlanInsert,
-          kPlanUpdate, kPlansOfCustomer, kPlansCollectionsFirst, kPlansCollectionsAfter, kPlansDepositExpired,
+          kPlansOfCustomer, kPlansCollectionsFirst, kPlansCollectionsAfter, kPlansDepositExpired,
           kPlansForRun, kScheduleInsert, kScheduleAll, kScheduleOpen, kScheduleOverdue, kScheduleRewrite,
           kScheduleReanchor, kFeesOpen, kFeesAll, kFeeInsert, kFeesApply, kFeesRewrite, kJournalPost, kJournalLines,
           kAccountBalance, kPaymentById, kPaymentsOfPlan, kReversalInsert, kRunExists, kRunInsert, kFeeSeqs,
