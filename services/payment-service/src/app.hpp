@@ -49,7 +49,7 @@ struct NotAdmitted {
 
 struct Recorded {
   storage::PaymentRow payment;
-  storage::PlanRow plan;  // as this payment left it; without its terms and rules (see brief())
+  storage::PlanRow plan;  // as this payment left it
   bool duplicate = false;
 };
 

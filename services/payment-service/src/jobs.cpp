@@ -62,7 +62,7 @@ bool App::run_plan(const std::string& plan_id, Date as_of, RunSummary& s) {
     auto found = storage::lock_plan(tx, plan_id);
     if (!found || !found->live() || storage::run_exists(tx, plan_id, as_of)) return false;
     storage::PlanRow p = std::move(*found);
-    const auto& rules = p.rules;
+    const auto& rules = p.rules();
     auto overdue = storage::overdue_instalments(tx, p.id, as_of);
     auto fees = fees_due(overdue, storage::charged_seqs(tx, p.id), as_of, rules);
     std::int64_t posted = 0;

@@ -53,17 +53,6 @@ struct RecordAlone {};
 
 using TxnKey = std::pair<std::string, std::string>;  // (provider, provider_txn_id)
 
-// A copy of the plan's state without its terms and rules, which are most of its size and which
-// nothing that reads a recorded payment's plan uses.
-storage::PlanRow brief(storage::PlanRow& p) {
-  auto terms = std::move(p.terms);
-  auto rules = std::move(p.rules);
-  storage::PlanRow copy = p;
-  p.terms = std::move(terms);
-  p.rules = std::move(rules);
-  return copy;
-}
-
 }  // namespace
 
 // A payment waiting to be recorded, and what became of it.
@@ -252,7 +241,7 @@ void App::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
         fail(x, rto::Conflict("this provider transaction was recorded with another amount",
                               {{"amount", "differs from the recorded transaction"}}));
       } else {
-        x->out = Recorded{*prev, brief(p), true};
+        x->out = Recorded{*prev, p, true};
         if (again != fresh.end()) repeated.emplace_back(x, again->second);
         if (in.within) hooks.push_back(x);
       }
@@ -278,7 +267,7 @@ void App::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
     pay.recorded_by = in.recorded_by;
     pay.receipt_number = in.receipt_number;
     const std::int64_t amount = in.amount.amount;
-    const auto& rules = p.rules;
+    const auto& rules = p.rules();
     Allocation a;
     std::optional<Transition> moved;
     std::size_t entry = 0;
@@ -394,7 +383,7 @@ void App::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
     entry_of.push_back(entry);
     owners.push_back(x);
     payments.push_back(std::move(pay));
-    x->out = Recorded{{}, brief(p), false};  // the payment row is filled in once its entry has an id
+    x->out = Recorded{{}, p, false};  // the payment row is filled in once its entry has an id
     if (in.within) hooks.push_back(x);
   }
 
@@ -474,8 +463,8 @@ storage::PaymentRow App::reverse_payment(const std::string& payment_id, const st
     p.credit_balance = r.credit;
     p.paid_total -= pay->amount.amount;
     if (p.live()) {
-      int dpd = days_past_due(oldest_unpaid(r.items.instalments), today, p.rules.grace_days);
-      auto t = transition(p.delinquency, dpd, p.rules.lock_after_days, cfg_.default_after_days, false, p.status == "active");
+      int dpd = days_past_due(oldest_unpaid(r.items.instalments), today, p.rules().grace_days);
+      auto t = transition(p.delinquency, dpd, p.rules().lock_after_days, cfg_.default_after_days, false, p.status == "active");
       std::vector<rto::events::Event> changes;
       delinquency_events(changes, p, old_bucket, t, "reversal");
       rto::events::enqueue_all(tx, source(), changes);
@@ -498,7 +487,7 @@ PayoffQuote App::payoff(const storage::PlanRow& plan, Date on) {
     OpenItems items;
     items.fees = storage::open_fees(tx, plan.id);
     items.instalments = storage::open_instalments(tx, plan.id);
-    return payoff_quote(items, on, plan.rules.payoff_discount_bps, plan.rules.rounding_unit);
+    return payoff_quote(items, on, plan.rules().payoff_discount_bps, plan.rules().rounding_unit);
   });
 }
 

@@ -153,7 +153,7 @@ js::object review_queue(const std::vector<storage::RequestRow>& held, const std:
 
 js::object plan_summary(const storage::PlanRow& p) {
   const auto& c = p.currency;
-  const auto* vehicle = p.terms.if_contains("vehicle");
+  const auto* vehicle = p.terms().if_contains("vehicle");
   return js::object{{"id", p.id},
                     {"reference", p.reference},
                     {"status", p.status},
@@ -161,7 +161,7 @@ js::object plan_summary(const storage::PlanRow& p) {
                     {"vehicle_id", p.vehicle_id},
                     {"vehicle", vehicle ? *vehicle : js::value(nullptr)},
                     {"template_id", p.template_id},
-                    {"frequency", to_string(p.rules.frequency)},
+                    {"frequency", to_string(p.rules().frequency)},
                     {"price", money(p.price, c)},
                     {"deposit", money(p.deposit, c)},
                     {"instalment", money(p.instalment, c)},
@@ -201,7 +201,7 @@ js::object statement(const storage::PlanRow& p, const std::vector<storage::Sched
   // closed, not overdue, and there is no next due date.
   const bool open_plan = p.live() || p.status == "pending_deposit" || p.status == "completed";
   js::object o = plan_summary(p);
-  o["terms"] = p.terms;
+  o["terms"] = p.terms();
   js::array rows;
   std::int64_t overdue = 0, equity = 0;
   std::optional<storage::ScheduleRow> next;
@@ -294,7 +294,7 @@ js::object payoff(const storage::PlanRow& p, const PayoffQuote& q, Date on) {
                     {"future_principal", money(q.future_principal, c)},
                     {"unearned_charge", money(q.future_charge, c)},
                     {"discount", money(q.discount, c)},
-                    {"discount_bps", p.rules.payoff_discount_bps}};
+                    {"discount_bps", p.rules().payoff_discount_bps}};
 }
 
 js::object portfolio(const std::vector<storage::PortfolioRow>& rows, Date today, Date week_first) {
@@ -327,7 +327,7 @@ js::object portfolio(const std::vector<storage::PortfolioRow>& rows, Date today,
 std::string ownership_certificate(const storage::PlanRow& p, const std::optional<std::string>& customer_name,
                                   std::optional<Date> completed_on, Date issued_on) {
   js::object vehicle;
-  if (const auto* v = p.terms.if_contains("vehicle"); v && v->is_object()) vehicle = v->as_object();
+  if (const auto* v = p.terms().if_contains("vehicle"); v && v->is_object()) vehicle = v->as_object();
   std::string name = customer_name ? *customer_name : "Customer " + p.customer_id;
   std::string what = text_of(vehicle, "year") + " " + text_of(vehicle, "make") + " " + text_of(vehicle, "model");
   std::string completed = completed_on ? format_date(*completed_on) : "";

@@ -1,8 +1,11 @@
 // Templates, plans, schedules and late fees.
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <rto/errors.hpp>
+#include <unordered_map>
 
 #include "storage/queries.hpp"
 #include "storage/rows.hpp"
@@ -28,6 +31,34 @@ std::vector<PlanTemplate> templates(const pqxx::result& res) {
   return out;
 }
 
+// The parsed terms of a plan, from a cache of recently read plans: a plan's terms never change,
+// and parsing them (1–2 KB of JSON and the template's rules) was most of the cost of reading a
+// plan on the payment path. An entry also remembers the hash and size of the text it was parsed
+// from, so a plan id whose row was rolled back and written again with other terms is parsed
+// again. Bounded: the cache starts over when full.
+std::shared_ptr<const PlanTerms> parsed_terms(const std::string& plan_id, std::string_view text) {
+  constexpr std::size_t kCapacity = 4096;
+  struct Cached {
+    std::size_t hash, size;
+    std::shared_ptr<const PlanTerms> terms;
+  };
+  static std::mutex mu;
+  static std::unordered_map<std::string, Cached> cache;
+  const std::size_t hash = std::hash<std::string_view>{}(text);
+  {
+    std::lock_guard lk(mu);
+    if (auto it = cache.find(plan_id); it != cache.end() && it->second.hash == hash && it->second.size == text.size())
+      return it->second.terms;
+  }
+  auto t = std::make_shared<PlanTerms>();
+  t->doc = js::parse(text).as_object();
+  t->rules = template_from_terms(t->doc.at("template").as_object());
+  std::lock_guard lk(mu);
+  if (cache.size() >= kCapacity) cache.clear();
+  cache.insert_or_assign(plan_id, Cached{hash, text.size(), t});
+  return t;
+}
+
 // Reads the columns of sql::kPlanColumns, in that order.
 PlanRow read_plan(const pqxx::row& r) {
   PlanRow p;
@@ -47,8 +78,7 @@ PlanRow read_plan(const pqxx::row& r) {
   p.instalment = r[13].as<std::int64_t>();
   p.last_instalment = r[14].as<std::int64_t>();
   p.instalment_count = r[15].as<int>();
-  p.terms = js::parse(r[16].as<std::string>()).as_object();
-  p.rules = template_from_terms(p.terms.at("template").as_object());
+  p.fixed = parsed_terms(p.id, std::string_view(r[16].c_str(), r[16].size()));
   p.schedule_start = from_days(r[17].as<int>());
   p.deposit_due_by = time_of(r[18]);
   p.created_at = time_of(r[19]);

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <pqxx/pqxx>
 #include <rto/money.hpp>
@@ -34,14 +35,21 @@ bool supersede_template(Tx& tx, const std::string& old_id, const std::string& ne
 
 // ---- plans ------------------------------------------------------------------------------------
 
+// The terms a plan was signed on, parsed: {template, quote, vehicle, credit_decision} and the
+// template's rules. They never change (the database refuses it), so every read of one plan
+// shares one parsed copy.
+struct PlanTerms {
+  boost::json::object doc;
+  PlanTemplate rules;  // doc.template
+};
+
 struct PlanRow {
   std::string id, reference, customer_id, vehicle_id, template_id, credit_decision_id, status;
   rto::Currency currency = rto::Currency::of("UGX");
   std::int64_t price = 0, deposit = 0, financed = 0, charge = 0, total_payable = 0, instalment = 0,
                last_instalment = 0;
   int instalment_count = 0;
-  boost::json::object terms;  // {template, quote, vehicle}
-  PlanTemplate rules;         // terms.template
+  std::shared_ptr<const PlanTerms> fixed;  // set by every read
   Date schedule_start{};
   TimePoint deposit_due_by{}, created_at{};
   std::optional<TimePoint> activated_at, completed_at, defaulted_at, cancelled_at;
@@ -51,6 +59,8 @@ struct PlanRow {
 
   bool live() const noexcept { return status == "active" || status == "defaulted"; }
   rto::Money money(std::int64_t a) const { return {a, currency}; }
+  const boost::json::object& terms() const noexcept { return fixed->doc; }
+  const PlanTemplate& rules() const noexcept { return fixed->rules; }
 };
 
 std::optional<PlanRow> find_plan(Tx& tx, const std::string& id);
