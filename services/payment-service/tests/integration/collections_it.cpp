@@ -105,6 +105,17 @@ void wait_callbacks(const std::string& txn, std::int64_t n) {
   ADD_FAILURE() << "the simulator sent fewer than " << n << " callbacks for " << txn;
 }
 
+// Waits until the simulator's transaction has its outcome (it settles on the simulator's own
+// wall clock, a configured delay after the request, whatever the test clock says).
+void wait_settled(const std::string& txn) {
+  for (int i = 0; i < 250; ++i) {
+    auto t = sim_get("/_sim/transactions/" + txn);
+    if (t.status == 200 && text(t.obj().at("status")) != "pending") return;
+    std::this_thread::sleep_for(20ms);
+  }
+  ADD_FAILURE() << "the simulator's transaction " << txn << " is still pending";
+}
+
 std::int64_t callbacks_with_status(const std::string& request_id, const std::string& status) {
   auto c = raw_db();
   pqxx::nontransaction tx(c);
@@ -485,6 +496,8 @@ TEST_F(Collections, CallbackStoredBeforeACrashIsCreditedAfterTheRestart) {
                    received);
     tx.commit();
   }
+  // The provider has the payer's answer by now (the status call below must not find it pending).
+  wait_settled(r.str("id"));
   // A restarted process: a fresh App on the same database sweeps what was stored.
   payment_service::App restarted(world().service->db(), world().service->tokens(), world().clock, world().config);
   world().clock->advance(10s);
