@@ -128,6 +128,10 @@ void App::record_together(const std::vector<PendingPayment*>& batch) noexcept {
 }
 
 void App::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
+  // The batch's statements take jsonb arrays of every size, and PostgreSQL kept planning them
+  // afresh on each call (custom plans); their generic plans serve as well and skip that work
+  // (about 9 % more payments per second in payment_record_bench).
+  tx.exec("SET LOCAL plan_cache_mode = force_generic_plan");
   const TimePoint now = this->now();
   const Date today = local_date(now);
   for (auto* x : batch) {
