@@ -270,6 +270,14 @@ std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view b
     throw rto::BadRequest("not a " + pname + " callback: " + e.what(), {{"body", "is not a " + pname + " callback"}});
   }
   static constexpr const char* kinds[] = {"request_id", "checkout_id", "account_reference"};
+  // A public endpoint stores bodies before anyone has verified them: when the workers are this
+  // far behind (a flood of forged callbacks, or the providers' status APIs down), refuse more
+  // instead of filling the table and the queue. Providers retry a callback that was not accepted.
+  {
+    std::lock_guard lock(queue_mu_);
+    if (queue_.size() >= static_cast<std::size_t>(cfg_.callback_backlog_max))
+      throw rto::Unavailable("too many callbacks are waiting to be verified; send this one again later");
+  }
   // One statement, committed on its own (no BEGIN/COMMIT round trips): stored before we answer.
   const auto id = db_.query([&](pqxx::nontransaction& tx) {
     return storage::insert_callback(tx, pname, kinds[static_cast<int>(key.kind)], key.value, std::string(body), now());

@@ -18,6 +18,8 @@
 //   RECONCILE_AFTER_SECONDS [120]       a request still pending this long is asked about (callbacks get
 //                                       lost); then again at the same interval until it settles
 //   CALLBACK_WORKERS [4]                threads that verify and credit stored provider callbacks
+//   CALLBACK_BACKLOG_MAX [10000]        callbacks stored and not yet worked off beyond which the
+//                                       webhook answers 503 (the provider retries later)
 //   PAYMENT_BATCH_MAX [32]              payments waiting to be recorded are recorded together, up to this
 //                                       many in one transaction (1: one transaction each)
 //   PAYMENT_BATCH_WRITERS [2]           how many such transactions may run at once
@@ -46,6 +48,7 @@ struct PaymentConfig {
   std::chrono::seconds request_ttl{600};
   std::chrono::seconds reconcile_after{120};
   int callback_workers = 4;
+  int callback_backlog_max = 10000;
   int record_batch_max = 32;
   int record_writers = 2;
   momo::ProvidersConfig providers;

@@ -508,6 +508,30 @@ TEST_F(Collections, CallbackStoredBeforeACrashIsCreditedAfterTheRestart) {
   EXPECT_EQ(ledger_payments(p), 1u);
 }
 
+TEST_F(Collections, WebhookRefusesCallbacksBeyondTheBacklogCap) {
+  // A process whose workers are not running, so nothing it stores is worked off.
+  auto config = world().config;
+  config.callback_backlog_max = 2;
+  payment_service::App behind(world().service->db(), world().service->tokens(), world().clock, config);
+  const auto key = rto::crypto::uuid_v4();
+  const auto cb = js::serialize(js::object{{"externalId", key}, {"status", "SUCCESSFUL"}});
+  EXPECT_GT(behind.receive_callback(payment_service::momo::ProviderId::mtn_momo, cb), 0);
+  EXPECT_GT(behind.receive_callback(payment_service::momo::ProviderId::mtn_momo, cb), 0);
+  try {
+    behind.receive_callback(payment_service::momo::ProviderId::mtn_momo, cb);
+    ADD_FAILURE() << "a third callback was accepted beyond a backlog of 2";
+  } catch (const rto::Error& e) {
+    EXPECT_EQ(e.status(), 503) << e.what();
+  }
+  auto c = raw_db();
+  pqxx::work tx(c);
+  EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM provider_callbacks WHERE key_value = $1", key)[0].as<int>(), 2)
+      << "the refused callback is not stored";
+  // Worked off by hand, so no later sweep in this database finds them waiting.
+  tx.exec_params("UPDATE provider_callbacks SET status = 'unmatched', processed_at = now() WHERE key_value = $1", key);
+  tx.commit();
+}
+
 TEST_F(Collections, PaybillConfirmationIsMatchedToThePlanAndHeldForStaff) {
   auto p = pending_plan("KES");
   auto sent = sim_post("/_sim/mpesa/c2b", {{"bill_ref", p.reference},
