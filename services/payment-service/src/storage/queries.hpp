@@ -72,7 +72,6 @@ inline const rto::db::Statement kPlanInsert{"plan_insert",
     "$14, $15, $16::jsonb, " + DT(17) + ", " + TS(18) + ", " + TS(19) + ", $12, " + TS(19) + ") "
     "ON CONFLICT DO NOTHING RETURNING id::text"};
 
-
 inline const rto::db::Statement kPlanReferences{"plan_references",
     "SELECT id::text, reference FROM plans WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)"};
 
