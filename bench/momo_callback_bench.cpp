@@ -31,6 +31,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <pqxx/pqxx>
 #include <stdexcept>
@@ -160,6 +161,8 @@ struct Posted {
   std::vector<SysClock::time_point> at;  // per request
   SysClock::time_point first{}, last_ack{};
   std::atomic<int> refused{0};
+  std::mutex mu;
+  double client_cpu_us = 0;  // the posting threads' own CPU time
 };
 
 // C threads, each with its own keep-alive connection, post the callbacks as fast as the
@@ -184,6 +187,9 @@ void post_callbacks(const std::string& url, const std::vector<std::string>& bodi
                                                            bodies[static_cast<std::size_t>(i)]);
         if (r.status != 200) ++out.refused;
       }
+      const double cpu = thread_cpu_us();
+      std::lock_guard lk(out.mu);
+      out.client_cpu_us += cpu;
     });
   for (auto& t : threads) t.join();
   out.last_ack = SysClock::now();
@@ -264,9 +270,18 @@ int run(const Options& o) {
   Arrivals arrivals(rig, "payment.collection.received", "payment_id", "momo-callback-bench");
   arrivals.start();
 
+  pqxx::connection stats(rig.db_url());
+  const auto backends_before = backend_cpu(stats);
+  const auto machine_before = machine_cpu();
+  const double process_before = process_cpu_us();
+
   Posted posted;
   post_callbacks(service_url, bodies, o.concurrency, o.rate, posted);
   const bool done = wait_done(rig.db_url(), o.requests, arrivals, std::chrono::seconds(o.timeout_s));
+  // CPU from the first post until every credit's event arrived (µs).
+  const double process_used = process_cpu_us() - process_before;
+  const auto machine_after = machine_cpu();
+  const double backends_used = backend_delta(backends_before, backend_cpu(stats));
   arrivals.stop();
   auto settled = read_settled(rig.db_url());
 
@@ -285,6 +300,15 @@ int run(const Options& o) {
   const double throughput = credited == n && window_s > 0 ? n / window_s : 0;
   const double post_rate = n / (ms(posted.last_ack - posted.first) / 1000);
   const auto ev = percentiles(to_event), cr = percentiles(to_credit);
+  // CPU per callback: the senders; this process's other threads (the service and the provider
+  // simulator); the database's backends; everything else on the machine (the broker, the kernel).
+  const double senders_us = posted.client_cpu_us / n;
+  const double service_us = (process_used - posted.client_cpu_us) / n;
+  const double db_us = backends_used / n;
+  const double machine_busy_us = (machine_after.busy_us - machine_before.busy_us) / n;
+  const double other_us = machine_busy_us - senders_us - service_us - db_us;
+  const double busy_pct = 100 * (machine_after.busy_us - machine_before.busy_us) /
+                          std::max(1.0, machine_after.total_us - machine_before.total_us);
 
   std::printf("mobile-money callbacks, end to end with verification: %d requests over %d plans, %d callback workers, "
               "%d senders%s, %d HTTP workers, %d pooled connections\n",
@@ -297,12 +321,17 @@ int run(const Options& o) {
   std::printf("  webhook accepted %.0f callbacks/s (stored and answered, not yet verified)\n", post_rate);
   print_percentiles("callback posted -> credited", cr);
   print_percentiles("callback posted -> event received", ev);
+  std::printf("  CPU per callback: senders %.0f us, service and simulator %.0f us, PostgreSQL backends %.0f us, "
+              "other %.0f us; machine %.0f %% busy\n",
+              senders_us, service_us, db_us, other_us, busy_pct);
   std::printf(R"({"bench":"momo_callback","plans":%d,"requests":%d,"workers":%d,"concurrency":%d,"rate":%d,)"
               R"("http_workers":%d,"db_pool":%d,"credited":%lld,"refused":%d,"throughput_per_s":%.0f,)"
-              R"("webhook_per_s":%.0f,"credit_latency_ms":%s,"event_latency_ms":%s})"
+              R"("webhook_per_s":%.0f,"credit_latency_ms":%s,"event_latency_ms":%s,)"
+              R"("cpu_us_per_callback":{"senders":%.0f,"service":%.0f,"db":%.0f,"other":%.0f},"machine_busy_pct":%.0f})"
               "\n",
               o.plans, n, o.workers, o.concurrency, o.rate, o.http_workers, o.db_pool, static_cast<long long>(credited),
-              posted.refused.load(), throughput, post_rate, to_json(cr).c_str(), to_json(ev).c_str());
+              posted.refused.load(), throughput, post_rate, to_json(cr).c_str(), to_json(ev).c_str(), senders_us,
+              service_us, db_us, other_us, busy_pct);
 
   // Stop serving and the background work (callback workers call the simulator) before the
   // simulator, the App and the database go away.

@@ -2,13 +2,19 @@
 // benchmarks (see payment_bench_support.hpp).
 #include "payment_bench_support.hpp"
 
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <exception>
+#include <fstream>
 #include <map>
 #include <pqxx/pqxx>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -274,6 +280,79 @@ std::optional<SysClock::time_point> Arrivals::find(const std::string& key) const
   std::lock_guard lk(mu_);
   if (auto it = at_.find(key); it != at_.end()) return it->second;
   return std::nullopt;
+}
+
+// ---- CPU accounting ---------------------------------------------------------------------------
+
+double thread_cpu_us() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
+
+double process_cpu_us() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto us = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec); };
+  return us(u.ru_utime) + us(u.ru_stime);
+}
+
+// user + system time of a process from /proc (the PostgreSQL backends run on this machine);
+// nullopt when it is gone or unreadable.
+std::optional<double> proc_cpu_us(int pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(f, line)) return std::nullopt;
+  auto close = line.rfind(')');  // the command name may contain spaces
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream in(line.substr(close + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int n = 3; in >> field; ++n) {  // fields count from 1: pid, (comm), state is 3
+    if (n == 14) utime = std::stod(field);
+    if (n == 15) {
+      stime = std::stod(field);
+      return (utime + stime) * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+    }
+  }
+  return std::nullopt;
+}
+
+MachineCpu machine_cpu() {
+  std::ifstream f("/proc/stat");
+  std::string cpu;
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  f >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+  const double tick_us = 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  const double busy = user + nice + system + irq + softirq + steal;
+  return {busy * tick_us, (busy + idle + iowait) * tick_us};
+}
+
+std::string loadavg() {
+  std::ifstream f("/proc/loadavg");
+  std::string a, b, c;
+  f >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
+// The backends connected to the bench's database, by pid: the service's pooled connections,
+// the relay's and the bench's own.
+std::map<int, double> backend_cpu(pqxx::connection& c) {
+  std::map<int, double> out;
+  pqxx::nontransaction tx(c);
+  for (const auto& r : tx.exec("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))
+    if (auto us = proc_cpu_us(r[0].as<int>())) out[r[0].as<int>()] = *us;
+  return out;
+}
+
+// CPU used by the backends between two samples (a backend opened meanwhile counts from 0).
+double backend_delta(const std::map<int, double>& before, const std::map<int, double>& after) {
+  double sum = 0;
+  for (const auto& [pid, us] : after) {
+    auto b = before.find(pid);
+    sum += us - (b == before.end() ? 0 : b->second);
+  }
+  return sum;
 }
 
 }  // namespace paybench

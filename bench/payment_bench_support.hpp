@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <pqxx/pqxx>
 #include <rto/events.hpp>
 
 #include "bench_util.hpp"
@@ -38,6 +40,25 @@ constexpr std::int64_t kDeposit = kPrice * 15 / 100;  // the template's minimum 
 void parallel_for(int n, int threads, const std::function<void(int)>& fn);
 
 double ms(SysClock::duration d);
+
+// ---- CPU accounting (microseconds) -------------------------------------------------------------
+
+double thread_cpu_us();   // the calling thread's user + system time
+double process_cpu_us();  // this process's
+// user + system time of a process from /proc (the PostgreSQL backends run on this machine);
+// nullopt when it is gone or unreadable.
+std::optional<double> proc_cpu_us(int pid);
+// Busy and total time of all CPUs since boot, from /proc/stat.
+struct MachineCpu {
+  double busy_us = 0, total_us = 0;
+};
+MachineCpu machine_cpu();
+std::string loadavg();
+// The backends connected to `c`'s database, by pid: the service's pooled connections, the
+// relay's and the bench's own.
+std::map<int, double> backend_cpu(pqxx::connection& c);
+// CPU used by the backends between two samples (a backend opened meanwhile counts from 0).
+double backend_delta(const std::map<int, double>& before, const std::map<int, double>& after);
 
 // An active plan: through the saga, its deposit paid (instalments count from today).
 struct Plan {

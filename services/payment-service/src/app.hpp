@@ -170,13 +170,24 @@ class App {
   void release_vehicle(const std::string& vehicle_id, const std::string& plan_id, const std::string& reason);
   void notify_vehicle(const std::string& vehicle_id, const std::string& action, boost::json::object body);
   bool run_plan(const std::string& plan_id, Date as_of, RunSummary& s);
-  std::string settle(const storage::RequestRow& req, momo::ProviderResult r);
+  // Applies what the provider confirmed to one request; returns what became of it. A credit
+  // made for `callback_id` finishes that callback in its own transaction (`*callback_finished`).
+  std::string settle(const storage::RequestRow& req, momo::ProviderResult r,
+                     std::optional<std::int64_t> callback_id = std::nullopt, bool* callback_finished = nullptr);
   void finish_request(const storage::RequestRow& req, const std::string& status, const momo::ProviderResult& r);
   void hold_late_success(const storage::RequestRow& req, const momo::ProviderResult& r);
   std::optional<std::pair<std::string, std::string>> late_receipt(const storage::RequestRow& req,
                                                                   const boost::json::value& body,
                                                                   const momo::Provider& provider);
-  std::pair<std::string, std::string> handle_callback(const storage::CallbackRow& cb, std::optional<std::string>& request_id);
+  std::pair<std::string, std::string> handle_callback(const storage::CallbackRow& cb, std::optional<std::string>& request_id,
+                                                      bool& finished);
+  // Works off a callback this process holds the claim on.
+  void process_claimed(const storage::CallbackRow& cb);
+  // A stored callback waiting for a worker, with the claim its webhook set.
+  struct QueuedCallback {
+    storage::CallbackRow row;
+    TimePoint claimed_until;
+  };
 
   rto::db::Pool& db_;
   std::shared_ptr<const rto::Clock> clock_;
@@ -188,7 +199,7 @@ class App {
   std::unique_ptr<momo::Providers> providers_;
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::deque<std::int64_t> queue_;
+  std::deque<QueuedCallback> queue_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
   std::mutex record_mu_;

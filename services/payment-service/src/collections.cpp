@@ -22,6 +22,7 @@ using State = momo::ProviderResult::State;
 namespace {
 
 constexpr auto kClaim = std::chrono::seconds(30);        // a worker's hold on one callback
+constexpr auto kClaimMargin = std::chrono::seconds(10);  // a queued callback's claim is renewed when less is left
 constexpr auto kSweepAge = std::chrono::seconds(5);      // a stored callback older than this was lost from the queue
 constexpr int kMaxCallbackAttempts = 20;                  // then it waits for staff
 constexpr const char* kRecordedBy = "mobile-money";
@@ -178,8 +179,8 @@ void App::hold_late_success(const storage::RequestRow& req, const ProviderResult
   rto::log::warn("late success held for staff", {{"request_id", req.id}, {"provider", req.provider}});
 }
 
-// Applies what the provider confirmed to one request; returns what became of it.
-std::string App::settle(const storage::RequestRow& req, ProviderResult r) {
+std::string App::settle(const storage::RequestRow& req, ProviderResult r, std::optional<std::int64_t> callback_id,
+                        bool* callback_finished) {
   const auto now = this->now();
   switch (r.state) {
     case State::pending:
@@ -224,20 +225,21 @@ std::string App::settle(const storage::RequestRow& req, ProviderResult r) {
   if (!r.provider_txn_id.empty()) pay.receipt_number = r.provider_txn_id;
   pay.paid_at = now;
   pay.recorded_by = kRecordedBy;
+  // One statement marks the request paid (while it is still open) and finishes the callback.
+  bool finished = false;
   pay.within = [&](pqxx::work& tx, const storage::PaymentRow& payment) {
-    auto q = storage::lock_request(tx, req.id);
-    if (!q || !q->open()) throw NotAdmitted{q ? q->status : "unknown"};
-    q->status = "succeeded";
-    q->payment_id = payment.id;
-    q->provider_txn_id = r.provider_txn_id.empty() ? std::nullopt : std::optional(r.provider_txn_id);
-    q->confirmed_amount = req.amount.amount;
-    q->confirmed_currency = std::string(req.amount.currency.code());
-    q->reason_code = r.code;
-    q->reason = r.message;
-    storage::settle_request(tx, *q, now);
+    const auto txn = r.provider_txn_id.empty() ? std::nullopt : std::optional(r.provider_txn_id);
+    if (!storage::succeed_request(tx, req.id, txn, r.code, r.message, payment.id, now, callback_id,
+                                  "request succeeded")) {
+      auto q = storage::find_request(tx, req.id);
+      throw NotAdmitted{q ? q->status : "unknown"};
+    }
+    finished = callback_id.has_value();
   };
   try {
-    record_payment(pay);
+    auto rec = record_payment(pay);
+    // The hook ran in the committed transaction unless the payment was on the ledger already.
+    if (callback_finished) *callback_finished = finished && !rec.duplicate;
     rto::log::info("collection credited", {{"request_id", req.id}, {"plan_id", req.plan_id}, {"provider", req.provider}});
     return "succeeded";
   } catch (const NotAdmitted& n) {
@@ -278,13 +280,26 @@ std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view b
     if (queue_.size() >= static_cast<std::size_t>(cfg_.callback_backlog_max))
       throw rto::Unavailable("too many callbacks are waiting to be verified; send this one again later");
   }
-  // One statement, committed on its own (no BEGIN/COMMIT round trips): stored before we answer.
-  const auto id = db_.query([&](pqxx::nontransaction& tx) {
-    return storage::insert_callback(tx, pname, kinds[static_cast<int>(key.kind)], key.value, std::string(body), now());
+  // One statement, committed on its own (no BEGIN/COMMIT round trips): stored before we answer,
+  // already claimed for this process's workers (a crash leaves the claim to lapse; the sweep
+  // then takes it), so a worker need not claim it again.
+  QueuedCallback q;
+  q.row.provider = pname;
+  q.row.key_kind = kinds[static_cast<int>(key.kind)];
+  q.row.key_value = std::move(key.value);
+  q.row.body = std::string(body);
+  q.row.status = "received";
+  q.row.received_at = now();
+  q.row.attempts = 1;
+  q.claimed_until = q.row.received_at + kClaim;
+  q.row.id = db_.query([&](pqxx::nontransaction& tx) {
+    return storage::insert_callback(tx, q.row.provider, q.row.key_kind, q.row.key_value, q.row.body,
+                                    q.row.received_at, q.claimed_until);
   });
+  const auto id = q.row.id;
   {
     std::lock_guard lock(queue_mu_);
-    queue_.push_back(id);
+    queue_.push_back(std::move(q));
   }
   queue_cv_.notify_one();
   return id;
@@ -316,7 +331,7 @@ std::optional<std::pair<std::string, std::string>> App::late_receipt(const stora
 }
 
 std::pair<std::string, std::string> App::handle_callback(const storage::CallbackRow& cb,
-                                                         std::optional<std::string>& request_id) {
+                                                         std::optional<std::string>& request_id, bool& finished) {
   auto pid = momo::provider_of(cb.provider);
   auto* provider = pid ? providers_->find(*pid) : nullptr;
   if (!provider) return {"unmatched", "provider " + cb.provider + " is not enabled"};
@@ -371,7 +386,7 @@ std::pair<std::string, std::string> App::handle_callback(const storage::Callback
   }
   if (confirmed.state == State::pending && this->now() < req->expires_at)
     return {"processed", "the provider still reports it pending; reconciliation will settle it"};
-  auto became = settle(*req, confirmed);
+  auto became = settle(*req, confirmed, cb.id, &finished);
   if (became == "duplicate") return {"duplicate", "settled meanwhile by another path"};
   if (became == "late") return {"held", "the provider confirmed a payment as the request was closed"};
   return {became == "held" ? "held" : "processed", "request " + became};
@@ -381,11 +396,17 @@ void App::process_callback(std::int64_t id) {
   const auto now = this->now();
   // The claim and the finish are single statements, each committed on its own.
   auto cb = db_.query([&](pqxx::nontransaction& tx) { return storage::claim_callback(tx, id, now, now + kClaim); });
-  if (!cb) return;  // done already, or another worker has it
+  if (cb) process_claimed(*cb);  // else done already, or another worker has it
+}
+
+void App::process_claimed(const storage::CallbackRow& row) {
+  const auto* cb = &row;
+  const auto id = cb->id;
   std::optional<std::string> request_id;
   std::pair<std::string, std::string> outcome;
+  bool finished = false;  // by the credit's own transaction
   try {
-    outcome = handle_callback(*cb, request_id);
+    outcome = handle_callback(*cb, request_id, finished);
   } catch (const momo::Unreachable& e) {
     // The claim lapses and the sweep tries again; the provider keeps its answer.
     rto::log::warn("callback verification postponed", {{"callback_id", id}, {"provider", cb->provider}, {"error", e.what()}});
@@ -396,9 +417,10 @@ void App::process_callback(std::int64_t id) {
     if (cb->attempts < kMaxCallbackAttempts) return;
     outcome = {"held", std::string("processing failed: ") + e.what()};
   }
-  db_.query([&](pqxx::nontransaction& tx) {
-    storage::finish_callback(tx, id, outcome.first, request_id, outcome.second, this->now());
-  });
+  if (!finished)
+    db_.query([&](pqxx::nontransaction& tx) {
+      storage::finish_callback(tx, id, outcome.first, request_id, outcome.second, this->now());
+    });
   rto::log::info("callback processed",
                  {{"callback_id", id}, {"provider", cb->provider}, {"status", outcome.first}, {"outcome", outcome.second}});
 }
@@ -414,18 +436,27 @@ void App::start_callback_workers(int n) {
   for (int i = 0; i < n; ++i)
     workers_.emplace_back([this] {
       for (;;) {
-        std::int64_t id = 0;
+        QueuedCallback q;
         {
           std::unique_lock lock(queue_mu_);
           queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
           if (stopping_) return;
-          id = queue_.front();
+          q = std::move(queue_.front());
           queue_.pop_front();
         }
         try {
-          process_callback(id);
+          // The webhook's claim serves while enough of it is left; else it is renewed (or, if it
+          // lapsed and the sweep took the callback meanwhile, left to the sweep).
+          const auto now = this->now();
+          if (now + kClaimMargin <= q.claimed_until) {
+            process_claimed(q.row);
+          } else if (auto cb = db_.query([&](pqxx::nontransaction& tx) {
+                       return storage::claim_callback(tx, q.row.id, now, now + kClaim, q.claimed_until);
+                     })) {
+            process_claimed(*cb);
+          }
         } catch (const std::exception& e) {  // the sweep retries it
-          rto::log::error("callback worker", {{"callback_id", id}, {"error", e.what()}});
+          rto::log::error("callback worker", {{"callback_id", q.row.id}, {"error", e.what()}});
         }
       }
     });

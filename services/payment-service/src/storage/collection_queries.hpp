@@ -38,6 +38,16 @@ inline const rto::db::Statement kRequestSettle{"request_settle",
     "reason_code = $6, reason = $7, payment_id = $8::uuid, settled_at = " + TS(9) + ", updated_at = " + TS(9) +
     " WHERE id = $1::uuid"};
 
+// A request paid by a credit in the same transaction (the collection's hook): only while it is
+// still open; the callback $7 that led to it, if any, is finished with outcome $8 in the same
+// statement. Returns a row when it applied.
+inline const rto::db::Statement kRequestSucceed{"request_succeed",
+    "WITH u AS (UPDATE payment_requests SET status = 'succeeded', provider_txn_id = $2, confirmed_amount = amount, "
+    "confirmed_currency = currency, reason_code = $3, reason = $4, payment_id = $5::uuid, settled_at = " + TS(6) +
+    ", updated_at = " + TS(6) + " WHERE id = $1::uuid AND status IN ('initiated', 'pending') RETURNING id), "
+    "c AS (UPDATE provider_callbacks SET status = 'processed', request_id = $1::uuid, outcome = $8, processed_at = " +
+    TS(6) + ", claimed_until = NULL WHERE id = $7 AND EXISTS (SELECT 1 FROM u)) SELECT id FROM u"};
+
 // A receipt learned after the request was settled without one (an M-Pesa query names none):
 // recorded on the request and, beside the append-only payment, in payment_receipts. Applies
 // only while neither has one; returns the payment id when it did.
@@ -67,14 +77,16 @@ inline const rto::db::Statement kRequestsStuck{"requests_stuck",
 inline const std::string kCallbackColumns =
     "id, provider, key_kind, key_value, body, status, request_id::text, outcome, " + US("received_at") + ", attempts";
 
+// Stored already claimed (until $6, first attempt) by the process that queues it for its workers.
 inline const rto::db::Statement kCallbackInsert{"callback_insert",
-    "INSERT INTO provider_callbacks (provider, key_kind, key_value, body, received_at) VALUES ($1, $2, $3, $4, " +
-    TS(5) + ") RETURNING id"};
+    "INSERT INTO provider_callbacks (provider, key_kind, key_value, body, received_at, claimed_until, attempts) "
+    "VALUES ($1, $2, $3, $4, " + TS(5) + ", " + TS(6) + ", 1) RETURNING id"};
 
+// Claims a waiting callback whose claim lapsed — or is still exactly $4, the claim its caller holds.
 inline const rto::db::Statement kCallbackClaim{"callback_claim",
     "UPDATE provider_callbacks SET claimed_until = " + TS(3) + ", attempts = attempts + 1 WHERE id = (SELECT id FROM "
     "provider_callbacks WHERE id = $1 AND status = 'received' AND (claimed_until IS NULL OR claimed_until < " + TS(2) +
-    ") FOR UPDATE SKIP LOCKED) RETURNING " + kCallbackColumns};
+    " OR claimed_until = " + TS(4) + ") FOR UPDATE SKIP LOCKED) RETURNING " + kCallbackColumns};
 
 inline const rto::db::Statement kCallbackFinish{"callback_finish",
     "UPDATE provider_callbacks SET status = $2, request_id = $3::uuid, outcome = $4, processed_at = " + TS(5) +
@@ -102,7 +114,7 @@ inline const rto::db::Statement kResolutionInsert{"resolution_insert",
 
 inline std::vector<rto::db::Statement> collection_statements() {
   return {kRequestInsert,    kRequestById,  kRequestByKey,    kRequestLock,    kRequestByProviderRef,
-          kRequestStarted,   kRequestSettle, kReceiptAttach, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
+          kRequestStarted,   kRequestSettle, kRequestSucceed, kReceiptAttach, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
           kRequestsStuck,    kCallbackInsert, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
           kCallbacksReview,  kCallbackLock,   kResolutionInsert, kResolutionExists};
 }

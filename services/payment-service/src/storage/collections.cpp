@@ -101,6 +101,14 @@ void settle_request(Tx& tx, const RequestRow& r, TimePoint now) {
                    r.confirmed_currency, r.reason_code, r.reason, r.payment_id, to_micros(now));
 }
 
+bool succeed_request(Tx& tx, const std::string& id, const std::optional<std::string>& provider_txn_id,
+                     const std::string& reason_code, const std::string& reason, const std::string& payment_id,
+                     TimePoint now, std::optional<std::int64_t> callback_id, const std::string& outcome) {
+  return !tx.exec_prepared(sql::kRequestSucceed.name, id, provider_txn_id, reason_code, reason, payment_id,
+                           to_micros(now), callback_id, outcome)
+              .empty();
+}
+
 bool attach_receipt(Tx& tx, const RequestRow& r, const std::string& receipt, TimePoint now) {
   if (!r.payment_id) return false;
   return !tx.exec_prepared(sql::kReceiptAttach.name, r.id, *r.payment_id, receipt, to_micros(now)).empty();
@@ -118,13 +126,18 @@ std::vector<RequestRow> stuck_requests(Tx& tx, TimePoint created_before, int lim
 }
 
 std::int64_t insert_callback(Tx& tx, const std::string& provider, const std::string& key_kind,
-                             const std::string& key_value, const std::string& body, TimePoint now) {
-  return tx.exec_prepared(sql::kCallbackInsert.name, provider, key_kind, key_value, body, to_micros(now))[0][0]
+                             const std::string& key_value, const std::string& body, TimePoint now,
+                             TimePoint claimed_until) {
+  return tx.exec_prepared(sql::kCallbackInsert.name, provider, key_kind, key_value, body, to_micros(now),
+                          to_micros(claimed_until))[0][0]
       .as<std::int64_t>();
 }
 
-std::optional<CallbackRow> claim_callback(Tx& tx, std::int64_t id, TimePoint now, TimePoint until) {
-  auto res = tx.exec_prepared(sql::kCallbackClaim.name, id, to_micros(now), to_micros(until));
+std::optional<CallbackRow> claim_callback(Tx& tx, std::int64_t id, TimePoint now, TimePoint until,
+                                          std::optional<TimePoint> held) {
+  std::optional<std::int64_t> held_us;
+  if (held) held_us = to_micros(*held);
+  auto res = tx.exec_prepared(sql::kCallbackClaim.name, id, to_micros(now), to_micros(until), held_us);
   if (res.empty()) return std::nullopt;
   return read_callback(res[0]);
 }

@@ -229,6 +229,12 @@ void mark_request_started(Tx& tx, const std::string& id, const std::string& stat
                           const std::optional<std::string>& provider_request_id, TimePoint now, TimePoint next_check);
 // Writes the outcome: status, what the provider confirmed, why, and the ledger payment.
 void settle_request(Tx& tx, const RequestRow& r, TimePoint now);
+// Marks an open request paid by `payment_id` (confirmed for the amount asked) and, when
+// `callback_id` is given, finishes that callback as processed with `outcome`, in one statement.
+// False, and nothing written, when the request is no longer open.
+bool succeed_request(Tx& tx, const std::string& id, const std::optional<std::string>& provider_txn_id,
+                     const std::string& reason_code, const std::string& reason, const std::string& payment_id,
+                     TimePoint now, std::optional<std::int64_t> callback_id, const std::string& outcome);
 // Records the provider's receipt on a request settled without one and for its payment
 // (payment_receipts). False when either already has one. Throws pqxx::unique_violation when
 // the receipt is already recorded for another payment.
@@ -246,10 +252,14 @@ struct CallbackRow {
   TimePoint received_at{};
   int attempts = 0;
 };
+// Stores a callback as received, claimed until `claimed_until` by the caller (its first attempt).
 std::int64_t insert_callback(Tx& tx, const std::string& provider, const std::string& key_kind,
-                             const std::string& key_value, const std::string& body, TimePoint now);
+                             const std::string& key_value, const std::string& body, TimePoint now,
+                             TimePoint claimed_until);
 // Claims a waiting callback until `until`; nullopt when it is done or another worker has it.
-std::optional<CallbackRow> claim_callback(Tx& tx, std::int64_t id, TimePoint now, TimePoint until);
+// `held` is a claim the caller holds (the one insert_callback set): that one may be renewed.
+std::optional<CallbackRow> claim_callback(Tx& tx, std::int64_t id, TimePoint now, TimePoint until,
+                                          std::optional<TimePoint> held = std::nullopt);
 void finish_callback(Tx& tx, std::int64_t id, const std::string& status, const std::optional<std::string>& request_id,
                      const std::string& outcome, TimePoint now);
 // Waiting callbacks received before `before` and not claimed now (the sweep after a crash).

@@ -193,6 +193,19 @@ TEST_F(Collections, MtnDepositThroughTheProviderActivatesThePlan) {
   EXPECT_EQ(ledger_payments(p), 1u);
   EXPECT_FALSE(events("payment.collection.received", p.id).empty());
   EXPECT_TRUE(journal_balanced());
+  {
+    // The callback was finished in the credit's own commit, on the webhook's claim: worked off
+    // once, processed, the claim released.
+    auto c = raw_db();
+    pqxx::nontransaction tx(c);
+    auto cb = tx.exec_params1("SELECT status, outcome, attempts, claimed_until IS NULL FROM provider_callbacks "
+                              "WHERE request_id = $1::uuid",
+                              id);
+    EXPECT_EQ(cb[0].as<std::string>(), "processed");
+    EXPECT_EQ(cb[1].as<std::string>(), "request succeeded");
+    EXPECT_EQ(cb[2].as<int>(), 1);
+    EXPECT_TRUE(cb[3].as<bool>());
+  }
   // The status was asked of MTN before the money moved.
   EXPECT_FALSE(provider_calls("mtn_momo", "/collection/v1_0/requesttopay/" + id, since).empty());
 
