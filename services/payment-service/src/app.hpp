@@ -41,6 +41,11 @@ struct PaymentRequest {
   // the plan locked: a mobile-money request is marked paid in the same commit as the money. It
   // may throw NotAdmitted to roll everything back (the request was settled meanwhile).
   std::function<void(pqxx::work&, const storage::PaymentRow&)> within;
+  // A mobile-money request this payment settles: marked succeeded in the same commit (also when
+  // the transaction was recorded before), and the callback that led to it, if any, finished as
+  // processed. When the request is no longer open, the payment is refused with NotAdmitted.
+  // Done for a whole batch in one statement, where `within` is a statement per payment.
+  std::optional<storage::RequestPaid> pays_request;
 };
 
 struct NotAdmitted {

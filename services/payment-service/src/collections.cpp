@@ -225,21 +225,18 @@ std::string App::settle(const storage::RequestRow& req, ProviderResult r, std::o
   if (!r.provider_txn_id.empty()) pay.receipt_number = r.provider_txn_id;
   pay.paid_at = now;
   pay.recorded_by = kRecordedBy;
-  // One statement marks the request paid (while it is still open) and finishes the callback.
-  bool finished = false;
-  pay.within = [&](pqxx::work& tx, const storage::PaymentRow& payment) {
-    const auto txn = r.provider_txn_id.empty() ? std::nullopt : std::optional(r.provider_txn_id);
-    if (!storage::succeed_request(tx, req.id, txn, r.code, r.message, payment.id, now, callback_id,
-                                  "request succeeded")) {
-      auto q = storage::find_request(tx, req.id);
-      throw NotAdmitted{q ? q->status : "unknown"};
-    }
-    finished = callback_id.has_value();
-  };
+  // Marked paid (while it is still open) in the same commit, its callback finished there too.
+  storage::RequestPaid paid;
+  paid.request_id = req.id;
+  if (!r.provider_txn_id.empty()) paid.provider_txn_id = r.provider_txn_id;
+  paid.reason_code = r.code;
+  paid.reason = r.message;
+  paid.callback_id = callback_id;
+  paid.outcome = "request succeeded";
+  pay.pays_request = std::move(paid);
   try {
-    auto rec = record_payment(pay);
-    // The hook ran in the committed transaction unless the payment was on the ledger already.
-    if (callback_finished) *callback_finished = finished && !rec.duplicate;
+    record_payment(pay);
+    if (callback_finished) *callback_finished = callback_id.has_value();
     rto::log::info("collection credited", {{"request_id", req.id}, {"plan_id", req.plan_id}, {"provider", req.provider}});
     return "succeeded";
   } catch (const NotAdmitted& n) {

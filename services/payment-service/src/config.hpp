@@ -17,7 +17,8 @@
 //   PAYMENT_REQUEST_TTL_SECONDS [600]   a mobile-money request with no final answer by then expires
 //   RECONCILE_AFTER_SECONDS [120]       a request still pending this long is asked about (callbacks get
 //                                       lost); then again at the same interval until it settles
-//   CALLBACK_WORKERS [4]                threads that verify and credit stored provider callbacks
+//   CALLBACK_WORKERS [64]               threads that verify and credit stored provider callbacks; each
+//                                       mostly waits for a provider's status API, so there are many
 //   CALLBACK_BACKLOG_MAX [10000]        callbacks stored and not yet worked off beyond which the
 //                                       webhook answers 503 (the provider retries later)
 //   PAYMENT_BATCH_MAX [32]              payments waiting to be recorded are recorded together, up to this
@@ -47,7 +48,7 @@ struct PaymentConfig {
   std::chrono::milliseconds job_interval{30000};
   std::chrono::seconds request_ttl{600};
   std::chrono::seconds reconcile_after{120};
-  int callback_workers = 4;
+  int callback_workers = 64;
   int callback_backlog_max = 10000;
   int record_batch_max = 32;
   int record_writers = 2;

@@ -1,4 +1,6 @@
 // Recording and reversing payments, and payoff quotes.
+#include <set>
+
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
 #include <rto/events.hpp>
@@ -219,6 +221,7 @@ void App::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
   std::map<TxnKey, std::size_t> fresh;  // key → index in payments, for a key twice in one batch
   std::vector<std::pair<PendingPayment*, std::size_t>> repeated;  // a key twice: (the second, index in payments)
   std::vector<PendingPayment*> hooks;
+  std::vector<PendingPayment*> paying;  // payments that settle a mobile-money request
 
   auto add_entry = [&](const storage::PlanRow& p, Entry e, std::optional<std::string> payment_id) {
     entries.push_back({0, p.id, std::string(p.currency.code()), std::move(e), std::move(payment_id)});
@@ -253,6 +256,7 @@ void App::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
         x->out = Recorded{*prev, p, true};
         if (again != fresh.end()) repeated.emplace_back(x, again->second);
         if (in.within) hooks.push_back(x);
+        if (in.pays_request) paying.push_back(x);
       }
       continue;
     }
@@ -394,6 +398,7 @@ void App::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
     payments.push_back(std::move(pay));
     x->out = Recorded{{}, p, false};  // the payment row is filled in once its entry has an id
     if (in.within) hooks.push_back(x);
+    if (in.pays_request) paying.push_back(x);
   }
 
   // 4. The writes, one statement per table.
@@ -425,8 +430,30 @@ void App::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
   storage::update_plans(tx, changed, now);
   rto::events::enqueue_all(tx, source(), events);
 
-  // 5. Hooks, in order, with the plan still locked: a mobile-money request is marked paid in the
-  // same commit as its money.
+  // 5. With the plans still locked: the mobile-money requests paid are marked so in the same
+  // commit as their money (one statement), then the hooks run, in order.
+  if (!paying.empty()) {
+    std::vector<storage::RequestPaid> paid;
+    paid.reserve(paying.size());
+    std::set<std::string> requests;
+    for (auto* x : paying) {
+      paid.push_back(*x->in->pays_request);
+      paid.back().payment_id = x->out->payment.id;
+      // One request paid twice in a batch (its callback and reconciliation crossed): each alone,
+      // so that the second finds it settled.
+      if (!requests.insert(paid.back().request_id).second) throw RecordAlone{};
+    }
+    std::vector<const storage::RequestPaid*> rows;
+    rows.reserve(paid.size());
+    for (const auto& r : paid) rows.push_back(&r);
+    const auto marked = storage::mark_requests_paid(tx, rows, now);
+    for (const auto& r : paid) {
+      if (marked.count(r.request_id)) continue;
+      if (batch.size() > 1) throw RecordAlone{};
+      auto q = storage::find_request(tx, r.request_id);
+      throw NotAdmitted{q ? q->status : "unknown"};
+    }
+  }
   for (auto* x : hooks) x->in->within(tx, x->out->payment);
 }
 

@@ -38,15 +38,19 @@ inline const rto::db::Statement kRequestSettle{"request_settle",
     "reason_code = $6, reason = $7, payment_id = $8::uuid, settled_at = " + TS(9) + ", updated_at = " + TS(9) +
     " WHERE id = $1::uuid"};
 
-// A request paid by a credit in the same transaction (the collection's hook): only while it is
-// still open; the callback $7 that led to it, if any, is finished with outcome $8 in the same
-// statement. Returns a row when it applied.
-inline const rto::db::Statement kRequestSucceed{"request_succeed",
-    "WITH u AS (UPDATE payment_requests SET status = 'succeeded', provider_txn_id = $2, confirmed_amount = amount, "
-    "confirmed_currency = currency, reason_code = $3, reason = $4, payment_id = $5::uuid, settled_at = " + TS(6) +
-    ", updated_at = " + TS(6) + " WHERE id = $1::uuid AND status IN ('initiated', 'pending') RETURNING id), "
-    "c AS (UPDATE provider_callbacks SET status = 'processed', request_id = $1::uuid, outcome = $8, processed_at = " +
-    TS(6) + ", claimed_until = NULL WHERE id = $7 AND EXISTS (SELECT 1 FROM u)) SELECT id FROM u"};
+// Requests paid by credits of this transaction ([{id, txn, code, reason, payment_id, callback_id,
+// outcome}]; see storage::mark_requests_paid): only those still open; the callback that led to
+// each, if any, is finished in the same statement. Returns the ids it marked.
+inline const rto::db::Statement kRequestsPaid{"requests_paid",
+    "WITH s AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(id uuid, txn text, code text, reason text, "
+    "payment_id uuid, callback_id int8, outcome text)), "
+    "u AS (UPDATE payment_requests r SET status = 'succeeded', provider_txn_id = s.txn, confirmed_amount = r.amount, "
+    "confirmed_currency = r.currency, reason_code = s.code, reason = s.reason, payment_id = s.payment_id, "
+    "settled_at = " + TS(2) + ", updated_at = " + TS(2) + " FROM s WHERE r.id = s.id "
+    "AND r.status IN ('initiated', 'pending') RETURNING r.id), "
+    "c AS (UPDATE provider_callbacks cb SET status = 'processed', request_id = s.id, outcome = s.outcome, "
+    "processed_at = " + TS(2) + ", claimed_until = NULL FROM s WHERE cb.id = s.callback_id AND s.id IN (SELECT id FROM u)) "
+    "SELECT id::text FROM u"};
 
 // A receipt learned after the request was settled without one (an M-Pesa query names none):
 // recorded on the request and, beside the append-only payment, in payment_receipts. Applies
@@ -114,7 +118,7 @@ inline const rto::db::Statement kResolutionInsert{"resolution_insert",
 
 inline std::vector<rto::db::Statement> collection_statements() {
   return {kRequestInsert,    kRequestById,  kRequestByKey,    kRequestLock,    kRequestByProviderRef,
-          kRequestStarted,   kRequestSettle, kRequestSucceed, kReceiptAttach, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
+          kRequestStarted,   kRequestSettle, kRequestsPaid, kReceiptAttach, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
           kRequestsStuck,    kCallbackInsert, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
           kCallbacksReview,  kCallbackLock,   kResolutionInsert, kResolutionExists};
 }

@@ -101,12 +101,24 @@ void settle_request(Tx& tx, const RequestRow& r, TimePoint now) {
                    r.confirmed_currency, r.reason_code, r.reason, r.payment_id, to_micros(now));
 }
 
-bool succeed_request(Tx& tx, const std::string& id, const std::optional<std::string>& provider_txn_id,
-                     const std::string& reason_code, const std::string& reason, const std::string& payment_id,
-                     TimePoint now, std::optional<std::int64_t> callback_id, const std::string& outcome) {
-  return !tx.exec_prepared(sql::kRequestSucceed.name, id, provider_txn_id, reason_code, reason, payment_id,
-                           to_micros(now), callback_id, outcome)
-              .empty();
+std::set<std::string> mark_requests_paid(Tx& tx, const std::vector<const RequestPaid*>& paid, TimePoint now) {
+  boost::json::array rows;
+  rows.reserve(paid.size());
+  for (const auto* p : paid) {
+    boost::json::object o;
+    o["id"] = p->request_id;
+    o["txn"] = p->provider_txn_id ? boost::json::value(*p->provider_txn_id) : boost::json::value(nullptr);
+    o["code"] = p->reason_code;
+    o["reason"] = p->reason;
+    o["payment_id"] = p->payment_id;
+    o["callback_id"] = p->callback_id ? boost::json::value(*p->callback_id) : boost::json::value(nullptr);
+    o["outcome"] = p->outcome;
+    rows.push_back(std::move(o));
+  }
+  std::set<std::string> marked;
+  for (const auto& r : tx.exec_prepared(sql::kRequestsPaid.name, boost::json::serialize(rows), to_micros(now)))
+    marked.insert(r[0].as<std::string>());
+  return marked;
 }
 
 bool attach_receipt(Tx& tx, const RequestRow& r, const std::string& receipt, TimePoint now) {

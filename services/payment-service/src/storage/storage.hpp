@@ -8,6 +8,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <rto/money.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -229,12 +230,18 @@ void mark_request_started(Tx& tx, const std::string& id, const std::string& stat
                           const std::optional<std::string>& provider_request_id, TimePoint now, TimePoint next_check);
 // Writes the outcome: status, what the provider confirmed, why, and the ledger payment.
 void settle_request(Tx& tx, const RequestRow& r, TimePoint now);
-// Marks an open request paid by `payment_id` (confirmed for the amount asked) and, when
-// `callback_id` is given, finishes that callback as processed with `outcome`, in one statement.
-// False, and nothing written, when the request is no longer open.
-bool succeed_request(Tx& tx, const std::string& id, const std::optional<std::string>& provider_txn_id,
-                     const std::string& reason_code, const std::string& reason, const std::string& payment_id,
-                     TimePoint now, std::optional<std::int64_t> callback_id, const std::string& outcome);
+// A mobile-money request paid by a ledger payment (see PaymentRequest::pays_request).
+struct RequestPaid {
+  std::string request_id;
+  std::optional<std::string> provider_txn_id;
+  std::string reason_code, reason;
+  std::optional<std::int64_t> callback_id;  // finished as processed with `outcome`
+  std::string outcome;
+  std::string payment_id;  // filled in by the recording
+};
+// Marks each request that is still open paid by its payment (confirmed for the amount asked)
+// and finishes its callback, in one statement; returns the ids of the requests it marked.
+std::set<std::string> mark_requests_paid(Tx& tx, const std::vector<const RequestPaid*>& paid, TimePoint now);
 // Records the provider's receipt on a request settled without one and for its payment
 // (payment_receipts). False when either already has one. Throws pqxx::unique_violation when
 // the receipt is already recorded for another payment.
