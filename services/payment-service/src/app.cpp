@@ -29,7 +29,12 @@ std::string derived_uuid(std::string_view name) {
 }
 
 App::App(rto::db::Pool& db, const rto::auth::Tokens& tokens, std::shared_ptr<const rto::Clock> clock, PaymentConfig cfg)
-    : db_(db), clock_(std::move(clock)), cfg_(std::move(cfg)) {
+    : db_(db),
+      clock_(std::move(clock)),
+      cfg_(std::move(cfg)),
+      recorder_([this](const std::vector<PendingPayment*>& batch) { record_together(batch); },
+                static_cast<std::size_t>(cfg_.record_batch_max), cfg_.record_writers),
+      stored_([this](const std::vector<QueuedCallback*>& batch) { store_callbacks(batch); }, kStoreBatchMax, 1) {
   rto::http::ClientOptions opts;
   opts.request_timeout = std::chrono::milliseconds(5000);
   vehicles_ = std::make_unique<rto::ServiceClient>(cfg_.vehicle_service_url, tokens, cfg_.common.service, opts);

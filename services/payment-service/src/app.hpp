@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -13,6 +14,7 @@
 #include <thread>
 #include <optional>
 #include <pqxx/pqxx>
+#include <rto/batcher.hpp>
 #include <rto/clock.hpp>
 #include <rto/service.hpp>
 #include <string>
@@ -188,11 +190,18 @@ class App {
                                                       bool& finished);
   // Works off a callback this process holds the claim on.
   void process_claimed(const storage::CallbackRow& cb);
-  // A stored callback waiting for a worker, with the claim its webhook set.
+  // A callback on its way into provider_callbacks and then waiting for a worker, with the claim
+  // its webhook set.
   struct QueuedCallback {
     storage::CallbackRow row;
     TimePoint claimed_until;
+    std::exception_ptr error;  // storing it failed
   };
+  // The webhooks' callbacks stored together, up to this many in one statement.
+  static constexpr std::size_t kStoreBatchMax = 64;
+  // Stores a batch of received callbacks in one statement (each alone when that fails), filling
+  // in their ids, or their errors.
+  void store_callbacks(const std::vector<QueuedCallback*>& batch) noexcept;
 
   rto::db::Pool& db_;
   std::shared_ptr<const rto::Clock> clock_;
@@ -207,9 +216,8 @@ class App {
   std::deque<QueuedCallback> queue_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
-  std::mutex record_mu_;
-  std::deque<PendingPayment*> record_queue_;
-  int record_writers_ = 0;
+  rto::Batcher<PendingPayment> recorder_;
+  rto::Batcher<QueuedCallback> stored_;  // the webhook's inserts
 };
 
 struct InstallOptions {

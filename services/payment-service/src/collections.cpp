@@ -4,6 +4,8 @@
 // Trust: a callback only says "look at request X". Money moves only on what the provider's own
 // status API confirms, for the amount and currency we asked for, through record_payment (keyed
 // by the provider's transaction id) in the same transaction that marks the request paid.
+#include <stdexcept>
+
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
 #include <rto/events.hpp>
@@ -277,9 +279,9 @@ std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view b
     if (queue_.size() >= static_cast<std::size_t>(cfg_.callback_backlog_max))
       throw rto::Unavailable("too many callbacks are waiting to be verified; send this one again later");
   }
-  // One statement, committed on its own (no BEGIN/COMMIT round trips): stored before we answer,
-  // already claimed for this process's workers (a crash leaves the claim to lapse; the sweep
-  // then takes it), so a worker need not claim it again.
+  // Stored before we answer, already claimed for this process's workers (a crash leaves the
+  // claim to lapse; the sweep then takes it), so a worker need not claim it again. Webhooks
+  // arriving together are stored together, in one statement committed on its own.
   QueuedCallback q;
   q.row.provider = pname;
   q.row.key_kind = kinds[static_cast<int>(key.kind)];
@@ -289,10 +291,8 @@ std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view b
   q.row.received_at = now();
   q.row.attempts = 1;
   q.claimed_until = q.row.received_at + kClaim;
-  q.row.id = db_.query([&](pqxx::nontransaction& tx) {
-    return storage::insert_callback(tx, q.row.provider, q.row.key_kind, q.row.key_value, q.row.body,
-                                    q.row.received_at, q.claimed_until);
-  });
+  stored_.run(q);
+  if (q.error) std::rethrow_exception(q.error);
   const auto id = q.row.id;
   {
     std::lock_guard lock(queue_mu_);
@@ -300,6 +300,35 @@ std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view b
   }
   queue_cv_.notify_one();
   return id;
+}
+
+void App::store_callbacks(const std::vector<QueuedCallback*>& batch) noexcept {
+  try {
+    auto ids = db_.query([&](pqxx::nontransaction& tx) {
+      if (batch.size() == 1) {
+        const auto& c = batch.front()->row;
+        return std::vector<std::int64_t>{storage::insert_callback(tx, c.provider, c.key_kind, c.key_value, c.body,
+                                                                  c.received_at, batch.front()->claimed_until)};
+      }
+      std::vector<const storage::CallbackRow*> rows;
+      std::vector<TimePoint> claims;
+      for (auto* q : batch) {
+        rows.push_back(&q->row);
+        claims.push_back(q->claimed_until);
+      }
+      return storage::insert_callbacks(tx, rows, claims);
+    });
+    if (ids.size() != batch.size()) throw std::logic_error("callback ids do not match the batch");
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->row.id = ids[i];
+    return;
+  } catch (...) {
+    if (batch.size() == 1) {
+      batch.front()->error = std::current_exception();
+      return;
+    }
+  }
+  // Whatever spoiled the statement, each on its own, so that only its own webhook fails.
+  for (auto* q : batch) store_callbacks({q});
 }
 
 // Reconciliation settled an M-Pesa request before its callback came: Daraja's query confirms

@@ -63,43 +63,17 @@ struct App::PendingPayment {
   std::optional<Recorded> out;
   std::exception_ptr error;
   bool activated = false, completed = false;
-  bool done = false;           // guarded by record_mu_
-  std::condition_variable cv;  // its caller waits on it: woken when done, or to write the next batch
 };
 
-// Payments are recorded in batches: a caller queues its payment and waits; when fewer than
-// PAYMENT_BATCH_WRITERS batches are being written, it takes everything queued (up to
+// Payments are recorded in batches (rto::Batcher): a caller queues its payment and waits; when
+// fewer than PAYMENT_BATCH_WRITERS batches are being written, it takes everything queued (up to
 // PAYMENT_BATCH_MAX, oldest first) and records it in one transaction. Under load that turns a
 // dozen round trips and a commit per payment into about as many per batch; alone, a payment is
-// a batch of one and goes straight through. Each caller is woken only for its own payment (or
-// to write the next batch), never all at once.
+// a batch of one and goes straight through.
 Recorded App::record_payment(const PaymentRequest& in) {
   PendingPayment mine;
   mine.in = &in;
-  {
-    std::unique_lock lk(record_mu_);
-    record_queue_.push_back(&mine);
-    while (!mine.done) {
-      if (record_writers_ >= cfg_.record_writers || record_queue_.empty()) {
-        mine.cv.wait(lk);
-        continue;
-      }
-      const auto n = std::min<std::size_t>(record_queue_.size(), static_cast<std::size_t>(cfg_.record_batch_max));
-      std::vector<PendingPayment*> batch(record_queue_.begin(), record_queue_.begin() + static_cast<std::ptrdiff_t>(n));
-      record_queue_.erase(record_queue_.begin(), record_queue_.begin() + static_cast<std::ptrdiff_t>(n));
-      ++record_writers_;
-      lk.unlock();
-      record_together(batch);
-      lk.lock();
-      --record_writers_;
-      for (auto* p : batch) {
-        p->done = true;
-        if (p != &mine) p->cv.notify_one();
-      }
-      // Whoever waits longest writes the next batch.
-      if (!record_queue_.empty() && record_queue_.front() != &mine) record_queue_.front()->cv.notify_one();
-    }
-  }
+  recorder_.run(mine);
   if (mine.error) std::rethrow_exception(mine.error);
   Recorded rec = std::move(*mine.out);
   if (!rec.duplicate) {

@@ -86,6 +86,15 @@ inline const rto::db::Statement kCallbackInsert{"callback_insert",
     "INSERT INTO provider_callbacks (provider, key_kind, key_value, body, received_at, claimed_until, attempts) "
     "VALUES ($1, $2, $3, $4, " + TS(5) + ", " + TS(6) + ", 1) RETURNING id"};
 
+// The same for several callbacks ([{provider, key_kind, key_value, body, received_at,
+// claimed_until}], instants as microseconds), inserted in the given order: their ids ascend in it.
+inline const rto::db::Statement kCallbackInsertMany{"callback_insert_many",
+    "INSERT INTO provider_callbacks (provider, key_kind, key_value, body, received_at, claimed_until, attempts) "
+    "SELECT r.provider, r.key_kind, r.key_value, r.body, 'epoch'::timestamptz + r.received_at * interval '1 microsecond', "
+    "'epoch'::timestamptz + r.claimed_until * interval '1 microsecond', 1 FROM ROWS FROM (json_to_recordset($1::json) AS "
+    "(provider text, key_kind text, key_value text, body text, received_at int8, claimed_until int8)) WITH ORDINALITY "
+    "AS r(provider, key_kind, key_value, body, received_at, claimed_until, n) ORDER BY r.n RETURNING id"};
+
 // Claims a waiting callback whose claim lapsed — or is still exactly $4, the claim its caller holds.
 inline const rto::db::Statement kCallbackClaim{"callback_claim",
     "UPDATE provider_callbacks SET claimed_until = " + TS(3) + ", attempts = attempts + 1 WHERE id = (SELECT id FROM "
@@ -119,7 +128,7 @@ inline const rto::db::Statement kResolutionInsert{"resolution_insert",
 inline std::vector<rto::db::Statement> collection_statements() {
   return {kRequestInsert,    kRequestById,  kRequestByKey,    kRequestLock,    kRequestByProviderRef,
           kRequestStarted,   kRequestSettle, kRequestsPaid, kReceiptAttach, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
-          kRequestsStuck,    kCallbackInsert, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
+          kRequestsStuck,    kCallbackInsert, kCallbackInsertMany, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
           kCallbacksReview,  kCallbackLock,   kResolutionInsert, kResolutionExists};
 }
 

@@ -1,4 +1,6 @@
 // Mobile-money payment requests and provider callbacks.
+#include <algorithm>
+
 #include "storage/collection_queries.hpp"
 #include "storage/rows.hpp"
 #include "storage/storage.hpp"
@@ -143,6 +145,28 @@ std::int64_t insert_callback(Tx& tx, const std::string& provider, const std::str
   return tx.exec_prepared(sql::kCallbackInsert.name, provider, key_kind, key_value, body, to_micros(now),
                           to_micros(claimed_until))[0][0]
       .as<std::int64_t>();
+}
+
+std::vector<std::int64_t> insert_callbacks(Tx& tx, const std::vector<const CallbackRow*>& rows,
+                                           const std::vector<TimePoint>& claimed_until) {
+  boost::json::array in;
+  in.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& c = *rows[i];
+    in.push_back(boost::json::object{{"provider", c.provider},
+                                     {"key_kind", c.key_kind},
+                                     {"key_value", c.key_value},
+                                     {"body", c.body},
+                                     {"received_at", to_micros(c.received_at)},
+                                     {"claimed_until", to_micros(claimed_until.at(i))}});
+  }
+  std::vector<std::int64_t> ids;
+  ids.reserve(rows.size());
+  for (const auto& r : tx.exec_prepared(sql::kCallbackInsertMany.name, boost::json::serialize(in)))
+    ids.push_back(r[0].as<std::int64_t>());
+  // Inserted in order, from one sequence: ascending ids follow the rows' order.
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 std::optional<CallbackRow> claim_callback(Tx& tx, std::int64_t id, TimePoint now, TimePoint until,

@@ -4,6 +4,7 @@
 // callback stored just before a crash.
 #include <rto/crypto.hpp>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "fixture.hpp"
@@ -542,6 +543,43 @@ TEST_F(Collections, WebhookRefusesCallbacksBeyondTheBacklogCap) {
       << "the refused callback is not stored";
   // Worked off by hand, so no later sweep in this database finds them waiting.
   tx.exec_params("UPDATE provider_callbacks SET status = 'unmatched', processed_at = now() WHERE key_value = $1", key);
+  tx.commit();
+}
+
+TEST_F(Collections, CallbacksArrivingTogetherAreStoredTogetherEachUnderItsOwnId) {
+  // A process whose workers are not running: what the webhooks store stays as stored.
+  payment_service::App behind(world().service->db(), world().service->tokens(), world().clock, world().config);
+  constexpr int kThreads = 16, kEach = 12;
+  std::vector<std::vector<std::pair<std::int64_t, std::string>>> got(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int k = 0; k < kEach; ++k) {
+        const auto key = rto::crypto::uuid_v4();
+        const auto body = js::serialize(js::object{{"externalId", key}, {"status", "SUCCESSFUL"}, {"n", t * kEach + k}});
+        got[static_cast<std::size_t>(t)].emplace_back(
+            behind.receive_callback(payment_service::momo::ProviderId::mtn_momo, body), body);
+      }
+    });
+  for (auto& t : threads) t.join();
+  auto c = raw_db();
+  pqxx::work tx(c);
+  std::set<std::int64_t> ids;
+  for (const auto& list : got)
+    for (const auto& [id, body] : list) {
+      ids.insert(id);
+      auto row = tx.exec_params1("SELECT body, key_value, status, attempts, claimed_until IS NOT NULL "
+                                 "FROM provider_callbacks WHERE id = $1", id);
+      EXPECT_EQ(row[0].as<std::string>(), body) << "callback " << id << " holds another webhook's body";
+      EXPECT_EQ(row[1].as<std::string>(), text(js::parse(body).at("externalId")));
+      EXPECT_EQ(row[2].as<std::string>(), "received");
+      EXPECT_EQ(row[3].as<int>(), 1);
+      EXPECT_TRUE(row[4].as<bool>()) << "stored claimed by the process that queued it";
+    }
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kThreads * kEach)) << "every webhook got its own id";
+  // Worked off by hand, so no later sweep in this database finds them waiting.
+  for (auto id : ids)
+    tx.exec_params("UPDATE provider_callbacks SET status = 'unmatched', processed_at = now() WHERE id = $1", id);
   tx.commit();
 }
 
