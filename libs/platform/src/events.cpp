@@ -1,7 +1,9 @@
 #include "rto/events.hpp"
 
 #include <condition_variable>
+#include <deque>
 #include <mutex>
+#include <optional>
 
 #include "rto/clock.hpp"
 #include "rto/crypto.hpp"
@@ -127,6 +129,15 @@ struct OutboxRelay::Impl {
   std::condition_variable wake_cv;
   bool woken = false;
   std::chrono::steady_clock::time_point last_count{};
+  // Where a flush starts (see flush_once): every row at or below `floor` is sent, as far as the
+  // relay can tell; `marks` are the floors it may move to once older transactions have ended.
+  struct Mark {
+    std::int64_t seq;   // the last row a flush published
+    std::int64_t xmax;  // its snapshot's xmax: every transaction that wrote a row up to `seq` is older
+  };
+  std::int64_t floor = 0;
+  std::deque<Mark> marks;
+  std::chrono::steady_clock::time_point last_full{};
 };
 
 OutboxRelay::OutboxRelay(db::Pool& pool, BrokerConfig broker, std::string source)
@@ -155,10 +166,28 @@ int OutboxRelay::flush_once() {
   }
   int sent = 0;
   try {
+    // A flush starts after the relay's floor instead of at the table's first unsent entry: the
+    // partial index keeps the entries of rows already sent until a vacuum, and stepping over
+    // them made every flush cost more the more events came before it. Rows commit out of seq
+    // order (a transaction that took a lower seq can commit after one that took a higher), so
+    // the floor moves to a flush's last row only once every transaction older than that flush's
+    // snapshot has ended (xmin has passed its xmax): by then each of them is visible or gone,
+    // and the next scan, still from the old floor, has seen it. A full scan from the start every
+    // few seconds catches what that cannot see (rows another relay had locked and then left,
+    // or a seq taken just before its transaction's id).
+    const auto started = std::chrono::steady_clock::now();
+    const bool full = started - impl_->last_full >= std::chrono::seconds(5);
+    const std::int64_t from = full ? 0 : impl_->floor;
+    struct Seen {
+      std::int64_t seq, xmin, xmax;  // the last row sent, and the scan's snapshot
+    };
+    std::optional<Seen> seen;
     sent = pool_.transact([&](pqxx::work& tx) {
-      auto rows = tx.exec(
-          "SELECT id::text, type, envelope FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT 200 "
-          "FOR UPDATE SKIP LOCKED");
+      auto rows = tx.exec_params(
+          "SELECT id::text, type, envelope, seq, (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::int8), "
+          "(SELECT pg_snapshot_xmax(pg_current_snapshot())::text::int8) FROM outbox WHERE sent_at IS NULL AND seq > $1 "
+          "ORDER BY seq LIMIT 200 FOR UPDATE SKIP LOCKED",
+          from);
       std::string ids = "{";
       int n = 0;
       for (const auto& r : rows) {
@@ -171,6 +200,10 @@ int OutboxRelay::flush_once() {
       // sent: on a failure nothing is marked and everything is sent again (consumers dedupe).
       impl_->mq->wait_for_confirms();
       if (n) tx.exec_params("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])", ids);
+      if (n) {
+        const auto& last = rows[rows.size() - 1];
+        seen = Seen{last[3].as<std::int64_t>(), last[4].as<std::int64_t>(), last[5].as<std::int64_t>()};
+      }
       // The backlog gauge: counted at most once a second (a count per flush cost as much as the
       // update above); in between, a flush that took less than a full batch left nothing behind.
       auto now = std::chrono::steady_clock::now();
@@ -183,6 +216,19 @@ int OutboxRelay::flush_once() {
       }
       return n;
     });
+    // Committed: the rows are sent, and the floor may move.
+    if (full) impl_->last_full = started;
+    if (seen) {
+      std::int64_t to = impl_->floor;
+      while (!impl_->marks.empty() && impl_->marks.front().xmax <= seen->xmin) {
+        to = std::max(to, impl_->marks.front().seq);
+        impl_->marks.pop_front();
+      }
+      // A full batch may have stopped short of a mark: no further than what it saw.
+      if (sent == 200) to = std::min(to, seen->seq);
+      impl_->floor = std::max(impl_->floor, to);
+      if (impl_->marks.size() < 1024) impl_->marks.push_back({seen->seq, seen->xmax});
+    }
   } catch (const mq::MqError&) {
     impl_->mq.reset();
     connected_ = false;

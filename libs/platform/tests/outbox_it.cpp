@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "rto/events.hpp"
 #include "rto/mq.hpp"
@@ -127,6 +128,41 @@ TEST(OutboxIT, ABatchOfPublishesIsConfirmedWithOneWait) {
     EXPECT_EQ(m->body, std::to_string(i));
     EXPECT_EQ(m->message_id, "m" + std::to_string(i));
   }
+}
+
+TEST(OutboxIT, AnEventCommittedAfterALaterOneGoesOutWithTheNextFlush) {
+  // The relay starts its scans after what it has published; a transaction that took a lower seq
+  // and commits later must not fall below that start.
+  Fixture f;
+  events::OutboxRelay relay(*f.pool, {rto::testing::amqp_url(), f.exchange.name()}, "test-service");
+  pqxx::connection slow_conn(f.tdb.url());
+  pqxx::work slow(slow_conn);
+  slow.exec_params("INSERT INTO things (id) VALUES ($1)", "late");
+  events::enqueue(slow, "test-service", {"test.thing.created", "late", {{"thing_id", "late"}}});
+  // Later events, committed and published while "late" is still open, over several flushes.
+  for (int i = 0; i < 3; ++i) {
+    f.create_thing("early" + std::to_string(i), true);
+    EXPECT_EQ(relay.flush_once(), 1);
+    auto m = f.wait_message(5s);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(events::parse_envelope(m->body).subject, "early" + std::to_string(i));
+  }
+  slow.commit();
+  f.create_thing("after", true);
+  // The next flush sends both, the late one first (its seq is lower); no full rescan needed.
+  EXPECT_EQ(relay.flush_once(), 2);
+  std::vector<std::string> got;
+  while (auto m = f.wait_message(1s)) got.push_back(events::parse_envelope(m->body).subject);
+  EXPECT_EQ(got, (std::vector<std::string>{"late", "after"}));
+  // And with everything sent, later flushes still find each new event.
+  for (int i = 0; i < 3; ++i) {
+    f.create_thing("more" + std::to_string(i), true);
+    EXPECT_EQ(relay.flush_once(), 1);
+  }
+  auto unsent = f.pool->read([](pqxx::read_transaction& tx) {
+    return tx.exec1("SELECT count(*) FROM outbox WHERE sent_at IS NULL")[0].as<int>();
+  });
+  EXPECT_EQ(unsent, 0);
 }
 
 TEST(OutboxIT, RolledBackChangesPublishNothing) {
