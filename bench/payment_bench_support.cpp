@@ -234,6 +234,12 @@ void Rig::wait_outbox_drained() const {
   throw std::runtime_error("the outbox relay did not drain the set-up events");
 }
 
+void Rig::vacuum_analyze() const {
+  pqxx::connection c(impl_->db.url());
+  pqxx::nontransaction tx(c);
+  tx.exec("VACUUM (ANALYZE)");
+}
+
 std::string Rig::service_token(std::string_view caller) const {
   if (!impl_->service) throw std::logic_error("the payment service is not started");
   return impl_->service->tokens().issue_service(caller);

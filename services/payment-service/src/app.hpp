@@ -186,16 +186,19 @@ class App {
   std::optional<std::pair<std::string, std::string>> late_receipt(const storage::RequestRow& req,
                                                                   const boost::json::value& body,
                                                                   const momo::Provider& provider);
+  // `known` is the request the callback names, read when the callback was stored (used only
+  // while it was open then; otherwise it is read again).
   std::pair<std::string, std::string> handle_callback(const storage::CallbackRow& cb, std::optional<std::string>& request_id,
-                                                      bool& finished);
+                                                      bool& finished, const storage::RequestRow* known);
   // Works off a callback this process holds the claim on.
-  void process_claimed(const storage::CallbackRow& cb);
+  void process_claimed(const storage::CallbackRow& cb, const storage::RequestRow* known = nullptr);
   // A callback on its way into provider_callbacks and then waiting for a worker, with the claim
   // its webhook set.
   struct QueuedCallback {
     storage::CallbackRow row;
     TimePoint claimed_until;
-    std::exception_ptr error;  // storing it failed
+    std::optional<storage::RequestRow> request;  // the request it names, as it was when stored
+    std::exception_ptr error;                     // storing it failed
   };
   // The webhooks' callbacks stored together, up to this many in one statement.
   static constexpr std::size_t kStoreBatchMax = 64;

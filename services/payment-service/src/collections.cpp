@@ -304,11 +304,11 @@ std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view b
 
 void App::store_callbacks(const std::vector<QueuedCallback*>& batch) noexcept {
   try {
-    auto ids = db_.query([&](pqxx::nontransaction& tx) {
+    auto stored = db_.query([&](pqxx::nontransaction& tx) {
       if (batch.size() == 1) {
         const auto& c = batch.front()->row;
-        return std::vector<std::int64_t>{storage::insert_callback(tx, c.provider, c.key_kind, c.key_value, c.body,
-                                                                  c.received_at, batch.front()->claimed_until)};
+        return std::vector<storage::StoredCallback>{{storage::insert_callback(
+            tx, c.provider, c.key_kind, c.key_value, c.body, c.received_at, batch.front()->claimed_until), std::nullopt}};
       }
       std::vector<const storage::CallbackRow*> rows;
       std::vector<TimePoint> claims;
@@ -318,8 +318,11 @@ void App::store_callbacks(const std::vector<QueuedCallback*>& batch) noexcept {
       }
       return storage::insert_callbacks(tx, rows, claims);
     });
-    if (ids.size() != batch.size()) throw std::logic_error("callback ids do not match the batch");
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->row.id = ids[i];
+    if (stored.size() != batch.size()) throw std::logic_error("callback ids do not match the batch");
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->row.id = stored[i].id;
+      batch[i]->request = std::move(stored[i].request);
+    }
     return;
   } catch (...) {
     if (batch.size() == 1) {
@@ -357,7 +360,8 @@ std::optional<std::pair<std::string, std::string>> App::late_receipt(const stora
 }
 
 std::pair<std::string, std::string> App::handle_callback(const storage::CallbackRow& cb,
-                                                         std::optional<std::string>& request_id, bool& finished) {
+                                                         std::optional<std::string>& request_id, bool& finished,
+                                                         const storage::RequestRow* known) {
   auto pid = momo::provider_of(cb.provider);
   auto* provider = pid ? providers_->find(*pid) : nullptr;
   if (!provider) return {"unmatched", "provider " + cb.provider + " is not enabled"};
@@ -377,11 +381,16 @@ std::pair<std::string, std::string> App::handle_callback(const storage::Callback
     return {"held", "paybill payment of " + rto::Money{c2b->amount, provider->currency()}.format() + " (M-Pesa " +
                         c2b->trans_id + ") for " + plan->reference + " awaits verification by staff"};
   }
-  req = db_.query([&](pqxx::nontransaction& tx) -> std::optional<storage::RequestRow> {
-    if (cb.key_kind == "checkout_id") return storage::find_request_by_provider_ref(tx, cb.provider, cb.key_value);
-    auto id = uuid_of(cb.key_value);
-    return id ? storage::find_request(tx, *id) : std::nullopt;
-  });
+  // Read when the callback was stored, if it was open then: whatever settled it since is caught
+  // where it matters (the credit applies only to an open request; a close re-reads it locked).
+  if (known && known->open() && cb.key_kind == "request_id" && known->id == cb.key_value)
+    req = *known;
+  else
+    req = db_.query([&](pqxx::nontransaction& tx) -> std::optional<storage::RequestRow> {
+      if (cb.key_kind == "checkout_id") return storage::find_request_by_provider_ref(tx, cb.provider, cb.key_value);
+      auto id = uuid_of(cb.key_value);
+      return id ? storage::find_request(tx, *id) : std::nullopt;
+    });
   if (!req || req->provider != cb.provider) return {"unmatched", "no " + cb.provider + " request " + cb.key_value};
   request_id = req->id;
   if (req->status == "succeeded" && *pid == momo::ProviderId::mpesa && !req->provider_txn_id)
@@ -425,14 +434,14 @@ void App::process_callback(std::int64_t id) {
   if (cb) process_claimed(*cb);  // else done already, or another worker has it
 }
 
-void App::process_claimed(const storage::CallbackRow& row) {
+void App::process_claimed(const storage::CallbackRow& row, const storage::RequestRow* known) {
   const auto* cb = &row;
   const auto id = cb->id;
   std::optional<std::string> request_id;
   std::pair<std::string, std::string> outcome;
   bool finished = false;  // by the credit's own transaction
   try {
-    outcome = handle_callback(*cb, request_id, finished);
+    outcome = handle_callback(*cb, request_id, finished, known);
   } catch (const momo::Unreachable& e) {
     // The claim lapses and the sweep tries again; the provider keeps its answer.
     rto::log::warn("callback verification postponed", {{"callback_id", id}, {"provider", cb->provider}, {"error", e.what()}});
@@ -475,7 +484,7 @@ void App::start_callback_workers(int n) {
           // lapsed and the sweep took the callback meanwhile, left to the sweep).
           const auto now = this->now();
           if (now + kClaimMargin <= q.claimed_until) {
-            process_claimed(q.row);
+            process_claimed(q.row, q.request ? &*q.request : nullptr);
           } else if (auto cb = db_.query([&](pqxx::nontransaction& tx) {
                        return storage::claim_callback(tx, q.row.id, now, now + kClaim, q.claimed_until);
                      })) {

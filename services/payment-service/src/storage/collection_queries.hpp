@@ -87,13 +87,20 @@ inline const rto::db::Statement kCallbackInsert{"callback_insert",
     "VALUES ($1, $2, $3, $4, " + TS(5) + ", " + TS(6) + ", 1) RETURNING id"};
 
 // The same for several callbacks ([{provider, key_kind, key_value, body, received_at,
-// claimed_until}], instants as microseconds), inserted in the given order: their ids ascend in it.
+// claimed_until}], instants as microseconds), inserted in the given order (their ids ascend in
+// it); with each id, the request a request-id callback names, as it is now (kRequestColumns;
+// NULLs when there is none), so that its worker need not look it up.
 inline const rto::db::Statement kCallbackInsertMany{"callback_insert_many",
-    "INSERT INTO provider_callbacks (provider, key_kind, key_value, body, received_at, claimed_until, attempts) "
-    "SELECT r.provider, r.key_kind, r.key_value, r.body, 'epoch'::timestamptz + r.received_at * interval '1 microsecond', "
+    "WITH c AS (INSERT INTO provider_callbacks (provider, key_kind, key_value, body, received_at, claimed_until, "
+    "attempts) SELECT r.provider, r.key_kind, r.key_value, r.body, "
+    "'epoch'::timestamptz + r.received_at * interval '1 microsecond', "
     "'epoch'::timestamptz + r.claimed_until * interval '1 microsecond', 1 FROM ROWS FROM (json_to_recordset($1::json) AS "
     "(provider text, key_kind text, key_value text, body text, received_at int8, claimed_until int8)) WITH ORDINALITY "
-    "AS r(provider, key_kind, key_value, body, received_at, claimed_until, n) ORDER BY r.n RETURNING id"};
+    "AS r(provider, key_kind, key_value, body, received_at, claimed_until, n) ORDER BY r.n RETURNING id, key_kind, "
+    "key_value) SELECT c.id, q.* FROM c LEFT JOIN LATERAL (SELECT " + kRequestColumns + " FROM payment_requests "
+    "WHERE id = CASE WHEN c.key_kind = 'request_id' AND c.key_value ~ "
+    "'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN c.key_value::uuid END) q "
+    "ON true ORDER BY c.id"};
 
 // Claims a waiting callback whose claim lapsed — or is still exactly $4, the claim its caller holds.
 inline const rto::db::Statement kCallbackClaim{"callback_claim",

@@ -1,6 +1,4 @@
 // Mobile-money payment requests and provider callbacks.
-#include <algorithm>
-
 #include "storage/collection_queries.hpp"
 #include "storage/rows.hpp"
 #include "storage/storage.hpp"
@@ -15,31 +13,32 @@ std::optional<std::int64_t> opt_int(const pqxx::field& f) {
   return f.as<std::int64_t>();
 }
 
-RequestRow read_request(const pqxx::row& r) {
+// The columns of sql::kRequestColumns, from column `at` on.
+RequestRow read_request(const pqxx::row& r, int at = 0) {
   RequestRow q;
-  q.id = r[0].as<std::string>();
-  q.plan_id = r[1].as<std::string>();
-  q.customer_id = r[2].as<std::string>();
-  q.requested_by = r[3].as<std::string>();
-  q.idempotency_key = r[4].as<std::string>();
-  q.fingerprint = r[5].as<std::string>();
-  q.provider = r[6].as<std::string>();
-  q.msisdn = r[7].as<std::string>();
-  q.status = r[8].as<std::string>();
-  q.amount = rto::Money::of(r[9].as<std::int64_t>(), r[10].as<std::string>());
-  q.provider_request_id = opt_text(r[11]);
-  q.provider_txn_id = opt_text(r[12]);
-  q.confirmed_amount = opt_int(r[13]);
-  q.confirmed_currency = opt_text(r[14]);
-  q.reason_code = opt_text(r[15]);
-  q.reason = opt_text(r[16]);
-  q.payment_id = opt_text(r[17]);
-  q.created_at = time_of(r[18]);
-  q.updated_at = time_of(r[19]);
-  q.settled_at = opt_time(r[20]);
-  q.expires_at = time_of(r[21]);
-  q.next_check_at = time_of(r[22]);
-  q.checks = r[23].as<int>();
+  q.id = r[at + 0].as<std::string>();
+  q.plan_id = r[at + 1].as<std::string>();
+  q.customer_id = r[at + 2].as<std::string>();
+  q.requested_by = r[at + 3].as<std::string>();
+  q.idempotency_key = r[at + 4].as<std::string>();
+  q.fingerprint = r[at + 5].as<std::string>();
+  q.provider = r[at + 6].as<std::string>();
+  q.msisdn = r[at + 7].as<std::string>();
+  q.status = r[at + 8].as<std::string>();
+  q.amount = rto::Money::of(r[at + 9].as<std::int64_t>(), r[at + 10].as<std::string>());
+  q.provider_request_id = opt_text(r[at + 11]);
+  q.provider_txn_id = opt_text(r[at + 12]);
+  q.confirmed_amount = opt_int(r[at + 13]);
+  q.confirmed_currency = opt_text(r[at + 14]);
+  q.reason_code = opt_text(r[at + 15]);
+  q.reason = opt_text(r[at + 16]);
+  q.payment_id = opt_text(r[at + 17]);
+  q.created_at = time_of(r[at + 18]);
+  q.updated_at = time_of(r[at + 19]);
+  q.settled_at = opt_time(r[at + 20]);
+  q.expires_at = time_of(r[at + 21]);
+  q.next_check_at = time_of(r[at + 22]);
+  q.checks = r[at + 23].as<int>();
   return q;
 }
 
@@ -147,8 +146,8 @@ std::int64_t insert_callback(Tx& tx, const std::string& provider, const std::str
       .as<std::int64_t>();
 }
 
-std::vector<std::int64_t> insert_callbacks(Tx& tx, const std::vector<const CallbackRow*>& rows,
-                                           const std::vector<TimePoint>& claimed_until) {
+std::vector<StoredCallback> insert_callbacks(Tx& tx, const std::vector<const CallbackRow*>& rows,
+                                             const std::vector<TimePoint>& claimed_until) {
   boost::json::array in;
   in.reserve(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -160,13 +159,14 @@ std::vector<std::int64_t> insert_callbacks(Tx& tx, const std::vector<const Callb
                                      {"received_at", to_micros(c.received_at)},
                                      {"claimed_until", to_micros(claimed_until.at(i))}});
   }
-  std::vector<std::int64_t> ids;
-  ids.reserve(rows.size());
-  for (const auto& r : tx.exec_prepared(sql::kCallbackInsertMany.name, boost::json::serialize(in)))
-    ids.push_back(r[0].as<std::int64_t>());
-  // Inserted in order, from one sequence: ascending ids follow the rows' order.
-  std::sort(ids.begin(), ids.end());
-  return ids;
+  // Inserted in order, from one sequence: ascending ids (the statement's order) follow the rows'.
+  std::vector<StoredCallback> out;
+  out.reserve(rows.size());
+  for (const auto& r : tx.exec_prepared(sql::kCallbackInsertMany.name, boost::json::serialize(in))) {
+    out.push_back({r[0].as<std::int64_t>(), std::nullopt});
+    if (!r[1].is_null()) out.back().request = read_request(r, 1);
+  }
+  return out;
 }
 
 std::optional<CallbackRow> claim_callback(Tx& tx, std::int64_t id, TimePoint now, TimePoint until,

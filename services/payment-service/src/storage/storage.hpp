@@ -264,9 +264,13 @@ std::int64_t insert_callback(Tx& tx, const std::string& provider, const std::str
                              const std::string& key_value, const std::string& body, TimePoint now,
                              TimePoint claimed_until);
 // Stores several callbacks in one statement, each claimed until its `claimed_until` (same order);
-// returns their ids in that order.
-std::vector<std::int64_t> insert_callbacks(Tx& tx, const std::vector<const CallbackRow*>& rows,
-                                           const std::vector<TimePoint>& claimed_until);
+// returns their ids in that order, each with the request it names by id as it was then.
+struct StoredCallback {
+  std::int64_t id = 0;
+  std::optional<RequestRow> request;
+};
+std::vector<StoredCallback> insert_callbacks(Tx& tx, const std::vector<const CallbackRow*>& rows,
+                                             const std::vector<TimePoint>& claimed_until);
 // Claims a waiting callback until `until`; nullopt when it is done or another worker has it.
 // `held` is a claim the caller holds (the one insert_callback set): that one may be renewed.
 std::optional<CallbackRow> claim_callback(Tx& tx, std::int64_t id, TimePoint now, TimePoint until,
