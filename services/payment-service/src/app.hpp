@@ -40,8 +40,8 @@ struct PaymentRequest {
   std::optional<std::string> receipt_number;
   std::string recorded_by;  // service name or staff user id
   // Runs inside the recording transaction (also when the transaction was recorded before), with
-  // the plan locked: a mobile-money request is marked paid in the same commit as the money. It
-  // may throw NotAdmitted to roll everything back (the request was settled meanwhile).
+  // the plan locked: a staff resolution of a review item is written in the same commit as the
+  // money. It may throw NotAdmitted to roll everything back (the item was settled meanwhile).
   std::function<void(pqxx::work&, const storage::PaymentRow&)> within;
   // A mobile-money request this payment settles: marked succeeded in the same commit (also when
   // the transaction was recorded before), and the callback that led to it, if any, finished as
