@@ -304,20 +304,13 @@ std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view b
 
 void App::store_callbacks(const std::vector<QueuedCallback*>& batch) noexcept {
   try {
-    auto stored = db_.query([&](pqxx::nontransaction& tx) {
-      if (batch.size() == 1) {
-        const auto& c = batch.front()->row;
-        return std::vector<storage::StoredCallback>{{storage::insert_callback(
-            tx, c.provider, c.key_kind, c.key_value, c.body, c.received_at, batch.front()->claimed_until), std::nullopt}};
-      }
-      std::vector<const storage::CallbackRow*> rows;
-      std::vector<TimePoint> claims;
-      for (auto* q : batch) {
-        rows.push_back(&q->row);
-        claims.push_back(q->claimed_until);
-      }
-      return storage::insert_callbacks(tx, rows, claims);
-    });
+    std::vector<const storage::CallbackRow*> rows;
+    std::vector<TimePoint> claims;
+    for (auto* q : batch) {
+      rows.push_back(&q->row);
+      claims.push_back(q->claimed_until);
+    }
+    auto stored = db_.query([&](pqxx::nontransaction& tx) { return storage::insert_callbacks(tx, rows, claims); });
     if (stored.size() != batch.size()) throw std::logic_error("callback ids do not match the batch");
     for (std::size_t i = 0; i < batch.size(); ++i) {
       batch[i]->row.id = stored[i].id;

@@ -81,14 +81,10 @@ inline const rto::db::Statement kRequestsStuck{"requests_stuck",
 inline const std::string kCallbackColumns =
     "id, provider, key_kind, key_value, body, status, request_id::text, outcome, " + US("received_at") + ", attempts";
 
-// Stored already claimed (until $6, first attempt) by the process that queues it for its workers.
-inline const rto::db::Statement kCallbackInsert{"callback_insert",
-    "INSERT INTO provider_callbacks (provider, key_kind, key_value, body, received_at, claimed_until, attempts) "
-    "VALUES ($1, $2, $3, $4, " + TS(5) + ", " + TS(6) + ", 1) RETURNING id"};
-
-// The same for several callbacks ([{provider, key_kind, key_value, body, received_at,
-// claimed_until}], instants as microseconds), inserted in the given order (their ids ascend in
-// it); with each id, the request a request-id callback names, as it is now (kRequestColumns;
+// Callbacks as received ([{provider, key_kind, key_value, body, received_at, claimed_until}],
+// instants as microseconds), each stored already claimed (until claimed_until, first attempt) by
+// the process that queues it for its workers, in the given order (their ids ascend in it); with
+// each id, the request a request-id callback names, as it is now (kRequestColumns;
 // NULLs when there is none), so that its worker need not look it up.
 inline const rto::db::Statement kCallbackInsertMany{"callback_insert_many",
     "WITH c AS (INSERT INTO provider_callbacks (provider, key_kind, key_value, body, received_at, claimed_until, "
@@ -135,7 +131,7 @@ inline const rto::db::Statement kResolutionInsert{"resolution_insert",
 inline std::vector<rto::db::Statement> collection_statements() {
   return {kRequestInsert,    kRequestById,  kRequestByKey,    kRequestLock,    kRequestByProviderRef,
           kRequestStarted,   kRequestSettle, kRequestsPaid, kReceiptAttach, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
-          kRequestsStuck,    kCallbackInsert, kCallbackInsertMany, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
+          kRequestsStuck,    kCallbackInsertMany, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
           kCallbacksReview,  kCallbackLock,   kResolutionInsert, kResolutionExists};
 }
 

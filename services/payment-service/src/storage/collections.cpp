@@ -138,14 +138,6 @@ std::vector<RequestRow> stuck_requests(Tx& tx, TimePoint created_before, int lim
   return requests(tx.exec_prepared(sql::kRequestsStuck.name, to_micros(created_before), limit));
 }
 
-std::int64_t insert_callback(Tx& tx, const std::string& provider, const std::string& key_kind,
-                             const std::string& key_value, const std::string& body, TimePoint now,
-                             TimePoint claimed_until) {
-  return tx.exec_prepared(sql::kCallbackInsert.name, provider, key_kind, key_value, body, to_micros(now),
-                          to_micros(claimed_until))[0][0]
-      .as<std::int64_t>();
-}
-
 std::vector<StoredCallback> insert_callbacks(Tx& tx, const std::vector<const CallbackRow*>& rows,
                                              const std::vector<TimePoint>& claimed_until) {
   boost::json::array in;

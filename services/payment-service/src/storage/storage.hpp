@@ -259,11 +259,8 @@ struct CallbackRow {
   TimePoint received_at{};
   int attempts = 0;
 };
-// Stores a callback as received, claimed until `claimed_until` by the caller (its first attempt).
-std::int64_t insert_callback(Tx& tx, const std::string& provider, const std::string& key_kind,
-                             const std::string& key_value, const std::string& body, TimePoint now,
-                             TimePoint claimed_until);
-// Stores several callbacks in one statement, each claimed until its `claimed_until` (same order);
+// Stores callbacks as received, in one statement, each claimed by the caller until its
+// `claimed_until` (same order; its first attempt);
 // returns their ids in that order, each with the request it names by id as it was then.
 struct StoredCallback {
   std::int64_t id = 0;
@@ -272,7 +269,7 @@ struct StoredCallback {
 std::vector<StoredCallback> insert_callbacks(Tx& tx, const std::vector<const CallbackRow*>& rows,
                                              const std::vector<TimePoint>& claimed_until);
 // Claims a waiting callback until `until`; nullopt when it is done or another worker has it.
-// `held` is a claim the caller holds (the one insert_callback set): that one may be renewed.
+// `held` is a claim the caller holds (the one insert_callbacks set): that one may be renewed.
 std::optional<CallbackRow> claim_callback(Tx& tx, std::int64_t id, TimePoint now, TimePoint until,
                                           std::optional<TimePoint> held = std::nullopt);
 void finish_callback(Tx& tx, std::int64_t id, const std::string& status, const std::optional<std::string>& request_id,
