@@ -50,6 +50,10 @@ struct PaymentRequest {
   std::optional<storage::RequestPaid> pays_request;
 };
 
+// The ledger payment of a paybill (C2B) confirmation for a plan, keyed by its M-Pesa receipt.
+PaymentRequest paybill_payment(const std::string& plan_id, const momo::MpesaC2B& c2b, const rto::Currency& currency,
+                               const storage::CallbackRow& cb, std::string recorded_by);
+
 struct NotAdmitted {
   std::string status;  // what the request already was
 };
@@ -190,6 +194,10 @@ class App {
   // while it was open then; otherwise it is read again).
   std::pair<std::string, std::string> handle_callback(const storage::CallbackRow& cb, std::optional<std::string>& request_id,
                                                       bool& finished, const storage::RequestRow* known);
+  std::pair<std::string, std::string> handle_paybill(const storage::CallbackRow& cb, const boost::json::value& body,
+                                                     momo::Provider& provider, bool& finished);
+  std::pair<std::string, std::string> handle_receipt_answer(const storage::CallbackRow& cb,
+                                                            const boost::json::value& body, momo::Provider& provider);
   // Works off a callback this process holds the claim on.
   void process_claimed(const storage::CallbackRow& cb, const storage::RequestRow* known = nullptr);
   // A callback on its way into provider_callbacks and then waiting for a worker, with the claim

@@ -28,6 +28,9 @@ constexpr auto kClaimMargin = std::chrono::seconds(10);  // a queued callback's 
 constexpr auto kSweepAge = std::chrono::seconds(5);      // a stored callback older than this was lost from the queue
 constexpr int kMaxCallbackAttempts = 20;                  // then it waits for staff
 constexpr const char* kRecordedBy = "mobile-money";
+constexpr auto kAnswerWait = std::chrono::minutes(5);  // a paybill receipt query unanswered this long is asked again
+constexpr int kMaxReceiptQueries = 3;                   // then the paybill confirmation waits for staff
+constexpr int kMaxAnswerMatches = 3;                    // tries to match an answer to its query, then unmatched
 
 bool valid_idempotency_key(std::string_view k) {
   if (k.empty() || k.size() > 128) return false;
@@ -270,7 +273,7 @@ std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view b
   } catch (const std::invalid_argument& e) {
     throw rto::BadRequest("not a " + pname + " callback: " + e.what(), {{"body", "is not a " + pname + " callback"}});
   }
-  static constexpr const char* kinds[] = {"request_id", "checkout_id", "account_reference"};
+  static constexpr const char* kinds[] = {"request_id", "checkout_id", "account_reference", "conversation_id"};
   // A public endpoint stores bodies before anyone has verified them: when the workers are this
   // far behind (a flood of forged callbacks, or the providers' status APIs down), refuse more
   // instead of filling the table and the queue. Providers retry a callback that was not accepted.
@@ -361,19 +364,9 @@ std::pair<std::string, std::string> App::handle_callback(const storage::Callback
   const auto body = js::parse(cb.body);
   if (!provider->authentic(body)) return {"rejected", "the callback signature does not verify"};
 
+  if (cb.key_kind == "account_reference") return handle_paybill(cb, body, *provider, finished);
+  if (cb.key_kind == "conversation_id") return handle_receipt_answer(cb, body, *provider);
   std::optional<storage::RequestRow> req;
-  if (cb.key_kind == "account_reference") {
-    auto ref = normalize_reference(cb.key_value);
-    auto plan = ref ? db_.query([&](pqxx::nontransaction& tx) { return storage::find_plan_by_reference(tx, *ref); })
-                    : std::nullopt;
-    if (!plan) return {"unmatched", "no plan with account reference " + cb.key_value};
-    // Daraja has no synchronous way to confirm a C2B receipt, so staff verify it in the M-Pesa
-    // portal before it is recorded; the outcome names what to look for.
-    auto c2b = momo::parse_mpesa_c2b(body, provider->currency());
-    if (!c2b) return {"rejected", "not a complete paybill confirmation"};
-    return {"held", "paybill payment of " + rto::Money{c2b->amount, provider->currency()}.format() + " (M-Pesa " +
-                        c2b->trans_id + ") for " + plan->reference + " awaits verification by staff"};
-  }
   // Read when the callback was stored, if it was open then: whatever settled it since is caught
   // where it matters (the credit applies only to an open request; a close re-reads it locked).
   if (known && known->open() && cb.key_kind == "request_id" && known->id == cb.key_value)
@@ -427,6 +420,113 @@ void App::process_callback(std::int64_t id) {
   if (cb) process_claimed(*cb);  // else done already, or another worker has it
 }
 
+PaymentRequest paybill_payment(const std::string& plan_id, const momo::MpesaC2B& c2b, const rto::Currency& currency,
+                               const storage::CallbackRow& cb, std::string recorded_by) {
+  PaymentRequest pay;
+  pay.plan_id = plan_id;
+  pay.amount = {c2b.amount, currency};
+  pay.provider = cb.provider;
+  pay.provider_txn_id = c2b.trans_id;  // keys the credit: one receipt is recorded once
+  pay.receipt_number = c2b.trans_id;
+  pay.paid_at = cb.received_at;
+  pay.recorded_by = std::move(recorded_by);
+  return pay;
+}
+
+namespace {
+
+std::string paybill_text(const momo::MpesaC2B& c2b, const rto::Currency& currency, const std::string& plan_reference) {
+  return "paybill payment of " + rto::Money{c2b.amount, currency}.format() + " (M-Pesa " + c2b.trans_id + ") for " +
+         plan_reference;
+}
+
+}  // namespace
+
+// A paybill (C2B) confirmation: money sent to our shortcode under a plan's account reference,
+// asked for by no request of ours, to a URL anyone can post to. It is matched to its plan and
+// then confirmed with the provider (Daraja's Transaction Status API), whose answer arrives as
+// another callback (handle_receipt_answer). Staff verify it instead when the service has no
+// initiator to ask with, when Daraja refuses the query, or when it leaves queries unanswered.
+std::pair<std::string, std::string> App::handle_paybill(const storage::CallbackRow& cb, const js::value& body,
+                                                        momo::Provider& provider, bool& finished) {
+  auto ref = normalize_reference(cb.key_value);
+  auto plan = ref ? db_.query([&](pqxx::nontransaction& tx) { return storage::find_plan_by_reference(tx, *ref); })
+                  : std::nullopt;
+  if (!plan) return {"unmatched", "no plan with account reference " + cb.key_value};
+  auto c2b = momo::parse_mpesa_c2b(body, provider.currency());
+  if (!c2b) return {"rejected", "not a complete paybill confirmation"};
+  const auto what = paybill_text(*c2b, provider.currency(), plan->reference);
+  if (!(plan->currency == provider.currency()))
+    return {"held", what + ": the plan is paid in " + std::string(plan->currency.code()) + "; awaits staff"};
+  if (cb.attempts > kMaxReceiptQueries)
+    return {"held", what + ": M-Pesa left " + std::to_string(kMaxReceiptQueries) +
+                        " queries about it unanswered; awaits verification by staff"};
+  std::optional<std::string> asked;
+  try {
+    asked = provider.query_receipt(c2b->trans_id, plan->reference);
+  } catch (const momo::Refused& e) {
+    return {"held", what + " could not be confirmed: " + e.what() + "; awaits verification by staff"};
+  }
+  if (!asked) return {"held", what + " awaits verification by staff"};
+  db_.query([&](pqxx::nontransaction& tx) {
+    storage::await_answer(tx, cb.id, *asked, what + ": M-Pesa was asked to confirm it", now());
+  });
+  finished = true;
+  return {"verifying", "M-Pesa was asked to confirm it (" + *asked + ")"};
+}
+
+// Daraja's answer about a paybill receipt: the confirmation that asked is credited when the
+// answer agrees with it (receipt, amount, our shortcode, completed) and held for staff when not,
+// in the commit that records the money.
+std::pair<std::string, std::string> App::handle_receipt_answer(const storage::CallbackRow& cb, const js::value& body,
+                                                               momo::Provider& provider) {
+  const auto answer = momo::parse_mpesa_receipt_status(body, provider.currency());
+  auto asked = db_.query([&](pqxx::nontransaction& tx) { return storage::callback_awaiting(tx, answer.conversation_id); });
+  if (!asked) {
+    // Daraja answered before the query's ConversationID was stored, or no query of ours has it.
+    if (cb.attempts < kMaxAnswerMatches)
+      throw momo::Unreachable("no paybill confirmation awaits answer " + answer.conversation_id + " yet");
+    return {"unmatched", "no paybill confirmation awaits answer " + answer.conversation_id};
+  }
+  const auto about = "answer about callback " + std::to_string(asked->id);
+  if (asked->status != "verifying") return {"duplicate", about + ", which was already " + asked->status};
+  boost::system::error_code ec;
+  const auto asked_body = js::parse(asked->body, ec);
+  auto c2b = ec ? std::nullopt : momo::parse_mpesa_c2b(asked_body, provider.currency());
+  auto ref = normalize_reference(asked->key_value);
+  auto plan = c2b && ref ? db_.query([&](pqxx::nontransaction& tx) { return storage::find_plan_by_reference(tx, *ref); })
+                         : std::nullopt;
+  const auto end_wait = [&](const std::string& status, const std::string& outcome) {
+    db_.query([&](pqxx::nontransaction& tx) { storage::end_wait(tx, asked->id, status, outcome, now()); });
+  };
+  if (!plan) {  // it was matched when asked; the plan cannot have gone
+    end_wait("held", "the plan this paybill payment was matched to is gone; awaits staff");
+    return {"processed", about + ": its plan is gone"};
+  }
+  const auto what = paybill_text(*c2b, provider.currency(), plan->reference);
+  if (auto why = momo::paybill_discrepancy(*c2b, answer, provider.collection_account(), provider.currency())) {
+    end_wait("held", what + ": " + *why + "; awaits staff");
+    rto::log::warn("paybill payment held", {{"callback_id", asked->id}, {"plan_id", plan->id}, {"why", *why}});
+    return {"processed", about + ": " + *why};
+  }
+  auto pay = paybill_payment(plan->id, *c2b, provider.currency(), *asked, kRecordedBy);
+  pay.within = [&](pqxx::work& tx, const storage::PaymentRow& payment) {
+    storage::end_wait(tx, asked->id, "processed", what + " confirmed by M-Pesa and credited as payment " + payment.id,
+                      now());
+  };
+  try {
+    auto rec = record_payment(pay);
+    rto::log::info("paybill payment credited",
+                   {{"callback_id", asked->id}, {"plan_id", plan->id}, {"payment_id", rec.payment.id}});
+    return {"processed", about + ": confirmed and credited as payment " + rec.payment.id};
+  } catch (const rto::Error& e) {
+    if (e.status() != 409) throw;
+    // The receipt is on the ledger for another plan or amount, or the plan takes no payments.
+    end_wait("held", what + ": " + e.what() + "; awaits staff");
+    return {"processed", about + ": " + e.what()};
+  }
+}
+
 void App::process_claimed(const storage::CallbackRow& row, const storage::RequestRow* known) {
   const auto* cb = &row;
   const auto id = cb->id;
@@ -455,7 +555,11 @@ void App::process_claimed(const storage::CallbackRow& row, const storage::Reques
 
 int App::process_waiting_callbacks() {
   const auto now = this->now();
-  auto ids = db_.query([&](pqxx::nontransaction& tx) { return storage::waiting_callbacks(tx, now - kSweepAge, now, 200); });
+  auto ids = db_.query([&](pqxx::nontransaction& tx) {
+    // Paybill confirmations whose receipt query went unanswered are asked about again.
+    storage::requeue_unanswered(tx, now - kAnswerWait);
+    return storage::waiting_callbacks(tx, now - kSweepAge, now, 200);
+  });
   for (auto id : ids) process_callback(id);
   return static_cast<int>(ids.size());
 }

@@ -148,14 +148,7 @@ App::Resolved App::resolve_callback(std::int64_t id, const ResolveInput& in, con
     throw rto::Unprocessable("plan " + plan->reference + " is paid in " + std::string(plan->currency.code()),
                              {{"plan_ref", "names a plan paid in " + std::string(plan->currency.code())}});
 
-  PaymentRequest pay;
-  pay.plan_id = plan->id;
-  pay.amount = {c2b->amount, provider->currency()};
-  pay.provider = cb->provider;
-  pay.provider_txn_id = c2b->trans_id;
-  pay.receipt_number = c2b->trans_id;
-  pay.paid_at = cb->received_at;
-  pay.recorded_by = actor;
+  auto pay = paybill_payment(plan->id, *c2b, provider->currency(), *cb, actor);
   pay.within = [&](pqxx::work& tx, const storage::PaymentRow& payment) {
     auto locked = storage::lock_callback(tx, id);
     res.payment_id = payment.id;

@@ -1,4 +1,5 @@
-// Safaricom M-Pesa Daraja: OAuth token, STK push, STK query, STK callback and C2B confirmation.
+// Safaricom M-Pesa Daraja: OAuth token, STK push, STK query, STK callback, C2B confirmation and
+// Transaction Status (query, then its result at ResultURL).
 #include <boost/url/parse.hpp>
 
 #include <rto/crypto.hpp>
@@ -158,6 +159,91 @@ json::object c2b_confirmation(const Transaction& t) {
                       {"FirstName", "John"}};
 }
 
+// The Transaction Status result Daraja posts to ResultURL: for a paybill receipt it knows,
+// what it records about it; else the query's failure.
+json::object status_result(const std::optional<Transaction>& t, bool credential_ok, const std::string& conversation,
+                           const std::string& originator) {
+  json::object r{{"ResultType", 0},
+                 {"ResultCode", 0},
+                 {"ResultDesc", "The service request is processed successfully."},
+                 {"OriginatorConversationID", originator},
+                 {"ConversationID", conversation},
+                 {"TransactionID", "SB60000000"}};  // a placeholder: the receipt is ReceiptNo
+  if (!credential_ok) {
+    r["ResultCode"] = 2001;
+    r["ResultDesc"] = "The initiator information is invalid.";
+  } else if (!t || !t->c2b) {
+    r["ResultCode"] = 2032;
+    r["ResultDesc"] = "The transaction receipt number does not exist.";
+  } else {
+    const auto at = as_number(mpesa_timestamp(t->created_at));
+    json::array p{json::object{{"Key", "DebitPartyName"}, {"Value", t->msisdn + " - John"}},
+                  json::object{{"Key", "CreditPartyName"}, {"Value", t->shortcode + " - RTO MOTORS LTD"}},
+                  json::object{{"Key", "OriginatorConversationID"}, {"Value", originator}},
+                  json::object{{"Key", "InitiatedTime"}, {"Value", at}},
+                  json::object{{"Key", "CreditPartyCharges"}},  // sent without a Value
+                  json::object{{"Key", "DebitAccountType"}, {"Value", "MMF Account For Customer"}},
+                  json::object{{"Key", "TransactionReason"}},
+                  json::object{{"Key", "ReasonType"}, {"Value", "Pay Bill Online"}},
+                  json::object{{"Key", "TransactionStatus"}, {"Value", "Completed"}},
+                  json::object{{"Key", "FinalisedTime"}, {"Value", at}},
+                  json::object{{"Key", "Amount"}, {"Value", static_cast<double>(t->amount)}},  // a number, 1.0 style
+                  json::object{{"Key", "ConversationID"}, {"Value", conversation}},
+                  json::object{{"Key", "ReceiptNo"}, {"Value", t->id}}};
+    r["ResultParameters"] = json::object{{"ResultParameter", std::move(p)}};
+  }
+  r["ReferenceData"] = json::object{{"ReferenceItem", json::object{{"Key", "Occasion"}, {"Value", "Query"}}}};
+  return json::object{{"Result", std::move(r)}};
+}
+
+// POST /mpesa/transactionstatus/v1/query: accepted at once, answered later at ResultURL.
+http::Response transaction_status(Simulator::Impl& sim, const http::Request& req) {
+  auto body = parse_object(req.body);
+  if (!body) throw ProviderFault(error(400, "400.002.02", "Bad Request - Invalid JSON"));
+  if (length_between(string_at(*body, "Initiator"), 1, 100).empty()) throw invalid("Initiator");
+  auto credential = string_at(*body, "SecurityCredential");
+  if (!credential || credential->empty()) throw invalid("SecurityCredential");
+  try {
+    rto::crypto::base64_decode(*credential);
+  } catch (const std::invalid_argument&) {
+    throw invalid("SecurityCredential");
+  }
+  if (string_at(*body, "CommandID") != std::optional<std::string_view>("TransactionStatusQuery")) throw invalid("CommandID");
+  auto receipt = string_at(*body, "TransactionID");
+  if (!receipt || receipt->empty()) throw invalid("TransactionID");
+  const auto shortcode = sim.cfg.mpesa_shortcode.empty() ? std::string(kDefaultShortcode) : sim.cfg.mpesa_shortcode;
+  if (digits_at(*body, "PartyA") != std::optional<std::string>(shortcode)) throw invalid("PartyA");
+  if (digits_at(*body, "IdentifierType") != std::optional<std::string>("4")) throw invalid("IdentifierType");
+  auto result_url = string_at(*body, "ResultURL");
+  if (!result_url || !is_http_url(*result_url)) throw invalid("ResultURL");
+  auto timeout_url = string_at(*body, "QueueTimeOutURL");
+  if (!timeout_url || !is_http_url(*timeout_url)) throw invalid("QueueTimeOutURL");
+  if (length_between(string_at(*body, "Remarks"), 1, 100).empty()) throw invalid("Remarks");
+
+  const auto now = WallClock::now();
+  auto [conversation, originator] = sim.random([now](Rng& rng) {
+    return std::pair{mpesa_conversation_id(rng, now), mpesa_originator_conversation_id(rng)};
+  });
+  const bool credential_ok =
+      sim.cfg.mpesa_security_credential.empty() || credential_matches(sim.cfg.mpesa_security_credential, *credential);
+  Callback cb{std::string(*result_url), http::Method::Post,
+              json::serialize(status_result(sim.find(*receipt, Provider::Mpesa), credential_ok, conversation, originator))};
+  int copies = 1;
+  std::chrono::milliseconds delay = sim.cfg.callback_delay;
+  {
+    std::lock_guard lk(sim.mu);
+    const auto& b = sim.behaviour(Provider::Mpesa);
+    if (b.callback == CallbackMode::Drop) copies = 0;
+    if (b.callback == CallbackMode::Duplicate) copies = 1 + b.duplicates;
+    delay = b.callback_delay.value_or(delay);
+  }
+  for (int i = 0; i < copies; ++i) sim.sender.schedule(Clock::now() + delay, [&sim, cb] { sim.sender.deliver(cb); });
+  return http::Response::json(json::object{{"OriginatorConversationID", originator},
+                                           {"ConversationID", conversation},
+                                           {"ResponseCode", "0"},
+                                           {"ResponseDescription", "Accept the service request successfully."}});
+}
+
 }  // namespace
 
 http::Response error(int status, std::string_view code, std::string_view message) {
@@ -204,6 +290,7 @@ void install(Simulator::Impl& sim, http::Router& r) {
   r.get("/oauth/v1/generate", anyone, sim.provider_route(p, Kind::Token, token));
   r.post("/mpesa/stkpush/v1/processrequest", anyone, sim.provider_route(p, Kind::Api, push));
   r.post("/mpesa/stkpushquery/v1/query", anyone, sim.provider_route(p, Kind::Api, query));
+  r.post("/mpesa/transactionstatus/v1/query", anyone, sim.provider_route(p, Kind::Api, transaction_status));
 }
 
 }  // namespace mmsim::mpesa

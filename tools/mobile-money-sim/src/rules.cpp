@@ -194,6 +194,26 @@ std::string mpesa_checkout_request_id(Rng& rng, std::chrono::system_clock::time_
   return "ws_CO_" + std::string(stamp) + digits(rng, 4);
 }
 
+std::string mpesa_conversation_id(Rng& rng, std::chrono::system_clock::time_point t) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  auto c = civil(t + std::chrono::hours(3));
+  char stamp[40];
+  std::snprintf(stamp, sizeof stamp, "AG_%04d%02d%02d_", c.year, c.month, c.day);
+  std::string s(stamp);
+  for (int i = 0; i < 20; ++i) s += pick(rng, kHex);
+  return s;
+}
+
+std::string mpesa_originator_conversation_id(Rng& rng) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::string s;
+  for (int group : {4, 4, 4, 12}) {
+    if (!s.empty()) s += '-';
+    for (int i = 0; i < group; ++i) s += pick(rng, kHex);
+  }
+  return s + digits(rng, 7);
+}
+
 std::string mpesa_receipt_number(Rng& rng) {
   static constexpr std::string_view kUpper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
   static constexpr std::string_view kUpperDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";

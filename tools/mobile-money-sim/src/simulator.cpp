@@ -39,6 +39,7 @@ SimConfig SimConfig::from_environment() {
   c.mpesa_consumer_secret = env.string("MPESA_CONSUMER_SECRET", "");
   c.mpesa_shortcode = env.string("MPESA_SHORTCODE", "");
   c.mpesa_passkey = env.string("MPESA_PASSKEY", "");
+  c.mpesa_security_credential = env.string("MPESA_SECURITY_CREDENTIAL", "");
   env.done();
   return c;
 }

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <rto/crypto.hpp>
@@ -63,6 +64,7 @@ mmsim::SimConfig sim_config() {
   c.mpesa_consumer_secret = "mpesa-secret";
   c.mpesa_shortcode = "174379";
   c.mpesa_passkey = kPasskey;
+  c.mpesa_security_credential = rto::crypto::base64_encode("initiator-password");
   return c;
 }
 
@@ -643,6 +645,83 @@ TEST_F(SimulatorTest, C2bConfirmationIsPostedAndRecorded) {
   EXPECT_EQ(t.at("provider"), "mpesa");
   EXPECT_EQ(t.at("status"), "succeeded");
   EXPECT_EQ(call(Method::Post, "/_sim/mpesa/c2b", {}, "{}").status, 400);
+}
+
+TEST_F(SimulatorTest, TransactionStatusAnswersAtTheResultUrl) {
+  auto c2b = sim_post("/_sim/mpesa/c2b", {{"bill_ref", "PLAN-8"},
+                                          {"amount", 1500},
+                                          {"msisdn", "254712000000"},
+                                          {"confirmation_url", receiver.url + "/cb/c2b"}});
+  const auto receipt = std::string(c2b.at("trans_id").as_string());
+  const auto query_body = [&](const std::string& transaction, const std::string& credential) {
+    return js::object{{"Initiator", "rto-api"},
+                      {"SecurityCredential", credential},
+                      {"CommandID", "TransactionStatusQuery"},
+                      {"TransactionID", transaction},
+                      {"PartyA", "174379"},
+                      {"IdentifierType", "4"},
+                      {"ResultURL", receiver.url + "/cb/result"},
+                      {"QueueTimeOutURL", receiver.url + "/cb/timeout"},
+                      {"Remarks", "PLAN-8"},
+                      {"Occasion", "paybill receipt"}};
+  };
+  const auto query = [&](const js::object& body) {
+    return call(Method::Post, "/mpesa/transactionstatus/v1/query", mpesa_headers(), js::serialize(body));
+  };
+  const auto credential = rto::crypto::base64_encode("initiator-password");
+  auto r = query(query_body(receipt, credential));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto ack = js::parse(r.body).as_object();
+  EXPECT_EQ(ack.at("ResponseCode"), "0");
+  const auto conversation = std::string(ack.at("ConversationID").as_string());
+  EXPECT_TRUE(conversation.starts_with("AG_")) << conversation;
+  EXPECT_TRUE(ack.at("OriginatorConversationID").is_string());
+
+  auto got = receiver.wait_for(2);  // the confirmation, then the result
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1].path, "/cb/result");
+  auto result = got[1].json().at("Result").as_object();
+  EXPECT_EQ(result.at("ResultCode"), 0);
+  EXPECT_EQ(result.at("ConversationID").as_string(), conversation);
+  std::map<std::string, js::value> params;
+  for (const auto& p : result.at("ResultParameters").at("ResultParameter").as_array())
+    params[std::string(p.at("Key").as_string())] = p.as_object().contains("Value") ? p.at("Value") : js::value(nullptr);
+  EXPECT_EQ(params.at("ReceiptNo").as_string(), receipt);
+  EXPECT_EQ(params.at("TransactionStatus"), "Completed");
+  EXPECT_EQ(params.at("Amount"), 1500.0);
+  EXPECT_TRUE(params.at("Amount").is_double()) << "Daraja sends the amount as a number like 1.0";
+  EXPECT_EQ(params.at("CreditPartyName").as_string().subview().substr(0, 9), "174379 - ");
+  EXPECT_TRUE(params.at("CreditPartyCharges").is_null()) << "sent without a Value";
+
+  // A receipt M-Pesa does not know, and a wrong initiator credential: accepted, answered with a failure.
+  ASSERT_EQ(query(query_body("RXXXXXXXXX", credential)).status, 200);
+  ASSERT_EQ(query(query_body(receipt, rto::crypto::base64_encode("wrong"))).status, 200);
+  got = receiver.wait_for(4);
+  ASSERT_EQ(got.size(), 4u);
+  std::set<std::int64_t> codes;
+  for (std::size_t i = 2; i < 4; ++i) {
+    auto failed = got[i].json().at("Result").as_object();
+    codes.insert(failed.at("ResultCode").as_int64());
+    EXPECT_FALSE(failed.contains("ResultParameters"));
+  }
+  EXPECT_EQ(codes, (std::set<std::int64_t>{2001, 2032}));
+
+  // Fields checked as Daraja does.
+  auto field_error = [&](const char* field, js::value value) {
+    auto body = query_body(receipt, credential);
+    body[field] = std::move(value);
+    auto refused = query(body);
+    EXPECT_EQ(refused.status, 400) << field;
+    EXPECT_EQ(js::parse(refused.body).at("errorMessage").as_string(), "Bad Request - Invalid " + std::string(field));
+  };
+  field_error("CommandID", "TransactionStatus");
+  field_error("PartyA", "600000");
+  field_error("IdentifierType", "1");
+  field_error("ResultURL", "not a url");
+  field_error("SecurityCredential", "");
+  field_error("Remarks", "");
+  EXPECT_EQ(call(Method::Post, "/mpesa/transactionstatus/v1/query", {}, js::serialize(query_body(receipt, credential))).status,
+            401);
 }
 
 TEST(SimulatorCredentials, UnsetCredentialsAcceptAnyValue) {

@@ -415,6 +415,82 @@ std::optional<MpesaC2B> parse_mpesa_c2b(const js::value& body, const rto::Curren
   return c;
 }
 
+// ---- M-Pesa Transaction Status ----------------------------------------------------------------
+
+std::string mpesa_transaction_status_body(std::string_view initiator, std::string_view security_credential,
+                                          std::string_view receipt, std::string_view shortcode,
+                                          std::string_view result_url, std::string_view remarks) {
+  // Daraja's result and queue-timeout notices both come to ResultURL: a timeout is handled as
+  // an unanswered query, which is asked again.
+  js::object body{{"Initiator", initiator},
+                  {"SecurityCredential", security_credential},
+                  {"CommandID", "TransactionStatusQuery"},
+                  {"TransactionID", receipt},
+                  {"PartyA", shortcode},
+                  {"IdentifierType", "4"},
+                  {"ResultURL", result_url},
+                  {"QueueTimeOutURL", result_url},
+                  {"Remarks", remarks.substr(0, 100)},
+                  {"Occasion", "paybill receipt"}};
+  return js::serialize(body);
+}
+
+MpesaReceiptStatus parse_mpesa_receipt_status(const js::value& body, const rto::Currency& currency) {
+  const auto& o = as_object(body, "M-Pesa result");
+  const auto* result = member(o, "Result");
+  if (!result || !result->is_object()) throw std::invalid_argument("M-Pesa result without Result");
+  const auto& r = result->get_object();
+  MpesaReceiptStatus s;
+  s.conversation_id = text(r, "ConversationID");
+  s.result_code = text(r, "ResultCode");
+  s.result_desc = text(r, "ResultDesc");
+  if (s.conversation_id.empty() || s.result_code.empty())
+    throw std::invalid_argument("M-Pesa result without ConversationID or ResultCode");
+  const auto* params = member(r, "ResultParameters");
+  const auto* list = params && params->is_object() ? member(params->get_object(), "ResultParameter") : nullptr;
+  const auto take = [&](const js::value& item) {
+    if (!item.is_object()) return;
+    const auto& it = item.get_object();
+    const auto key = text(it, "Key");
+    const auto* value = member(it, "Value");  // TransactionReason and charges may come without one
+    if (!value) return;
+    if (key == "ReceiptNo") s.receipt = text(it, "Value");
+    else if (key == "TransactionStatus") s.transaction_status = text(it, "Value");
+    else if (key == "CreditPartyName") s.credit_party = text(it, "Value");
+    else if (key == "Amount") {
+      s.amount = minor_from_provider(*value, currency);
+      s.amount_unreadable = !s.amount;
+    }
+  };
+  if (list && list->is_array())
+    for (const auto& item : list->get_array()) take(item);
+  else if (list)
+    take(*list);
+  return s;
+}
+
+std::optional<std::string> paybill_discrepancy(const MpesaC2B& c2b, const MpesaReceiptStatus& s,
+                                               std::string_view shortcode, const rto::Currency& currency) {
+  if (s.result_code != "0")
+    return "M-Pesa did not confirm it (" + s.result_code + (s.result_desc.empty() ? "" : ": " + s.result_desc) + ")";
+  if (s.receipt != c2b.trans_id)
+    return "M-Pesa answered about receipt " + (s.receipt.empty() ? std::string("(none)") : s.receipt);
+  if (s.transaction_status != "Completed")
+    return "M-Pesa reports it " + (s.transaction_status.empty() ? std::string("without a status") : s.transaction_status);
+  if (s.amount_unreadable || !s.amount) return "M-Pesa's amount could not be read";
+  if (*s.amount != c2b.amount)
+    return "M-Pesa confirmed " + rto::Money{*s.amount, currency}.format() + ", the confirmation said " +
+           rto::Money{c2b.amount, currency}.format();
+  // "4149503 - TECH TUTOR ENTERPRISE": the paybill the money went to, when Daraja names it.
+  if (!s.credit_party.empty()) {
+    auto first = s.credit_party.find_first_not_of(' ');
+    auto party = first == std::string::npos ? std::string_view{} : std::string_view(s.credit_party).substr(first);
+    auto end = party.find_first_not_of("0123456789");
+    if (party.substr(0, end) != shortcode) return "M-Pesa says it was paid to " + s.credit_party;
+  }
+  return std::nullopt;
+}
+
 // ---- callbacks --------------------------------------------------------------------------------
 
 CallbackKey callback_key(ProviderId p, const js::value& body) {
@@ -428,6 +504,10 @@ CallbackKey callback_key(ProviderId p, const js::value& body) {
     case ProviderId::airtel_money:
       return {CallbackKey::Kind::request_id, parse_airtel_callback(body).id};
     case ProviderId::mpesa: {
+      if (member(o, "Result")) {
+        auto s = parse_mpesa_receipt_status(body, rto::Currency::of("KES"));
+        return {CallbackKey::Kind::conversation_id, std::move(s.conversation_id)};
+      }
       if (member(o, "Body")) {
         auto cb = parse_mpesa_callback(body, rto::Currency::of("KES"));
         return {CallbackKey::Kind::checkout_id, std::move(cb.checkout_request_id)};

@@ -104,11 +104,39 @@ struct MpesaC2B {
 };
 std::optional<MpesaC2B> parse_mpesa_c2b(const boost::json::value& body, const rto::Currency& currency);
 
+// ---- M-Pesa Transaction Status (confirms a paybill receipt) --------------------------------
+// POST /mpesa/transactionstatus/v1/query: asks about one receipt (TransactionID) received on
+// our shortcode (PartyA, IdentifierType 4); Daraja answers later at ResultURL.
+std::string mpesa_transaction_status_body(std::string_view initiator, std::string_view security_credential,
+                                          std::string_view receipt, std::string_view shortcode,
+                                          std::string_view result_url, std::string_view remarks);
+// The result posted to ResultURL: {"Result": {ResultType, ResultCode, ResultDesc,
+// OriginatorConversationID, ConversationID, TransactionID, ResultParameters: {ResultParameter:
+// [{Key, Value}…]}}}. Codes and values come as numbers or strings, ResultParameter as a list or
+// a single object, and some keys without a Value.
+struct MpesaReceiptStatus {
+  std::string conversation_id;
+  std::string result_code;   // "0": the query was answered
+  std::string result_desc;
+  std::string receipt;       // ReceiptNo: the receipt the answer is about
+  std::string transaction_status;  // Completed, Cancelled, Declined, Expired
+  std::string credit_party;  // CreditPartyName: "<shortcode> - <organisation>"
+  std::optional<std::int64_t> amount;  // minor units
+  bool amount_unreadable = false;
+};
+// Throws std::invalid_argument when the body is not a Transaction Status result.
+MpesaReceiptStatus parse_mpesa_receipt_status(const boost::json::value& body, const rto::Currency& currency);
+// Whether Daraja's answer confirms the paybill confirmation as it was received: the receipt
+// completed, for the same amount, paid to our shortcode. Empty when it does; else what differs.
+std::optional<std::string> paybill_discrepancy(const MpesaC2B& c2b, const MpesaReceiptStatus& s,
+                                               std::string_view shortcode, const rto::Currency& currency);
+
 // ---- callbacks --------------------------------------------------------------------------------
 // What a callback names, parsed cheaply before it is stored: our request id (MTN externalId,
-// Airtel transaction.id), M-Pesa's CheckoutRequestID, or a plan's account reference (C2B).
+// Airtel transaction.id), M-Pesa's CheckoutRequestID, a plan's account reference (C2B), or the
+// ConversationID of one of our Transaction Status queries (its result).
 struct CallbackKey {
-  enum class Kind { request_id, checkout_id, account_reference };
+  enum class Kind { request_id, checkout_id, account_reference, conversation_id };
   Kind kind = Kind::request_id;
   std::string value;
 };

@@ -250,12 +250,23 @@ class Airtel final : public Provider {
 
 // ---- M-Pesa Daraja ----------------------------------------------------------------------------
 
+// Daraja's refusal of a call: {errorCode, errorMessage} or a non-zero ResponseCode.
+Refused daraja_refusal(const js::value& v, int status, std::string_view what) {
+  auto code = member_text(v, "errorCode");
+  if (code.empty()) code = member_text(v, "ResponseCode");
+  auto msg = member_text(v, "errorMessage");
+  if (msg.empty()) msg = member_text(v, "ResponseDescription");
+  return Refused(code.empty() ? "HTTP_" + std::to_string(status) : code,
+                 "M-Pesa refused " + std::string(what) + " (" + msg + ")");
+}
+
 class Mpesa final : public Provider {
  public:
   Mpesa(const ProviderSettings& s, std::string callback_url, std::shared_ptr<const rto::Clock> clock)
       : Provider(s.country, s.currency), s_(s), callback_url_(std::move(callback_url)), clock_(clock),
         http_(s.base_url, client_options()), token_(std::move(clock)) {}
   ProviderId id() const noexcept override { return ProviderId::mpesa; }
+  std::string_view collection_account() const noexcept override { return s_.shortcode; }
 
   Started start(const Order& o) override {
     auto whole = whole_major(o.amount);
@@ -272,11 +283,7 @@ class Mpesa final : public Provider {
       if (checkout.empty()) throw Unreachable("M-Pesa STK push: no CheckoutRequestID");
       return {checkout};
     }
-    auto code = member_text(v, "errorCode");
-    if (code.empty()) code = member_text(v, "ResponseCode");
-    auto msg = member_text(v, "errorMessage");
-    if (msg.empty()) msg = member_text(v, "ResponseDescription");
-    throw Refused(code.empty() ? "HTTP_" + std::to_string(r.status) : code, "M-Pesa refused the STK push (" + msg + ")");
+    throw daraja_refusal(v, r.status, "the STK push");
   }
 
   ProviderResult status(const std::string&, const std::string& checkout_request_id) override {
@@ -298,6 +305,23 @@ class Mpesa final : public Provider {
       return pending;
     }
     throw Unreachable("M-Pesa query: HTTP " + std::to_string(r.status) + " " + member_text(v, "errorMessage"));
+  }
+
+  std::optional<std::string> query_receipt(const std::string& receipt, const std::string& remarks) override {
+    if (s_.initiator.empty()) return std::nullopt;
+    const auto body = mpesa_transaction_status_body(s_.initiator, s_.security_credential, receipt, s_.shortcode,
+                                                    callback_url_, remarks);
+    auto r = send(http_, Method::Post, "/mpesa/transactionstatus/v1/query", headers(), body, "M-Pesa transaction status");
+    if (r.status == 401) token_.forget();
+    if (r.status >= 500 || r.status == 401)
+      throw Unreachable("M-Pesa transaction status: HTTP " + std::to_string(r.status));
+    auto v = json_of(r, "M-Pesa transaction status");
+    if (r.status == 200 && member_text(v, "ResponseCode") == "0") {
+      auto conversation = member_text(v, "ConversationID");
+      if (conversation.empty()) throw Unreachable("M-Pesa transaction status: no ConversationID");
+      return conversation;
+    }
+    throw daraja_refusal(v, r.status, "the transaction status query");
   }
 
  private:
@@ -384,6 +408,12 @@ ProvidersConfig ProvidersConfig::read(rto::config::Env& env) {
     c.mpesa.secret = env.required("MPESA_CONSUMER_SECRET");
     c.mpesa.shortcode = env.required("MPESA_SHORTCODE");
     c.mpesa.passkey = env.required("MPESA_PASSKEY");
+    c.mpesa.initiator = env.string("MPESA_INITIATOR", "");
+    c.mpesa.security_credential = env.string("MPESA_SECURITY_CREDENTIAL", "");
+    if (c.mpesa.initiator.empty() != c.mpesa.security_credential.empty())
+      env.fail(c.mpesa.initiator.empty() ? "MPESA_INITIATOR" : "MPESA_SECURITY_CREDENTIAL",
+               "is required with " + std::string(c.mpesa.initiator.empty() ? "MPESA_SECURITY_CREDENTIAL" : "MPESA_INITIATOR") +
+                   " (both or neither: they let the service confirm paybill receipts itself)");
   }
   const bool needs_base = (!c.mtn.base_url.empty() && c.mtn.callback_url.empty()) || !c.airtel.base_url.empty() ||
                           (!c.mpesa.base_url.empty() && c.mpesa.callback_url.empty());

@@ -16,6 +16,9 @@
 //   AIRTEL_MONEY_COUNTRY [UG], AIRTEL_MONEY_CURRENCY [UGX], AIRTEL_MONEY_CALLBACK_KEY [unset: no hash check]
 //   MPESA_BASE_URL, MPESA_CONSUMER_KEY, MPESA_CONSUMER_SECRET, MPESA_SHORTCODE, MPESA_PASSKEY,
 //   MPESA_COUNTRY [KE], MPESA_CURRENCY [KES]
+//   MPESA_INITIATOR, MPESA_SECURITY_CREDENTIAL [unset: paybill receipts are verified by staff]
+//                                 the API operator and its encrypted password, for the
+//                                 Transaction Status queries that confirm paybill receipts
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -38,6 +41,7 @@ struct ProviderSettings {
   std::string shortcode, passkey;         // M-Pesa
   std::string callback_key;               // Airtel callback hash key (empty: not checked)
   std::string callback_url;               // MTN/M-Pesa: this provider's own callback URL (empty: the common base)
+  std::string initiator, security_credential;  // M-Pesa Transaction Status (empty: paybill receipts go to staff)
 };
 
 struct ProvidersConfig {
@@ -81,6 +85,17 @@ class Provider {
   virtual Started start(const Order& order) = 0;
   // The provider's status of one request (its status/enquiry/query API). Throws Unreachable.
   virtual ProviderResult status(const std::string& request_id, const std::string& provider_request_id) = 0;
+  // The account payers pay into, as the provider names it in its answers (M-Pesa's shortcode).
+  virtual std::string_view collection_account() const noexcept { return {}; }
+  // Asks the provider to confirm a receipt paid to us without a request of ours (an M-Pesa
+  // paybill payment); its answer comes later as a callback. Returns the reference that answer
+  // will carry (Daraja's ConversationID), or nullopt when this provider cannot be asked.
+  // Throws Refused or Unreachable.
+  virtual std::optional<std::string> query_receipt(const std::string& receipt, const std::string& remarks) {
+    (void)receipt;
+    (void)remarks;
+    return std::nullopt;
+  }
   // Whether a callback body is authentic as far as the provider lets us tell before asking
   // its status API (Airtel's hash when configured; the others sign nothing).
   virtual bool authentic(const boost::json::value& body) const { (void)body; return true; }

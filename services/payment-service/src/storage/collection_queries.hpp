@@ -108,6 +108,25 @@ inline const rto::db::Statement kCallbackFinish{"callback_finish",
     "UPDATE provider_callbacks SET status = $2, request_id = $3::uuid, outcome = $4, processed_at = " + TS(5) +
     ", claimed_until = NULL WHERE id = $1"};
 
+// A paybill confirmation awaits the answer to the query Daraja named $2.
+inline const rto::db::Statement kCallbackAwait{"callback_await",
+    "UPDATE provider_callbacks SET status = 'verifying', verify_ref = $2, outcome = $3, processed_at = " + TS(4) +
+    ", claimed_until = NULL WHERE id = $1"};
+
+// The callback that awaits (or last awaited) the answer $1 names.
+inline const rto::db::Statement kCallbackAwaiting{"callback_awaiting",
+    "SELECT " + kCallbackColumns + " FROM provider_callbacks WHERE verify_ref = $1 ORDER BY id DESC LIMIT 1"};
+
+// Ends a wait; no row when the callback no longer awaits (another answer ended it).
+inline const rto::db::Statement kCallbackAnswered{"callback_answered",
+    "UPDATE provider_callbacks SET status = $2, outcome = $3, processed_at = " + TS(4) +
+    " WHERE id = $1 AND status = 'verifying' RETURNING id"};
+
+// Waits without an answer since before $1 go back to the sweep, which asks again.
+inline const rto::db::Statement kCallbacksUnanswered{"callbacks_unanswered",
+    "UPDATE provider_callbacks SET status = 'received', claimed_until = NULL WHERE status = 'verifying' AND "
+    "processed_at < " + TS(1) + " RETURNING id"};
+
 inline const rto::db::Statement kCallbacksWaiting{"callbacks_waiting",
     "SELECT id FROM provider_callbacks WHERE status = 'received' AND received_at <= " + TS(1) +
     " AND (claimed_until IS NULL OR claimed_until < " + TS(2) + ") ORDER BY id LIMIT $3"};
@@ -132,6 +151,7 @@ inline std::vector<rto::db::Statement> collection_statements() {
   return {kRequestInsert,    kRequestById,  kRequestByKey,    kRequestLock,    kRequestByProviderRef,
           kRequestStarted,   kRequestSettle, kRequestsPaid, kReceiptAttach, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
           kRequestsStuck,    kCallbackInsertMany, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
+          kCallbackAwait,    kCallbackAwaiting, kCallbackAnswered, kCallbacksUnanswered,
           kCallbacksReview,  kCallbackLock,   kResolutionInsert, kResolutionExists};
 }
 

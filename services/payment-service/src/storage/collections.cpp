@@ -175,6 +175,24 @@ void finish_callback(Tx& tx, std::int64_t id, const std::string& status, const s
   tx.exec_prepared(sql::kCallbackFinish.name, id, status, request_id, outcome, to_micros(now));
 }
 
+void await_answer(Tx& tx, std::int64_t id, const std::string& ref, const std::string& outcome, TimePoint now) {
+  tx.exec_prepared(sql::kCallbackAwait.name, id, ref, outcome, to_micros(now));
+}
+
+std::optional<CallbackRow> callback_awaiting(Tx& tx, const std::string& ref) {
+  auto res = tx.exec_prepared(sql::kCallbackAwaiting.name, ref);
+  if (res.empty()) return std::nullopt;
+  return read_callback(res[0]);
+}
+
+bool end_wait(Tx& tx, std::int64_t id, const std::string& status, const std::string& outcome, TimePoint now) {
+  return !tx.exec_prepared(sql::kCallbackAnswered.name, id, status, outcome, to_micros(now)).empty();
+}
+
+std::size_t requeue_unanswered(Tx& tx, TimePoint before) {
+  return tx.exec_prepared(sql::kCallbacksUnanswered.name, to_micros(before)).size();
+}
+
 std::vector<std::int64_t> waiting_callbacks(Tx& tx, TimePoint before, TimePoint now, int limit) {
   std::vector<std::int64_t> ids;
   for (const auto& r : tx.exec_prepared(sql::kCallbacksWaiting.name, to_micros(before), to_micros(now), limit))

@@ -274,6 +274,14 @@ std::optional<CallbackRow> claim_callback(Tx& tx, std::int64_t id, TimePoint now
                                           std::optional<TimePoint> held = std::nullopt);
 void finish_callback(Tx& tx, std::int64_t id, const std::string& status, const std::optional<std::string>& request_id,
                      const std::string& outcome, TimePoint now);
+// A paybill confirmation now awaits the provider's answer to the query `ref` names.
+void await_answer(Tx& tx, std::int64_t id, const std::string& ref, const std::string& outcome, TimePoint now);
+// The callback that awaits (or last awaited) the answer `ref` names.
+std::optional<CallbackRow> callback_awaiting(Tx& tx, const std::string& ref);
+// Ends a wait with `status`; false when the callback no longer awaits.
+bool end_wait(Tx& tx, std::int64_t id, const std::string& status, const std::string& outcome, TimePoint now);
+// Waits unanswered since before `before` go back to be asked again; returns how many.
+std::size_t requeue_unanswered(Tx& tx, TimePoint before);
 // Waiting callbacks received before `before` and not claimed now (the sweep after a crash).
 std::vector<std::int64_t> waiting_callbacks(Tx& tx, TimePoint before, TimePoint now, int limit);
 std::vector<CallbackRow> callbacks_for_review(Tx& tx, int limit);

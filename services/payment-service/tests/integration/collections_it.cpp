@@ -583,20 +583,161 @@ TEST_F(Collections, CallbacksArrivingTogetherAreStoredTogetherEachUnderItsOwnId)
   tx.commit();
 }
 
-TEST_F(Collections, PaybillConfirmationIsMatchedToThePlanAndHeldForStaff) {
+namespace {
+
+// The paybill confirmations that carry an M-Pesa receipt, oldest first: {status, outcome}.
+std::vector<std::pair<std::string, std::string>> paybill_callbacks(const std::string& receipt) {
+  auto c = raw_db();
+  pqxx::nontransaction tx(c);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : tx.exec_params("SELECT status, coalesce(outcome, '') FROM provider_callbacks WHERE key_kind = "
+                                      "'account_reference' AND body::json->>'TransID' = $1 ORDER BY id",
+                                      receipt))
+    out.emplace_back(r[0].as<std::string>(), r[1].as<std::string>());
+  return out;
+}
+
+// Polls until every paybill confirmation with the receipt (at least n) has left received and
+// verifying; returns them.
+std::vector<std::pair<std::string, std::string>> settled_paybills(const std::string& receipt, std::size_t n) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (int i = 0; i < 250; ++i) {
+    rows = paybill_callbacks(receipt);
+    bool settled = rows.size() >= n;
+    for (const auto& [status, outcome] : rows) settled = settled && status != "received" && status != "verifying";
+    if (settled) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  return rows;
+}
+
+js::object paybill_confirmation(const std::string& receipt, const std::string& amount, const std::string& reference) {
+  return {{"TransactionType", "Pay Bill"}, {"TransID", receipt},         {"TransTime", "20260302100000"},
+          {"TransAmount", amount},        {"BusinessShortCode", "174379"}, {"BillRefNumber", reference},
+          {"InvoiceNumber", ""},          {"OrgAccountBalance", ""},      {"ThirdPartyTransID", ""},
+          {"MSISDN", "254712345678"},     {"FirstName", "John"}};
+}
+
+// A paybill payment through the simulator: it posts the confirmation to `url` (our M-Pesa
+// webhook unless given) and returns the receipt (TransID); `delivered` says whether we took it.
+std::string paybill_via_sim(const std::string& reference, std::int64_t amount, bool* delivered = nullptr,
+                            std::string url = "") {
+  if (url.empty()) url = world().relay_url + "/api/v1/webhooks/mpesa";
+  auto sent = sim_post("/_sim/mpesa/c2b",
+                       {{"bill_ref", reference}, {"amount", amount}, {"msisdn", "254712345678"}, {"confirmation_url", url}});
+  EXPECT_EQ(sent.status, 200) << sent.body;
+  if (delivered) *delivered = sent.obj().at("delivered").as_bool();
+  return text(sent.obj().at("trans_id"));
+}
+
+}  // namespace
+
+TEST_F(Collections, PaybillPaymentIsConfirmedWithMpesaThenCreditedOnce) {
   auto p = pending_plan("KES");
-  auto sent = sim_post("/_sim/mpesa/c2b", {{"bill_ref", p.reference},
-                                          {"amount", 1500},
-                                          {"msisdn", "254712345678"},
-                                          {"confirmation_url", world().relay_url + "/api/v1/webhooks/mpesa"}});
-  ASSERT_EQ(sent.status, 200) << sent.body;
-  EXPECT_TRUE(sent.obj().at("delivered").as_bool()) << sent.body;
-  const auto trans_id = text(sent.obj().at("trans_id"));
-  auto unknown = sim_post("/_sim/mpesa/c2b", {{"bill_ref", "RTO-ZZZZZZ"},
-                                             {"amount", 1500},
-                                             {"msisdn", "254712345678"},
-                                             {"confirmation_url", world().relay_url + "/api/v1/webhooks/mpesa"}});
-  ASSERT_EQ(unknown.status, 200) << unknown.body;
+  const auto since = last_seq();
+  bool delivered = false;
+  const auto receipt = paybill_via_sim(p.reference, 1500, &delivered);
+  EXPECT_TRUE(delivered);
+
+  auto rows = settled_paybills(receipt, 1);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].first, "processed") << rows[0].second;
+  EXPECT_NE(rows[0].second.find("confirmed by M-Pesa"), std::string::npos) << rows[0].second;
+
+  // Daraja's Transaction Status query, as documented: our initiator, the receipt, our
+  // shortcode as an organisation (4), and where to answer.
+  auto calls = provider_calls("mpesa", "/mpesa/transactionstatus/v1/query", since);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(header(calls[0], "authorization").rfind("Bearer ", 0), 0u);
+  auto q = js::parse(text(calls[0].at("body"))).as_object();
+  EXPECT_EQ(text(q.at("Initiator")), "rto-api");
+  EXPECT_EQ(text(q.at("SecurityCredential")), rto::crypto::base64_encode("initiator password, encrypted"));
+  EXPECT_EQ(text(q.at("CommandID")), "TransactionStatusQuery");
+  EXPECT_EQ(text(q.at("TransactionID")), receipt);
+  EXPECT_EQ(text(q.at("PartyA")), "174379");
+  EXPECT_EQ(text(q.at("IdentifierType")), "4");
+  EXPECT_EQ(text(q.at("ResultURL")), world().relay_url + "/api/v1/webhooks/mpesa?via=own-url");
+  EXPECT_EQ(text(q.at("QueueTimeOutURL")), text(q.at("ResultURL")));
+  EXPECT_EQ(text(q.at("Remarks")), p.reference);
+
+  auto payments = get("/api/v1/plans/" + p.id + "/payments", p.customer.token).obj().at("payments").as_array();
+  ASSERT_EQ(payments.size(), 1u);
+  EXPECT_EQ(text(payments[0].at("provider_txn_id")), receipt);
+  EXPECT_EQ(amount_of(payments[0].at("amount")), 150'000);  // KES 1,500.00
+  EXPECT_FALSE(events("payment.collection.received", p.id).empty());
+  EXPECT_TRUE(journal_balanced());
+
+  // Safaricom sends the confirmation again (it retries when unsure): asked about again, on
+  // the ledger once.
+  auto replayed = sim_post("/_sim/transactions/" + receipt + "/callback");
+  ASSERT_EQ(replayed.status, 200) << replayed.body;
+  rows = settled_paybills(receipt, 2);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].first, "processed") << rows[1].second;
+  EXPECT_EQ(ledger_payments(p), 1u);
+  EXPECT_TRUE(review_callback_ids(staff_token("admin")).count(receipt) == 0) << "nothing for staff";
+}
+
+TEST_F(Collections, ForgedPaybillConfirmationsAndAnswersCreditNothing) {
+  auto p = pending_plan("KES");
+  // A receipt M-Pesa never issued.
+  auto invented = post("/api/v1/webhooks/mpesa", paybill_confirmation("RZZZZZZZZ1", "1500.00", p.reference));
+  ASSERT_EQ(invented.status, 200) << invented.body;
+  // A real receipt (KES 100) whose confirmation never reached us, claimed for KES 15,000.
+  bool delivered = true;
+  const auto receipt = paybill_via_sim(p.reference, 100, &delivered, "http://127.0.0.1:9/lost");
+  EXPECT_FALSE(delivered);
+  auto inflated = post("/api/v1/webhooks/mpesa", paybill_confirmation(receipt, "15000.00", p.reference));
+  ASSERT_EQ(inflated.status, 200) << inflated.body;
+  // An answer nobody asked for, claiming the inflated amount.
+  auto answer = post("/api/v1/webhooks/mpesa",
+                     js::object{{"Result", js::object{{"ResultType", 0}, {"ResultCode", 0}, {"ConversationID", "AG_20260302_forged"},
+                                                       {"ResultParameters", js::object{{"ResultParameter", js::array{
+                                                           js::object{{"Key", "ReceiptNo"}, {"Value", receipt}},
+                                                           js::object{{"Key", "TransactionStatus"}, {"Value", "Completed"}},
+                                                           js::object{{"Key", "Amount"}, {"Value", 15000}}}}}}}}});
+  ASSERT_EQ(answer.status, 200) << answer.body;
+
+  auto none = settled_paybills("RZZZZZZZZ1", 1);
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_EQ(none[0].first, "held");
+  EXPECT_NE(none[0].second.find("2032"), std::string::npos) << none[0].second;
+  auto more = settled_paybills(receipt, 1);
+  ASSERT_EQ(more.size(), 1u);
+  EXPECT_EQ(more[0].first, "held");
+  EXPECT_NE(more[0].second.find("M-Pesa confirmed KES 100.00"), std::string::npos) << more[0].second;
+  EXPECT_EQ(ledger_payments(p), 0u);
+  {
+    auto c = raw_db();
+    pqxx::nontransaction tx(c);
+    auto r = tx.exec_params1("SELECT status FROM provider_callbacks WHERE key_kind = 'conversation_id' AND key_value = $1",
+                             "AG_20260302_forged");
+    EXPECT_NE(r[0].as<std::string>(), "processed") << "an answer to no query of ours is never acted on";
+  }
+
+  // Both wait for staff on the review queue; the genuine confirmation, when it comes, is credited.
+  const auto ids = review_callback_ids(staff_token("admin"));
+  EXPECT_TRUE(ids.count("RZZZZZZZZ1"));
+  EXPECT_TRUE(ids.count(receipt));
+  auto genuine = post("/api/v1/webhooks/mpesa", paybill_confirmation(receipt, "100.00", p.reference));
+  ASSERT_EQ(genuine.status, 200) << genuine.body;
+  auto rows = settled_paybills(receipt, 2);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].first, "processed") << rows[1].second;
+  EXPECT_EQ(ledger_payments(p), 1u);
+  EXPECT_EQ(amount_of(statement(p.id, p.customer.token).obj().at("balance").at("paid_total")), 10'000);
+  EXPECT_TRUE(journal_balanced());
+}
+
+TEST_F(Collections, PaybillConfirmationsStaffVerifyWhenMpesaCannotBeAsked) {
+  auto p = pending_plan("KES");
+  // Daraja refuses the Transaction Status query (the initiator's credential was revoked, say).
+  ASSERT_EQ(sim_post("/_sim/behaviour", {{"provider", "mpesa"}, {"fail_requests", {{"status", 400}, {"count", 1}}}}).status,
+            200);
+  bool delivered = false;
+  const auto trans_id = paybill_via_sim(p.reference, 1500, &delivered);
+  EXPECT_TRUE(delivered);
+  paybill_via_sim("RTO-ZZZZZZ", 1500);
 
   const auto staff = staff_token("admin");
   bool held = false, unmatched = false;
@@ -606,7 +747,8 @@ TEST_F(Collections, PaybillConfirmationIsMatchedToThePlanAndHeldForStaff) {
     for (const auto& c : review.obj().at("callbacks").as_array()) {
       const auto outcome = c.at("outcome").is_string() ? text(c.at("outcome")) : "";
       held = held || (text(c.at("status")) == "held" && outcome.find(trans_id) != std::string::npos &&
-                      outcome.find(p.reference) != std::string::npos && outcome.find("KES 1,500") != std::string::npos);
+                      outcome.find(p.reference) != std::string::npos && outcome.find("KES 1,500") != std::string::npos &&
+                      outcome.find("refused") != std::string::npos);
       unmatched = unmatched || (text(c.at("status")) == "unmatched" && text(c.at("key")) == "RTO-ZZZZZZ");
     }
     if (!(held && unmatched)) std::this_thread::sleep_for(20ms);

@@ -174,6 +174,7 @@ void World::SetUp() {
   sc.mpesa_consumer_secret = "mpesa-secret";
   sc.mpesa_shortcode = "174379";
   sc.mpesa_passkey = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919";
+  sc.mpesa_security_credential = rto::crypto::base64_encode("initiator password, encrypted");
   sim = std::make_unique<mmsim::Simulator>(sc);
   sim_service = std::make_unique<rto::Service>(mmsim::service_config(0, "warn"));
   sim->install(*sim_service);
@@ -190,6 +191,8 @@ void World::SetUp() {
   pc.mpesa = {sim_url, "KE", "KES", sc.mpesa_consumer_key, sc.mpesa_consumer_secret, "", "", sc.mpesa_shortcode,
               sc.mpesa_passkey, ""};
   pc.mpesa.callback_url = relay_url + "/api/v1/webhooks/mpesa?via=own-url";  // a provider's own URL wins
+  pc.mpesa.initiator = "rto-api";
+  pc.mpesa.security_credential = sc.mpesa_security_credential;
   config.request_ttl = std::chrono::seconds(600);
   config.reconcile_after = std::chrono::seconds(120);
   service = std::make_unique<rto::Service>(config.common);

@@ -226,7 +226,101 @@ TEST(Mpesa, PaybillConfirmation) {
   EXPECT_FALSE(parse_mpesa_c2b(json(R"({"TransID":"X","TransAmount":"0","BillRefNumber":"R"})"), KES));
 }
 
+TEST(Mpesa, TransactionStatusQueryBody) {
+  auto o = json(mpesa_transaction_status_body("rto-api", "Q3JlZA==", "TAH5J2K991", "4149503",
+                                              "https://pay.example.com/api/v1/webhooks/mpesa", "RTO-7F3K2Q"))
+               .as_object();
+  EXPECT_EQ(o.size(), 10u);
+  EXPECT_EQ(o.at("Initiator"), "rto-api");
+  EXPECT_EQ(o.at("SecurityCredential"), "Q3JlZA==");
+  EXPECT_EQ(o.at("CommandID"), "TransactionStatusQuery");
+  EXPECT_EQ(o.at("TransactionID"), "TAH5J2K991");
+  EXPECT_EQ(o.at("PartyA"), "4149503");
+  EXPECT_EQ(o.at("IdentifierType"), "4");  // an organisation's shortcode
+  EXPECT_EQ(o.at("ResultURL"), "https://pay.example.com/api/v1/webhooks/mpesa");
+  EXPECT_EQ(o.at("QueueTimeOutURL"), "https://pay.example.com/api/v1/webhooks/mpesa");
+  EXPECT_EQ(o.at("Remarks"), "RTO-7F3K2Q");
+  EXPECT_TRUE(o.at("Occasion").is_string());
+}
+
+// A paybill receipt's Transaction Status result as Daraja posted it (numbers as numbers, some
+// keys without a Value, the top-level TransactionID a placeholder).
+constexpr std::string_view kReceiptResult = R"({"Result":{"ResultType":0,"ResultCode":0,
+ "ResultDesc":"The service request is processed successfully.","OriginatorConversationID":"21dc-4436-8408-ee2f032ee36b9257921",
+ "ConversationID":"AG_20250117_20305b55146d275e7daf","TransactionID":"TAH0000000","ResultParameters":{"ResultParameter":[
+ {"Key":"DebitPartyName","Value":"0790422909 - Dennis  ngari mwangi"},{"Key":"CreditPartyName","Value":"4149503 -  TECH TUTOR ENTERPRISE"},
+ {"Key":"OriginatorConversationID","Value":"6b16-43f4-a9f6-8e81ad29eeab2987739"},{"Key":"InitiatedTime","Value":20250117170614},
+ {"Key":"CreditPartyCharges"},{"Key":"DebitAccountType","Value":"MMF Account For Customer"},{"Key":"TransactionReason"},
+ {"Key":"ReasonType","Value":"Pay Bill Online"},{"Key":"TransactionStatus","Value":"Completed"},{"Key":"FinalisedTime","Value":20250117170614},
+ {"Key":"Amount","Value":1500.0},{"Key":"ConversationID","Value":"AG_20250117_20503343d9b604c7af7e"},{"Key":"ReceiptNo","Value":"TAH5J2K991"}]},
+ "ReferenceData":{"ReferenceItem":{"Key":"Occasion","Value":"Query"}}}})";
+
+TEST(Mpesa, TransactionStatusResult) {
+  auto s = parse_mpesa_receipt_status(json(kReceiptResult), KES);
+  EXPECT_EQ(s.conversation_id, "AG_20250117_20305b55146d275e7daf");
+  EXPECT_EQ(s.result_code, "0");
+  EXPECT_EQ(s.receipt, "TAH5J2K991");
+  EXPECT_EQ(s.transaction_status, "Completed");
+  EXPECT_EQ(s.credit_party, "4149503 -  TECH TUTOR ENTERPRISE");
+  EXPECT_EQ(s.amount, 150000);
+  EXPECT_FALSE(s.amount_unreadable);
+
+  // Strings instead of numbers, and a lone parameter as an object rather than a list.
+  auto one = parse_mpesa_receipt_status(json(R"({"Result":{"ResultType":"0","ResultCode":"0","ConversationID":"AG_1",
+      "ResultParameters":{"ResultParameter":{"Key":"Amount","Value":"300"}}}})"), KES);
+  EXPECT_EQ(one.result_code, "0");
+  EXPECT_EQ(one.amount, 30000);
+  // A failed query has no parameters.
+  auto failed = parse_mpesa_receipt_status(json(R"({"Result":{"ResultType":0,"ResultCode":2001,
+      "ResultDesc":"The initiator information is invalid.","ConversationID":"AG_2","TransactionID":"MAS0000000"}})"), KES);
+  EXPECT_EQ(failed.result_code, "2001");
+  EXPECT_TRUE(failed.receipt.empty());
+  EXPECT_FALSE(failed.amount);
+  auto odd = parse_mpesa_receipt_status(json(R"({"Result":{"ResultCode":0,"ConversationID":"AG_3",
+      "ResultParameters":{"ResultParameter":[{"Key":"Amount","Value":"12.345"}]}}})"), KES);
+  EXPECT_TRUE(odd.amount_unreadable);
+  EXPECT_THROW(parse_mpesa_receipt_status(json(R"({"Result":{"ResultCode":0}})"), KES), std::invalid_argument);
+  EXPECT_THROW(parse_mpesa_receipt_status(json(R"({"Body":{}})"), KES), std::invalid_argument);
+}
+
+TEST(Mpesa, PaybillConfirmedOnlyWhenDarajaAgrees) {
+  const MpesaC2B c2b{"TAH5J2K991", "RTO-7F3K2Q", "254790422909", 150000};
+  const auto ok = parse_mpesa_receipt_status(json(kReceiptResult), KES);
+  EXPECT_EQ(paybill_discrepancy(c2b, ok, "4149503", KES), std::nullopt);
+
+  auto more = c2b;
+  more.amount = 1500000;  // a confirmation that inflates the amount
+  auto why = paybill_discrepancy(more, ok, "4149503", KES);
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("KES 1,500.00"), std::string::npos) << *why;
+  EXPECT_NE(why->find("KES 15,000.00"), std::string::npos) << *why;
+
+  auto other = c2b;
+  other.trans_id = "TAH5J2K992";
+  EXPECT_TRUE(paybill_discrepancy(other, ok, "4149503", KES));
+  EXPECT_TRUE(paybill_discrepancy(c2b, ok, "600638", KES)) << "paid to another paybill";
+  EXPECT_TRUE(paybill_discrepancy(c2b, ok, "414950", KES)) << "a prefix of the shortcode is not the shortcode";
+
+  auto cancelled = ok;
+  cancelled.transaction_status = "Cancelled";
+  EXPECT_NE(paybill_discrepancy(c2b, cancelled, "4149503", KES)->find("Cancelled"), std::string::npos);
+  auto refused = ok;
+  refused.result_code = "2001";
+  refused.result_desc = "The initiator information is invalid.";
+  EXPECT_NE(paybill_discrepancy(c2b, refused, "4149503", KES)->find("2001"), std::string::npos);
+  auto unnamed = ok;
+  unnamed.credit_party.clear();  // not every answer names the paybill
+  EXPECT_EQ(paybill_discrepancy(c2b, unnamed, "4149503", KES), std::nullopt);
+  auto unreadable = ok;
+  unreadable.amount.reset();
+  unreadable.amount_unreadable = true;
+  EXPECT_TRUE(paybill_discrepancy(c2b, unreadable, "4149503", KES));
+}
+
 TEST(Callbacks, KeysNameWhatTheCallbackIsAbout) {
+  auto result = callback_key(ProviderId::mpesa, json(kReceiptResult));
+  EXPECT_EQ(result.kind, CallbackKey::Kind::conversation_id);
+  EXPECT_EQ(result.value, "AG_20250117_20305b55146d275e7daf");
   auto mtn = callback_key(ProviderId::mtn_momo, json(R"({"externalId":"abc","status":"SUCCESSFUL"})"));
   EXPECT_EQ(mtn.kind, CallbackKey::Kind::request_id);
   EXPECT_EQ(mtn.value, "abc");

@@ -78,6 +78,8 @@ std::string airtel_money_id(Rng& rng, std::chrono::system_clock::time_point t); 
 std::string mpesa_merchant_request_id(Rng& rng);                                // 25558-10595705-4
 std::string mpesa_checkout_request_id(Rng& rng, std::chrono::system_clock::time_point t);  // ws_CO_<ddMMyyyyHHmmss><4 digits>
 std::string mpesa_receipt_number(Rng& rng);                                     // LGR7OWQX0R
+std::string mpesa_conversation_id(Rng& rng, std::chrono::system_clock::time_point t);  // AG_20250117_20305b55146d275e7daf
+std::string mpesa_originator_conversation_id(Rng& rng);                         // 21dc-4436-8408-ee2f032ee36b9257921
 // yyyyMMddHHmmss in East Africa Time (UTC+3), as M-Pesa writes timestamps.
 std::string mpesa_timestamp(std::chrono::system_clock::time_point t);
 

@@ -22,6 +22,9 @@ struct SimConfig {
   std::string mtn_api_user, mtn_api_key, mtn_subscription_key, mtn_target_environment = "sandbox";
   std::string airtel_client_id, airtel_client_secret, airtel_callback_key;
   std::string mpesa_consumer_key, mpesa_consumer_secret, mpesa_shortcode, mpesa_passkey;
+  // The initiator's encrypted password Transaction Status queries must carry; a different one
+  // is answered, as Daraja does, with a result saying the initiator information is invalid.
+  std::string mpesa_security_credential;
 
   // Reads the variables listed in docs/mobile-money-sim.md; throws rto::ConfigError naming
   // every invalid one.
