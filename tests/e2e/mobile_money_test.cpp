@@ -27,7 +27,7 @@ e2e::Reply start_payment(Api& api, const PendingPlan& p, const std::string& prov
   h.set("Content-Type", "application/json");
   h.set("Idempotency-Key", rto::crypto::uuid_v4());
   js::object body{{"plan_id", p.id},
-                  {"amount", {{"amount", amount ? amount : p.deposit}, {"currency", "UGX"}}},
+                  {"amount", {{"amount", amount ? amount : p.deposit}, {"currency", p.currency}}},
                   {"provider", provider},
                   {"phone", phone}};
   return api.call(rto::http::Method::Post, "/api/v1/payments", js::serialize(body), h);
@@ -55,11 +55,21 @@ std::size_t ledger_payments(Api& api, const PendingPlan& p) {
 }
 
 // The simulator's control API.
-int sim(const std::string& target, const js::object& body = {}) {
+rto::http::ClientResponse sim_call(const std::string& target, const js::object& body = {}) {
   rto::http::Client c(e2e::sim_url());
   rto::http::Headers h;
   h.set("Content-Type", "application/json");
-  return c.send(rto::http::Method::Post, target, h, js::serialize(body)).status;
+  return c.send(rto::http::Method::Post, target, h, js::serialize(body));
+}
+int sim(const std::string& target, const js::object& body = {}) { return sim_call(target, body).status; }
+
+// Polls until the plan has `n` payments on its ledger (or time runs out); returns the count.
+std::size_t wait_ledger_payments(Api& api, const PendingPlan& p, std::size_t n, std::chrono::seconds within = 10s) {
+  std::size_t seen = 0;
+  auto until = std::chrono::steady_clock::now() + within;
+  while ((seen = ledger_payments(api, p)) < n && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(100ms);
+  return seen;
 }
 
 std::int64_t sim_callbacks_sent(const std::string& request_id) {
@@ -148,4 +158,56 @@ TEST_F(MobileMoney, LostCallbackIsSettledByReconciliation) {
   EXPECT_EQ(wait_status(api, p, str(r, "id"), "succeeded", 15s), "succeeded");
   EXPECT_EQ(plan_status(api, p), "active");
   EXPECT_EQ(ledger_payments(api, p), 1u);
+}
+
+TEST_F(MobileMoney, MpesaDepositThenAPaybillPaymentConfirmedWithMpesa) {
+  Api api;
+  auto p = pending_plan(api, "KES");
+  ASSERT_FALSE(p.id.empty());
+  auto r = start_payment(api, p, "mpesa", "0712 100200");  // STK push to the rider's phone
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(wait_status(api, p, str(r, "id"), "succeeded"), "succeeded");
+  EXPECT_EQ(plan_status(api, p), "active");
+
+  // The next instalment paid from the M-Pesa menu (paybill, the plan's reference as the account
+  // number): Safaricom confirms it to the gateway's public webhook, and the payment service
+  // asks M-Pesa about the receipt before crediting it.
+  auto c2b = sim_call("/_sim/mpesa/c2b", {{"bill_ref", p.reference},
+                                          {"amount", 500},
+                                          {"msisdn", "254712100200"},
+                                          {"confirmation_url", e2e::gateway_url() + "/api/v1/webhooks/mpesa"}});
+  ASSERT_EQ(c2b.status, 200) << c2b.body;
+  const auto receipt = std::string(js::parse(c2b.body).at("trans_id").as_string());
+  ASSERT_EQ(wait_ledger_payments(api, p, 2), 2u);
+  auto payments = api.get("/api/v1/plans/" + p.id + "/payments", p.customer.access_token).json.at("payments").as_array();
+  bool found = false;
+  for (const auto& pay : payments)
+    if (pay.at("provider_txn_id").as_string() == receipt) {
+      found = true;
+      EXPECT_EQ(pay.at("amount").at("amount").to_number<std::int64_t>(), 50'000);  // KES 500.00
+    }
+  EXPECT_TRUE(found) << "the paybill payment is on the ledger under its M-Pesa receipt";
+
+  // A confirmation M-Pesa never sent (a receipt it never issued) credits nothing.
+  auto forged = api.post("/api/v1/webhooks/mpesa", {{"TransactionType", "Pay Bill"},
+                                                     {"TransID", "RFAKE00001"},
+                                                     {"TransTime", "20261127100000"},
+                                                     {"TransAmount", "50000.00"},
+                                                     {"BusinessShortCode", "174379"},
+                                                     {"BillRefNumber", p.reference},
+                                                     {"MSISDN", "254712100200"}});
+  EXPECT_EQ(forged.status, 200) << forged.body;
+  // M-Pesa answers that it has no such receipt: the confirmation waits for staff.
+  const auto admin = e2e::admin_token(api);
+  std::string held;
+  for (int i = 0; i < 100 && held.empty(); ++i) {
+    const auto review = api.get("/api/v1/payments/review", admin);
+    for (const auto& c : review.json.at("callbacks").as_array())
+      if (c.at("outcome").is_string() && c.at("outcome").as_string().find("RFAKE00001") != js::string::npos &&
+          c.at("status").as_string() != "received")
+        held = std::string(c.at("status").as_string());
+    if (held.empty()) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(held, "held");
+  EXPECT_EQ(ledger_payments(api, p), 2u);
 }

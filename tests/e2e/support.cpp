@@ -170,7 +170,9 @@ Account verified_customer(Api& api, const std::string& admin, const std::string&
   return a;
 }
 
-boost::json::object motorcycle_listing(const std::string& make, const std::string& model, std::int64_t price_ugx) {
+boost::json::object motorcycle_listing(const std::string& make, const std::string& model, std::int64_t price,
+                                       const std::string& currency) {
+  const bool kenya = currency == "KES";
   auto tag = rto::crypto::uuid_v4().substr(0, 8);
   for (auto& ch : tag) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   return {{"category", "motorcycle"},
@@ -183,9 +185,10 @@ boost::json::object motorcycle_listing(const std::string& make, const std::strin
           {"mileage_km", 0},
           {"colour", "red"},
           {"vin", "MD2A" + tag + "123456"},
-          {"registration", "UMA" + tag.substr(0, 4)},
-          {"price", {{"amount", price_ugx}, {"currency", "UGX"}}},
-          {"location", {{"city", "Kampala"}, {"branch", "Kawempe"}, {"latitude", 0.3476}, {"longitude", 32.5825}}},
+          {"registration", (kenya ? "KMF" : "UMA") + tag.substr(0, 4)},
+          {"price", {{"amount", price}, {"currency", currency}}},
+          {"location", kenya ? js::object{{"city", "Nairobi"}, {"branch", "Kasarani"}, {"latitude", -1.2921}, {"longitude", 36.8219}}
+                             : js::object{{"city", "Kampala"}, {"branch", "Kawempe"}, {"latitude", 0.3476}, {"longitude", 32.5825}}},
           {"description", "Ready for boda work, with tracker."},
           {"tracker_ready", true}};
 }
@@ -197,8 +200,8 @@ Reply upload_listing_image(Api& api, const std::string& vehicle_id, const std::s
 }
 
 std::string available_vehicle(Api& api, const std::string& admin, const std::string& dealer, const std::string& make,
-                              const std::string& model, std::int64_t price_ugx) {
-  auto created = api.post("/api/v1/vehicles", motorcycle_listing(make, model, price_ugx), dealer);
+                              const std::string& model, std::int64_t price, const std::string& currency) {
+  auto created = api.post("/api/v1/vehicles", motorcycle_listing(make, model, price, currency), dealer);
   EXPECT_EQ(created.status, 201) << created.body;
   auto id = str(created, "id");
   auto image = upload_listing_image(api, id, dealer);
@@ -210,14 +213,16 @@ std::string available_vehicle(Api& api, const std::string& admin, const std::str
   return id;
 }
 
-js::object credit_application(const std::string& vehicle_id, const std::string& template_id) {
+js::object credit_application(const std::string& vehicle_id, const std::string& template_id, const std::string& currency) {
+  // KES 60,000 a month against UGX 1,800,000: the same rider's income, in minor units.
+  const std::int64_t income = currency == "KES" ? 6'000'000 : 1'800'000;
   return {{"vehicle_id", vehicle_id},
           {"template_id", template_id},
           {"employment_type", "boda_rider"},
           {"months_in_work", 48},
-          {"monthly_income", {{"amount", 1800000}, {"currency", "UGX"}}},
-          {"monthly_obligations", {{"amount", 100000}, {"currency", "UGX"}}},
-          {"mobile_money", {{"months_of_history", 30}, {"avg_monthly_inflow", 1700000}, {"avg_monthly_transactions", 90}}},
+          {"monthly_income", {{"amount", income}, {"currency", currency}}},
+          {"monthly_obligations", {{"amount", income / 18}, {"currency", currency}}},
+          {"mobile_money", {{"months_of_history", 30}, {"avg_monthly_inflow", income * 17 / 18}, {"avg_monthly_transactions", 90}}},
           {"dependants", 1},
           {"months_at_residence", 60},
           {"guarantor",
@@ -226,27 +231,31 @@ js::object credit_application(const std::string& vehicle_id, const std::string& 
                                    js::object{{"name", "Peter Mugisha"}, {"phone", "0701987654"}}}}};
 }
 
-PendingPlan pending_plan(Api& api) {
-  static const char* kMotorcycleDaily = "5e3d0001-0000-4000-8000-000000000001";  // seeded template
+PendingPlan pending_plan(Api& api, const std::string& currency) {
+  // Seeded templates: motorcycle-daily-18m (UGX) and motorcycle-daily-18m-ke (KES, whole shillings).
+  const bool kenya = currency == "KES";
+  const char* const kMotorcycleDaily =
+      kenya ? "5e3d0005-0000-4000-8000-000000000005" : "5e3d0001-0000-4000-8000-000000000001";
   auto admin = admin_token(api);
   auto dealer = account_with_role(api, admin, "dealer");
-  const std::int64_t price = 4'800'000;
+  const std::int64_t price = kenya ? 15'000'000 : 4'800'000;  // KES 150,000.00 / UGX 4,800,000
   PendingPlan p;
-  p.vehicle_id = available_vehicle(api, admin, dealer.access_token, "TVS", "HLX 125", price);
+  p.currency = currency;
+  p.vehicle_id = available_vehicle(api, admin, dealer.access_token, "TVS", "HLX 125", price, currency);
   p.customer = verified_customer(api, admin);
-  auto app = api.post("/api/v1/credit/applications", credit_application(p.vehicle_id, kMotorcycleDaily),
+  auto app = api.post("/api/v1/credit/applications", credit_application(p.vehicle_id, kMotorcycleDaily, currency),
                       p.customer.access_token);
   EXPECT_LT(app.status, 300) << app.body;
   const auto& decision = app.json.at("decision").as_object();
   EXPECT_EQ(decision.at("decision").as_string(), "approved") << app.body;
   auto min_pct = decision.at("terms").at("min_deposit_percent").to_number<std::int64_t>();
   p.deposit = std::max<std::int64_t>(price * 15 / 100, (price * min_pct + 99) / 100);
-  p.deposit = (p.deposit + 99) / 100 * 100;
+  p.deposit = (p.deposit + 99) / 100 * 100;  // a round figure: whole hundreds of UGX, whole KES shillings
   auto plan = api.post("/api/v1/plans",
                        {{"credit_decision_id", decision.at("id")},
                         {"vehicle_id", p.vehicle_id},
                         {"template_id", kMotorcycleDaily},
-                        {"deposit", {{"amount", p.deposit}, {"currency", "UGX"}}}},
+                        {"deposit", {{"amount", p.deposit}, {"currency", currency}}}},
                        p.customer.access_token);
   EXPECT_EQ(plan.status, 201) << plan.body;
   p.id = str(plan, "id");

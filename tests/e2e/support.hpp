@@ -67,28 +67,33 @@ Account account_with_role(Api& api, const std::string& admin, const std::string&
 Account verified_customer(Api& api, const std::string& admin, const std::string& date_of_birth = "1991-03-02");
 // A valid national id, different on every call.
 std::string unique_national_id();
-// A complete motorcycle listing body with a unique VIN and registration.
-boost::json::object motorcycle_listing(const std::string& make, const std::string& model, std::int64_t price_ugx);
+// A complete motorcycle listing body with a unique VIN and registration, priced in UGX (sold in
+// Kampala) or KES (sold in Nairobi); `price` in minor units.
+boost::json::object motorcycle_listing(const std::string& make, const std::string& model, std::int64_t price,
+                                       const std::string& currency = "UGX");
 using rto::testing::tiny_png;
 // Uploads tiny_png() as an image of the listing (POST /api/v1/vehicles/{id}/images, image/png).
 Reply upload_listing_image(Api& api, const std::string& vehicle_id, const std::string& token);
 // A listing created by `dealer`, given one image, submitted and approved by `admin`: available.
 // Returns its id.
 std::string available_vehicle(Api& api, const std::string& admin, const std::string& dealer, const std::string& make,
-                              const std::string& model, std::int64_t price_ugx);
+                              const std::string& model, std::int64_t price, const std::string& currency = "UGX");
 
-// A complete credit application (a steady boda rider, UGX) for a vehicle on a plan template.
-boost::json::object credit_application(const std::string& vehicle_id, const std::string& template_id);
+// A complete credit application (a steady boda rider earning in `currency`) for a vehicle on a
+// plan template.
+boost::json::object credit_application(const std::string& vehicle_id, const std::string& template_id,
+                                       const std::string& currency = "UGX");
 
 // A verified customer with an approved application (steady boda rider) for a fresh TVS HLX 125
-// (UGX 4,800,000) on the seeded motorcycle-daily-18m template, and the plan signed: it awaits
-// its deposit.
+// on a seeded daily template — UGX 4,800,000 on motorcycle-daily-18m, or KES 150,000 on the
+// Kenyan motorcycle-daily-18m-ke — and the plan signed: it awaits its deposit.
 struct PendingPlan {
   Account customer;
   std::string id, reference, vehicle_id;
   std::int64_t deposit = 0;
+  std::string currency = "UGX";
 };
-PendingPlan pending_plan(Api& api);
+PendingPlan pending_plan(Api& api, const std::string& currency = "UGX");
 
 // A vehicle's status as `staff` see it (an owned vehicle is no longer a public listing), and the
 // same polled for up to 10 s until it is `want` (vehicle status follows payment events).
