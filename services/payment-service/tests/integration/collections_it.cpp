@@ -729,6 +729,44 @@ TEST_F(Collections, ForgedPaybillConfirmationsAndAnswersCreditNothing) {
   EXPECT_TRUE(journal_balanced());
 }
 
+TEST_F(Collections, UnansweredReceiptQueriesAreAskedAgainThenLeftToStaff) {
+  auto p = pending_plan("KES");
+  const auto since = last_seq();
+  const auto queries = [&] { return provider_calls("mpesa", "/mpesa/transactionstatus/v1/query", since).size(); };
+  // Daraja takes the queries, but its answers never arrive.
+  ASSERT_EQ(sim_post("/_sim/behaviour", {{"provider", "mpesa"}, {"callback", "drop"}}).status, 200);
+  const auto receipt = paybill_via_sim(p.reference, 1500);
+  const auto status = [&] {
+    auto rows = paybill_callbacks(receipt);
+    return rows.empty() ? std::string() : rows[0].first;
+  };
+  for (int i = 0; i < 250 && status() != "verifying"; ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(status(), "verifying");
+  EXPECT_EQ(queries(), 1u);
+
+  // Within the five minutes an answer may take, the sweep leaves it waiting.
+  world().clock->advance(4min);
+  world().app->process_waiting_callbacks();
+  EXPECT_EQ(status(), "verifying");
+  EXPECT_EQ(queries(), 1u);
+  // Unanswered: asked again, twice…
+  for (std::size_t asked = 2; asked <= 3; ++asked) {
+    world().clock->advance(6min);
+    world().app->process_waiting_callbacks();
+    EXPECT_EQ(status(), "verifying");
+    EXPECT_EQ(queries(), asked);
+  }
+  // …then left to staff, uncredited.
+  world().clock->advance(6min);
+  world().app->process_waiting_callbacks();
+  auto rows = paybill_callbacks(receipt);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].first, "held");
+  EXPECT_NE(rows[0].second.find("unanswered"), std::string::npos) << rows[0].second;
+  EXPECT_EQ(queries(), 3u);
+  EXPECT_EQ(ledger_payments(p), 0u);
+}
+
 TEST_F(Collections, PaybillConfirmationsStaffVerifyWhenMpesaCannotBeAsked) {
   auto p = pending_plan("KES");
   // Daraja refuses the Transaction Status query (the initiator's credential was revoked, say).
