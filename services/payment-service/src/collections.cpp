@@ -520,8 +520,8 @@ std::pair<std::string, std::string> App::handle_receipt_answer(const storage::Ca
                    {{"callback_id", asked->id}, {"plan_id", plan->id}, {"payment_id", rec.payment.id}});
     return {"processed", about + ": confirmed and credited as payment " + rec.payment.id};
   } catch (const rto::Error& e) {
-    if (e.status() != 409) throw;
-    // The receipt is on the ledger for another plan or amount, or the plan takes no payments.
+    if (e.status() >= 500) throw;  // e.g. the database is busy: the sweep tries the answer again
+    // Refused for good: the receipt is on the ledger for another plan or amount, say.
     end_wait("held", what + ": " + e.what() + "; awaits staff");
     return {"processed", about + ": " + e.what()};
   }

@@ -2,12 +2,16 @@
 // requests, callbacks verified with the provider before money moves, idempotency, duplicate,
 // reordered, replayed and forged callbacks, reconciliation of lost callbacks, expiry, and a
 // callback stored just before a crash.
+#include <rto/config.hpp>
 #include <rto/crypto.hpp>
+#include <rto/errors.hpp>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <thread>
 
 #include "fixture.hpp"
+#include "providers/providers.hpp"
 
 using namespace it;
 using namespace std::chrono_literals;
@@ -937,4 +941,42 @@ TEST_F(Collections, AnUnpaidDepositWaitsForTheRequestInFlight) {
   EXPECT_EQ(get("/api/v1/payments/" + r.str("id"), p.customer.token).str("status"), "expired");
   world().app->expire_deposits();
   EXPECT_EQ(plan_status(p), "cancelled");
+}
+
+TEST(ProvidersConfig, MpesaInitiatorAndCredentialComeTogether) {
+  // Both or neither: one without the other stops start-up, naming the one missing.
+  const std::vector<std::pair<const char*, const char*>> base{
+      {"PAYMENT_CALLBACK_BASE_URL", "https://pay.example.com"}, {"MPESA_BASE_URL", "https://sandbox.safaricom.co.ke"},
+      {"MPESA_CONSUMER_KEY", "key"}, {"MPESA_CONSUMER_SECRET", "secret"}, {"MPESA_SHORTCODE", "174379"},
+      {"MPESA_PASSKEY", "passkey"}};
+  const auto read_with = [&](std::vector<std::pair<const char*, const char*>> extra) {
+    for (const auto& [k, v] : base) ::setenv(k, v, 1);
+    for (const auto& [k, v] : extra) ::setenv(k, v, 1);
+    std::string error;
+    std::optional<payment_service::momo::ProvidersConfig> read;
+    try {
+      rto::config::Env env;
+      auto c = payment_service::momo::ProvidersConfig::read(env);
+      env.done();
+      read = std::move(c);
+    } catch (const rto::ConfigError& e) {
+      error = e.what();
+    }
+    for (const auto& [k, v] : base) ::unsetenv(k);
+    for (const auto& [k, v] : extra) ::unsetenv(k);
+    return std::pair{read, error};
+  };
+  auto [alone, why] = read_with({{"MPESA_INITIATOR", "rto-api"}});
+  EXPECT_FALSE(alone);
+  EXPECT_NE(why.find("MPESA_SECURITY_CREDENTIAL"), std::string::npos) << why;
+  auto [credential_only, why2] = read_with({{"MPESA_SECURITY_CREDENTIAL", "Q3JlZA=="}});
+  EXPECT_FALSE(credential_only);
+  EXPECT_NE(why2.find("MPESA_INITIATOR"), std::string::npos) << why2;
+  auto [both, none] = read_with({{"MPESA_INITIATOR", "rto-api"}, {"MPESA_SECURITY_CREDENTIAL", "Q3JlZA=="}});
+  ASSERT_TRUE(both) << none;
+  EXPECT_EQ(both->mpesa.initiator, "rto-api");
+  EXPECT_EQ(both->mpesa.security_credential, "Q3JlZA==");
+  auto [neither, none2] = read_with({});
+  ASSERT_TRUE(neither) << none2;
+  EXPECT_TRUE(neither->mpesa.initiator.empty()) << "paybill receipts then wait for staff";
 }
