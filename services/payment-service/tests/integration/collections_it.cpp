@@ -5,6 +5,7 @@
 #include <rto/config.hpp>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
+#include <cctype>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -685,7 +686,9 @@ TEST_F(Collections, PaybillPaymentIsConfirmedWithMpesaThenCreditedOnce) {
 TEST_F(Collections, ForgedPaybillConfirmationsAndAnswersCreditNothing) {
   auto p = pending_plan("KES");
   // A receipt M-Pesa never issued.
-  auto invented = post("/api/v1/webhooks/mpesa", paybill_confirmation("RZZZZZZZZ1", "1500.00", p.reference));
+  std::string never = "RZ" + rto::crypto::uuid_v4().substr(0, 8);
+  for (auto& ch : never) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  auto invented = post("/api/v1/webhooks/mpesa", paybill_confirmation(never, "1500.00", p.reference));
   ASSERT_EQ(invented.status, 200) << invented.body;
   // A real receipt (KES 100) whose confirmation never reached us, claimed for KES 15,000.
   bool delivered = true;
@@ -694,15 +697,16 @@ TEST_F(Collections, ForgedPaybillConfirmationsAndAnswersCreditNothing) {
   auto inflated = post("/api/v1/webhooks/mpesa", paybill_confirmation(receipt, "15000.00", p.reference));
   ASSERT_EQ(inflated.status, 200) << inflated.body;
   // An answer nobody asked for, claiming the inflated amount.
+  const auto forged_conversation = "AG_20260302_" + rto::crypto::random_token(10);
   auto answer = post("/api/v1/webhooks/mpesa",
-                     js::object{{"Result", js::object{{"ResultType", 0}, {"ResultCode", 0}, {"ConversationID", "AG_20260302_forged"},
+                     js::object{{"Result", js::object{{"ResultType", 0}, {"ResultCode", 0}, {"ConversationID", forged_conversation},
                                                        {"ResultParameters", js::object{{"ResultParameter", js::array{
                                                            js::object{{"Key", "ReceiptNo"}, {"Value", receipt}},
                                                            js::object{{"Key", "TransactionStatus"}, {"Value", "Completed"}},
                                                            js::object{{"Key", "Amount"}, {"Value", 15000}}}}}}}}});
   ASSERT_EQ(answer.status, 200) << answer.body;
 
-  auto none = settled_paybills("RZZZZZZZZ1", 1);
+  auto none = settled_paybills(never, 1);
   ASSERT_EQ(none.size(), 1u);
   EXPECT_EQ(none[0].first, "held");
   EXPECT_NE(none[0].second.find("2032"), std::string::npos) << none[0].second;
@@ -715,13 +719,13 @@ TEST_F(Collections, ForgedPaybillConfirmationsAndAnswersCreditNothing) {
     auto c = raw_db();
     pqxx::nontransaction tx(c);
     auto r = tx.exec_params1("SELECT status FROM provider_callbacks WHERE key_kind = 'conversation_id' AND key_value = $1",
-                             "AG_20260302_forged");
+                             forged_conversation);
     EXPECT_NE(r[0].as<std::string>(), "processed") << "an answer to no query of ours is never acted on";
   }
 
   // Both wait for staff on the review queue; the genuine confirmation, when it comes, is credited.
   const auto ids = review_callback_ids(staff_token("admin"));
-  EXPECT_TRUE(ids.count("RZZZZZZZZ1"));
+  EXPECT_TRUE(ids.count(never));
   EXPECT_TRUE(ids.count(receipt));
   auto genuine = post("/api/v1/webhooks/mpesa", paybill_confirmation(receipt, "100.00", p.reference));
   ASSERT_EQ(genuine.status, 200) << genuine.body;
