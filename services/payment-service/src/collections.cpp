@@ -5,6 +5,7 @@
 // status API confirms, for the amount and currency we asked for, through record_payment (keyed
 // by the provider's transaction id) in the same transaction that marks the request paid.
 #include <stdexcept>
+#include <thread>
 
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
@@ -458,21 +459,30 @@ std::pair<std::string, std::string> App::handle_paybill(const storage::CallbackR
   const auto what = paybill_text(*c2b, provider.currency(), plan->reference);
   if (!(plan->currency == provider.currency()))
     return {"held", what + ": the plan is paid in " + std::string(plan->currency.code()) + "; awaits staff"};
+  if (!provider.confirms_receipts()) return {"held", what + " awaits verification by staff"};
   if (cb.attempts > kMaxReceiptQueries)
     return {"held", what + ": M-Pesa left " + std::to_string(kMaxReceiptQueries) +
                         " queries about it unanswered; awaits verification by staff"};
-  std::optional<std::string> asked;
+  // Waiting before the query is sent: Daraja's answer can come before the query's own reply
+  // (handle_receipt_answer then waits for the name to be stored).
+  db_.query([&](pqxx::nontransaction& tx) {
+    storage::await_answer(tx, cb.id, std::nullopt, what + ": M-Pesa is being asked to confirm it", now());
+  });
+  std::string asked;
   try {
     asked = provider.query_receipt(c2b->trans_id, plan->reference);
   } catch (const momo::Refused& e) {
     return {"held", what + " could not be confirmed: " + e.what() + "; awaits verification by staff"};
+  } catch (...) {
+    // Not sent (or its reply lost): back to the sweep, which asks again.
+    db_.query([&](pqxx::nontransaction& tx) { storage::unask(tx, cb.id); });
+    throw;
   }
-  if (!asked) return {"held", what + " awaits verification by staff"};
   db_.query([&](pqxx::nontransaction& tx) {
-    storage::await_answer(tx, cb.id, *asked, what + ": M-Pesa was asked to confirm it", now());
+    storage::await_answer(tx, cb.id, asked, what + ": M-Pesa was asked to confirm it", now());
   });
   finished = true;
-  return {"verifying", "M-Pesa was asked to confirm it (" + *asked + ")"};
+  return {"verifying", "M-Pesa was asked to confirm it (" + asked + ")"};
 }
 
 // Daraja's answer about a paybill receipt: the confirmation that asked is credited when the
@@ -481,7 +491,17 @@ std::pair<std::string, std::string> App::handle_paybill(const storage::CallbackR
 std::pair<std::string, std::string> App::handle_receipt_answer(const storage::CallbackRow& cb, const js::value& body,
                                                                momo::Provider& provider) {
   const auto answer = momo::parse_mpesa_receipt_status(body, provider.currency());
-  auto asked = db_.query([&](pqxx::nontransaction& tx) { return storage::callback_awaiting(tx, answer.conversation_id); });
+  const auto find = [&] {
+    return db_.query([&](pqxx::nontransaction& tx) { return storage::callback_awaiting(tx, answer.conversation_id); });
+  };
+  auto asked = find();
+  // An answer can overtake the reply to its own query, whose ConversationID is stored only
+  // then: while some query is being sent, wait for it a little (up to a second).
+  for (int i = 0; !asked && i < 40 && db_.query([](pqxx::nontransaction& tx) { return storage::queries_in_flight(tx); });
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    asked = find();
+  }
   if (!asked) {
     // Daraja answered before the query's ConversationID was stored, or no query of ours has it.
     if (cb.attempts < kMaxAnswerMatches)

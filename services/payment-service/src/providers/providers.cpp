@@ -307,8 +307,10 @@ class Mpesa final : public Provider {
     throw Unreachable("M-Pesa query: HTTP " + std::to_string(r.status) + " " + member_text(v, "errorMessage"));
   }
 
-  std::optional<std::string> query_receipt(const std::string& receipt, const std::string& remarks) override {
-    if (s_.initiator.empty()) return std::nullopt;
+  bool confirms_receipts() const noexcept override { return !s_.initiator.empty(); }
+
+  std::string query_receipt(const std::string& receipt, const std::string& remarks) override {
+    if (s_.initiator.empty()) throw std::logic_error("MPESA_INITIATOR is not set");
     const auto body = mpesa_transaction_status_body(s_.initiator, s_.security_credential, receipt, s_.shortcode,
                                                     callback_url_, remarks);
     auto r = send(http_, Method::Post, "/mpesa/transactionstatus/v1/query", headers(), body, "M-Pesa transaction status");

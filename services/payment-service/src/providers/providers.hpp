@@ -87,14 +87,16 @@ class Provider {
   virtual ProviderResult status(const std::string& request_id, const std::string& provider_request_id) = 0;
   // The account payers pay into, as the provider names it in its answers (M-Pesa's shortcode).
   virtual std::string_view collection_account() const noexcept { return {}; }
+  // Whether query_receipt can be used (M-Pesa with an initiator configured).
+  virtual bool confirms_receipts() const noexcept { return false; }
   // Asks the provider to confirm a receipt paid to us without a request of ours (an M-Pesa
   // paybill payment); its answer comes later as a callback. Returns the reference that answer
-  // will carry (Daraja's ConversationID), or nullopt when this provider cannot be asked.
-  // Throws Refused or Unreachable.
-  virtual std::optional<std::string> query_receipt(const std::string& receipt, const std::string& remarks) {
+  // will carry (Daraja's ConversationID). Throws Refused or Unreachable (std::logic_error when
+  // confirms_receipts() is false).
+  virtual std::string query_receipt(const std::string& receipt, const std::string& remarks) {
     (void)receipt;
     (void)remarks;
-    return std::nullopt;
+    throw std::logic_error("this provider does not confirm receipts");
   }
   // Whether a callback body is authentic as far as the provider lets us tell before asking
   // its status API (Airtel's hash when configured; the others sign nothing).

@@ -108,7 +108,8 @@ inline const rto::db::Statement kCallbackFinish{"callback_finish",
     "UPDATE provider_callbacks SET status = $2, request_id = $3::uuid, outcome = $4, processed_at = " + TS(5) +
     ", claimed_until = NULL WHERE id = $1"};
 
-// A paybill confirmation awaits the answer to the query Daraja named $2.
+// A paybill confirmation awaits the answer to the query Daraja named $2 (NULL: the query is
+// being sent).
 inline const rto::db::Statement kCallbackAwait{"callback_await",
     "UPDATE provider_callbacks SET status = 'verifying', verify_ref = $2, outcome = $3, processed_at = " + TS(4) +
     ", claimed_until = NULL WHERE id = $1"};
@@ -121,6 +122,14 @@ inline const rto::db::Statement kCallbackAwaiting{"callback_awaiting",
 inline const rto::db::Statement kCallbackAnswered{"callback_answered",
     "UPDATE provider_callbacks SET status = $2, outcome = $3, processed_at = " + TS(4) +
     " WHERE id = $1 AND status = 'verifying' RETURNING id"};
+
+// Whether a query is being sent now (its answer may come before its name is stored).
+inline const rto::db::Statement kCallbacksAsking{"callbacks_asking",
+    "SELECT EXISTS (SELECT 1 FROM provider_callbacks WHERE status = 'verifying' AND verify_ref IS NULL)"};
+
+// A query that could not be sent: the confirmation waits for the sweep again.
+inline const rto::db::Statement kCallbackUnask{"callback_unask",
+    "UPDATE provider_callbacks SET status = 'received' WHERE id = $1 AND status = 'verifying' AND verify_ref IS NULL"};
 
 // Waits without an answer since before $1 go back to the sweep, which asks again.
 inline const rto::db::Statement kCallbacksUnanswered{"callbacks_unanswered",
@@ -151,7 +160,8 @@ inline std::vector<rto::db::Statement> collection_statements() {
   return {kRequestInsert,    kRequestById,  kRequestByKey,    kRequestLock,    kRequestByProviderRef,
           kRequestStarted,   kRequestSettle, kRequestsPaid, kReceiptAttach, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
           kRequestsStuck,    kCallbackInsertMany, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
-          kCallbackAwait,    kCallbackAwaiting, kCallbackAnswered, kCallbacksUnanswered,
+          kCallbackAwait,    kCallbackAwaiting, kCallbackAnswered, kCallbacksUnanswered, kCallbacksAsking,
+          kCallbackUnask,
           kCallbacksReview,  kCallbackLock,   kResolutionInsert, kResolutionExists};
 }
 

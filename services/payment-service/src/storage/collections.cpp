@@ -175,9 +175,14 @@ void finish_callback(Tx& tx, std::int64_t id, const std::string& status, const s
   tx.exec_prepared(sql::kCallbackFinish.name, id, status, request_id, outcome, to_micros(now));
 }
 
-void await_answer(Tx& tx, std::int64_t id, const std::string& ref, const std::string& outcome, TimePoint now) {
+void await_answer(Tx& tx, std::int64_t id, const std::optional<std::string>& ref, const std::string& outcome,
+                  TimePoint now) {
   tx.exec_prepared(sql::kCallbackAwait.name, id, ref, outcome, to_micros(now));
 }
+
+bool queries_in_flight(Tx& tx) { return tx.exec_prepared(sql::kCallbacksAsking.name)[0][0].as<bool>(); }
+
+void unask(Tx& tx, std::int64_t id) { tx.exec_prepared(sql::kCallbackUnask.name, id); }
 
 std::optional<CallbackRow> callback_awaiting(Tx& tx, const std::string& ref) {
   auto res = tx.exec_prepared(sql::kCallbackAwaiting.name, ref);

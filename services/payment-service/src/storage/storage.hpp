@@ -274,8 +274,13 @@ std::optional<CallbackRow> claim_callback(Tx& tx, std::int64_t id, TimePoint now
                                           std::optional<TimePoint> held = std::nullopt);
 void finish_callback(Tx& tx, std::int64_t id, const std::string& status, const std::optional<std::string>& request_id,
                      const std::string& outcome, TimePoint now);
-// A paybill confirmation now awaits the provider's answer to the query `ref` names.
-void await_answer(Tx& tx, std::int64_t id, const std::string& ref, const std::string& outcome, TimePoint now);
+// A paybill confirmation now awaits the provider's answer to the query `ref` names (nullopt:
+// the query is being sent).
+void await_answer(Tx& tx, std::int64_t id, const std::optional<std::string>& ref, const std::string& outcome,
+                  TimePoint now);
+// Whether some query is being sent now; and a query that could not be sent given up.
+bool queries_in_flight(Tx& tx);
+void unask(Tx& tx, std::int64_t id);
 // The callback that awaits (or last awaited) the answer `ref` names.
 std::optional<CallbackRow> callback_awaiting(Tx& tx, const std::string& ref);
 // Ends a wait with `status`; false when the callback no longer awaits.
