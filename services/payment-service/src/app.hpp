@@ -197,7 +197,8 @@ class App {
   std::pair<std::string, std::string> handle_paybill(const storage::CallbackRow& cb, const boost::json::value& body,
                                                      momo::Provider& provider, bool& finished);
   std::pair<std::string, std::string> handle_receipt_answer(const storage::CallbackRow& cb,
-                                                            const boost::json::value& body, momo::Provider& provider);
+                                                            const boost::json::value& body, momo::Provider& provider,
+                                                            bool& finished);
   // Works off a callback this process holds the claim on.
   void process_claimed(const storage::CallbackRow& cb, const storage::RequestRow* known = nullptr);
   // A callback on its way into provider_callbacks and then waiting for a worker, with the claim

@@ -366,7 +366,7 @@ std::pair<std::string, std::string> App::handle_callback(const storage::Callback
   if (!provider->authentic(body)) return {"rejected", "the callback signature does not verify"};
 
   if (cb.key_kind == "account_reference") return handle_paybill(cb, body, *provider, finished);
-  if (cb.key_kind == "conversation_id") return handle_receipt_answer(cb, body, *provider);
+  if (cb.key_kind == "conversation_id") return handle_receipt_answer(cb, body, *provider, finished);
   std::optional<storage::RequestRow> req;
   // Read when the callback was stored, if it was open then: whatever settled it since is caught
   // where it matters (the credit applies only to an open request; a close re-reads it locked).
@@ -489,18 +489,20 @@ std::pair<std::string, std::string> App::handle_paybill(const storage::CallbackR
 // answer agrees with it (receipt, amount, our shortcode, completed) and held for staff when not,
 // in the commit that records the money.
 std::pair<std::string, std::string> App::handle_receipt_answer(const storage::CallbackRow& cb, const js::value& body,
-                                                               momo::Provider& provider) {
+                                                               momo::Provider& provider, bool& finished) {
   const auto answer = momo::parse_mpesa_receipt_status(body, provider.currency());
   const auto find = [&] {
     return db_.query([&](pqxx::nontransaction& tx) { return storage::callback_awaiting(tx, answer.conversation_id); });
   };
   auto asked = find();
   // An answer can overtake the reply to its own query, whose ConversationID is stored only
-  // then: while some query is being sent, wait for it a little (up to a second).
-  for (int i = 0; !asked && i < 40 && db_.query([](pqxx::nontransaction& tx) { return storage::queries_in_flight(tx); });
-       ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  // then: while some query is being sent, wait for it a little (up to a second). Looked up
+  // again after each check, since a name stored just before the check is not in the last look.
+  for (int i = 0; !asked && i < 40; ++i) {
+    const bool sending = db_.query([](pqxx::nontransaction& tx) { return storage::queries_in_flight(tx); });
     asked = find();
+    if (asked || !sending) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   if (!asked) {
     // Daraja answered before the query's ConversationID was stored, or no query of ours has it.
@@ -516,34 +518,40 @@ std::pair<std::string, std::string> App::handle_receipt_answer(const storage::Ca
   auto ref = normalize_reference(asked->key_value);
   auto plan = c2b && ref ? db_.query([&](pqxx::nontransaction& tx) { return storage::find_plan_by_reference(tx, *ref); })
                          : std::nullopt;
-  const auto end_wait = [&](const std::string& status, const std::string& outcome) {
-    db_.query([&](pqxx::nontransaction& tx) { storage::end_wait(tx, asked->id, status, outcome, now()); });
+  // The wait ends, and this answer is done, in one commit.
+  const auto end_wait = [&](const std::string& outcome, const std::string& answered) {
+    db_.transact([&](pqxx::work& tx) {
+      storage::end_wait(tx, asked->id, "held", outcome, now());
+      storage::finish_callback(tx, cb.id, "processed", std::nullopt, answered, now());
+    });
+    finished = true;
+    return std::pair<std::string, std::string>{"processed", answered};
   };
-  if (!plan) {  // it was matched when asked; the plan cannot have gone
-    end_wait("held", "the plan this paybill payment was matched to is gone; awaits staff");
-    return {"processed", about + ": its plan is gone"};
-  }
+  if (!plan)  // it was matched when asked; the plan cannot have gone
+    return end_wait("the plan this paybill payment was matched to is gone; awaits staff", about + ": its plan is gone");
   const auto what = paybill_text(*c2b, provider.currency(), plan->reference);
   if (auto why = momo::paybill_discrepancy(*c2b, answer, provider.collection_account(), provider.currency())) {
-    end_wait("held", what + ": " + *why + "; awaits staff");
     rto::log::warn("paybill payment held", {{"callback_id", asked->id}, {"plan_id", plan->id}, {"why", *why}});
-    return {"processed", about + ": " + *why};
+    return end_wait(what + ": " + *why + "; awaits staff", about + ": " + *why);
   }
   auto pay = paybill_payment(plan->id, *c2b, provider.currency(), *asked, kRecordedBy);
+  // The money, the confirmation's end and this answer's, in one commit.
   pay.within = [&](pqxx::work& tx, const storage::PaymentRow& payment) {
     storage::end_wait(tx, asked->id, "processed", what + " confirmed by M-Pesa and credited as payment " + payment.id,
                       now());
+    storage::finish_callback(tx, cb.id, "processed", std::nullopt,
+                             about + ": confirmed and credited as payment " + payment.id, now());
   };
   try {
     auto rec = record_payment(pay);
+    finished = true;
     rto::log::info("paybill payment credited",
                    {{"callback_id", asked->id}, {"plan_id", plan->id}, {"payment_id", rec.payment.id}});
     return {"processed", about + ": confirmed and credited as payment " + rec.payment.id};
   } catch (const rto::Error& e) {
     if (e.status() >= 500) throw;  // e.g. the database is busy: the sweep tries the answer again
     // Refused for good: the receipt is on the ledger for another plan or amount, say.
-    end_wait("held", what + ": " + e.what() + "; awaits staff");
-    return {"processed", about + ": " + e.what()};
+    return end_wait(what + ": " + e.what() + "; awaits staff", about + ": " + e.what());
   }
 }
 

@@ -114,9 +114,10 @@ inline const rto::db::Statement kCallbackAwait{"callback_await",
     "UPDATE provider_callbacks SET status = 'verifying', verify_ref = $2, outcome = $3, processed_at = " + TS(4) +
     ", claimed_until = NULL WHERE id = $1"};
 
-// The callback that awaits (or last awaited) the answer $1 names.
+// The callback that awaits (or awaited) the answer $1 names: one query has one ConversationID.
+// (Ordered by id, the plan walked the primary key backwards past every callback instead.)
 inline const rto::db::Statement kCallbackAwaiting{"callback_awaiting",
-    "SELECT " + kCallbackColumns + " FROM provider_callbacks WHERE verify_ref = $1 ORDER BY id DESC LIMIT 1"};
+    "SELECT " + kCallbackColumns + " FROM provider_callbacks WHERE verify_ref = $1 LIMIT 1"};
 
 // Ends a wait; no row when the callback no longer awaits (another answer ended it).
 inline const rto::db::Statement kCallbackAnswered{"callback_answered",

@@ -281,7 +281,7 @@ void await_answer(Tx& tx, std::int64_t id, const std::optional<std::string>& ref
 // Whether some query is being sent now; and a query that could not be sent given up.
 bool queries_in_flight(Tx& tx);
 void unask(Tx& tx, std::int64_t id);
-// The callback that awaits (or last awaited) the answer `ref` names.
+// The callback that awaits (or awaited) the answer `ref` names.
 std::optional<CallbackRow> callback_awaiting(Tx& tx, const std::string& ref);
 // Ends a wait with `status`; false when the callback no longer awaits.
 bool end_wait(Tx& tx, std::int64_t id, const std::string& status, const std::string& outcome, TimePoint now);
