@@ -25,7 +25,8 @@ PHONE_DIR="$ROOT/.deps/libphonenumber"
 
 # libphonenumber-dev in Debian 12 depends on the Boost 1.74 -dev packages, which cannot be
 # installed next to Boost 1.81 (needed for JSON and URL). The runtime library (libphonenumber8)
-# does not use Boost, so the headers are taken from the -dev package without installing it.
+# does not use Boost, so the headers, and the static archive the services link (see
+# CMakeLists.txt), are taken from the -dev package without installing it.
 install_phonenumber_headers() {
   [ -f "$PHONE_DIR/usr/include/phonenumbers/phonenumberutil.h" ] && return 0
   local tmp; tmp=$(mktemp -d)
