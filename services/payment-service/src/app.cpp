@@ -34,7 +34,8 @@ App::App(rto::db::Pool& db, const rto::auth::Tokens& tokens, std::shared_ptr<con
       cfg_(std::move(cfg)),
       recorder_([this](const std::vector<PendingPayment*>& batch) { record_together(batch); },
                 static_cast<std::size_t>(cfg_.record_batch_max), cfg_.record_writers),
-      stored_([this](const std::vector<QueuedCallback*>& batch) { store_callbacks(batch); }, kStoreBatchMax, 1) {
+      stored_([this](const std::vector<QueuedCallback*>& batch) { store_callbacks(batch); }, kStoreBatchMax, 1),
+      callbacks_([this](QueuedCallback& q) { work_off(q); }, {.max_threads = 0, .idle_timeout = kWorkerIdle}) {
   rto::http::ClientOptions opts;
   opts.request_timeout = std::chrono::milliseconds(5000);
   vehicles_ = std::make_unique<rto::ServiceClient>(cfg_.vehicle_service_url, tokens, cfg_.common.service, opts);

@@ -17,6 +17,7 @@
 #include <rto/batcher.hpp>
 #include <rto/clock.hpp>
 #include <rto/service.hpp>
+#include <rto/worker_pool.hpp>
 #include <string>
 #include <vector>
 
@@ -209,8 +210,12 @@ class App {
     std::optional<storage::RequestRow> request;  // the request it names, as it was when stored
     std::exception_ptr error;                     // storing it failed
   };
+  // A callback worker's task: one stored callback the webhook queued.
+  void work_off(QueuedCallback& q) noexcept;
   // The webhooks' callbacks stored together, up to this many in one statement.
   static constexpr std::size_t kStoreBatchMax = 64;
+  // A callback worker with nothing to do this long ends (they start again as callbacks arrive).
+  static constexpr std::chrono::seconds kWorkerIdle{60};
   // Stores a batch of received callbacks in one statement (each alone when that fails), filling
   // in their ids, or their errors.
   void store_callbacks(const std::vector<QueuedCallback*>& batch) noexcept;
@@ -223,13 +228,11 @@ class App {
   std::unique_ptr<rto::ServiceClient> users_;
   std::atomic<int> last_run_day_{INT32_MIN};
   std::unique_ptr<momo::Providers> providers_;
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<QueuedCallback> queue_;
-  bool stopping_ = false;
-  std::vector<std::thread> workers_;
   rto::Batcher<PendingPayment> recorder_;
   rto::Batcher<QueuedCallback> stored_;  // the webhook's inserts
+  // Stored callbacks waiting for a worker; queued only until start_callback_workers. Last, so
+  // its threads end before anything they use goes.
+  rto::WorkerPool<QueuedCallback> callbacks_;
 };
 
 struct InstallOptions {

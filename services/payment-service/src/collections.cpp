@@ -278,11 +278,8 @@ std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view b
   // A public endpoint stores bodies before anyone has verified them: when the workers are this
   // far behind (a flood of forged callbacks, or the providers' status APIs down), refuse more
   // instead of filling the table and the queue. Providers retry a callback that was not accepted.
-  {
-    std::lock_guard lock(queue_mu_);
-    if (queue_.size() >= static_cast<std::size_t>(cfg_.callback_backlog_max))
-      throw rto::Unavailable("too many callbacks are waiting to be verified; send this one again later");
-  }
+  if (callbacks_.waiting() >= static_cast<std::size_t>(cfg_.callback_backlog_max))
+    throw rto::Unavailable("too many callbacks are waiting to be verified; send this one again later");
   // Stored before we answer, already claimed for this process's workers (a crash leaves the
   // claim to lapse; the sweep then takes it), so a worker need not claim it again. Webhooks
   // arriving together are stored together, in one statement committed on its own.
@@ -298,11 +295,8 @@ std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view b
   stored_.run(q);
   if (q.error) std::rethrow_exception(q.error);
   const auto id = q.row.id;
-  {
-    std::lock_guard lock(queue_mu_);
-    queue_.push_back(std::move(q));
-  }
-  queue_cv_.notify_one();
+  // Not queued when stopping: its claim lapses and the sweep takes it.
+  callbacks_.push(std::move(q));
   return id;
 }
 
@@ -592,46 +586,26 @@ int App::process_waiting_callbacks() {
   return static_cast<int>(ids.size());
 }
 
-void App::start_callback_workers(int n) {
-  for (int i = 0; i < n; ++i)
-    workers_.emplace_back([this] {
-      for (;;) {
-        QueuedCallback q;
-        {
-          std::unique_lock lock(queue_mu_);
-          queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-          if (stopping_) return;
-          q = std::move(queue_.front());
-          queue_.pop_front();
-        }
-        try {
-          // The webhook's claim serves while enough of it is left; else it is renewed (or, if it
-          // lapsed and the sweep took the callback meanwhile, left to the sweep).
-          const auto now = this->now();
-          if (now + kClaimMargin <= q.claimed_until) {
-            process_claimed(q.row, q.request ? &*q.request : nullptr);
-          } else if (auto cb = db_.query([&](pqxx::nontransaction& tx) {
-                       return storage::claim_callback(tx, q.row.id, now, now + kClaim, q.claimed_until);
-                     })) {
-            process_claimed(*cb);
-          }
-        } catch (const std::exception& e) {  // the sweep retries it
-          rto::log::error("callback worker", {{"callback_id", q.row.id}, {"error", e.what()}});
-        }
-      }
-    });
+void App::work_off(QueuedCallback& q) noexcept {
+  try {
+    // The webhook's claim serves while enough of it is left; else it is renewed (or, if it
+    // lapsed and the sweep took the callback meanwhile, left to the sweep).
+    const auto now = this->now();
+    if (now + kClaimMargin <= q.claimed_until) {
+      process_claimed(q.row, q.request ? &*q.request : nullptr);
+    } else if (auto cb = db_.query([&](pqxx::nontransaction& tx) {
+                 return storage::claim_callback(tx, q.row.id, now, now + kClaim, q.claimed_until);
+               })) {
+      process_claimed(*cb);
+    }
+  } catch (const std::exception& e) {  // the sweep retries it
+    rto::log::error("callback worker", {{"callback_id", q.row.id}, {"error", e.what()}});
+  }
 }
 
-void App::stop_callback_workers() {
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  for (auto& t : workers_)
-    if (t.joinable()) t.join();
-  workers_.clear();
-}
+void App::start_callback_workers(int n) { callbacks_.set_max_threads(static_cast<std::size_t>(n)); }
+
+void App::stop_callback_workers() { callbacks_.stop(); }
 
 // ---- reconciliation and review -----------------------------------------------------------------
 

@@ -17,8 +17,10 @@
 //   PAYMENT_REQUEST_TTL_SECONDS [600]   a mobile-money request with no final answer by then expires
 //   RECONCILE_AFTER_SECONDS [120]       a request still pending this long is asked about (callbacks get
 //                                       lost); then again at the same interval until it settles
-//   CALLBACK_WORKERS [64]               threads that verify and credit stored provider callbacks; each
-//                                       mostly waits for a provider's status API, so there are many
+//   CALLBACK_WORKERS [64]               at most this many threads verify and credit stored provider
+//                                       callbacks; each mostly waits for a provider's status API, so
+//                                       there are many. Started as callbacks arrive; one idle for a
+//                                       minute ends
 //   CALLBACK_BACKLOG_MAX [10000]        callbacks stored and not yet worked off beyond which the
 //                                       webhook answers 503 (the provider retries later)
 //   PAYMENT_BATCH_MAX [32]              payments waiting to be recorded are recorded together, up to this
