@@ -4,7 +4,8 @@
 #  (b) idle RSS of every running service.
 #  (c) marketplace search with facets over BENCH_VEHICLES (100,000) listings, 32 connections,
 #      through the gateway (a second vehicle-service on 8092 over its own database, vehicledb_bench),
-#  (d) one vehicle change delivered to BENCH_WS_CLIENTS (1,000) WebSocket clients (realtime_bench).
+#  (d) one vehicle change delivered to BENCH_WS_CLIENTS (1,000) WebSocket clients (realtime_bench),
+#  (e) RSS at rest again once the loads' idle database connections were closed (BENCH_REST_SECONDS, 95).
 # Runs against the dev platform (`make run` first; `make bench` does that). The dev gateway's
 # rate limits (per IP and per user) would refuse most of one client's load, so the gateway is
 # measured as a second instance on BENCH_GATEWAY_PORT (8090) in front of the same user-service,
@@ -112,3 +113,8 @@ printf '  %s req/s (target >= 1500)   p50 %s   p99 %s (target <= 25ms)\n' "$s_rp
 # (d) Real-time fan-out: events published to the dev broker, delivered by the bench gateway's hub.
 echo
 "$BUILD_DIR/bench/realtime_bench" --port "$BENCH_PORT" --clients "${BENCH_WS_CLIENTS:-1000}" --rounds 20 --amqp "$AMQP_URL"
+
+# (e) At rest again: a burst opens up to DB_POOL_SIZE connections per service; once they have
+# been idle DB_POOL_IDLE_SECONDS (60) they are closed (checked every 30 s) and the memory goes back.
+rest=${BENCH_REST_SECONDS:-95}
+echo; echo "Memory at rest again, ${rest} s after the loads"; sleep "$rest"; mem_report

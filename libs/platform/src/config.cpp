@@ -103,6 +103,7 @@ Common Common::read(Env& env, std::string service, std::uint16_t default_port, b
   if (needs_database) {
     c.database_url = env.required("DATABASE_URL");
     c.db_pool_size = static_cast<int>(env.integer("DB_POOL_SIZE", 8, 1, 256));
+    c.db_pool_idle = std::chrono::seconds(env.integer("DB_POOL_IDLE_SECONDS", 60, 1, 86400));
   }
   // Services publish and consume events; the gateway's real-time hub subscribes to them.
   c.amqp_url = env.string("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/");

@@ -38,7 +38,7 @@ Pool::Lease Pool::acquire(std::chrono::milliseconds timeout) {
     if (!woke) throw Unavailable("the database is busy; try again shortly");
   }
   if (!idle_.empty()) {
-    auto c = std::move(idle_.back());
+    auto c = std::move(idle_.back().conn);
     idle_.pop_back();
     return Lease(this, std::move(c));
   }
@@ -63,11 +63,26 @@ void Pool::give_back(std::unique_ptr<pqxx::connection> c, bool broken) noexcept 
     if (broken || !c->is_open()) {
       --open_;
     } else {
-      idle_.push_back(std::move(c));
+      idle_.push_back({std::move(c), std::chrono::steady_clock::now()});
     }
   }
   cv_.notify_one();
   if (broken) c.reset();
+}
+
+std::size_t Pool::close_idle(std::chrono::steady_clock::duration max_idle, std::size_t keep) {
+  const auto before = std::chrono::steady_clock::now() - max_idle;
+  std::vector<Idle> closing;
+  {
+    std::lock_guard lk(mu_);
+    std::size_t n = 0;
+    while (n < idle_.size() && open_ - n > keep && idle_[n].since <= before) ++n;
+    closing.assign(std::make_move_iterator(idle_.begin()), std::make_move_iterator(idle_.begin() + static_cast<std::ptrdiff_t>(n)));
+    idle_.erase(idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(n));
+    open_ -= n;
+  }
+  if (!closing.empty()) cv_.notify_all();  // room to open a connection for someone waiting
+  return closing.size();  // closed as `closing` goes, outside the lock
 }
 
 bool Pool::ping() noexcept {

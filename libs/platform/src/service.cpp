@@ -57,6 +57,15 @@ db::Pool& Service::use_database(std::vector<db::Statement> statements, std::vect
                     [pool] { return static_cast<double>(pool->stats().in_use); }, {{"state", "in_use"}});
   metrics_.gauge_fn("db_pool_waiting", "Requests waiting for a database connection",
                     [pool] { return static_cast<double>(pool->stats().waiting); });
+  // Connections a burst opened are closed again once idle, and the memory they held (and
+  // whatever else the burst freed) is given back.
+  every("db-pool-idle", std::min<std::chrono::milliseconds>(cfg_.db_pool_idle / 2, std::chrono::seconds(30)),
+        [pool, idle = cfg_.db_pool_idle] {
+          if (auto n = pool->close_idle(idle, 1)) {
+            malloc_trim(0);
+            log::debug("closed idle database connections", {{"closed", n}});
+          }
+        });
   add_ready_check("database", [this] {
     try {
       return pool_->read([this](pqxx::read_transaction& tx) {

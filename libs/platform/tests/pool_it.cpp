@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <thread>
 
 #include "rto/db.hpp"
 #include "rto/errors.hpp"
@@ -60,4 +61,40 @@ TEST(PoolIT, QueryRunsStatementsOutsideATransactionBlock) {
   };
   EXPECT_TRUE(pool.query([&](pqxx::nontransaction& tx) { return two_clocks(tx); }));
   EXPECT_FALSE(pool.read([&](pqxx::read_transaction& tx) { return two_clocks(tx); }));
+}
+
+TEST(PoolIT, IdleConnectionsAreClosedDownToOne) {
+  rto::testing::TempDatabase tdb("pool");
+  db::Pool pool(tdb.url(), 4);
+  auto backends = [&] {
+    pqxx::connection c(tdb.url());
+    pqxx::nontransaction tx(c);
+    // Every backend on this database but the one asking.
+    return tx.exec1("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()")[0].as<int>();
+  };
+  {
+    auto a = pool.acquire();
+    auto b = pool.acquire();
+    auto c = pool.acquire();
+  }
+  EXPECT_EQ(pool.stats().idle, 3u);
+  EXPECT_EQ(backends(), 3);
+  EXPECT_EQ(pool.close_idle(std::chrono::hours(1), 1), 0u) << "none has been idle an hour";
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  {
+    auto recent = pool.acquire();  // used again just now: the one that stays
+  }
+  EXPECT_EQ(pool.close_idle(std::chrono::milliseconds(20), 1), 2u);
+  EXPECT_EQ(pool.stats().idle, 1u);
+  // The server side goes too (a backend ends a moment after its client disconnects).
+  for (int i = 0; i < 100 && backends() != 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(backends(), 1);
+  EXPECT_EQ(pool.close_idle(std::chrono::milliseconds(0), 1), 0u) << "the last one is kept";
+  // The pool still serves, and opens connections again up to its size.
+  auto n = pool.query([](pqxx::nontransaction& tx) { return tx.exec1("SELECT 41 + 1")[0].as<int>(); });
+  EXPECT_EQ(n, 42);
+  auto x = pool.acquire();
+  auto y = pool.acquire();
+  EXPECT_EQ(pool.stats().in_use, 2u);
 }

@@ -30,6 +30,7 @@ class Env {
 //   HOST [0.0.0.0], PORT [per service], HTTP_WORKERS [8], HTTP_IO_THREADS [1], BODY_LIMIT_BYTES [1048576],
 //   HEADER_TIMEOUT_MS [10000], IDLE_TIMEOUT_MS [60000], SHUTDOWN_GRACE_MS [10000],
 //   DATABASE_URL (required when the service has a database), DB_POOL_SIZE [8],
+//   DB_POOL_IDLE_SECONDS [60] (pooled connections idle this long are closed, down to one),
 //   AMQP_URL [amqp://guest:guest@127.0.0.1:5672/], MQ_EXCHANGE [rto.events],
 //   JWT_SECRET (required), SERVICE_TOKEN_SECRET (required), LOG_LEVEL [info]
 struct Common {
@@ -44,6 +45,7 @@ struct Common {
   std::chrono::milliseconds shutdown_grace{10000};
   std::string database_url;
   int db_pool_size = 8;
+  std::chrono::seconds db_pool_idle{60};
   std::string amqp_url;
   std::string exchange;
   std::string jwt_secret;

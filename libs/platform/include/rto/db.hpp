@@ -103,6 +103,11 @@ class Pool {
 
   bool ping() noexcept;  // SELECT 1 on a pooled connection
 
+  // Closes connections idle for longer than `max_idle`, the longest idle first, keeping at
+  // least `keep` open; returns how many it closed. A burst opens up to `size` connections (each
+  // a PostgreSQL backend, and buffers and prepared statements here); this lets them go again.
+  std::size_t close_idle(std::chrono::steady_clock::duration max_idle, std::size_t keep = 1);
+
   struct Stats {
     std::size_t size, idle, in_use, waiting;
   };
@@ -120,7 +125,11 @@ class Pool {
   std::vector<Statement> statements_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  struct Idle {
+    std::unique_ptr<pqxx::connection> conn;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::vector<Idle> idle_;  // the most recently returned last
   std::size_t open_ = 0;
   std::size_t waiting_ = 0;
 };
