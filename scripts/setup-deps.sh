@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git openssl curl ca-certificates procps tzdata
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libpqxx-dev librabbitmq-dev libsodium-dev libcpp-jwt-dev nlohmann-json3-dev prometheus-cpp-dev
-  libspdlog-dev libfmt-dev libphonenumber8 libprotobuf-dev libicu-dev libabsl-dev libssl-dev libpq-dev
+  libspdlog-dev libfmt-dev libprotobuf-dev libicu-dev libabsl-dev libssl-dev libpq-dev
   libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 rabbitmq-server wrk
@@ -24,9 +24,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PHONE_DIR="$ROOT/.deps/libphonenumber"
 
 # libphonenumber-dev in Debian 12 depends on the Boost 1.74 -dev packages, which cannot be
-# installed next to Boost 1.81 (needed for JSON and URL). The runtime library (libphonenumber8)
-# does not use Boost, so the headers, and the static archive the services link (see
-# CMakeLists.txt), are taken from the -dev package without installing it.
+# installed next to Boost 1.81 (needed for JSON and URL). The library itself does not use Boost,
+# so its headers and the static archive the services link (see CMakeLists.txt) are taken from
+# the -dev package without installing it; protobuf, ICU and Abseil come from their -dev packages.
 install_phonenumber_headers() {
   [ -f "$PHONE_DIR/usr/include/phonenumbers/phonenumberutil.h" ] && return 0
   local tmp; tmp=$(mktemp -d)
