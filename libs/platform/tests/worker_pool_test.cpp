@@ -48,6 +48,14 @@ struct Gate {
   }
 };
 
+// A task that waits at the gate, then counts itself done.
+auto gated(Gate& gate, std::atomic<int>& done) {
+  return [&gate, &done](int&) {
+    gate.pass();
+    ++done;
+  };
+}
+
 TEST(WorkerPool, StartsNoThreadUntilThereIsWork) {
   std::atomic<int> done{0};
   rto::WorkerPool<int> pool([&](int& v) { done += v; }, {.max_threads = 4});
@@ -70,12 +78,7 @@ TEST(WorkerPool, OneIdleThreadTakesWorkThatComesOneAtATime) {
 TEST(WorkerPool, GrowsToTheLimitWhenTasksBlockAndWorksOffEverything) {
   Gate gate;
   std::atomic<int> done{0};
-  rto::WorkerPool<int> pool(
-      [&](int&) {
-        gate.pass();
-        ++done;
-      },
-      {.max_threads = 4});
+  rto::WorkerPool<int> pool(gated(gate, done), {.max_threads = 4});
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(pool.push(i));
   ASSERT_TRUE(eventually([&] { return gate.count() == 4; }));
   EXPECT_EQ(pool.threads(), 4u);
@@ -100,12 +103,7 @@ TEST(WorkerPool, RefusesWorkBeyondTheBacklogLimit) {
 TEST(WorkerPool, IdleThreadsEndDownToTheMinimumAndComeBackForNewWork) {
   Gate gate;
   std::atomic<int> done{0};
-  rto::WorkerPool<int> pool(
-      [&](int&) {
-        gate.pass();
-        ++done;
-      },
-      {.max_threads = 3, .min_threads = 1, .idle_timeout = 50ms});
+  rto::WorkerPool<int> pool(gated(gate, done), {.max_threads = 3, .min_threads = 1, .idle_timeout = 50ms});
   EXPECT_EQ(pool.threads(), 1u);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(pool.push(i));
   ASSERT_TRUE(eventually([&] { return gate.count() == 3; }));
@@ -148,12 +146,7 @@ TEST(WorkerPool, AThrowingTaskDoesNotEndItsThread) {
 TEST(WorkerPool, StopLetsRunningTasksFinishAndDropsWhatWaits) {
   Gate gate;
   std::atomic<int> done{0};
-  rto::WorkerPool<int> pool(
-      [&](int&) {
-        gate.pass();
-        ++done;
-      },
-      {.max_threads = 2});
+  rto::WorkerPool<int> pool(gated(gate, done), {.max_threads = 2});
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(pool.push(i));
   ASSERT_TRUE(eventually([&] { return gate.count() == 2; }));
   std::thread stopper([&] { pool.stop(); });
