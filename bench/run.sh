@@ -80,16 +80,25 @@ mem_report() {  # RSS and private memory of every running dev service
 
 echo "Memory at rest (before any load)"; mem_report
 
-rps() {  # url -> requests/sec
-  local out
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system CPU of a process, in clock ticks
+US_PID=$(cat "$RUN_DIR/user-service.pid")
+HZ=$(getconf CLK_TCK)
+
+# url label -> requests/sec; also prints the CPU the gateway and the user-service spent a request.
+rps() {
+  local out g0 u0 n
+  g0=$(ticks "$BENCH_GW_PID"); u0=$(ticks "$US_PID")
   out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" "$1")
   echo "$out" >&2
+  n=$(echo "$out" | awk '/requests in/ {print $1}')
+  awk -v g=$(( $(ticks "$BENCH_GW_PID") - g0 )) -v u=$(( $(ticks "$US_PID") - u0 )) -v n="$n" -v hz="$HZ" -v l="$2" \
+    'BEGIN { printf "  %s: CPU a request: gateway %.1f us, user-service %.1f us\n", l, g * 1e6 / hz / n, u * 1e6 / hz / n }' >&2
   echo "$out" | awk '/Requests\/sec/ {print $2}'
 }
 
 echo "== warm-up"; wrk -t1 -c4 -d2s -H "Authorization: Bearer $TOKEN" "$USER_SVC/api/v1/users/me" >/dev/null
-echo "== direct: $USER_SVC/api/v1/users/me"; direct=$(rps "$USER_SVC/api/v1/users/me")
-echo "== gateway: $GATEWAY/api/v1/users/me"; via=$(rps "$GATEWAY/api/v1/users/me")
+echo "== direct: $USER_SVC/api/v1/users/me"; direct=$(rps "$USER_SVC/api/v1/users/me" direct)
+echo "== gateway: $GATEWAY/api/v1/users/me"; via=$(rps "$GATEWAY/api/v1/users/me" "through the gateway")
 ratio=$(awk -v a="$via" -v b="$direct" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }')
 
 echo
