@@ -33,6 +33,11 @@ case $ENV_NAME in
   test) PG_PORT=56432 AMQP_PORT=56672 DIST_PORT=56673 MGMT_PORT=56674 ;;
   *) echo "infra: unknown environment '$ENV_NAME' (dev or test)" >&2; exit 2 ;;
 esac
+# RTO_PORT_SHIFT (0-900, a multiple of 100) moves every port of a checkout, so two checkouts
+# (e.g. two branches) run their platforms and tests side by side on one machine.
+SHIFT=${RTO_PORT_SHIFT:-0}
+[[ $SHIFT =~ ^[0-9]00$|^0$ ]] && [ "$SHIFT" -le 900 ] || { echo "infra: RTO_PORT_SHIFT must be 0, 100, ... 900" >&2; exit 2; }
+PG_PORT=$((PG_PORT + SHIFT)) AMQP_PORT=$((AMQP_PORT + SHIFT)) DIST_PORT=$((DIST_PORT + SHIFT)) MGMT_PORT=$((MGMT_PORT + SHIFT))
 
 ENV_DIR=$ROOT/.data/$ENV_NAME
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -41,6 +46,7 @@ RMQ_ROOT=$ENV_DIR/rabbitmq
 RMQ_PID_FILE=$RMQ_ROOT/rabbit.pid
 RMQ_LAUNCHER_PID=$RMQ_ROOT/launcher.pid
 RMQ_NODE=$ENV_NAME@localhost
+if [ "$SHIFT" != 0 ]; then RMQ_NODE=$ENV_NAME$SHIFT@localhost; fi
 DATABASES=(userdb vehicledb paymentdb creditdb telematicsdb supportdb)
 
 log() { echo "infra[$ENV_NAME]: $*"; }

@@ -54,6 +54,10 @@ case $ENV_NAME in
   test) PORT_OFFSET=10000 DEFAULT_BUILD=build/test ;;
   *) echo "platform: unknown environment '$ENV_NAME' (dev or test)" >&2; exit 2 ;;
 esac
+# RTO_PORT_SHIFT moves every port (see scripts/infra.sh).
+SHIFT=${RTO_PORT_SHIFT:-0}
+[[ $SHIFT =~ ^[0-9]00$|^0$ ]] && [ "$SHIFT" -le 900 ] || { echo "platform: RTO_PORT_SHIFT must be 0, 100, ... 900" >&2; exit 2; }
+PORT_OFFSET=$((PORT_OFFSET + SHIFT))
 BUILD_DIR=${BUILD_DIR:-$DEFAULT_BUILD}
 if [[ $BUILD_DIR != /* ]]; then
   if [ -d "$BUILD_DIR" ]; then BUILD_DIR=$(cd "$BUILD_DIR" && pwd); else BUILD_DIR=$ROOT/$BUILD_DIR; fi

@@ -66,10 +66,11 @@ ctest --test-dir "$BUILD_DIR" -LE e2e --output-on-failure -j2 || failed+=("unit/
 step "test platform"
 if "$PLATFORM" start --env test --build-dir "$BUILD_DIR"; then
   step "end-to-end tests"
-  export E2E_GATEWAY_URL=http://127.0.0.1:18080
-  export E2E_USER_URL=http://127.0.0.1:18081
-  export E2E_PAYMENT_URL=http://127.0.0.1:18084
-  export E2E_SIM_URL=http://127.0.0.1:18095
+  shift=${RTO_PORT_SHIFT:-0} # see scripts/infra.sh
+  export E2E_GATEWAY_URL=http://127.0.0.1:$((18080 + shift))
+  export E2E_USER_URL=http://127.0.0.1:$((18081 + shift))
+  export E2E_PAYMENT_URL=http://127.0.0.1:$((18084 + shift))
+  export E2E_SIM_URL=http://127.0.0.1:$((18095 + shift))
   export E2E_SECRETS_FILE=$ROOT/.data/test/secrets.env
   ctest --test-dir "$BUILD_DIR" -L e2e --output-on-failure || failed+=("end-to-end tests")
 else
