@@ -1,22 +1,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <rto/testing/env.hpp>
 #include <fstream>
 
 #include "config.hpp"
 
 namespace {
 
-struct EnvGuard {
-  std::vector<std::string> names;
-  void set(const char* k, const std::string& v) {
-    ::setenv(k, v.c_str(), 1);
-    names.emplace_back(k);
-  }
-  ~EnvGuard() {
-    for (const auto& n : names) ::unsetenv(n.c_str());
-  }
-};
+using rto::testing::EnvGuard;
 
 std::string write_temp(const std::string& text) {
   std::string path = ::testing::TempDir() + "routes_" + std::to_string(::getpid()) + "_" +

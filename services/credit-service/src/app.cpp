@@ -5,8 +5,6 @@
 #include <rto/log.hpp>
 
 #include "domain/repayment.hpp"
-#include "handlers.hpp"
-#include "routes.hpp"
 #include "storage/queries.hpp"
 #include "storage/storage.hpp"
 
@@ -254,56 +252,6 @@ int App::expire_approvals() {
   }
   if (total > 0) rto::log::info("approvals expired", {{"count", total}});
   return total;
-}
-
-void App::on_payment_event(pqxx::work& tx, const rto::events::Received& ev) {
-  if (ev.type == "payment.collection.received") {
-    auto c = parse_collection(ev.data);
-    storage::record_collection(tx, c, now());
-    rto::log::info("repayment recorded", {{"customer_id", c.customer_id}, {"plan_id", c.plan_id},
-                                          {"instalments", static_cast<std::int64_t>(c.settled.size())}});
-  } else if (ev.type == "payment.plan.created") {
-    const auto* d = ev.data.if_object();
-    auto uuid = [d](const char* key) -> std::optional<std::string> {
-      const auto* v = d ? d->if_contains(key) : nullptr;
-      if (!v || !v->is_string() || !rto::crypto::is_uuid(v->as_string())) return std::nullopt;
-      return std::string(v->as_string());
-    };
-    auto decision_id = uuid("credit_decision_id");
-    auto plan_id = uuid("plan_id");
-    if (!decision_id || !plan_id) {
-      rto::log::warn("payment.plan.created without credit_decision_id or plan_id ignored", {{"event_id", ev.id}});
-      return;
-    }
-    if (auto id = storage::mark_used(tx, *decision_id, *plan_id, now()))
-      rto::log::info("approval used for a plan", {{"application_id", *id}, {"plan_id", *plan_id}});
-  } else if (ev.type == "payment.delinquency.changed") {
-    auto d = parse_delinquency(ev.data);
-    storage::record_delinquency(tx, d, now());
-    rto::log::info("delinquency recorded", {{"customer_id", d.customer_id}, {"plan_id", d.plan_id},
-                                            {"days_past_due", d.days_past_due}});
-  }
-}
-
-void consume_payment_events(rto::Service& service, std::shared_ptr<App> app, std::string queue) {
-  rto::events::ConsumerOptions o;
-  o.queue = std::move(queue);
-  o.bindings = {"payment.collection.received", "payment.delinquency.changed", "payment.plan.created"};
-  service.consume(std::move(o),
-                  [app](pqxx::work& tx, const rto::events::Received& ev) { app->on_payment_event(tx, ev); });
-}
-
-std::shared_ptr<App> install(rto::Service& service, CreditConfig cfg, std::shared_ptr<const rto::Clock> clock,
-                             std::vector<rto::db::Migration> migrations, InstallOptions opts) {
-  auto& pool = service.use_database(sql::all(), std::move(migrations));
-  const auto interval = cfg.expiry_interval;
-  auto app = std::make_shared<App>(pool, service.tokens(), std::move(clock), std::move(cfg));
-  add_routes(service.router(), std::make_shared<Handlers>(app));
-  if (opts.background_jobs)
-    service.every("expire-approvals", std::chrono::duration_cast<std::chrono::milliseconds>(interval),
-                  [app] { app->expire_approvals(); });
-  if (opts.consume_events) consume_payment_events(service, app, opts.consumer_queue);
-  return app;
 }
 
 }  // namespace credit_service

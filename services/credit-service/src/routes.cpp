@@ -7,13 +7,11 @@ namespace credit_service {
 using rto::http::Access;
 
 void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
-  using Req = rto::http::Request;
-  using Member = rto::http::Response (Handlers::*)(Req&);
-  auto to = [h](Member m) { return [h, m](Req& req) { return ((*h).*m)(req); }; };
+  const auto to = rto::http::bind(std::move(h));
 
   const auto customer = Access::roles_any({"customer"});
   const auto reviewers = Access::roles_any({"credit_officer", "admin"});
-  const auto admin = Access::roles_any({"admin"});
+  const auto admin = Access::admin();
 
   r.post("/api/v1/credit/prequalify", customer, to(&Handlers::prequalify));
   r.post("/api/v1/credit/applications", customer, to(&Handlers::submit));

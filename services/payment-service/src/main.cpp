@@ -1,11 +1,9 @@
 // payment-service: plan templates, quotes, plans and schedules, the ledger, allocation,
 // delinquency and payoff (paymentdb).
 // Wiring only: configuration, the platform service, this service's routes and jobs, the outbox.
-#include <iostream>
 #include <rto/clock.hpp>
 #include <rto/db.hpp>
-#include <rto/errors.hpp>
-#include <rto/log.hpp>
+#include <rto/main.hpp>
 #include <rto/service.hpp>
 
 #include "app.hpp"
@@ -15,7 +13,7 @@
 std::vector<rto::db::Migration> embedded_migrations();
 
 int main() {
-  try {
+  return rto::run_service("payment-service", [&] {
     auto cfg = payment_service::PaymentConfig::from_environment();
     rto::Service service(cfg.common);
     auto app = payment_service::install(service, std::move(cfg), std::make_shared<rto::SystemClock>(),
@@ -24,16 +22,5 @@ int main() {
     const int rc = service.run();
     app->stop_callback_workers();  // stored callbacks not yet worked off are swept at the next start
     return rc;
-  } catch (const rto::ConfigError& e) {
-    rto::log::init("payment-service", "info");
-    rto::log::error("refusing to start: configuration", {{"error", e.what()}});
-    std::cerr << "payment-service: " << e.what() << "\n";
-    return 2;
-  } catch (const rto::db::MigrationError& e) {
-    rto::log::error("refusing to start: migrations", {{"error", e.what()}});
-    return 3;
-  } catch (const std::exception& e) {
-    rto::log::error("start-up failed", {{"error", e.what()}});
-    return 1;
-  }
+  });
 }

@@ -7,12 +7,10 @@ namespace payment_service {
 using rto::http::Access;
 
 void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
-  using Req = rto::http::Request;
-  using Member = rto::http::Response (Handlers::*)(Req&);
-  auto to = [h](Member m) { return [h, m](Req& req) { return ((*h).*m)(req); }; };
+  const auto to = rto::http::bind(std::move(h));
 
-  const auto staff = Access::roles_any({"admin", "credit_officer", "support_agent"});
-  const auto admin = Access::roles_any({"admin"});
+  const auto staff = Access::staff();
+  const auto admin = Access::admin();
   const auto cashiers = Access::roles_any({"agent", "admin"});
   const auto reversers = Access::roles_any({"admin", "support_agent"});
 

@@ -2,8 +2,6 @@
 
 #include <rto/log.hpp>
 
-#include "handlers.hpp"
-#include "routes.hpp"
 #include "storage/queries.hpp"
 
 namespace user_service {
@@ -111,16 +109,6 @@ void App::purge_expired() const {
   });
   if (tokens + throttles > 0)
     rto::log::info("expired rows purged", {{"refresh_tokens", tokens}, {"login_throttles", throttles}});
-}
-
-std::shared_ptr<App> install(rto::Service& service, UserConfig cfg, std::shared_ptr<const rto::Clock> clock,
-                             std::vector<rto::db::Migration> migrations, InstallOptions opts) {
-  auto& pool = service.use_database(sql::all(), std::move(migrations));
-  auto app = std::make_shared<App>(pool, service.tokens(), std::move(clock), std::move(cfg));
-  app->ensure_admin();
-  add_routes(service.router(), std::make_shared<Handlers>(app));
-  if (opts.background_jobs) service.every("purge-expired", std::chrono::hours(1), [app] { app->purge_expired(); });
-  return app;
 }
 
 }  // namespace user_service

@@ -7,13 +7,11 @@ namespace user_service {
 using rto::http::Access;
 
 void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
-  using Req = rto::http::Request;
-  using Member = rto::http::Response (Handlers::*)(Req&);
-  auto to = [h](Member m) { return [h, m](Req& req) { return ((*h).*m)(req); }; };
+  const auto to = rto::http::bind(std::move(h));
 
-  const auto staff = Access::roles_any({"admin", "credit_officer", "support_agent"});
+  const auto staff = Access::staff();
   const auto reviewers = Access::roles_any({"admin", "credit_officer"});
-  const auto admin = Access::roles_any({"admin"});
+  const auto admin = Access::admin();
 
   r.post("/api/v1/auth/register", Access::anyone(), to(&Handlers::register_user));
   r.post("/api/v1/auth/login", Access::anyone(), to(&Handlers::login));

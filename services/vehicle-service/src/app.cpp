@@ -3,8 +3,6 @@
 #include <rto/errors.hpp>
 #include <rto/log.hpp>
 
-#include "handlers.hpp"
-#include "routes.hpp"
 #include "storage/queries.hpp"
 
 namespace vehicle_service {
@@ -168,49 +166,6 @@ int App::expire_reservations() {
   return total;
 }
 
-void App::on_payment_event(pqxx::work& tx, const rto::events::Received& e) {
-  const js::object* data = e.data.if_object();
-  auto text = [&](const char* key) -> std::optional<std::string> {
-    if (!data) return std::nullopt;
-    const auto* v = data->if_contains(key);
-    if (!v || !v->is_string()) return std::nullopt;
-    return canonical_uuid(v->as_string());
-  };
-  auto vehicle = text("vehicle_id");
-  auto plan = text("plan_id");
-  auto customer = text("customer_id");
-  if (!vehicle || !plan || !customer) {
-    rto::log::warn("payment event without vehicle_id, plan_id or customer_id ignored",
-                   {{"event_id", e.id}, {"type", e.type}});
-    return;
-  }
-  const std::string actor = e.source.empty() ? std::string("payment-service") : e.source;
-  try {
-    if (e.type == "payment.plan.activated") {
-      lease(tx, *vehicle, *plan, actor);
-    } else if (e.type == "payment.plan.completed") {
-      transfer(tx, *vehicle, *plan, *customer, actor);
-    } else if (e.type == "payment.plan.cancelled") {
-      std::string reason = "payment plan cancelled";
-      if (const auto* r = data->if_contains("reason"); r && r->is_string() && !r->as_string().empty())
-        reason += ": " + std::string(r->as_string());
-      release(tx, *vehicle, *plan, reason, actor);
-    } else if (e.type == "payment.plan.repossessed") {
-      std::string reason = "payment plan defaulted; vehicle repossessed";
-      if (const auto* r = data->if_contains("reason"); r && r->is_string() && r->as_string().size() >= 3)
-        reason = std::string(r->as_string());
-      repossess(tx, *vehicle, *plan, reason, actor);
-    } else {
-      return;
-    }
-    changed();
-  } catch (const rto::Error& err) {
-    if (err.status() != 404 && err.status() != 409) throw;
-    rto::log::warn("payment event does not apply to the vehicle",
-                   {{"event_id", e.id}, {"type", e.type}, {"vehicle_id", *vehicle}, {"detail", err.detail()}});
-  }
-}
-
 // ---- search -------------------------------------------------------------------------------------
 
 std::string App::build_search(const SearchQuery& q, std::uint64_t generation) {
@@ -240,27 +195,6 @@ std::shared_ptr<const std::string> App::search(const SearchQuery& q) {
   std::string key = std::to_string(generation) + '#' + q.filters.key() + "|sort=" + std::string(to_string(q.sort)) +
                     "|limit=" + std::to_string(q.limit) + "|after=" + (q.after ? encode_cursor(*q.after) : "");
   return search_cache_.get(key, [&] { return build_search(q, generation); });
-}
-
-// ---- wiring -------------------------------------------------------------------------------------
-
-std::shared_ptr<App> install(rto::Service& service, VehicleConfig cfg, std::shared_ptr<const rto::Clock> clock,
-                             std::vector<rto::db::Migration> migrations, InstallOptions opts) {
-  auto& pool = service.use_database(sql::all(), std::move(migrations));
-  auto images = opts.images ? opts.images : std::make_shared<LocalDirectoryStorage>(cfg.image_dir);
-  const auto sweep = cfg.reservation_sweep;
-  auto app = std::make_shared<App>(pool, std::move(clock), std::move(cfg), std::move(images));
-  add_routes(service.router(), std::make_shared<Handlers>(app));
-  if (opts.background_jobs)
-    service.every("reservation-sweep", sweep, [app] { app->expire_reservations(); });
-  if (opts.consume_events) {
-    rto::events::ConsumerOptions co;
-    co.queue = opts.event_queue;
-    co.bindings = {"payment.plan.activated", "payment.plan.completed", "payment.plan.cancelled",
-                   "payment.plan.repossessed"};
-    service.consume(std::move(co), [app](pqxx::work& tx, const rto::events::Received& e) { app->on_payment_event(tx, e); });
-  }
-  return app;
 }
 
 }  // namespace vehicle_service

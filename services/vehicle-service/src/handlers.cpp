@@ -106,12 +106,9 @@ Response Handlers::search(Request& req) {
 
 Response Handlers::get_vehicle(Request& req) {
   auto id = vehicle_id(req);
-  auto [v, images] = app_->db().read([&](pqxx::read_transaction& tx) {
-    auto v = storage::find_vehicle(tx, id);
-    if (!v || !may_see(req, *v)) throw rto::NotFound("no vehicle with this id");
-    return std::pair{*v, storage::images_of(tx, id)};
-  });
-  return vehicle_response(200, v, images, viewer_of(req, v));
+  auto found = app_->db().query([&](pqxx::nontransaction& tx) { return storage::find_vehicle_with_images(tx, id); });
+  if (!found || !may_see(req, found->first)) throw rto::NotFound("no vehicle with this id");
+  return vehicle_response(200, found->first, found->second, viewer_of(req, found->first));
 }
 
 Response Handlers::get_image(Request& req) {

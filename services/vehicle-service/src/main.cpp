@@ -2,11 +2,9 @@
 // and reservations (vehicledb). Wiring only: configuration, the platform service, this
 // service's routes, the outbox, the payment-event consumer. Sub-commands (seed-demo,
 // generate) are in tools/.
-#include <iostream>
 #include <rto/clock.hpp>
 #include <rto/db.hpp>
-#include <rto/errors.hpp>
-#include <rto/log.hpp>
+#include <rto/main.hpp>
 #include <rto/service.hpp>
 #include <string>
 #include <vector>
@@ -21,23 +19,12 @@ std::vector<rto::db::Migration> embedded_migrations();
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] != "serve") return vehicle_service::tools::run(args, embedded_migrations());
-  try {
+  return rto::run_service("vehicle-service", [&] {
     auto cfg = vehicle_service::VehicleConfig::from_environment();
     rto::Service service(cfg.common);
     auto app = vehicle_service::install(service, std::move(cfg), std::make_shared<rto::SystemClock>(),
                                         embedded_migrations());
     service.use_outbox();
     return service.run();
-  } catch (const rto::ConfigError& e) {
-    rto::log::init("vehicle-service", "info");
-    rto::log::error("refusing to start: configuration", {{"error", e.what()}});
-    std::cerr << "vehicle-service: " << e.what() << "\n";
-    return 2;
-  } catch (const rto::db::MigrationError& e) {
-    rto::log::error("refusing to start: migrations", {{"error", e.what()}});
-    return 3;
-  } catch (const std::exception& e) {
-    rto::log::error("start-up failed", {{"error", e.what()}});
-    return 1;
-  }
+  });
 }

@@ -2,6 +2,7 @@
 // Route table: method + path pattern ("/api/v1/users/{id}") + who may call it.
 // Every route states its access explicitly; there is no default.
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,7 +20,20 @@ struct Access {
   static Access signed_in() { return {Kind::User, {}}; }
   static Access roles_any(std::initializer_list<std::string> r) { return {Kind::User, std::vector<std::string>(r)}; }
   static Access service() { return {Kind::Service, {}}; }
+  // The operator's staff: admins, credit officers and support agents (not customers, dealers or
+  // field agents).
+  static Access staff() { return roles_any({"admin", "credit_officer", "support_agent"}); }
+  static Access admin() { return roles_any({"admin"}); }
 };
+
+// Binds handler members of one object to routes:
+//   const auto to = bind(handlers);  r.get("/x", Access::anyone(), to(&Handlers::x));
+template <class H>
+auto bind(std::shared_ptr<H> h) {
+  return [h = std::move(h)](Response (H::*m)(Request&)) -> Handler {
+    return [h, m](Request& req) { return ((*h).*m)(req); };
+  };
+}
 
 struct Route {
   Method method;

@@ -1,6 +1,7 @@
 #pragma once
 // What a customer sends to apply (POST /applications) or to prequalify: parsing and validation
 // that names every bad field, phone normalisation, national-id normalisation and masking.
+#include <rto/national_id.hpp>
 #include <boost/json.hpp>
 #include <cstdint>
 #include <optional>
@@ -68,10 +69,9 @@ struct ApplicationInput {
 // Money must share the income's currency; phones are read in `default_region` when national.
 ApplicationInput parse_application(const boost::json::object& body, std::string_view default_region, Mode mode);
 
-// "cm 1234-5678 abcd" -> "CM12345678ABCD"; nullopt unless 5..20 letters and digits remain.
-std::optional<std::string> normalize_national_id(std::string_view raw);
-// Keeps the last four characters only: "CM12345678ABCD" -> "**********ABCD".
-std::string mask_national_id(std::string_view national_id);
+// National ids as the platform reads them (rto/national_id.hpp).
+using rto::mask_national_id;
+using rto::normalize_national_id;
 
 // The answers that are not contact details, as stored and shown:
 // {employment_type, months_in_work, monthly_income, monthly_obligations, mobile_money, dependants,

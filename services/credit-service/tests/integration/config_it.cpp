@@ -1,30 +1,13 @@
 // Start-up configuration: defaults, and every missing or invalid variable named.
 #include <cstdlib>
+#include <rto/testing/env.hpp>
 
 #include "config.hpp"
 #include "fixture.hpp"
 
 namespace {
 
-struct EnvGuard {
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved;
-  void set(const char* k, const char* v) {
-    const char* old = std::getenv(k);
-    saved.emplace_back(k, old ? std::optional<std::string>(old) : std::nullopt);
-    if (v)
-      ::setenv(k, v, 1);
-    else
-      ::unsetenv(k);
-  }
-  ~EnvGuard() {
-    for (auto it = saved.rbegin(); it != saved.rend(); ++it) {
-      if (it->second)
-        ::setenv(it->first.c_str(), it->second->c_str(), 1);
-      else
-        ::unsetenv(it->first.c_str());
-    }
-  }
-};
+using rto::testing::EnvGuard;
 
 void set_valid(EnvGuard& g) {
   g.set("DATABASE_URL", "postgresql://u@127.0.0.1:1/creditdb");

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "domain/model.hpp"
-#include "expect_error.hpp"
+#include <rto/testing/expect_error.hpp>
+using rto::testing::error_of;
+using rto::testing::names_field;
 #include "seed_model.hpp"
 
 using namespace credit_service;

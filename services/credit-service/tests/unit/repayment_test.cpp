@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "domain/repayment.hpp"
-#include "expect_error.hpp"
+#include <rto/testing/expect_error.hpp>
+using rto::testing::error_of;
+using rto::testing::names_field;
 
 using namespace credit_service;
 namespace js = boost::json;

@@ -1,5 +1,7 @@
 #include "domain/calendar.hpp"
 
+#include <rto/time.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
@@ -9,29 +11,12 @@ namespace payment_service {
 using namespace std::chrono;
 
 std::optional<Date> parse_date(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  auto num = [&](std::size_t from, std::size_t len) -> int {
-    int v = 0;
-    for (std::size_t i = from; i < from + len; ++i) {
-      if (s[i] < '0' || s[i] > '9') return -1;
-      v = v * 10 + (s[i] - '0');
-    }
-    return v;
-  };
-  int y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  if (y < 1900 || m < 1 || d < 1) return std::nullopt;
-  year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
-  if (!ymd.ok()) return std::nullopt;
-  return sys_days{ymd};
+  auto ymd = rto::parse_date(s);
+  if (!ymd || ymd->year() < year{1900}) return std::nullopt;
+  return sys_days{*ymd};
 }
 
-std::string format_date(Date d) {
-  year_month_day ymd{d};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
-}
+std::string format_date(Date d) { return rto::format_date(year_month_day{d}); }
 
 Date make_date(int y, unsigned m, unsigned d) {
   year_month_day ymd{year{y}, month{m}, day{d}};

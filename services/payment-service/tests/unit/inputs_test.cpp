@@ -3,7 +3,9 @@
 
 #include "domain/inputs.hpp"
 #include "domain/reference.hpp"
-#include "expect_error.hpp"
+#include <rto/testing/expect_error.hpp>
+using rto::testing::error_of;
+using rto::testing::names_field;
 
 using namespace payment_service;
 namespace js = boost::json;

@@ -4,7 +4,9 @@
 #include <rto/crypto.hpp>
 
 #include "domain/mobile_money.hpp"
-#include "expect_error.hpp"
+#include <rto/testing/expect_error.hpp>
+using rto::testing::error_of;
+using rto::testing::names_field;
 
 using namespace payment_service;
 using namespace payment_service::momo;

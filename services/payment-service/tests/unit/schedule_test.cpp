@@ -3,7 +3,9 @@
 #include <random>
 
 #include "domain/schedule.hpp"
-#include "expect_error.hpp"
+#include <rto/testing/expect_error.hpp>
+using rto::testing::error_of;
+using rto::testing::names_field;
 #include "test_support.hpp"
 
 using namespace payment_service;

@@ -20,41 +20,6 @@ NextOfKin next_of_kin_from_json(std::string_view text) {
           std::string(o.at("relationship").as_string())};
 }
 
-std::optional<std::string> normalize_national_id(std::string_view raw) {
-  std::string out;
-  for (char c : raw) {
-    if (c == ' ' || c == '-' || c == '\t') continue;
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return std::nullopt;
-    out += c;
-  }
-  if (out.size() < 5 || out.size() > 20) return std::nullopt;
-  return out;
-}
-
-std::string mask_national_id(std::string_view id) {
-  if (id.size() <= 4) return std::string(id.size(), '*');
-  return std::string(id.size() - 4, '*') + std::string(id.substr(id.size() - 4));
-}
-
-std::optional<std::chrono::year_month_day> parse_date(std::string_view t) {
-  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
-  auto num = [&](std::size_t pos, std::size_t len) -> std::optional<int> {
-    int v = 0;
-    for (std::size_t i = pos; i < pos + len; ++i) {
-      if (t[i] < '0' || t[i] > '9') return std::nullopt;
-      v = v * 10 + (t[i] - '0');
-    }
-    return v;
-  };
-  auto y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  if (!y || !m || !d) return std::nullopt;
-  std::chrono::year_month_day ymd{std::chrono::year(*y), std::chrono::month(static_cast<unsigned>(*m)),
-                                  std::chrono::day(static_cast<unsigned>(*d))};
-  if (!ymd.ok()) return std::nullopt;
-  return ymd;
-}
-
 KycInput parse_kyc(const js::object& body, std::string_view default_region, TimePoint now) {
   rto::json::Reader r(body);
   r.reject_unknown({"national_id", "date_of_birth", "address", "next_of_kin"});

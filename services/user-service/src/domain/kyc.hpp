@@ -1,6 +1,8 @@
 #pragma once
 // KYC profile: input validation, national-id normalisation and masking, the review state
 // machine, and the JSON view. Encryption happens in the service layer; nothing here does I/O.
+#include <rto/national_id.hpp>
+#include <rto/time.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 #include <optional>
@@ -32,14 +34,10 @@ struct KycInput {
 // Validates PUT /users/me/kyc. `now` decides what "in the future" means (UTC date).
 KycInput parse_kyc(const boost::json::object& body, std::string_view default_region, TimePoint now);
 
-// "cm 1234-5678 abcd" -> "CM12345678ABCD"; nullopt unless 5..20 letters and digits remain.
-std::optional<std::string> normalize_national_id(std::string_view raw);
-
-// Keeps the last four characters only: "CM12345678ABCD" -> "**********ABCD".
-std::string mask_national_id(std::string_view national_id);
-
-// Strict YYYY-MM-DD that names a real calendar day.
-std::optional<std::chrono::year_month_day> parse_date(std::string_view text);
+// National ids and dates as the platform reads them (rto/national_id.hpp, rto/time.hpp).
+using rto::mask_national_id;
+using rto::normalize_national_id;
+using rto::parse_date;
 
 enum class KycStatus { Pending, Verified, Rejected };
 std::string_view to_string(KycStatus s) noexcept;

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <optional>
 #include <pqxx/pqxx>
+#include <rto/db_rows.hpp>
 #include <string>
 #include <vector>
 
@@ -10,22 +11,11 @@
 
 namespace user_service::storage::detail {
 
-inline std::optional<std::string> opt_text(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return f.as<std::string>();
-}
-
-inline std::optional<TimePoint> opt_time(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return from_micros(f.as<std::int64_t>());
-}
-
-inline TimePoint time_of(const pqxx::field& f) { return from_micros(f.as<std::int64_t>()); }
-
-inline std::optional<std::int64_t> opt_micros(const std::optional<TimePoint>& t) {
-  if (!t) return std::nullopt;
-  return to_micros(*t);
-}
+// Column readers of the platform (rto/db_rows.hpp).
+using rto::db::opt_micros;
+using rto::db::opt_text;
+using rto::db::opt_time;
+using rto::db::time_of;
 
 inline std::string roles_param(const std::vector<std::string>& roles) {
   boost::json::array a;

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "domain/inputs.hpp"
-#include "expect_error.hpp"
+#include <rto/testing/expect_error.hpp>
+using rto::testing::error_of;
+using rto::testing::names_field;
 
 using namespace user_service;
 namespace js = boost::json;

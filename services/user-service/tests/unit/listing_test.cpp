@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "domain/listing.hpp"
-#include "expect_error.hpp"
+#include <rto/testing/expect_error.hpp>
+using rto::testing::error_of;
+using rto::testing::names_field;
 #include <rto/crypto.hpp>
 
 using namespace user_service;

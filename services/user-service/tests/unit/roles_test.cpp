@@ -2,7 +2,9 @@
 
 #include "domain/inputs.hpp"
 #include "domain/roles.hpp"
-#include "expect_error.hpp"
+#include <rto/testing/expect_error.hpp>
+using rto::testing::error_of;
+using rto::testing::names_field;
 
 using namespace user_service;
 namespace js = boost::json;

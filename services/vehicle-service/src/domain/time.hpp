@@ -1,18 +1,11 @@
 #pragma once
-// Time points cross the database boundary as integer microseconds since the Unix epoch, so no
-// precision is lost and the service's injectable clock (not the database's now()) decides.
-#include <chrono>
-#include <cstdint>
+// Instants as the platform handles them (rto/time.hpp): UTC, microseconds at the database boundary.
+#include <rto/time.hpp>
 
 namespace vehicle_service {
 
-using TimePoint = std::chrono::system_clock::time_point;
-
-inline std::int64_t to_micros(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-}
-inline TimePoint from_micros(std::int64_t us) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(us)));
-}
+using rto::from_micros;
+using rto::TimePoint;
+using rto::to_micros;
 
 }  // namespace vehicle_service

@@ -226,6 +226,14 @@ inline const rto::db::Statement kImageInsert{"image_insert",
 inline const rto::db::Statement kImagesOfVehicle{"images_of_vehicle",
     "SELECT " + kImageColumns + " FROM vehicle_images i WHERE i.vehicle_id = $1::uuid ORDER BY i.position, i.created_at, i.id"};
 
+// A vehicle with its images in one statement (one round trip, no transaction block): the images
+// come as one JSON array column after the vehicle's columns, in display order.
+inline const rto::db::Statement kVehicleWithImages{"vehicle_with_images",
+    "SELECT " + kVehicleColumns + ", (SELECT coalesce(json_agg(json_build_array(i.id::text, i.vehicle_id::text, "
+    "i.position, i.content_type, i.size_bytes, i.sha256, i.storage_key, " + US("i.created_at") +
+    ") ORDER BY i.position, i.created_at, i.id), '[]') FROM vehicle_images i WHERE i.vehicle_id = v.id) "
+    "FROM vehicles v WHERE v.id = $1::uuid"};
+
 // An image with what decides who may fetch it: the vehicle's status, dealer and owner.
 inline const rto::db::Statement kImageForServing{"image_for_serving",
     "SELECT " + kImageColumns + ", v.status, v.dealer_id::text, v.owner_id::text FROM vehicle_images i "
@@ -272,6 +280,7 @@ inline std::vector<rto::db::Statement> all() {
       kVehicleInsert,     kVehicleById,      kVehicleByIdForUpdate, kVehicleUpdateListing, kVehicleSetStatus,
       kVehicleReserveIfAvailable, kVehicleDueReservations, kHistoryInsert, kHistoryOfVehicle, kMineFirst,
       kMineAfter,         kCategories,       kSearchFacets,         kImageInsert,          kImagesOfVehicle,
+      kVehicleWithImages,
       kImageForServing,   kImageDelete,      kImageSetPosition,     kVehicleRefreshCover,  kVehicleCount,
       kVehicleBulkInsert};
   for (auto sort : {Sort::PriceAsc, Sort::PriceDesc, Sort::Newest, Sort::Nearest, Sort::Relevance}) {

@@ -86,6 +86,9 @@ FacetCounts facets(pqxx::transaction_base& tx, const SearchFilters& f);
 
 void insert_image(pqxx::transaction_base& tx, const Image& img);
 std::vector<Image> images_of(pqxx::transaction_base& tx, const std::string& vehicle_id);
+// The vehicle and its images in one statement (a public read: one round trip).
+std::optional<std::pair<Vehicle, std::vector<Image>>> find_vehicle_with_images(pqxx::transaction_base& tx,
+                                                                              const std::string& id);
 
 struct ServedImage {
   Image image;

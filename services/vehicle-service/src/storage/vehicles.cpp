@@ -1,3 +1,4 @@
+#include <boost/json.hpp>
 #include <rto/errors.hpp>
 
 #include "storage/queries.hpp"
@@ -197,6 +198,28 @@ void insert_image(pqxx::transaction_base& tx, const Image& img) {
 std::vector<Image> images_of(pqxx::transaction_base& tx, const std::string& vehicle_id) {
   std::vector<Image> out;
   for (const auto& r : tx.exec_prepared(sql::kImagesOfVehicle.name, vehicle_id)) out.push_back(read_image(r));
+  return out;
+}
+
+std::optional<std::pair<Vehicle, std::vector<Image>>> find_vehicle_with_images(pqxx::transaction_base& tx,
+                                                                              const std::string& id) {
+  auto r = tx.exec_prepared(sql::kVehicleWithImages.name, id);
+  if (r.empty()) return std::nullopt;
+  std::pair<Vehicle, std::vector<Image>> out{read_vehicle(r[0]), {}};
+  const auto images = boost::json::parse(r[0][sql::kVehicleColumnCount].c_str());
+  for (const auto& v : images.as_array()) {
+    const auto& a = v.as_array();
+    Image i;
+    i.id = std::string(a.at(0).as_string());
+    i.vehicle_id = std::string(a.at(1).as_string());
+    i.position = static_cast<int>(a.at(2).to_number<std::int64_t>());
+    i.content_type = std::string(a.at(3).as_string());
+    i.size_bytes = a.at(4).to_number<std::int64_t>();
+    i.sha256 = std::string(a.at(5).as_string());
+    i.storage_key = std::string(a.at(6).as_string());
+    i.created_at = from_micros(a.at(7).to_number<std::int64_t>());
+    out.second.push_back(std::move(i));
+  }
   return out;
 }
 

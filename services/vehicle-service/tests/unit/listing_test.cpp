@@ -2,7 +2,9 @@
 
 #include "domain/listing.hpp"
 #include "domain/vehicle.hpp"
-#include "expect_error.hpp"
+#include <rto/testing/expect_error.hpp>
+using rto::testing::error_of;
+using rto::testing::names_field;
 
 using namespace vehicle_service;
 namespace js = boost::json;

@@ -3,7 +3,9 @@
 #include <rto/crypto.hpp>
 
 #include "domain/search_params.hpp"
-#include "expect_error.hpp"
+#include <rto/testing/expect_error.hpp>
+using rto::testing::error_of;
+using rto::testing::names_field;
 
 using namespace vehicle_service;
 
