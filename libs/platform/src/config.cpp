@@ -3,6 +3,10 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "rto/crypto.hpp"
+#include "rto/errors.hpp"
+#include "rto/http.hpp"
+
 namespace rto::config {
 namespace {
 const char* raw(const char* name) {
@@ -10,6 +14,35 @@ const char* raw(const char* name) {
   return (v && *v) ? v : nullptr;
 }
 }  // namespace
+
+std::string Env::url(const char* name, std::string def) {
+  auto out = string(name, std::move(def));
+  if (out.empty()) return out;
+  try {
+    http::Endpoint::parse(out);
+  } catch (const std::exception&) {
+    fail(name, "must be an http://host:port URL");
+  }
+  return out;
+}
+
+std::string Env::encryption_key(const char* name) {
+  auto key = required(name);
+  if (key.empty()) return key;
+  try {
+    crypto::FieldCipher probe(key);
+  } catch (const ConfigError&) {
+    fail(name, "must be the base64 encoding of exactly 32 bytes (`openssl rand -base64 32`)");
+  }
+  return key;
+}
+
+std::string Env::region(const char* name, std::string def) {
+  auto r = string(name, std::move(def));
+  const bool ok = r.size() == 2 && r[0] >= 'A' && r[0] <= 'Z' && r[1] >= 'A' && r[1] <= 'Z';
+  if (!ok) fail(name, "must be an ISO 3166 alpha-2 region code such as UG or KE");
+  return r;
+}
 
 void Env::fail(const char* name, std::string why) { problems_.push_back(std::string(name) + ": " + why); }
 

@@ -10,19 +10,10 @@ UserConfig UserConfig::read(rto::config::Env& env) {
   UserConfig c;
   c.common = rto::config::Common::read(env, "user-service", 8081, true);
 
-  c.encryption_key = env.required("ENCRYPTION_KEY");
-  if (!c.encryption_key.empty()) {
-    try {
-      rto::crypto::FieldCipher probe(c.encryption_key);
-    } catch (const rto::ConfigError&) {
-      env.fail("ENCRYPTION_KEY", "must be the base64 encoding of exactly 32 bytes (`openssl rand -base64 32`)");
-    }
-  }
+  c.encryption_key = env.encryption_key();
 
-  c.default_region = env.string("DEFAULT_REGION", "UG");
-  bool region_ok = c.default_region.size() == 2 && c.default_region[0] >= 'A' && c.default_region[0] <= 'Z' &&
-                   c.default_region[1] >= 'A' && c.default_region[1] <= 'Z';
-  if (!region_ok) env.fail("DEFAULT_REGION", "must be an ISO 3166 alpha-2 region code such as UG or KE");
+  c.default_region = env.region();
+  const bool region_ok = c.default_region.size() == 2;  // env.region() reported anything else
 
   auto phone = env.required("ADMIN_PHONE");
   if (!phone.empty() && region_ok) {

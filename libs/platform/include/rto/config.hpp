@@ -19,6 +19,12 @@ class Env {
   bool boolean(const char* name, bool def);
   std::chrono::milliseconds millis(const char* name, std::int64_t def_ms, std::int64_t min_ms, std::int64_t max_ms);
   std::vector<std::string> list(const char* name, std::string def);  // comma separated, trimmed
+  // An http://host:port base URL (the default when unset; "" stays allowed when def is "").
+  std::string url(const char* name, std::string def);
+  // Required: the base64 encoding of exactly 32 bytes (crypto::FieldCipher's key).
+  std::string encryption_key(const char* name = "ENCRYPTION_KEY");
+  // An ISO 3166 alpha-2 region such as UG or KE (phone numbers written nationally are read in it).
+  std::string region(const char* name = "DEFAULT_REGION", std::string def = "UG");
   void fail(const char* name, std::string why);
   void done() const;  // throws ConfigError naming every missing/invalid variable
 

@@ -99,30 +99,6 @@ js::object internal_decision_json(const ApplicationRecord& a, const DecisionReco
           {"terms", d.decision == "approved" ? d.terms : js::value(nullptr)}};
 }
 
-std::string encode_cursor(const PageCursor& c) {
-  return rto::crypto::base64_encode(js::serialize(js::object{{"t", c.created_us}, {"id", c.id}}), true);
-}
-
-std::optional<PageCursor> decode_cursor(std::string_view text) {
-  if (text.empty() || text.size() > 200) return std::nullopt;
-  try {
-    auto raw = rto::crypto::base64_decode(text);
-    boost::system::error_code ec;
-    auto v = js::parse(raw, ec);
-    if (ec || !v.is_object()) return std::nullopt;
-    const auto& o = v.as_object();
-    const auto* t = o.if_contains("t");
-    const auto* id = o.if_contains("id");
-    if (!t || !id || !t->is_int64() || !id->is_string()) return std::nullopt;
-    PageCursor c{t->as_int64(), std::string(id->as_string())};
-    constexpr std::int64_t kMaxMicros = 32'503'680'000'000'000;  // year 3000
-    if (c.created_us < 0 || c.created_us > kMaxMicros || !rto::crypto::is_uuid(c.id)) return std::nullopt;
-    return c;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 PageQuery parse_page_query(const std::vector<std::pair<std::string, std::string>>& query) {
   PageQuery q;
   std::vector<rto::FieldError> errors;
@@ -141,11 +117,7 @@ PageQuery parse_page_query(const std::vector<std::pair<std::string, std::string>
       errors.push_back({key, "is not a known parameter (limit, cursor)"});
     }
   }
-  if (!errors.empty()) {
-    std::string detail = errors.size() == 1 ? "invalid parameter '" + errors[0].field + "': " + errors[0].message
-                                            : std::to_string(errors.size()) + " parameters are invalid";
-    throw rto::BadRequest(std::move(detail), std::move(errors));
-  }
+  rto::paging::throw_if_any(std::move(errors));
   return q;
 }
 

@@ -3,6 +3,7 @@
 // officer's note and the full audit record) and the internal one for the payment service. Also
 // the review queue's page parameters and opaque keyset cursor.
 #include <boost/json.hpp>
+#include <rto/paging.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -74,13 +75,9 @@ bool decision_valid(const ApplicationRecord& a, const DecisionRecord& d, TimePoi
 // GET /internal/credit/decisions/{id}
 boost::json::object internal_decision_json(const ApplicationRecord& a, const DecisionRecord& d, TimePoint now);
 
-struct PageCursor {
-  std::int64_t created_us = 0;
-  std::string id;
-  bool operator==(const PageCursor&) const = default;
-};
-std::string encode_cursor(const PageCursor& c);
-std::optional<PageCursor> decode_cursor(std::string_view text);
+using PageCursor = rto::paging::TimeCursor;
+inline std::string encode_cursor(const PageCursor& c) { return rto::paging::encode(c); }
+inline std::optional<PageCursor> decode_cursor(std::string_view text) { return rto::paging::decode(text); }
 
 inline constexpr int kDefaultPageSize = 20;
 inline constexpr int kMaxPageSize = 100;

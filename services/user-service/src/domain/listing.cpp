@@ -11,32 +11,6 @@
 namespace user_service {
 namespace js = boost::json;
 
-std::string encode_cursor(const PageCursor& c) {
-  js::object o{{"t", c.created_us}, {"id", c.id}};
-  return rto::crypto::base64_encode(js::serialize(o), true);
-}
-
-std::optional<PageCursor> decode_cursor(std::string_view text) {
-  if (text.empty() || text.size() > 200) return std::nullopt;
-  try {
-    auto raw = rto::crypto::base64_decode(text);
-    boost::system::error_code ec;
-    auto v = js::parse(raw, ec);
-    if (ec || !v.is_object()) return std::nullopt;
-    const auto& o = v.as_object();
-    auto t = o.find("t");
-    auto id = o.find("id");
-    if (t == o.end() || id == o.end() || !t->value().is_int64() || !id->value().is_string()) return std::nullopt;
-    PageCursor c{t->value().as_int64(), std::string(id->value().as_string())};
-    // Within 1970..3000, so the database can turn it back into a timestamp.
-    constexpr std::int64_t kMaxMicros = 32'503'680'000'000'000;
-    if (c.created_us < 0 || c.created_us > kMaxMicros || !rto::crypto::is_uuid(c.id)) return std::nullopt;
-    return c;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 std::string contains_pattern(std::string_view text) {
   std::string out = "%";
   for (char c : text) {
@@ -95,11 +69,7 @@ UserListQuery parse_user_list_query(const std::vector<std::pair<std::string, std
         q.after = std::move(c);
     }
   }
-  if (!errors.empty()) {
-    std::string detail = errors.size() == 1 ? "invalid query parameter '" + errors[0].field + "': " + errors[0].message
-                                            : std::to_string(errors.size()) + " query parameters are invalid";
-    throw rto::BadRequest(std::move(detail), std::move(errors));
-  }
+  rto::paging::throw_if_any(std::move(errors));
   return q;
 }
 

@@ -1,4 +1,5 @@
 #pragma once
+#include <rto/paging.hpp>
 // The admin user list: query-string parsing, LIKE-pattern escaping and opaque keyset cursors.
 // Pages are ordered newest first by (created_at, id); the cursor carries the last row's key.
 #include <cstdint>
@@ -10,15 +11,11 @@
 
 namespace user_service {
 
-struct PageCursor {
-  std::int64_t created_us = 0;  // created_at of the last row, microseconds since the epoch
-  std::string id;               // id of the last row
-  bool operator==(const PageCursor&) const = default;
-};
+using PageCursor = rto::paging::TimeCursor;
 
 // base64url of a small JSON object; opaque to clients.
-std::string encode_cursor(const PageCursor& c);
-std::optional<PageCursor> decode_cursor(std::string_view text);
+inline std::string encode_cursor(const PageCursor& c) { return rto::paging::encode(c); }
+inline std::optional<PageCursor> decode_cursor(std::string_view text) { return rto::paging::decode(text); }
 
 inline constexpr int kDefaultPageSize = 20;
 inline constexpr int kMaxPageSize = 100;

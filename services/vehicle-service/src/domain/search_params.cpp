@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <rto/crypto.hpp>
+#include <rto/paging.hpp>
 #include <rto/errors.hpp>
 #include <rto/money.hpp>
 #include <set>
@@ -189,32 +190,24 @@ std::string SearchFilters::key() const {
 std::string MineQuery::key() const { return std::string("mine|s=") + (status ? std::string(to_string(*status)) : "*"); }
 
 std::string encode_cursor(const SearchCursor& c) {
-  js::object o{{"s", to_string(c.sort)}, {"k", c.key}, {"id", c.id}, {"f", hex64(c.filters)}};
-  return rto::crypto::base64_encode(js::serialize(o), true);
+  return rto::paging::encode_object(js::object{{"s", to_string(c.sort)}, {"k", c.key}, {"id", c.id}, {"f", hex64(c.filters)}});
 }
 
 std::optional<SearchCursor> decode_cursor(std::string_view text) {
-  if (text.empty() || text.size() > 300) return std::nullopt;
-  try {
-    auto raw = rto::crypto::base64_decode(text);
-    boost::system::error_code ec;
-    auto v = js::parse(raw, ec);
-    if (ec || !v.is_object()) return std::nullopt;
-    const auto& o = v.as_object();
-    auto* s = o.if_contains("s");
-    auto* k = o.if_contains("k");
-    auto* id = o.if_contains("id");
-    auto* f = o.if_contains("f");
-    if (!s || !k || !id || !f || !s->is_string() || !k->is_int64() || !id->is_string() || !f->is_string())
-      return std::nullopt;
-    auto sort = sort_from(s->as_string());
-    auto uid = canonical_uuid(id->as_string());
-    auto fh = parse_hex64(f->as_string());
-    if (!sort || !uid || !fh) return std::nullopt;
-    return SearchCursor{*sort, k->as_int64(), *uid, *fh};
-  } catch (const std::exception&) {
+  auto decoded = rto::paging::decode_object(text, 300);
+  if (!decoded) return std::nullopt;
+  const auto& o = *decoded;
+  auto* s = o.if_contains("s");
+  auto* k = o.if_contains("k");
+  auto* id = o.if_contains("id");
+  auto* f = o.if_contains("f");
+  if (!s || !k || !id || !f || !s->is_string() || !k->is_int64() || !id->is_string() || !f->is_string())
     return std::nullopt;
-  }
+  auto sort = sort_from(s->as_string());
+  auto uid = canonical_uuid(id->as_string());
+  auto fh = parse_hex64(f->as_string());
+  if (!sort || !uid || !fh) return std::nullopt;
+  return SearchCursor{*sort, k->as_int64(), *uid, *fh};
 }
 
 SearchQuery parse_search_query(const QueryParams& params, bool staff) {
