@@ -146,6 +146,110 @@ const GradeRule& Model::grade_for(int score) const {
 double log_odds_at(const Scaling& s, int score) { return (score - s.offset) / s.factor; }
 double odds_at(const Scaling& s, int score) { return std::exp(log_odds_at(s, score)); }
 
+namespace {
+
+// One entry of "factors": its errors are collected in `fr`; `codes` keeps codes unique.
+Factor parse_factor(Reader& fr, const js::object& fo, std::set<std::string>& codes, double factor) {
+  fr.reject_unknown({"code", "label", "input", "reason", "bins"});
+  Factor f;
+  if (auto c = fr.string("code", true, 1, 40)) {
+    if (!valid_code(*c))
+      fr.fail("code", "must be 2 to 40 lower-case letters, digits or '_'");
+    else if (!codes.insert(*c).second)
+      fr.fail("code", "is used by another factor");
+    else
+      f.code = *c;
+  }
+  if (auto l = fr.string("label", true, 1, 120)) f.label = *l;
+  std::optional<Input> input;
+  if (auto in = fr.string("input", true, 1, 60)) {
+    input = input_from(*in);
+    if (!input) {
+      std::string list;
+      for (const auto& x : kInputs) list += (list.empty() ? "" : ", ") + std::string(x.name);
+      fr.fail("input", "must be one of: " + list);
+    } else {
+      f.input = *input;
+    }
+  }
+  if (const auto* rs = fr.object("reason", true)) {
+    Reader rr(*rs, fr.path("reason"));
+    rr.reject_unknown({"code", "message"});
+    if (auto c = rr.string("code", true, 1, 60)) {
+      if (valid_code(*c))
+        f.reason_code = *c;
+      else
+        rr.fail("code", "must be 2 to 40 lower-case letters, digits or '_'");
+    }
+    if (auto msg = rr.string("message", true, 5, 300)) f.reason_message = *msg;
+    fr.merge(rr);
+  }
+  if (const auto* bs = fr.array("bins", true); bs && input) {
+    const auto& in = info(*input);
+    if (bs->empty() || bs->size() > 30) fr.fail("bins", "must list 1 to 30 bins");
+    std::vector<std::size_t> idx;
+    for (std::size_t b = 0; b < bs->size(); ++b) {
+      const auto bkey = "bins[" + std::to_string(b) + "]";
+      if (!(*bs)[b].is_object()) {
+        fr.fail(bkey, "must be an object");
+        continue;
+      }
+      Reader br((*bs)[b].as_object(), fr.path(bkey));
+      f.bins.push_back(parse_bin(br, (*bs)[b].as_object(), in, factor));
+      idx.push_back(f.bins.size() - 1);
+      fr.merge(br);
+    }
+    int missing_bins = 0;
+    for (const auto& b : f.bins) missing_bins += b.missing ? 1 : 0;
+    if (in.nullable && missing_bins != 1)
+      fr.fail("bins", "must have exactly one bin with \"missing\": true (input '" + std::string(in.name) +
+                          "' may be missing)");
+    if (in.categorical) {
+      for (auto t : kEmploymentTypes) {
+        int seen = 0;
+        for (const auto& b : f.bins)
+          for (const auto& v : b.values) seen += v == t ? 1 : 0;
+        if (seen != 1)
+          fr.fail("bins",
+                  "must place '" + std::string(t) + "' in exactly one bin (found " + std::to_string(seen) + ")");
+      }
+    } else if (fr.ok()) {
+      check_numeric_bins(fr, f.bins, idx);
+    }
+    if (!f.bins.empty()) {
+      f.max_points = f.bins.front().points;
+      for (const auto& b : f.bins) f.max_points = std::max(f.max_points, b.points);
+    }
+  }
+  return f;
+}
+
+// One entry of "grades" (best first): `previous` is the grade before it, if any.
+GradeRule parse_grade(Reader& gr, const js::object& go, std::set<std::string>& names, const GradeRule* previous,
+                      bool last) {
+  gr.reject_unknown({"grade", "min_score", "decision", "min_deposit_percent", "max_term_days"});
+  GradeRule g;
+  if (auto n = gr.string("grade", true, 1, 3)) {
+    if (!names.insert(*n).second) gr.fail("grade", "is used by another grade"); else g.grade = *n;
+  }
+  if (auto s = gr.integer("min_score", true, kMinScore, kMaxScore)) g.min_score = static_cast<int>(*s);
+  if (auto d = gr.one_of("decision", true, {"approved", "referred", "declined"})) g.decision = *decision_from(*d);
+  bool terms = g.decision != Decision::Declined;
+  if (auto p = gr.integer("min_deposit_percent", terms, 0, 100)) g.min_deposit_percent = static_cast<int>(*p);
+  if (auto t = gr.integer("max_term_days", terms, 1, 3650)) g.max_term_days = static_cast<int>(*t);
+  if (!terms) {
+    if (go.contains("min_deposit_percent")) gr.fail("min_deposit_percent", "is not allowed on a declined grade");
+    if (go.contains("max_term_days")) gr.fail("max_term_days", "is not allowed on a declined grade");
+  }
+  if (previous && gr.ok() && g.min_score >= previous->min_score)
+    gr.fail("min_score", "must be lower than the previous grade's (grades run from best to worst)");
+  if (last && g.min_score != kMinScore)
+    gr.fail("min_score", "must be 300 on the last grade, so every score has a grade");
+  return g;
+}
+
+}  // namespace
+
 Model parse_model(const js::object& doc, const std::string& prefix) {
   Reader r(doc, prefix);
   r.reject_unknown({"name", "description", "scaling", "intercept_log_odds", "factors", "grades"});
@@ -188,77 +292,7 @@ Model parse_model(const js::object& doc, const std::string& prefix) {
       }
       const auto& fo = (*fs)[i].as_object();
       Reader fr(fo, r.path(key));
-      fr.reject_unknown({"code", "label", "input", "reason", "bins"});
-      Factor f;
-      if (auto c = fr.string("code", true, 1, 40)) {
-        if (!valid_code(*c))
-          fr.fail("code", "must be 2 to 40 lower-case letters, digits or '_'");
-        else if (!codes.insert(*c).second)
-          fr.fail("code", "is used by another factor");
-        else
-          f.code = *c;
-      }
-      if (auto l = fr.string("label", true, 1, 120)) f.label = *l;
-      std::optional<Input> input;
-      if (auto in = fr.string("input", true, 1, 60)) {
-        input = input_from(*in);
-        if (!input) {
-          std::string list;
-          for (const auto& x : kInputs) list += (list.empty() ? "" : ", ") + std::string(x.name);
-          fr.fail("input", "must be one of: " + list);
-        } else {
-          f.input = *input;
-        }
-      }
-      if (const auto* rs = fr.object("reason", true)) {
-        Reader rr(*rs, fr.path("reason"));
-        rr.reject_unknown({"code", "message"});
-        if (auto c = rr.string("code", true, 1, 60)) {
-          if (valid_code(*c))
-            f.reason_code = *c;
-          else
-            rr.fail("code", "must be 2 to 40 lower-case letters, digits or '_'");
-        }
-        if (auto msg = rr.string("message", true, 5, 300)) f.reason_message = *msg;
-        fr.merge(rr);
-      }
-      if (const auto* bs = fr.array("bins", true); bs && input) {
-        const auto& in = info(*input);
-        if (bs->empty() || bs->size() > 30) fr.fail("bins", "must list 1 to 30 bins");
-        std::vector<std::size_t> idx;
-        for (std::size_t b = 0; b < bs->size(); ++b) {
-          const auto bkey = "bins[" + std::to_string(b) + "]";
-          if (!(*bs)[b].is_object()) {
-            fr.fail(bkey, "must be an object");
-            continue;
-          }
-          Reader br((*bs)[b].as_object(), fr.path(bkey));
-          f.bins.push_back(parse_bin(br, (*bs)[b].as_object(), in, factor));
-          idx.push_back(f.bins.size() - 1);
-          fr.merge(br);
-        }
-        int missing_bins = 0;
-        for (const auto& b : f.bins) missing_bins += b.missing ? 1 : 0;
-        if (in.nullable && missing_bins != 1)
-          fr.fail("bins", "must have exactly one bin with \"missing\": true (input '" + std::string(in.name) +
-                              "' may be missing)");
-        if (in.categorical) {
-          for (auto t : kEmploymentTypes) {
-            int seen = 0;
-            for (const auto& b : f.bins)
-              for (const auto& v : b.values) seen += v == t ? 1 : 0;
-            if (seen != 1)
-              fr.fail("bins",
-                      "must place '" + std::string(t) + "' in exactly one bin (found " + std::to_string(seen) + ")");
-          }
-        } else if (fr.ok()) {
-          check_numeric_bins(fr, f.bins, idx);
-        }
-        if (!f.bins.empty()) {
-          f.max_points = f.bins.front().points;
-          for (const auto& b : f.bins) f.max_points = std::max(f.max_points, b.points);
-        }
-      }
+      auto f = parse_factor(fr, fo, codes, factor);
       r.merge(fr);
       m.factors.push_back(std::move(f));
     }
@@ -275,24 +309,7 @@ Model parse_model(const js::object& doc, const std::string& prefix) {
       }
       const auto& go = (*gs)[i].as_object();
       Reader gr(go, r.path(key));
-      gr.reject_unknown({"grade", "min_score", "decision", "min_deposit_percent", "max_term_days"});
-      GradeRule g;
-      if (auto n = gr.string("grade", true, 1, 3)) {
-        if (!names.insert(*n).second) gr.fail("grade", "is used by another grade"); else g.grade = *n;
-      }
-      if (auto s = gr.integer("min_score", true, kMinScore, kMaxScore)) g.min_score = static_cast<int>(*s);
-      if (auto d = gr.one_of("decision", true, {"approved", "referred", "declined"})) g.decision = *decision_from(*d);
-      bool terms = g.decision != Decision::Declined;
-      if (auto p = gr.integer("min_deposit_percent", terms, 0, 100)) g.min_deposit_percent = static_cast<int>(*p);
-      if (auto t = gr.integer("max_term_days", terms, 1, 3650)) g.max_term_days = static_cast<int>(*t);
-      if (!terms) {
-        if (go.contains("min_deposit_percent")) gr.fail("min_deposit_percent", "is not allowed on a declined grade");
-        if (go.contains("max_term_days")) gr.fail("max_term_days", "is not allowed on a declined grade");
-      }
-      if (i > 0 && gr.ok() && !m.grades.empty() && g.min_score >= m.grades.back().min_score)
-        gr.fail("min_score", "must be lower than the previous grade's (grades run from best to worst)");
-      if (i + 1 == gs->size() && g.min_score != kMinScore)
-        gr.fail("min_score", "must be 300 on the last grade, so every score has a grade");
+      auto g = parse_grade(gr, go, names, m.grades.empty() ? nullptr : &m.grades.back(), i + 1 == gs->size());
       r.merge(gr);
       m.grades.push_back(std::move(g));
     }
