@@ -149,7 +149,7 @@ double odds_at(const Scaling& s, int score) { return std::exp(log_odds_at(s, sco
 namespace {
 
 // One entry of "factors": its errors are collected in `fr`; `codes` keeps codes unique.
-Factor parse_factor(Reader& fr, const js::object& fo, std::set<std::string>& codes, double factor) {
+Factor parse_factor(Reader& fr, std::set<std::string>& codes, double factor) {
   fr.reject_unknown({"code", "label", "input", "reason", "bins"});
   Factor f;
   if (auto c = fr.string("code", true, 1, 40)) {
@@ -290,9 +290,8 @@ Model parse_model(const js::object& doc, const std::string& prefix) {
         r.fail(key, "must be an object");
         continue;
       }
-      const auto& fo = (*fs)[i].as_object();
-      Reader fr(fo, r.path(key));
-      auto f = parse_factor(fr, fo, codes, factor);
+      Reader fr((*fs)[i].as_object(), r.path(key));
+      auto f = parse_factor(fr, codes, factor);
       r.merge(fr);
       m.factors.push_back(std::move(f));
     }
