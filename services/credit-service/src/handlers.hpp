@@ -3,17 +3,15 @@
 // transaction with its history row and outbox event, return a response. Errors are thrown as
 // rto::Error and become problem+json in the platform.
 #include <memory>
-#include <rto/http.hpp>
+#include <rto/router.hpp>
 
 namespace credit_service {
 
 class App;
 
-class Handlers {
+class Handlers : public rto::http::HandlerSet<App> {
  public:
-  explicit Handlers(std::shared_ptr<App> app) : app_(std::move(app)) {}
-  using Request = rto::http::Request;
-  using Response = rto::http::Response;
+  using HandlerSet::HandlerSet;
 
   // Customers
   Response prequalify(Request& req);
@@ -35,8 +33,6 @@ class Handlers {
   // Service to service
   Response internal_decision(Request& req);
 
- private:
-  std::shared_ptr<App> app_;
 };
 
 }  // namespace credit_service

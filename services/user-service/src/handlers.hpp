@@ -2,17 +2,15 @@
 // HTTP handlers: parse the request (domain/inputs), call storage inside a transaction,
 // return a response. Errors are thrown as rto::Error and become problem+json in the platform.
 #include <memory>
-#include <rto/http.hpp>
+#include <rto/router.hpp>
 
 namespace user_service {
 
 class App;
 
-class Handlers {
+class Handlers : public rto::http::HandlerSet<App> {
  public:
-  explicit Handlers(std::shared_ptr<App> app) : app_(std::move(app)) {}
-  using Request = rto::http::Request;
-  using Response = rto::http::Response;
+  using HandlerSet::HandlerSet;
 
   // Authentication (public except logout)
   Response register_user(Request& req);
@@ -42,7 +40,6 @@ class Handlers {
  private:
   Response review_kyc(Request& req, bool verify);
   Response change_status(Request& req, bool enable);
-  std::shared_ptr<App> app_;
 };
 
 }  // namespace user_service

@@ -2,17 +2,15 @@
 // HTTP handlers: parse the request (domain), call the App or storage inside a transaction,
 // return a response. Errors are thrown as rto::Error and become problem+json in the platform.
 #include <memory>
-#include <rto/http.hpp>
+#include <rto/router.hpp>
 
 namespace vehicle_service {
 
 class App;
 
-class Handlers {
+class Handlers : public rto::http::HandlerSet<App> {
  public:
-  explicit Handlers(std::shared_ptr<App> app) : app_(std::move(app)) {}
-  using Request = rto::http::Request;
-  using Response = rto::http::Response;
+  using HandlerSet::HandlerSet;
 
   // Public
   Response categories(Request& req);
@@ -46,8 +44,6 @@ class Handlers {
   Response internal_transfer(Request& req);
   Response internal_repossess(Request& req);
 
- private:
-  std::shared_ptr<App> app_;
 };
 
 }  // namespace vehicle_service

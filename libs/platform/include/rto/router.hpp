@@ -26,6 +26,19 @@ struct Access {
   static Access admin() { return roles_any({"admin"}); }
 };
 
+// Base of a service's handler class: the use cases its handlers call.
+//   class Handlers : public rto::http::HandlerSet<App> { public: using HandlerSet::HandlerSet; ... };
+template <class App>
+class HandlerSet {
+ public:
+  using Request = rto::http::Request;
+  using Response = rto::http::Response;
+  explicit HandlerSet(std::shared_ptr<App> app) : app_(std::move(app)) {}
+
+ protected:
+  std::shared_ptr<App> app_;
+};
+
 // Binds handler members of one object to routes:
 //   const auto to = bind(handlers);  r.get("/x", Access::anyone(), to(&Handlers::x));
 template <class H>
