@@ -4,9 +4,12 @@
 #include <rto/log.hpp>
 
 #include "app.hpp"
+#include "domain/repayment.hpp"
 #include "events/events.hpp"
+#include "storage/storage.hpp"
 
 namespace credit_service {
+namespace js = boost::json;
 
 void App::on_payment_event(pqxx::work& tx, const rto::events::Received& ev) {
   if (ev.type == "payment.collection.received") {

@@ -4,9 +4,12 @@
 #include <rto/log.hpp>
 
 #include "app.hpp"
+#include "domain/listing.hpp"
 #include "events/events.hpp"
+#include "storage/storage.hpp"
 
 namespace vehicle_service {
+namespace js = boost::json;
 
 void App::on_payment_event(pqxx::work& tx, const rto::events::Received& e) {
   const js::object* data = e.data.if_object();
