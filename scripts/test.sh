@@ -7,7 +7,8 @@
 #   5. start the platform on the test ports (gateway 18080, user-service 18081)
 #   6. end-to-end tests (ctest -L e2e)
 #   7. deployment artefacts (tests/deploy/check.sh), then, on the data the end-to-end tests left,
-#      backup and restore (tests/deploy/backup-restore.sh) and the log parser (check_logging.py)
+#      backup and restore (tests/deploy/backup-restore.sh), the image runtime root
+#      (tests/deploy/image-rootfs.sh) and the log parser (check_logging.py)
 # The test platform and infrastructure are always stopped at the end. Exit status is non-zero
 # when any step failed; both ctest outputs are shown in full.
 set -euo pipefail
@@ -82,6 +83,8 @@ if "$PLATFORM" start --env test --build-dir "$BUILD_DIR"; then
   "$PLATFORM" stop --env test
   step "backup and restore"
   "$ROOT/tests/deploy/backup-restore.sh" || failed+=("backup and restore")
+  step "image runtime root: libraries resolve and the services start from it"
+  "$ROOT/tests/deploy/image-rootfs.sh" "$BUILD_DIR" || failed+=("image runtime root")
   step "service logs parse with the Fluent Bit parser"
   "$ROOT/tests/deploy/check_logging.py" "$ROOT/.data/test/logs" || failed+=("log parsing")
 else
