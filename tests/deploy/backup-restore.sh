@@ -19,7 +19,7 @@ set -a
 # shellcheck disable=SC1091
 . "$ENV_DIR/infra.env"
 set +a
-export PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=rto PGPASSWORD=$DB_PASSWORD
+export PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=rto PGPASSWORD=$DB_PASSWORD PGOPTIONS='-c client_min_messages=warning'
 PATH=/usr/lib/postgresql/15/bin:$PATH
 DBS=(userdb vehicledb creditdb paymentdb telematicsdb supportdb)
 fail() { echo "backup-restore: FAIL: $*" >&2; exit 1; }
@@ -55,18 +55,18 @@ echo "backup-restore: backup took $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{
 # A damaged dump is refused before anything is restored.
 cp "$dir/userdb.dump" "$work/userdb.dump" && cp "$dir/SHA256SUMS" "$work/SHA256SUMS"
 printf 'X' | dd of="$work/userdb.dump" bs=1 seek=100 conv=notrunc status=none
-if "$ROOT/scripts/restore.sh" "$work/userdb.dump" userdb_restored 2> /dev/null; then fail "a damaged dump was restored"; fi
+if "$ROOT/scripts/restore.sh" "$work/userdb.dump" userdb_restored > /dev/null 2>&1; then fail "a damaged dump was restored"; fi
 rm -f "$work/userdb.dump" "$work/SHA256SUMS"
 q postgres "DROP DATABASE IF EXISTS userdb_restored" > /dev/null
 
 compared=0
 for db in "${DBS[@]}"; do
   "$ROOT/scripts/restore.sh" "$dir/$db.dump" "${db}_restored" --owner rto
+  tables=$(q "$db" "SELECT format('%I.%I', schemaname, relname) FROM pg_stat_user_tables ORDER BY 1")
   # Restoring again into the now non-empty database is refused.
-  if "$ROOT/scripts/restore.sh" "$dir/$db.dump" "${db}_restored" --owner rto 2> /dev/null; then
+  if [ -n "$tables" ] && "$ROOT/scripts/restore.sh" "$dir/$db.dump" "${db}_restored" --owner rto > /dev/null 2>&1; then
     fail "restore into the non-empty ${db}_restored was not refused"
   fi
-  tables=$(q "$db" "SELECT format('%I.%I', schemaname, relname) FROM pg_stat_user_tables ORDER BY 1")
   for t in $tables; do
     sql="SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, E'\n' ORDER BY x::text)), '-') FROM $t x"
     a=$(q "$db" "$sql")
