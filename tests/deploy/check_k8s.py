@@ -89,8 +89,11 @@ for d in docs:
         if name in PLATFORM and name != "frontend":
             if "startupProbe" not in c:
                 err(d, f"container {cname}: no startupProbe")
-            if c.get("readinessProbe", {}).get("httpGet", {}).get("path") != "/ready":
-                err(d, "readiness must be GET /ready (the services' readiness semantics)")
+            # The gateway's /ready aggregates every upstream's /ready: as its readiness probe, one
+            # service's outage would take every gateway pod out of the Service. It uses /health.
+            want = "/health" if name == "api-gateway" else "/ready"
+            if c.get("readinessProbe", {}).get("httpGet", {}).get("path") != want:
+                err(d, f"readiness must be GET {want}")
             if c.get("livenessProbe", {}).get("httpGet", {}).get("path") != "/health":
                 err(d, "liveness must be GET /health")
         csc = c.get("securityContext", {})
