@@ -5,8 +5,8 @@
 
 What must hold for every workload (Deployment, StatefulSet, DaemonSet, CronJob):
   containers have CPU and memory requests and limits; long-running containers have liveness and
-  readiness probes (and the platform's services a startup probe, with readiness on /ready and
-  liveness on /health); pods run as non-root with a read-only root file system, no privilege
+  readiness probes (and the platform's services a startup probe, with readiness on /ready —
+  the gateway's on /health, as its /ready aggregates the upstreams — and liveness on /health); pods run as non-root with a read-only root file system, no privilege
   escalation and all capabilities dropped (the logging DaemonSet and Elasticsearch/Kibana are the
   listed exceptions); every image is pinned (no `latest`, no missing tag) in production; every
   secretKeyRef names a key of the Secret template k8s/secrets.yaml and every configMapKeyRef a key
