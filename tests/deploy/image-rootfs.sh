@@ -51,13 +51,14 @@ if [ ! -f "$RUNTIME" ]; then
     command -v mmdebstrap > /dev/null || fail "mmdebstrap not installed (scripts/setup-deps.sh installs it)"
     log "making the Debian 12 minbase root file system (once, cached in $BASE)"
     t0=$(date +%s)
-    if ! mmdebstrap --quiet --variant=minbase bookworm "$BASE.tmp" > "$CACHE/mmdebstrap.log" 2>&1; then
+    # mmdebstrap picks the output format from the name: keep .tar at the end.
+    if ! mmdebstrap --quiet --variant=minbase bookworm "$CACHE/partial-base.tar" > "$CACHE/mmdebstrap.log" 2>&1; then
       tail -5 "$CACHE/mmdebstrap.log" >&2
-      rm -f "$BASE.tmp"
+      rm -rf "$CACHE/partial-base.tar"
       log "SKIPPED: no Debian 12 base could be made (mirror unreachable?)"
       exit 0
     fi
-    mv "$BASE.tmp" "$BASE"
+    mv "$CACHE/partial-base.tar" "$BASE"
     log "base made in $(($(date +%s) - t0)) s, $(du -h "$BASE" | cut -f1)"
   fi
   log "applying the runtime stage's RUN step to the base (once, cached in $RUNTIME)"
@@ -72,7 +73,7 @@ if [ ! -f "$RUNTIME" ]; then
       >> "$CACHE/runtime.log" 2>&1 || { tail -20 "$CACHE/runtime.log" >&2; fail "installing $SAN_PKGS failed"; }
   fi
   umount -l "$STAGE/proc" && mounted=()
-  tar -C "$STAGE" -cf "$RUNTIME.tmp" . && mv "$RUNTIME.tmp" "$RUNTIME"
+  tar -C "$STAGE" -cf "$CACHE/partial-runtime.tar" . && mv "$CACHE/partial-runtime.tar" "$RUNTIME"
 fi
 rm -rf "$STAGE" && mkdir -p "$STAGE"
 tar -xf "$RUNTIME" -C "$STAGE"
