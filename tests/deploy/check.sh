@@ -76,6 +76,17 @@ if command -v kubectl > /dev/null && kubectl kustomize --help > /dev/null 2>&1; 
     run "kubectl kustomize deploy/overlays/$overlay" bash -c "kubectl kustomize deploy/overlays/$overlay > '$TMP/$overlay.yaml'"
     run "policy check of the $overlay manifests" "$PY" tests/deploy/check_k8s.py "$overlay" "$TMP/$overlay.yaml"
   done
+  # Schemas: npm kubernetes-models (pinned in tests/deploy/k8s-schema/package-lock.json),
+  # installed once from the npm registry into tests/deploy/k8s-schema/node_modules.
+  SCHEMA=tests/deploy/k8s-schema
+  if [ ! -d $SCHEMA/node_modules/kubernetes-models ] && command -v npm > /dev/null; then
+    timeout 300 npm ci --prefix $SCHEMA --no-audit --no-fund --loglevel=error > "$TMP/npm.log" 2>&1 || tail -3 "$TMP/npm.log"
+  fi
+  if [ -d $SCHEMA/node_modules/kubernetes-models ] && command -v node > /dev/null; then
+    run "every object of both overlays validates against the Kubernetes schemas" node $SCHEMA/validate.mjs "$TMP/staging.yaml" "$TMP/production.yaml"
+  else
+    skip "Kubernetes schema validation (npm packages of $SCHEMA not installed)"
+  fi
 else
   skip "kubectl kustomize (kubectl is not in Debian 12; install it from the Kubernetes apt repository)"
 fi
