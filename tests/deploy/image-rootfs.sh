@@ -45,6 +45,14 @@ cleanup() {
 }
 pids=()
 trap cleanup EXIT
+# Removes the staging root; never through a mount left behind by an interrupted run (/dev is
+# bind-mounted into it while services run).
+clear_stage() {
+  local m
+  for m in $(awk -v p="$STAGE/" 'index($2, p) == 1 {print $2}' /proc/mounts | sort -r); do umount -l "$m" || true; done
+  rm -rf --one-file-system "$STAGE"
+  mkdir -p "$STAGE"
+}
 
 if [ ! -f "$RUNTIME" ]; then
   if [ ! -f "$BASE" ]; then
@@ -62,7 +70,7 @@ if [ ! -f "$RUNTIME" ]; then
     log "base made in $(($(date +%s) - t0)) s, $(du -h "$BASE" | cut -f1)"
   fi
   log "applying the runtime stage's RUN step to the base (once, cached in $RUNTIME)"
-  rm -rf "$STAGE" && mkdir -p "$STAGE"
+  clear_stage
   tar -xf "$BASE" -C "$STAGE"
   cp /etc/resolv.conf "$STAGE/etc/resolv.conf"
   mount -t proc proc "$STAGE/proc" && mounted+=("$STAGE/proc")
@@ -75,7 +83,7 @@ if [ ! -f "$RUNTIME" ]; then
   umount -l "$STAGE/proc" && mounted=()
   tar -C "$STAGE" -cf "$CACHE/partial-runtime.tar" . && mv "$CACHE/partial-runtime.tar" "$RUNTIME"
 fi
-rm -rf "$STAGE" && mkdir -p "$STAGE"
+clear_stage
 tar -xf "$RUNTIME" -C "$STAGE"
 log "runtime root (Debian 12 minbase + the runtime stage's packages${SAN_PKGS:+ + test-only $SAN_PKGS}): $(du -sh --exclude=./proc "$STAGE" | cut -f1)"
 mount -t proc proc "$STAGE/proc" && mounted+=("$STAGE/proc")
