@@ -11,6 +11,7 @@ PACKAGES=(
   libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 rabbitmq-server wrk
+  docker-compose prometheus python3-yaml mmdebstrap
 )
 
 missing=()

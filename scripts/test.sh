@@ -6,6 +6,9 @@
 #   4. unit and integration tests (ctest -LE e2e)
 #   5. start the platform on the test ports (gateway 18080, user-service 18081)
 #   6. end-to-end tests (ctest -L e2e)
+#   7. deployment artefacts (tests/deploy/check.sh), then, on the data the end-to-end tests left,
+#      backup and restore (tests/deploy/backup-restore.sh), the image runtime root
+#      (tests/deploy/image-rootfs.sh) and the log parser (check_logging.py)
 # The test platform and infrastructure are always stopped at the end. Exit status is non-zero
 # when any step failed; both ctest outputs are shown in full.
 set -euo pipefail
@@ -63,6 +66,9 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 step "unit and integration tests"
 ctest --test-dir "$BUILD_DIR" -LE e2e --output-on-failure -j2 || failed+=("unit/integration tests")
 
+step "deployment artefacts"
+"$ROOT/tests/deploy/check.sh" || failed+=("deployment artefacts")
+
 step "test platform"
 if "$PLATFORM" start --env test --build-dir "$BUILD_DIR"; then
   step "end-to-end tests"
@@ -73,6 +79,14 @@ if "$PLATFORM" start --env test --build-dir "$BUILD_DIR"; then
   export E2E_SIM_URL=http://127.0.0.1:$((18095 + shift))
   export E2E_SECRETS_FILE=$ROOT/.data/test/secrets.env
   ctest --test-dir "$BUILD_DIR" -L e2e --output-on-failure || failed+=("end-to-end tests")
+  # The services are stopped so the data is at rest while it is backed up and compared.
+  "$PLATFORM" stop --env test
+  step "backup and restore"
+  "$ROOT/tests/deploy/backup-restore.sh" || failed+=("backup and restore")
+  step "image runtime root: libraries resolve and the services start from it"
+  "$ROOT/tests/deploy/image-rootfs.sh" "$BUILD_DIR" || failed+=("image runtime root")
+  step "service logs parse with the Fluent Bit parser"
+  "$ROOT/tests/deploy/check_logging.py" "$ROOT/.data/test/logs" || failed+=("log parsing")
 else
   failed+=("platform start (end-to-end tests not run)")
 fi
