@@ -11,6 +11,7 @@ PACKAGES=(
   libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 rabbitmq-server wrk
+  nodejs chromium chromium-driver
 )
 
 missing=()

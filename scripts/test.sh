@@ -73,6 +73,10 @@ if "$PLATFORM" start --env test --build-dir "$BUILD_DIR"; then
   export E2E_SIM_URL=http://127.0.0.1:$((18095 + shift))
   export E2E_SECRETS_FILE=$ROOT/.data/test/secrets.env
   ctest --test-dir "$BUILD_DIR" -L e2e --output-on-failure || failed+=("end-to-end tests")
+  if [ -f "$ROOT/frontend/package.json" ]; then
+    step "frontend: component tests and browser journeys"
+    "$ROOT/scripts/frontend.sh" test --env test || failed+=("frontend tests")
+  fi
 else
   failed+=("platform start (end-to-end tests not run)")
 fi
