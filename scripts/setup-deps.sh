@@ -12,6 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 rabbitmq-server wrk
   docker-compose prometheus python3-yaml mmdebstrap
+  nodejs chromium chromium-driver
 )
 
 missing=()

@@ -79,6 +79,10 @@ if "$PLATFORM" start --env test --build-dir "$BUILD_DIR"; then
   export E2E_SIM_URL=http://127.0.0.1:$((18095 + shift))
   export E2E_SECRETS_FILE=$ROOT/.data/test/secrets.env
   ctest --test-dir "$BUILD_DIR" -L e2e --output-on-failure || failed+=("end-to-end tests")
+  if [ -f "$ROOT/frontend/package.json" ]; then
+    step "frontend: component tests and browser journeys"
+    "$ROOT/scripts/frontend.sh" test --env test || failed+=("frontend tests")
+  fi
   # The services are stopped so the data is at rest while it is backed up and compared.
   "$PLATFORM" stop --env test
   step "backup and restore"

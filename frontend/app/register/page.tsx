@@ -1,0 +1,4 @@
+import { AuthForm } from "../../components/AuthForm";
+export default function RegisterPage() {
+  return <AuthForm mode="register" />;
+}

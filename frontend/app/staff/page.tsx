@@ -1,0 +1,35 @@
+"use client";
+import Link from "next/link";
+import { useApp } from "../../components/Providers";
+import { RequireSession } from "../../components/ui";
+import { hasRole, STAFF_ROLES } from "../../lib/api";
+
+function Console() {
+  const { t, session } = useApp();
+  return (
+    <>
+      <h1>{t("staff.title")}</h1>
+      <ul className="card">
+        {hasRole(session, "credit_officer", "admin") && (
+          <li>
+            <Link href="/staff/credit">{t("staff.creditQueue")}</Link>
+          </li>
+        )}
+        <li>
+          <Link href="/staff/payments">{t("staff.paymentQueue")}</Link>
+        </li>
+        <li>
+          <Link href="/staff/plans">{t("staff.plans")}</Link>
+        </li>
+      </ul>
+    </>
+  );
+}
+
+export default function StaffPage() {
+  return (
+    <RequireSession roles={STAFF_ROLES}>
+      <Console />
+    </RequireSession>
+  );
+}

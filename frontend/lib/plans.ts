@@ -1,0 +1,79 @@
+import type { Money } from "./money";
+
+export interface ScheduleRow {
+  seq: number;
+  kind: "deposit" | "instalment";
+  due_date: string;
+  amount: Money;
+  paid: Money;
+  remaining: Money;
+  status: string;
+}
+export interface Payment {
+  id: string;
+  amount: Money;
+  provider: string;
+  provider_txn_id: string;
+  receipt_number: string | null;
+  paid_at: string;
+  status: "posted" | "reversed";
+}
+export interface PlanSummary {
+  id: string;
+  reference: string;
+  status: string;
+  customer_id: string;
+  vehicle_id: string;
+  vehicle?: { make?: string; model?: string; year?: number };
+  frequency: string;
+  price: Money;
+  deposit: Money;
+  instalment: Money;
+  instalment_count: number;
+  total_payable: Money;
+  outstanding: Money;
+  days_past_due: number;
+  bucket: string;
+  locked: boolean;
+  deposit_due_by?: string;
+}
+export interface Statement extends PlanSummary {
+  schedule: ScheduleRow[];
+  payments: Payment[];
+  balance: { outstanding: Money; overdue: Money; paid_total: Money };
+  next_due: { seq: number; due_date: string; amount: Money } | null;
+  equity: { amount: Money; percent: string };
+}
+export type Provider = "mtn_momo" | "airtel_money" | "mpesa";
+export const PROVIDERS: Provider[] = ["mtn_momo", "airtel_money", "mpesa"];
+export const FINAL_STATUSES = ["succeeded", "failed", "expired", "held", "dismissed"];
+
+export interface PaymentRequest {
+  id: string;
+  plan_id: string;
+  plan_reference: string;
+  provider: Provider;
+  phone: string;
+  amount: Money;
+  status: string;
+  reason: string | null;
+  created_at: string;
+  receipt: { receipt_number: string; amount: Money; paid_at: string } | null;
+}
+
+/** The amount "Pay now" proposes: the deposit while it is unpaid, else the next due amount. */
+export function suggestedPayment(s: Statement): Money {
+  if (s.status === "pending_deposit") {
+    const dep = s.schedule.find((r) => r.kind === "deposit");
+    if (dep && dep.remaining.amount > 0) return dep.remaining;
+  }
+  if (s.balance.overdue.amount > 0) return s.balance.overdue;
+  if (s.next_due) return s.next_due.amount;
+  return s.instalment;
+}
+
+/** A fresh Idempotency-Key per payment the customer means to make. */
+export function newIdempotencyKey(): string {
+  if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
+  return `pay-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}

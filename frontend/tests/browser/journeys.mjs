@@ -1,0 +1,224 @@
+// The journeys: each gets a fresh browser context (phone-sized unless it says otherwise).
+import { account, adminToken, availableVehicle, client, expectStatus, uniqueNationalId, uniquePhone } from "./setup.mjs";
+
+const MOTORCYCLE_DAILY = "5e3d0001-0000-4000-8000-000000000001"; // seeded template (UGX)
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+async function login(page, FRONTEND, phone, password) {
+  await page.goto(`${FRONTEND}/login`);
+  await page.getByLabel("Phone number").fill(phone);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(`${FRONTEND}/`);
+}
+
+export const journeys = [
+  {
+    name: "customer: register, search with a typo, vehicle quote, KYC, apply, approved, plan, pay deposit live",
+    async run({ page, FRONTEND, GATEWAY, secrets, shot }) {
+      const call = client(GATEWAY);
+      const admin = await adminToken(call, secrets);
+      const dealer = await account(call, admin, "dealer");
+      const model = `Boxer BM${100 + Math.floor(Math.random() * 800)}`;
+      const vehicleId = await availableVehicle(call, admin, dealer.token, { make: "Bajaj", model });
+
+      // Register in the browser; a bad phone number is refused beside the field first.
+      await page.goto(`${FRONTEND}/register`);
+      await page.getByLabel("Full name").fill("Grace Nakato");
+      await page.getByLabel("Phone number").fill("12");
+      await page.getByLabel("Password").fill("Boda-rider-2026");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.locator("#phone-error").waitFor();
+      const phone = uniquePhone();
+      await page.getByLabel("Phone number").fill(phone);
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.waitForURL(`${FRONTEND}/`);
+      await page.getByRole("link", { name: "My plan" }).waitFor();
+
+      // Search with a typo: the API is typo tolerant; the URL carries the search.
+      await page.getByRole("searchbox").fill(`bajaj ${model.replace("Boxer", "Boxr")}`);
+      await page.getByRole("button", { name: "Search", exact: true }).click();
+      await page.waitForURL(/\?q=bajaj/);
+      const card = page.locator(`li[data-vehicle-id="${vehicleId}"]`);
+      await card.waitFor();
+      assert((await card.textContent()).includes("UGX 5,200,000"), "the card shows the price in whole shillings");
+      await shot("phone-1-search");
+
+      // Vehicle page: the calculator quotes from POST /api/v1/plans/quote.
+      await card.getByRole("link").click();
+      await page.waitForURL(`${FRONTEND}/vehicles/${vehicleId}`);
+      const instalment = page.getByTestId("instalment");
+      await instalment.waitFor();
+      const quote = expectStatus(await call("POST", "/api/v1/plans/quote", { vehicle_id: vehicleId, template_id: MOTORCYCLE_DAILY }), 200, "quote");
+      const shown = await page.getByTestId("total").textContent();
+      assert(shown === `UGX ${quote.total_payable.amount.toLocaleString("en-GB")}`, `total payable shown ${shown}, API ${quote.total_payable.amount}`);
+      await shot("phone-2-vehicle-quote");
+
+      // KYC in the browser, verified by an admin through the API.
+      await page.goto(`${FRONTEND}/account`);
+      await page.getByLabel("National ID number").fill(uniqueNationalId());
+      await page.getByLabel("Date of birth").fill("1991-03-02");
+      await page.getByLabel("Home address").fill("Plot 12, Jinja Road, Kampala");
+      await page.getByLabel("Next of kin: name").fill("Sarah Namukasa");
+      await page.getByLabel("Next of kin: phone").fill("0701234567");
+      await page.getByLabel("Next of kin: relationship").fill("sister");
+      await page.getByRole("button", { name: "Send for verification" }).click();
+      await page.getByTestId("kyc-status").filter({ hasText: "Waiting for review" }).waitFor();
+      const me = await page.evaluate(() => JSON.parse(localStorage.getItem("rto.session")).user_id);
+      expectStatus(await call("POST", `/api/v1/users/${me}/kyc/verify`, {}, admin), 200, "verify KYC");
+
+      // Apply through the stepper.
+      await page.goto(`${FRONTEND}/vehicles/${vehicleId}`);
+      await page.getByTestId("instalment").waitFor();
+      await page.getByRole("link", { name: "Apply for this plan" }).click();
+      await page.getByLabel("Months in this work").fill("48");
+      await page.getByLabel("Monthly income (UGX)").fill("1,800,000");
+      await page.getByLabel("Monthly loan or rent payments (UGX)").fill("100000");
+      await page.getByRole("button", { name: "Next" }).click();
+      await page.getByLabel("Months you have used mobile money").fill("30");
+      await page.getByLabel("Money received per month (UGX)").fill("1700000");
+      await page.getByLabel("Transactions per month").fill("90");
+      await page.getByRole("button", { name: "Next" }).click();
+      await page.getByLabel("People who depend on you").fill("1");
+      await page.getByLabel("Months at your current home").fill("60");
+      await page.getByRole("button", { name: "Next" }).click();
+      await page.getByLabel("Guarantor's name").fill("Moses Okello");
+      await page.getByLabel("Guarantor's phone").fill("0772123456");
+      await page.getByLabel("Relationship").fill("brother");
+      await page.getByLabel("Guarantor's national ID").fill(uniqueNationalId());
+      await page.getByRole("button", { name: "Next" }).click();
+      await page.getByLabel("Reference 1: name").fill("Ruth Achieng");
+      await page.getByLabel("Reference 1: phone").fill("0752123456");
+      await page.getByLabel("Reference 2: name").fill("Peter Mugisha");
+      await page.getByLabel("Reference 2: phone").fill("0701987654");
+      await page.getByRole("button", { name: "Check my chances" }).click();
+      await page.getByTestId("prequal").waitFor();
+      await page.getByRole("button", { name: "Submit application" }).click();
+      await page.waitForURL(/\/applications\?id=/);
+      const decision = page.getByTestId("decision");
+      await decision.waitFor();
+      assert((await decision.getAttribute("data-decision")) === "approved", `decision ${await decision.getAttribute("data-decision")}`);
+      await shot("phone-3-decision");
+
+      // Start the plan: the vehicle is reserved, the plan waits for its deposit.
+      await page.getByRole("button", { name: "Start my plan" }).click();
+      await page.waitForURL(/\/plans\/[0-9a-f-]{36}$/);
+      await page.locator('[data-testid="plan-status"][data-status="pending_deposit"]').waitFor();
+
+      // Pay the deposit by MTN MoMo; the simulator approves; the page follows it live.
+      await page.getByLabel("MTN MoMo").check();
+      await page.getByLabel("Mobile money number").fill("0772123456");
+      await page.getByRole("button", { name: "Send payment request" }).click();
+      await page.getByTestId("payment-status").waitFor();
+      await page.locator('[data-testid="payment-status"][data-status="succeeded"]').waitFor({ timeout: 30_000 });
+      await page.locator('[data-testid="plan-status"][data-status="active"]').waitFor({ timeout: 15_000 });
+      await page.getByTestId("payments").filter({ hasText: "MTN MoMo" }).waitFor();
+      await shot("phone-4-plan-active");
+
+      // The vehicle is no longer available: its page says so.
+      await page.goto(`${FRONTEND}/vehicles/${vehicleId}`);
+      await page.getByText("This vehicle is no longer available.").waitFor();
+    },
+  },
+  {
+    name: "language: switch to Swahili, remembered after a reload",
+    async run({ page, FRONTEND, shot }) {
+      await page.goto(`${FRONTEND}/`);
+      await page.getByRole("heading", { name: "Find your vehicle" }).waitFor();
+      await page.getByLabel("Language").selectOption("sw");
+      await page.getByRole("heading", { name: "Tafuta chombo chako" }).waitFor();
+      await page.reload();
+      await page.getByRole("heading", { name: "Tafuta chombo chako" }).waitFor();
+      assert((await page.getAttribute("html", "lang")) === "sw", "html lang is sw");
+      await shot("phone-5-swahili");
+    },
+  },
+  {
+    name: "credit officer: logs in, sees a referred application in the review queue, approves it",
+    viewport: { width: 1280, height: 800 },
+    async run({ page, FRONTEND, GATEWAY, secrets, shot }) {
+      const call = client(GATEWAY);
+      const admin = await adminToken(call, secrets);
+      const dealer = await account(call, admin, "dealer");
+      const vehicleId = await availableVehicle(call, admin, dealer.token, { make: "TVS", model: `HLX ${Math.floor(Math.random() * 900) + 100}` });
+      const officer = await account(call, admin, "credit_officer");
+      // A customer whose profile the scorecard refers to an officer (found with prequalify,
+      // which records nothing).
+      const customer = await account(call, admin);
+      expectStatus(await call("PUT", "/api/v1/users/me/kyc", {
+        national_id: uniqueNationalId(), date_of_birth: "1990-05-05", address: "Plot 3, Gulu Road, Lira",
+        next_of_kin: { name: "Janet Akello", phone: "0701234567", relationship: "sister" },
+      }, customer.token), 200, "KYC");
+      expectStatus(await call("POST", `/api/v1/users/${customer.id}/kyc/verify`, {}, admin), 200, "verify KYC");
+      const profile = (months, tx, history, residence, income) => ({
+        vehicle_id: vehicleId, template_id: MOTORCYCLE_DAILY, employment_type: "boda_rider", months_in_work: months,
+        monthly_income: { amount: income, currency: "UGX" }, monthly_obligations: { amount: 100_000, currency: "UGX" },
+        mobile_money: { months_of_history: history, avg_monthly_inflow: Math.floor(income * 0.9), avg_monthly_transactions: tx },
+        dependants: 2, months_at_residence: residence,
+        guarantor: { name: "Moses Okello", phone: "0772123456", relationship: "brother", national_id: uniqueNationalId() },
+        references: [{ name: "Ruth Achieng", phone: "0752123456" }, { name: "Peter Mugisha", phone: "0701987654" }],
+      });
+      let referred = null;
+      search: for (const income of [1_800_000, 2_400_000, 1_500_000, 3_000_000]) {
+        for (const [m, tx, h, r] of [[8, 20, 6, 4], [12, 30, 8, 6], [6, 15, 4, 3], [18, 40, 12, 12], [4, 10, 3, 2]]) {
+          const p = profile(m, tx, h, r, income);
+          const pq = expectStatus(await call("POST", "/api/v1/credit/prequalify", p, customer.token), 200, "prequalify");
+          if (pq.decision === "referred") {
+            referred = p;
+            break search;
+          }
+        }
+      }
+      assert(referred, "no referred profile found with prequalify");
+      const app = expectStatus(await call("POST", "/api/v1/credit/applications", referred, customer.token), 201, "apply");
+      assert(app.status === "referred", `application ${app.status}`);
+
+      await login(page, FRONTEND, officer.phone, officer.password);
+      await page.getByRole("link", { name: "Staff" }).click();
+      await page.getByRole("link", { name: "Credit review queue" }).click();
+      const item = page.locator(`li[data-application-id="${app.id}"]`);
+      await item.waitFor();
+      assert((await item.textContent()).includes("Score"), "the score is shown");
+      await shot("desktop-1-credit-queue");
+      // A decision needs a note: the API's answer is shown beside the note.
+      await item.getByRole("button", { name: "Approve" }).click();
+      await item.getByRole("alert").waitFor();
+      await item.getByLabel("Note (required)").fill("Known rider, guarantor called.");
+      await item.getByRole("button", { name: "Approve" }).click();
+      await page.getByText("Decision recorded.").waitFor();
+      await item.waitFor({ state: "detached" });
+      const after = expectStatus(await call("GET", `/api/v1/credit/applications/${app.id}`, undefined, customer.token), 200, "application");
+      assert(after.status === "approved", `after the officer: ${after.status}`);
+
+      await page.getByRole("link", { name: "Staff" }).click();
+      await page.getByRole("link", { name: "Payment review queue" }).click();
+      await page.getByRole("heading", { name: /Held payments/ }).waitFor();
+      await page.getByRole("heading", { name: /Callbacks/ }).waitFor();
+      await shot("desktop-2-payment-queue");
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.goto(`${FRONTEND}/staff/plans`);
+      await page.getByRole("heading", { name: "Plans portfolio" }).waitFor();
+      await shot("phone-6-staff-plans");
+    },
+  },
+  {
+    name: "dealer: logs in and sees their listing; a customer cannot open the staff console",
+    async run({ page, FRONTEND, GATEWAY, secrets, shot }) {
+      const call = client(GATEWAY);
+      const admin = await adminToken(call, secrets);
+      const dealer = await account(call, admin, "dealer");
+      const vehicleId = await availableVehicle(call, admin, dealer.token, { make: "Honda", model: `Ace ${Math.floor(Math.random() * 900) + 100}` });
+      await login(page, FRONTEND, dealer.phone, dealer.password);
+      await page.getByRole("link", { name: "My listings" }).click();
+      const row = page.locator(`tr[data-vehicle-id="${vehicleId}"]`);
+      await row.waitFor();
+      assert((await row.textContent()).includes("Available"), "the listing is available");
+      await shot("phone-7-dealer");
+      await page.goto(`${FRONTEND}/staff/credit`);
+      await page.getByText("Your account cannot open this page.").waitFor();
+    },
+  },
+];

@@ -1,0 +1,69 @@
+// Test data through the gateway's API (each helper its own client address, so the gateway's
+// per-address limits are those of many riders, not one).
+import { randomBytes, randomUUID } from "node:crypto";
+
+const ip = () => `10.${1 + (randomBytes(1)[0] % 250)}.${1 + (randomBytes(1)[0] % 250)}.${1 + (randomBytes(1)[0] % 250)}`;
+
+export function client(GATEWAY) {
+  const addr = ip();
+  return async function call(method, path, body, token, headers = {}) {
+    const h = { "X-Forwarded-For": addr, ...headers };
+    if (token) h.Authorization = `Bearer ${token}`;
+    let payload;
+    if (body instanceof Uint8Array) payload = body;
+    else if (body !== undefined) {
+      h["Content-Type"] = "application/json";
+      payload = JSON.stringify(body);
+    }
+    const r = await fetch(`${GATEWAY}${path}`, { method, headers: h, body: payload });
+    const text = await r.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    return { status: r.status, json, text };
+  };
+}
+
+export function expectStatus(r, want, what) {
+  if (r.status !== want) throw new Error(`${what}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+  return r.json;
+}
+
+export const uniquePhone = () => `+25677${String(Math.floor(Math.random() * 9_000_000) + 1_000_000)}`;
+export const uniqueNationalId = () => `CM${randomUUID().replace(/-/g, "").slice(0, 12).toUpperCase()}`;
+
+export async function adminToken(call, secrets) {
+  return expectStatus(await call("POST", "/api/v1/auth/login", { phone: secrets.ADMIN_PHONE, password: secrets.ADMIN_PASSWORD }), 200, "admin login").access_token;
+}
+
+export async function account(call, admin, role) {
+  const phone = uniquePhone();
+  const password = `Rider-${randomBytes(6).toString("hex")}`;
+  const reg = expectStatus(await call("POST", "/api/v1/auth/register", { phone, password, full_name: `Test ${role ?? "Rider"}` }), 201, "register");
+  if (role) expectStatus(await call("PUT", `/api/v1/users/${reg.user.id}/roles`, { roles: [role] }, admin), 200, "set role");
+  const tokens = expectStatus(await call("POST", "/api/v1/auth/login", { phone, password }), 200, "login");
+  return { id: reg.user.id, phone, password, token: tokens.access_token };
+}
+
+// A 1×1 PNG.
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+
+export async function availableVehicle(call, admin, dealer, { make = "Bajaj", model, price = 5_200_000 } = {}) {
+  const tag = randomUUID().replace(/-/g, "").slice(0, 8).toUpperCase();
+  const v = expectStatus(
+    await call("POST", "/api/v1/vehicles", {
+      category: "motorcycle", make, model, year: 2024, condition: "new", fuel: "petrol", engine_cc: 150, mileage_km: 0, colour: "red",
+      vin: `MD2A${tag}123456`, registration: `UMA${tag.slice(0, 4)}`, price: { amount: price, currency: "UGX" },
+      location: { city: "Kampala", branch: "Kawempe", latitude: 0.3476, longitude: 32.5825 },
+      description: "Ready for boda work, with tracker.", tracker_ready: true,
+    }, dealer),
+    201, "create listing",
+  );
+  expectStatus(await call("POST", `/api/v1/vehicles/${v.id}/images`, new Uint8Array(PNG), dealer, { "Content-Type": "image/png" }), 201, "upload image");
+  expectStatus(await call("POST", `/api/v1/vehicles/${v.id}/submit`, {}, dealer), 200, "submit listing");
+  expectStatus(await call("POST", `/api/v1/vehicles/${v.id}/approve`, {}, admin), 200, "approve listing");
+  return v.id;
+}
