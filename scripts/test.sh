@@ -77,6 +77,7 @@ if "$PLATFORM" start --env test --build-dir "$BUILD_DIR"; then
   export E2E_USER_URL=http://127.0.0.1:$((18081 + shift))
   export E2E_PAYMENT_URL=http://127.0.0.1:$((18084 + shift))
   export E2E_SIM_URL=http://127.0.0.1:$((18095 + shift))
+  export E2E_GT06_PORT=$((15023 + shift))
   export E2E_SECRETS_FILE=$ROOT/.data/test/secrets.env
   ctest --test-dir "$BUILD_DIR" -L e2e --output-on-failure || failed+=("end-to-end tests")
   if [ -f "$ROOT/frontend/package.json" ]; then

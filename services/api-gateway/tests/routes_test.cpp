@@ -131,4 +131,6 @@ TEST(RouteTable, ShippedTableIsValid) {
   EXPECT_FALSE(t.match("/api/v1/users/me")->is_public("GET"));
   EXPECT_EQ(t.match("/api/v1/users/me")->upstream, "user");
   EXPECT_EQ(t.match("/internal/users/1"), nullptr);
+  EXPECT_EQ(t.match("/api/v1/telematics/vehicles/1/position")->upstream, "telematics");
+  EXPECT_FALSE(t.match("/api/v1/telematics/trackers")->is_public("GET"));
 }

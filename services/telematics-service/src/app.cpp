@@ -1,0 +1,504 @@
+#include "app.hpp"
+
+#include <algorithm>
+#include <map>
+#include <rto/crypto.hpp>
+#include <rto/errors.hpp>
+#include <rto/log.hpp>
+
+#include "domain/motion.hpp"
+#include "gt06_listener.hpp"
+#include "handlers.hpp"
+#include "routes.hpp"
+#include "storage/queries.hpp"
+
+namespace telematics {
+namespace js = boost::json;
+
+namespace {
+
+std::optional<std::string> lower_uuid(const js::object* data, const char* key) {
+  if (!data) return std::nullopt;
+  const auto* v = data->if_contains(key);
+  if (!v || !v->is_string()) return std::nullopt;
+  std::string s(v->as_string());
+  if (!rto::crypto::is_uuid(s)) return std::nullopt;
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool reply_says_failed(const std::string& text) {
+  std::string t = text;
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return t.find("fail") != std::string::npos || t.find("error") != std::string::npos;
+}
+
+}  // namespace
+
+App::App(rto::db::Pool& db, std::shared_ptr<const rto::Clock> clock, TelematicsConfig cfg)
+    : db_(db), clock_(std::move(clock)), cfg_(std::move(cfg)) {}
+
+void App::set_sender(std::string protocol, CommandSender s) {
+  std::lock_guard lk(senders_mu_);
+  senders_[std::move(protocol)] = std::move(s);
+}
+
+std::optional<storage::Tracker> App::identify(const std::string& device_id, const std::string& protocol) {
+  return db_.transact([&](pqxx::work& tx) -> std::optional<storage::Tracker> {
+    auto t = storage::tracker_by_imei(tx, device_id);
+    if (t && t->vehicle_id) return t;
+    storage::count_refused(tx, device_id, protocol, now());
+    return std::nullopt;
+  });
+}
+
+// ---- ingest -------------------------------------------------------------------------------------
+
+void App::enqueue(Report r) {
+  std::lock_guard lk(queue_mu_);
+  queue_.push_back(std::move(r));
+}
+
+std::size_t App::flush_ingest() {
+  std::vector<Report> batch;
+  {
+    std::lock_guard lk(queue_mu_);
+    batch.swap(queue_);
+  }
+  if (batch.empty()) return 0;
+  return ingest(std::move(batch));
+}
+
+bool App::position_event_due(const std::string& vehicle_id, TimePoint t) {
+  std::lock_guard lk(throttle_mu_);
+  auto& last = last_position_event_[vehicle_id];
+  if (last != TimePoint{} && t - last < cfg_.position_event_interval) return false;
+  last = t;
+  return true;
+}
+
+void App::apply_reports(pqxx::work& tx, const storage::Tracker& t, const std::vector<const Report*>& reports,
+                        std::vector<std::string>& vehicles) {
+  const auto server_now = now();
+  const std::string vehicle = *t.vehicle_id;
+  auto prev = storage::latest_for_update(tx, t.id);
+  storage::Latest l = prev.value_or(storage::Latest{});
+  l.tracker_id = t.id;
+  l.vehicle_id = vehicle;
+  const bool was_online = prev && prev->online;
+
+  std::optional<PreviousFix> last_good;
+  if (l.device_time && l.lat && l.lon) last_good = PreviousFix{*l.device_time, *l.lat, *l.lon};
+  std::vector<Fix> newer;  // plausible fixes newer than the latest, oldest first
+  std::vector<std::string> alarms;
+  std::optional<bool> ignition, oil_cut;
+  for (const auto* r : reports) {
+    for (const auto& f : r->fixes) {
+      if (!f.valid) continue;
+      if (l.device_time && f.time <= *l.device_time) continue;  // out of order: stored, not the latest
+      newer.push_back(f);
+    }
+    if (r->ignition) ignition = r->ignition;
+    if (r->oil_cut) oil_cut = r->oil_cut;
+    if (r->alarm) alarms.push_back(*r->alarm);
+  }
+  std::sort(newer.begin(), newer.end(), [](const Fix& a, const Fix& b) { return a.time < b.time; });
+  std::vector<Fix> good;
+  for (const auto& f : newer) {
+    if (!plausible(f, last_good)) continue;
+    good.push_back(f);
+    last_good = PreviousFix{f.time, f.lat, f.lon};
+  }
+  if (!good.empty()) {
+    const auto& f = good.back();
+    l.stopped_since = stopped_since_after(l.stopped_since, good, cfg_.lock_rules.max_speed_kmh);
+    l.device_time = f.time;
+    l.lat = f.lat;
+    l.lon = f.lon;
+    l.speed_kmh = f.speed_kmh;
+    l.course = f.course;
+    l.valid = true;
+    if (f.ignition) l.ignition = f.ignition;
+    if (f.battery_percent) l.battery_percent = f.battery_percent;
+  }
+  if (ignition) l.ignition = ignition;
+  if (oil_cut) l.oil_cut = oil_cut;
+  l.online = true;
+  l.last_seen_at = server_now;
+  storage::upsert_latest(tx, l);
+
+  auto plan = storage::plan_of_vehicle(tx, vehicle);
+  auto base = [&] {
+    js::object d{{"vehicle_id", vehicle}, {"tracker_id", t.id}};
+    d["customer_id"] = plan && plan->status == "active" ? js::value(plan->customer_id) : js::value(nullptr);
+    return d;
+  };
+  std::vector<rto::events::Event> events;
+  if (!was_online) events.push_back({"telematics.device.online", vehicle, base()});
+  for (const auto& a : alarms) {
+    auto d = base();
+    d["alarm"] = a;
+    if (l.lat && l.lon) d["position"] = js::object{{"lat", *l.lat}, {"lon", *l.lon}};
+    d["at"] = rto::to_rfc3339(server_now);
+    events.push_back({"telematics.alarm.raised", vehicle, std::move(d)});
+  }
+  if (!good.empty() && position_event_due(vehicle, server_now)) {
+    auto d = base();
+    d["lat"] = *l.lat;
+    d["lon"] = *l.lon;
+    d["speed_kmh"] = *l.speed_kmh;
+    d["course"] = *l.course;
+    d["ignition"] = l.ignition ? js::value(*l.ignition) : js::value(nullptr);
+    d["device_time"] = rto::to_rfc3339(*l.device_time);
+    events.push_back({"telematics.position.updated", vehicle, std::move(d)});
+  }
+  if (!events.empty()) rto::events::enqueue_all(tx, source(), events);
+  vehicles.push_back(vehicle);
+}
+
+std::size_t App::ingest(std::vector<Report> reports) {
+  std::vector<std::int64_t> replies;
+  std::vector<std::string> reconnected;
+  std::vector<std::string> vehicles;
+  std::size_t stored = db_.transact([&](pqxx::work& tx) {
+    vehicles.clear();
+    std::vector<storage::PositionRow> rows;
+    std::map<std::string, std::vector<const Report*>> by_tracker;
+    for (const auto& r : reports) {
+      for (const auto& f : r.fixes) {
+        Fix copy = f;
+        copy.valid = f.valid && plausible(f, std::nullopt);
+        rows.push_back({r.tracker_id, copy});
+      }
+      by_tracker[r.tracker_id].push_back(&r);
+    }
+    auto n = storage::insert_positions(tx, rows, now());
+    for (const auto& [tracker_id, rs] : by_tracker) {
+      auto t = storage::tracker_by_id(tx, tracker_id);
+      if (!t || !t->vehicle_id) continue;  // removed since it logged in: not stored (see the insert)
+      apply_reports(tx, *t, rs, vehicles);
+    }
+    return n;
+  });
+  for (const auto& r : reports) {
+    if (r.reply_to) on_command_reply(*r.reply_to, r.reply_text);
+    if (r.reconnected) reconnected.push_back(r.tracker_id);
+  }
+  for (const auto& tr : reconnected) dispatch_commands(tr);
+  std::sort(vehicles.begin(), vehicles.end());
+  vehicles.erase(std::unique(vehicles.begin(), vehicles.end()), vehicles.end());
+  for (const auto& v : vehicles) advance_lock(v);
+  return stored;
+}
+
+// ---- the immobiliser ----------------------------------------------------------------------------
+
+void App::publish_lock(pqxx::transaction_base& tx, std::string_view type, const std::string& vehicle_id,
+                       const std::optional<std::string>& plan_id, js::object extra) {
+  auto plan = storage::plan_of_vehicle(tx, vehicle_id);
+  js::object d{{"vehicle_id", vehicle_id}};
+  d["plan_id"] = plan_id ? js::value(*plan_id) : (plan ? js::value(plan->plan_id) : js::value(nullptr));
+  d["customer_id"] = plan ? js::value(plan->customer_id) : js::value(nullptr);
+  for (auto& kv : extra) d[kv.key()] = kv.value();
+  rto::events::enqueue(tx, source(), {std::string(type), vehicle_id, std::move(d)});
+}
+
+std::optional<std::string> App::request_lock(pqxx::transaction_base& tx, const std::string& vehicle_id,
+                                             const std::optional<std::string>& plan_id, std::string_view reason,
+                                             std::string_view actor) {
+  const auto t = now();
+  auto plan = storage::plan_of_vehicle(tx, vehicle_id);
+  if (plan && plan->status == "completed") {
+    rto::log::warn("lock refused: the plan is completed and the vehicle belongs to its owner", {{"vehicle_id", vehicle_id}});
+    throw rto::Conflict("the vehicle's plan is completed: it can no longer be locked").with_code("plan-completed");
+  }
+  auto lock = storage::lock_for_update(tx, vehicle_id).value_or(storage::Lock{vehicle_id});
+  if (lock.state == LockState::Pending || lock.state == LockState::Locking || lock.state == LockState::Locked)
+    return std::nullopt;
+  std::optional<std::string> dispatch;
+  if (lock.state == LockState::Unlocking) storage::cancel_open_commands(tx, vehicle_id, t);
+  lock.vehicle_id = vehicle_id;
+  lock.plan_id = plan_id ? plan_id : (plan ? std::optional<std::string>(plan->plan_id) : std::nullopt);
+  lock.state = LockState::Pending;
+  lock.pending_since = t;
+  lock.wait_reason = "grace period";
+  lock.updated_at = t;
+  storage::upsert_lock(tx, lock);
+  storage::audit(tx, vehicle_id, lock.plan_id, "pending", reason, actor, std::nullopt, t);
+  publish_lock(tx, "telematics.lock.pending", vehicle_id, lock.plan_id,
+               {{"reason", std::string(reason)},
+                {"grace_seconds", std::chrono::duration_cast<std::chrono::seconds>(cfg_.lock_rules.grace).count()}});
+  return dispatch;
+}
+
+std::optional<std::string> App::release_lock(pqxx::transaction_base& tx, const std::string& vehicle_id,
+                                             std::string_view reason, std::string_view actor) {
+  const auto t = now();
+  auto lock = storage::lock_for_update(tx, vehicle_id);
+  if (!lock || lock->state == LockState::Unlocked || lock->state == LockState::Unlocking) return std::nullopt;
+  if (lock->state == LockState::Pending) {
+    lock->state = LockState::Unlocked;
+    lock->pending_since.reset();
+    lock->wait_reason.reset();
+    lock->updated_at = t;
+    storage::upsert_lock(tx, *lock);
+    storage::audit(tx, vehicle_id, lock->plan_id, "cancelled", reason, actor, std::nullopt, t);
+    publish_lock(tx, "telematics.lock.cancelled", vehicle_id, lock->plan_id, {{"reason", std::string(reason)}});
+    return std::nullopt;
+  }
+  // Locking, locked or failed: whatever the lock command did, restore the engine at once.
+  storage::cancel_open_commands(tx, vehicle_id, t);
+  auto tracker = storage::tracker_of_vehicle(tx, vehicle_id);
+  lock->pending_since.reset();
+  lock->wait_reason.reset();
+  lock->updated_at = t;
+  if (!tracker) {
+    lock->state = LockState::Unlocked;
+    storage::upsert_lock(tx, *lock);
+    storage::audit(tx, vehicle_id, lock->plan_id, "released", std::string(reason) + " (no tracker installed)", actor,
+                   std::nullopt, t);
+    publish_lock(tx, "telematics.lock.released", vehicle_id, lock->plan_id, {{"reason", std::string(reason)}});
+    return std::nullopt;
+  }
+  auto id = storage::insert_command(tx, vehicle_id, tracker->id, "unlock", t);
+  lock->state = LockState::Unlocking;
+  storage::upsert_lock(tx, *lock);
+  storage::audit(tx, vehicle_id, lock->plan_id, "unlock_queued", reason, actor, id, t);
+  return tracker->id;
+}
+
+void App::advance_lock(const std::string& vehicle_id) {
+  std::optional<std::string> dispatch;
+  db_.transact([&](pqxx::work& tx) {
+    dispatch.reset();
+    auto lock = storage::lock_for_update(tx, vehicle_id);
+    if (!lock || lock->state != LockState::Pending || !lock->pending_since) return;
+    const auto t = now();
+    Motion m;
+    if (auto l = storage::latest_of_vehicle(tx, vehicle_id)) {
+      m.last_fix_at = l->device_time;
+      m.speed_kmh = l->speed_kmh.value_or(0);
+      m.ignition = l->ignition;
+      m.stopped_since = l->stopped_since;
+    }
+    auto verdict = decide_lock(cfg_.lock_rules, *lock->pending_since, m, t);
+    std::optional<storage::Tracker> tracker;
+    if (verdict.action == LockAction::Send) {
+      tracker = storage::tracker_of_vehicle(tx, vehicle_id);
+      if (!tracker) verdict = {LockAction::Wait, "no tracker installed"};
+    }
+    if (verdict.action == LockAction::Wait) {
+      if (lock->wait_reason != verdict.reason) {
+        lock->wait_reason = verdict.reason;
+        lock->updated_at = t;
+        storage::upsert_lock(tx, *lock);
+      }
+      return;
+    }
+    auto id = storage::insert_command(tx, vehicle_id, tracker->id, "lock", t);
+    lock->state = LockState::Locking;
+    lock->wait_reason.reset();
+    lock->updated_at = t;
+    storage::upsert_lock(tx, *lock);
+    storage::audit(tx, vehicle_id, lock->plan_id, "lock_queued", "vehicle " + verdict.reason, "system", id, t);
+    dispatch = tracker->id;
+  });
+  if (dispatch) dispatch_commands(*dispatch);
+}
+
+void App::dispatch_commands(const std::string& tracker_id) {
+  CommandSender sender;
+  std::optional<storage::Tracker> tracker;
+  std::vector<storage::Command> sent;
+  db_.transact([&](pqxx::work& tx) {
+    sent.clear();
+    tracker = storage::tracker_by_id(tx, tracker_id);
+    if (!tracker) return;
+    {
+      std::lock_guard lk(senders_mu_);
+      auto it = senders_.find(tracker->protocol);
+      if (it == senders_.end() || !it->second.connected || !it->second.send) return;  // e.g. OsmAnd: fetched
+      sender = it->second;
+    }
+    if (!sender.connected(*tracker)) return;  // offline: sent on reconnect
+    const auto t = now();
+    for (auto& c : storage::queued_commands(tx, tracker_id)) {
+      storage::mark_sent(tx, c.id, t);
+      auto lock = storage::lock_for_update(tx, c.vehicle_id);
+      const auto plan = lock ? lock->plan_id : std::nullopt;
+      storage::audit(tx, c.vehicle_id, plan, "sent", c.kind == "lock" ? "engine cut sent" : "engine restore sent",
+                     "system", c.id, t);
+      publish_lock(tx, "telematics.lock.sent", c.vehicle_id, plan, {{"kind", c.kind}, {"command_id", c.id}});
+      sent.push_back(std::move(c));
+    }
+  });
+  for (const auto& c : sent) {
+    if (!sender.send(*tracker, c.id, c.kind)) {
+      // Gone between the check and the write: queued again, sent on reconnect.
+      db_.transact([&](pqxx::work& tx) { storage::requeue(tx, c.id); });
+    }
+  }
+}
+
+void App::on_command_reply(std::int64_t id, const std::string& text) {
+  db_.transact([&](pqxx::work& tx) {
+    auto c = storage::command_for_update(tx, id);
+    if (!c || (c->status != "sent" && c->status != "queued")) return;
+    const auto t = now();
+    const bool failed = reply_says_failed(text);
+    storage::answer_command(tx, id, failed ? "failed" : "acknowledged", text, t);
+    auto lock = storage::lock_for_update(tx, c->vehicle_id);
+    if (!lock) return;
+    if (failed) {
+      if (c->kind == "lock" && lock->state == LockState::Locking) {
+        lock->state = LockState::Failed;
+        lock->updated_at = t;
+        storage::upsert_lock(tx, *lock);
+      }
+      storage::audit(tx, c->vehicle_id, lock->plan_id, "failed", "device refused the command", "device", id, t);
+      publish_lock(tx, "telematics.lock.failed", c->vehicle_id, lock->plan_id,
+                   {{"kind", c->kind}, {"command_id", id}, {"reason", "device refused the command"}});
+      return;
+    }
+    if (c->kind == "lock" && lock->state == LockState::Locking) {
+      lock->state = LockState::Locked;
+      lock->updated_at = t;
+      storage::upsert_lock(tx, *lock);
+      storage::audit(tx, c->vehicle_id, lock->plan_id, "acknowledged", "engine cut confirmed by the device", "device", id, t);
+      publish_lock(tx, "telematics.lock.acknowledged", c->vehicle_id, lock->plan_id, {{"command_id", id}});
+    } else if (c->kind == "unlock" && lock->state == LockState::Unlocking) {
+      lock->state = LockState::Unlocked;
+      lock->updated_at = t;
+      storage::upsert_lock(tx, *lock);
+      storage::audit(tx, c->vehicle_id, lock->plan_id, "released", "engine restore confirmed by the device", "device", id, t);
+      publish_lock(tx, "telematics.lock.released", c->vehicle_id, lock->plan_id, {{"command_id", id}});
+    }
+  });
+}
+
+void App::on_payment_event(pqxx::work& tx, const rto::events::Received& e) {
+  const js::object* data = e.data.if_object();
+  auto vehicle = lower_uuid(data, "vehicle_id");
+  auto plan = lower_uuid(data, "plan_id");
+  auto customer = lower_uuid(data, "customer_id");
+  if (!vehicle || !plan || !customer) {
+    rto::log::warn("payment event without vehicle_id, plan_id or customer_id ignored", {{"event_id", e.id}, {"type", e.type}});
+    return;
+  }
+  const std::string actor = e.source.empty() ? std::string("payment-service") : e.source;
+  auto link = [&](const char* status) { storage::upsert_plan(tx, *vehicle, {*plan, *customer, status}, now()); };
+  auto current = storage::plan_of_vehicle(tx, *vehicle);
+  const bool other_plan = current && current->plan_id != *plan;
+  if (e.type == "payment.plan.activated") {
+    link("active");
+  } else if (e.type == "payment.plan.completed") {
+    link("completed");
+    release_lock(tx, *vehicle, "plan completed: the vehicle belongs to its owner", actor);
+  } else if (e.type == "payment.plan.cancelled") {
+    if (other_plan) return;
+    link("cancelled");
+    release_lock(tx, *vehicle, "plan cancelled", actor);
+  } else if (e.type == "payment.plan.repossessed") {
+    link("repossessed");
+  } else if (e.type == "payment.lock.required") {
+    if (other_plan && current->status != "cancelled") {
+      rto::log::warn("lock for a plan that no longer holds the vehicle ignored", {{"event_id", e.id}, {"vehicle_id", *vehicle}});
+      return;
+    }
+    if (!current || other_plan) link("active");
+    if (current && !other_plan && current->status == "completed") {
+      rto::log::warn("lock for a completed plan ignored", {{"event_id", e.id}, {"vehicle_id", *vehicle}});
+      return;
+    }
+    request_lock(tx, *vehicle, plan, "payments overdue", actor);
+  } else if (e.type == "payment.lock.released") {
+    if (other_plan) return;
+    release_lock(tx, *vehicle, "payments up to date", actor);
+  }
+}
+
+// ---- periodic jobs ------------------------------------------------------------------------------
+
+void App::advance_pending_locks() {
+  auto vehicles = db_.query([](pqxx::nontransaction& tx) { return storage::pending_lock_vehicles(tx); });
+  for (const auto& v : vehicles) advance_lock(v);
+}
+
+void App::dispatch_queued() {
+  auto trackers = db_.query([](pqxx::nontransaction& tx) { return storage::trackers_with_queued_commands(tx); });
+  for (const auto& t : trackers) dispatch_commands(t);
+}
+
+void App::retry_commands() {
+  const auto t = now();
+  auto overdue = db_.query([&](pqxx::nontransaction& tx) { return storage::overdue_commands(tx, t - cfg_.command_ack_timeout); });
+  for (auto id : overdue) {
+    db_.transact([&](pqxx::work& tx) {
+      auto c = storage::command_for_update(tx, id);
+      if (!c || c->status != "sent") return;
+      if (c->attempts < cfg_.command_max_attempts) {
+        storage::requeue(tx, id);
+        return;
+      }
+      storage::answer_command(tx, id, "failed", "no answer from the device", t);
+      auto lock = storage::lock_for_update(tx, c->vehicle_id);
+      const auto plan = lock ? lock->plan_id : std::nullopt;
+      if (lock && c->kind == "lock" && lock->state == LockState::Locking) {
+        lock->state = LockState::Failed;
+        lock->updated_at = t;
+        storage::upsert_lock(tx, *lock);
+      }
+      storage::audit(tx, c->vehicle_id, plan, "failed", "no answer from the device", "system", id, t);
+      publish_lock(tx, "telematics.lock.failed", c->vehicle_id, plan,
+                   {{"kind", c->kind}, {"command_id", id}, {"reason", "no answer from the device"}});
+    });
+  }
+  if (!overdue.empty()) dispatch_queued();
+}
+
+void App::detect_offline() {
+  const auto t = now();
+  db_.transact([&](pqxx::work& tx) {
+    for (const auto& [tracker, vehicle] : storage::mark_offline(tx, t - cfg_.offline_after)) {
+      if (!vehicle) continue;
+      rto::events::enqueue(tx, source(), {"telematics.device.offline", *vehicle,
+                                          js::object{{"vehicle_id", *vehicle}, {"tracker_id", tracker},
+                                                     {"since", rto::to_rfc3339(t - cfg_.offline_after)}}});
+    }
+  });
+}
+
+// ---- wiring -------------------------------------------------------------------------------------
+
+Installed install(rto::Service& service, TelematicsConfig cfg, std::shared_ptr<const rto::Clock> clock,
+                  std::vector<rto::db::Migration> migrations, InstallOptions opts) {
+  auto& pool = service.use_database(sql::all(), std::move(migrations));
+  Installed out;
+  out.app = std::make_shared<App>(pool, std::move(clock), cfg);
+  auto app = out.app;
+  add_routes(service.router(), std::make_shared<Handlers>(app));
+  if (opts.device_listeners && cfg.gt06_port != 0) {
+    out.gt06 = std::make_shared<Gt06Listener>(app, cfg.common.host, cfg.gt06_port, cfg.device_max_connections,
+                                              cfg.device_idle_timeout);
+    out.gt06_port = out.gt06->start();
+  }
+  if (opts.background_jobs) {
+    service.every("ingest-flush", cfg.ingest_flush, [app] { app->flush_ingest(); });
+    service.every("locks", cfg.job_interval, [app] {
+      app->advance_pending_locks();
+      app->dispatch_queued();
+    });
+    service.every("command-retry", std::max(cfg.job_interval, cfg.command_ack_timeout / 4), [app] { app->retry_commands(); });
+    service.every("offline", std::max(cfg.job_interval, cfg.offline_after / 10), [app] { app->detect_offline(); });
+  }
+  if (opts.consume_events) {
+    rto::events::ConsumerOptions co;
+    co.queue = opts.event_queue;
+    co.bindings = {"payment.plan.activated", "payment.plan.completed", "payment.plan.cancelled",
+                   "payment.plan.repossessed", "payment.lock.required", "payment.lock.released"};
+    service.consume(std::move(co), [app](pqxx::work& tx, const rto::events::Received& e) { app->on_payment_event(tx, e); });
+  }
+  return out;
+}
+
+}  // namespace telematics

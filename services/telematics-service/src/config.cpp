@@ -1,0 +1,31 @@
+#include "config.hpp"
+
+namespace telematics {
+
+TelematicsConfig TelematicsConfig::read(rto::config::Env& env) {
+  TelematicsConfig c;
+  c.common = rto::config::Common::read(env, "telematics-service", 8085, true);
+  c.gt06_port = static_cast<std::uint16_t>(env.integer("GT06_PORT", 5023, 0, 65535));
+  c.device_max_connections = static_cast<std::size_t>(env.integer("DEVICE_MAX_CONNECTIONS", 20000, 1, 1000000));
+  c.device_idle_timeout = env.millis("DEVICE_IDLE_TIMEOUT_MS", 300000, 1000, 86400000);
+  c.ingest_flush = env.millis("INGEST_FLUSH_MS", 100, 10, 60000);
+  c.offline_after = env.millis("DEVICE_OFFLINE_AFTER_MS", 600000, 1000, 86400000);
+  c.position_event_interval = env.millis("POSITION_EVENT_INTERVAL_MS", 5000, 0, 3600000);
+  c.track_max_points = static_cast<int>(env.integer("TRACK_MAX_POINTS", 5000, 10, 100000));
+  c.lock_rules.grace = env.millis("LOCK_GRACE_MS", 300000, 0, 7 * 86400000LL);
+  c.lock_rules.stopped_for = env.millis("LOCK_STOPPED_MS", 60000, 0, 3600000);
+  c.lock_rules.max_speed_kmh = static_cast<double>(env.integer("LOCK_MAX_SPEED_KMH", 5, 1, 50));
+  c.lock_rules.max_fix_age = env.millis("LOCK_MAX_FIX_AGE_MS", 300000, 1000, 86400000);
+  c.command_ack_timeout = env.millis("COMMAND_ACK_TIMEOUT_MS", 60000, 100, 3600000);
+  c.command_max_attempts = static_cast<int>(env.integer("COMMAND_MAX_ATTEMPTS", 3, 1, 20));
+  c.job_interval = env.millis("JOB_INTERVAL_MS", 1000, 50, 60000);
+  env.done();
+  return c;
+}
+
+TelematicsConfig TelematicsConfig::from_environment() {
+  rto::config::Env env;
+  return read(env);
+}
+
+}  // namespace telematics

@@ -1,0 +1,34 @@
+#pragma once
+// The telematics service's configuration, read once at start-up from environment variables.
+#include <chrono>
+#include <cstdint>
+#include <rto/config.hpp>
+#include <string>
+
+#include "domain/lock_policy.hpp"
+
+namespace telematics {
+
+struct TelematicsConfig {
+  rto::config::Common common;  // PORT [8085]
+  // GT06 trackers over TCP: GT06_PORT [5023] (Traccar's port); 0 turns the listener off.
+  std::uint16_t gt06_port = 5023;
+  std::size_t device_max_connections = 20000;                   // DEVICE_MAX_CONNECTIONS [20000]
+  std::chrono::milliseconds device_idle_timeout{std::chrono::minutes(5)};  // DEVICE_IDLE_TIMEOUT_MS [300000]
+  std::chrono::milliseconds ingest_flush{100};                  // INGEST_FLUSH_MS [100]: batched position writes
+  std::chrono::milliseconds offline_after{std::chrono::minutes(10)};  // DEVICE_OFFLINE_AFTER_MS [600000]
+  std::chrono::milliseconds position_event_interval{5000};      // POSITION_EVENT_INTERVAL_MS [5000], per vehicle
+  int track_max_points = 5000;                                  // TRACK_MAX_POINTS [5000]
+  // The immobiliser: LOCK_GRACE_MS [300000], LOCK_STOPPED_MS [60000], LOCK_MAX_SPEED_KMH [5],
+  // LOCK_MAX_FIX_AGE_MS [300000]; commands unanswered for COMMAND_ACK_TIMEOUT_MS [60000] are sent
+  // again, COMMAND_MAX_ATTEMPTS [3] times in all, then the lock is flagged failed for staff.
+  LockRules lock_rules;
+  std::chrono::milliseconds command_ack_timeout{60000};
+  int command_max_attempts = 3;
+  std::chrono::milliseconds job_interval{1000};  // JOB_INTERVAL_MS [1000]: pending locks, queued commands
+
+  static TelematicsConfig read(rto::config::Env& env);
+  static TelematicsConfig from_environment();
+};
+
+}  // namespace telematics

@@ -1,0 +1,355 @@
+#include "handlers.hpp"
+
+#include <algorithm>
+#include <rto/clock.hpp>
+#include <rto/crypto.hpp>
+#include <rto/errors.hpp>
+#include <rto/json.hpp>
+#include <rto/log.hpp>
+#include <rto/phone.hpp>
+
+#include "app.hpp"
+#include "domain/osmand.hpp"
+#include "domain/tracker.hpp"
+#include "storage/storage.hpp"
+
+namespace telematics {
+namespace js = boost::json;
+using rto::http::Request;
+using rto::http::Response;
+
+namespace {
+
+std::optional<std::string> canonical_uuid(std::string_view s) {
+  if (!rto::crypto::is_uuid(s)) return std::nullopt;
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string path_uuid(const Request& req, const char* what) {
+  auto id = canonical_uuid(req.param("id"));
+  if (!id) throw rto::NotFound(std::string("no ") + what + " with this id");
+  return *id;
+}
+
+std::string actor_of(const Request& req) {
+  if (!req.identity) return "anonymous";
+  return req.identity->service ? "service:" + req.identity->subject : req.identity->subject;
+}
+
+bool sees_fleet(const Request& req) {
+  return req.identity && !req.identity->service &&
+         req.identity->has_any_role({"admin", "agent", "credit_officer", "support_agent"});
+}
+
+// Staff see every vehicle; a customer only the vehicle of their own active plan. Anything else
+// is answered as if the vehicle did not exist.
+void require_viewer(const Request& req, pqxx::transaction_base& tx, const std::string& vehicle_id) {
+  if (sees_fleet(req)) return;
+  const auto& who = req.user();
+  auto plan = storage::plan_of_vehicle(tx, vehicle_id);
+  if (plan && plan->status == "active" && plan->customer_id == who.subject && who.has_role("customer")) return;
+  throw rto::NotFound("no vehicle with this id");
+}
+
+js::value time_or_null(const std::optional<TimePoint>& t) { return t ? js::value(rto::to_rfc3339(*t)) : js::value(nullptr); }
+template <class T>
+js::value or_null(const std::optional<T>& v) {
+  return v ? js::value(*v) : js::value(nullptr);
+}
+
+js::object tracker_json(const storage::Tracker& t) {
+  return js::object{{"id", t.id},
+                    {"imei", t.imei},
+                    {"protocol", t.protocol},
+                    {"phone", t.phone},
+                    {"model", t.model},
+                    {"firmware", or_null(t.firmware)},
+                    {"vehicle_id", or_null(t.vehicle_id)},
+                    {"created_at", rto::to_rfc3339(t.created_at)}};
+}
+
+js::object latest_json(const storage::Latest& l) {
+  js::object o{{"vehicle_id", or_null(l.vehicle_id)},
+               {"tracker_id", l.tracker_id},
+               {"online", l.online},
+               {"last_seen_at", rto::to_rfc3339(l.last_seen_at)},
+               {"device_time", time_or_null(l.device_time)},
+               {"ignition", or_null(l.ignition)},
+               {"battery_percent", or_null(l.battery_percent)},
+               {"engine_cut", or_null(l.oil_cut)}};
+  if (l.lat && l.lon) {
+    o["position"] = js::object{{"lat", *l.lat}, {"lon", *l.lon}};
+    o["speed_kmh"] = l.speed_kmh.value_or(0);
+    o["course"] = l.course.value_or(0);
+    o["moving"] = l.speed_kmh.value_or(0) >= 5;
+  } else {
+    o["position"] = nullptr;
+  }
+  return o;
+}
+
+TimePoint time_param(const Request& req, std::string_view name, TimePoint def) {
+  auto v = req.query_param(name);
+  if (!v || v->empty()) return def;
+  auto t = osmand::parse_time(*v);
+  if (!t) throw rto::BadField(std::string(name), "must be an RFC 3339 time, e.g. 2026-12-07T10:00:00Z");
+  return *t;
+}
+
+std::string reason_of(const Request& req) {
+  auto body = rto::json::parse_object(req.body);
+  rto::json::Reader r(body);
+  auto reason = r.string("reason", true, 3, 500);
+  r.reject_unknown({"reason"});
+  r.finish();
+  return *reason;
+}
+
+}  // namespace
+
+// ---- trackers -----------------------------------------------------------------------------------
+
+Response Handlers::create_tracker(Request& req) {
+  auto body = rto::json::parse_object(req.body);
+  rto::json::Reader r(body);
+  auto imei = r.string("imei", true, 1, 32);
+  auto protocol = r.one_of("protocol", true, {"gt06", "teltonika", "osmand", "http"});
+  auto phone = r.string("phone", true, 1, 32);
+  auto model = r.string("model", true, 1, 80);
+  auto firmware = r.string("firmware", false, 1, 80);
+  r.reject_unknown({"imei", "protocol", "phone", "model", "firmware"});
+  if (imei && !valid_imei(*imei)) r.fail("imei", "must be 15 digits with a valid Luhn check digit");
+  std::optional<std::string> e164;
+  if (phone) {
+    e164 = rto::phone::normalize(*phone, "UG");
+    if (!e164) r.fail("phone", "must be a valid phone number in E.164 form, e.g. +256772123456");
+  }
+  r.finish();
+  storage::Tracker t;
+  t.id = rto::crypto::uuid_v4();
+  t.imei = *imei;
+  t.protocol = *protocol;
+  t.phone = *e164;
+  t.model = *model;
+  t.firmware = firmware;
+  t.created_at = app_->now();
+  app_->db().transact([&](pqxx::work& tx) { storage::insert_tracker(tx, t); });
+  rto::log::info("tracker registered", {{"tracker_id", t.id}, {"protocol", t.protocol}, {"by", actor_of(req)}});
+  auto res = Response::json(201, tracker_json(t));
+  res.headers.set("Location", "/api/v1/telematics/trackers/" + t.id);
+  return res;
+}
+
+Response Handlers::list_trackers(Request& req) {
+  int limit = 50;
+  if (auto l = req.query_param("limit")) {
+    try {
+      limit = std::stoi(std::string(*l));
+    } catch (const std::exception&) {
+      limit = 0;
+    }
+    if (limit < 1 || limit > 200) throw rto::BadField("limit", "must be a whole number from 1 to 200");
+  }
+  std::string after(req.query_param("after").value_or(""));
+  if (after.size() > 15) throw rto::BadField("after", "must be an IMEI");
+  auto items = app_->db().query([&](pqxx::nontransaction& tx) { return storage::list_trackers(tx, after, limit + 1); });
+  const bool more = static_cast<int>(items.size()) > limit;
+  if (more) items.resize(static_cast<std::size_t>(limit));
+  js::array arr;
+  for (const auto& t : items) arr.push_back(tracker_json(t));
+  return Response::json(js::object{{"items", std::move(arr)},
+                                   {"next_cursor", more ? js::value(items.back().imei) : js::value(nullptr)}});
+}
+
+Response Handlers::get_tracker(Request& req) {
+  auto id = path_uuid(req, "tracker");
+  return app_->db().read([&](pqxx::read_transaction& tx) {
+    auto t = storage::tracker_by_id(tx, id);
+    if (!t) throw rto::NotFound("no tracker with this id");
+    auto o = tracker_json(*t);
+    js::array history;
+    for (const auto& i : storage::install_history(tx, id))
+      history.push_back(js::object{{"vehicle_id", i.vehicle_id},
+                                   {"installed_at", rto::to_rfc3339(i.installed_at)},
+                                   {"installed_by", i.installed_by},
+                                   {"removed_at", time_or_null(i.removed_at)},
+                                   {"removed_by", or_null(i.removed_by)}});
+    o["installations"] = std::move(history);
+    return Response::json(o);
+  });
+}
+
+Response Handlers::install_tracker(Request& req) {
+  auto id = path_uuid(req, "tracker");
+  auto body = rto::json::parse_object(req.body);
+  rto::json::Reader r(body);
+  auto vehicle = r.string("vehicle_id", true, 1, 64);
+  r.reject_unknown({"vehicle_id"});
+  std::optional<std::string> vehicle_id;
+  if (vehicle) {
+    vehicle_id = canonical_uuid(*vehicle);
+    if (!vehicle_id) r.fail("vehicle_id", "must be a vehicle id (UUID)");
+  }
+  r.finish();
+  auto t = app_->db().transact([&](pqxx::work& tx) {
+    auto t = storage::tracker_by_id(tx, id, true);
+    if (!t) throw rto::NotFound("no tracker with this id");
+    if (t->vehicle_id && *t->vehicle_id == *vehicle_id) return *t;  // already there
+    if (t->vehicle_id)
+      throw rto::Conflict("the tracker is installed on another vehicle; remove it first", {{"vehicle_id", "tracker already installed"}})
+          .with_code("tracker-installed");
+    storage::install(tx, id, *vehicle_id, actor_of(req), app_->now());
+    t->vehicle_id = vehicle_id;
+    return *t;
+  });
+  rto::log::info("tracker installed", {{"tracker_id", id}, {"vehicle_id", *vehicle_id}, {"by", actor_of(req)}});
+  return Response::json(tracker_json(t));
+}
+
+Response Handlers::remove_tracker(Request& req) {
+  auto id = path_uuid(req, "tracker");
+  auto t = app_->db().transact([&](pqxx::work& tx) {
+    auto t = storage::tracker_by_id(tx, id, true);
+    if (!t) throw rto::NotFound("no tracker with this id");
+    if (!t->vehicle_id) throw rto::Conflict("the tracker is not installed on a vehicle").with_code("tracker-not-installed");
+    storage::remove(tx, id, actor_of(req), app_->now());
+    t->vehicle_id.reset();
+    return *t;
+  });
+  rto::log::info("tracker removed", {{"tracker_id", id}, {"by", actor_of(req)}});
+  return Response::json(tracker_json(t));
+}
+
+// ---- vehicles -----------------------------------------------------------------------------------
+
+Response Handlers::vehicle_position(Request& req) {
+  auto vehicle = path_uuid(req, "vehicle");
+  return app_->db().read([&](pqxx::read_transaction& tx) {
+    require_viewer(req, tx, vehicle);
+    auto l = storage::latest_of_vehicle(tx, vehicle);
+    if (!l) throw rto::NotFound("no position for this vehicle yet");
+    auto o = latest_json(*l);
+    o["vehicle_id"] = vehicle;
+    if (auto lock = storage::lock_of(tx, vehicle)) o["lock_state"] = std::string(to_string(lock->state));
+    else o["lock_state"] = "unlocked";
+    return Response::json(o);
+  });
+}
+
+Response Handlers::vehicle_track(Request& req) {
+  auto vehicle = path_uuid(req, "vehicle");
+  const auto now = app_->now();
+  const auto to = time_param(req, "to", now);
+  const auto from = time_param(req, "from", to - std::chrono::hours(24));
+  if (from >= to) throw rto::BadField("from", "must be before 'to'");
+  if (to - from > std::chrono::hours(24 * 31)) throw rto::BadField("from", "the period may be at most 31 days");
+  const int cap = app_->config().track_max_points;
+  return app_->db().read([&](pqxx::read_transaction& tx) {
+    require_viewer(req, tx, vehicle);
+    auto points = storage::track(tx, vehicle, from, to, cap + 1);
+    const bool truncated = static_cast<int>(points.size()) > cap;
+    if (truncated) points.resize(static_cast<std::size_t>(cap));
+    js::array coords, times;
+    for (const auto& p : points) {
+      coords.push_back(js::array{p.lon, p.lat});
+      times.push_back(js::value(rto::to_rfc3339(p.time)));
+    }
+    js::object feature{{"type", "Feature"},
+                       {"geometry", js::object{{"type", "LineString"}, {"coordinates", std::move(coords)}}},
+                       {"properties", js::object{{"vehicle_id", vehicle},
+                                                 {"from", rto::to_rfc3339(from)},
+                                                 {"to", rto::to_rfc3339(to)},
+                                                 {"points", static_cast<std::int64_t>(points.size())},
+                                                 {"truncated", truncated},
+                                                 {"times", std::move(times)}}}};
+    return Response::json(feature);
+  });
+}
+
+Response Handlers::vehicle_lock(Request& req) {
+  auto vehicle = path_uuid(req, "vehicle");
+  return app_->db().read([&](pqxx::read_transaction& tx) {
+    require_viewer(req, tx, vehicle);
+    auto lock = storage::lock_of(tx, vehicle);
+    js::object o{{"vehicle_id", vehicle},
+                 {"state", lock ? std::string(to_string(lock->state)) : "unlocked"},
+                 {"plan_id", lock ? or_null(lock->plan_id) : js::value(nullptr)},
+                 {"pending_since", lock ? time_or_null(lock->pending_since) : js::value(nullptr)},
+                 {"waiting_for", lock ? or_null(lock->wait_reason) : js::value(nullptr)}};
+    if (sees_fleet(req)) {
+      js::array history, commands;
+      for (const auto& a : storage::audit_of(tx, vehicle))
+        history.push_back(js::object{{"step", a.step},
+                                     {"reason", a.reason},
+                                     {"actor", a.actor},
+                                     {"command_id", or_null(a.command_id)},
+                                     {"at", rto::to_rfc3339(a.at)}});
+      for (const auto& c : storage::commands_of(tx, vehicle))
+        commands.push_back(js::object{{"id", c.id},
+                                      {"kind", c.kind},
+                                      {"status", c.status},
+                                      {"attempts", c.attempts},
+                                      {"created_at", rto::to_rfc3339(c.created_at)},
+                                      {"sent_at", time_or_null(c.sent_at)},
+                                      {"answered_at", time_or_null(c.answered_at)}});
+      o["history"] = std::move(history);
+      o["commands"] = std::move(commands);
+    }
+    return Response::json(o);
+  });
+}
+
+Response Handlers::lock_vehicle(Request& req) {
+  auto vehicle = path_uuid(req, "vehicle");
+  auto reason = reason_of(req);
+  app_->db().transact([&](pqxx::work& tx) { app_->request_lock(tx, vehicle, std::nullopt, "staff: " + reason, actor_of(req)); });
+  rto::log::info("lock requested by staff", {{"vehicle_id", vehicle}, {"by", actor_of(req)}});
+  app_->advance_lock(vehicle);
+  return vehicle_lock(req);
+}
+
+Response Handlers::unlock_vehicle(Request& req) {
+  auto vehicle = path_uuid(req, "vehicle");
+  auto reason = reason_of(req);
+  auto tracker = app_->db().transact(
+      [&](pqxx::work& tx) { return app_->release_lock(tx, vehicle, "staff: " + reason, actor_of(req)); });
+  rto::log::info("unlock requested by staff", {{"vehicle_id", vehicle}, {"by", actor_of(req)}});
+  if (tracker) app_->dispatch_commands(*tracker);
+  return vehicle_lock(req);
+}
+
+// ---- OsmAnd -------------------------------------------------------------------------------------
+
+Response Handlers::osmand(Request& req) {
+  const bool json_form = req.header("Content-Type").value_or("").find("application/json") != std::string_view::npos;
+  osmand::Report report;
+  try {
+    if (json_form) {
+      report = osmand::decode_json(req.body, app_->now());
+    } else {
+      auto params = req.query.empty() ? osmand::parse_form(req.body) : req.query;
+      report = osmand::decode_query(params, app_->now());
+    }
+  } catch (const DecodeError& e) {
+    throw rto::BadField(e.field(), e.message());
+  }
+  auto tracker = app_->identify(report.device_id, "osmand");
+  if (!tracker) {
+    // Traccar answers 400 to the query form and 404 to the JSON form for an unknown device.
+    if (json_form) throw rto::NotFound("unknown device");
+    throw rto::BadField(req.query_param("id") ? "id" : "deviceid", "unknown device");
+  }
+  Report r;
+  r.tracker_id = tracker->id;
+  r.protocol = "osmand";
+  if (report.fix) {
+    r.fixes.push_back(*report.fix);
+    r.ignition = report.fix->ignition;
+  }
+  app_->ingest({std::move(r)});
+  return Response::text(200, "");
+}
+
+}  // namespace telematics

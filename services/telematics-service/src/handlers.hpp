@@ -1,0 +1,40 @@
+#pragma once
+// HTTP handlers: parse the request, call the App or storage inside a transaction, return a
+// response. Errors are thrown as rto::Error and become problem+json in the platform.
+#include <memory>
+#include <rto/http.hpp>
+
+namespace telematics {
+
+class App;
+
+class Handlers {
+ public:
+  explicit Handlers(std::shared_ptr<App> app) : app_(std::move(app)) {}
+  using Request = rto::http::Request;
+  using Response = rto::http::Response;
+
+  // Staff (admin; agent for field installers)
+  Response create_tracker(Request& req);
+  Response list_trackers(Request& req);
+  Response get_tracker(Request& req);
+  Response install_tracker(Request& req);
+  Response remove_tracker(Request& req);
+
+  // Staff, or the customer whose plan holds the vehicle
+  Response vehicle_position(Request& req);
+  Response vehicle_track(Request& req);
+  Response vehicle_lock(Request& req);
+
+  // admin, credit_officer
+  Response lock_vehicle(Request& req);
+  Response unlock_vehicle(Request& req);
+
+  // Devices: OsmAnd / Traccar Client (query string, form or JSON)
+  Response osmand(Request& req);
+
+ private:
+  std::shared_ptr<App> app_;
+};
+
+}  // namespace telematics

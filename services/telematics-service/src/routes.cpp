@@ -1,0 +1,36 @@
+#include "routes.hpp"
+
+#include "handlers.hpp"
+
+namespace telematics {
+
+using rto::http::Access;
+
+void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
+  using Req = rto::http::Request;
+  using Member = rto::http::Response (Handlers::*)(Req&);
+  auto to = [h](Member m) { return [h, m](Req& req) { return ((*h).*m)(req); }; };
+
+  const auto installers = Access::roles_any({"admin", "agent"});
+  const auto staff = Access::roles_any({"admin", "agent", "credit_officer", "support_agent"});
+  const auto lockers = Access::roles_any({"admin", "credit_officer"});
+
+  r.post("/api/v1/telematics/trackers", installers, to(&Handlers::create_tracker));
+  r.get("/api/v1/telematics/trackers", staff, to(&Handlers::list_trackers));
+  r.get("/api/v1/telematics/trackers/{id}", staff, to(&Handlers::get_tracker));
+  r.post("/api/v1/telematics/trackers/{id}/install", installers, to(&Handlers::install_tracker));
+  r.post("/api/v1/telematics/trackers/{id}/remove", installers, to(&Handlers::remove_tracker));
+
+  // Signed in: the handlers let staff see every vehicle and a customer only their plan's.
+  r.get("/api/v1/telematics/vehicles/{id}/position", Access::signed_in(), to(&Handlers::vehicle_position));
+  r.get("/api/v1/telematics/vehicles/{id}/track", Access::signed_in(), to(&Handlers::vehicle_track));
+  r.get("/api/v1/telematics/vehicles/{id}/lock", Access::signed_in(), to(&Handlers::vehicle_lock));
+  r.post("/api/v1/telematics/vehicles/{id}/lock", lockers, to(&Handlers::lock_vehicle));
+  r.post("/api/v1/telematics/vehicles/{id}/unlock", lockers, to(&Handlers::unlock_vehicle));
+
+  // OsmAnd devices (Traccar Client) identify themselves by their id; no token.
+  r.get("/osmand", Access::anyone(), to(&Handlers::osmand));
+  r.post("/osmand", Access::anyone(), to(&Handlers::osmand));
+}
+
+}  // namespace telematics
