@@ -37,6 +37,7 @@ js::object to_internal_json(const User& u, const std::optional<std::string>& dat
   o["id"] = u.id;
   o["phone"] = u.phone;
   o["full_name"] = u.full_name;
+  o["language"] = u.language;
   o["roles"] = roles_json(u.roles);
   o["status"] = u.status;
   o["kyc_status"] = u.kyc_status;

@@ -1,0 +1,318 @@
+#include "app.hpp"
+
+#include <rto/crypto.hpp>
+#include <rto/errors.hpp>
+#include <rto/log.hpp>
+#include <rto/phone.hpp>
+
+#include "domain/sms.hpp"
+#include "domain/templates.hpp"
+#include "routes.hpp"
+
+namespace support_service {
+namespace js = boost::json;
+
+namespace {
+
+js::value opt_json(const std::optional<std::string>& s) { return s ? js::value(*s) : js::value(nullptr); }
+js::value opt_time_json(const std::optional<TimePoint>& t) { return t ? js::value(rto::to_rfc3339(*t)) : js::value(nullptr); }
+
+js::object ticket_event_data(const Ticket& t) {
+  return {{"ticket_id", t.id},
+          {"customer_id", t.customer_id},
+          {"category", t.category},
+          {"priority", to_string(t.priority)},
+          {"status", to_string(t.status)},
+          {"assignee_id", opt_json(t.assignee_id)}};
+}
+
+}  // namespace
+
+App::App(rto::db::Pool& db, const rto::auth::Tokens& tokens, std::shared_ptr<const rto::Clock> clock,
+         SupportConfig cfg, std::shared_ptr<SmsProvider> sms)
+    : db_(db), clock_(std::move(clock)), cfg_(std::move(cfg)), sms_(std::move(sms)) {
+  if (!cfg_.user_service_url.empty()) {
+    rto::http::ClientOptions opts;
+    opts.request_timeout = std::chrono::milliseconds(3000);
+    users_ = std::make_unique<rto::ServiceClient>(cfg_.user_service_url, tokens, cfg_.common.service, opts);
+  }
+}
+
+js::object App::ticket_json(const Ticket& t, bool staff) const {
+  auto live = sla_state(t.due, t.first_response_at, t.resolved_at, now());
+  js::object o{{"id", t.id},
+               {"customer_id", t.customer_id},
+               {"category", t.category},
+               {"priority", to_string(t.priority)},
+               {"status", to_string(t.status)},
+               {"subject", t.subject},
+               {"description", t.description},
+               {"plan_id", opt_json(t.plan_id)},
+               {"vehicle_id", opt_json(t.vehicle_id)},
+               {"first_response_due", rto::to_rfc3339(t.due.first_response)},
+               {"resolution_due", rto::to_rfc3339(t.due.resolution)},
+               {"first_response_at", opt_time_json(t.first_response_at)},
+               {"resolved_at", opt_time_json(t.resolved_at)},
+               {"closed_at", opt_time_json(t.closed_at)},
+               {"sla_breached", t.first_response_breached || t.resolution_breached || live.breached()},
+               {"rating", t.rating ? js::value(*t.rating) : js::value(nullptr)},
+               {"created_at", rto::to_rfc3339(t.created_at)},
+               {"updated_at", rto::to_rfc3339(t.updated_at)}};
+  if (staff) {
+    o["assignee_id"] = opt_json(t.assignee_id);
+    o["origin"] = t.origin;
+    o["first_response_breached"] = t.first_response_breached || live.first_response_breached;
+    o["resolution_breached"] = t.resolution_breached || live.resolution_breached;
+  }
+  return o;
+}
+
+bool App::open_ticket(pqxx::transaction_base& tx, Ticket& t, const std::string& actor) {
+  if (t.id.empty()) t.id = rto::crypto::uuid_v4();
+  t.created_at = t.updated_at = now();
+  t.status = Status::Open;
+  t.due = sla_due(t.priority, t.created_at, cfg_.sla);
+  if (!storage::insert_ticket(tx, t)) return false;
+  storage::add_history(tx, t.id, {actor, "created", std::nullopt, std::string(to_string(t.status)), t.created_at});
+  rto::events::enqueue(tx, source(), {"support.ticket.created", t.id, ticket_event_data(t)});
+  rto::log::info("ticket opened", {{"ticket_id", t.id}, {"origin", t.origin}, {"priority", to_string(t.priority)}});
+  return true;
+}
+
+void App::save_ticket(pqxx::transaction_base& tx, const Ticket& before, Ticket& after, const std::string& actor,
+                      const std::string& action, const std::string& event_type) {
+  after.updated_at = now();
+  storage::update_ticket(tx, after);
+  std::optional<std::string> old_value, new_value;
+  if (action == "status") {
+    old_value = std::string(to_string(before.status));
+    new_value = std::string(to_string(after.status));
+  } else if (action == "assigned") {
+    old_value = before.assignee_id;
+    new_value = after.assignee_id;
+  } else if (action == "rated") {
+    new_value = after.rating ? std::optional<std::string>(std::to_string(*after.rating)) : std::nullopt;
+  }
+  storage::add_history(tx, after.id, {actor, action, old_value, new_value, after.updated_at});
+  if (!event_type.empty()) {
+    auto data = ticket_event_data(after);
+    if (action == "status") data["old_status"] = to_string(before.status);
+    rto::events::enqueue(tx, source(), {event_type, after.id, std::move(data)});
+  }
+}
+
+std::optional<UserInfo> App::lookup_user(const std::string& user_id) {
+  if (!users_) return std::nullopt;
+  rto::http::ClientResponse r;
+  try {
+    r = users_->get("/internal/users/" + user_id);
+  } catch (const std::exception&) {
+    throw rto::Unavailable("the user service cannot be reached");
+  }
+  if (r.status == 404) return std::nullopt;
+  if (r.status != 200) throw rto::Unavailable("the user service answered " + std::to_string(r.status));
+  auto v = r.json();
+  if (!v.is_object()) return std::nullopt;
+  const auto& o = v.as_object();
+  auto s = [&](const char* k) -> std::string {
+    if (const auto* x = o.if_contains(k); x && x->is_string()) return std::string(x->as_string());
+    return {};
+  };
+  UserInfo u;
+  if (auto e164 = rto::phone::normalize(s("phone"), cfg_.default_region)) u.phone = *e164;
+  u.language = s("language");
+  u.name = s("full_name");
+  return u;
+}
+
+const std::vector<std::string>& consumed_events() {
+  static const std::vector<std::string> k = {
+      "user.account.registered",     "credit.application.decided", "payment.plan.created",
+      "payment.plan.activated",      "payment.plan.completed",     "payment.plan.defaulted",
+      "payment.collection.received", "payment.request.failed",     "payment.delinquency.changed",
+      "payment.lock.required",       "payment.lock.released",      "payment.reminder.due",
+      "telematics.lock.pending",     "telematics.lock.failed",     "telematics.alarm.raised"};
+  return k;
+}
+
+void App::on_event(pqxx::work& tx, const rto::events::Received& e) {
+  if (auto at = auto_ticket_for(e.type, e.subject, e.data)) {
+    if (rto::crypto::is_uuid(at->customer_id)) {
+      Ticket t;
+      t.customer_id = at->customer_id;
+      t.category = at->category;
+      t.priority = at->priority;
+      t.subject = at->subject;
+      t.description = at->description;
+      if (rto::crypto::is_uuid(at->plan_id)) t.plan_id = at->plan_id;
+      if (rto::crypto::is_uuid(at->vehicle_id)) t.vehicle_id = at->vehicle_id;
+      t.origin = "event";
+      t.origin_key = at->key;
+      if (!open_ticket(tx, t, e.source.empty() ? "system" : e.source))
+        rto::log::info("auto-ticket already open", {{"event_id", e.id}, {"type", e.type}});
+    }
+  }
+
+  auto notice = notice_for(e.type, e.subject, e.data, cfg_.notices);
+  if (!notice) return;
+  if (!rto::crypto::is_uuid(notice->recipient)) {
+    rto::log::warn("event names no valid recipient; no notification", {{"event_id", e.id}, {"type", e.type}});
+    return;
+  }
+  auto user = lookup_user(notice->recipient);
+  std::string language = notice->language_hint;
+  if (!is_language(language) && user && is_language(user->language)) language = user->language;
+  if (!is_language(language)) language = cfg_.default_language;
+  notice->vars["name"] = user && !user->name.empty() ? user->name : (language == "sw" ? "Mteja" : "Customer");
+
+  auto rendered = render(notice->kind, language, notice->vars);
+  if (rendered.fell_back)
+    rto::log::warn("template failed to render; English used",
+                   {{"event_id", e.id}, {"kind", notice->kind}, {"language", language}, {"error", rendered.error}});
+
+  const auto now = this->now();
+  Notification n;
+  n.id = rto::crypto::uuid_v4();
+  n.user_id = notice->recipient;
+  n.event_id = e.id;
+  n.kind = notice->kind;
+  n.language = rendered.language;
+  n.title = rendered.title;
+  n.body = rendered.body;
+  n.created_at = now;
+  if (!storage::insert_notification(tx, n)) return;  // already made for this event and recipient
+  rto::events::enqueue(tx, source(),
+                       {"support.notification.created", n.id,
+                        {{"notification_id", n.id},
+                         {"user_id", n.user_id},
+                         {"kind", n.kind},
+                         {"title", n.title},
+                         {"body", n.body},
+                         {"created_at", rto::to_rfc3339(n.created_at)}}});
+
+  if (!user || user->phone.empty()) return;
+  auto len = sms::measure(rendered.body);
+  SmsMessage m;
+  m.id = rto::crypto::uuid_v4();
+  m.event_id = e.id;
+  m.user_id = n.user_id;
+  m.notification_id = n.id;
+  m.phone = user->phone;
+  m.body = rendered.body;
+  m.segments = len.segments;
+  m.gsm7 = len.gsm7;
+  m.urgent = notice->urgent;
+  m.next_attempt_at = now;
+  m.created_at = now;
+  storage::insert_sms(tx, m);
+}
+
+int App::mark_breaches() {
+  int total = 0;
+  for (;;) {
+    int n = db_.transact([&](pqxx::work& tx) {
+      const auto now = this->now();
+      auto due = storage::due_breaches(tx, now, 100);
+      for (const auto& before : due) {
+        Ticket after = before;
+        auto s = sla_state(before.due, before.first_response_at, before.resolved_at, now);
+        std::vector<std::string> kinds;
+        if (s.first_response_breached && !before.first_response_breached) {
+          after.first_response_breached = true;
+          kinds.emplace_back("first_response");
+        }
+        if (s.resolution_breached && !before.resolution_breached) {
+          after.resolution_breached = true;
+          kinds.emplace_back("resolution");
+        }
+        after.updated_at = now;
+        storage::update_ticket(tx, after);
+        for (const auto& k : kinds) {
+          storage::add_history(tx, after.id, {"system", "sla_breached", std::nullopt, k, now});
+          // Staff-facing: no customer_id, so the hub does not push it to the rider.
+          rto::events::enqueue(tx, source(),
+                               {"support.ticket.sla_breached", after.id,
+                                {{"ticket_id", after.id},
+                                 {"breach", k},
+                                 {"priority", to_string(after.priority)},
+                                 {"category", after.category},
+                                 {"assignee_id", opt_json(after.assignee_id)},
+                                 {"due", rto::to_rfc3339(k == "first_response" ? after.due.first_response
+                                                                               : after.due.resolution)}}});
+        }
+      }
+      return static_cast<int>(due.size());
+    });
+    total += n;
+    if (n < 100) break;
+  }
+  if (total > 0) rto::log::info("SLA breaches marked", {{"count", total}});
+  return total;
+}
+
+int App::deliver_sms() {
+  const auto now = this->now();
+  const bool quiet = sms::in_quiet_hours(now, cfg_.quiet);
+  auto batch = db_.transact([&](pqxx::work& tx) { return storage::claim_sms(tx, now, quiet, cfg_.sms_batch); });
+  for (const auto& m : batch) {
+    auto r = sms_->send(m.phone, m.body, m.id);
+    const auto at = this->now();
+    db_.transact([&](pqxx::work& tx) {
+      switch (r.outcome) {
+        case sms::Outcome::Sent:
+          storage::sms_sent(tx, m.id, sms_->name(), r.message_id, r.status_code, r.detail, at);
+          break;
+        case sms::Outcome::Failed:
+          storage::sms_failed(tx, m.id, sms_->name(), r.status_code, r.detail, at);
+          break;
+        case sms::Outcome::Retry:
+          if (m.attempts >= cfg_.sms_max_attempts) {
+            storage::sms_failed(tx, m.id, sms_->name(), r.status_code, "gave up after retries: " + r.detail, at);
+          } else {
+            storage::sms_retry(tx, m.id, at + sms::backoff(m.attempts, cfg_.sms_retry_base, cfg_.sms_retry_max),
+                               r.status_code, r.detail, at);
+          }
+          break;
+      }
+    });
+    rto::log::info("sms attempt", {{"sms_id", m.id},
+                                   {"attempt", m.attempts},
+                                   {"outcome", r.outcome == sms::Outcome::Sent     ? "sent"
+                                               : r.outcome == sms::Outcome::Failed ? "failed"
+                                                                                   : "retry"},
+                                   {"status_code", r.status_code}});
+  }
+  return static_cast<int>(batch.size());
+}
+
+std::shared_ptr<App> install(rto::Service& service, SupportConfig cfg, std::shared_ptr<const rto::Clock> clock,
+                             std::vector<rto::db::Migration> migrations, InstallOptions opts) {
+  auto& pool = service.use_database({}, std::move(migrations));
+  auto provider = opts.sms;
+  if (!provider) {
+    if (cfg.sms_provider == "africastalking")
+      provider = std::make_shared<AfricasTalkingProvider>(cfg.africastalking);
+    else
+      provider = std::make_shared<DevOutboxProvider>();
+  }
+  const auto sla_period = cfg.sla_job;
+  const auto sms_period = cfg.sms_job;
+  auto app = std::make_shared<App>(pool, service.tokens(), std::move(clock), std::move(cfg), std::move(provider));
+  add_routes(service.router(), app);
+  if (opts.background_jobs) {
+    service.every("sla-breaches", sla_period, [app] { app->mark_breaches(); });
+    service.every("sms-delivery", sms_period, [app] {
+      while (app->deliver_sms() >= app->config().sms_batch) {
+      }
+    });
+  }
+  if (opts.consume_events) {
+    rto::events::ConsumerOptions co;
+    co.queue = opts.event_queue;
+    co.bindings = consumed_events();
+    service.consume(std::move(co), [app](pqxx::work& tx, const rto::events::Received& e) { app->on_event(tx, e); });
+  }
+  return app;
+}
+
+}  // namespace support_service

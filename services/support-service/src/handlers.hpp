@@ -1,0 +1,37 @@
+#pragma once
+// Thin handlers: parse the request, call the App / storage / domain, shape the response.
+#include <memory>
+#include <rto/http.hpp>
+
+namespace support_service {
+
+class App;
+
+class Handlers {
+ public:
+  explicit Handlers(std::shared_ptr<App> app) : app_(std::move(app)) {}
+  using Request = rto::http::Request;
+  using Response = rto::http::Response;
+
+  Response create_ticket(Request& req);
+  Response list_tickets(Request& req);
+  Response get_ticket(Request& req);
+  Response add_comment(Request& req);
+  Response change_status(Request& req);
+  Response assign(Request& req);
+  Response rate(Request& req);
+
+  Response notifications(Request& req);
+  Response unread_count(Request& req);
+  Response mark_read(Request& req);
+  Response mark_all_read(Request& req);
+
+  Response templates(Request& req);
+  Response sms_outbox(Request& req);
+  Response sms_delivery_report(Request& req);
+
+ private:
+  std::shared_ptr<App> app_;
+};
+
+}  // namespace support_service

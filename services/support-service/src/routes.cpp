@@ -1,0 +1,41 @@
+#include "routes.hpp"
+
+#include "app.hpp"
+#include "handlers.hpp"
+
+namespace support_service {
+
+using rto::http::Access;
+
+void add_routes(rto::http::Router& r, std::shared_ptr<App> app) {
+  using Req = rto::http::Request;
+  using Member = rto::http::Response (Handlers::*)(Req&);
+  auto h = std::make_shared<Handlers>(std::move(app));
+  auto to = [h](Member m) { return [h, m](Req& req) { return ((*h).*m)(req); }; };
+
+  const auto staff = Access::roles_any({"support_agent", "admin"});
+  const auto anyone_signed_in = Access::signed_in();
+
+  // Tickets: customers see their own (404 for any other); staff see the queue.
+  r.post("/api/v1/support/tickets", anyone_signed_in, to(&Handlers::create_ticket));
+  r.get("/api/v1/support/tickets", anyone_signed_in, to(&Handlers::list_tickets));
+  r.get("/api/v1/support/tickets/{id}", anyone_signed_in, to(&Handlers::get_ticket));
+  r.post("/api/v1/support/tickets/{id}/comments", anyone_signed_in, to(&Handlers::add_comment));
+  r.post("/api/v1/support/tickets/{id}/status", anyone_signed_in, to(&Handlers::change_status));
+  r.post("/api/v1/support/tickets/{id}/assign", staff, to(&Handlers::assign));
+  r.post("/api/v1/support/tickets/{id}/rating", anyone_signed_in, to(&Handlers::rate));
+
+  // The caller's in-app inbox.
+  r.get("/api/v1/support/notifications", anyone_signed_in, to(&Handlers::notifications));
+  r.get("/api/v1/support/notifications/unread-count", anyone_signed_in, to(&Handlers::unread_count));
+  r.post("/api/v1/support/notifications/read-all", anyone_signed_in, to(&Handlers::mark_all_read));
+  r.post("/api/v1/support/notifications/{id}/read", anyone_signed_in, to(&Handlers::mark_read));
+
+  r.get("/api/v1/support/templates", staff, to(&Handlers::templates));
+  r.get("/api/v1/support/sms", staff, to(&Handlers::sms_outbox));
+
+  // Africa's Talking delivery reports: unsigned, so they change only a known message's status.
+  r.post("/api/v1/webhooks/sms/africastalking", Access::anyone(), to(&Handlers::sms_delivery_report));
+}
+
+}  // namespace support_service

@@ -1,0 +1,341 @@
+#include "storage/storage.hpp"
+
+namespace support_service::storage {
+
+namespace {
+
+// $n as a timestamptz from int8 microseconds, and a timestamptz column back as int8 microseconds.
+std::string TS(int n) { return "('epoch'::timestamptz + $" + std::to_string(n) + "::int8 * interval '1 microsecond')"; }
+std::string US(const std::string& col) { return "(extract(epoch FROM " + col + ") * 1000000)::int8"; }
+
+template <typename T>
+std::optional<T> opt(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<T>();
+}
+std::optional<TimePoint> opt_time(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return from_micros(f.as<std::int64_t>());
+}
+std::optional<std::int64_t> micros(const std::optional<TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return to_micros(*t);
+}
+
+const std::string kTicketColumns =
+    "id::text, customer_id::text, category, priority, status, subject, description, plan_id::text, vehicle_id::text, "
+    "assignee_id::text, origin, origin_key, " + US("first_response_due") + ", " + US("resolution_due") + ", " +
+    US("first_response_at") + ", " + US("resolved_at") + ", " + US("closed_at") +
+    ", first_response_breached, resolution_breached, rating, " + US("created_at") + ", " + US("updated_at");
+
+Ticket read_ticket(const pqxx::row& r) {
+  Ticket t;
+  t.id = r[0].as<std::string>();
+  t.customer_id = r[1].as<std::string>();
+  t.category = r[2].as<std::string>();
+  t.priority = priority_from(r[3].as<std::string>()).value_or(Priority::Normal);
+  t.status = status_from(r[4].as<std::string>()).value_or(Status::Open);
+  t.subject = r[5].as<std::string>();
+  t.description = r[6].as<std::string>();
+  t.plan_id = opt<std::string>(r[7]);
+  t.vehicle_id = opt<std::string>(r[8]);
+  t.assignee_id = opt<std::string>(r[9]);
+  t.origin = r[10].as<std::string>();
+  t.origin_key = opt<std::string>(r[11]);
+  t.due.first_response = from_micros(r[12].as<std::int64_t>());
+  t.due.resolution = from_micros(r[13].as<std::int64_t>());
+  t.first_response_at = opt_time(r[14]);
+  t.resolved_at = opt_time(r[15]);
+  t.closed_at = opt_time(r[16]);
+  t.first_response_breached = r[17].as<bool>();
+  t.resolution_breached = r[18].as<bool>();
+  t.rating = opt<int>(r[19]);
+  t.created_at = from_micros(r[20].as<std::int64_t>());
+  t.updated_at = from_micros(r[21].as<std::int64_t>());
+  return t;
+}
+
+const std::string kNotificationColumns =
+    "id::text, user_id::text, event_id, kind, language, title, body, " + US("read_at") + ", " + US("created_at");
+
+Notification read_notification(const pqxx::row& r) {
+  Notification n;
+  n.id = r[0].as<std::string>();
+  n.user_id = r[1].as<std::string>();
+  n.event_id = r[2].as<std::string>();
+  n.kind = r[3].as<std::string>();
+  n.language = r[4].as<std::string>();
+  n.title = r[5].as<std::string>();
+  n.body = r[6].as<std::string>();
+  n.read_at = opt_time(r[7]);
+  n.created_at = from_micros(r[8].as<std::int64_t>());
+  return n;
+}
+
+const std::string kSmsColumns =
+    "id::text, event_id, user_id::text, notification_id::text, phone, body, segments, gsm7, urgent, status, attempts, " +
+    US("next_attempt_at") + ", provider, provider_message_id, provider_status, provider_status_code, failure_reason, " +
+    US("created_at") + ", " + US("updated_at");
+
+SmsMessage read_sms(const pqxx::row& r) {
+  SmsMessage m;
+  m.id = r[0].as<std::string>();
+  m.event_id = r[1].as<std::string>();
+  m.user_id = r[2].as<std::string>();
+  m.notification_id = opt<std::string>(r[3]);
+  m.phone = r[4].as<std::string>();
+  m.body = r[5].as<std::string>();
+  m.segments = r[6].as<int>();
+  m.gsm7 = r[7].as<bool>();
+  m.urgent = r[8].as<bool>();
+  m.status = r[9].as<std::string>();
+  m.attempts = r[10].as<int>();
+  m.next_attempt_at = from_micros(r[11].as<std::int64_t>());
+  m.provider = opt<std::string>(r[12]);
+  m.provider_message_id = opt<std::string>(r[13]);
+  m.provider_status = opt<std::string>(r[14]);
+  m.provider_status_code = opt<int>(r[15]);
+  m.failure_reason = opt<std::string>(r[16]);
+  m.created_at = from_micros(r[17].as<std::int64_t>());
+  m.updated_at = from_micros(r[18].as<std::int64_t>());
+  return m;
+}
+
+}  // namespace
+
+// ---- tickets ------------------------------------------------------------------------------------
+
+bool insert_ticket(pqxx::transaction_base& tx, const Ticket& t) {
+  static const std::string sql =
+      "INSERT INTO tickets (id, customer_id, category, priority, status, subject, description, plan_id, vehicle_id, "
+      "assignee_id, origin, origin_key, first_response_due, resolution_due, created_at, updated_at) VALUES "
+      "($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8::uuid, $9::uuid, $10::uuid, $11, $12, " + TS(13) + ", " + TS(14) +
+      ", " + TS(15) + ", " + TS(15) + ") ON CONFLICT (origin_key) DO NOTHING";
+  auto r = tx.exec_params(sql, t.id, t.customer_id, t.category, std::string(to_string(t.priority)),
+                          std::string(to_string(t.status)), t.subject, t.description, t.plan_id, t.vehicle_id,
+                          t.assignee_id, t.origin, t.origin_key, to_micros(t.due.first_response),
+                          to_micros(t.due.resolution), to_micros(t.created_at));
+  return r.affected_rows() == 1;
+}
+
+std::optional<Ticket> find_ticket(pqxx::transaction_base& tx, const std::string& id) {
+  static const std::string sql = "SELECT " + kTicketColumns + " FROM tickets WHERE id = $1::uuid";
+  auto r = tx.exec_params(sql, id);
+  if (r.empty()) return std::nullopt;
+  return read_ticket(r[0]);
+}
+
+std::optional<Ticket> lock_ticket(pqxx::transaction_base& tx, const std::string& id) {
+  static const std::string sql = "SELECT " + kTicketColumns + " FROM tickets WHERE id = $1::uuid FOR UPDATE";
+  auto r = tx.exec_params(sql, id);
+  if (r.empty()) return std::nullopt;
+  return read_ticket(r[0]);
+}
+
+void update_ticket(pqxx::transaction_base& tx, const Ticket& t) {
+  static const std::string sql =
+      "UPDATE tickets SET status = $2, priority = $3, assignee_id = $4::uuid, first_response_at = " + TS(5) +
+      ", resolved_at = " + TS(6) + ", closed_at = " + TS(7) +
+      ", first_response_breached = $8, resolution_breached = $9, rating = $10, updated_at = " + TS(11) +
+      " WHERE id = $1::uuid";
+  tx.exec_params(sql, t.id, std::string(to_string(t.status)), std::string(to_string(t.priority)), t.assignee_id,
+                 micros(t.first_response_at), micros(t.resolved_at), micros(t.closed_at), t.first_response_breached,
+                 t.resolution_breached, t.rating, to_micros(t.updated_at));
+}
+
+std::vector<Ticket> list_tickets(pqxx::transaction_base& tx, const QueueFilter& f) {
+  // Every filter is a parameter that is either NULL (no filter) or compared; one statement.
+  static const std::string sql =
+      "SELECT " + kTicketColumns + " FROM tickets WHERE "
+      "($1::uuid IS NULL OR customer_id = $1::uuid) AND ($2::text IS NULL OR status = $2) AND "
+      "($3::text IS NULL OR priority = $3) AND ($4::text IS NULL OR category = $4) AND "
+      "($5::uuid IS NULL OR assignee_id = $5::uuid) AND "
+      "($6::bool IS NULL OR (first_response_breached OR resolution_breached) = $6) AND "
+      "($7::int8 IS NULL OR created_at >= " + TS(7) + ") AND ($8::int8 IS NULL OR created_at < " + TS(8) + ") AND "
+      "($9::int8 IS NULL OR (created_at, id) < (" + TS(9) + ", $10::uuid)) "
+      "ORDER BY created_at DESC, id DESC LIMIT $11";
+  std::optional<std::int64_t> after_at;
+  std::optional<std::string> after_id;
+  if (f.after) {
+    after_at = to_micros(f.after->first);
+    after_id = f.after->second;
+  }
+  auto r = tx.exec_params(sql, f.customer_id, f.status, f.priority, f.category, f.assignee_id, f.breached,
+                          micros(f.created_from), micros(f.created_to), after_at, after_id, f.limit);
+  std::vector<Ticket> out;
+  out.reserve(r.size());
+  for (const auto& row : r) out.push_back(read_ticket(row));
+  return out;
+}
+
+std::vector<Ticket> due_breaches(pqxx::transaction_base& tx, TimePoint now, int limit) {
+  static const std::string sql =
+      "SELECT " + kTicketColumns + " FROM tickets WHERE status NOT IN ('resolved', 'closed') AND ("
+      "(NOT first_response_breached AND first_response_at IS NULL AND first_response_due < " + TS(1) + ") OR "
+      "(NOT resolution_breached AND resolution_due < " + TS(1) + ")) "
+      "ORDER BY resolution_due LIMIT $2 FOR UPDATE SKIP LOCKED";
+  auto r = tx.exec_params(sql, to_micros(now), limit);
+  std::vector<Ticket> out;
+  for (const auto& row : r) out.push_back(read_ticket(row));
+  return out;
+}
+
+void insert_comment(pqxx::transaction_base& tx, const Comment& c) {
+  static const std::string sql =
+      "INSERT INTO ticket_comments (id, ticket_id, author_id, author_kind, body, internal, created_at) VALUES "
+      "($1::uuid, $2::uuid, $3, $4, $5, $6, " + TS(7) + ")";
+  tx.exec_params(sql, c.id, c.ticket_id, c.author_id, c.author_kind, c.body, c.internal, to_micros(c.created_at));
+}
+
+std::vector<Comment> comments(pqxx::transaction_base& tx, const std::string& ticket_id, bool include_internal) {
+  static const std::string sql =
+      "SELECT id::text, ticket_id::text, author_id, author_kind, body, internal, " + US("created_at") +
+      " FROM ticket_comments WHERE ticket_id = $1::uuid AND ($2 OR NOT internal) ORDER BY created_at, id";
+  auto r = tx.exec_params(sql, ticket_id, include_internal);
+  std::vector<Comment> out;
+  for (const auto& row : r)
+    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                   row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<bool>(),
+                   from_micros(row[6].as<std::int64_t>())});
+  return out;
+}
+
+void add_history(pqxx::transaction_base& tx, const std::string& ticket_id, const HistoryEntry& h) {
+  static const std::string sql =
+      "INSERT INTO ticket_history (ticket_id, actor, action, old_value, new_value, at) VALUES "
+      "($1::uuid, $2, $3, $4, $5, " + TS(6) + ")";
+  tx.exec_params(sql, ticket_id, h.actor, h.action, h.old_value, h.new_value, to_micros(h.at));
+}
+
+std::vector<HistoryEntry> history(pqxx::transaction_base& tx, const std::string& ticket_id) {
+  static const std::string sql = "SELECT actor, action, old_value, new_value, " + US("at") +
+                                 " FROM ticket_history WHERE ticket_id = $1::uuid ORDER BY id";
+  auto r = tx.exec_params(sql, ticket_id);
+  std::vector<HistoryEntry> out;
+  for (const auto& row : r)
+    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), opt<std::string>(row[2]),
+                   opt<std::string>(row[3]), from_micros(row[4].as<std::int64_t>())});
+  return out;
+}
+
+// ---- notifications ------------------------------------------------------------------------------
+
+bool insert_notification(pqxx::transaction_base& tx, const Notification& n) {
+  static const std::string sql =
+      "INSERT INTO notifications (id, user_id, event_id, kind, language, title, body, created_at) VALUES "
+      "($1::uuid, $2::uuid, $3, $4, $5, $6, $7, " + TS(8) + ") ON CONFLICT (event_id, user_id) DO NOTHING";
+  auto r = tx.exec_params(sql, n.id, n.user_id, n.event_id, n.kind, n.language, n.title, n.body, to_micros(n.created_at));
+  return r.affected_rows() == 1;
+}
+
+std::vector<Notification> inbox(pqxx::transaction_base& tx, const std::string& user_id, bool unread_only,
+                                std::optional<std::pair<TimePoint, std::string>> after, int limit) {
+  static const std::string sql =
+      "SELECT " + kNotificationColumns + " FROM notifications WHERE user_id = $1::uuid AND (NOT $2 OR read_at IS NULL) "
+      "AND ($3::int8 IS NULL OR (created_at, id) < (" + TS(3) + ", $4::uuid)) ORDER BY created_at DESC, id DESC LIMIT $5";
+  std::optional<std::int64_t> after_at;
+  std::optional<std::string> after_id;
+  if (after) {
+    after_at = to_micros(after->first);
+    after_id = after->second;
+  }
+  auto r = tx.exec_params(sql, user_id, unread_only, after_at, after_id, limit);
+  std::vector<Notification> out;
+  out.reserve(r.size());
+  for (const auto& row : r) out.push_back(read_notification(row));
+  return out;
+}
+
+std::int64_t unread_count(pqxx::transaction_base& tx, const std::string& user_id) {
+  auto r = tx.exec_params("SELECT count(*) FROM notifications WHERE user_id = $1::uuid AND read_at IS NULL", user_id);
+  return r[0][0].as<std::int64_t>();
+}
+
+bool mark_read(pqxx::transaction_base& tx, const std::string& user_id, const std::string& id, TimePoint now) {
+  static const std::string sql = "UPDATE notifications SET read_at = coalesce(read_at, " + TS(3) +
+                                 ") WHERE id = $1::uuid AND user_id = $2::uuid";
+  return tx.exec_params(sql, id, user_id, to_micros(now)).affected_rows() == 1;
+}
+
+std::int64_t mark_all_read(pqxx::transaction_base& tx, const std::string& user_id, TimePoint now) {
+  static const std::string sql =
+      "UPDATE notifications SET read_at = " + TS(2) + " WHERE user_id = $1::uuid AND read_at IS NULL";
+  return static_cast<std::int64_t>(tx.exec_params(sql, user_id, to_micros(now)).affected_rows());
+}
+
+// ---- SMS ----------------------------------------------------------------------------------------
+
+bool insert_sms(pqxx::transaction_base& tx, const SmsMessage& m) {
+  static const std::string sql =
+      "INSERT INTO sms_messages (id, event_id, user_id, notification_id, phone, body, segments, gsm7, urgent, status, "
+      "next_attempt_at, created_at, updated_at) VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5, $6, $7, $8, $9, 'pending', " +
+      TS(10) + ", " + TS(11) + ", " + TS(11) + ") ON CONFLICT (event_id, user_id) DO NOTHING";
+  auto r = tx.exec_params(sql, m.id, m.event_id, m.user_id, m.notification_id, m.phone, m.body, m.segments, m.gsm7,
+                          m.urgent, to_micros(m.next_attempt_at), to_micros(m.created_at));
+  return r.affected_rows() == 1;
+}
+
+std::vector<SmsMessage> claim_sms(pqxx::transaction_base& tx, TimePoint now, bool urgent_only, int limit) {
+  static const std::string sql =
+      "UPDATE sms_messages SET status = 'sending', attempts = attempts + 1, updated_at = " + TS(1) +
+      " WHERE id IN (SELECT id FROM sms_messages WHERE status = 'pending' AND next_attempt_at <= " + TS(1) +
+      " AND (urgent OR NOT $2) ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " + kSmsColumns;
+  auto r = tx.exec_params(sql, to_micros(now), urgent_only, limit);
+  std::vector<SmsMessage> out;
+  out.reserve(r.size());
+  for (const auto& row : r) out.push_back(read_sms(row));
+  return out;
+}
+
+void sms_sent(pqxx::transaction_base& tx, const std::string& id, const std::string& provider,
+              const std::string& message_id, int code, const std::string& status_text, TimePoint now) {
+  static const std::string sql =
+      "UPDATE sms_messages SET status = 'sent', provider = $2, provider_message_id = $3, provider_status_code = $4, "
+      "provider_status = $5, failure_reason = NULL, updated_at = " + TS(6) + " WHERE id = $1::uuid";
+  tx.exec_params(sql, id, provider, message_id, code, status_text, to_micros(now));
+}
+
+void sms_retry(pqxx::transaction_base& tx, const std::string& id, TimePoint next, int code, const std::string& reason,
+               TimePoint now) {
+  static const std::string sql =
+      "UPDATE sms_messages SET status = 'pending', next_attempt_at = " + TS(2) +
+      ", provider_status_code = $3, failure_reason = $4, updated_at = " + TS(5) + " WHERE id = $1::uuid";
+  tx.exec_params(sql, id, to_micros(next), code, reason, to_micros(now));
+}
+
+void sms_failed(pqxx::transaction_base& tx, const std::string& id, const std::string& provider, int code,
+                const std::string& reason, TimePoint now) {
+  static const std::string sql =
+      "UPDATE sms_messages SET status = 'failed', provider = $2, provider_status_code = $3, failure_reason = $4, "
+      "updated_at = " + TS(5) + " WHERE id = $1::uuid";
+  tx.exec_params(sql, id, provider, code, reason, to_micros(now));
+}
+
+bool sms_delivery_report(pqxx::transaction_base& tx, const std::string& message_id, const std::string& phone,
+                         const std::string& status, const std::optional<std::string>& failure_reason, TimePoint now) {
+  static const std::string sql =
+      "UPDATE sms_messages SET provider_status = $3, "
+      "status = CASE WHEN $3 = 'Success' THEN 'delivered' WHEN $3 IN ('Failed', 'Rejected') THEN 'failed' ELSE status END, "
+      "failure_reason = coalesce($4, failure_reason), updated_at = " + TS(5) +
+      " WHERE provider_message_id = $1 AND phone = $2 AND status IN ('sent', 'delivered', 'failed')";
+  return tx.exec_params(sql, message_id, phone, status, failure_reason, to_micros(now)).affected_rows() == 1;
+}
+
+std::optional<SmsMessage> find_sms(pqxx::transaction_base& tx, const std::string& id) {
+  static const std::string sql = "SELECT " + kSmsColumns + " FROM sms_messages WHERE id = $1::uuid";
+  auto r = tx.exec_params(sql, id);
+  if (r.empty()) return std::nullopt;
+  return read_sms(r[0]);
+}
+
+std::vector<SmsMessage> sms_outbox(pqxx::transaction_base& tx, std::optional<std::string> user_id, int limit) {
+  static const std::string sql = "SELECT " + kSmsColumns +
+                                 " FROM sms_messages WHERE ($1::uuid IS NULL OR user_id = $1::uuid) "
+                                 "ORDER BY created_at DESC, id DESC LIMIT $2";
+  auto r = tx.exec_params(sql, user_id, limit);
+  std::vector<SmsMessage> out;
+  for (const auto& row : r) out.push_back(read_sms(row));
+  return out;
+}
+
+}  // namespace support_service::storage

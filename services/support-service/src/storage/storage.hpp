@@ -1,0 +1,123 @@
+#pragma once
+// Every SQL statement of the support service is in storage.cpp, always with parameters. Time
+// crosses the boundary as int8 microseconds since the Unix epoch, so the injected clock decides.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "domain/ticket.hpp"
+
+namespace support_service {
+
+inline std::int64_t to_micros(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+inline TimePoint from_micros(std::int64_t us) {
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(us)));
+}
+
+struct Ticket {
+  std::string id, customer_id, category;
+  Priority priority = Priority::Normal;
+  Status status = Status::Open;
+  std::string subject, description;
+  std::optional<std::string> plan_id, vehicle_id, assignee_id;
+  std::string origin = "customer";
+  std::optional<std::string> origin_key;
+  SlaDue due{};
+  std::optional<TimePoint> first_response_at, resolved_at, closed_at;
+  bool first_response_breached = false, resolution_breached = false;
+  std::optional<int> rating;
+  TimePoint created_at{}, updated_at{};
+};
+
+struct Comment {
+  std::string id, ticket_id, author_id, author_kind, body;
+  bool internal = false;
+  TimePoint created_at{};
+};
+
+struct HistoryEntry {
+  std::string actor, action;
+  std::optional<std::string> old_value, new_value;
+  TimePoint at{};
+};
+
+struct QueueFilter {
+  std::optional<std::string> customer_id;  // a customer's own tickets
+  std::optional<std::string> status, priority, category, assignee_id;
+  std::optional<bool> breached;
+  std::optional<TimePoint> created_from, created_to;
+  std::optional<std::pair<TimePoint, std::string>> after;  // keyset: (created_at, id) of the last row seen
+  int limit = 20;
+};
+
+struct Notification {
+  std::string id, user_id, event_id, kind, language, title, body;
+  std::optional<TimePoint> read_at;
+  TimePoint created_at{};
+};
+
+struct SmsMessage {
+  std::string id, event_id, user_id, phone, body;
+  std::optional<std::string> notification_id;
+  int segments = 1;
+  bool gsm7 = true, urgent = false;
+  std::string status = "pending";
+  int attempts = 0;
+  TimePoint next_attempt_at{};
+  std::optional<std::string> provider, provider_message_id, provider_status, failure_reason;
+  std::optional<int> provider_status_code;
+  TimePoint created_at{}, updated_at{};
+};
+
+namespace storage {
+
+// ---- tickets ----
+// Inserts a ticket. With an origin_key, a second insert of the same key does nothing and
+// returns false.
+bool insert_ticket(pqxx::transaction_base& tx, const Ticket& t);
+std::optional<Ticket> find_ticket(pqxx::transaction_base& tx, const std::string& id);
+std::optional<Ticket> lock_ticket(pqxx::transaction_base& tx, const std::string& id);
+void update_ticket(pqxx::transaction_base& tx, const Ticket& t);
+std::vector<Ticket> list_tickets(pqxx::transaction_base& tx, const QueueFilter& f);
+// Open tickets whose SLA has passed without its breach being recorded (locked, skip locked).
+std::vector<Ticket> due_breaches(pqxx::transaction_base& tx, TimePoint now, int limit);
+
+void insert_comment(pqxx::transaction_base& tx, const Comment& c);
+std::vector<Comment> comments(pqxx::transaction_base& tx, const std::string& ticket_id, bool include_internal);
+void add_history(pqxx::transaction_base& tx, const std::string& ticket_id, const HistoryEntry& h);
+std::vector<HistoryEntry> history(pqxx::transaction_base& tx, const std::string& ticket_id);
+
+// ---- notifications ----
+// Once per (event_id, user_id): false when it already exists.
+bool insert_notification(pqxx::transaction_base& tx, const Notification& n);
+std::vector<Notification> inbox(pqxx::transaction_base& tx, const std::string& user_id, bool unread_only,
+                                std::optional<std::pair<TimePoint, std::string>> after, int limit);
+std::int64_t unread_count(pqxx::transaction_base& tx, const std::string& user_id);
+// Marks one of the user's notifications read; false when the user has no such notification.
+bool mark_read(pqxx::transaction_base& tx, const std::string& user_id, const std::string& id, TimePoint now);
+std::int64_t mark_all_read(pqxx::transaction_base& tx, const std::string& user_id, TimePoint now);
+
+// ---- SMS ----
+bool insert_sms(pqxx::transaction_base& tx, const SmsMessage& m);
+// Claims up to `limit` pending messages due at `now` (only urgent ones when `urgent_only`):
+// status → sending, attempts + 1. Committed before the send, so no message is sent twice.
+std::vector<SmsMessage> claim_sms(pqxx::transaction_base& tx, TimePoint now, bool urgent_only, int limit);
+void sms_sent(pqxx::transaction_base& tx, const std::string& id, const std::string& provider,
+              const std::string& message_id, int code, const std::string& status_text, TimePoint now);
+void sms_retry(pqxx::transaction_base& tx, const std::string& id, TimePoint next, int code, const std::string& reason,
+               TimePoint now);
+void sms_failed(pqxx::transaction_base& tx, const std::string& id, const std::string& provider, int code,
+                const std::string& reason, TimePoint now);
+// A delivery report: changes only the message with this provider id and phone number.
+bool sms_delivery_report(pqxx::transaction_base& tx, const std::string& message_id, const std::string& phone,
+                         const std::string& status, const std::optional<std::string>& failure_reason, TimePoint now);
+std::optional<SmsMessage> find_sms(pqxx::transaction_base& tx, const std::string& id);
+std::vector<SmsMessage> sms_outbox(pqxx::transaction_base& tx, std::optional<std::string> user_id, int limit);
+
+}  // namespace storage
+}  // namespace support_service

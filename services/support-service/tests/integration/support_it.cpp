@@ -1,0 +1,636 @@
+// Support service against the test PostgreSQL and RabbitMQ: tickets through the whole request
+// pipeline (authorisation, status machine, SLA job), notifications and auto-tickets from
+// events (once under redelivery, also through the broker), and SMS through the Africa's
+// Talking adapter against a stand-in HTTP server (statuses, retries, delivery reports).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <deque>
+#include <map>
+#include <set>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <rto/clock.hpp>
+#include <rto/crypto.hpp>
+#include <rto/events.hpp>
+#include <rto/log.hpp>
+#include <rto/mq.hpp>
+#include <rto/service.hpp>
+#include <rto/testing.hpp>
+#include <thread>
+
+#include "app.hpp"
+#include "config.hpp"
+#include "domain/sms.hpp"
+
+std::vector<rto::db::Migration> embedded_migrations();
+
+namespace {
+
+namespace js = boost::json;
+using namespace std::chrono_literals;
+using rto::http::Access;
+using rto::http::Method;
+using rto::http::Request;
+using rto::http::Response;
+using rto::testing::Reply;
+using support_service::App;
+
+constexpr const char* kJwt = "integration-test-jwt-secret-0123456789abcdef";
+constexpr const char* kServiceSecret = "integration-test-service-secret-0123456789";
+
+// ---- stand-ins: the user service's /internal/users/{id} and Africa's Talking ------------------
+
+struct StandIn {
+  std::mutex mu;
+  std::map<std::string, js::object> users;
+  std::deque<std::pair<int, std::string>> answers;  // queued (HTTP status, body) for the next sends
+  std::vector<std::vector<std::pair<std::string, std::string>>> sends;  // form fields received
+  std::vector<std::string> api_keys;
+  std::atomic<int> next_id{1};
+  std::unique_ptr<rto::Service> service;
+  std::uint16_t port = 0;
+
+  void start() {
+    rto::config::Common c;
+    c.service = "standin";
+    c.host = "127.0.0.1";
+    c.http_workers = 2;
+    c.jwt_secret = kJwt;
+    c.service_token_secret = kServiceSecret;
+    c.log_level = "error";
+    c.shutdown_grace = 200ms;
+    service = std::make_unique<rto::Service>(c);
+    service->router().get("/internal/users/{id}", Access::service(), [this](Request& req) {
+      std::lock_guard lk(mu);
+      auto it = users.find(std::string(req.param("id")));
+      if (it == users.end()) throw rto::NotFound("no such user");
+      return Response::json(it->second);
+    });
+    service->router().post("/version1/messaging", Access::anyone(), [this](Request& req) {
+      std::lock_guard lk(mu);
+      sends.push_back(support_service::sms::form_decode(req.body));
+      api_keys.emplace_back(req.header("apiKey").value_or(""));
+      auto to = support_service::sms::form_value(sends.back(), "to").value_or("");
+      if (!answers.empty()) {
+        auto [status, body] = answers.front();
+        answers.pop_front();
+        if (!body.empty()) return Response::text(status, body, "application/json");
+      }
+      auto id = "ATXid_" + std::to_string(next_id++);
+      js::object rec{{"statusCode", 101}, {"number", to}, {"status", "Success"}, {"cost", "KES 0.8000"}, {"messageId", id}};
+      return Response::json(201, js::object{{"SMSMessageData", {{"Message", "Sent to 1/1 Total Cost: KES 0.8000"},
+                                                                {"Recipients", js::array{rec}}}}});
+    });
+    port = service->start_in_background();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+  std::size_t send_count() {
+    std::lock_guard lk(mu);
+    return sends.size();
+  }
+};
+
+struct World {
+  std::unique_ptr<rto::testing::TempDatabase> db;
+  std::shared_ptr<rto::ManualClock> clock;
+  StandIn standin;
+  std::unique_ptr<rto::Service> service;
+  std::shared_ptr<App> app;
+};
+World* g = nullptr;
+
+support_service::SupportConfig test_config(const std::string& db_url, const std::string& standin_url) {
+  support_service::SupportConfig c;
+  c.common.service = "support-service";
+  c.common.host = "127.0.0.1";
+  c.common.database_url = db_url;
+  c.common.db_pool_size = 4;
+  c.common.jwt_secret = kJwt;
+  c.common.service_token_secret = kServiceSecret;
+  const char* level = std::getenv("TEST_LOG_LEVEL");
+  c.common.log_level = level && *level ? level : "warn";
+  c.user_service_url = standin_url;
+  c.sms_provider = "africastalking";
+  c.africastalking.base_url = standin_url;
+  c.africastalking.username = "sandbox";
+  c.africastalking.api_key = "test-api-key";
+  c.sms_retry_base = 10s;
+  c.sms_retry_max = 60s;
+  c.sms_max_attempts = 3;
+  c.quiet = {21, 7, 180};
+  return c;
+}
+
+// 10:00 in Kampala (07:00 UTC) on a fixed day: outside quiet hours.
+TimePoint daytime() { return TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 12 / 7)) + 7h; }
+
+class Env : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    g->standin.start();
+    g->db = std::make_unique<rto::testing::TempDatabase>("support_it");
+    g->clock = std::make_shared<rto::ManualClock>(daytime());
+    auto cfg = test_config(g->db->url(), g->standin.url());
+    g->service = std::make_unique<rto::Service>(cfg.common);
+    support_service::InstallOptions o;
+    o.background_jobs = false;
+    o.consume_events = false;
+    g->app = support_service::install(*g->service, cfg, g->clock, embedded_migrations(), o);
+  }
+  void TearDown() override {
+    g->app.reset();
+    g->service.reset();
+    g->db.reset();
+    g->standin.service->stop();
+  }
+};
+
+struct Actor {
+  std::string id, token;
+};
+Actor actor(std::vector<std::string> roles) {
+  Actor a{rto::crypto::uuid_v4(), ""};
+  a.token = g->service->tokens().issue_access(a.id, roles, std::chrono::system_clock::now());
+  return a;
+}
+Actor customer() { return actor({"customer"}); }
+Actor agent() { return actor({"support_agent"}); }
+
+Reply call(Method m, const std::string& target, const std::string& token, const js::value& body = nullptr) {
+  return rto::testing::dispatch(*g->service, m, target, body.is_null() ? "" : js::serialize(body), token);
+}
+
+pqxx::connection raw() { return pqxx::connection(g->db->url()); }
+
+std::int64_t count(const std::string& sql, const std::string& param) {
+  auto c = raw();
+  pqxx::read_transaction tx(c);
+  return tx.exec_params(sql, param)[0][0].as<std::int64_t>();
+}
+
+std::vector<js::object> outbox(const std::string& type, const std::string& subject) {
+  auto c = raw();
+  pqxx::read_transaction tx(c);
+  std::vector<js::object> out;
+  for (const auto& row : tx.exec_params("SELECT envelope FROM outbox WHERE type = $1 AND subject = $2 ORDER BY seq", type,
+                                        subject))
+    out.push_back(js::parse(row[0].as<std::string>()).as_object().at("data").as_object());
+  return out;
+}
+
+std::vector<js::object> outbox_all(const std::string& type) {
+  auto c = raw();
+  pqxx::read_transaction tx(c);
+  std::vector<js::object> out;
+  for (const auto& row : tx.exec_params("SELECT envelope FROM outbox WHERE type = $1 ORDER BY seq", type))
+    out.push_back(js::parse(row[0].as<std::string>()).as_object().at("data").as_object());
+  return out;
+}
+
+std::string open_ticket(const Actor& who, js::object extra = {}) {
+  js::object body{{"category", "breakdown"}, {"subject", "Engine stops"}, {"description", "It stops when hot."}};
+  for (auto& kv : extra) body[kv.key()] = kv.value();
+  auto r = call(Method::Post, "/api/v1/support/tickets", who.token, body);
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.str("id");
+}
+
+// Delivers an event the way the consumer does: in one transaction.
+void deliver(const std::string& id, const std::string& type, const std::string& subject, js::object data) {
+  rto::events::Received e;
+  e.id = id;
+  e.type = type;
+  e.source = "payment-service";
+  e.subject = subject;
+  e.data = std::move(data);
+  g->app->db().transact([&](pqxx::work& tx) { g->app->on_event(tx, e); });
+}
+
+void add_user(const std::string& id, const std::string& phone, const std::string& language, const std::string& name) {
+  std::lock_guard lk(g->standin.mu);
+  g->standin.users[id] = js::object{{"id", id}, {"phone", phone}, {"language", language}, {"full_name", name}};
+}
+
+js::object money(std::int64_t amount, const char* currency = "UGX") { return {{"amount", amount}, {"currency", currency}}; }
+
+}  // namespace
+
+// ---- tickets ------------------------------------------------------------------------------------
+
+TEST(Tickets, CustomerSeesOnlyOwnTicketsAndStaffSeeTheQueue) {
+  auto amina = customer();
+  auto other = customer();
+  auto staff = agent();
+  auto id = open_ticket(amina);
+  auto mine = call(Method::Get, "/api/v1/support/tickets/" + id, amina.token);
+  ASSERT_EQ(mine.status, 200);
+  EXPECT_EQ(mine.str("status"), "open");
+  EXPECT_EQ(mine.str("priority"), "normal");
+  EXPECT_FALSE(mine.obj().contains("assignee_id"));
+
+  auto theirs = call(Method::Get, "/api/v1/support/tickets/" + id, other.token);
+  EXPECT_EQ(theirs.status, 404);
+  EXPECT_TRUE(theirs.is_problem());
+  EXPECT_EQ(call(Method::Post, "/api/v1/support/tickets/" + id + "/comments", other.token, js::object{{"body", "hi"}}).status,
+            404);
+  auto list = call(Method::Get, "/api/v1/support/tickets", other.token);
+  ASSERT_EQ(list.status, 200);
+  for (const auto& t : list.obj().at("items").as_array()) EXPECT_NE(rto::testing::text(t.at("id")), id);
+
+  auto queue = call(Method::Get, "/api/v1/support/tickets?status=open&category=breakdown&limit=100", staff.token);
+  ASSERT_EQ(queue.status, 200);
+  bool found = false;
+  for (const auto& t : queue.obj().at("items").as_array()) found = found || rto::testing::text(t.at("id")) == id;
+  EXPECT_TRUE(found);
+  EXPECT_EQ(outbox("support.ticket.created", id).size(), 1u);
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/tickets", "").status, 401);
+}
+
+TEST(Tickets, BadInputNamesTheField) {
+  auto c = customer();
+  auto r = call(Method::Post, "/api/v1/support/tickets", c.token,
+                js::object{{"category", "spaceship"}, {"subject", "x"}, {"description", "d"}, {"plan_id", "nope"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(r.names_field("category"));
+  EXPECT_TRUE(r.names_field("subject"));
+  EXPECT_TRUE(r.names_field("plan_id"));
+  auto foreign = call(Method::Post, "/api/v1/support/tickets", c.token,
+                      js::object{{"category", "other"}, {"subject", "Help me"}, {"description", "d"},
+                                 {"customer_id", rto::crypto::uuid_v4()}});
+  EXPECT_EQ(foreign.status, 400);
+  EXPECT_TRUE(foreign.names_field("customer_id"));
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/tickets?limit=0", c.token).status, 400);
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/tickets?cursor=zzz", c.token).status, 400);
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/tickets/not-a-uuid", c.token).status, 404);
+}
+
+TEST(Tickets, InternalCommentsAreNeverShownToTheCustomer) {
+  auto c = customer();
+  auto staff = agent();
+  auto id = open_ticket(c);
+  EXPECT_EQ(call(Method::Post, "/api/v1/support/tickets/" + id + "/comments", c.token,
+                 js::object{{"body", "secret"}, {"internal", true}})
+                .status,
+            400);
+  ASSERT_EQ(call(Method::Post, "/api/v1/support/tickets/" + id + "/comments", staff.token,
+                 js::object{{"body", "Rider owes 3 weeks; be firm"}, {"internal", true}})
+                .status,
+            201);
+  ASSERT_EQ(call(Method::Post, "/api/v1/support/tickets/" + id + "/comments", staff.token,
+                 js::object{{"body", "A mechanic will call you today."}})
+                .status,
+            201);
+  auto seen = call(Method::Get, "/api/v1/support/tickets/" + id, c.token);
+  ASSERT_EQ(seen.status, 200);
+  EXPECT_EQ(seen.body.find("be firm"), std::string::npos);
+  EXPECT_NE(seen.body.find("mechanic"), std::string::npos);
+  EXPECT_FALSE(seen.obj().at("first_response_at").is_null());
+  auto staff_view = call(Method::Get, "/api/v1/support/tickets/" + id, staff.token);
+  EXPECT_NE(staff_view.body.find("be firm"), std::string::npos);
+}
+
+TEST(Tickets, StatusMachineThroughTheApi) {
+  auto c = customer();
+  auto staff = agent();
+  auto id = open_ticket(c);
+  auto move = [&](const Actor& who, const char* to) {
+    return call(Method::Post, "/api/v1/support/tickets/" + id + "/status", who.token, js::object{{"status", to}});
+  };
+  EXPECT_EQ(move(c, "in_progress").status, 403);
+  EXPECT_EQ(move(staff, "closed").status, 409);
+  EXPECT_EQ(move(staff, "bogus").status, 400);
+  ASSERT_EQ(call(Method::Post, "/api/v1/support/tickets/" + id + "/assign", staff.token, js::object{}).status, 200);
+  EXPECT_EQ(move(staff, "in_progress").status, 200);
+  EXPECT_EQ(move(staff, "waiting_customer").status, 200);
+  // The customer's answer moves it back to in_progress.
+  ASSERT_EQ(call(Method::Post, "/api/v1/support/tickets/" + id + "/comments", c.token, js::object{{"body", "Done."}}).status,
+            201);
+  auto t = call(Method::Get, "/api/v1/support/tickets/" + id, c.token);
+  EXPECT_EQ(t.str("status"), "in_progress");
+  EXPECT_EQ(call(Method::Post, "/api/v1/support/tickets/" + id + "/rating", c.token, js::object{{"rating", 5}}).status, 409);
+  EXPECT_EQ(move(staff, "resolved").status, 200);
+  EXPECT_EQ(call(Method::Post, "/api/v1/support/tickets/" + id + "/rating", c.token, js::object{{"rating", 9}}).status, 400);
+  EXPECT_EQ(call(Method::Post, "/api/v1/support/tickets/" + id + "/rating", c.token, js::object{{"rating", 4}}).status, 200);
+  // Reopen within 7 days, then resolve and close; after 7 days a resolved ticket stays resolved.
+  EXPECT_EQ(move(c, "open").status, 200);
+  EXPECT_EQ(move(staff, "resolved").status, 200);
+  g->clock->advance(24h * 8);
+  EXPECT_EQ(move(c, "open").status, 409);
+  EXPECT_EQ(move(c, "closed").status, 200);
+  EXPECT_EQ(move(staff, "open").status, 409);
+  g->clock->set(daytime());
+  EXPECT_EQ(outbox("support.ticket.status_changed", id).size(), 7u);
+  auto history = call(Method::Get, "/api/v1/support/tickets/" + id, staff.token).obj().at("history").as_array();
+  EXPECT_GE(history.size(), 9u);
+}
+
+TEST(Tickets, SlaBreachesAreMarkedOnceAndPublished) {
+  auto c = customer();
+  auto id = open_ticket(c, {{"category", "theft"}, {"subject", "Stolen bike"}});
+  auto t = call(Method::Get, "/api/v1/support/tickets/" + id, c.token);
+  EXPECT_EQ(t.str("priority"), "urgent");
+  EXPECT_FALSE(t.obj().at("sla_breached").as_bool());
+  g->clock->advance(1h + 1s);
+  g->app->mark_breaches();
+  g->app->mark_breaches();
+  auto events = outbox("support.ticket.sla_breached", id);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(rto::testing::text(events[0].at("breach")), "first_response");
+  EXPECT_FALSE(events[0].contains("customer_id"));
+  g->clock->advance(8h);
+  g->app->mark_breaches();
+  EXPECT_EQ(outbox("support.ticket.sla_breached", id).size(), 2u);
+  auto staff = agent();
+  auto breached = call(Method::Get, "/api/v1/support/tickets?breached=true&priority=urgent&limit=100", staff.token);
+  bool found = false;
+  for (const auto& x : breached.obj().at("items").as_array()) found = found || rto::testing::text(x.at("id")) == id;
+  EXPECT_TRUE(found);
+  g->clock->set(daytime());
+}
+
+TEST(Tickets, KeysetPagesCoverEveryTicketOnce) {
+  auto c = customer();
+  std::set<std::string> made;
+  for (int i = 0; i < 5; ++i) {
+    made.insert(open_ticket(c));
+    g->clock->advance(1s);
+  }
+  std::set<std::string> seen;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto r = call(Method::Get, "/api/v1/support/tickets?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor), c.token);
+    ASSERT_EQ(r.status, 200);
+    for (const auto& t : r.obj().at("items").as_array()) EXPECT_TRUE(seen.insert(rto::testing::text(t.at("id"))).second);
+    if (r.obj().at("next_cursor").is_null()) break;
+    cursor = rto::testing::text(r.obj().at("next_cursor"));
+  }
+  EXPECT_EQ(seen, made);
+  g->clock->set(daytime());
+}
+
+// ---- events → notifications and auto-tickets --------------------------------------------------
+
+TEST(Events, ReceiptBecomesOneInAppNotificationAndOneSms) {
+  auto rider = customer();
+  add_user(rider.id, "+256772100001", "sw", "Amina");
+  auto event_id = rto::crypto::uuid_v4();
+  js::object data{{"plan_id", rto::crypto::uuid_v4()}, {"customer_id", rider.id}, {"reference", "PLN-42"},
+                  {"amount", money(150000)},          {"outstanding", money(2350000)}};
+  deliver(event_id, "payment.collection.received", "pay-1", data);
+  deliver(event_id, "payment.collection.received", "pay-1", data);  // redelivered
+
+  auto inbox = call(Method::Get, "/api/v1/support/notifications", rider.token);
+  ASSERT_EQ(inbox.status, 200);
+  auto items = inbox.obj().at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(rto::testing::text(items[0].at("language")), "sw");
+  EXPECT_EQ(rto::testing::text(items[0].at("body")), "Tumepokea UGX 150,000 kwa mpango PLN-42. Salio UGX 2,350,000. Asante!");
+  EXPECT_EQ(inbox.obj().at("unread_count").as_int64(), 1);
+  auto created = outbox_all("support.notification.created");
+  int for_rider = 0;
+  for (const auto& e : created) for_rider += rto::testing::text(e.at("user_id")) == rider.id;
+  EXPECT_EQ(for_rider, 1);
+  EXPECT_EQ(count("SELECT count(*) FROM sms_messages WHERE user_id = $1::uuid AND status = 'pending'", rider.id), 1);
+
+  // Someone else cannot read or mark it.
+  auto other = customer();
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/notifications", other.token).obj().at("items").as_array().size(), 0u);
+  auto nid = rto::testing::text(items[0].at("id"));
+  EXPECT_EQ(call(Method::Post, "/api/v1/support/notifications/" + nid + "/read", other.token).status, 404);
+  EXPECT_EQ(call(Method::Post, "/api/v1/support/notifications/" + nid + "/read", rider.token).status, 204);
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/notifications/unread-count", rider.token).obj().at("unread_count").as_int64(),
+            0);
+}
+
+TEST(Events, ReminderDueTomorrowInEnglishByDefault) {
+  auto rider = customer();
+  add_user(rider.id, "+256772100002", "", "Brian");
+  deliver(rto::crypto::uuid_v4(), "payment.reminder.due", "plan",
+          {{"plan_id", rto::crypto::uuid_v4()}, {"customer_id", rider.id}, {"reference", "PLN-7"},
+           {"kind", "due_tomorrow"}, {"days_past_due", 0}, {"amount_due", money(25000)}, {"due_date", "2026-12-08"}});
+  auto items = call(Method::Get, "/api/v1/support/notifications", rider.token).obj().at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(rto::testing::text(items[0].at("kind")), "reminder_due_tomorrow");
+  EXPECT_EQ(rto::testing::text(items[0].at("body")),
+            "Reminder: UGX 25,000 for plan PLN-7 is due tomorrow, 2026-12-08. Pay with mobile money in the app.");
+}
+
+TEST(Events, AutoTicketsAreCreatedOnceHoweverOftenTheEventArrives) {
+  auto rider = customer();
+  auto plan = rto::crypto::uuid_v4();
+  js::object data{{"plan_id", plan}, {"customer_id", rider.id}, {"old_bucket", "8-30"}, {"new_bucket", "31-60"},
+                  {"days_past_due", 31}};
+  deliver(rto::crypto::uuid_v4(), "payment.delinquency.changed", plan, data);
+  deliver(rto::crypto::uuid_v4(), "payment.delinquency.changed", plan, data);  // the same situation again
+  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE customer_id = $1::uuid AND origin = 'event'", rider.id), 1);
+  js::object alarm{{"customer_id", rider.id}, {"vehicle_id", rto::crypto::uuid_v4()}, {"alarm", "tamper"}};
+  auto alarm_event = rto::crypto::uuid_v4();
+  deliver(alarm_event, "telematics.alarm.raised", alarm_event, alarm);
+  deliver(alarm_event, "telematics.alarm.raised", alarm_event, alarm);
+  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE customer_id = $1::uuid AND priority = 'urgent'", rider.id), 1);
+}
+
+TEST(Events, ConsumedFromTheBrokerOnceUnderRedelivery) {
+  rto::testing::TempExchange exchange("support.events");
+  const auto queue = rto::testing::unique_name("support_it") + ".events";
+  auto cfg = test_config(g->db->url(), g->standin.url());
+  cfg.common.amqp_url = rto::testing::amqp_url();
+  cfg.common.exchange = exchange.name();
+  auto svc = std::make_unique<rto::Service>(cfg.common);
+  support_service::InstallOptions o;
+  o.background_jobs = false;
+  o.event_queue = queue;
+  auto app = support_service::install(*svc, cfg, g->clock, embedded_migrations(), o);
+  std::this_thread::sleep_for(300ms);
+
+  auto rider = customer();
+  add_user(rider.id, "+256772100003", "en", "Chris");
+  auto publish = [&](const std::string& id, const std::string& type, js::object data) {
+    rto::mq::Connection c(rto::testing::amqp_url());
+    c.enable_confirms();
+    rto::events::Event e{type, rider.id, std::move(data)};
+    c.publish(exchange.name(), type,
+              js::serialize(rto::events::envelope(id, "user-service", e, rto::to_rfc3339(std::chrono::system_clock::now()))),
+              id);
+  };
+  auto id = rto::crypto::uuid_v4();
+  publish(id, "user.account.registered", {{"user_id", rider.id}, {"language", "en"}});
+  publish(id, "user.account.registered", {{"user_id", rider.id}, {"language", "en"}});
+  auto eventually = [](auto pred) {
+    for (int i = 0; i < 200 && !pred(); ++i) std::this_thread::sleep_for(50ms);
+    return pred();
+  };
+  EXPECT_TRUE(eventually([&] { return count("SELECT count(*) FROM notifications WHERE user_id = $1::uuid", rider.id) == 1; }));
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1::uuid", rider.id), 1);
+  auto items = call(Method::Get, "/api/v1/support/notifications", rider.token).obj().at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(rto::testing::text(items[0].at("body")),
+            "Welcome to RTO Motors, Chris. Choose a vehicle and apply for a plan in the app.");
+  app.reset();
+  svc.reset();
+  try {
+    rto::mq::Connection c(rto::testing::amqp_url());
+    c.delete_queue(queue);
+    c.delete_queue(queue + ".dlq");
+  } catch (...) {
+  }
+}
+
+// ---- SMS through the Africa's Talking adapter --------------------------------------------------
+
+namespace {
+// Runs the delivery job until nothing due is left (at most a few rounds).
+void drain() {
+  for (int i = 0; i < 5 && g->app->deliver_sms() > 0; ++i) {
+  }
+}
+js::object sms_of(const std::string& user) {
+  auto c = raw();
+  pqxx::read_transaction tx(c);
+  auto r = tx.exec_params(
+      "SELECT status, attempts, coalesce(provider_message_id, ''), coalesce(provider_status, ''), phone "
+      "FROM sms_messages WHERE user_id = $1::uuid",
+      user);
+  if (r.empty()) return {};
+  return {{"status", r[0][0].as<std::string>()},
+          {"attempts", r[0][1].as<int>()},
+          {"message_id", r[0][2].as<std::string>()},
+          {"provider_status", r[0][3].as<std::string>()},
+          {"phone", r[0][4].as<std::string>()}};
+}
+std::string receipt_for(const std::string& phone, const std::string& language = "en") {
+  auto rider = customer();
+  add_user(rider.id, phone, language, "Dora");
+  deliver(rto::crypto::uuid_v4(), "payment.collection.received", "pay",
+          {{"plan_id", rto::crypto::uuid_v4()}, {"customer_id", rider.id}, {"reference", "PLN-1"},
+           {"amount", money(5000)}, {"outstanding", money(10000)}});
+  return rider.id;
+}
+}  // namespace
+
+TEST(Sms, SentThroughAfricasTalkingWithDeliveryReports) {
+  drain();  // messages earlier tests queued
+  auto before = g->standin.send_count();
+  auto user = receipt_for("0772100004");  // national form: stored as E.164
+  drain();
+  ASSERT_EQ(g->standin.send_count(), before + 1);
+  {
+    std::lock_guard lk(g->standin.mu);
+    const auto& form = g->standin.sends.back();
+    EXPECT_EQ(support_service::sms::form_value(form, "username"), "sandbox");
+    EXPECT_EQ(support_service::sms::form_value(form, "to"), "+256772100004");
+    EXPECT_EQ(support_service::sms::form_value(form, "message"),
+              "Received UGX 5,000 for plan PLN-1. Balance UGX 10,000. Thank you!");
+    EXPECT_EQ(g->standin.api_keys.back(), "test-api-key");
+  }
+  auto m = sms_of(user);
+  EXPECT_EQ(rto::testing::text(m.at("status")), "sent");
+  auto message_id = rto::testing::text(m.at("message_id"));
+  ASSERT_FALSE(message_id.empty());
+  drain();
+  EXPECT_EQ(g->standin.send_count(), before + 1);  // never twice
+
+  auto report = [&](const std::string& id, const std::string& phone, const std::string& status) {
+    return rto::testing::dispatch(*g->service, Method::Post, "/api/v1/webhooks/sms/africastalking",
+                                  "id=" + id + "&status=" + status + "&phoneNumber=" + phone +
+                                      "&networkCode=63902&retryCount=0",
+                                  "", {{"Content-Type", "application/x-www-form-urlencoded"}});
+  };
+  // A forged report: unknown id, or the right id with another number, changes nothing.
+  auto forged = report("ATXid_forged", "%2B256772100004", "Failed");
+  EXPECT_EQ(forged.status, 200);
+  EXPECT_FALSE(forged.obj().at("accepted").as_bool());
+  EXPECT_FALSE(report(message_id, "%2B256772999999", "Failed").obj().at("accepted").as_bool());
+  EXPECT_EQ(rto::testing::text(sms_of(user).at("status")), "sent");
+  EXPECT_EQ(report(message_id, "%2B256772100004", "Delivered").status, 400);
+  auto ok = report(message_id, "%2B256772100004", "Success");
+  EXPECT_TRUE(ok.obj().at("accepted").as_bool());
+  EXPECT_EQ(rto::testing::text(sms_of(user).at("status")), "delivered");
+}
+
+TEST(Sms, RetriesServerErrorsWithBackoffAndStopsOnFinalCodes) {
+  drain();
+  auto before = g->standin.send_count();
+  {
+    std::lock_guard lk(g->standin.mu);
+    g->standin.answers.push_back({503, R"({"error":"busy"})"});
+    g->standin.answers.push_back(
+        {201, R"({"SMSMessageData":{"Message":"x","Recipients":[{"statusCode":500,"status":"InternalServerError"}]}})"});
+  }
+  auto user = receipt_for("+256772100005");
+  drain();
+  EXPECT_EQ(g->standin.send_count(), before + 1);
+  auto m = sms_of(user);
+  EXPECT_EQ(rto::testing::text(m.at("status")), "pending");
+  EXPECT_EQ(m.at("attempts").as_int64(), 1);
+  g->clock->advance(10s);  // first back-off
+  drain();
+  EXPECT_EQ(g->standin.send_count(), before + 2);
+  EXPECT_EQ(rto::testing::text(sms_of(user).at("status")), "pending");
+  g->clock->advance(19s);  // second back-off is 20 s: not yet
+  drain();
+  EXPECT_EQ(g->standin.send_count(), before + 2);
+  g->clock->advance(1s);
+  drain();
+  EXPECT_EQ(g->standin.send_count(), before + 3);
+  EXPECT_EQ(rto::testing::text(sms_of(user).at("status")), "sent");
+  EXPECT_EQ(sms_of(user).at("attempts").as_int64(), 3);
+
+  // 4xx recipient status: final at once.
+  {
+    std::lock_guard lk(g->standin.mu);
+    g->standin.answers.push_back(
+        {201, R"({"SMSMessageData":{"Message":"x","Recipients":[{"statusCode":406,"status":"UserInBlacklist"}]}})"});
+  }
+  auto blocked = receipt_for("+256772100006");
+  drain();
+  g->clock->advance(1h);
+  drain();
+  EXPECT_EQ(rto::testing::text(sms_of(blocked).at("status")), "failed");
+  EXPECT_EQ(sms_of(blocked).at("attempts").as_int64(), 1);
+  g->clock->set(daytime());
+}
+
+TEST(Sms, QuietHoursHoldNonUrgentMessagesButNotLockWarnings) {
+  g->clock->set(daytime() + 15h);  // 01:00 in Kampala
+  auto receipt = receipt_for("+256772100007");
+  auto rider = customer();
+  add_user(rider.id, "+256772100008", "en", "Eve");
+  deliver(rto::crypto::uuid_v4(), "payment.lock.required", "plan",
+          {{"plan_id", rto::crypto::uuid_v4()}, {"customer_id", rider.id}, {"reference", "PLN-3"},
+           {"outstanding", money(45000)}});
+  drain();
+  EXPECT_EQ(rto::testing::text(sms_of(receipt).at("status")), "pending");
+  EXPECT_EQ(rto::testing::text(sms_of(rider.id).at("status")), "sent");
+  g->clock->set(daytime() + 24h);  // 10:00 next day
+  drain();
+  EXPECT_EQ(rto::testing::text(sms_of(receipt).at("status")), "sent");
+  g->clock->set(daytime());
+}
+
+TEST(Staff, OutboxAndTemplatesAreStaffOnly) {
+  auto c = customer();
+  auto staff = agent();
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/sms", c.token).status, 403);
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/templates", c.token).status, 403);
+  auto t = call(Method::Get, "/api/v1/support/templates", staff.token);
+  ASSERT_EQ(t.status, 200);
+  EXPECT_GE(t.obj().at("items").as_array().size(), 30u);
+  auto user = receipt_for("+256772100009");
+  auto o = call(Method::Get, "/api/v1/support/sms?user_id=" + user, staff.token);
+  ASSERT_EQ(o.status, 200);
+  ASSERT_EQ(o.obj().at("items").as_array().size(), 1u);
+  // Staff see a masked number only.
+  EXPECT_EQ(o.body.find("+256772100009"), std::string::npos);
+}
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  g = new World;
+  ::testing::AddGlobalTestEnvironment(new Env);
+  int rc = RUN_ALL_TESTS();
+  return rc;
+}
