@@ -59,8 +59,13 @@ install() {
 }
 
 source_sha() {
-  (cd "$APP" && find app components lib messages public next.config.mjs tsconfig.json package-lock.json -type f 2> /dev/null |
-    LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+  # Only the paths that exist: a fresh clone has no public/, and find's complaint about a missing
+  # path would fail the pipeline.
+  local p paths=()
+  for p in app components lib messages public next.config.mjs tsconfig.json package-lock.json; do
+    [ -e "$APP/$p" ] && paths+=("$p")
+  done
+  (cd "$APP" && find "${paths[@]}" -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
 }
 
 build() {
