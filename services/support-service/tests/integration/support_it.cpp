@@ -124,7 +124,7 @@ support_service::SupportConfig test_config(const std::string& db_url, const std:
 }
 
 // 10:00 in Kampala (07:00 UTC) on a fixed day: outside quiet hours.
-TimePoint daytime() { return TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 12 / 7)) + 7h; }
+support_service::TimePoint daytime() { return support_service::TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 12 / 7)) + 7h; }
 
 class Env : public ::testing::Environment {
  public:
