@@ -109,14 +109,17 @@ TEST(Reminders, LocalDateOfTheOperatorZoneAndTheScheduler) {
   EXPECT_EQ(text(r.obj().at("as_of")), "2026-04-02");
   EXPECT_EQ(kinds_of(id, 1), (std::vector<std::string>{"due_today"}));
 
+  EXPECT_EQ(kinds_of(id, 2), (std::vector<std::string>{"due_tomorrow"}));
+
   // The scheduler sends them once a day, after the daily run's time.
   set_local(2026, 4, 3, 5, 59);
   world().app->tick();
   EXPECT_EQ(kinds_of(id, 3).size(), 0u);
   set_local(2026, 4, 3, 6, 0);
   world().app->tick();
-  EXPECT_EQ(kinds_of(id, 3), (std::vector<std::string>{"due_today"}));
-  EXPECT_EQ(kinds_of(id, 4), (std::vector<std::string>{"due_tomorrow"}));
+  EXPECT_EQ(kinds_of(id, 1), (std::vector<std::string>{"due_today", "overdue_1"}));
+  EXPECT_EQ(kinds_of(id, 2), (std::vector<std::string>{"due_tomorrow", "due_today"}));
+  EXPECT_EQ(kinds_of(id, 3), (std::vector<std::string>{"due_tomorrow"}));
   const auto count = events("payment.reminder.due", id).size();
   world().app->tick();
   EXPECT_EQ(events("payment.reminder.due", id).size(), count);
@@ -130,6 +133,6 @@ TEST(Reminders, OnlyLivePlansAndOnlyTheService) {
   ASSERT_EQ(pending.status, 201) << pending.body;
   run_reminders(make_date(2026, 5, 1));
   EXPECT_TRUE(events("payment.reminder.due", pending.str("id")).empty());
-  EXPECT_EQ(post("/internal/reminders/run", js::object{}, c.token).status, 403);
+  EXPECT_EQ(post("/internal/reminders/run", js::object{}, c.token).status, 401);  // a user token is not a service token
   EXPECT_EQ(post("/internal/reminders/run", js::object{{"as_of", "1 May"}}, service_token()).status, 400);
 }
