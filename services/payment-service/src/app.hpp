@@ -21,11 +21,14 @@
 #include <string>
 #include <vector>
 
+#include "clients.hpp"
 #include "config.hpp"
+#include "reminders.hpp"
 #include "domain/inputs.hpp"
 #include "domain/mobile_money.hpp"
 #include "providers/providers.hpp"
 #include "domain/schedule.hpp"
+#include "domain/settlement.hpp"
 #include "storage/storage.hpp"
 
 namespace payment_service {
@@ -40,14 +43,15 @@ struct PaymentRequest {
   TimePoint paid_at{};
   std::optional<std::string> receipt_number;
   std::string recorded_by;  // service name or staff user id
-  // Runs inside the recording transaction (also when the transaction was recorded before), with
-  // the plan locked: a staff resolution of a review item is written in the same commit as the
-  // money. It may throw NotAdmitted to roll everything back (the item was settled meanwhile).
-  std::function<void(pqxx::work&, const storage::PaymentRow&)> within;
+  // Written in the recording transaction (also when the transaction was recorded before), with
+  // the plan locked: a staff resolution of a review item, or the end of a paybill confirmation's
+  // wait, in the same commit as the money. When the item was settled meanwhile, everything is
+  // rolled back and the payment refused with NotAdmitted.
+  std::optional<storage::WithPayment> also;
   // A mobile-money request this payment settles: marked succeeded in the same commit (also when
   // the transaction was recorded before), and the callback that led to it, if any, finished as
   // processed. When the request is no longer open, the payment is refused with NotAdmitted.
-  // Done for a whole batch in one statement, where `within` is a statement per payment.
+  // Done for a whole batch in one statement, where `also` is a statement per payment.
   std::optional<storage::RequestPaid> pays_request;
 };
 
@@ -61,7 +65,7 @@ struct NotAdmitted {
 
 struct Recorded {
   storage::PaymentRow payment;
-  storage::PlanRow plan;  // as this payment left it
+  Plan plan;  // as this payment left it
   bool duplicate = false;
 };
 
@@ -83,6 +87,9 @@ struct RunSummary {
   std::int64_t fee_total = 0;
 };
 
+// A payment waiting to be recorded in a batch (payments.cpp).
+struct PendingPayment;
+
 class App {
  public:
   App(rto::db::Pool& db, const rto::auth::Tokens& tokens, std::shared_ptr<const rto::Clock> clock, PaymentConfig cfg);
@@ -102,7 +109,7 @@ class App {
   Quote quote(const QuoteInput& in);
 
   struct Created {
-    storage::PlanRow plan;
+    Plan plan;
     bool created = false;  // false: the plan of this credit decision already existed
   };
   // The saga: credit decision → template and vehicle → quote within the approved terms →
@@ -115,11 +122,11 @@ class App {
   Recorded record_payment(const PaymentRequest& in);
   storage::PaymentRow reverse_payment(const std::string& payment_id, const std::string& reason, const std::string& actor);
 
-  PayoffQuote payoff(const storage::PlanRow& plan, Date on);
+  PayoffQuote payoff(const Plan& plan, Date on);
 
   // ---- closing a plan (closing.cpp) ----
   struct Repossessed {
-    storage::PlanRow plan;
+    Plan plan;
     storage::RepossessionRow record;
     bool already = false;  // the plan was repossessed before; nothing changed
   };
@@ -128,7 +135,7 @@ class App {
   Repossessed repossess(const std::string& plan_id, const std::string& reason, const std::string& actor);
   struct Refunded {
     storage::RefundRow refund;
-    storage::PlanRow plan;
+    Plan plan;
     bool duplicate = false;  // this (method, reference) was recorded before with the same amount
   };
   // Pays credit held for the customer back to them; idempotent by (method, reference).
@@ -165,41 +172,39 @@ class App {
   // Background work; also callable on demand (internal routes, tests).
   int expire_deposits();
   RunSummary run_delinquency(Date as_of);
-  void tick();  // the scheduler: deposit expiry always, the delinquency run once a day after its time
+  // payment.reminder.due for the operator's local date `as_of` (reminders.hpp).
+  ReminderSummary send_reminders(Date as_of) { return reminders_.run(as_of, now()); }
+  void tick();  // the scheduler: deposit expiry always; the delinquency run and the reminders once a day after its time
 
   // The customer's name for the ownership certificate (nullopt when user-service is not
   // configured or does not answer).
   std::optional<std::string> customer_name(const std::string& customer_id);
 
  private:
-  struct PendingPayment;
   // Records the batch in one transaction; when that fails, each payment on its own. Outcomes
   // (or errors) are left in the batch's entries.
   void record_together(const std::vector<PendingPayment*>& batch) noexcept;
   void record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch);
-  rto::http::ClientResponse call(rto::ServiceClient& c, std::string_view what, rto::http::Method m,
-                                 const std::string& target, const std::string& body = {});
   void release_vehicle(const std::string& vehicle_id, const std::string& plan_id, const std::string& reason);
   void notify_vehicle(const std::string& vehicle_id, const std::string& action, boost::json::object body);
   bool run_plan(const std::string& plan_id, Date as_of, RunSummary& s);
   // Applies what the provider confirmed to one request; returns what became of it. A credit
-  // made for `callback_id` finishes that callback in its own transaction (`*callback_finished`).
-  std::string settle(const storage::RequestRow& req, momo::ProviderResult r,
-                     std::optional<std::int64_t> callback_id = std::nullopt, bool* callback_finished = nullptr);
+  // made for `callback_id` finishes that callback in its own transaction (Settlement::Succeeded).
+  Settlement settle(const storage::RequestRow& req, momo::ProviderResult r,
+                    std::optional<std::int64_t> callback_id = std::nullopt);
   void finish_request(const storage::RequestRow& req, const std::string& status, const momo::ProviderResult& r);
   void hold_late_success(const storage::RequestRow& req, const momo::ProviderResult& r);
-  std::optional<std::pair<std::string, std::string>> late_receipt(const storage::RequestRow& req,
-                                                                  const boost::json::value& body,
-                                                                  const momo::Provider& provider);
+  std::optional<CallbackOutcome> late_receipt(const storage::RequestRow& req, const boost::json::value& body,
+                                              const momo::Provider& provider);
   // `known` is the request the callback names, read when the callback was stored (used only
   // while it was open then; otherwise it is read again).
-  std::pair<std::string, std::string> handle_callback(const storage::CallbackRow& cb, std::optional<std::string>& request_id,
-                                                      bool& finished, const storage::RequestRow* known);
-  std::pair<std::string, std::string> handle_paybill(const storage::CallbackRow& cb, const boost::json::value& body,
-                                                     momo::Provider& provider, bool& finished);
-  std::pair<std::string, std::string> handle_receipt_answer(const storage::CallbackRow& cb,
-                                                            const boost::json::value& body, momo::Provider& provider,
-                                                            bool& finished);
+  CallbackOutcome handle_callback(const storage::CallbackRow& cb, const storage::RequestRow* known);
+  CallbackOutcome request_callback(const storage::CallbackRow& cb, const storage::RequestRow& req,
+                                   const boost::json::value& body, momo::Provider& provider);
+  CallbackOutcome handle_paybill(const storage::CallbackRow& cb, const boost::json::value& body,
+                                 momo::Provider& provider);
+  CallbackOutcome handle_receipt_answer(const storage::CallbackRow& cb, const boost::json::value& body,
+                                        momo::Provider& provider);
   // Works off a callback this process holds the claim on.
   void process_claimed(const storage::CallbackRow& cb, const storage::RequestRow* known = nullptr);
   // A callback on its way into provider_callbacks and then waiting for a worker, with the claim
@@ -223,10 +228,10 @@ class App {
   rto::db::Pool& db_;
   std::shared_ptr<const rto::Clock> clock_;
   PaymentConfig cfg_;
-  std::unique_ptr<rto::ServiceClient> vehicles_;
-  std::unique_ptr<rto::ServiceClient> credit_;
-  std::unique_ptr<rto::ServiceClient> users_;
+  std::unique_ptr<Clients> clients_;
   std::atomic<int> last_run_day_{INT32_MIN};
+  std::atomic<int> last_reminder_day_{INT32_MIN};
+  Reminders reminders_;
   std::unique_ptr<momo::Providers> providers_;
   rto::Batcher<PendingPayment> recorder_;
   rto::Batcher<QueuedCallback> stored_;  // the webhook's inserts

@@ -16,14 +16,14 @@ App::Repossessed App::repossess(const std::string& plan_id, const std::string& r
   auto out = db_.transact([&](pqxx::work& tx) {
     auto found = storage::lock_plan(tx, plan_id);
     if (!found) throw rto::NotFound("no plan with this id");
-    storage::PlanRow p = std::move(*found);
-    if (p.status == "repossessed") {
+    Plan p = std::move(*found);
+    if (p.status == PlanStatus::Repossessed) {
       auto rec = storage::repossession_of(tx, p.id);
       if (!rec) throw std::logic_error("repossessed plan " + p.id + " has no repossession record");
       return Repossessed{std::move(p), std::move(*rec), true};
     }
-    if (p.status != "defaulted")
-      throw rto::Conflict("only a defaulted plan can be repossessed; this one is " + p.status).with_code("not-defaulted");
+    if (p.status != PlanStatus::Defaulted)
+      throw rto::Conflict("only a defaulted plan can be repossessed; this one is " + p.status_name()).with_code("not-defaulted");
 
     // Finance income is recognised at completion, so all of the charge not waived is unearned.
     const std::int64_t unearned = p.charge - p.discount_total;
@@ -32,7 +32,7 @@ App::Repossessed App::repossess(const std::string& plan_id, const std::string& r
     if (p.outstanding > 0 || unearned > 0)
       entry = storage::post_entry(tx, p.id, p.currency, repossession_entry(p.outstanding, unearned), std::nullopt, now);
     storage::insert_repossession(tx, p.id, rec, entry);
-    p.status = "repossessed";
+    p.status = *next_status(p.status, PlanAction::Repossess);
     p.outstanding = 0;
     storage::update_plan(tx, p, now);
 
@@ -56,7 +56,7 @@ App::Refunded App::refund(const std::string& plan_id, const RefundInput& in, con
   auto out = db_.transact([&](pqxx::work& tx) {
     auto found = storage::lock_plan(tx, plan_id);
     if (!found) throw rto::NotFound("no plan with this id");
-    storage::PlanRow p = std::move(*found);
+    Plan p = std::move(*found);
     if (auto prior = storage::find_refund(tx, in.method, in.reference)) {
       if (prior->plan_id != p.id || prior->amount.amount != in.amount.amount ||
           prior->amount.currency.code() != in.amount.currency.code())

@@ -87,8 +87,8 @@ Collection App::collect(const momo::CollectionInput& in, const std::string& key,
     }
     auto plan = storage::find_plan(tx, in.plan_id);
     if (!plan || (plan->customer_id != who.subject && !who.is_staff())) throw rto::NotFound("no plan with this id");
-    if (plan->status != "pending_deposit" && !plan->live())
-      throw rto::Conflict("this plan takes no payments; it is " + plan->status).with_code("not-payable");
+    if (!plan->takes_payments())
+      throw rto::Conflict("this plan takes no payments; it is " + plan->status_name()).with_code("not-payable");
     if (!(plan->currency == in.amount.currency))
       throw rto::Unprocessable("this plan is paid in " + std::string(plan->currency.code()),
                                {{"amount.currency", "must be " + std::string(plan->currency.code())}});
@@ -185,28 +185,27 @@ void App::hold_late_success(const storage::RequestRow& req, const ProviderResult
   rto::log::warn("late success held for staff", {{"request_id", req.id}, {"provider", req.provider}});
 }
 
-std::string App::settle(const storage::RequestRow& req, ProviderResult r, std::optional<std::int64_t> callback_id,
-                        bool* callback_finished) {
+Settlement App::settle(const storage::RequestRow& req, ProviderResult r, std::optional<std::int64_t> callback_id) {
   const auto now = this->now();
   switch (r.state) {
     case State::pending:
-      if (now < req.expires_at) return "pending";
+      if (now < req.expires_at) return Settlement::Pending;
       // An ambiguous answer at expiry is a question for staff, not a failure.
       if (r.code == "TA") {
         r.message = "the provider's answer is ambiguous (TA) at expiry";
         finish_request(req, "held", r);
-        return "held";
+        return Settlement::Held;
       }
       r.message = r.message.empty() ? "no answer from the customer in time" : r.message;
       if (r.code.empty()) r.code = "EXPIRED";
       finish_request(req, "expired", r);
-      return "expired";
+      return Settlement::Expired;
     case State::failed:
       finish_request(req, "failed", r);
-      return "failed";
+      return Settlement::Failed;
     case State::expired:
       finish_request(req, "expired", r);
-      return "expired";
+      return Settlement::Expired;
     case State::succeeded:
       break;
   }
@@ -219,7 +218,7 @@ std::string App::settle(const storage::RequestRow& req, ProviderResult r, std::o
     r.code = "AMOUNT_MISMATCH";
     finish_request(req, "held", r);
     rto::log::warn("collection held: amount mismatch", {{"request_id", req.id}, {"provider", req.provider}});
-    return "held";
+    return Settlement::Held;
   }
   PaymentRequest pay;
   pay.plan_id = req.plan_id;
@@ -242,24 +241,32 @@ std::string App::settle(const storage::RequestRow& req, ProviderResult r, std::o
   pay.pays_request = std::move(paid);
   try {
     record_payment(pay);
-    if (callback_finished) *callback_finished = callback_id.has_value();
     rto::log::info("collection credited", {{"request_id", req.id}, {"plan_id", req.plan_id}, {"provider", req.provider}});
-    return "succeeded";
+    return Settlement::Succeeded;
   } catch (const NotAdmitted& n) {
     // Settled meanwhile by another path — or closed as failed/expired just before the
     // provider's success was read: that money is for staff, not lost.
-    if (n.status != "failed" && n.status != "expired") return "duplicate";
+    if (n.status != "failed" && n.status != "expired") return Settlement::Duplicate;
     hold_late_success(req, r);
-    return "late";
+    return Settlement::Late;
   } catch (const rto::Error& e) {
     if (e.status() != 409) throw;  // e.g. the database is busy: the sweep or reconciliation retries
     // The provider's transaction id is on the ledger for another plan or amount: never credit twice.
     r.code = "LEDGER_CONFLICT";
     r.message = e.what();
     finish_request(req, "held", r);
-    return "held";
+    return Settlement::Held;
   }
 }
+
+namespace {
+// A callback whose handling threw after it was matched to a request: the callback keeps the
+// request's id when it ends held.
+struct MatchedFailure {
+  std::string request_id;
+  std::exception_ptr cause;
+};
+}  // namespace
 
 // ---- callbacks ---------------------------------------------------------------------------------
 
@@ -329,7 +336,7 @@ void App::store_callbacks(const std::vector<QueuedCallback*>& batch) noexcept {
 // the outcome but names no receipt, so the payment was keyed by the request. The callback that
 // arrives later carries the receipt customers and staff quote; when it reports the success for
 // the amount asked, the receipt is recorded on the payment and the request.
-std::optional<std::pair<std::string, std::string>> App::late_receipt(const storage::RequestRow& req,
+std::optional<CallbackOutcome> App::late_receipt(const storage::RequestRow& req,
                                                                      const js::value& body,
                                                                      const momo::Provider& provider) {
   auto claimed = momo::parse_mpesa_callback(body, provider.currency());
@@ -342,25 +349,23 @@ std::optional<std::pair<std::string, std::string>> App::late_receipt(const stora
     bool attached = db_.transact([&](pqxx::work& tx) { return storage::attach_receipt(tx, req, r.provider_txn_id, now()); });
     if (!attached) return std::nullopt;
   } catch (const pqxx::unique_violation&) {
-    return std::pair<std::string, std::string>{
-        "held", "M-Pesa receipt " + r.provider_txn_id + " is already on the ledger for another payment"};
+    return CallbackOutcome{CallbackStatus::Held,
+                           "M-Pesa receipt " + r.provider_txn_id + " is already on the ledger for another payment"};
   }
   rto::log::info("receipt recorded after reconciliation", {{"request_id", req.id}, {"provider", req.provider}});
-  return std::pair<std::string, std::string>{"processed", "receipt " + r.provider_txn_id +
-                                                              " recorded for the payment reconciliation settled"};
+  return CallbackOutcome{CallbackStatus::Processed,
+                         "receipt " + r.provider_txn_id + " recorded for the payment reconciliation settled"};
 }
 
-std::pair<std::string, std::string> App::handle_callback(const storage::CallbackRow& cb,
-                                                         std::optional<std::string>& request_id, bool& finished,
-                                                         const storage::RequestRow* known) {
+CallbackOutcome App::handle_callback(const storage::CallbackRow& cb, const storage::RequestRow* known) {
   auto pid = momo::provider_of(cb.provider);
   auto* provider = pid ? providers_->find(*pid) : nullptr;
-  if (!provider) return {"unmatched", "provider " + cb.provider + " is not enabled"};
+  if (!provider) return {CallbackStatus::Unmatched, "provider " + cb.provider + " is not enabled"};
   const auto body = js::parse(cb.body);
-  if (!provider->authentic(body)) return {"rejected", "the callback signature does not verify"};
+  if (!provider->authentic(body)) return {CallbackStatus::Rejected, "the callback signature does not verify"};
 
-  if (cb.key_kind == "account_reference") return handle_paybill(cb, body, *provider, finished);
-  if (cb.key_kind == "conversation_id") return handle_receipt_answer(cb, body, *provider, finished);
+  if (cb.key_kind == "account_reference") return handle_paybill(cb, body, *provider);
+  if (cb.key_kind == "conversation_id") return handle_receipt_answer(cb, body, *provider);
   std::optional<storage::RequestRow> req;
   // Read when the callback was stored, if it was open then: whatever settled it since is caught
   // where it matters (the credit applies only to an open request; a close re-reads it locked).
@@ -372,28 +377,44 @@ std::pair<std::string, std::string> App::handle_callback(const storage::Callback
       auto id = uuid_of(cb.key_value);
       return id ? storage::find_request(tx, *id) : std::nullopt;
     });
-  if (!req || req->provider != cb.provider) return {"unmatched", "no " + cb.provider + " request " + cb.key_value};
-  request_id = req->id;
-  if (req->status == "succeeded" && *pid == momo::ProviderId::mpesa && !req->provider_txn_id)
-    if (auto receipt = late_receipt(*req, body, *provider)) return *receipt;
+  if (!req || req->provider != cb.provider)
+    return {CallbackStatus::Unmatched, "no " + cb.provider + " request " + cb.key_value};
+  try {
+    return request_callback(cb, *req, body, *provider);
+  } catch (...) {
+    throw MatchedFailure{req->id, std::current_exception()};
+  }
+}
+
+// A callback about one of our requests, matched: settled with the provider's word.
+CallbackOutcome App::request_callback(const storage::CallbackRow& cb, const storage::RequestRow& request,
+                                      const js::value& body, momo::Provider& provider) {
+  const auto* req = &request;
+  const auto pid = provider.id();
+  const auto about = [&](CallbackOutcome o) {
+    o.request_id = req->id;
+    return o;
+  };
+  if (req->status == "succeeded" && pid == momo::ProviderId::mpesa && !req->provider_txn_id)
+    if (auto receipt = late_receipt(*req, body, provider)) return about(std::move(*receipt));
   if (req->status == "succeeded" || req->status == "held" || req->status == "dismissed")
-    return {"duplicate", "the request was already " + req->status};
+    return about({CallbackStatus::Duplicate, "the request was already " + req->status});
 
   // The provider's word, not the callback's.
-  auto confirmed = provider->status(req->id, req->provider_request_id.value_or(""));
+  auto confirmed = provider.status(req->id, req->provider_request_id.value_or(""));
   if (!req->open()) {
     // A payer who approved after we gave up (expired, failed): money arrived that no request
     // now expects. It is not credited automatically; staff decide.
     if (confirmed.state == State::succeeded) {
       hold_late_success(*req, confirmed);
-      return {"held", "the provider confirmed a payment after the request was " + req->status};
+      return about({CallbackStatus::Held, "the provider confirmed a payment after the request was " + req->status});
     }
-    return {"duplicate", "the request was already " + req->status};
+    return about({CallbackStatus::Duplicate, "the request was already " + req->status});
   }
-  if (*pid == momo::ProviderId::mpesa && confirmed.state == State::succeeded) {
+  if (pid == momo::ProviderId::mpesa && confirmed.state == State::succeeded) {
     // Daraja's query confirms the outcome but names no receipt or amount; those come from
     // the callback, which must then agree with what was asked (else settle() holds it).
-    auto claimed = momo::parse_mpesa_callback(body, provider->currency());
+    auto claimed = momo::parse_mpesa_callback(body, provider.currency());
     if (claimed.result.state == State::succeeded) {
       confirmed.provider_txn_id = claimed.result.provider_txn_id;
       confirmed.amount = claimed.result.amount;
@@ -401,11 +422,11 @@ std::pair<std::string, std::string> App::handle_callback(const storage::Callback
     }
   }
   if (confirmed.state == State::pending && this->now() < req->expires_at)
-    return {"processed", "the provider still reports it pending; reconciliation will settle it"};
-  auto became = settle(*req, confirmed, cb.id, &finished);
-  if (became == "duplicate") return {"duplicate", "settled meanwhile by another path"};
-  if (became == "late") return {"held", "the provider confirmed a payment as the request was closed"};
-  return {became == "held" ? "held" : "processed", "request " + became};
+    return about({CallbackStatus::Processed, "the provider still reports it pending; reconciliation will settle it"});
+  const auto became = settle(*req, confirmed, cb.id);
+  auto outcome = about(callback_outcome(became));
+  outcome.finished = became == Settlement::Succeeded;  // the credit finished the callback in its commit
+  return outcome;
 }
 
 void App::process_callback(std::int64_t id) {
@@ -442,20 +463,19 @@ std::string paybill_text(const momo::MpesaC2B& c2b, const rto::Currency& currenc
 // then confirmed with the provider (Daraja's Transaction Status API), whose answer arrives as
 // another callback (handle_receipt_answer). Staff verify it instead when the service has no
 // initiator to ask with, when Daraja refuses the query, or when it leaves queries unanswered.
-std::pair<std::string, std::string> App::handle_paybill(const storage::CallbackRow& cb, const js::value& body,
-                                                        momo::Provider& provider, bool& finished) {
+CallbackOutcome App::handle_paybill(const storage::CallbackRow& cb, const js::value& body, momo::Provider& provider) {
   auto ref = normalize_reference(cb.key_value);
   auto plan = ref ? db_.query([&](pqxx::nontransaction& tx) { return storage::find_plan_by_reference(tx, *ref); })
                   : std::nullopt;
-  if (!plan) return {"unmatched", "no plan with account reference " + cb.key_value};
+  if (!plan) return {CallbackStatus::Unmatched, "no plan with account reference " + cb.key_value};
   auto c2b = momo::parse_mpesa_c2b(body, provider.currency());
-  if (!c2b) return {"rejected", "not a complete paybill confirmation"};
+  if (!c2b) return {CallbackStatus::Rejected, "not a complete paybill confirmation"};
   const auto what = paybill_text(*c2b, provider.currency(), plan->reference);
   if (!(plan->currency == provider.currency()))
-    return {"held", what + ": the plan is paid in " + std::string(plan->currency.code()) + "; awaits staff"};
-  if (!provider.confirms_receipts()) return {"held", what + " awaits verification by staff"};
+    return {CallbackStatus::Held, what + ": the plan is paid in " + std::string(plan->currency.code()) + "; awaits staff"};
+  if (!provider.confirms_receipts()) return {CallbackStatus::Held, what + " awaits verification by staff"};
   if (cb.attempts > kMaxReceiptQueries)
-    return {"held", what + ": M-Pesa left " + std::to_string(kMaxReceiptQueries) +
+    return {CallbackStatus::Held, what + ": M-Pesa left " + std::to_string(kMaxReceiptQueries) +
                         " queries about it unanswered; awaits verification by staff"};
   // Waiting before the query is sent: Daraja's answer can come before the query's own reply
   // (handle_receipt_answer then waits for the name to be stored).
@@ -466,7 +486,7 @@ std::pair<std::string, std::string> App::handle_paybill(const storage::CallbackR
   try {
     asked = provider.query_receipt(c2b->trans_id, plan->reference);
   } catch (const momo::Refused& e) {
-    return {"held", what + " could not be confirmed: " + e.what() + "; awaits verification by staff"};
+    return {CallbackStatus::Held, what + " could not be confirmed: " + e.what() + "; awaits verification by staff"};
   } catch (...) {
     // Not sent (or its reply lost): back to the sweep, which asks again.
     db_.query([&](pqxx::nontransaction& tx) { storage::unask(tx, cb.id); });
@@ -475,15 +495,14 @@ std::pair<std::string, std::string> App::handle_paybill(const storage::CallbackR
   db_.query([&](pqxx::nontransaction& tx) {
     storage::await_answer(tx, cb.id, asked, what + ": M-Pesa was asked to confirm it", now());
   });
-  finished = true;
-  return {"verifying", "M-Pesa was asked to confirm it (" + asked + ")"};
+  return {CallbackStatus::Verifying, "M-Pesa was asked to confirm it (" + asked + ")", std::nullopt, true};
 }
 
 // Daraja's answer about a paybill receipt: the confirmation that asked is credited when the
 // answer agrees with it (receipt, amount, our shortcode, completed) and held for staff when not,
 // in the commit that records the money.
-std::pair<std::string, std::string> App::handle_receipt_answer(const storage::CallbackRow& cb, const js::value& body,
-                                                               momo::Provider& provider, bool& finished) {
+CallbackOutcome App::handle_receipt_answer(const storage::CallbackRow& cb, const js::value& body,
+                                           momo::Provider& provider) {
   const auto answer = momo::parse_mpesa_receipt_status(body, provider.currency());
   const auto find = [&] {
     return db_.query([&](pqxx::nontransaction& tx) { return storage::callback_awaiting(tx, answer.conversation_id); });
@@ -502,10 +521,11 @@ std::pair<std::string, std::string> App::handle_receipt_answer(const storage::Ca
     // Daraja answered before the query's ConversationID was stored, or no query of ours has it.
     if (cb.attempts < kMaxAnswerMatches)
       throw momo::Unreachable("no paybill confirmation awaits answer " + answer.conversation_id + " yet");
-    return {"unmatched", "no paybill confirmation awaits answer " + answer.conversation_id};
+    return {CallbackStatus::Unmatched, "no paybill confirmation awaits answer " + answer.conversation_id};
   }
   const auto about = "answer about callback " + std::to_string(asked->id);
-  if (asked->status != "verifying") return {"duplicate", about + ", which was already " + asked->status};
+  if (asked->status != "verifying")
+    return {CallbackStatus::Duplicate, about + ", which was already " + asked->status};
   boost::system::error_code ec;
   const auto asked_body = js::parse(asked->body, ec);
   auto c2b = ec ? std::nullopt : momo::parse_mpesa_c2b(asked_body, provider.currency());
@@ -518,8 +538,7 @@ std::pair<std::string, std::string> App::handle_receipt_answer(const storage::Ca
       storage::end_wait(tx, asked->id, "held", outcome, now());
       storage::finish_callback(tx, cb.id, "processed", std::nullopt, answered, now());
     });
-    finished = true;
-    return std::pair<std::string, std::string>{"processed", answered};
+    return CallbackOutcome{CallbackStatus::Processed, answered, std::nullopt, true};
   };
   if (!plan)  // it was matched when asked; the plan cannot have gone
     return end_wait("the plan this paybill payment was matched to is gone; awaits staff", about + ": its plan is gone");
@@ -530,18 +549,14 @@ std::pair<std::string, std::string> App::handle_receipt_answer(const storage::Ca
   }
   auto pay = paybill_payment(plan->id, *c2b, provider.currency(), *asked, kRecordedBy);
   // The money, the confirmation's end and this answer's, in one commit.
-  pay.within = [&](pqxx::work& tx, const storage::PaymentRow& payment) {
-    storage::end_wait(tx, asked->id, "processed", what + " confirmed by M-Pesa and credited as payment " + payment.id,
-                      now());
-    storage::finish_callback(tx, cb.id, "processed", std::nullopt,
-                             about + ": confirmed and credited as payment " + payment.id, now());
-  };
+  pay.also = storage::ConfirmPaybill{asked->id, cb.id, what + " confirmed by M-Pesa and credited as payment ",
+                                     about + ": confirmed and credited as payment ", now()};
   try {
     auto rec = record_payment(pay);
-    finished = true;
     rto::log::info("paybill payment credited",
                    {{"callback_id", asked->id}, {"plan_id", plan->id}, {"payment_id", rec.payment.id}});
-    return {"processed", about + ": confirmed and credited as payment " + rec.payment.id};
+    return {CallbackStatus::Processed, about + ": confirmed and credited as payment " + rec.payment.id, std::nullopt,
+            true};
   } catch (const rto::Error& e) {
     if (e.status() >= 500) throw;  // e.g. the database is busy: the sweep tries the answer again
     // Refused for good: the receipt is on the ledger for another plan or amount, say.
@@ -549,30 +564,44 @@ std::pair<std::string, std::string> App::handle_receipt_answer(const storage::Ca
   }
 }
 
-void App::process_claimed(const storage::CallbackRow& row, const storage::RequestRow* known) {
-  const auto* cb = &row;
-  const auto id = cb->id;
-  std::optional<std::string> request_id;
-  std::pair<std::string, std::string> outcome;
-  bool finished = false;  // by the credit's own transaction
+// What a callback whose handling threw ends as; nullopt while attempts remain (its claim lapses
+// and the sweep tries again; the provider keeps its answer).
+static std::optional<CallbackOutcome> after_failure(const storage::CallbackRow& cb, std::exception_ptr cause) {
   try {
-    outcome = handle_callback(*cb, request_id, finished, known);
+    std::rethrow_exception(cause);
   } catch (const momo::Unreachable& e) {
-    // The claim lapses and the sweep tries again; the provider keeps its answer.
-    rto::log::warn("callback verification postponed", {{"callback_id", id}, {"provider", cb->provider}, {"error", e.what()}});
-    if (cb->attempts < kMaxCallbackAttempts) return;
-    outcome = {"held", std::string("the provider could not confirm it: ") + e.what()};
+    rto::log::warn("callback verification postponed",
+                   {{"callback_id", cb.id}, {"provider", cb.provider}, {"error", e.what()}});
+    if (cb.attempts < kMaxCallbackAttempts) return std::nullopt;
+    return CallbackOutcome{CallbackStatus::Held, std::string("the provider could not confirm it: ") + e.what()};
   } catch (const std::exception& e) {
-    rto::log::error("callback processing failed", {{"callback_id", id}, {"provider", cb->provider}, {"error", e.what()}});
-    if (cb->attempts < kMaxCallbackAttempts) return;
-    outcome = {"held", std::string("processing failed: ") + e.what()};
+    rto::log::error("callback processing failed", {{"callback_id", cb.id}, {"provider", cb.provider}, {"error", e.what()}});
+    if (cb.attempts < kMaxCallbackAttempts) return std::nullopt;
+    return CallbackOutcome{CallbackStatus::Held, std::string("processing failed: ") + e.what()};
   }
-  if (!finished)
+}
+
+void App::process_claimed(const storage::CallbackRow& cb, const storage::RequestRow* known) {
+  CallbackOutcome outcome;
+  try {
+    outcome = handle_callback(cb, known);
+  } catch (const MatchedFailure& f) {
+    auto held = after_failure(cb, f.cause);
+    if (!held) return;
+    outcome = std::move(*held);
+    outcome.request_id = f.request_id;
+  } catch (...) {
+    auto held = after_failure(cb, std::current_exception());
+    if (!held) return;
+    outcome = std::move(*held);
+  }
+  const std::string status(to_string(outcome.status));
+  if (!outcome.finished)
     db_.query([&](pqxx::nontransaction& tx) {
-      storage::finish_callback(tx, id, outcome.first, request_id, outcome.second, this->now());
+      storage::finish_callback(tx, cb.id, status, outcome.request_id, outcome.note, this->now());
     });
   rto::log::info("callback processed",
-                 {{"callback_id", id}, {"provider", cb->provider}, {"status", outcome.first}, {"outcome", outcome.second}});
+                 {{"callback_id", cb.id}, {"provider", cb.provider}, {"status", status}, {"outcome", outcome.note}});
 }
 
 int App::process_waiting_callbacks() {
@@ -621,7 +650,7 @@ int App::reconcile() {
       try {
         ProviderResult r;
         if (provider) r = provider->status(req.id, req.provider_request_id.value_or(""));
-        if (settle(req, r) != "pending") ++settled;
+        if (settle(req, r) != Settlement::Pending) ++settled;
       } catch (const momo::Unreachable& e) {
         rto::log::warn("reconciliation: provider did not answer", {{"request_id", req.id}, {"error", e.what()}});
       } catch (const std::exception& e) {

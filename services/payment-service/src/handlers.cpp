@@ -27,19 +27,19 @@ std::string path_uuid(const Request& req, const char* what) {
 
 // The plan, if the caller may see it: its customer or staff. Anyone else gets 404, as if it
 // did not exist.
-storage::PlanRow visible_plan(Tx& tx, const Request& req) {
+Plan visible_plan(Tx& tx, const Request& req) {
   auto id = uuid_of(req.param("id"));
-  std::optional<storage::PlanRow> p;
+  std::optional<Plan> p;
   if (id) p = storage::find_plan(tx, *id);
   const auto& who = req.user();
   if (!p || (p->customer_id != who.subject && !who.is_staff())) throw rto::NotFound("no plan with this id");
   return *p;
 }
 
-js::object plan_brief(const storage::PlanRow& p) {
+js::object plan_brief(const Plan& p) {
   return js::object{{"id", p.id},
                     {"reference", p.reference},
-                    {"status", p.status},
+                    {"status", to_string(p.status)},
                     {"outstanding", p.money(p.outstanding).to_json()},
                     {"credit_balance", p.money(p.credit_balance).to_json()},
                     {"days_past_due", p.delinquency.days_past_due},
@@ -47,9 +47,9 @@ js::object plan_brief(const storage::PlanRow& p) {
                     {"locked", p.delinquency.locked}};
 }
 
-js::object full_statement(Tx& tx, const storage::PlanRow& p, Date today) {
+js::object full_statement(Tx& tx, const Plan& p, Date today) {
   std::optional<storage::RepossessionRow> repossession;
-  if (p.status == "repossessed") repossession = storage::repossession_of(tx, p.id);
+  if (p.status == PlanStatus::Repossessed) repossession = storage::repossession_of(tx, p.id);
   return views::statement(p, storage::schedule(tx, p.id), storage::all_fees(tx, p.id), storage::payments_of_plan(tx, p.id),
                           today, storage::refunds_of_plan(tx, p.id), repossession);
 }
@@ -154,14 +154,14 @@ Response Handlers::get_plan(Request& req) {
 Response Handlers::payoff_quote(Request& req) {
   auto p = app_->db().read([&](pqxx::read_transaction& tx) { return visible_plan(tx, req); });
   if (!p.live())
-    throw rto::Conflict("only an active or defaulted plan can be paid off; this one is " + p.status).with_code("not-payable");
+    throw rto::Conflict("only an active or defaulted plan can be paid off; this one is " + p.status_name()).with_code("not-payable");
   auto today = app_->today();
   return Response::json(views::payoff(p, app_->payoff(p, today), today));
 }
 
 Response Handlers::ownership_certificate(Request& req) {
   auto p = app_->db().read([&](pqxx::read_transaction& tx) { return visible_plan(tx, req); });
-  if (p.status != "completed")
+  if (p.status != PlanStatus::Completed)
     throw rto::Conflict("the certificate is issued once the plan is paid in full").with_code("not-completed");
   std::optional<Date> completed_on;
   if (p.completed_at) completed_on = app_->local_date(*p.completed_at);
@@ -380,6 +380,12 @@ Response Handlers::internal_delinquency_run(Request& req) {
                                    {"locks_required", s.locks_required},
                                    {"locks_released", s.locks_released},
                                    {"defaulted", s.defaulted}});
+}
+
+Response Handlers::internal_reminders_run(Request& req) {
+  auto as_of = parse_delinquency_run(req.body).value_or(app_->today());
+  auto s = app_->send_reminders(as_of);
+  return Response::json(js::object{{"as_of", format_date(s.as_of)}, {"plans", s.plans}, {"sent", s.sent}});
 }
 
 Response Handlers::internal_reconcile(Request& req) {

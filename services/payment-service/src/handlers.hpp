@@ -48,6 +48,7 @@ class Handlers {
   // Service to service
   Response internal_payment(Request& req);
   Response internal_delinquency_run(Request& req);
+  Response internal_reminders_run(Request& req);
   Response internal_expire_deposits(Request& req);
   Response internal_reconcile(Request& req);
 

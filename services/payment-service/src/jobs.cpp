@@ -22,15 +22,15 @@ int App::expire_deposits() {
     for (const auto& id : ids) {
       if (!seen.insert(id).second) continue;
       progress = true;
-      std::optional<storage::PlanRow> done;
+      std::optional<Plan> done;
       try {
-        done = db_.transact([&](pqxx::work& tx) -> std::optional<storage::PlanRow> {
+        done = db_.transact([&](pqxx::work& tx) -> std::optional<Plan> {
           auto p = storage::lock_plan(tx, id);
-          if (!p || p->status != "pending_deposit" || p->deposit_due_by > now) return std::nullopt;
+          if (!p || p->status != PlanStatus::PendingDeposit || p->deposit_due_by > now) return std::nullopt;
           // Whatever was paid towards the deposit is held for refund.
           const std::int64_t paid = p->total_payable - p->outstanding;
           storage::post_entry(tx, p->id, p->currency, cancellation_entry(p->price, p->charge, paid), std::nullopt, now);
-          p->status = "cancelled";
+          p->status = *next_status(p->status, PlanAction::ExpireDeposit);
           p->cancelled_at = now;
           p->cancel_reason = "deposit_not_paid";
           p->outstanding = 0;
@@ -61,7 +61,7 @@ bool App::run_plan(const std::string& plan_id, Date as_of, RunSummary& s) {
   return db_.transact([&](pqxx::work& tx) {
     auto found = storage::lock_plan(tx, plan_id);
     if (!found || !found->live() || storage::run_exists(tx, plan_id, as_of)) return false;
-    storage::PlanRow p = std::move(*found);
+    Plan p = std::move(*found);
     const auto& rules = p.rules();
     auto overdue = storage::overdue_instalments(tx, p.id, as_of);
     auto fees = fees_due(overdue, storage::charged_seqs(tx, p.id), as_of, rules);
@@ -77,7 +77,7 @@ bool App::run_plan(const std::string& plan_id, Date as_of, RunSummary& s) {
       s.fee_total += posted;
     }
     int dpd = days_past_due(oldest_unpaid(overdue), as_of, rules.grace_days);
-    auto t = transition(p.delinquency, dpd, rules.lock_after_days, cfg_.default_after_days, true, p.status == "active");
+    auto t = transition(p.delinquency, dpd, rules.lock_after_days, cfg_.default_after_days, true, p.status == PlanStatus::Active);
     auto base = [&] {
       auto d = views::event_data(p);
       d["days_past_due"] = dpd;
@@ -106,7 +106,7 @@ bool App::run_plan(const std::string& plan_id, Date as_of, RunSummary& s) {
       ++s.locks_released;
     }
     if (t.defaulted) {
-      p.status = "defaulted";
+      p.status = *next_status(p.status, PlanAction::Default);
       p.defaulted_at = now;
       auto d = base();
       d["outstanding"] = p.money(p.outstanding).to_json();
@@ -154,6 +154,11 @@ void App::tick() {
   if (cfg_.zone.local_minutes(now) >= cfg_.delinquency_run_minutes && last_run_day_.load() < day) {
     run_delinquency(today);
     last_run_day_ = day;
+  }
+  // After the delinquency run, so that a plan it just released is reminded as it now stands.
+  if (cfg_.zone.local_minutes(now) >= cfg_.delinquency_run_minutes && last_reminder_day_.load() < day) {
+    send_reminders(today);
+    last_reminder_day_ = day;
   }
 }
 

@@ -15,7 +15,7 @@ rto::Error already_resolved() {
   return rto::Conflict("this item was already resolved").with_code("already-resolved");
 }
 
-// What record_payment's `within` hook throws when the item changed under us.
+// What record_payment throws when the item changed under us (PaymentRequest::also).
 rto::Error not_admitted(const NotAdmitted& n) {
   if (n.status == "resolved") return already_resolved();
   return rto::Conflict("this item is now " + n.status + "; it can no longer be resolved").with_code("not-held");
@@ -78,23 +78,11 @@ App::Resolved App::resolve_request(const std::string& id, const ResolveInput& in
   pay.receipt_number = *txn;
   pay.paid_at = req->settled_at.value_or(now);
   pay.recorded_by = actor;
-  pay.within = [&](pqxx::work& tx, const storage::PaymentRow& payment) {
-    auto q = storage::lock_request(tx, id);
-    if (!q || q->status != "held") throw NotAdmitted{q ? q->status : "unknown"};
-    res.payment_id = payment.id;
-    if (!storage::insert_resolution(tx, res)) throw NotAdmitted{"resolved"};
-    q->status = "succeeded";
-    q->payment_id = payment.id;
-    q->provider_txn_id = *txn;
-    q->confirmed_amount = amount.amount;
-    q->confirmed_currency = std::string(amount.currency.code());
-    q->reason_code = "RESOLVED_BY_STAFF";
-    q->reason = "credited after staff checked it with the provider";
-    storage::settle_request(tx, *q, now);
-  };
+  pay.also = storage::CreditHeldRequest{res, *txn, amount, now};
   try {
     auto rec = record_payment(pay);
     rto::log::info("held request credited", {{"request_id", id}, {"payment_id", rec.payment.id}, {"by", actor}});
+    res.payment_id = rec.payment.id;
     return Resolved{std::move(res), std::move(rec)};
   } catch (const NotAdmitted& n) {
     throw not_admitted(n);
@@ -149,16 +137,12 @@ App::Resolved App::resolve_callback(std::int64_t id, const ResolveInput& in, con
                              {{"plan_ref", "names a plan paid in " + std::string(plan->currency.code())}});
 
   auto pay = paybill_payment(plan->id, *c2b, provider->currency(), *cb, actor);
-  pay.within = [&](pqxx::work& tx, const storage::PaymentRow& payment) {
-    auto locked = storage::lock_callback(tx, id);
-    res.payment_id = payment.id;
-    if (!locked || !storage::insert_resolution(tx, res)) throw NotAdmitted{"resolved"};
-    storage::finish_callback(tx, id, "processed", std::nullopt, "credited by staff as payment " + payment.id, now);
-  };
+  pay.also = storage::CreditCallback{res, id, now};
   try {
     auto rec = record_payment(pay);
     rto::log::info("paybill payment credited",
                    {{"callback_id", id}, {"plan_id", plan->id}, {"payment_id", rec.payment.id}, {"by", actor}});
+    res.payment_id = rec.payment.id;
     return Resolved{std::move(res), std::move(rec)};
   } catch (const NotAdmitted& n) {
     throw not_admitted(n);

@@ -43,6 +43,7 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
 
   r.post("/internal/payments", Access::service(), to(&Handlers::internal_payment));
   r.post("/internal/delinquency/run", Access::service(), to(&Handlers::internal_delinquency_run));
+  r.post("/internal/reminders/run", Access::service(), to(&Handlers::internal_reminders_run));
   r.post("/internal/plans/expire-deposits", Access::service(), to(&Handlers::internal_expire_deposits));
   r.post("/internal/payments/reconcile", Access::service(), to(&Handlers::internal_reconcile));
 }

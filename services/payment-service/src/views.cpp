@@ -45,29 +45,9 @@ std::string percent(std::int64_t part, std::int64_t whole) {
   return buf;
 }
 
-js::object allocation(const Allocation& a, const rto::Currency& c) {
-  js::array slices;
-  for (const auto& s : a.slices) {
-    js::object o{{"target", to_string(s.target)}, {"amount", money(s.amount, c)}, {"settled", s.settled}};
-    if (s.target == Target::Fee)
-      o["fee_id"] = s.ref;
-    else if (s.target != Target::Credit)
-      o["seq"] = s.ref;
-    slices.push_back(std::move(o));
-  }
-  return js::object{{"fees", money(a.fees, c)},         {"deposit", money(a.deposit, c)},
-                    {"overdue", money(a.overdue, c)},   {"current", money(a.current, c)},
-                    {"future", money(a.future, c)},     {"credit", money(a.credit, c)},
-                    {"discount", money(a.discount, c)}, {"payoff", a.payoff},
-                    {"slices", std::move(slices)},      {"instalments_settled", settled(a.settled)}};
-}
+js::object allocation(const Allocation& a, const rto::Currency& c) { return allocation_json(a, c); }
 
-js::array settled(const std::vector<Settled>& s) {
-  js::array out;
-  for (const auto& x : s)
-    out.push_back(js::object{{"seq", x.seq}, {"due_date", format_date(x.due)}, {"days_late", x.days_late}});
-  return out;
-}
+js::array settled(const std::vector<Settled>& s) { return settled_json(s); }
 
 js::object payment(const storage::PaymentRow& p) {
   js::object o{{"id", p.id},
@@ -151,12 +131,12 @@ js::object review_queue(const std::vector<storage::RequestRow>& held, const std:
   return js::object{{"held", list(held)}, {"stuck", list(stuck)}, {"callbacks", std::move(cbs)}};
 }
 
-js::object plan_summary(const storage::PlanRow& p) {
+js::object plan_summary(const Plan& p) {
   const auto& c = p.currency;
   const auto* vehicle = p.terms().if_contains("vehicle");
   return js::object{{"id", p.id},
                     {"reference", p.reference},
-                    {"status", p.status},
+                    {"status", to_string(p.status)},
                     {"customer_id", p.customer_id},
                     {"vehicle_id", p.vehicle_id},
                     {"vehicle", vehicle ? *vehicle : js::value(nullptr)},
@@ -192,14 +172,14 @@ js::object refund(const storage::RefundRow& r) {
                     {"paid_at", rto::to_rfc3339(r.paid_at)}};
 }
 
-js::object statement(const storage::PlanRow& p, const std::vector<storage::ScheduleRow>& schedule,
+js::object statement(const Plan& p, const std::vector<storage::ScheduleRow>& schedule,
                      const std::vector<OpenFee>& fees, const std::vector<storage::PaymentRow>& payments, Date today,
                      const std::vector<storage::RefundRow>& refunds,
                      const std::optional<storage::RepossessionRow>& repossession) {
   const auto& c = p.currency;
   // A closed plan (cancelled, repossessed) owes nothing more: what was left open is shown as
   // closed, not overdue, and there is no next due date.
-  const bool open_plan = p.live() || p.status == "pending_deposit" || p.status == "completed";
+  const bool open_plan = p.takes_payments() || p.status == PlanStatus::Completed;
   js::object o = plan_summary(p);
   o["terms"] = p.terms();
   js::array rows;
@@ -211,7 +191,7 @@ js::object statement(const storage::PlanRow& p, const std::vector<storage::Sched
     if (remaining == 0)
       status = s.waived > 0 ? "settled" : "paid";
     else if (!open_plan)
-      status = p.status == "repossessed" ? "written_off" : "cancelled";
+      status = p.status == PlanStatus::Repossessed ? "written_off" : "cancelled";
     else if (s.due < today)
       status = "overdue";
     else if (s.due == today)
@@ -221,7 +201,7 @@ js::object statement(const storage::PlanRow& p, const std::vector<storage::Sched
     else
       status = "upcoming";
     if (open_plan && remaining > 0 && s.due < today && s.seq >= 1) overdue += remaining;
-    if (open_plan && remaining > 0 && !next && (s.seq >= 1 || p.status == "pending_deposit")) next = s;
+    if (open_plan && remaining > 0 && !next && (s.seq >= 1 || p.status == PlanStatus::PendingDeposit)) next = s;
     // Charge is paid before principal within an instalment; what is beyond it is equity.
     std::int64_t charge_paid = std::min(s.paid, std::max<std::int64_t>(0, s.charge - s.waived));
     equity += s.paid - charge_paid;
@@ -282,7 +262,7 @@ js::object statement(const storage::PlanRow& p, const std::vector<storage::Sched
   return o;
 }
 
-js::object payoff(const storage::PlanRow& p, const PayoffQuote& q, Date on) {
+js::object payoff(const Plan& p, const PayoffQuote& q, Date on) {
   const auto& c = p.currency;
   return js::object{{"plan_id", p.id},
                     {"reference", p.reference},
@@ -324,7 +304,7 @@ js::object portfolio(const std::vector<storage::PortfolioRow>& rows, Date today,
   return js::object{{"as_of", format_date(today)}, {"week_starting", format_date(week_first)}, {"portfolios", std::move(out)}};
 }
 
-std::string ownership_certificate(const storage::PlanRow& p, const std::optional<std::string>& customer_name,
+std::string ownership_certificate(const Plan& p, const std::optional<std::string>& customer_name,
                                   std::optional<Date> completed_on, Date issued_on) {
   js::object vehicle;
   if (const auto* v = p.terms().if_contains("vehicle"); v && v->is_object()) vehicle = v->as_object();
@@ -355,9 +335,6 @@ std::string ownership_certificate(const storage::PlanRow& p, const std::optional
   return html;
 }
 
-js::object event_data(const storage::PlanRow& p) {
-  return js::object{{"plan_id", p.id}, {"customer_id", p.customer_id}, {"vehicle_id", p.vehicle_id},
-                    {"reference", p.reference}};
-}
+js::object event_data(const Plan& p) { return payment_service::event_data(p); }
 
 }  // namespace payment_service::views

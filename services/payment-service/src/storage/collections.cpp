@@ -227,4 +227,45 @@ bool insert_resolution(Tx& tx, const ResolutionRow& r) {
               .empty();
 }
 
+namespace {
+struct WithPaymentWriter {
+  Tx& tx;
+  const PaymentRow& payment;
+
+  std::optional<std::string> operator()(const CreditHeldRequest& c) const {
+    auto q = lock_request(tx, c.resolution.item_id);
+    if (!q || q->status != "held") return q ? q->status : "unknown";
+    auto res = c.resolution;
+    res.payment_id = payment.id;
+    if (!insert_resolution(tx, res)) return "resolved";
+    q->status = "succeeded";
+    q->payment_id = payment.id;
+    q->provider_txn_id = c.provider_txn_id;
+    q->confirmed_amount = c.confirmed.amount;
+    q->confirmed_currency = std::string(c.confirmed.currency.code());
+    q->reason_code = "RESOLVED_BY_STAFF";
+    q->reason = "credited after staff checked it with the provider";
+    settle_request(tx, *q, c.at);
+    return std::nullopt;
+  }
+  std::optional<std::string> operator()(const CreditCallback& c) const {
+    auto locked = lock_callback(tx, c.callback_id);
+    auto res = c.resolution;
+    res.payment_id = payment.id;
+    if (!locked || !insert_resolution(tx, res)) return "resolved";
+    finish_callback(tx, c.callback_id, "processed", std::nullopt, "credited by staff as payment " + payment.id, c.at);
+    return std::nullopt;
+  }
+  std::optional<std::string> operator()(const ConfirmPaybill& c) const {
+    end_wait(tx, c.asked_id, "processed", c.asked_outcome + payment.id, c.at);
+    finish_callback(tx, c.answer_id, "processed", std::nullopt, c.answer_outcome + payment.id, c.at);
+    return std::nullopt;
+  }
+};
+}  // namespace
+
+std::optional<std::string> write_with_payment(Tx& tx, const WithPayment& w, const PaymentRow& payment) {
+  return std::visit(WithPaymentWriter{tx, payment}, w);
+}
+
 }  // namespace payment_service::storage

@@ -1,5 +1,6 @@
 // The journal, payments and reversals, delinquency runs and the portfolio figures.
 #include <algorithm>
+#include <rto/events.hpp>
 
 #include "storage/queries.hpp"
 #include "storage/rows.hpp"
@@ -193,6 +194,14 @@ std::vector<PortfolioRow> portfolio(Tx& tx, TimePoint today_start, TimePoint wee
     p.expected_week = r[2].as<std::int64_t>();
   }
   return out;
+}
+
+void publish(Tx& tx, std::string_view source, std::vector<OutboxEvent> events) {
+  if (events.empty()) return;
+  std::vector<rto::events::Event> out;
+  out.reserve(events.size());
+  for (auto& e : events) out.push_back({std::move(e.type), std::move(e.subject), std::move(e.data)});
+  rto::events::enqueue_all(tx, source, out);
 }
 
 }  // namespace payment_service::storage

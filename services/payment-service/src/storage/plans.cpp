@@ -60,15 +60,15 @@ std::shared_ptr<const PlanTerms> parsed_terms(const std::string& plan_id, std::s
 }
 
 // Reads the columns of sql::kPlanColumns, in that order.
-PlanRow read_plan(const pqxx::row& r) {
-  PlanRow p;
+Plan read_plan(const pqxx::row& r) {
+  Plan p;
   p.id = r[0].as<std::string>();
   p.reference = r[1].as<std::string>();
   p.customer_id = r[2].as<std::string>();
   p.vehicle_id = r[3].as<std::string>();
   p.template_id = r[4].as<std::string>();
   p.credit_decision_id = r[5].as<std::string>();
-  p.status = r[6].as<std::string>();
+  p.status = plan_status_from(r[6].as<std::string>()).value();
   p.currency = rto::Currency::of(r[7].as<std::string>());
   p.price = r[8].as<std::int64_t>();
   p.deposit = r[9].as<std::int64_t>();
@@ -97,13 +97,13 @@ PlanRow read_plan(const pqxx::row& r) {
   return p;
 }
 
-std::optional<PlanRow> one_plan(const pqxx::result& res) {
+std::optional<Plan> one_plan(const pqxx::result& res) {
   if (res.empty()) return std::nullopt;
   return read_plan(res[0]);
 }
 
-std::vector<PlanRow> plans(const pqxx::result& res) {
-  std::vector<PlanRow> out;
+std::vector<Plan> plans(const pqxx::result& res) {
+  std::vector<Plan> out;
   out.reserve(res.size());
   for (const auto& r : res) out.push_back(read_plan(r));
   return out;
@@ -173,14 +173,14 @@ bool supersede_template(Tx& tx, const std::string& old_id, const std::string& ne
 
 // ---- plans ------------------------------------------------------------------------------------
 
-std::optional<PlanRow> find_plan(Tx& tx, const std::string& id) { return one_plan(tx.exec_prepared(sql::kPlanById.name, id)); }
-std::optional<PlanRow> find_plan_by_reference(Tx& tx, const std::string& ref) {
+std::optional<Plan> find_plan(Tx& tx, const std::string& id) { return one_plan(tx.exec_prepared(sql::kPlanById.name, id)); }
+std::optional<Plan> find_plan_by_reference(Tx& tx, const std::string& ref) {
   return one_plan(tx.exec_prepared(sql::kPlanByRef.name, ref));
 }
-std::optional<PlanRow> find_plan_by_decision(Tx& tx, const std::string& id) {
+std::optional<Plan> find_plan_by_decision(Tx& tx, const std::string& id) {
   return one_plan(tx.exec_prepared(sql::kPlanByDecision.name, id));
 }
-std::optional<PlanRow> lock_plan(Tx& tx, const std::string& id) {
+std::optional<Plan> lock_plan(Tx& tx, const std::string& id) {
   return one_plan(tx.exec_prepared(sql::kPlanLockById.name, id));
 }
 
@@ -204,13 +204,13 @@ void insert_schedule(Tx& tx, const std::string& plan_id, const Quote& q) {
   tx.exec_prepared0(sql::kScheduleInsert.name, plan_id, js::serialize(rows));
 }
 
-void update_plan(Tx& tx, const PlanRow& p, TimePoint now) { update_plans(tx, {&p}, now); }
+void update_plan(Tx& tx, const Plan& p, TimePoint now) { update_plans(tx, {&p}, now); }
 
 void reanchor_schedule(Tx& tx, const std::string& plan_id, Date start, Frequency f) {
   tx.exec_prepared0(sql::kScheduleReanchor.name, plan_id, to_days(start), std::string(to_string(f)));
 }
 
-std::vector<PlanRow> plans_of_customer(Tx& tx, const std::string& customer_id) {
+std::vector<Plan> plans_of_customer(Tx& tx, const std::string& customer_id) {
   return plans(tx.exec_prepared(sql::kPlansOfCustomer.name, customer_id));
 }
 
@@ -224,7 +224,7 @@ std::map<std::string, std::string> plan_references(Tx& tx, const std::vector<std
   return out;
 }
 
-std::vector<PlanRow> collections(Tx& tx, const PlanListQuery& q) {
+std::vector<Plan> collections(Tx& tx, const PlanListQuery& q) {
   std::optional<std::string> bucket;
   if (q.bucket) bucket = std::string(to_string(*q.bucket));
   if (q.after)
@@ -295,7 +295,7 @@ void rewrite_projection(Tx& tx, const std::string& plan_id, const Replayed& r) {
 
 // ---- recording several payments in one transaction --------------------------------------------
 
-std::vector<PlanRow> lock_plans(Tx& tx, const std::vector<std::string>& ids, const std::vector<std::string>& references) {
+std::vector<Plan> lock_plans(Tx& tx, const std::vector<std::string>& ids, const std::vector<std::string>& references) {
   js::array a, b;
   a.reserve(ids.size());
   b.reserve(references.size());
@@ -353,16 +353,16 @@ void apply_fees(Tx& tx, const std::vector<std::pair<std::int64_t, std::int64_t>>
   tx.exec_prepared0(sql::kFeesApply.name, js::serialize(rows));
 }
 
-void update_plans(Tx& tx, const std::vector<const PlanRow*>& list, TimePoint now) {
+void update_plans(Tx& tx, const std::vector<const Plan*>& list, TimePoint now) {
   if (list.empty()) return;
   auto opt = [](const std::optional<TimePoint>& t) -> js::value {
     return t ? js::value(to_micros(*t)) : js::value(nullptr);
   };
   js::array rows;
   rows.reserve(list.size());
-  for (const PlanRow* p : list)
+  for (const Plan* p : list)
     rows.push_back(js::object{{"id", p->id},
-                              {"status", p->status},
+                              {"status", to_string(p->status)},
                               {"schedule_start", to_days(p->schedule_start)},
                               {"activated_at", opt(p->activated_at)},
                               {"completed_at", opt(p->completed_at)},

@@ -348,6 +348,19 @@ inline const rto::db::Statement kPortfolioExpected{"portfolio_expected",
     "WHERE s.seq >= 1 AND s.due_date BETWEEN " + DT(2) + " AND " + DT(3) +
     " AND pl.status IN ('active', 'defaulted') GROUP BY pl.currency"};
 
+// ---- reminders --------------------------------------------------------------------------------
+
+// Live plans with an open instalment (seq >= 1) due in [$1, $2], after plan id $3, in id order.
+inline const rto::db::Statement kReminderPlans{"reminder_plans",
+    "SELECT DISTINCT s.plan_id::text FROM schedule s JOIN plans p ON p.id = s.plan_id "
+    "WHERE p.status IN ('active', 'defaulted') AND s.seq >= 1 AND s.paid + s.waived < s.amount "
+    "AND s.due_date BETWEEN " + DT(1) + " AND " + DT(2) + " AND s.plan_id > $3::uuid ORDER BY 1 LIMIT $4"};
+
+// One reminder sent; no row when this (plan, seq, kind) was sent before.
+inline const rto::db::Statement kReminderInsert{"reminder_insert",
+    "INSERT INTO payment_reminders (plan_id, seq, kind, due_date, sent_on, sent_at) VALUES ($1::uuid, $2, $3, " +
+    DT(4) + ", " + DT(5) + ", " + TS(6) + ") ON CONFLICT DO NOTHING RETURNING seq"};
+
 inline std::vector<rto::db::Statement> all() {
   return {kTemplatesCurrent, kTemplatesAll, kTemplateById, kTemplateCurrentBySlug, kTemplateLockCurrent,
           kTemplateInsert, kTemplateSupersede, kPlanById, kPlanLockById, kPlanByRef, kPlanByDecision, kPlanInsert,
@@ -358,7 +371,7 @@ inline std::vector<rto::db::Statement> all() {
           kPortfolioTotals, kPortfolioAging, kPortfolioCollected, kPortfolioExpected, kRepossessionInsert,
           kRepossessionOfPlan, kRefundInsert, kRefundByReference, kRefundsOfPlan, kPlanReferences, kPlansLock,
           kPaymentsByTxns, kFeesOpenOf, kScheduleOpenUpToOf, kJournalIds, kJournalPostMany, kScheduleApplyMany,
-          kPaymentsInsert, kPlansUpdate};
+          kPaymentsInsert, kPlansUpdate, kReminderPlans, kReminderInsert};
 }
 
 }  // namespace payment_service::sql

@@ -10,6 +10,7 @@
 #include <rto/money.hpp>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "domain/allocation.hpp"
@@ -17,7 +18,9 @@
 #include "domain/delinquency.hpp"
 #include "domain/inputs.hpp"
 #include "domain/ledger.hpp"
+#include "domain/plan.hpp"
 #include "domain/plan_template.hpp"
+#include "domain/reminders.hpp"
 #include "domain/schedule.hpp"
 
 namespace payment_service::storage {
@@ -36,38 +39,13 @@ bool supersede_template(Tx& tx, const std::string& old_id, const std::string& ne
 
 // ---- plans ------------------------------------------------------------------------------------
 
-// The terms a plan was signed on, parsed: {template, quote, vehicle, credit_decision} and the
-// template's rules. They never change (the database refuses it), so every read of one plan
-// shares one parsed copy.
-struct PlanTerms {
-  boost::json::object doc;
-  PlanTemplate rules;  // doc.template
-};
+// Plans are read into and written from the domain entity (domain/plan.hpp); status maps to
+// its text in the plans table.
 
-struct PlanRow {
-  std::string id, reference, customer_id, vehicle_id, template_id, credit_decision_id, status;
-  rto::Currency currency = rto::Currency::of("UGX");
-  std::int64_t price = 0, deposit = 0, financed = 0, charge = 0, total_payable = 0, instalment = 0,
-               last_instalment = 0;
-  int instalment_count = 0;
-  std::shared_ptr<const PlanTerms> fixed;  // set by every read
-  Date schedule_start{};
-  TimePoint deposit_due_by{}, created_at{};
-  std::optional<TimePoint> activated_at, completed_at, defaulted_at, cancelled_at;
-  std::optional<std::string> cancel_reason;
-  std::int64_t outstanding = 0, credit_balance = 0, paid_total = 0, discount_total = 0;
-  DelinquencyState delinquency;
-
-  bool live() const noexcept { return status == "active" || status == "defaulted"; }
-  rto::Money money(std::int64_t a) const { return {a, currency}; }
-  const boost::json::object& terms() const noexcept { return fixed->doc; }
-  const PlanTemplate& rules() const noexcept { return fixed->rules; }
-};
-
-std::optional<PlanRow> find_plan(Tx& tx, const std::string& id);
-std::optional<PlanRow> find_plan_by_reference(Tx& tx, const std::string& reference);
-std::optional<PlanRow> find_plan_by_decision(Tx& tx, const std::string& credit_decision_id);
-std::optional<PlanRow> lock_plan(Tx& tx, const std::string& id);
+std::optional<Plan> find_plan(Tx& tx, const std::string& id);
+std::optional<Plan> find_plan_by_reference(Tx& tx, const std::string& reference);
+std::optional<Plan> find_plan_by_decision(Tx& tx, const std::string& credit_decision_id);
+std::optional<Plan> lock_plan(Tx& tx, const std::string& id);
 
 struct NewPlan {
   std::string id, reference, customer_id, vehicle_id, template_id, credit_decision_id;
@@ -79,13 +57,13 @@ struct NewPlan {
 bool insert_plan(Tx& tx, const NewPlan& p);
 void insert_schedule(Tx& tx, const std::string& plan_id, const Quote& q);
 // Writes the mutable part of a plan (status, life-cycle times, projections).
-void update_plan(Tx& tx, const PlanRow& p, TimePoint now);
+void update_plan(Tx& tx, const Plan& p, TimePoint now);
 void reanchor_schedule(Tx& tx, const std::string& plan_id, Date start, Frequency f);
 
-std::vector<PlanRow> plans_of_customer(Tx& tx, const std::string& customer_id);
+std::vector<Plan> plans_of_customer(Tx& tx, const std::string& customer_id);
 // id → account reference of the plans named (unknown ids are left out).
 std::map<std::string, std::string> plan_references(Tx& tx, const std::vector<std::string>& plan_ids);
-std::vector<PlanRow> collections(Tx& tx, const PlanListQuery& q);
+std::vector<Plan> collections(Tx& tx, const PlanListQuery& q);
 std::vector<std::string> deposit_expired(Tx& tx, TimePoint now, int limit);
 std::vector<std::string> plans_for_run(Tx& tx, Date as_of, int limit);
 
@@ -117,6 +95,9 @@ std::int64_t post_entry(Tx& tx, const std::string& plan_id, const rto::Currency&
                         const std::optional<std::string>& payment_id, TimePoint now);
 Entry entry_lines(Tx& tx, std::int64_t entry_id);
 std::int64_t account_balance(Tx& tx, const std::string& plan_id, std::string_view account);
+
+// Writes events to the outbox, in order, in the caller's transaction.
+void publish(Tx& tx, std::string_view source, std::vector<OutboxEvent> events);
 
 // ---- payments ---------------------------------------------------------------------------------
 
@@ -150,7 +131,7 @@ std::vector<std::string> insert_payments(Tx& tx, const std::vector<const Payment
 // ---- recording several payments in one transaction --------------------------------------------
 
 // The plans named by id or account reference, locked in id order.
-std::vector<PlanRow> lock_plans(Tx& tx, const std::vector<std::string>& ids, const std::vector<std::string>& references);
+std::vector<Plan> lock_plans(Tx& tx, const std::vector<std::string>& ids, const std::vector<std::string>& references);
 // Unpaid late fees by plan id.
 std::map<std::string, std::vector<OpenFee>> open_fees_of(Tx& tx, const std::vector<std::string>& plan_ids);
 // The open instalments each plan's `amount` reaches, in order (plus the first it cannot), for
@@ -172,7 +153,7 @@ struct ScheduleDelta {
 void apply_schedule(Tx& tx, const std::vector<ScheduleDelta>& d);
 // (fee id, amount paid) pairs, one per fee.
 void apply_fees(Tx& tx, const std::vector<std::pair<std::int64_t, std::int64_t>>& paid);
-void update_plans(Tx& tx, const std::vector<const PlanRow*>& plans, TimePoint now);
+void update_plans(Tx& tx, const std::vector<const Plan*>& plans, TimePoint now);
 
 // Fresh journal entry ids, ascending.
 std::vector<std::int64_t> next_entry_ids(Tx& tx, int n);
@@ -302,11 +283,46 @@ struct ResolutionRow {
 bool insert_resolution(Tx& tx, const ResolutionRow& r);
 bool resolved(Tx& tx, const std::string& item, const std::string& item_id);
 
+// ---- written in the commit that records a payment (PaymentRequest::also) ----------------------
+
+// A held request staff credit: resolved once, then marked succeeded by the payment.
+struct CreditHeldRequest {
+  ResolutionRow resolution;  // its payment_id is the payment's
+  std::string provider_txn_id;
+  rto::Money confirmed;
+  TimePoint at{};
+};
+// A paybill confirmation staff credit: resolved once, the callback finished as processed.
+struct CreditCallback {
+  ResolutionRow resolution;  // item_id is the callback id
+  std::int64_t callback_id = 0;
+  TimePoint at{};
+};
+// Daraja's answer confirmed a paybill payment: the confirmation's wait ends and the answer is
+// finished. Each outcome is followed by the payment's id.
+struct ConfirmPaybill {
+  std::int64_t asked_id = 0, answer_id = 0;
+  std::string asked_outcome, answer_outcome;
+  TimePoint at{};
+};
+using WithPayment = std::variant<CreditHeldRequest, CreditCallback, ConfirmPaybill>;
+// Writes `w` for `payment` with its plan locked. Returns what refuses it (the item changed
+// meanwhile: "resolved", or the request's status now), nullopt when written.
+std::optional<std::string> write_with_payment(Tx& tx, const WithPayment& w, const PaymentRow& payment);
+
 // ---- delinquency runs -------------------------------------------------------------------------
 
 bool run_exists(Tx& tx, const std::string& plan_id, Date as_of);
 void insert_run(Tx& tx, const std::string& plan_id, Date as_of, const DelinquencyState& s, std::int64_t fees,
                 TimePoint now);
+
+// ---- reminders (storage/reminders.cpp) --------------------------------------------------------
+
+// Live plans with an open instalment due in [first, last], after `after` (a plan id; "" for the
+// start), in id order, at most `limit`.
+std::vector<std::string> plans_to_remind(Tx& tx, Date first, Date last, const std::string& after, int limit);
+// Records a reminder as sent; false when it was sent before (nothing is written then).
+bool insert_reminder(Tx& tx, const std::string& plan_id, const Reminder& r, Date sent_on, TimePoint at);
 
 // ---- portfolio --------------------------------------------------------------------------------
 
