@@ -155,7 +155,8 @@ Plan active_plan(payment_service::App& app, Neighbours& n) {
   dep.paid_at = SysClock::now();
   dep.recorded_by = "bench";
   auto paid = app.record_payment(dep);
-  if (paid.plan.status != "active") throw std::runtime_error("plan " + p.id + " is " + paid.plan.status + ", not active");
+  if (paid.plan.status != payment_service::PlanStatus::Active)
+    throw std::runtime_error("plan " + p.id + " is " + paid.plan.status_name() + ", not active");
   p.reference = paid.plan.reference;
   p.instalment = paid.plan.instalment;
   p.outstanding = paid.plan.outstanding;
