@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "domain/neighbours.hpp"
-#include "expect_error.hpp"
+#include <rto/testing/expect_error.hpp>
+using rto::testing::error_of;
+using rto::testing::names_field;
 #include "test_support.hpp"
 
 using namespace payment_service;
