@@ -103,11 +103,14 @@ start() {
   [ -z "$who" ] || die "port $PORT is already in use: $who"
   mkdir -p "$ENV_DIR/run" "$ENV_DIR/logs"
   [ -f "$LOG" ] && mv -f "$LOG" "$LOG.1"
-  (cd "$APP" && setsid env -i "PATH=$PATH" "HOME=${HOME:-/root}" NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 \
+  # The command itself is backgrounded (not a subshell around it), so the pid file holds the server's pid.
+  (cd "$APP" || exit 1
+    setsid env -i "PATH=$PATH" "HOME=${HOME:-/root}" NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 \
     "GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT" "PUBLIC_GATEWAY_PORT=$GATEWAY_PORT" \
     ${PUBLIC_GATEWAY_URL:+"PUBLIC_GATEWAY_URL=$PUBLIC_GATEWAY_URL"} \
     node node_modules/next/dist/bin/next start -p "$PORT" -H "${FRONTEND_HOST:-127.0.0.1}" >> "$LOG" 2>&1 < /dev/null 9>&- &
-    echo $! > "$PID_FILE")
+    echo $! > "$PID_FILE"
+  )
   pid=$(cat "$PID_FILE")
   local deadline=$(($(date +%s) + READY_TIMEOUT))
   until ready; do

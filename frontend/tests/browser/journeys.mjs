@@ -128,6 +128,18 @@ export const journeys = [
     async run({ page, FRONTEND, shot }) {
       await page.goto(`${FRONTEND}/`);
       await page.getByRole("heading", { name: "Find your vehicle" }).waitFor();
+      await page.waitForLoadState("load");
+      // First-load figures of the marketplace (Chromium's performance entries, compressed sizes).
+      const perf = await page.evaluate(() => {
+        const nav = performance.getEntriesByType("navigation")[0];
+        const js = performance.getEntriesByType("resource").filter((r) => r.name.endsWith(".js") || r.initiatorType === "script");
+        return {
+          js_bytes: js.reduce((n, r) => n + (r.transferSize || r.encodedBodySize || 0), 0), js_files: js.length,
+          ttfb_ms: Math.round(nav.responseStart), dom_content_loaded_ms: Math.round(nav.domContentLoadedEventEnd), load_ms: Math.round(nav.loadEventEnd),
+        };
+      });
+      console.log(`      marketplace first load: ${JSON.stringify(perf)}`);
+      assert(perf.js_bytes < 200 * 1024, `marketplace JavaScript ${perf.js_bytes} bytes is over 200 KB`);
       await page.getByLabel("Language").selectOption("sw");
       await page.getByRole("heading", { name: "Tafuta chombo chako" }).waitFor();
       await page.reload();

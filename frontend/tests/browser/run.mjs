@@ -36,7 +36,9 @@ for (const j of journeys) {
   const started = Date.now();
   const context = await browser.newContext({ viewport: j.viewport ?? { width: 360, height: 740 }, deviceScaleFactor: 1, locale: "en-GB" });
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  // Generous: the 2-core machine may be shared with other builds.
+  page.setDefaultTimeout(Number(process.env.BROWSER_TIMEOUT_MS ?? 30_000));
+  page.setDefaultNavigationTimeout(Number(process.env.BROWSER_TIMEOUT_MS ?? 30_000) * 2);
   const consoleErrors = [];
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
   try {
