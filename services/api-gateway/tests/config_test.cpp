@@ -44,6 +44,7 @@ TEST(GatewayConfig, ReadsRoutesUpstreamsAndLimits) {
   g.set("UPSTREAM_CREDIT_URL", "http://127.0.0.1:8083");
   g.set("UPSTREAM_PAYMENT_URL", "http://127.0.0.1:8084");
   g.set("UPSTREAM_TELEMATICS_URL", "http://127.0.0.1:8085");
+  g.set("UPSTREAM_SUPPORT_URL", "http://127.0.0.1:8086");
   g.set("AMQP_URL", "amqp://hub:secret@127.0.0.1:5999/");
   g.set("RATE_AUTH_PER_IP_RPS", "5");
   g.set("RATE_AUTH_PER_IP_BURST", "10");

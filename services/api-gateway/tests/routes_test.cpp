@@ -133,4 +133,10 @@ TEST(RouteTable, ShippedTableIsValid) {
   EXPECT_EQ(t.match("/internal/users/1"), nullptr);
   EXPECT_EQ(t.match("/api/v1/telematics/vehicles/1/position")->upstream, "telematics");
   EXPECT_FALSE(t.match("/api/v1/telematics/trackers")->is_public("GET"));
+  EXPECT_EQ(t.match("/api/v1/support/tickets")->upstream, "support");
+  EXPECT_FALSE(t.match("/api/v1/support/tickets")->is_public("POST"));
+  // Delivery reports come from the SMS provider: public, and to support, not to the payment webhooks.
+  EXPECT_EQ(t.match("/api/v1/webhooks/sms")->upstream, "support");
+  EXPECT_TRUE(t.match("/api/v1/webhooks/sms")->is_public("POST"));
+  EXPECT_EQ(t.match("/api/v1/webhooks/mtn_momo")->upstream, "payment");
 }
