@@ -70,8 +70,9 @@ class Server {
   bool connected(const std::string& key) const;
   std::size_t connections() const noexcept;
 
+  struct Impl;  // defined in tcp_server.cpp (named there by the per-connection code)
+
  private:
-  struct Impl;
   std::shared_ptr<Impl> impl_;
 };
 
