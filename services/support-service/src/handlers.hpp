@@ -1,17 +1,15 @@
 #pragma once
 // Thin handlers: parse the request, call the App / storage / domain, shape the response.
 #include <memory>
-#include <rto/http.hpp>
+#include <rto/router.hpp>
 
 namespace support_service {
 
 class App;
 
-class Handlers {
+class Handlers : public rto::http::HandlerSet<App> {
  public:
-  explicit Handlers(std::shared_ptr<App> app) : app_(std::move(app)) {}
-  using Request = rto::http::Request;
-  using Response = rto::http::Response;
+  using HandlerSet::HandlerSet;
 
   Response create_ticket(Request& req);
   Response list_tickets(Request& req);
@@ -30,8 +28,6 @@ class Handlers {
   Response sms_outbox(Request& req);
   Response sms_delivery_report(Request& req);
 
- private:
-  std::shared_ptr<App> app_;
 };
 
 }  // namespace support_service

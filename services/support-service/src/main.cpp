@@ -1,10 +1,8 @@
 // support-service: tickets with SLAs, in-app notifications and SMS (supportdb). Wiring only:
 // configuration, the platform service, this service's routes, jobs and event consumer, the outbox.
-#include <iostream>
 #include <rto/clock.hpp>
 #include <rto/db.hpp>
-#include <rto/errors.hpp>
-#include <rto/log.hpp>
+#include <rto/main.hpp>
 #include <rto/service.hpp>
 #include <vector>
 
@@ -15,23 +13,12 @@
 std::vector<rto::db::Migration> embedded_migrations();
 
 int main() {
-  try {
+  return rto::run_service("support-service", [] {
     auto cfg = support_service::SupportConfig::from_environment();
     rto::Service service(cfg.common);
     auto app = support_service::install(service, std::move(cfg), std::make_shared<rto::SystemClock>(),
                                         embedded_migrations());
     service.use_outbox();
     return service.run();
-  } catch (const rto::ConfigError& e) {
-    rto::log::init("support-service", "info");
-    rto::log::error("refusing to start: configuration", {{"error", e.what()}});
-    std::cerr << "support-service: " << e.what() << "\n";
-    return 2;
-  } catch (const rto::db::MigrationError& e) {
-    rto::log::error("refusing to start: migrations", {{"error", e.what()}});
-    return 3;
-  } catch (const std::exception& e) {
-    rto::log::error("start-up failed", {{"error", e.what()}});
-    return 1;
-  }
+  });
 }

@@ -8,10 +8,8 @@ namespace support_service {
 using rto::http::Access;
 
 void add_routes(rto::http::Router& r, std::shared_ptr<App> app) {
-  using Req = rto::http::Request;
-  using Member = rto::http::Response (Handlers::*)(Req&);
   auto h = std::make_shared<Handlers>(std::move(app));
-  auto to = [h](Member m) { return [h, m](Req& req) { return ((*h).*m)(req); }; };
+  const auto to = rto::http::bind(std::move(h));
 
   const auto staff = Access::roles_any({"support_agent", "admin"});
   const auto anyone_signed_in = Access::signed_in();

@@ -8,24 +8,12 @@
 
 #include "domain/motion.hpp"
 #include "gt06_listener.hpp"
-#include "handlers.hpp"
-#include "routes.hpp"
 #include "storage/queries.hpp"
 
 namespace telematics {
 namespace js = boost::json;
 
 namespace {
-
-std::optional<std::string> lower_uuid(const js::object* data, const char* key) {
-  if (!data) return std::nullopt;
-  const auto* v = data->if_contains(key);
-  if (!v || !v->is_string()) return std::nullopt;
-  std::string s(v->as_string());
-  if (!rto::crypto::is_uuid(s)) return std::nullopt;
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 bool reply_says_failed(const std::string& text) {
   std::string t = text;
@@ -376,47 +364,6 @@ void App::on_command_reply(std::int64_t id, const std::string& text) {
   });
 }
 
-void App::on_payment_event(pqxx::work& tx, const rto::events::Received& e) {
-  const js::object* data = e.data.if_object();
-  auto vehicle = lower_uuid(data, "vehicle_id");
-  auto plan = lower_uuid(data, "plan_id");
-  auto customer = lower_uuid(data, "customer_id");
-  if (!vehicle || !plan || !customer) {
-    rto::log::warn("payment event without vehicle_id, plan_id or customer_id ignored", {{"event_id", e.id}, {"type", e.type}});
-    return;
-  }
-  const std::string actor = e.source.empty() ? std::string("payment-service") : e.source;
-  auto link = [&](const char* status) { storage::upsert_plan(tx, *vehicle, {*plan, *customer, status}, now()); };
-  auto current = storage::plan_of_vehicle(tx, *vehicle);
-  const bool other_plan = current && current->plan_id != *plan;
-  if (e.type == "payment.plan.activated") {
-    link("active");
-  } else if (e.type == "payment.plan.completed") {
-    link("completed");
-    release_lock(tx, *vehicle, "plan completed: the vehicle belongs to its owner", actor);
-  } else if (e.type == "payment.plan.cancelled") {
-    if (other_plan) return;
-    link("cancelled");
-    release_lock(tx, *vehicle, "plan cancelled", actor);
-  } else if (e.type == "payment.plan.repossessed") {
-    link("repossessed");
-  } else if (e.type == "payment.lock.required") {
-    if (other_plan && current->status != "cancelled") {
-      rto::log::warn("lock for a plan that no longer holds the vehicle ignored", {{"event_id", e.id}, {"vehicle_id", *vehicle}});
-      return;
-    }
-    if (!current || other_plan) link("active");
-    if (current && !other_plan && current->status == "completed") {
-      rto::log::warn("lock for a completed plan ignored", {{"event_id", e.id}, {"vehicle_id", *vehicle}});
-      return;
-    }
-    request_lock(tx, *vehicle, plan, "payments overdue", actor);
-  } else if (e.type == "payment.lock.released") {
-    if (other_plan) return;
-    release_lock(tx, *vehicle, "payments up to date", actor);
-  }
-}
-
 // ---- periodic jobs ------------------------------------------------------------------------------
 
 void App::advance_pending_locks() {
@@ -466,39 +413,6 @@ void App::detect_offline() {
                                                      {"since", rto::to_rfc3339(t - cfg_.offline_after)}}});
     }
   });
-}
-
-// ---- wiring -------------------------------------------------------------------------------------
-
-Installed install(rto::Service& service, TelematicsConfig cfg, std::shared_ptr<const rto::Clock> clock,
-                  std::vector<rto::db::Migration> migrations, InstallOptions opts) {
-  auto& pool = service.use_database(sql::all(), std::move(migrations));
-  Installed out;
-  out.app = std::make_shared<App>(pool, std::move(clock), cfg);
-  auto app = out.app;
-  add_routes(service.router(), std::make_shared<Handlers>(app));
-  if (opts.device_listeners && cfg.gt06_port != 0) {
-    out.gt06 = std::make_shared<Gt06Listener>(app, cfg.common.host, cfg.gt06_port, cfg.device_max_connections,
-                                              cfg.device_idle_timeout);
-    out.gt06_port = out.gt06->start();
-  }
-  if (opts.background_jobs) {
-    service.every("ingest-flush", cfg.ingest_flush, [app] { app->flush_ingest(); });
-    service.every("locks", cfg.job_interval, [app] {
-      app->advance_pending_locks();
-      app->dispatch_queued();
-    });
-    service.every("command-retry", std::max(cfg.job_interval, cfg.command_ack_timeout / 4), [app] { app->retry_commands(); });
-    service.every("offline", std::max(cfg.job_interval, cfg.offline_after / 10), [app] { app->detect_offline(); });
-  }
-  if (opts.consume_events) {
-    rto::events::ConsumerOptions co;
-    co.queue = opts.event_queue;
-    co.bindings = {"payment.plan.activated", "payment.plan.completed", "payment.plan.cancelled",
-                   "payment.plan.repossessed", "payment.lock.required", "payment.lock.released"};
-    service.consume(std::move(co), [app](pqxx::work& tx, const rto::events::Received& e) { app->on_payment_event(tx, e); });
-  }
-  return out;
 }
 
 }  // namespace telematics

@@ -87,12 +87,13 @@ std::size_t Gt06Listener::on_data(rto::tcp::Connection& c, std::string_view in) 
         devices_[c.id()] = Device{tracker->id, tracker->imei};
       }
       c.set_key(key_of(tracker->imei));
-      c.send(gt06::encode_ack(m.protocol, m.serial));
+      // Queued before the acknowledgement goes out, so a device that got its ack has been heard.
       Report rep;
       rep.tracker_id = tracker->id;
       rep.protocol = "gt06";
       rep.reconnected = true;
       app_->enqueue(std::move(rep));
+      c.send(gt06::encode_ack(m.protocol, m.serial));
       continue;
     }
     if (!device) {  // data before a login: the device is not identified
@@ -100,7 +101,6 @@ std::size_t Gt06Listener::on_data(rto::tcp::Connection& c, std::string_view in) 
       c.close();
       return used;
     }
-    if (m.needs_ack) c.send(gt06::encode_ack(m.protocol, m.serial));
     Report rep;
     rep.tracker_id = device->tracker_id;
     rep.protocol = "gt06";
@@ -113,6 +113,7 @@ std::size_t Gt06Listener::on_data(rto::tcp::Connection& c, std::string_view in) 
       rep.reply_text = m.text;
     }
     app_->enqueue(std::move(rep));
+    if (m.needs_ack) c.send(gt06::encode_ack(m.protocol, m.serial));
   }
   return used;
 }

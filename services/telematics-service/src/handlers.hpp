@@ -2,17 +2,15 @@
 // HTTP handlers: parse the request, call the App or storage inside a transaction, return a
 // response. Errors are thrown as rto::Error and become problem+json in the platform.
 #include <memory>
-#include <rto/http.hpp>
+#include <rto/router.hpp>
 
 namespace telematics {
 
 class App;
 
-class Handlers {
+class Handlers : public rto::http::HandlerSet<App> {
  public:
-  explicit Handlers(std::shared_ptr<App> app) : app_(std::move(app)) {}
-  using Request = rto::http::Request;
-  using Response = rto::http::Response;
+  using HandlerSet::HandlerSet;
 
   // Staff (admin; agent for field installers)
   Response create_tracker(Request& req);
@@ -33,8 +31,6 @@ class Handlers {
   // Devices: OsmAnd / Traccar Client (query string, form or JSON)
   Response osmand(Request& req);
 
- private:
-  std::shared_ptr<App> app_;
 };
 
 }  // namespace telematics

@@ -1,11 +1,9 @@
 // telematics-service: trackers, positions, the immobiliser (telematicsdb). Wiring only:
 // configuration, the platform service, this service's routes and jobs, the GT06 listener, the
 // outbox, the payment-event consumer.
-#include <iostream>
 #include <rto/clock.hpp>
 #include <rto/db.hpp>
-#include <rto/errors.hpp>
-#include <rto/log.hpp>
+#include <rto/main.hpp>
 #include <rto/service.hpp>
 #include <vector>
 
@@ -16,22 +14,11 @@
 std::vector<rto::db::Migration> embedded_migrations();
 
 int main() {
-  try {
+  return rto::run_service("telematics-service", [] {
     auto cfg = telematics::TelematicsConfig::from_environment();
     rto::Service service(cfg.common);
     auto installed = telematics::install(service, std::move(cfg), std::make_shared<rto::SystemClock>(), embedded_migrations());
     service.use_outbox();
     return service.run();
-  } catch (const rto::ConfigError& e) {
-    rto::log::init("telematics-service", "info");
-    rto::log::error("refusing to start: configuration", {{"error", e.what()}});
-    std::cerr << "telematics-service: " << e.what() << "\n";
-    return 2;
-  } catch (const rto::db::MigrationError& e) {
-    rto::log::error("refusing to start: migrations", {{"error", e.what()}});
-    return 3;
-  } catch (const std::exception& e) {
-    rto::log::error("start-up failed", {{"error", e.what()}});
-    return 1;
-  }
+  });
 }

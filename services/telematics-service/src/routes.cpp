@@ -7,9 +7,7 @@ namespace telematics {
 using rto::http::Access;
 
 void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
-  using Req = rto::http::Request;
-  using Member = rto::http::Response (Handlers::*)(Req&);
-  auto to = [h](Member m) { return [h, m](Req& req) { return ((*h).*m)(req); }; };
+  const auto to = rto::http::bind(std::move(h));
 
   const auto installers = Access::roles_any({"admin", "agent"});
   const auto staff = Access::roles_any({"admin", "agent", "credit_officer", "support_agent"});

@@ -39,6 +39,9 @@ telematics::TelematicsConfig test_config(const std::string& database_url) {
   c.gt06_port = 0;  // set below: a free port
   c.lock_rules.grace = std::chrono::minutes(5);
   c.lock_rules.stopped_for = std::chrono::seconds(60);
+  // A fix from before the grace period still counts as recent, so a test may stop reporting (a
+  // device gone offline) and still see the lock go out.
+  c.lock_rules.max_fix_age = std::chrono::minutes(10);
   c.position_event_interval = std::chrono::milliseconds(0);
   return c;
 }

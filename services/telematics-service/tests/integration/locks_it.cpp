@@ -82,7 +82,9 @@ TEST(Locks, PendingAtOnceThenSentOnlyWhenStoppedThenAcknowledgedThenReleasedAtOn
   auto s = get("/api/v1/telematics/vehicles/" + r.vehicle + "/lock", admin().token);
   EXPECT_EQ(s.str("waiting_for"), "moving");
 
-  // Stopped with the engine off, but not yet for 60 s.
+  // Stopped with the engine off, but not yet for 60 s. (A fix needs a later device time than the
+  // last one: one at the same second is a duplicate.)
+  world().clock->advance(seconds(1));
   report(r, 0, false);
   world().clock->advance(seconds(30));
   report(r, 0, false);

@@ -1,0 +1,42 @@
+// Wiring: the database and its migrations, the SMS provider, the App, the route table, the jobs
+// and the event consumer of support-service. main() calls install(); the integration tests call
+// it with options.
+#include <rto/service.hpp>
+
+#include "app.hpp"
+#include "routes.hpp"
+#include "sms/provider.hpp"
+
+namespace support_service {
+
+std::shared_ptr<App> install(rto::Service& service, SupportConfig cfg, std::shared_ptr<const rto::Clock> clock,
+                             std::vector<rto::db::Migration> migrations, InstallOptions opts) {
+  auto& pool = service.use_database({}, std::move(migrations));
+  auto provider = opts.sms;
+  if (!provider) {
+    if (cfg.sms_provider == "africastalking")
+      provider = std::make_shared<AfricasTalkingProvider>(cfg.africastalking);
+    else
+      provider = std::make_shared<DevOutboxProvider>();
+  }
+  const auto sla_period = cfg.sla_job;
+  const auto sms_period = cfg.sms_job;
+  auto app = std::make_shared<App>(pool, service.tokens(), std::move(clock), std::move(cfg), std::move(provider));
+  add_routes(service.router(), app);
+  if (opts.background_jobs) {
+    service.every("sla-breaches", sla_period, [app] { app->mark_breaches(); });
+    service.every("sms-delivery", sms_period, [app] {
+      while (app->deliver_sms() >= app->config().sms_batch) {
+      }
+    });
+  }
+  if (opts.consume_events) {
+    rto::events::ConsumerOptions co;
+    co.queue = opts.event_queue;
+    co.bindings = consumed_events();
+    service.consume(std::move(co), [app](pqxx::work& tx, const rto::events::Received& e) { app->on_event(tx, e); });
+  }
+  return app;
+}
+
+}  // namespace support_service

@@ -1,0 +1,41 @@
+// Wiring: the database and its migrations, the App, the route table, the GT06 listener, the jobs
+// and the event consumers of telematics-service. main() calls install(); the integration tests
+// call it with options.
+#include <algorithm>
+#include <rto/service.hpp>
+
+#include "app.hpp"
+#include "events/events.hpp"
+#include "gt06_listener.hpp"
+#include "handlers.hpp"
+#include "routes.hpp"
+#include "storage/queries.hpp"
+
+namespace telematics {
+
+Installed install(rto::Service& service, TelematicsConfig cfg, std::shared_ptr<const rto::Clock> clock,
+                  std::vector<rto::db::Migration> migrations, InstallOptions opts) {
+  auto& pool = service.use_database(sql::all(), std::move(migrations));
+  Installed out;
+  out.app = std::make_shared<App>(pool, std::move(clock), cfg);
+  auto app = out.app;
+  add_routes(service.router(), std::make_shared<Handlers>(app));
+  if (opts.device_listeners && cfg.gt06_port != 0) {
+    out.gt06 = std::make_shared<Gt06Listener>(app, cfg.common.host, cfg.gt06_port, cfg.device_max_connections,
+                                              cfg.device_idle_timeout);
+    out.gt06_port = out.gt06->start();
+  }
+  if (opts.background_jobs) {
+    service.every("ingest-flush", cfg.ingest_flush, [app] { app->flush_ingest(); });
+    service.every("locks", cfg.job_interval, [app] {
+      app->advance_pending_locks();
+      app->dispatch_queued();
+    });
+    service.every("command-retry", std::max(cfg.job_interval, cfg.command_ack_timeout / 4), [app] { app->retry_commands(); });
+    service.every("offline", std::max(cfg.job_interval, cfg.offline_after / 10), [app] { app->detect_offline(); });
+  }
+  if (opts.consume_events) consume_payment_events(service, app, opts.event_queue);
+  return out;
+}
+
+}  // namespace telematics
