@@ -10,8 +10,6 @@
 #include "domain/ledger.hpp"
 #include "domain/neighbours.hpp"
 #include "domain/reference.hpp"
-#include "handlers.hpp"
-#include "routes.hpp"
 #include "storage/collection_queries.hpp"
 #include "views.hpp"
 
@@ -177,21 +175,6 @@ App::Created App::create_plan(const PlanInput& in, const std::string& customer_i
 
 std::optional<std::string> App::customer_name(const std::string& customer_id) {
   return clients_->customer_name(customer_id);
-}
-
-std::shared_ptr<App> install(rto::Service& service, PaymentConfig cfg, std::shared_ptr<const rto::Clock> clock,
-                             std::vector<rto::db::Migration> migrations, InstallOptions opts) {
-  auto statements = sql::all();
-  for (auto& st : sql::collection_statements()) statements.push_back(std::move(st));
-  auto& pool = service.use_database(std::move(statements), std::move(migrations));
-  auto interval = cfg.job_interval;
-  auto app = std::make_shared<App>(pool, service.tokens(), std::move(clock), std::move(cfg));
-  add_routes(service.router(), std::make_shared<Handlers>(app));
-  if (opts.background_jobs) {
-    service.every("payment-jobs", interval, [app] { app->tick(); });
-    app->start_callback_workers(app->config().callback_workers);
-  }
-  return app;
 }
 
 }  // namespace payment_service

@@ -1,0 +1,29 @@
+// Wiring: the database (its statements and migrations), the App, the route table, the jobs and
+// the callback workers of payment-service. main() calls install(); the integration tests call it
+// with options. The service consumes no events.
+#include <rto/service.hpp>
+
+#include "app.hpp"
+#include "handlers.hpp"
+#include "routes.hpp"
+#include "storage/collection_queries.hpp"
+#include "storage/queries.hpp"
+
+namespace payment_service {
+
+std::shared_ptr<App> install(rto::Service& service, PaymentConfig cfg, std::shared_ptr<const rto::Clock> clock,
+                             std::vector<rto::db::Migration> migrations, InstallOptions opts) {
+  auto statements = sql::all();
+  for (auto& st : sql::collection_statements()) statements.push_back(std::move(st));
+  auto& pool = service.use_database(std::move(statements), std::move(migrations));
+  auto interval = cfg.job_interval;
+  auto app = std::make_shared<App>(pool, service.tokens(), std::move(clock), std::move(cfg));
+  add_routes(service.router(), std::make_shared<Handlers>(app));
+  if (opts.background_jobs) {
+    service.every("payment-jobs", interval, [app] { app->tick(); });
+    app->start_callback_workers(app->config().callback_workers);
+  }
+  return app;
+}
+
+}  // namespace payment_service
