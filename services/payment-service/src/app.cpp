@@ -69,7 +69,9 @@ Quote App::quote(const QuoteInput& in) {
   if (in.price) {
     price = *in.price;
   } else {
-    price = vehicle_price(clients_->vehicle(*in.vehicle_id));
+    const auto vehicle = clients_->vehicle(*in.vehicle_id);
+    check_category(t, vehicle);
+    price = vehicle_price(vehicle);
   }
   return make_quote(t, price, in.deposit, today());
 }
@@ -110,6 +112,7 @@ App::Created App::create_plan(const PlanInput& in, const std::string& customer_i
   const auto vehicle = clients_->vehicle(in.vehicle_id);
   if (!free_for(vehicle, plan_id))
     throw rto::Conflict("this vehicle is not available", {{"vehicle_id", "is not available"}}).with_code("vehicle-unavailable");
+  check_category(t, vehicle);
   const auto price = vehicle_price(vehicle);
 
   // 5. The quote, within the approved terms.

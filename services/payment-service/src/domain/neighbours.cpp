@@ -90,6 +90,17 @@ rto::Money vehicle_price(const VehicleAnswer& v) {
   }
 }
 
+void check_category(const PlanTemplate& t, const VehicleAnswer& v) {
+  const auto* c = v.doc.if_contains("category");
+  if (!c || !c->is_string() || c->as_string().empty())
+    throw rto::Error(rto::ErrorKind::BadGateway, "the vehicle service sent no category");
+  const std::string category(c->as_string());
+  if (category != t.category)
+    throw rto::Unprocessable("this plan is for a " + t.category + ", and the vehicle is a " + category,
+                             {{"template_id", "is a " + t.category + " plan, not one for a " + category}})
+        .with_code("template-category");
+}
+
 js::object vehicle_terms(const VehicleAnswer& v, const std::string& vehicle_id, const rto::Money& price) {
   js::object out{{"id", vehicle_id}};
   for (auto k : {"make", "model", "year", "category", "dealer_id"})

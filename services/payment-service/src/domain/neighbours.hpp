@@ -39,6 +39,9 @@ VehicleAnswer parse_vehicle(const boost::json::value& v);
 bool free_for(const VehicleAnswer& v, const std::string& plan_id);
 // Its price; 502 when missing or malformed.
 rto::Money vehicle_price(const VehicleAnswer& v);
+// A template is for one vehicle category: a car plan on a motorcycle is refused with 422 naming
+// template_id (as a template in another currency is). 502 when the vehicle names no category.
+void check_category(const PlanTemplate& t, const VehicleAnswer& v);
 // {"id", make, model, year, category, dealer_id, price} as kept in the plan's terms.
 boost::json::object vehicle_terms(const VehicleAnswer& v, const std::string& vehicle_id, const rto::Money& price);
 

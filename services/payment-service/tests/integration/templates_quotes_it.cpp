@@ -91,6 +91,15 @@ TEST(Quotes, ByVehicleUseItsPriceAndALargerDeposit) {
   EXPECT_EQ(r.obj().at("instalment_count").as_int64(), 78);
 }
 
+TEST(Quotes, ATemplateForAnotherCategoryIsRefused) {
+  auto moto = add_vehicle(6'000'000, "motorcycle");
+  auto r = post("/api/v1/plans/quote", js::object{{"vehicle_id", moto}, {"template_id", "car-weekly-104w"}});
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_TRUE(r.names_field("template_id"));
+  auto car = add_vehicle(40'000'000, "car");
+  EXPECT_EQ(post("/api/v1/plans/quote", js::object{{"vehicle_id", car}, {"template_id", "car-weekly-104w"}}).status, 200);
+}
+
 TEST(Quotes, NameWhatIsWrong) {
   auto price = js::object{{"amount", 4'000'000}, {"currency", "UGX"}};
   auto unknown = post("/api/v1/plans/quote", js::object{{"price", price}, {"template_id", "no-such-plan"}});

@@ -102,3 +102,17 @@ TEST(VehicleAnswer, PriceAndSnapshot) {
   EXPECT_EQ(error_of([] { vehicle_price(parse_vehicle(js::object{})); }).status(), 502);
   EXPECT_EQ(error_of([] { vehicle_price(parse_vehicle(js::object{{"price", "cheap"}})); }).status(), 502);
 }
+
+TEST(VehicleAnswer, ATemplateFitsOnlyItsCategory) {
+  PlanTemplate car;
+  car.category = "car";
+  auto moto = parse_vehicle(js::object{{"status", "available"}, {"category", "motorcycle"}});
+  const auto e = error_of([&] { check_category(car, moto); });
+  EXPECT_EQ(e.status(), 422);
+  EXPECT_TRUE(names_field(e, "template_id"));
+  PlanTemplate bike;
+  bike.category = "motorcycle";
+  EXPECT_NO_THROW(check_category(bike, moto));
+  // No category from the vehicle service: its answer is malformed, not the customer's request.
+  EXPECT_EQ(error_of([&] { check_category(bike, parse_vehicle(js::object{{"status", "available"}})); }).status(), 502);
+}
