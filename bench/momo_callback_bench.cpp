@@ -177,7 +177,7 @@ std::string start_request(payment_service::App& app, const Plan& p, std::int64_t
   payment_service::momo::CollectionInput in{p.id, rto::Money::of(amount, "UGX"),
                                            payment_service::momo::ProviderId::mtn_momo, payer(i)};
   rto::auth::Identity who{p.customer, {"customer"}, false};
-  auto c = app.collect(in, rto::crypto::uuid_v4(), who);
+  auto c = app.collections().collect(in, rto::crypto::uuid_v4(), who);
   if (c.request.status != "pending")
     throw std::runtime_error("request " + c.request.id + " is " + c.request.status + ", not pending");
   return c.request.id;

@@ -145,7 +145,7 @@ Plan active_plan(payment_service::App& app, Neighbours& n) {
   p.customer = rto::crypto::uuid_v4();
   auto vehicle = rto::crypto::uuid_v4();
   auto decision = approve(n, p.customer, vehicle);
-  auto created = app.create_plan({decision, vehicle, kTemplate, rto::Money::of(kDeposit, "UGX")}, p.customer);
+  auto created = app.plans().create_plan({decision, vehicle, kTemplate, rto::Money::of(kDeposit, "UGX")}, p.customer);
   p.id = created.plan.id;
   payment_service::PaymentRequest dep;
   dep.plan_id = p.id;
@@ -154,7 +154,7 @@ Plan active_plan(payment_service::App& app, Neighbours& n) {
   dep.provider_txn_id = "bench-deposit-" + p.id;
   dep.paid_at = SysClock::now();
   dep.recorded_by = "bench";
-  auto paid = app.record_payment(dep);
+  auto paid = app.payments().record_payment(dep);
   if (paid.plan.status != payment_service::PlanStatus::Active)
     throw std::runtime_error("plan " + p.id + " is " + paid.plan.status_name() + ", not active");
   p.reference = paid.plan.reference;

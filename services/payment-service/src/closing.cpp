@@ -4,14 +4,14 @@
 #include <rto/events.hpp>
 #include <rto/log.hpp>
 
-#include "app.hpp"
+#include "closing.hpp"
 #include "domain/ledger.hpp"
 #include "views.hpp"
 
 namespace payment_service {
 namespace js = boost::json;
 
-App::Repossessed App::repossess(const std::string& plan_id, const std::string& reason, const std::string& actor) {
+Closing::Repossessed Closing::repossess(const std::string& plan_id, const std::string& reason, const std::string& actor) {
   const TimePoint now = this->now();
   auto out = db_.transact([&](pqxx::work& tx) {
     auto found = storage::lock_plan(tx, plan_id);
@@ -46,12 +46,12 @@ App::Repossessed App::repossess(const std::string& plan_id, const std::string& r
   });
   if (!out.already) {
     rto::log::info("plan repossessed", {{"plan_id", out.plan.id}, {"by", actor}, {"written_off", out.record.written_off}});
-    notify_vehicle(out.plan.vehicle_id, "repossess", js::object{{"plan_id", out.plan.id}, {"reason", reason}});
+    clients_.notify_vehicle(out.plan.vehicle_id, "repossess", js::object{{"plan_id", out.plan.id}, {"reason", reason}});
   }
   return out;
 }
 
-App::Refunded App::refund(const std::string& plan_id, const RefundInput& in, const std::string& actor) {
+Closing::Refunded Closing::refund(const std::string& plan_id, const RefundInput& in, const std::string& actor) {
   const TimePoint now = this->now();
   auto out = db_.transact([&](pqxx::work& tx) {
     auto found = storage::lock_plan(tx, plan_id);

@@ -1,5 +1,5 @@
 // Mobile-money collection: starting a request with a provider, storing and working off provider
-// callbacks, reconciliation of requests whose callback never came, and the staff review queue.
+// callbacks, and reconciliation of requests whose callback never came.
 //
 // Trust: a callback only says "look at request X". Money moves only on what the provider's own
 // status API confirms, for the amount and currency we asked for, through record_payment (keyed
@@ -13,7 +13,7 @@
 #include <rto/log.hpp>
 #include <rto/phone.hpp>
 
-#include "app.hpp"
+#include "collections.hpp"
 #include "domain/reference.hpp"
 #include "views.hpp"
 
@@ -46,13 +46,23 @@ std::string money_text(std::int64_t amount, const std::string& currency) {
 
 }  // namespace
 
+Collections::Collections(rto::db::Pool& db, std::shared_ptr<const rto::Clock> clock, const PaymentConfig& cfg,
+                         momo::Providers& providers, Payments& payments)
+    : UseCase(db, std::move(clock), cfg),
+      providers_(providers),
+      payments_(payments),
+      stored_([this](const std::vector<QueuedCallback*>& batch) { store_callbacks(batch); }, kStoreBatchMax, 1),
+      callbacks_([this](QueuedCallback& q) { work_off(q); }, {.max_threads = 0, .idle_timeout = kWorkerIdle}) {}
+
+Collections::~Collections() { stop_callback_workers(); }
+
 // ---- starting a collection ----------------------------------------------------------------------
 
-Collection App::collect(const momo::CollectionInput& in, const std::string& key, const rto::auth::Identity& who) {
+Collection Collections::collect(const momo::CollectionInput& in, const std::string& key, const rto::auth::Identity& who) {
   if (!valid_idempotency_key(key))
     throw rto::BadRequest("the Idempotency-Key header is required: 1-128 visible characters, unique per payment",
                           {{"Idempotency-Key", "is required"}});
-  auto* provider = providers_->find(in.provider);
+  auto* provider = providers_.find(in.provider);
   const auto pname = std::string(momo::to_string(in.provider));
   if (!provider) throw rto::Unprocessable("this provider is not available", {{"provider", pname + " is not enabled"}});
   auto e164 = rto::phone::normalize(in.phone, provider->country());
@@ -142,7 +152,7 @@ Collection App::collect(const momo::CollectionInput& in, const std::string& key,
 
 // ---- settling ----------------------------------------------------------------------------------
 
-void App::finish_request(const storage::RequestRow& req, const std::string& status, const ProviderResult& r) {
+void Collections::finish_request(const storage::RequestRow& req, const std::string& status, const ProviderResult& r) {
   db_.transact([&](pqxx::work& tx) {
     auto q = storage::lock_request(tx, req.id);
     if (!q || !q->open()) return;
@@ -170,7 +180,7 @@ void App::finish_request(const storage::RequestRow& req, const std::string& stat
 
 // The provider confirmed money for a request we had already closed as failed or expired (the
 // payer approved late, or the two paths crossed): it goes to staff as held, never silently lost.
-void App::hold_late_success(const storage::RequestRow& req, const ProviderResult& r) {
+void Collections::hold_late_success(const storage::RequestRow& req, const ProviderResult& r) {
   db_.transact([&](pqxx::work& tx) {
     auto q = storage::lock_request(tx, req.id);
     if (!q || (q->status != "failed" && q->status != "expired")) return;
@@ -185,7 +195,7 @@ void App::hold_late_success(const storage::RequestRow& req, const ProviderResult
   rto::log::warn("late success held for staff", {{"request_id", req.id}, {"provider", req.provider}});
 }
 
-Settlement App::settle(const storage::RequestRow& req, ProviderResult r, std::optional<std::int64_t> callback_id) {
+Settlement Collections::settle(const storage::RequestRow& req, ProviderResult r, std::optional<std::int64_t> callback_id) {
   const auto now = this->now();
   switch (r.state) {
     case State::pending:
@@ -240,7 +250,7 @@ Settlement App::settle(const storage::RequestRow& req, ProviderResult r, std::op
   paid.outcome = "request succeeded";
   pay.pays_request = std::move(paid);
   try {
-    record_payment(pay);
+    payments_.record_payment(pay);
     rto::log::info("collection credited", {{"request_id", req.id}, {"plan_id", req.plan_id}, {"provider", req.provider}});
     return Settlement::Succeeded;
   } catch (const NotAdmitted& n) {
@@ -270,7 +280,7 @@ struct MatchedFailure {
 
 // ---- callbacks ---------------------------------------------------------------------------------
 
-std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view body) {
+std::int64_t Collections::receive_callback(momo::ProviderId provider, std::string_view body) {
   const auto pname = std::string(momo::to_string(provider));
   boost::system::error_code ec;
   auto v = js::parse(body, ec);
@@ -307,7 +317,7 @@ std::int64_t App::receive_callback(momo::ProviderId provider, std::string_view b
   return id;
 }
 
-void App::store_callbacks(const std::vector<QueuedCallback*>& batch) noexcept {
+void Collections::store_callbacks(const std::vector<QueuedCallback*>& batch) noexcept {
   try {
     std::vector<const storage::CallbackRow*> rows;
     std::vector<TimePoint> claims;
@@ -336,7 +346,7 @@ void App::store_callbacks(const std::vector<QueuedCallback*>& batch) noexcept {
 // the outcome but names no receipt, so the payment was keyed by the request. The callback that
 // arrives later carries the receipt customers and staff quote; when it reports the success for
 // the amount asked, the receipt is recorded on the payment and the request.
-std::optional<CallbackOutcome> App::late_receipt(const storage::RequestRow& req,
+std::optional<CallbackOutcome> Collections::late_receipt(const storage::RequestRow& req,
                                                                      const js::value& body,
                                                                      const momo::Provider& provider) {
   auto claimed = momo::parse_mpesa_callback(body, provider.currency());
@@ -357,9 +367,9 @@ std::optional<CallbackOutcome> App::late_receipt(const storage::RequestRow& req,
                          "receipt " + r.provider_txn_id + " recorded for the payment reconciliation settled"};
 }
 
-CallbackOutcome App::handle_callback(const storage::CallbackRow& cb, const storage::RequestRow* known) {
+CallbackOutcome Collections::handle_callback(const storage::CallbackRow& cb, const storage::RequestRow* known) {
   auto pid = momo::provider_of(cb.provider);
-  auto* provider = pid ? providers_->find(*pid) : nullptr;
+  auto* provider = pid ? providers_.find(*pid) : nullptr;
   if (!provider) return {CallbackStatus::Unmatched, "provider " + cb.provider + " is not enabled"};
   const auto body = js::parse(cb.body);
   if (!provider->authentic(body)) return {CallbackStatus::Rejected, "the callback signature does not verify"};
@@ -387,7 +397,7 @@ CallbackOutcome App::handle_callback(const storage::CallbackRow& cb, const stora
 }
 
 // A callback about one of our requests, matched: settled with the provider's word.
-CallbackOutcome App::request_callback(const storage::CallbackRow& cb, const storage::RequestRow& request,
+CallbackOutcome Collections::request_callback(const storage::CallbackRow& cb, const storage::RequestRow& request,
                                       const js::value& body, momo::Provider& provider) {
   const auto* req = &request;
   const auto pid = provider.id();
@@ -429,24 +439,11 @@ CallbackOutcome App::request_callback(const storage::CallbackRow& cb, const stor
   return outcome;
 }
 
-void App::process_callback(std::int64_t id) {
+void Collections::process_callback(std::int64_t id) {
   const auto now = this->now();
   // The claim and the finish are single statements, each committed on its own.
   auto cb = db_.query([&](pqxx::nontransaction& tx) { return storage::claim_callback(tx, id, now, now + kClaim); });
   if (cb) process_claimed(*cb);  // else done already, or another worker has it
-}
-
-PaymentRequest paybill_payment(const std::string& plan_id, const momo::MpesaC2B& c2b, const rto::Currency& currency,
-                               const storage::CallbackRow& cb, std::string recorded_by) {
-  PaymentRequest pay;
-  pay.plan_id = plan_id;
-  pay.amount = {c2b.amount, currency};
-  pay.provider = cb.provider;
-  pay.provider_txn_id = c2b.trans_id;  // keys the credit: one receipt is recorded once
-  pay.receipt_number = c2b.trans_id;
-  pay.paid_at = cb.received_at;
-  pay.recorded_by = std::move(recorded_by);
-  return pay;
 }
 
 namespace {
@@ -463,7 +460,7 @@ std::string paybill_text(const momo::MpesaC2B& c2b, const rto::Currency& currenc
 // then confirmed with the provider (Daraja's Transaction Status API), whose answer arrives as
 // another callback (handle_receipt_answer). Staff verify it instead when the service has no
 // initiator to ask with, when Daraja refuses the query, or when it leaves queries unanswered.
-CallbackOutcome App::handle_paybill(const storage::CallbackRow& cb, const js::value& body, momo::Provider& provider) {
+CallbackOutcome Collections::handle_paybill(const storage::CallbackRow& cb, const js::value& body, momo::Provider& provider) {
   auto ref = normalize_reference(cb.key_value);
   auto plan = ref ? db_.query([&](pqxx::nontransaction& tx) { return storage::find_plan_by_reference(tx, *ref); })
                   : std::nullopt;
@@ -501,7 +498,7 @@ CallbackOutcome App::handle_paybill(const storage::CallbackRow& cb, const js::va
 // Daraja's answer about a paybill receipt: the confirmation that asked is credited when the
 // answer agrees with it (receipt, amount, our shortcode, completed) and held for staff when not,
 // in the commit that records the money.
-CallbackOutcome App::handle_receipt_answer(const storage::CallbackRow& cb, const js::value& body,
+CallbackOutcome Collections::handle_receipt_answer(const storage::CallbackRow& cb, const js::value& body,
                                            momo::Provider& provider) {
   const auto answer = momo::parse_mpesa_receipt_status(body, provider.currency());
   const auto find = [&] {
@@ -552,7 +549,7 @@ CallbackOutcome App::handle_receipt_answer(const storage::CallbackRow& cb, const
   pay.also = storage::ConfirmPaybill{asked->id, cb.id, what + " confirmed by M-Pesa and credited as payment ",
                                      about + ": confirmed and credited as payment ", now()};
   try {
-    auto rec = record_payment(pay);
+    auto rec = payments_.record_payment(pay);
     rto::log::info("paybill payment credited",
                    {{"callback_id", asked->id}, {"plan_id", plan->id}, {"payment_id", rec.payment.id}});
     return {CallbackStatus::Processed, about + ": confirmed and credited as payment " + rec.payment.id, std::nullopt,
@@ -581,7 +578,7 @@ static std::optional<CallbackOutcome> after_failure(const storage::CallbackRow& 
   }
 }
 
-void App::process_claimed(const storage::CallbackRow& cb, const storage::RequestRow* known) {
+void Collections::process_claimed(const storage::CallbackRow& cb, const storage::RequestRow* known) {
   CallbackOutcome outcome;
   try {
     outcome = handle_callback(cb, known);
@@ -604,7 +601,7 @@ void App::process_claimed(const storage::CallbackRow& cb, const storage::Request
                  {{"callback_id", cb.id}, {"provider", cb.provider}, {"status", status}, {"outcome", outcome.note}});
 }
 
-int App::process_waiting_callbacks() {
+int Collections::process_waiting_callbacks() {
   const auto now = this->now();
   auto ids = db_.query([&](pqxx::nontransaction& tx) {
     // Paybill confirmations whose receipt query went unanswered are asked about again.
@@ -615,7 +612,7 @@ int App::process_waiting_callbacks() {
   return static_cast<int>(ids.size());
 }
 
-void App::work_off(QueuedCallback& q) noexcept {
+void Collections::work_off(QueuedCallback& q) noexcept {
   try {
     // The webhook's claim serves while enough of it is left; else it is renewed (or, if it
     // lapsed and the sweep took the callback meanwhile, left to the sweep).
@@ -632,13 +629,13 @@ void App::work_off(QueuedCallback& q) noexcept {
   }
 }
 
-void App::start_callback_workers(int n) { callbacks_.set_max_threads(static_cast<std::size_t>(n)); }
+void Collections::start_callback_workers(int n) { callbacks_.set_max_threads(static_cast<std::size_t>(n)); }
 
-void App::stop_callback_workers() { callbacks_.stop(); }
+void Collections::stop_callback_workers() { callbacks_.stop(); }
 
 // ---- reconciliation and review -----------------------------------------------------------------
 
-int App::reconcile() {
+int Collections::reconcile() {
   int settled = 0;
   for (;;) {
     const auto now = this->now();
@@ -646,7 +643,7 @@ int App::reconcile() {
         [&](pqxx::work& tx) { return storage::claim_due_requests(tx, now, now + cfg_.reconcile_after, 50); });
     for (const auto& req : due) {
       auto pid = momo::provider_of(req.provider);
-      auto* provider = pid ? providers_->find(*pid) : nullptr;
+      auto* provider = pid ? providers_.find(*pid) : nullptr;
       try {
         ProviderResult r;
         if (provider) r = provider->status(req.id, req.provider_request_id.value_or(""));
@@ -660,19 +657,6 @@ int App::reconcile() {
     if (due.size() < 50) break;
   }
   return settled;
-}
-
-ReviewQueue App::review_queue(int limit) {
-  const auto stuck_before = now() - 2 * cfg_.reconcile_after;
-  return db_.read([&](pqxx::read_transaction& tx) {
-    ReviewQueue q{storage::held_requests(tx, limit), storage::stuck_requests(tx, stuck_before, limit),
-                  storage::callbacks_for_review(tx, limit), {}};
-    std::vector<std::string> plans;
-    for (const auto* list : {&q.held, &q.stuck})
-      for (const auto& r : *list) plans.push_back(r.plan_id);
-    q.references = storage::plan_references(tx, plans);
-    return q;
-  });
 }
 
 }  // namespace payment_service

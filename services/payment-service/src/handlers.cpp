@@ -125,14 +125,14 @@ Response Handlers::update_template(Request& req) {
 
 Response Handlers::quote(Request& req) {
   auto in = parse_quote(rto::json::parse_object(req.body));
-  return Response::json(to_json(app_->quote(in)));
+  return Response::json(to_json(app_->plans().quote(in)));
 }
 
 Response Handlers::create_plan(Request& req) {
   auto in = parse_plan(rto::json::parse_object(req.body));
   const auto& me = req.user().subject;
   if (!rto::crypto::is_uuid(me)) throw rto::Unauthorized("this token does not name an account");
-  auto r = app_->create_plan(in, me);
+  auto r = app_->plans().create_plan(in, me);
   auto body = app_->db().read([&](pqxx::read_transaction& tx) { return full_statement(tx, r.plan, app_->today()); });
   return Response::json(r.created ? 201 : 200, body);
 }
@@ -156,7 +156,7 @@ Response Handlers::payoff_quote(Request& req) {
   if (!p.live())
     throw rto::Conflict("only an active or defaulted plan can be paid off; this one is " + p.status_name()).with_code("not-payable");
   auto today = app_->today();
-  return Response::json(views::payoff(p, app_->payoff(p, today), today));
+  return Response::json(views::payoff(p, app_->plans().payoff(p, today), today));
 }
 
 Response Handlers::ownership_certificate(Request& req) {
@@ -165,7 +165,7 @@ Response Handlers::ownership_certificate(Request& req) {
     throw rto::Conflict("the certificate is issued once the plan is paid in full").with_code("not-completed");
   std::optional<Date> completed_on;
   if (p.completed_at) completed_on = app_->local_date(*p.completed_at);
-  auto html = views::ownership_certificate(p, app_->customer_name(p.customer_id), completed_on, app_->today());
+  auto html = views::ownership_certificate(p, app_->plans().customer_name(p.customer_id), completed_on, app_->today());
   auto res = Response::text(200, std::move(html), "text/html; charset=utf-8");
   res.headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
   res.headers.set("Content-Disposition", "inline; filename=\"ownership-" + p.reference + ".html\"");
@@ -219,20 +219,20 @@ Response Handlers::cash_payment(Request& req) {
   p.receipt_number = in.receipt_number;
   p.paid_at = in.paid_at.value_or(app_->now());
   p.recorded_by = req.user().subject;
-  return recorded(app_->record_payment(p));
+  return recorded(app_->payments().record_payment(p));
 }
 
 Response Handlers::reverse_payment(Request& req) {
   auto id = path_uuid(req, "payment");
   auto reason = parse_reason(rto::json::parse_object(req.body));
-  auto pay = app_->reverse_payment(id, reason, req.user().subject);
+  auto pay = app_->payments().reverse_payment(id, reason, req.user().subject);
   return Response::json(views::payment(pay));
 }
 
 Response Handlers::repossess_plan(Request& req) {
   auto id = path_uuid(req, "plan");
   auto reason = parse_reason(rto::json::parse_object(req.body));
-  auto r = app_->repossess(id, reason, req.user().subject);
+  auto r = app_->closing().repossess(id, reason, req.user().subject);
   auto body = app_->db().read([&](pqxx::read_transaction& tx) { return full_statement(tx, r.plan, app_->today()); });
   return Response::json(body);
 }
@@ -240,7 +240,7 @@ Response Handlers::repossess_plan(Request& req) {
 Response Handlers::refund_plan(Request& req) {
   auto id = path_uuid(req, "plan");
   auto in = parse_refund(rto::json::parse_object(req.body));
-  auto r = app_->refund(id, in, req.user().subject);
+  auto r = app_->closing().refund(id, in, req.user().subject);
   return Response::json(r.duplicate ? 200 : 201, js::object{{"refund", views::refund(r.refund)},
                                                             {"plan", plan_brief(r.plan)},
                                                             {"duplicate", r.duplicate}});
@@ -262,7 +262,7 @@ js::object request_view(Tx& tx, const storage::RequestRow& r) {
 Response Handlers::create_collection(Request& req) {
   auto in = momo::parse_collection(rto::json::parse_object(req.body));
   auto key = req.header("Idempotency-Key").value_or("");
-  auto c = app_->collect(in, std::string(key), req.user());
+  auto c = app_->collections().collect(in, std::string(key), req.user());
   auto body = app_->db().read([&](pqxx::read_transaction& tx) { return request_view(tx, c.request); });
   auto res = Response::json(202, body);
   res.headers.set("Location", "/api/v1/payments/" + c.request.id);
@@ -304,7 +304,7 @@ Response Handlers::review_queue(Request& req) {
     }
     if (limit < 1 || limit > 500) throw rto::BadRequest("limit must be 1-500", {{"limit", "must be an integer 1-500"}});
   }
-  auto q = app_->review_queue(limit);
+  auto q = app_->review().review_queue(limit);
   return Response::json(views::review_queue(q.held, q.stuck, q.callbacks, q.references));
 }
 
@@ -312,7 +312,7 @@ Response Handlers::review_queue(Request& req) {
 // status API confirms it. The callback is stored before the answer, so a crash loses nothing.
 namespace {
 
-Response resolved(const App::Resolved& r) {
+Response resolved(const Review::Resolved& r) {
   const auto& x = r.resolution;
   js::object body{{"item", x.item},
                   {"item_id", x.item_id},
@@ -333,7 +333,7 @@ Response resolved(const App::Resolved& r) {
 Response Handlers::resolve_request(Request& req) {
   auto id = path_uuid(req, "payment request");
   auto in = parse_resolve(rto::json::parse_object(req.body));
-  return resolved(app_->resolve_request(id, in, req.user().subject));
+  return resolved(app_->review().resolve_request(id, in, req.user().subject));
 }
 
 Response Handlers::resolve_callback(Request& req) {
@@ -343,13 +343,13 @@ Response Handlers::resolve_callback(Request& req) {
   if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
     throw rto::NotFound("no provider callback with this id");
   auto in = parse_resolve(rto::json::parse_object(req.body));
-  return resolved(app_->resolve_callback(id, in, req.user().subject));
+  return resolved(app_->review().resolve_callback(id, in, req.user().subject));
 }
 
 Response Handlers::webhook(Request& req) {
   auto provider = momo::provider_of(req.param("provider"));
   if (!provider) throw rto::NotFound("no such provider");
-  app_->receive_callback(*provider, req.body);
+  app_->collections().receive_callback(*provider, req.body);
   if (*provider == momo::ProviderId::mpesa)
     return Response::json(js::object{{"ResultCode", 0}, {"ResultDesc", "Accepted"}});
   return Response::json(js::object{{"received", true}});
@@ -367,12 +367,12 @@ Response Handlers::internal_payment(Request& req) {
   p.provider_txn_id = in.provider_txn_id;
   p.paid_at = in.paid_at;
   p.recorded_by = req.user().subject;
-  return recorded(app_->record_payment(p));
+  return recorded(app_->payments().record_payment(p));
 }
 
 Response Handlers::internal_delinquency_run(Request& req) {
   auto as_of = parse_delinquency_run(req.body).value_or(app_->today());
-  auto s = app_->run_delinquency(as_of);
+  auto s = app_->jobs().run_delinquency(as_of);
   return Response::json(js::object{{"as_of", format_date(s.as_of)},
                                    {"plans", s.plans},
                                    {"fees_posted", s.fees},
@@ -384,19 +384,19 @@ Response Handlers::internal_delinquency_run(Request& req) {
 
 Response Handlers::internal_reminders_run(Request& req) {
   auto as_of = parse_delinquency_run(req.body).value_or(app_->today());
-  auto s = app_->send_reminders(as_of);
+  auto s = app_->jobs().send_reminders(as_of);
   return Response::json(js::object{{"as_of", format_date(s.as_of)}, {"plans", s.plans}, {"sent", s.sent}});
 }
 
 Response Handlers::internal_reconcile(Request& req) {
   (void)req;
-  int swept = app_->process_waiting_callbacks();
-  return Response::json(js::object{{"settled", app_->reconcile()}, {"callbacks", swept}});
+  int swept = app_->collections().process_waiting_callbacks();
+  return Response::json(js::object{{"settled", app_->collections().reconcile()}, {"callbacks", swept}});
 }
 
 Response Handlers::internal_expire_deposits(Request& req) {
   (void)req;
-  return Response::json(js::object{{"cancelled", app_->expire_deposits()}});
+  return Response::json(js::object{{"cancelled", app_->jobs().expire_deposits()}});
 }
 
 }  // namespace payment_service

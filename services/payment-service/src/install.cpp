@@ -20,8 +20,8 @@ std::shared_ptr<App> install(rto::Service& service, PaymentConfig cfg, std::shar
   auto app = std::make_shared<App>(pool, service.tokens(), std::move(clock), std::move(cfg));
   add_routes(service.router(), std::make_shared<Handlers>(app));
   if (opts.background_jobs) {
-    service.every("payment-jobs", interval, [app] { app->tick(); });
-    app->start_callback_workers(app->config().callback_workers);
+    service.every("payment-jobs", interval, [app] { app->jobs().tick(); });
+    app->collections().start_callback_workers(app->config().callback_workers);
   }
   return app;
 }

@@ -1,18 +1,17 @@
-// Background work: deposit expiry, the sweep of stored provider callbacks, reconciliation of
-// mobile-money requests, and the daily delinquency run.
+// Background work: deposit expiry, the daily delinquency run and the scheduler.
 #include <rto/errors.hpp>
 #include <rto/events.hpp>
 #include <rto/log.hpp>
 #include <set>
 
-#include "app.hpp"
+#include "jobs.hpp"
 #include "domain/ledger.hpp"
 #include "views.hpp"
 
 namespace payment_service {
 namespace js = boost::json;
 
-int App::expire_deposits() {
+int Jobs::expire_deposits() {
   const TimePoint now = this->now();
   int cancelled = 0;
   std::set<std::string> seen;
@@ -49,14 +48,14 @@ int App::expire_deposits() {
       if (!done) continue;
       ++cancelled;
       rto::log::info("plan cancelled: deposit not paid", {{"plan_id", done->id}});
-      release_vehicle(done->vehicle_id, done->id, "deposit_not_paid");
+      clients_.release_vehicle(done->vehicle_id, done->id, "deposit_not_paid");
     }
     if (!progress) break;
   }
   return cancelled;
 }
 
-bool App::run_plan(const std::string& plan_id, Date as_of, RunSummary& s) {
+bool Jobs::run_plan(const std::string& plan_id, Date as_of, RunSummary& s) {
   const TimePoint now = this->now();
   return db_.transact([&](pqxx::work& tx) {
     auto found = storage::lock_plan(tx, plan_id);
@@ -120,7 +119,7 @@ bool App::run_plan(const std::string& plan_id, Date as_of, RunSummary& s) {
   });
 }
 
-RunSummary App::run_delinquency(Date as_of) {
+RunSummary Jobs::run_delinquency(Date as_of) {
   RunSummary s;
   s.as_of = as_of;
   std::set<std::string> seen;
@@ -144,10 +143,10 @@ RunSummary App::run_delinquency(Date as_of) {
   return s;
 }
 
-void App::tick() {
+void Jobs::tick() {
   expire_deposits();
-  process_waiting_callbacks();
-  reconcile();
+  collections_.process_waiting_callbacks();
+  collections_.reconcile();
   const TimePoint now = this->now();
   const Date today = local_date(now);
   const int day = static_cast<int>(today.time_since_epoch().count());

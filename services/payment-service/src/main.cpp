@@ -20,7 +20,7 @@ int main() {
                                         embedded_migrations());
     service.use_outbox();
     const int rc = service.run();
-    app->stop_callback_workers();  // stored callbacks not yet worked off are swept at the next start
+    app->collections().stop_callback_workers();  // stored callbacks not yet worked off are swept at the next start
     return rc;
   });
 }

@@ -1,4 +1,4 @@
-// Recording and reversing payments, and payoff quotes.
+// Recording and reversing payments.
 #include <set>
 
 #include <rto/crypto.hpp>
@@ -6,7 +6,7 @@
 #include <rto/events.hpp>
 #include <rto/log.hpp>
 
-#include "app.hpp"
+#include "payments.hpp"
 #include "domain/ledger.hpp"
 #include "views.hpp"
 
@@ -45,12 +45,19 @@ struct PendingPayment {
   bool activated = false, completed = false;
 };
 
+Payments::Payments(rto::db::Pool& db, std::shared_ptr<const rto::Clock> clock, const PaymentConfig& cfg,
+                   Clients& clients)
+    : UseCase(db, std::move(clock), cfg),
+      clients_(clients),
+      recorder_([this](const std::vector<PendingPayment*>& batch) { record_together(batch); },
+                static_cast<std::size_t>(cfg.record_batch_max), cfg.record_writers) {}
+
 // Payments are recorded in batches (rto::Batcher): a caller queues its payment and waits; when
 // fewer than PAYMENT_BATCH_WRITERS batches are being written, it takes everything queued (up to
 // PAYMENT_BATCH_MAX, oldest first) and records it in one transaction. Under load that turns a
 // dozen round trips and a commit per payment into about as many per batch; alone, a payment is
 // a batch of one and goes straight through.
-Recorded App::record_payment(const PaymentRequest& in) {
+Recorded Payments::record_payment(const PaymentRequest& in) {
   PendingPayment mine;
   mine.in = &in;
   recorder_.run(mine);
@@ -59,15 +66,15 @@ Recorded App::record_payment(const PaymentRequest& in) {
   if (!rec.duplicate) {
     rto::log::info("payment recorded", {{"payment_id", rec.payment.id}, {"plan_id", rec.plan.id},
                                         {"provider", rec.payment.provider}, {"amount", rec.payment.amount.amount}});
-    if (mine.activated) notify_vehicle(rec.plan.vehicle_id, "lease", js::object{{"plan_id", rec.plan.id}});
+    if (mine.activated) clients_.notify_vehicle(rec.plan.vehicle_id, "lease", js::object{{"plan_id", rec.plan.id}});
     if (mine.completed)
-      notify_vehicle(rec.plan.vehicle_id, "transfer",
+      clients_.notify_vehicle(rec.plan.vehicle_id, "transfer",
                      js::object{{"plan_id", rec.plan.id}, {"customer_id", rec.plan.customer_id}});
   }
   return rec;
 }
 
-void App::record_together(const std::vector<PendingPayment*>& batch) noexcept {
+void Payments::record_together(const std::vector<PendingPayment*>& batch) noexcept {
   try {
     db_.transact([&](pqxx::work& tx) { record_in(tx, batch); });
     return;
@@ -325,7 +332,7 @@ void write_with_payments(pqxx::work& tx, Recording& r) {
 
 }  // namespace
 
-void App::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
+void Payments::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
   // The batch's statements take jsonb arrays of every size, and PostgreSQL kept planning them
   // afresh on each call (custom plans); their generic plans serve as well and skip that work
   // (about 9 % more payments per second in payment_record_bench). A generic plan is kept for the
@@ -348,7 +355,7 @@ void App::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch) {
   write_with_payments(tx, r);
 }
 
-storage::PaymentRow App::reverse_payment(const std::string& payment_id, const std::string& reason,
+storage::PaymentRow Payments::reverse_payment(const std::string& payment_id, const std::string& reason,
                                          const std::string& actor) {
   const TimePoint now = this->now();
   const Date today = local_date(now);
@@ -410,13 +417,17 @@ storage::PaymentRow App::reverse_payment(const std::string& payment_id, const st
   });
 }
 
-PayoffQuote App::payoff(const Plan& plan, Date on) {
-  return db_.read([&](pqxx::read_transaction& tx) {
-    OpenItems items;
-    items.fees = storage::open_fees(tx, plan.id);
-    items.instalments = storage::open_instalments(tx, plan.id);
-    return payoff_quote(items, on, plan.rules().payoff_discount_bps, plan.rules().rounding_unit);
-  });
+PaymentRequest paybill_payment(const std::string& plan_id, const momo::MpesaC2B& c2b, const rto::Currency& currency,
+                               const storage::CallbackRow& cb, std::string recorded_by) {
+  PaymentRequest pay;
+  pay.plan_id = plan_id;
+  pay.amount = {c2b.amount, currency};
+  pay.provider = cb.provider;
+  pay.provider_txn_id = c2b.trans_id;  // keys the credit: one receipt is recorded once
+  pay.receipt_number = c2b.trans_id;
+  pay.paid_at = cb.received_at;
+  pay.recorded_by = std::move(recorded_by);
+  return pay;
 }
 
 }  // namespace payment_service

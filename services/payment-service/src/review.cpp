@@ -3,7 +3,7 @@
 #include <rto/errors.hpp>
 #include <rto/log.hpp>
 
-#include "app.hpp"
+#include "review.hpp"
 #include "domain/reference.hpp"
 
 namespace payment_service {
@@ -23,7 +23,7 @@ rto::Error not_admitted(const NotAdmitted& n) {
 
 }  // namespace
 
-App::Resolved App::resolve_request(const std::string& id, const ResolveInput& in, const std::string& actor) {
+Review::Resolved Review::resolve_request(const std::string& id, const ResolveInput& in, const std::string& actor) {
   const TimePoint now = this->now();
   storage::ResolutionRow res{"request", id, in.credit ? "credit" : "dismiss", in.note, actor, now, std::nullopt};
   auto held = [](const std::optional<storage::RequestRow>& q) {
@@ -80,7 +80,7 @@ App::Resolved App::resolve_request(const std::string& id, const ResolveInput& in
   pay.recorded_by = actor;
   pay.also = storage::CreditHeldRequest{res, *txn, amount, now};
   try {
-    auto rec = record_payment(pay);
+    auto rec = payments_.record_payment(pay);
     rto::log::info("held request credited", {{"request_id", id}, {"payment_id", rec.payment.id}, {"by", actor}});
     res.payment_id = rec.payment.id;
     return Resolved{std::move(res), std::move(rec)};
@@ -89,7 +89,7 @@ App::Resolved App::resolve_request(const std::string& id, const ResolveInput& in
   }
 }
 
-App::Resolved App::resolve_callback(std::int64_t id, const ResolveInput& in, const std::string& actor) {
+Review::Resolved Review::resolve_callback(std::int64_t id, const ResolveInput& in, const std::string& actor) {
   const TimePoint now = this->now();
   const auto key = std::to_string(id);
   storage::ResolutionRow res{"callback", key, in.credit ? "credit" : "dismiss", in.note, actor, now,
@@ -119,7 +119,7 @@ App::Resolved App::resolve_callback(std::int64_t id, const ResolveInput& in, con
     throw rto::Unprocessable("a paybill payment is credited as M-Pesa confirmed it",
                              {{in.amount ? "amount" : "provider_txn_id", "is taken from the confirmation"}});
   auto pid = momo::provider_of(cb->provider);
-  auto* provider = pid ? providers_->find(*pid) : nullptr;
+  auto* provider = pid ? providers_.find(*pid) : nullptr;
   if (!provider) throw rto::Conflict("provider " + cb->provider + " is not enabled").with_code("provider-disabled");
   boost::system::error_code ec;
   auto body = js::parse(cb->body, ec);
@@ -139,7 +139,7 @@ App::Resolved App::resolve_callback(std::int64_t id, const ResolveInput& in, con
   auto pay = paybill_payment(plan->id, *c2b, provider->currency(), *cb, actor);
   pay.also = storage::CreditCallback{res, id, now};
   try {
-    auto rec = record_payment(pay);
+    auto rec = payments_.record_payment(pay);
     rto::log::info("paybill payment credited",
                    {{"callback_id", id}, {"plan_id", plan->id}, {"payment_id", rec.payment.id}, {"by", actor}});
     res.payment_id = rec.payment.id;
@@ -147,6 +147,19 @@ App::Resolved App::resolve_callback(std::int64_t id, const ResolveInput& in, con
   } catch (const NotAdmitted& n) {
     throw not_admitted(n);
   }
+}
+
+ReviewQueue Review::review_queue(int limit) {
+  const auto stuck_before = now() - 2 * cfg_.reconcile_after;
+  return db_.read([&](pqxx::read_transaction& tx) {
+    ReviewQueue q{storage::held_requests(tx, limit), storage::stuck_requests(tx, stuck_before, limit),
+                  storage::callbacks_for_review(tx, limit), {}};
+    std::vector<std::string> plans;
+    for (const auto* list : {&q.held, &q.stuck})
+      for (const auto& r : *list) plans.push_back(r.plan_id);
+    q.references = storage::plan_references(tx, plans);
+    return q;
+  });
 }
 
 }  // namespace payment_service

@@ -36,7 +36,7 @@ std::pair<Customer, std::string> cancelled_plan(std::int64_t paid) {
   EXPECT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(pay(created.str("reference"), paid).status, 201);
   world().clock->advance(48h + 1s);
-  EXPECT_GE(world().app->expire_deposits(), 1);
+  EXPECT_GE(world().app->jobs().expire_deposits(), 1);
   EXPECT_EQ(statement(created.str("id"), c.token).str("status"), "cancelled");
   return {c, created.str("id")};
 }

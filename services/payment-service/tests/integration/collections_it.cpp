@@ -433,17 +433,17 @@ TEST_F(Collections, LostCallbackIsSettledByReconciliationAndSilenceExpires) {
   EXPECT_EQ(get("/api/v1/payments/" + lost.str("id"), p.customer.token).str("status"), "pending");
 
   // Before RECONCILE_AFTER nothing is asked; after it, the lost one settles.
-  EXPECT_EQ(world().app->reconcile(), 0);
+  EXPECT_EQ(world().app->collections().reconcile(), 0);
   EXPECT_EQ(get("/api/v1/payments/" + lost.str("id"), p.customer.token).str("status"), "pending");
   world().clock->advance(world().config.reconcile_after + 1s);
-  world().app->reconcile();
+  world().app->collections().reconcile();
   EXPECT_EQ(get("/api/v1/payments/" + lost.str("id"), p.customer.token).str("status"), "succeeded");
   EXPECT_EQ(plan_status(p), "active");
   EXPECT_EQ(get("/api/v1/payments/" + silent.str("id"), p.customer.token).str("status"), "pending");
 
   // Past the request's expiry the silent one expires and the customer is told.
   world().clock->advance(world().config.request_ttl);
-  world().app->reconcile();
+  world().app->collections().reconcile();
   auto expired = get("/api/v1/payments/" + silent.str("id"), p.customer.token);
   EXPECT_EQ(expired.str("status"), "expired") << expired.body;
   auto failed = events("payment.request.failed", p.id);
@@ -458,7 +458,7 @@ TEST_F(Collections, AnMpesaReceiptArrivingAfterReconciliationIsRecorded) {
   ASSERT_EQ(r.status, 202) << r.body;
   std::this_thread::sleep_for(200ms);
   world().clock->advance(world().config.reconcile_after + 1s);
-  world().app->reconcile();
+  world().app->collections().reconcile();
   auto settled = get("/api/v1/payments/" + r.str("id"), p.customer.token);
   ASSERT_EQ(settled.str("status"), "succeeded") << settled.body;
   EXPECT_TRUE(settled.obj().at("provider_txn_id").is_null()) << "Daraja's query names no receipt";
@@ -520,10 +520,10 @@ TEST_F(Collections, CallbackStoredBeforeACrashIsCreditedAfterTheRestart) {
   // A restarted process: a fresh App on the same database sweeps what was stored.
   payment_service::App restarted(world().service->db(), world().service->tokens(), world().clock, world().config);
   world().clock->advance(10s);
-  EXPECT_EQ(restarted.process_waiting_callbacks(), 1);
+  EXPECT_EQ(restarted.collections().process_waiting_callbacks(), 1);
   EXPECT_EQ(get("/api/v1/payments/" + r.str("id"), p.customer.token).str("status"), "succeeded");
   EXPECT_EQ(plan_status(p), "active");
-  EXPECT_EQ(restarted.process_waiting_callbacks(), 0) << "nothing is left waiting";
+  EXPECT_EQ(restarted.collections().process_waiting_callbacks(), 0) << "nothing is left waiting";
   EXPECT_EQ(ledger_payments(p), 1u);
 }
 
@@ -534,10 +534,10 @@ TEST_F(Collections, WebhookRefusesCallbacksBeyondTheBacklogCap) {
   payment_service::App behind(world().service->db(), world().service->tokens(), world().clock, config);
   const auto key = rto::crypto::uuid_v4();
   const auto cb = js::serialize(js::object{{"externalId", key}, {"status", "SUCCESSFUL"}});
-  EXPECT_GT(behind.receive_callback(payment_service::momo::ProviderId::mtn_momo, cb), 0);
-  EXPECT_GT(behind.receive_callback(payment_service::momo::ProviderId::mtn_momo, cb), 0);
+  EXPECT_GT(behind.collections().receive_callback(payment_service::momo::ProviderId::mtn_momo, cb), 0);
+  EXPECT_GT(behind.collections().receive_callback(payment_service::momo::ProviderId::mtn_momo, cb), 0);
   try {
-    behind.receive_callback(payment_service::momo::ProviderId::mtn_momo, cb);
+    behind.collections().receive_callback(payment_service::momo::ProviderId::mtn_momo, cb);
     ADD_FAILURE() << "a third callback was accepted beyond a backlog of 2";
   } catch (const rto::Error& e) {
     EXPECT_EQ(e.status(), 503) << e.what();
@@ -563,7 +563,7 @@ TEST_F(Collections, CallbacksArrivingTogetherAreStoredTogetherEachUnderItsOwnId)
         const auto key = rto::crypto::uuid_v4();
         const auto body = js::serialize(js::object{{"externalId", key}, {"status", "SUCCESSFUL"}, {"n", t * kEach + k}});
         got[static_cast<std::size_t>(t)].emplace_back(
-            behind.receive_callback(payment_service::momo::ProviderId::mtn_momo, body), body);
+            behind.collections().receive_callback(payment_service::momo::ProviderId::mtn_momo, body), body);
       }
     });
   for (auto& t : threads) t.join();
@@ -760,19 +760,19 @@ TEST_F(Collections, UnansweredReceiptQueriesAreAskedAgainThenLeftToStaff) {
 
   // Within the five minutes an answer may take, the sweep leaves it waiting.
   world().clock->advance(4min);
-  world().app->process_waiting_callbacks();
+  world().app->collections().process_waiting_callbacks();
   EXPECT_EQ(status(), "verifying");
   EXPECT_EQ(queries(), 1u);
   // Unanswered: asked again, twice…
   for (std::size_t asked = 2; asked <= 3; ++asked) {
     world().clock->advance(6min);
-    world().app->process_waiting_callbacks();
+    world().app->collections().process_waiting_callbacks();
     EXPECT_EQ(status(), "verifying");
     EXPECT_EQ(queries(), asked);
   }
   // …then left to staff, uncredited.
   world().clock->advance(6min);
-  world().app->process_waiting_callbacks();
+  world().app->collections().process_waiting_callbacks();
   auto rows = paybill_callbacks(receipt);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].first, "held");
@@ -945,11 +945,11 @@ TEST_F(Collections, AnUnpaidDepositWaitsForTheRequestInFlight) {
   auto r = start(p, body(p, "mtn_momo", "0772123452"));  // …2: the customer has not answered yet
   ASSERT_EQ(r.status, 202);
   world().clock->advance(world().config.deposit_ttl + 1h);
-  world().app->expire_deposits();
+  world().app->jobs().expire_deposits();
   EXPECT_EQ(plan_status(p), "pending_deposit") << "not cancelled under a deposit in flight";
-  world().app->reconcile();  // past its own expiry: the request ends
+  world().app->collections().reconcile();  // past its own expiry: the request ends
   EXPECT_EQ(get("/api/v1/payments/" + r.str("id"), p.customer.token).str("status"), "expired");
-  world().app->expire_deposits();
+  world().app->jobs().expire_deposits();
   EXPECT_EQ(plan_status(p), "cancelled");
 }
 

@@ -107,15 +107,15 @@ TEST(Delinquency, TheSchedulerRunsOnceADayAfterItsTime) {
   auto plan = active_plan(c);
   auto id = text(plan.at("id"));
   set_local(2026, 3, 10, 5, 59);
-  world().app->tick();
+  world().app->jobs().tick();
   EXPECT_EQ(runs_for(id), 0);
   set_local(2026, 3, 10, 6, 0);
-  world().app->tick();
+  world().app->jobs().tick();
   EXPECT_EQ(runs_for(id), 1);
-  world().app->tick();
+  world().app->jobs().tick();
   EXPECT_EQ(runs_for(id), 1);
   set_local(2026, 3, 11, 7, 0);
-  world().app->tick();
+  world().app->jobs().tick();
   EXPECT_EQ(runs_for(id), 2);
 }
 

@@ -197,11 +197,11 @@ void World::SetUp() {
   config.reconcile_after = std::chrono::seconds(120);
   service = std::make_unique<rto::Service>(config.common);
   app = payment_service::install(*service, config, clock, embedded_migrations(), {.background_jobs = false});
-  app->start_callback_workers(2);
+  app->collections().start_callback_workers(2);
 }
 
 void World::TearDown() {
-  if (app) app->stop_callback_workers();
+  if (app) app->collections().stop_callback_workers();
   if (relay) relay->stop();
   if (sim_service) sim_service->stop();
   app.reset();

@@ -113,15 +113,15 @@ TEST(Reminders, LocalDateOfTheOperatorZoneAndTheScheduler) {
 
   // The scheduler sends them once a day, after the daily run's time.
   set_local(2026, 4, 3, 5, 59);
-  world().app->tick();
+  world().app->jobs().tick();
   EXPECT_EQ(kinds_of(id, 3).size(), 0u);
   set_local(2026, 4, 3, 6, 0);
-  world().app->tick();
+  world().app->jobs().tick();
   EXPECT_EQ(kinds_of(id, 1), (std::vector<std::string>{"due_today", "overdue_1"}));
   EXPECT_EQ(kinds_of(id, 2), (std::vector<std::string>{"due_tomorrow", "due_today"}));
   EXPECT_EQ(kinds_of(id, 3), (std::vector<std::string>{"due_tomorrow"}));
   const auto count = events("payment.reminder.due", id).size();
-  world().app->tick();
+  world().app->jobs().tick();
   EXPECT_EQ(events("payment.reminder.due", id).size(), count);
 }
 
