@@ -11,6 +11,7 @@
 #include "rto/crypto.hpp"
 #include "rto/service.hpp"
 #include "rto/mq.hpp"
+#include "rto/testing/service.hpp"
 
 namespace rto::testing {
 
@@ -122,6 +123,31 @@ const std::string& tiny_png() {
       "\x00\x05\x00\x01\x7A\x5E\xAB\x3F\x00\x00\x00\x00\x49\x45\x4E\x44\xAE\x42\x60\x82";
   static const std::string png(kBytes, sizeof kBytes - 1);
   return png;
+}
+
+config::Common service_common(std::string service, std::string database_url, int db_pool_size) {
+  config::Common c;
+  c.service = std::move(service);
+  c.host = "127.0.0.1";
+  c.port = 0;
+  c.database_url = std::move(database_url);
+  c.db_pool_size = db_pool_size;
+  c.jwt_secret = kJwtSecret;
+  c.service_token_secret = kServiceTokenSecret;
+  const char* level = std::getenv("TEST_LOG_LEVEL");
+  c.log_level = level && *level ? level : "warn";
+  return c;
+}
+
+std::vector<boost::json::object> outbox_events(const std::string& database_url, const std::string& type,
+                                               const std::string& subject) {
+  pqxx::connection c(database_url);
+  pqxx::read_transaction tx(c);
+  std::vector<boost::json::object> out;
+  for (const auto& row : tx.exec_params("SELECT envelope FROM outbox WHERE type = $1 AND subject = $2 ORDER BY seq",
+                                        type, subject))
+    out.push_back(boost::json::parse(row[0].as<std::string>()).as_object().at("data").as_object());
+  return out;
 }
 
 }  // namespace rto::testing

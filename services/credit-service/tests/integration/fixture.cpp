@@ -1,5 +1,7 @@
 #include "fixture.hpp"
 
+#include <rto/testing/service.hpp>
+
 #include <cstdlib>
 #include <random>
 #include <thread>
@@ -21,16 +23,9 @@ std::mt19937_64& rng() {
 }
 
 rto::config::Common common(const std::string& name) {
-  rto::config::Common c;
-  c.service = name;
-  c.host = "127.0.0.1";
-  c.port = 0;
+  auto c = rto::testing::service_common(name);
   c.http_workers = 2;
   c.io_threads = 1;
-  c.jwt_secret = "integration-test-jwt-secret-0123456789abcdef";
-  c.service_token_secret = "integration-test-service-secret-0123456789";
-  const char* level = std::getenv("TEST_LOG_LEVEL");  // e.g. info, to read the service's logs
-  c.log_level = level && *level ? level : "warn";
   c.amqp_url = rto::testing::amqp_url();
   c.exchange = rto::testing::unique_name("credit_it");
   return c;

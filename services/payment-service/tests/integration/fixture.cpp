@@ -1,5 +1,7 @@
 #include "fixture.hpp"
 
+#include <rto/testing/service.hpp>
+
 #include <cstdlib>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
@@ -13,8 +15,6 @@ World* g_world = nullptr;
 using rto::http::Request;
 using rto::http::Response;
 
-const char* kJwtSecret = "integration-test-jwt-secret-0123456789abcdef";
-const char* kServiceSecret = "integration-test-service-secret-0123456789";
 
 js::object vehicle_json(const std::string& id, const Neighbours::Vehicle& v) {
   js::value reservation = nullptr;
@@ -133,17 +133,8 @@ void add_stub_routes(rto::Service& s, Neighbours& n) {
 World& world() { return *g_world; }
 
 rto::config::Common common_config(const std::string& name, const std::string& database_url) {
-  rto::config::Common c;
-  c.service = name;
-  c.host = "127.0.0.1";
-  c.port = 0;
+  auto c = rto::testing::service_common(name, database_url, 8);
   c.http_workers = 4;
-  c.database_url = database_url;
-  c.db_pool_size = 8;
-  c.jwt_secret = kJwtSecret;
-  c.service_token_secret = kServiceSecret;
-  const char* level = std::getenv("TEST_LOG_LEVEL");
-  c.log_level = level && *level ? level : "warn";
   return c;
 }
 

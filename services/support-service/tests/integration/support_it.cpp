@@ -18,6 +18,7 @@
 #include <rto/mq.hpp>
 #include <rto/service.hpp>
 #include <rto/testing.hpp>
+#include <rto/testing/service.hpp>
 #include <thread>
 
 #include "app.hpp"
@@ -103,14 +104,7 @@ World* g = nullptr;
 
 support_service::SupportConfig test_config(const std::string& db_url, const std::string& standin_url) {
   support_service::SupportConfig c;
-  c.common.service = "support-service";
-  c.common.host = "127.0.0.1";
-  c.common.database_url = db_url;
-  c.common.db_pool_size = 4;
-  c.common.jwt_secret = kJwt;
-  c.common.service_token_secret = kServiceSecret;
-  const char* level = std::getenv("TEST_LOG_LEVEL");
-  c.common.log_level = level && *level ? level : "warn";
+  c.common = rto::testing::service_common("support-service", db_url, 4);
   c.user_service_url = standin_url;
   c.sms_provider = "africastalking";
   c.africastalking.base_url = standin_url;
@@ -171,13 +165,7 @@ std::int64_t count(const std::string& sql, const std::string& param) {
 }
 
 std::vector<js::object> outbox(const std::string& type, const std::string& subject) {
-  auto c = raw();
-  pqxx::read_transaction tx(c);
-  std::vector<js::object> out;
-  for (const auto& row : tx.exec_params("SELECT envelope FROM outbox WHERE type = $1 AND subject = $2 ORDER BY seq", type,
-                                        subject))
-    out.push_back(js::parse(row[0].as<std::string>()).as_object().at("data").as_object());
-  return out;
+  return rto::testing::outbox_events(g->db->url(), type, subject);
 }
 
 std::vector<js::object> outbox_all(const std::string& type) {

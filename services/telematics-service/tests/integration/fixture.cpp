@@ -1,5 +1,7 @@
 #include "fixture.hpp"
 
+#include <rto/testing/service.hpp>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -28,14 +30,7 @@ World& world() { return *g_world; }
 
 telematics::TelematicsConfig test_config(const std::string& database_url) {
   telematics::TelematicsConfig c;
-  c.common.service = "telematics-service";
-  c.common.host = "127.0.0.1";
-  c.common.database_url = database_url;
-  c.common.db_pool_size = 6;
-  c.common.jwt_secret = "integration-test-jwt-secret-0123456789abcdef";
-  c.common.service_token_secret = "integration-test-service-secret-0123456789";
-  const char* level = std::getenv("TEST_LOG_LEVEL");
-  c.common.log_level = level && *level ? level : "warn";
+  c.common = rto::testing::service_common("telematics-service", database_url, 6);
   c.gt06_port = 0;  // set below: a free port
   c.lock_rules.grace = std::chrono::minutes(5);
   c.lock_rules.stopped_for = std::chrono::seconds(60);
@@ -221,13 +216,7 @@ bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds tim
 pqxx::connection raw_db() { return pqxx::connection(world().db->url()); }
 
 std::vector<js::object> outbox_events(const std::string& type, const std::string& subject) {
-  auto c = raw_db();
-  pqxx::read_transaction tx(c);
-  std::vector<js::object> out;
-  for (const auto& row : tx.exec_params("SELECT envelope FROM outbox WHERE type = $1 AND subject = $2 ORDER BY seq",
-                                        type, subject))
-    out.push_back(js::parse(row[0].as<std::string>()).as_object().at("data").as_object());
-  return out;
+  return rto::testing::outbox_events(world().db->url(), type, subject);
 }
 
 void deliver(const std::string& type, const js::object& data) {

@@ -1,5 +1,7 @@
 #include "fixture.hpp"
 
+#include <rto/testing/service.hpp>
+
 #include <atomic>
 #include <cstdlib>
 #include <random>
@@ -25,14 +27,7 @@ World& world() { return *g_world; }
 
 user_service::UserConfig test_config(const std::string& database_url) {
   user_service::UserConfig c;
-  c.common.service = "user-service";
-  c.common.host = "127.0.0.1";
-  c.common.database_url = database_url;
-  c.common.db_pool_size = 4;
-  c.common.jwt_secret = "integration-test-jwt-secret-0123456789abcdef";
-  c.common.service_token_secret = "integration-test-service-secret-0123456789";
-  const char* level = std::getenv("TEST_LOG_LEVEL");  // e.g. info, to read the service's logs
-  c.common.log_level = level && *level ? level : "warn";
+  c.common = rto::testing::service_common("user-service", database_url, 4);
   std::string key(32, '\0');
   for (auto& ch : key) ch = static_cast<char>(rng()() & 0xFF);
   c.encryption_key = rto::crypto::base64_encode(key);

@@ -1,5 +1,7 @@
 #include "fixture.hpp"
 
+#include <rto/testing/service.hpp>
+
 #include <cstdlib>
 #include <random>
 #include <rto/crypto.hpp>
@@ -21,14 +23,7 @@ World& world() { return *g_world; }
 
 vehicle_service::VehicleConfig test_config(const std::string& database_url, const std::filesystem::path& image_dir) {
   vehicle_service::VehicleConfig c;
-  c.common.service = "vehicle-service";
-  c.common.host = "127.0.0.1";
-  c.common.database_url = database_url;
-  c.common.db_pool_size = 6;
-  c.common.jwt_secret = "integration-test-jwt-secret-0123456789abcdef";
-  c.common.service_token_secret = "integration-test-service-secret-0123456789";
-  const char* level = std::getenv("TEST_LOG_LEVEL");  // e.g. info, to read the service's logs
-  c.common.log_level = level && *level ? level : "warn";
+  c.common = rto::testing::service_common("vehicle-service", database_url, 6);
   c.image_dir = image_dir.string();
   c.facet_cache_ttl = std::chrono::milliseconds(2000);
   c.search_cache_ttl = std::chrono::milliseconds(0);
@@ -140,13 +135,7 @@ std::string create_available(const Actor& d, const js::object& overrides) {
 pqxx::connection raw_db() { return pqxx::connection(world().db->url()); }
 
 std::vector<js::object> outbox_events(const std::string& type, const std::string& subject) {
-  auto c = raw_db();
-  pqxx::read_transaction tx(c);
-  std::vector<js::object> out;
-  for (const auto& row : tx.exec_params("SELECT envelope FROM outbox WHERE type = $1 AND subject = $2 ORDER BY seq",
-                                        type, subject))
-    out.push_back(js::parse(row[0].as<std::string>()).as_object().at("data").as_object());
-  return out;
+  return rto::testing::outbox_events(world().db->url(), type, subject);
 }
 
 }  // namespace it
