@@ -2,7 +2,10 @@
 # Local infrastructure for one environment: a PostgreSQL 15 cluster and a RabbitMQ node,
 # with their data under .data/<env>. Run as root (Debian 12).
 #
-#   scripts/infra.sh {start|stop|status|rabbitmq-stop|rabbitmq-start|reset} [--env dev|test]
+#   scripts/infra.sh {start|stop|status|rabbitmq-stop|rabbitmq-start|postgres-pause|postgres-resume|reset} [--env dev|test]
+# postgres-pause stops every PostgreSQL process with SIGSTOP (the server then accepts connections
+# into the kernel's backlog and answers nothing: a hung or blackholed database) until
+# postgres-resume; the end-to-end tests use it.
 #
 # start is idempotent (what already runs is left alone). It writes .data/<env>/infra.env
 # (ports and connection URLs, shell syntax) for the other scripts to source.
@@ -12,7 +15,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 usage() {
-  echo "usage: $0 {start|stop|status|rabbitmq-stop|rabbitmq-start|reset} [--env dev|test]" >&2
+  echo "usage: $0 {start|stop|status|rabbitmq-stop|rabbitmq-start|postgres-pause|postgres-resume|reset} [--env dev|test]" >&2
   exit 2
 }
 
@@ -457,6 +460,15 @@ case $CMD in
     ;;
   status) status ;;
   rabbitmq-stop) rmq_stop ;;
+  postgres-pause | postgres-resume)
+    pg_locate
+    pid=$(pg_pid)
+    [ -n "$pid" ] || die "PostgreSQL [$ENV_NAME] is not running"
+    sig=STOP
+    [ "$CMD" = postgres-resume ] && sig=CONT
+    # The postmaster and every backend and helper it started.
+    kill -s "$sig" "$pid" $(pgrep -P "$pid") 2> /dev/null || true
+    ;;
   rabbitmq-start)
     load_secrets
     rmq_start

@@ -62,6 +62,7 @@ step "test infrastructure"
 export TEST_PG_URL TEST_AMQP_URL
 export TEST_INFRA_SCRIPT=$INFRA # integration tests stop/start the broker through it
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp:print_suppressions=0}
 
 step "unit and integration tests"
 ctest --test-dir "$BUILD_DIR" -LE e2e --output-on-failure -j2 || failed+=("unit/integration tests")
@@ -75,7 +76,11 @@ if "$PLATFORM" start --env test --build-dir "$BUILD_DIR"; then
   shift=${RTO_PORT_SHIFT:-0} # see scripts/infra.sh
   export E2E_GATEWAY_URL=http://127.0.0.1:$((18080 + shift))
   export E2E_USER_URL=http://127.0.0.1:$((18081 + shift))
+  export E2E_VEHICLE_URL=http://127.0.0.1:$((18082 + shift))
+  export E2E_CREDIT_URL=http://127.0.0.1:$((18083 + shift))
   export E2E_PAYMENT_URL=http://127.0.0.1:$((18084 + shift))
+  export E2E_TELEMATICS_URL=http://127.0.0.1:$((18085 + shift))
+  export E2E_SUPPORT_URL=http://127.0.0.1:$((18086 + shift))
   export E2E_SIM_URL=http://127.0.0.1:$((18095 + shift))
   export E2E_GT06_PORT=$((15023 + shift))
   export E2E_SECRETS_FILE=$ROOT/.data/test/secrets.env

@@ -1,5 +1,7 @@
 #include "rto/config.hpp"
 
+#include "rto/net.hpp"
+
 #include <charconv>
 #include <cstdlib>
 
@@ -125,11 +127,14 @@ void Env::done() const {
 Common Common::read(Env& env, std::string service, std::uint16_t default_port, bool needs_database) {
   Common c;
   c.service = std::move(service);
-  c.host = env.string("HOST", "0.0.0.0");
+  // Loopback unless told otherwise: the images set HOST=0.0.0.0, a developer's machine serves
+  // only itself.
+  c.host = env.string("HOST", "127.0.0.1");
   c.port = static_cast<std::uint16_t>(env.integer("PORT", default_port, 0, 65535));
   c.http_workers = static_cast<int>(env.integer("HTTP_WORKERS", 8, 1, 512));
   c.io_threads = static_cast<int>(env.integer("HTTP_IO_THREADS", 1, 1, 64));
   c.body_limit = static_cast<std::size_t>(env.integer("BODY_LIMIT_BYTES", 1 << 20, 1024, 64 << 20));
+  c.max_connections_per_ip = static_cast<std::size_t>(env.integer("MAX_CONNECTIONS_PER_IP", 512, 0, 1000000));
   c.header_timeout = env.millis("HEADER_TIMEOUT_MS", 10000, 100, 600000);
   c.idle_timeout = env.millis("IDLE_TIMEOUT_MS", 60000, 100, 3600000);
   c.shutdown_grace = env.millis("SHUTDOWN_GRACE_MS", 10000, 0, 600000);
@@ -137,6 +142,9 @@ Common Common::read(Env& env, std::string service, std::uint16_t default_port, b
     c.database_url = env.required("DATABASE_URL");
     c.db_pool_size = static_cast<int>(env.integer("DB_POOL_SIZE", 8, 1, 256));
     c.db_pool_idle = std::chrono::seconds(env.integer("DB_POOL_IDLE_SECONDS", 60, 1, 86400));
+    c.db_connect_timeout = env.millis("DB_CONNECT_TIMEOUT_MS", 3000, 1000, 60000);
+    c.db_statement_timeout = env.millis("DB_STATEMENT_TIMEOUT_MS", 5000, 0, 3600000);
+    c.db_lock_timeout = env.millis("DB_LOCK_TIMEOUT_MS", 4000, 0, 3600000);
   }
   // Services publish and consume events; the gateway's real-time hub subscribes to them.
   c.amqp_url = env.string("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/");
@@ -144,6 +152,12 @@ Common Common::read(Env& env, std::string service, std::uint16_t default_port, b
   c.jwt_secret = env.secret("JWT_SECRET", 32);
   c.service_token_secret = env.secret("SERVICE_TOKEN_SECRET", 32);
   c.log_level = env.string("LOG_LEVEL", "info");
+  c.metrics_allow_from = env.string("METRICS_ALLOW_FROM", c.metrics_allow_from);
+  try {
+    net::AddressSet::parse(c.metrics_allow_from);
+  } catch (const std::invalid_argument& e) {
+    env.fail("METRICS_ALLOW_FROM", std::string("must be comma-separated IP networks (CIDR): ") + e.what());
+  }
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error")
     env.fail("LOG_LEVEL", "must be one of debug, info, warn, error");
   return c;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 #include <set>
+#include <sys/socket.h>
 
 #include "rto/crypto.hpp"
 #include "rto/errors.hpp"
@@ -11,20 +12,133 @@
 
 namespace rto::db {
 
-Pool::Pool(std::string url, std::size_t size, std::vector<Statement> statements)
-    : url_(std::move(url)), size_(std::max<std::size_t>(1, size)), statements_(std::move(statements)) {}
+namespace {
+bool has_param(const std::string& url, std::string_view key) {
+  const std::string k = std::string(key) + "=";
+  for (std::size_t at = url.find(k); at != std::string::npos; at = url.find(k, at + 1))
+    if (at == 0 || url[at - 1] == '?' || url[at - 1] == '&' || url[at - 1] == ' ') return true;
+  return false;
+}
+}  // namespace
+
+std::string with_limits(const std::string& url, const Limits& limits) {
+  const bool is_url = url.starts_with("postgresql://") || url.starts_with("postgres://");
+  std::string out = url;
+  auto add = [&](std::string_view key, const std::string& value) {
+    if (has_param(url, key)) return;
+    if (is_url) {
+      out += out.find('?') == std::string::npos ? '?' : '&';
+    } else if (!out.empty()) {
+      out += ' ';
+    }
+    out.append(key).append("=").append(value);
+  };
+  if (limits.connect_timeout.count() > 0)
+    add("connect_timeout", std::to_string(std::max<long long>(1, (limits.connect_timeout.count() + 999) / 1000)));
+  add("keepalives", "1");
+  add("keepalives_idle", "30");
+  add("keepalives_interval", "10");
+  add("keepalives_count", "3");
+  std::string options;
+  if (limits.statement_timeout.count() > 0) options += "-c statement_timeout=" + std::to_string(limits.statement_timeout.count());
+  if (limits.lock_timeout.count() > 0)
+    options += std::string(options.empty() ? "" : " ") + "-c lock_timeout=" + std::to_string(limits.lock_timeout.count());
+  if (!options.empty()) {
+    if (is_url) {
+      std::string enc;
+      for (char c : options) enc += c == ' ' ? "%20" : c == '=' ? "%3D" : std::string(1, c);
+      add("options", enc);
+    } else {
+      add("options", "'" + options + "'");
+    }
+  }
+  return out;
+}
+
+Pool::Pool(std::string url, std::size_t size, std::vector<Statement> statements, Limits limits)
+    : url_(std::move(url)),
+      conninfo_(with_limits(url_, limits)),
+      limits_(limits),
+      size_(std::max<std::size_t>(1, size)),
+      statements_(std::move(statements)) {
+  if (limits_.statement_timeout.count() > 0)
+    watchdog_ = std::jthread([this](std::stop_token st) { watchdog(st); });
+}
 
 Pool::~Pool() = default;
 
+Pool::Lease::Lease(Pool* pool, std::unique_ptr<pqxx::connection> c) : pool_(pool), conn_(std::move(c)) {
+  pool_->watch(conn_.get());
+}
+
 Pool::Lease::~Lease() {
-  if (pool_ && conn_) pool_->give_back(std::move(conn_), broken_);
+  if (pool_ && conn_) {
+    pool_->unwatch(conn_.get());
+    pool_->give_back(std::move(conn_), broken_);
+  }
+}
+
+void Pool::watch(pqxx::connection* c) {
+  if (!watchdog_.joinable()) return;
+  auto until = std::chrono::steady_clock::now() + limits_.statement_timeout + limits_.watchdog_margin;
+  std::lock_guard lk(watch_mu_);
+  watched_.emplace_back(c, until);
+}
+
+void Pool::unwatch(pqxx::connection* c) noexcept {
+  if (!watchdog_.joinable()) return;
+  std::lock_guard lk(watch_mu_);
+  for (auto it = watched_.begin(); it != watched_.end(); ++it)
+    if (it->first == c) {
+      watched_.erase(it);
+      return;
+    }
+}
+
+// A blocked libpq call returns once its socket is shut down: the caller gets
+// pqxx::broken_connection, drops the connection and answers 503.
+void Pool::watchdog(std::stop_token st) {
+  std::mutex m;
+  std::condition_variable_any cv;
+  while (!st.stop_requested()) {
+    {
+      std::unique_lock lk(m);
+      cv.wait_for(lk, st, std::chrono::milliseconds(200), [] { return false; });
+    }
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lk(watch_mu_);
+    for (auto it = watched_.begin(); it != watched_.end();) {
+      if (it->second > now) {
+        ++it;
+        continue;
+      }
+      ::shutdown(it->first->sock(), SHUT_RDWR);
+      ++abandoned_;
+      log::warn("a database call took too long; its connection was closed",
+                {{"limit_ms", (limits_.statement_timeout + limits_.watchdog_margin).count()}});
+      it = watched_.erase(it);
+    }
+  }
 }
 
 void Pool::throw_unavailable() { throw Unavailable("the database is unavailable; try again shortly"); }
 
+void Pool::lost_or_rethrow(Lease& lease) {
+  if (lease->is_open()) throw;
+  lease.discard();
+  throw_unavailable();
+}
+
 std::unique_ptr<pqxx::connection> Pool::connect() {
-  auto c = std::make_unique<pqxx::connection>(url_);
-  for (const auto& s : statements_) c->prepare(s.name, s.sql);
+  auto c = std::make_unique<pqxx::connection>(conninfo_);
+  watch(c.get());  // preparing is a round trip per statement
+  try {
+    for (const auto& s : statements_) c->prepare(s.name, s.sql);
+  } catch (...) {
+    unwatch(c.get());
+    throw;
+  }
+  unwatch(c.get());
   return c;
 }
 

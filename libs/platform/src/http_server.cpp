@@ -14,11 +14,14 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/url/parse.hpp>
 
+#include <array>
 #include <atomic>
 #include <charconv>
+#include <limits>
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "http_beast.hpp"
@@ -36,9 +39,37 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
+// Open connections per client address, for ServerOptions::max_connections_per_ip.
+class IpCounts {
+ public:
+  bool take(const std::string& addr, std::size_t cap) {
+    if (cap == 0 || addr.empty()) return true;
+    std::lock_guard lk(mu_);
+    auto& n = counts_[addr];
+    if (n >= cap) return false;
+    ++n;
+    return true;
+  }
+  void give(const std::string& addr) noexcept {
+    std::lock_guard lk(mu_);
+    auto it = counts_.find(addr);
+    if (it != counts_.end() && --it->second == 0) counts_.erase(it);
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, std::size_t> counts_;
+};
+
 struct Conn {
-  explicit Conn(tcp::socket s) : stream(std::move(s)) {}
+  Conn(tcp::socket s, std::shared_ptr<IpCounts> c, std::string a)
+      : stream(std::move(s)), counts(std::move(c)), addr(std::move(a)) {}
+  ~Conn() {
+    if (counts) counts->give(addr);
+  }
   beast::tcp_stream stream;
+  std::shared_ptr<IpCounts> counts;  // set when this connection was counted
+  std::string addr;
   bool busy = false;  // touched only on the connection's strand
 };
 
@@ -147,6 +178,7 @@ struct Server::Impl {
   asio::io_context& ioc;
   asio::thread_pool workers;
   tcp::acceptor acceptor;
+  std::shared_ptr<IpCounts> ip_counts = std::make_shared<IpCounts>();
   asio::signal_set signals;
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
@@ -195,22 +227,30 @@ struct Server::Impl {
 
   asio::awaitable<void> session(std::shared_ptr<Conn> c) {
     beast::flat_buffer buffer;
-    std::string remote;
-    {
-      beast::error_code ec;
-      auto ep = c->stream.socket().remote_endpoint(ec);
-      if (!ec) remote = ep.address().to_string();
-    }
+    const std::string remote = c->addr;
     bool first = true;
     while (!stopping) {
       bhttp::request_parser<bhttp::string_body> parser;
-      parser.body_limit(opts.body_limit);
+      // With per-route limits the route's is set once the header has been read.
+      parser.body_limit(opts.body_limit_for ? std::numeric_limits<std::uint64_t>::max() : opts.body_limit);
       parser.header_limit(32 * 1024);
       c->stream.expires_after(first ? opts.header_timeout : opts.idle_timeout);
       first = false;
       auto [ec, n] = co_await bhttp::async_read_header(c->stream, buffer, parser, use_tuple);
+      std::size_t limit = opts.body_limit;
+      if (!ec && opts.body_limit_for) {
+        const auto& h = parser.get();
+        limit = opts.body_limit_for(std::string_view(h.method_string().data(), h.method_string().size()),
+                                    std::string_view(h.target().data(), h.target().size()));
+        auto declared = parser.content_length();
+        if (declared && *declared > limit) ec = bhttp::error::body_limit;
+        else parser.body_limit(limit);
+      }
       if (!ec && !parser.is_done()) {
-        c->stream.expires_after(opts.header_timeout);
+        // The body's time grows with its size: header_timeout, plus what min_body_rate needs.
+        auto expected = parser.content_length().value_or(limit);
+        auto allowance = std::chrono::milliseconds(opts.min_body_rate ? expected * 1000 / opts.min_body_rate : 0);
+        c->stream.expires_after(opts.header_timeout + allowance);
         std::tie(ec, n) = co_await bhttp::async_read(c->stream, buffer, parser, use_tuple);
       }
       if (ec) {
@@ -218,7 +258,7 @@ struct Server::Impl {
         std::string detail;
         if (ec == bhttp::error::body_limit) {
           status = 413;
-          detail = "request body exceeds " + std::to_string(opts.body_limit) + " bytes";
+          detail = "request body exceeds " + std::to_string(limit) + " bytes";
         } else if (ec == bhttp::error::header_limit) {
           status = 431;
           detail = "request headers are too large";
@@ -233,6 +273,7 @@ struct Server::Impl {
           auto out = to_beast(std::move(res), 11, false, false);
           c->stream.expires_after(std::chrono::seconds(10));
           co_await bhttp::async_write(c->stream, out, use_tuple);
+          if (status == 413) co_await linger(*c);
         }
         break;
       }
@@ -272,7 +313,8 @@ struct Server::Impl {
         ++in_flight;
         try {
           std::optional<Response> fast;
-          if (opts.fast) fast = co_await offer_fast(c->stream.get_executor(), req);
+          if (opts.immediate) fast = opts.immediate(req);
+          if (!fast && opts.fast) fast = co_await offer_fast(c->stream.get_executor(), req);
           if (fast) {
             res = std::move(*fast);
           } else {
@@ -297,6 +339,22 @@ struct Server::Impl {
     c->stream.close();
     std::lock_guard lk(conns_mu);
     conns.erase(c);
+  }
+
+  // A lingering close after refusing a body: the client may still be sending it, and closing
+  // with its bytes unread would reset the connection before it reads the 413. Reads and drops
+  // what comes (at most 16 MiB, for at most 5 s) until it stops.
+  asio::awaitable<void> linger(Conn& c) {
+    beast::error_code ignore;
+    c.stream.socket().shutdown(tcp::socket::shutdown_send, ignore);
+    c.stream.expires_after(std::chrono::seconds(5));
+    std::array<char, 16 * 1024> sink;
+    std::size_t total = 0;
+    while (total < (std::size_t{16} << 20)) {
+      auto [ec, n] = co_await c.stream.async_read_some(asio::buffer(sink), use_tuple);
+      if (ec) break;
+      total += n;
+    }
   }
 
   // Offers the request to opts.fast on this strand. Its answer, or nullopt when it declined,
@@ -388,11 +446,26 @@ struct Server::Impl {
       auto [ec, sock] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) co_return;
-        continue;  // e.g. EMFILE: keep serving the connections we have
+        // Out of file descriptors (or another accept error): keep serving the connections we
+        // have and try again shortly, instead of spinning on an accept that fails at once.
+        log::warn("accept failed; pausing new connections", {{"error", ec.message()}});
+        asio::steady_timer pause(ioc, std::chrono::milliseconds(100));
+        co_await pause.async_wait(use_tuple);
+        continue;
       }
       beast::error_code ignore;
       sock.set_option(tcp::no_delay(true), ignore);
-      auto c = std::make_shared<Conn>(std::move(sock));
+      std::string addr;
+      {
+        auto ep = sock.remote_endpoint(ignore);
+        if (!ignore) addr = ep.address().to_string();
+      }
+      const bool counted = opts.max_connections_per_ip > 0 && !addr.empty();
+      if (counted && !ip_counts->take(addr, opts.max_connections_per_ip)) {
+        sock.close(ignore);  // too many open connections from this address
+        continue;
+      }
+      auto c = std::make_shared<Conn>(std::move(sock), counted ? ip_counts : nullptr, std::move(addr));
       {
         std::lock_guard lk(conns_mu);
         conns.insert(c);

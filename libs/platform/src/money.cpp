@@ -124,6 +124,9 @@ Money money_from_json(const boost::json::value& v, std::string_view field) {
     throw BadRequest(std::move(detail), std::move(errs));
   }
   std::int64_t amt = a->is_int64() ? a->as_int64() : static_cast<std::int64_t>(a->as_uint64());
+  if (amt > kMaxAmount || amt < -kMaxAmount)
+    throw Unprocessable("invalid field '" + f + ".amount': exceeds the largest amount taken",
+                        {{f + ".amount", "must be at most " + std::to_string(kMaxAmount) + " minor units"}});
   return {amt, *cur};
 }
 

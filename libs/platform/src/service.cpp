@@ -38,7 +38,10 @@ http::ClientResponse ServiceClient::send(http::Method m, std::string_view target
 }
 
 Service::Service(config::Common cfg)
-    : cfg_(std::move(cfg)), tokens_(cfg_.jwt_secret, cfg_.service_token_secret), metrics_(cfg_.service) {
+    : cfg_(std::move(cfg)),
+      tokens_(cfg_.jwt_secret, cfg_.service_token_secret),
+      metrics_(cfg_.service),
+      metrics_from_(net::AddressSet::parse(cfg_.metrics_allow_from)) {
   log::init(cfg_.service, cfg_.log_level);
   crypto::init();
 }
@@ -49,7 +52,8 @@ db::Pool& Service::use_database(std::vector<db::Statement> statements, std::vect
   db::migrate(cfg_.database_url, "platform", db::platform_migrations());
   db::migrate(cfg_.database_url, "service", migrations);
   migrations_ = std::move(migrations);
-  pool_ = std::make_unique<db::Pool>(cfg_.database_url, static_cast<std::size_t>(cfg_.db_pool_size), std::move(statements));
+  pool_ = std::make_unique<db::Pool>(cfg_.database_url, static_cast<std::size_t>(cfg_.db_pool_size), std::move(statements),
+                                     db::Limits{cfg_.db_connect_timeout, cfg_.db_statement_timeout, cfg_.db_lock_timeout});
   auto* pool = pool_.get();
   metrics_.gauge_fn("db_pool_connections", "Database pool connections by state",
                     [pool] { return static_cast<double>(pool->stats().idle); }, {{"state", "idle"}});
@@ -89,7 +93,7 @@ void Service::use_outbox() {
   auto* relay = relay_.get();
   metrics_.gauge_fn("outbox_pending_events", "Committed events not yet published",
                     [relay] { return static_cast<double>(relay->pending()); });
-  add_ready_check("broker", [relay] { return relay->connected(); });
+  add_ready_check("broker", [relay] { return relay->connected(); }, Need::Optional);
   relay_->start();
 }
 
@@ -100,7 +104,7 @@ void Service::consume(events::ConsumerOptions opts, events::EventHandler handler
   auto* cp = c.get();
   metrics_.gauge_fn("events_dead_lettered_total", "Events sent to the dead-letter queue",
                     [cp] { return static_cast<double>(cp->dead_lettered()); }, {{"queue", queue}});
-  add_ready_check("consumer:" + queue, [cp] { return cp->connected(); });
+  add_ready_check("consumer:" + queue, [cp] { return cp->connected(); }, Need::Optional);
   c->start();
   consumers_.push_back(std::move(c));
 }
@@ -127,8 +131,75 @@ void Service::every(std::string name, std::chrono::milliseconds period, std::fun
   jobs_.push_back(std::move(job));
 }
 
-void Service::add_ready_check(std::string name, std::function<bool()> check) {
-  ready_checks_.emplace_back(std::move(name), std::move(check));
+void Service::add_ready_check(std::string name, std::function<bool()> check, Need need) {
+  auto gauge = std::make_shared<std::atomic<int>>(0);
+  metrics_.gauge_fn("ready_check_ok", "Readiness checks: 1 passing, 0 failing (as of the last run)",
+                    [gauge] { return static_cast<double>(gauge->load()); }, {{"check", name}});
+  std::lock_guard lk(readiness_->mu);
+  readiness_->gauges.push_back(std::move(gauge));
+  ready_checks_.push_back({std::move(name), std::move(check), need});
+}
+
+void Service::set_body_limits(std::function<std::size_t(std::string_view, std::string_view)> limit_for) {
+  body_limit_for_ = std::move(limit_for);
+}
+
+http::Response Service::probe_ready() {
+  js::object checks;
+  bool ok = true, degraded = false;
+  std::vector<int> states;
+  for (const auto& c : ready_checks_) {
+    bool pass = false;
+    try {
+      pass = c.check();
+    } catch (...) {
+    }
+    checks[c.name] = pass ? "ok" : (c.need == Need::Required ? "failing" : "degraded");
+    if (!pass) {
+      if (c.need == Need::Required) ok = false;
+      else degraded = true;
+    }
+    states.push_back(pass ? 1 : 0);
+  }
+  const char* status = !ok ? "not_ready" : degraded ? "degraded" : "ready";
+  auto res = http::Response::json(ok ? 200 : 503, js::object{{"status", status}, {"service", cfg_.service},
+                                                             {"checks", std::move(checks)}});
+  std::lock_guard lk(readiness_->mu);
+  for (std::size_t i = 0; i < states.size() && i < readiness_->gauges.size(); ++i) readiness_->gauges[i]->store(states[i]);
+  readiness_->answer = res;
+  readiness_->at = std::chrono::steady_clock::now();
+  return res;
+}
+
+void Service::start_ready_probe() {
+  probe_ready();
+  every("ready-probe", std::chrono::seconds(2), [this] { probe_ready(); });
+}
+
+// /health and /ready on the I/O thread: never behind busy workers, never blocking (the checks
+// ran on the probe's thread). A probe that stopped reporting (stuck for 10 s) is not ready.
+std::optional<http::Response> Service::immediate(http::Request& req) {
+  if (req.method != http::Method::Get && req.method != http::Method::Head) return std::nullopt;
+  if (req.path != "/health" && req.path != "/ready") return std::nullopt;
+  auto started = std::chrono::steady_clock::now();
+  metrics_.in_flight(1);
+  auto rid = req.headers.get("X-Request-Id");
+  req.request_id = rid && http::valid_request_id(*rid) ? std::string(*rid) : crypto::uuid_v4();
+  req.route = req.path;
+  http::Response res;
+  if (req.path == "/health") {
+    res = http::Response::json(js::object{{"status", "ok"}, {"service", cfg_.service}});
+  } else {
+    std::lock_guard lk(readiness_->mu);
+    if (readiness_->answer && started - readiness_->at < std::chrono::seconds(10)) {
+      res = *readiness_->answer;
+    } else {
+      res = http::Response::json(503, js::object{{"status", "not_ready"}, {"service", cfg_.service},
+                                                 {"checks", js::object{{"probe", "stale"}}}});
+    }
+  }
+  finish(req, res, started);
+  return res;
 }
 
 void Service::set_fallback(http::Handler h) { fallback_ = std::move(h); }
@@ -170,26 +241,20 @@ http::Response Service::builtin(http::Request& req, bool& handled) {
     req.route = "/health";
     return http::Response::json(js::object{{"status", "ok"}, {"service", cfg_.service}});
   }
-  if (req.path == "/ready") {
+  if (req.path == "/ready") {  // served by immediate() when running; here for dispatch() in tests
     handled = true;
     req.route = "/ready";
-    js::object checks;
-    bool ok = true;
-    for (const auto& [name, check] : ready_checks_) {
-      bool pass = false;
-      try {
-        pass = check();
-      } catch (...) {
-      }
-      checks[name] = pass ? "ok" : "failing";
-      ok = ok && pass;
-    }
-    return http::Response::json(ok ? 200 : 503, js::object{{"status", ok ? "ready" : "not_ready"},
-                                                           {"service", cfg_.service}, {"checks", std::move(checks)}});
+    return probe_ready();
   }
   if (req.path == "/metrics") {
     handled = true;
     req.route = "/metrics";
+    // Only to callers that came straight from a trusted network: not through an ingress or a
+    // proxy (which add X-Forwarded-For or Forwarded), and not from the internet.
+    const bool forwarded = req.headers.contains("X-Forwarded-For") || req.headers.contains("Forwarded");
+    // (No address: dispatch() called in-process, as tests do; the server always sets one.)
+    if (forwarded || (!req.remote_addr.empty() && !metrics_from_.contains(req.remote_addr)))
+      throw NotFound("no resource at " + req.path);
     return http::Response::text(200, metrics_.scrape(), "text/plain; version=0.0.4; charset=utf-8");
   }
   return {};
@@ -258,6 +323,16 @@ http::Response Service::error_to_problem(std::exception_ptr ep, http::Request& r
   } catch (const pqxx::broken_connection& e) {
     log::error("database connection lost", {{"error", e.what()}, {"route", req.route}});
     return problem(503, "the database is unavailable; try again shortly", req);
+  } catch (const pqxx::in_doubt_error& e) {
+    log::error("database connection lost during commit", {{"error", e.what()}, {"route", req.route}});
+    return problem(503, "the database is unavailable; try again shortly", req);
+  } catch (const pqxx::sql_error& e) {
+    // query_canceled (statement_timeout) and lock_not_available (lock_timeout): db::Limits.
+    if (e.sqlstate() == "57014" || e.sqlstate() == "55P03") {
+      log::error("database call timed out", {{"sqlstate", e.sqlstate()}, {"route", req.route}});
+      return problem(503, "the database is busy; try again shortly", req);
+    }
+    log::error("unhandled database error", {{"error", e.what()}, {"sqlstate", e.sqlstate()}, {"route", req.route}});
   } catch (const std::exception& e) {
     log::error("unhandled error", {{"error", e.what()}, {"route", req.route}});
   } catch (...) {
@@ -324,6 +399,9 @@ http::ServerOptions Service::server_options(bool signals) {
   o.io_threads = c.io_threads;
   o.workers = c.http_workers;
   o.body_limit = c.body_limit;
+  o.body_limit_for = body_limit_for_;
+  o.max_connections_per_ip = c.max_connections_per_ip;
+  o.immediate = [this](http::Request& r) { return immediate(r); };
   o.header_timeout = c.header_timeout;
   o.idle_timeout = c.idle_timeout;
   o.shutdown_grace = c.shutdown_grace;
@@ -332,6 +410,7 @@ http::ServerOptions Service::server_options(bool signals) {
 }
 
 int Service::run() {
+  start_ready_probe();
   server_ = std::make_unique<ServerHolder>(
       server_options(true), [this](http::Request& r) { return dispatch(r); },
       [](int status, std::string_view detail, const http::Request& r) {
@@ -355,6 +434,7 @@ int Service::run() {
 }
 
 std::uint16_t Service::start_in_background() {
+  start_ready_probe();
   server_ = std::make_unique<ServerHolder>(
       server_options(false), [this](http::Request& r) { return dispatch(r); },
       [](int status, std::string_view detail, const http::Request& r) {
@@ -380,7 +460,7 @@ void Service::subscribe(events::SubscriberOptions opts, events::SubscriberHandle
   auto s = std::make_unique<events::Subscriber>(events::BrokerConfig{cfg_.amqp_url, cfg_.exchange}, std::move(opts),
                                                 std::move(handler));
   auto* raw = s.get();
-  add_ready_check("subscriber", [raw] { return raw->connected(); });
+  add_ready_check("subscriber", [raw] { return raw->connected(); }, Need::Optional);
   s->start();
   subscribers_.push_back(std::move(s));
 }

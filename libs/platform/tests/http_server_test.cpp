@@ -1,6 +1,11 @@
 // The server and the request pipeline over real TCP (no database needed).
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <future>
 #include <thread>
@@ -191,4 +196,129 @@ TEST_F(ServerTest, HeadKeepsTheLengthOfTheGetAnswer) {
   EXPECT_EQ(head.status, 200);
   EXPECT_TRUE(head.body.empty());
   EXPECT_EQ(head.headers.get("Content-Length").value_or(""), std::to_string(get.body.size()));
+}
+
+namespace {
+std::string json_field(const std::string& body, const char* key) {
+  auto v = boost::json::parse(body);
+  const auto* f = v.as_object().if_contains(key);
+  return f && f->is_string() ? std::string(f->as_string()) : "";
+}
+}  // namespace
+
+TEST(Readiness, AnswersAtOnceWhileEveryWorkerIsBusy) {
+  auto cfg = test_config();
+  cfg.http_workers = 1;
+  Service svc(cfg);
+  svc.router().get("/slow", http::Access::anyone(), [](http::Request&) {
+    std::this_thread::sleep_for(1500ms);
+    return http::Response::text(200, "done");
+  });
+  svc.add_ready_check("database", [] { return true; });
+  auto port = svc.start_in_background();
+  const auto base = "http://127.0.0.1:" + std::to_string(port);
+  auto busy = std::async(std::launch::async, [&] { return http::Client(base).get("/slow").status; });
+  std::this_thread::sleep_for(200ms);  // the one worker is now asleep
+  const auto started = std::chrono::steady_clock::now();
+  auto r = http::Client(base).get("/ready");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 500ms);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(json_field(r.body, "status"), "ready");
+  EXPECT_EQ(busy.get(), 200);
+  svc.stop();
+}
+
+TEST(Readiness, AFailingOptionalCheckIsDegradedAndARequiredOneIsNotReady) {
+  std::atomic<bool> db_up{true};
+  Service svc(test_config());
+  svc.add_ready_check("database", [&] { return db_up.load(); });
+  svc.add_ready_check("broker", [] { return false; }, Service::Need::Optional);
+  auto port = svc.start_in_background();
+  http::Client c("http://127.0.0.1:" + std::to_string(port));
+  auto r = c.get("/ready");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json_field(r.body, "status"), "degraded");
+  auto checks = boost::json::parse(r.body).at("checks").as_object();
+  EXPECT_EQ(checks.at("broker").as_string(), "degraded");
+  EXPECT_EQ(checks.at("database").as_string(), "ok");
+  auto m = c.get("/metrics");
+  EXPECT_NE(m.body.find("ready_check_ok{check=\"broker\"} 0"), std::string::npos);
+  db_up = false;
+  std::this_thread::sleep_for(2500ms);  // the next run of the probe
+  r = c.get("/ready");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(json_field(r.body, "status"), "not_ready");
+  svc.stop();
+}
+
+TEST(Metrics, RefusedThroughAProxyAndFromOutsideTheAllowedNetworks) {
+  {
+    Service svc(test_config());
+    auto port = svc.start_in_background();
+    http::Client c("http://127.0.0.1:" + std::to_string(port));
+    EXPECT_EQ(c.get("/metrics").status, 200);
+    http::Headers h;
+    h.set("X-Forwarded-For", "203.0.113.9");
+    EXPECT_EQ(c.get("/metrics", h).status, 404);
+    svc.stop();
+  }
+  auto cfg = test_config();
+  cfg.metrics_allow_from = "10.0.0.0/8";
+  Service svc(cfg);
+  auto port = svc.start_in_background();
+  EXPECT_EQ(http::Client("http://127.0.0.1:" + std::to_string(port)).get("/metrics").status, 404);
+  svc.stop();
+}
+
+TEST(BodyLimits, EachRouteHasItsOwnAndTheHeaderDecides) {
+  Service svc(test_config());  // body_limit 4096
+  svc.router().post("/photo", http::Access::anyone(), [](http::Request& q) {
+    return http::Response::json(201, boost::json::object{{"bytes", q.body.size()}});
+  });
+  svc.router().post("/small", http::Access::anyone(), [](http::Request&) { return http::Response::no_content(); });
+  svc.set_body_limits([](std::string_view, std::string_view target) -> std::size_t {
+    return target.starts_with("/photo") ? 64 * 1024 : target.starts_with("/small") ? 512 : 4096;
+  });
+  auto port = svc.start_in_background();
+  http::Client c("http://127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(c.send(http::Method::Post, "/photo", {}, std::string(40000, 'x')).status, 201);
+  auto r = c.send(http::Method::Post, "/small", {}, std::string(600, 'x'));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.body.find("512"), std::string::npos) << r.body;
+  EXPECT_EQ(c.send(http::Method::Post, "/small", {}, std::string(500, 'x')).status, 204);
+  svc.stop();
+}
+
+TEST(Connections, OneAddressMayHoldOnlySoMany) {
+  auto cfg = test_config();
+  cfg.max_connections_per_ip = 2;
+  Service svc(cfg);
+  auto port = svc.start_in_background();
+  auto open = [&] {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    return fd;
+  };
+  // Closed by the server: a read returns end of stream (0) instead of timing out.
+  auto closed_by_server = [](int fd) {
+    timeval tv{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char b;
+    return ::recv(fd, &b, 1, 0) == 0;
+  };
+  int a = open(), b = open();
+  std::this_thread::sleep_for(100ms);
+  int c = open();
+  EXPECT_TRUE(closed_by_server(c));
+  EXPECT_FALSE(closed_by_server(a));
+  ::close(a);
+  std::this_thread::sleep_for(200ms);
+  int d = open();  // room again
+  EXPECT_FALSE(closed_by_server(d));
+  for (int fd : {b, c, d}) ::close(fd);
+  svc.stop();
 }

@@ -46,17 +46,27 @@ struct Common {
   int http_workers = 8;
   int io_threads = 1;
   std::size_t body_limit = 1 << 20;
+  std::size_t max_connections_per_ip = 512;  // MAX_CONNECTIONS_PER_IP (0: no cap)
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds shutdown_grace{10000};
   std::string database_url;
   int db_pool_size = 8;
   std::chrono::seconds db_pool_idle{60};
+  // Bounds on each database call (rto::db::Limits): DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS
+  // (a call blocked longer than this plus a second has its connection closed), DB_LOCK_TIMEOUT_MS.
+  std::chrono::milliseconds db_connect_timeout{3000};
+  std::chrono::milliseconds db_statement_timeout{5000};
+  std::chrono::milliseconds db_lock_timeout{4000};
   std::string amqp_url;
   std::string exchange;
   std::string jwt_secret;
   std::string service_token_secret;
   std::string log_level;
+  // Who may read /metrics (METRICS_ALLOW_FROM, comma-separated CIDRs): callers from these
+  // networks that came straight to the process (no X-Forwarded-For or Forwarded header, so not
+  // through an ingress or proxy). Others get 404.
+  std::string metrics_allow_from = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16";
 
   static Common read(Env& env, std::string service, std::uint16_t default_port, bool needs_database);
 };

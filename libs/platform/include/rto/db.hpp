@@ -1,6 +1,7 @@
 #pragma once
 // PostgreSQL: a small connection pool over libpqxx and forward-only migrations.
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -8,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace rto::db {
@@ -19,16 +21,33 @@ struct Statement {
   std::string sql;
 };
 
+// Bounds on every pooled connection, so that no request waits on a database that stopped
+// answering. The first three go to PostgreSQL (libpq's connect_timeout, TCP keepalives, and the
+// session's statement_timeout and lock_timeout); the watchdog is ours: a lease held longer than
+// statement_timeout + watchdog_margin has its socket shut down, so a call blocked on a server
+// that accepts and never answers (paused, or blackholed after the connection was made) fails at
+// once with 503 instead of hanging. Zero turns a bound off.
+struct Limits {
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds statement_timeout{5000};
+  std::chrono::milliseconds lock_timeout{4000};
+  std::chrono::milliseconds watchdog_margin{1000};
+};
+
+// `url` with the limits added as connection parameters (a postgresql:// URL or a key=value
+// string); parameters the URL sets itself are kept.
+std::string with_limits(const std::string& url, const Limits& limits);
+
 class Pool {
  public:
-  Pool(std::string url, std::size_t size, std::vector<Statement> statements = {});
+  Pool(std::string url, std::size_t size, std::vector<Statement> statements = {}, Limits limits = {});
   ~Pool();
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
   class Lease {
    public:
-    Lease(Pool* pool, std::unique_ptr<pqxx::connection> c) : pool_(pool), conn_(std::move(c)) {}
+    Lease(Pool* pool, std::unique_ptr<pqxx::connection> c);
     Lease(Lease&&) noexcept = default;
     Lease& operator=(Lease&&) noexcept = delete;
     ~Lease();
@@ -70,6 +89,8 @@ class Pool {
         if (attempt >= 3) throw;
       } catch (const pqxx::deadlock_detected&) {
         if (attempt >= 3) throw;
+      } catch (const pqxx::failure&) {
+        lost_or_rethrow(lease);
       }
     }
   }
@@ -84,6 +105,8 @@ class Pool {
     } catch (const pqxx::broken_connection&) {
       lease.discard();
       throw_unavailable();
+    } catch (const pqxx::failure&) {
+      lost_or_rethrow(lease);
     }
   }
 
@@ -98,6 +121,8 @@ class Pool {
     } catch (const pqxx::broken_connection&) {
       lease.discard();
       throw_unavailable();
+    } catch (const pqxx::failure&) {
+      lost_or_rethrow(lease);
     }
   }
 
@@ -113,14 +138,25 @@ class Pool {
   };
   Stats stats() const;
   const std::string& url() const noexcept { return url_; }
+  // Calls the watchdog cut short (their connections closed) since the pool was made.
+  std::uint64_t abandoned() const noexcept { return abandoned_.load(); }
 
  private:
   friend class Lease;
   [[noreturn]] static void throw_unavailable();
+  // Inside a catch of pqxx::failure: a connection that is gone (the watchdog shut it, or the
+  // server went away mid-call, whatever libpq called the error) is dropped and the call answers
+  // 503; any other failure is rethrown as it was.
+  [[noreturn]] static void lost_or_rethrow(Lease& lease);
   std::unique_ptr<pqxx::connection> connect();
   void give_back(std::unique_ptr<pqxx::connection> c, bool broken) noexcept;
+  void watch(pqxx::connection* c);
+  void unwatch(pqxx::connection* c) noexcept;
+  void watchdog(std::stop_token st);
 
   std::string url_;
+  std::string conninfo_;  // url_ with the limits
+  Limits limits_;
   std::size_t size_;
   std::vector<Statement> statements_;
   mutable std::mutex mu_;
@@ -132,6 +168,11 @@ class Pool {
   std::vector<Idle> idle_;  // the most recently returned last
   std::size_t open_ = 0;
   std::size_t waiting_ = 0;
+  // Connections in use and when the watchdog closes them (see Limits).
+  std::mutex watch_mu_;
+  std::vector<std::pair<pqxx::connection*, std::chrono::steady_clock::time_point>> watched_;
+  std::atomic<std::uint64_t> abandoned_{0};
+  std::jthread watchdog_;  // last: stops before the rest goes
 };
 
 struct Migration {

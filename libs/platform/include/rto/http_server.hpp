@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "rto/http.hpp"
 #include "rto/http_async.hpp"
@@ -29,6 +31,18 @@ struct ServerOptions {
   std::shared_ptr<const ws::Endpoint> websocket;
   // Optional: offered every request first, on the I/O thread (see FastHandler).
   FastHandler fast;
+  // Optional: answered on the I/O thread before anything else, so it never waits behind busy
+  // workers (readiness probes). Must not block; nullopt passes the request on.
+  std::function<std::optional<Response>(Request&)> immediate;
+  // Optional: the largest body one request may send, from its method and target (photo uploads
+  // more than JSON); body_limit when unset. A declared Content-Length above it is refused with
+  // 413 before any of the body is read.
+  std::function<std::size_t(std::string_view method, std::string_view target)> body_limit_for;
+  // A body must keep arriving at this many bytes a second (after header_timeout's allowance), so
+  // a 5 MB photo over a slow mobile link gets the time it needs and a stalled upload does not.
+  std::size_t min_body_rate = 8 * 1024;
+  // Open connections allowed from one client address (0: no cap); beyond it new ones are closed.
+  std::size_t max_connections_per_ip = 256;
 };
 
 // Called for requests the server itself refuses (body too large, malformed HTTP) so the

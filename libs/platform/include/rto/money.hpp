@@ -42,7 +42,12 @@ struct Money {
   boost::json::value to_json() const;  // {"amount": 1200000, "currency": "UGX"}
 };
 
-// Parses {"amount": int, "currency": "UGX"}; throws BadRequest naming `field` on error.
+// The largest amount taken from a request, in minor units (10^12: a trillion shillings, far
+// beyond any vehicle), so that sums of amounts can never overflow.
+inline constexpr std::int64_t kMaxAmount = 1'000'000'000'000;
+
+// Parses {"amount": int, "currency": "UGX"}; throws BadRequest naming `field` on error, and
+// Unprocessable (422) naming `field`.amount when the amount's magnitude exceeds kMaxAmount.
 Money money_from_json(const boost::json::value& v, std::string_view field);
 
 }  // namespace rto

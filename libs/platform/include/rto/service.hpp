@@ -3,11 +3,14 @@
 // router with per-route access checks, the problem+json error mapping, /health, /ready,
 // /metrics, the database pool and migrations, the outbox relay, event consumers, periodic
 // jobs, and clients for other services. A service's main.cpp only wires these together.
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -20,6 +23,7 @@
 #include "rto/http_client.hpp"
 #include "rto/http_server.hpp"
 #include "rto/metrics.hpp"
+#include "rto/net.hpp"
 #include "rto/router.hpp"
 #include "rto/websocket.hpp"
 
@@ -65,7 +69,15 @@ class Service {
   std::size_t websocket_sessions() const noexcept;
   // Runs f every `period` on a background thread until shutdown. Exceptions are logged.
   void every(std::string name, std::chrono::milliseconds period, std::function<void()> f);
-  void add_ready_check(std::string name, std::function<bool()> check);
+  // A readiness check, run every two seconds off the request path; /ready answers from the last
+  // run at once. A failing required check (the database) makes /ready 503; a failing optional one
+  // (the broker: writes still go to the outbox) leaves it 200 with "status": "degraded". Each
+  // check's state is also the gauge ready_check_ok{check}.
+  enum class Need { Required, Optional };
+  void add_ready_check(std::string name, std::function<bool()> check, Need need = Need::Required);
+  // The largest body a request may send, by method and target (the gateway's photo uploads take
+  // more than JSON); config().body_limit when unset.
+  void set_body_limits(std::function<std::size_t(std::string_view method, std::string_view target)> limit_for);
   // Handles requests that match no route (the gateway's proxy). It sets req.route itself.
   void set_fallback(http::Handler h);
   // The same, answered asynchronously on the I/O thread (no worker held while it waits): the
@@ -104,7 +116,25 @@ class Service {
   std::vector<std::unique_ptr<events::Consumer>> consumers_;
   std::vector<std::unique_ptr<events::Subscriber>> subscribers_;
   std::shared_ptr<const ws::Endpoint> websocket_;
-  std::vector<std::pair<std::string, std::function<bool()>>> ready_checks_;
+  struct ReadyCheck {
+    std::string name;
+    std::function<bool()> check;
+    Need need;
+  };
+  std::vector<ReadyCheck> ready_checks_;
+  // The last readiness run (probe_ready), served by /ready without running the checks.
+  struct Readiness {
+    std::mutex mu;
+    std::optional<http::Response> answer;
+    std::chrono::steady_clock::time_point at{};
+    std::vector<std::shared_ptr<std::atomic<int>>> gauges;  // one per check: 1 passing, 0 failing
+  };
+  std::shared_ptr<Readiness> readiness_ = std::make_shared<Readiness>();
+  http::Response probe_ready();  // runs every check now; stores and returns the answer
+  std::optional<http::Response> immediate(http::Request& req);  // /health and /ready on the I/O thread
+  void start_ready_probe();
+  std::function<std::size_t(std::string_view, std::string_view)> body_limit_for_;
+  net::AddressSet metrics_from_;
   struct Job;
   std::vector<std::unique_ptr<Job>> jobs_;
   std::unique_ptr<class ServerHolder> server_;
