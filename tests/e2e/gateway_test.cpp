@@ -236,9 +236,21 @@ TEST(Gateway, ReadyReportsUpstreams) {
   ASSERT_TRUE(checks.contains("upstream:user")) << r.body;
   EXPECT_EQ(checks.at("upstream:user").as_string(), "ok");
   EXPECT_EQ(api.get("/health").status, 200);
+  // /metrics is not for anyone who comes through a proxy (the ingress adds X-Forwarded-For) ...
+  EXPECT_EQ(api.get("/metrics").status, 404);
+  // ... only for a scraper that reaches the process directly from a trusted network.
+  api.ip.clear();
   auto m = api.get("/metrics");
   EXPECT_EQ(m.status, 200);
   EXPECT_NE(m.body.find("gateway_upstream_requests_total"), std::string::npos);
+}
+
+TEST(Gateway, A3MBJsonBodyIs413AtTheGatewayNot503) {
+  e2e::Api api;
+  js::object body{{"phone", e2e::unique_phone()}, {"password", "Rider-Pass-2026"}, {"full_name", std::string(3 << 20, 'a')}};
+  auto r = api.post("/api/v1/auth/register", body);
+  EXPECT_EQ(r.status, 413) << r.body.substr(0, 300);
+  EXPECT_EQ(r.content_type(), "application/problem+json");
 }
 
 TEST(Gateway, CorsPreflightFromFrontendOrigin) {

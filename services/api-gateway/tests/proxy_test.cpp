@@ -134,6 +134,7 @@ class GatewayProxy : public ::testing::Test {
       {"prefix": "/api/v1/auth/logout", "upstream": "user", "public": false},
       {"prefix": "/api/v1/users", "upstream": "user"},
       {"prefix": "/api/v1/open", "upstream": "user", "public": true},
+      {"prefix": "/api/v1/open/small", "upstream": "user", "public": true, "body_limit": 2048},
       {"prefix": "/api/v1/down", "upstream": "down", "public": true}
     ])");
     cfg.upstream_urls["user"] = "http://127.0.0.1:" + std::to_string(upstream_port_);
@@ -391,7 +392,10 @@ TEST_F(GatewayProxy, ReadinessReportsEachUpstream) {
 
 TEST_F(GatewayProxy, MetricsPerUpstreamAndRoute) {
   call(Method::Get, "/api/v1/users/echo", bearer(token("user-metrics")));
-  auto m = call(Method::Get, "/metrics");
+  // Through a proxy (X-Forwarded-For, as call() sends) /metrics is not served; directly it is.
+  EXPECT_EQ(call(Method::Get, "/metrics").status, 404);
+  auto direct = client_->send(Method::Get, "/metrics", {}, {});
+  Reply m{direct.status, std::move(direct.headers), std::move(direct.body), nullptr};
   ASSERT_EQ(m.status, 200);
   EXPECT_NE(m.body.find("gateway_upstream_requests_total"), std::string::npos);
   EXPECT_NE(m.body.find("upstream=\"user\""), std::string::npos);
@@ -404,6 +408,14 @@ TEST_F(GatewayProxy, OversizedBodyIs413) {
   auto r = call(Method::Post, "/api/v1/auth/login", {}, std::string((64 << 10) + 1, 'x'));
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(r.headers.get("Content-Type"), "application/problem+json");
+}
+
+TEST_F(GatewayProxy, ARouteTakesNoLargerBodyThanItsLimit) {
+  auto r = call(Method::Post, "/api/v1/open/small/x", {}, std::string(3000, 'x'));
+  EXPECT_EQ(r.status, 413) << r.body;
+  EXPECT_NE(r.body.find("2048"), std::string::npos) << r.body;
+  // Within the limit it goes through (the upstream has no such route).
+  EXPECT_EQ(call(Method::Post, "/api/v1/open/small/x", {}, std::string(1000, 'x')).status, 404);
 }
 
 }  // namespace

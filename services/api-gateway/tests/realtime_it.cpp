@@ -297,6 +297,44 @@ TEST_F(Realtime, StaffFleetChannelSeesOperationsEvents) {
   EXPECT_EQ(ev.at("event").at("data").at("customer_id").as_string(), "c-9");  // staff see it in full
 }
 
+TEST_F(Realtime, SigningInAgainWithFewerRolesClosesTheChannelsTheyNoLongerAllow) {
+  WsClient officer;
+  rto::http::Headers h;
+  h.set("Authorization", "Bearer " + token_for("demoted-id", {"credit_officer"}));
+  ASSERT_EQ(open(officer, h), 101);
+  subscribe(officer, "fleet");
+  ASSERT_FALSE(next_of(officer, "subscribed").empty());
+  // Demoted to customer: the new token is sent on the open connection.
+  officer.send(js::serialize(js::object{{"op", "auth"}, {"token", token_for("demoted-id", {"customer"})}}));
+  ASSERT_FALSE(next_of(officer, "authenticated").empty());
+  auto closed = next_of(officer, "unsubscribed");
+  ASSERT_FALSE(closed.empty());
+  EXPECT_EQ(closed.at("channel").as_string(), "fleet");
+  publish("payment.lock.required", "plan-10", {{"customer_id", "c-10"}, {"vehicle_id", "v-10"}});
+  EXPECT_TRUE(next_of(officer, "event", 700ms).empty()) << "a customer token still receives fleet events";
+}
+
+TEST_F(Realtime, ADisabledAccountIsRefusedAtTheEdgeAtOnce) {
+  rto::http::Client c("http://127.0.0.1:" + std::to_string(g_port));
+  rto::http::Headers h;
+  h.set("Authorization", "Bearer " + token_for("disabled-id", {"customer"}));
+  auto status = [&] { return c.get("/api/v1/users/me", h).status; };
+  auto becomes = [&](int want) {
+    for (int i = 0; i < 60; ++i) {
+      if (status() == want) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  };
+  EXPECT_EQ(status(), 503);  // the token passes; the upstream here is down
+  publish("user.account.disabled", "disabled-id", {{"user_id", "disabled-id"}});
+  EXPECT_TRUE(becomes(401)) << "the disabled account's token was still accepted";
+  WsClient ws;
+  EXPECT_EQ(open(ws, h), 401);
+  publish("user.account.enabled", "disabled-id", {{"user_id", "disabled-id"}});
+  EXPECT_TRUE(becomes(503)) << "the account was enabled again but its token is still refused";
+}
+
 TEST_F(Realtime, UpgradeIsRefusedForBadTokensAndForeignOrigins) {
   WsClient bad;
   rto::http::Headers h;

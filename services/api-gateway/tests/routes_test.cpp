@@ -140,3 +140,17 @@ TEST(RouteTable, ShippedTableIsValid) {
   EXPECT_TRUE(t.match("/api/v1/webhooks/sms")->is_public("POST"));
   EXPECT_EQ(t.match("/api/v1/webhooks/mtn_momo")->upstream, "payment");
 }
+
+TEST(RouteTable, BodyLimitPerRoute) {
+  auto t = RouteTable::parse(R"([
+    {"prefix": "/api/v1/vehicles", "upstream": "vehicle", "body_limit": 6291456},
+    {"prefix": "/api/v1/webhooks", "upstream": "payment", "public": true, "body_limit": 16384},
+    {"prefix": "/api/v1/users", "upstream": "user"}
+  ])");
+  EXPECT_EQ(t.body_limit("/api/v1/vehicles/v-1/images?x=1", 1024), 6291456u);
+  EXPECT_EQ(t.body_limit("/api/v1/webhooks/mpesa", 1 << 20), 16384u);
+  EXPECT_EQ(t.body_limit("/api/v1/users/me", 1 << 20), static_cast<std::size_t>(1 << 20));
+  EXPECT_EQ(t.body_limit("/nowhere", 777), 777u);
+  EXPECT_THROW(RouteTable::parse(R"([{"prefix": "/a", "upstream": "u", "body_limit": 10}])"), rto::ConfigError);
+  EXPECT_THROW(RouteTable::parse(R"([{"prefix": "/a", "upstream": "u", "body_limit": "big"}])"), rto::ConfigError);
+}

@@ -275,9 +275,13 @@ Response Handlers::get_user_kyc(Request& req) {
     require_user(tx, id);
     auto k = storage::find_kyc(tx, id);
     if (!k) throw rto::NotFound("this user has not submitted a KYC profile");
-    return app_->view(*k);
+    return std::pair{app_->view(*k), storage::kyc_clashes(tx, id)};
   });
-  return Response::json(to_json(view));
+  auto body = to_json(view.first);
+  js::array clashes;
+  for (const auto& c : view.second) clashes.push_back(js::object{{"user_id", c.user_id}, {"kyc_status", c.status}});
+  body["national_id_clashes_with"] = std::move(clashes);  // for the reviewer only
+  return Response::json(std::move(body));
 }
 
 Response Handlers::verify_kyc(Request& req) { return review_kyc(req, true); }
@@ -295,6 +299,11 @@ Response Handlers::review_kyc(Request& req, bool verify) {
     auto k = storage::find_kyc(tx, id, true);
     if (!k) throw rto::NotFound("this user has not submitted a KYC profile");
     auto current = kyc_status_from(k->status).value_or(KycStatus::Pending);
+    if (verify && review_changes(current, decided))
+      for (const auto& c : storage::kyc_clashes(tx, id))
+        if (c.status == "verified")
+          throw rto::Conflict("another account is verified under this national id; resolve that first")
+              .with_code("national-id-clash");
     if (review_changes(current, decided)) {
       auto now = app_->now();
       storage::review_kyc(tx, id, to_string(decided), actor.id, reason, now);
@@ -334,10 +343,10 @@ Response Handlers::change_status(Request& req, bool enable) {
     require_user(tx, id);
     auto now = app_->now();
     if (storage::set_status(tx, id, enable ? "active" : "disabled", now)) {
-      if (!enable) {
-        storage::revoke_user_tokens(tx, id, now);
-        rto::events::enqueue(tx, app_->source(), {"user.account.disabled", id, {{"user_id", id}}});
-      }
+      if (!enable) storage::revoke_user_tokens(tx, id, now);
+      // The gateway refuses a disabled account's tokens from this event on, until the next.
+      rto::events::enqueue(tx, app_->source(),
+                           {enable ? "user.account.enabled" : "user.account.disabled", id, {{"user_id", id}}});
       rto::log::info(enable ? "account enabled" : "account disabled", {{"user_id", id}, {"by", actor.id}});
     }
     return require_user(tx, id);

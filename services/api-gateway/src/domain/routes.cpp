@@ -31,8 +31,9 @@ RouteEntry parse_entry(const js::value& v, std::size_t i) {
   const auto& o = v.as_object();
   for (const auto& kv : o) {
     auto k = kv.key();
-    if (k != "prefix" && k != "upstream" && k != "public" && k != "public_methods" && k != "description")
-      bad(i, k, "unknown field (allowed: prefix, upstream, public, public_methods, description)");
+    if (k != "prefix" && k != "upstream" && k != "public" && k != "public_methods" && k != "body_limit" &&
+        k != "description")
+      bad(i, k, "unknown field (allowed: prefix, upstream, public, public_methods, body_limit, description)");
   }
   RouteEntry e;
 
@@ -67,6 +68,11 @@ RouteEntry parse_entry(const js::value& v, std::size_t i) {
       e.public_methods.push_back(std::move(s));
     }
   }
+  if (auto* bl = o.if_contains("body_limit")) {
+    if (!bl->is_int64() || bl->as_int64() < 1024 || bl->as_int64() > (std::int64_t{64} << 20))
+      bad(i, "body_limit", "must be a number of bytes from 1024 to 67108864");
+    e.body_limit = static_cast<std::size_t>(bl->as_int64());
+  }
   return e;
 }
 
@@ -75,6 +81,12 @@ RouteEntry parse_entry(const js::value& v, std::size_t i) {
 bool RouteEntry::is_public(std::string_view method) const noexcept {
   if (all_public) return true;
   return std::find(public_methods.begin(), public_methods.end(), method) != public_methods.end();
+}
+
+std::size_t RouteTable::body_limit(std::string_view target, std::size_t fallback) const noexcept {
+  auto q = target.find('?');
+  const auto* e = match(target.substr(0, q));
+  return e && e->body_limit ? e->body_limit : fallback;
 }
 
 RouteTable RouteTable::parse(std::string_view json_text) {

@@ -4,9 +4,14 @@
 //
 // File format (JSON), either a list of entries or {"routes": [ ... ]}:
 //   {"prefix": "/api/v1/auth", "upstream": "user", "public": true}
-//   {"prefix": "/api/v1/vehicles", "upstream": "vehicle", "public_methods": ["GET", "HEAD"]}
+//   {"prefix": "/api/v1/vehicles", "upstream": "vehicle", "public_methods": ["GET", "HEAD"],
+//    "body_limit": 6291456}
+// "body_limit" (bytes) is the largest request body the route takes (photo uploads more than
+// JSON, provider callbacks less); without it, the gateway's BODY_LIMIT_BYTES. A larger body is
+// refused with 413 before it is read or proxied.
 // Longest prefix wins, on segment boundaries ("/api/v1/users" matches "/api/v1/users" and
 // "/api/v1/users/me", never "/api/v1/usersX"). Paths under /internal/ are never routable.
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +23,7 @@ struct RouteEntry {
   std::string upstream;  // upstream name, e.g. "user"; its URL comes from UPSTREAM_<NAME>_URL
   bool all_public = false;                  // "public": true
   std::vector<std::string> public_methods;  // "public_methods": ["GET", ...] (upper case)
+  std::size_t body_limit = 0;               // "body_limit" in bytes; 0: the gateway's default
 
   // True when a request with this method needs no access token.
   bool is_public(std::string_view method) const noexcept;
@@ -34,6 +40,9 @@ class RouteTable {
   const RouteEntry* match(std::string_view path) const noexcept;
 
   const std::vector<RouteEntry>& entries() const noexcept { return entries_; }
+  // The body limit of the route `target` (a request target; its query is ignored) falls under:
+  // its entry's, or `fallback` when it sets none or no entry matches.
+  std::size_t body_limit(std::string_view target, std::size_t fallback) const noexcept;
   // Distinct upstream names, in order of first appearance.
   std::vector<std::string> upstreams() const;
 

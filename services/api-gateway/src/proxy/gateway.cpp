@@ -173,7 +173,7 @@ Gateway::Step Gateway::pipeline(http::Request& req, const CorsDecision& cors) {
   if (!route->is_public(method)) {
     if (token.empty()) throw unauthorized("an access token is required", false);
     try {
-      req.identity = tokens_.verify_access(token);
+      req.identity = verify(token);
     } catch (const rto::Error& e) {
       throw unauthorized(e.detail(), true);
     } catch (const std::exception&) {
@@ -183,7 +183,7 @@ Gateway::Step Gateway::pipeline(http::Request& req, const CorsDecision& cors) {
     // Public route: a valid token still tells the upstream who is calling; an invalid one is
     // not an error here (e.g. refresh with an expired access token), the upstream decides.
     try {
-      req.identity = tokens_.verify_access(token);
+      req.identity = verify(token);
     } catch (const std::exception&) {
       req.identity.reset();
     }
@@ -232,6 +232,7 @@ std::optional<http::Response> Gateway::admit_realtime(http::Request& req, std::s
       } catch (const std::exception&) {
         throw unauthorized("the access token is not valid", true);
       }
+      if (disabled(req.identity->subject)) throw unauthorized("this account is disabled", true);
     }
     return std::nullopt;
   } catch (const rto::Error& e) {
@@ -247,7 +248,38 @@ bool Gateway::upstream_ready(const std::string& name) noexcept {
   return it != upstreams_.end() && it->second->ready();
 }
 
+rto::auth::Identity Gateway::verify(std::string_view token) const {
+  auto who = tokens_.verify_access(token);
+  if (disabled(who.subject)) throw rto::Unauthorized("this account is disabled");
+  return who;
+}
+
+bool Gateway::disabled(const std::string& subject) const {
+  std::lock_guard lk(disabled_mu_);
+  auto it = disabled_.find(subject);
+  return it != disabled_.end() && it->second > std::chrono::steady_clock::now();
+}
+
+void Gateway::on_account_event(const rto::events::Received& ev) {
+  if (ev.type != "user.account.disabled" && ev.type != "user.account.enabled") return;
+  const auto* data = ev.data.if_object();
+  const auto* id = data ? data->if_contains("user_id") : nullptr;
+  if (!id || !id->is_string()) return;
+  std::string subject(id->as_string());
+  std::lock_guard lk(disabled_mu_);
+  if (ev.type == "user.account.enabled") {
+    disabled_.erase(subject);
+  } else {
+    // Access tokens live 15 minutes; a token issued before the account was disabled is dead by then.
+    disabled_[subject] = std::chrono::steady_clock::now() + std::chrono::minutes(16);
+  }
+}
+
 void Gateway::evict_idle_buckets() {
+  {
+    std::lock_guard lk(disabled_mu_);
+    std::erase_if(disabled_, [now = std::chrono::steady_clock::now()](const auto& kv) { return kv.second <= now; });
+  }
   auto now = SteadyClock::now();
   per_ip_.evict_idle(now);
   per_user_.evict_idle(now);
@@ -261,6 +293,10 @@ std::shared_ptr<Gateway> install(rto::Service& service, const Config& cfg) {
   service.set_fallback([gw](http::Request& req) { return gw->handle(req); });
   service.set_async_fallback([gw](http::Request& req, rto::http::IoContext& io, http::Respond respond) {
     gw->handle_async(req, io, std::move(respond));
+  });
+  service.set_body_limits([routes = cfg.routes, fallback = service.config().body_limit](std::string_view,
+                                                                                        std::string_view target) {
+    return routes.body_limit(target, fallback);
   });
   for (const auto& name : cfg.routes.upstreams())
     service.add_ready_check("upstream:" + name, [gw, name] { return gw->upstream_ready(name); });
@@ -296,8 +332,10 @@ std::shared_ptr<Hub> install_realtime(rto::Service& service, std::shared_ptr<Gat
   service.metrics().gauge_fn("realtime_sessions", "Open WebSocket sessions on the real-time hub",
                              [hub] { return static_cast<double>(hub->sessions()); });
   if (subscribe) {
-    service.subscribe({.bindings = {"#"}, .name = "realtime"},
-                      [hub](const rto::events::Received& ev) { hub->publish(ev); });
+    service.subscribe({.bindings = {"#"}, .name = "realtime"}, [hub, gw](const rto::events::Received& ev) {
+      gw->on_account_event(ev);
+      hub->publish(ev);
+    });
   }
   return hub;
 }

@@ -8,6 +8,8 @@
 // The WebSocket real-time hub (realtime/hub.hpp) sits beside this pipeline: admit_realtime()
 // applies the same edge rules (per-IP limit, browser origin, access token) to upgrade requests.
 #include <map>
+#include <mutex>
+#include <unordered_map>
 #include <memory>
 #include <string>
 #include <variant>
@@ -39,6 +41,10 @@ class Gateway {
   std::optional<rto::http::Response> admit_realtime(rto::http::Request& req, std::size_t open_sessions,
                                                     std::size_t max_sessions);
   bool upstream_ready(const std::string& name) noexcept;
+  // user.account.disabled / user.account.enabled: a disabled account's tokens are refused with
+  // 401 at once, not when they expire (15 minutes at most; the entry is kept that long).
+  void on_account_event(const rto::events::Received& ev);
+  bool disabled(const std::string& subject) const;
   void evict_idle_buckets();
   std::size_t bucket_count() const;
 
@@ -65,6 +71,11 @@ class Gateway {
   UpstreamMetrics metrics_;
   prometheus::Family<prometheus::Counter>& limited_;
   std::map<std::string, std::unique_ptr<Upstream>> upstreams_;
+  // Accounts disabled lately, until their last token has expired.
+  mutable std::mutex disabled_mu_;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> disabled_;
+  // Verifies an access token and refuses a disabled account's (throws rto::Error).
+  rto::auth::Identity verify(std::string_view token) const;
 };
 
 // Builds the gateway from its config and plugs it into the service: fallback handler, one

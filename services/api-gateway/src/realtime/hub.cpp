@@ -91,8 +91,17 @@ void Hub::message(const SessionPtr& s, std::string_view text) {
       return;
     }
     it->second.who = who;
+    // The new token may carry fewer roles (a demoted officer): channels it may no longer read
+    // are closed at once, not when it expires.
+    std::vector<Channel> closed;
+    for (auto ch : {Channel::Vehicles, Channel::Me, Channel::Fleet})
+      if ((it->second.channels & bit(ch)) && rt::may_subscribe(ch, &who) != rt::Permission::Granted) {
+        unsubscribe(s->id(), it->second, ch);
+        closed.push_back(ch);
+      }
     lk.unlock();
     reply(s, rt::authenticated_frame(who));
+    for (auto ch : closed) reply(s, rt::status_frame("unsubscribed", ch));
     return;
   }
 
