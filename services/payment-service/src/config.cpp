@@ -68,6 +68,8 @@ PaymentConfig PaymentConfig::read(rto::config::Env& env) {
   else
     env.fail("DELINQUENCY_RUN_AT", "must be a local time HH:MM such as 06:00");
   c.default_after_days = static_cast<int>(env.integer("DEFAULT_AFTER_DAYS", 60, 1, 3650));
+  c.cash_backdate = std::chrono::days(env.integer("CASH_BACKDATE_DAYS", 3, 0, 60));
+  c.callback_retention = std::chrono::days(env.integer("CALLBACK_RETENTION_DAYS", 30, 1, 3650));
   c.job_interval = env.millis("JOB_INTERVAL_MS", 30000, 100, 3'600'000);
   c.request_ttl = std::chrono::seconds(env.integer("PAYMENT_REQUEST_TTL_SECONDS", 600, 5, 7 * 24 * 3600));
   c.reconcile_after = std::chrono::seconds(env.integer("RECONCILE_AFTER_SECONDS", 120, 1, 24 * 3600));

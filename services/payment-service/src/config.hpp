@@ -13,6 +13,10 @@
 //   DEPOSIT_TTL_SECONDS [172800]        a plan whose deposit is not paid within this is cancelled
 //   DELINQUENCY_RUN_AT [06:00]          local time of the daily delinquency run
 //   DEFAULT_AFTER_DAYS [60]             days past due at which a plan defaults (repossession review)
+//   CALLBACK_RETENTION_DAYS [30]        provider callbacks that matched nothing and were never verified
+//                                       nor resolved by staff are deleted once this old
+//   CASH_BACKDATE_DAYS [3]              a cash receipt's paid_at may lie at most this many days back
+//                                       (and never before the plan was made, nor in the future)
 //   JOB_INTERVAL_MS [30000]             how often the background jobs look for work
 //   PAYMENT_REQUEST_TTL_SECONDS [600]   a mobile-money request with no final answer by then expires
 //   RECONCILE_AFTER_SECONDS [120]       a request still pending this long is asked about (callbacks get
@@ -47,6 +51,8 @@ struct PaymentConfig {
   std::chrono::seconds deposit_ttl{48 * 3600};
   int delinquency_run_minutes = 6 * 60;  // local minutes after midnight
   int default_after_days = 60;
+  std::chrono::days cash_backdate{3};
+  std::chrono::days callback_retention{30};
   std::chrono::milliseconds job_interval{30000};
   std::chrono::seconds request_ttl{600};
   std::chrono::seconds reconcile_after{120};

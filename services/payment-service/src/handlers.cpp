@@ -217,7 +217,16 @@ Response Handlers::cash_payment(Request& req) {
   p.provider = "cash";
   p.provider_txn_id = in.receipt_number;
   p.receipt_number = in.receipt_number;
-  p.paid_at = in.paid_at.value_or(app_->now());
+  const auto now = app_->now();
+  p.paid_at = in.paid_at.value_or(now);
+  if (in.paid_at) {
+    auto plan = app_->db().query([&](pqxx::nontransaction& tx) {
+      return p.plan_id ? storage::find_plan(tx, *p.plan_id) : storage::find_plan_by_reference(tx, *p.plan_ref);
+    });
+    if (!plan) throw rto::NotFound("no plan with this id");
+    if (auto why = cash_paid_at_problem(*in.paid_at, plan->created_at, now, app_->config().cash_backdate))
+      throw rto::Unprocessable("this receipt's date cannot be taken", {{"paid_at", *why}});
+  }
   p.recorded_by = req.user().subject;
   return recorded(app_->payments().record_payment(p));
 }
@@ -349,6 +358,10 @@ Response Handlers::resolve_callback(Request& req) {
 Response Handlers::webhook(Request& req) {
   auto provider = momo::provider_of(req.param("provider"));
   if (!provider) throw rto::NotFound("no such provider");
+  // Providers' callbacks are a few hundred bytes; nothing larger is stored.
+  if (req.body.size() > momo::kMaxCallbackBytes)
+    throw rto::Error(rto::ErrorKind::PayloadTooLarge,
+                     "a callback body is at most " + std::to_string(momo::kMaxCallbackBytes) + " bytes");
   app_->collections().receive_callback(*provider, req.body);
   if (*provider == momo::ProviderId::mpesa)
     return Response::json(js::object{{"ResultCode", 0}, {"ResultDesc", "Accepted"}});

@@ -19,6 +19,9 @@ std::shared_ptr<App> install(rto::Service& service, PaymentConfig cfg, std::shar
   auto interval = cfg.job_interval;
   auto app = std::make_shared<App>(pool, service.tokens(), std::move(clock), std::move(cfg));
   add_routes(service.router(), std::make_shared<Handlers>(app));
+  service.metrics().gauge_fn("payment_callbacks_purged", "Unmatched, never verified provider callbacks deleted after "
+                             "CALLBACK_RETENTION_DAYS since the process started",
+                             [app] { return static_cast<double>(app->jobs().callbacks_purged()); });
   if (opts.background_jobs) {
     service.every("payment-jobs", interval, [app] { app->jobs().tick(); });
     app->collections().start_callback_workers(app->config().callback_workers);

@@ -143,6 +143,21 @@ RunSummary Jobs::run_delinquency(Date as_of) {
   return s;
 }
 
+int Jobs::purge_callbacks() {
+  const auto before = now() - cfg_.callback_retention;
+  int total = 0;
+  for (;;) {
+    int n = db_.transact([&](pqxx::work& tx) { return storage::purge_callbacks(tx, before, 1000); });
+    total += n;
+    if (n < 1000) break;
+  }
+  if (total > 0) {
+    purged_ += total;
+    rto::log::info("unmatched callbacks purged", {{"purged", total}});
+  }
+  return total;
+}
+
 void Jobs::tick() {
   expire_deposits();
   collections_.process_waiting_callbacks();
@@ -152,6 +167,7 @@ void Jobs::tick() {
   const int day = static_cast<int>(today.time_since_epoch().count());
   if (cfg_.zone.local_minutes(now) >= cfg_.delinquency_run_minutes && last_run_day_.load() < day) {
     run_delinquency(today);
+    purge_callbacks();
     last_run_day_ = day;
   }
   // After the delinquency run, so that a plan it just released is reminded as it now stands.

@@ -32,6 +32,10 @@ class Jobs : public UseCase {
   // Cancels plans whose deposit was not paid in time and releases their vehicles.
   int expire_deposits();
   RunSummary run_delinquency(Date as_of);
+  // Deletes stored callbacks that matched nothing and were never verified nor resolved, once older
+  // than CALLBACK_RETENTION_DAYS (a flood of forged callbacks does not stay); returns how many.
+  int purge_callbacks();
+  std::int64_t callbacks_purged() const noexcept { return purged_.load(); }
   // payment.reminder.due for the operator's local date `as_of` (reminders.hpp).
   ReminderSummary send_reminders(Date as_of) { return reminders_.run(as_of, now()); }
   // The scheduler: deposit expiry, the callback sweep and reconciliation always; the delinquency
@@ -46,6 +50,7 @@ class Jobs : public UseCase {
   Reminders reminders_;
   std::atomic<int> last_run_day_{INT32_MIN};
   std::atomic<int> last_reminder_day_{INT32_MIN};
+  std::atomic<std::int64_t> purged_{0};
 };
 
 }  // namespace payment_service

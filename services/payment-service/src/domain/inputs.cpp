@@ -72,6 +72,7 @@ std::optional<rto::Money> read_money(rto::json::Reader& r, const js::object& bod
     }
     return m;
   } catch (const rto::Error& e) {
+    if (e.status() == 422) throw;  // an amount beyond rto::kMaxAmount
     for (const auto& f : e.fields()) r.errors().push_back(f);
     return std::nullopt;
   }
@@ -135,6 +136,9 @@ PaymentInput parse_payment(const js::object& body) {
   bool has_ref = body.contains("plan_ref") && !body.at("plan_ref").is_null();
   if (!has_id && !has_ref) r.fail("plan_ref", "either plan_ref or plan_id is required");
   auto amount = r.integer("amount", true, 1, INT64_MAX);
+  if (amount && *amount > rto::kMaxAmount)
+    throw rto::Unprocessable("the amount exceeds the largest amount taken",
+                             {{"amount", "must be at most " + std::to_string(rto::kMaxAmount) + " minor units"}});
   auto currency = r.string("currency", true, 3, 3);
   if (currency && !rto::Currency::find(*currency)) r.fail("currency", "must be a supported ISO 4217 code");
   if (amount && currency && rto::Currency::find(*currency)) p.amount = rto::Money::of(*amount, *currency);
@@ -303,6 +307,15 @@ PlanListQuery parse_plan_list(const std::vector<std::pair<std::string, std::stri
     throw rto::BadRequest(std::move(detail), std::move(errors));
   }
   return q;
+}
+
+std::optional<std::string> cash_paid_at_problem(TimePoint paid_at, TimePoint plan_created, TimePoint now,
+                                                std::chrono::days max_back) {
+  if (paid_at > now + std::chrono::minutes(5)) return "must not be in the future";
+  if (paid_at < plan_created) return "must not be before the plan was made";
+  if (paid_at < now - max_back)
+    return "may be at most " + std::to_string(max_back.count()) + " days in the past; older receipts need a correction";
+  return std::nullopt;
 }
 
 }  // namespace payment_service

@@ -99,4 +99,10 @@ std::optional<std::string> read_uuid(rto::json::Reader& r, std::string_view key,
 // A path id that must be a UUID (lower-cased), or nullopt.
 std::optional<std::string> uuid_of(std::string_view s);
 
+// Why a cash receipt's paid_at cannot be taken, or nullopt when it can: it must lie between the
+// plan's creation and now (five minutes of clock difference allowed), and at most `max_back`
+// before now.
+std::optional<std::string> cash_paid_at_problem(TimePoint paid_at, TimePoint plan_created, TimePoint now,
+                                                std::chrono::days max_back);
+
 }  // namespace payment_service

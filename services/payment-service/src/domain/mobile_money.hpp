@@ -16,6 +16,10 @@
 
 namespace payment_service::momo {
 
+// The largest provider callback body the webhook takes (413 beyond; the gateway's route for
+// webhooks has the same limit).
+inline constexpr std::size_t kMaxCallbackBytes = 16 * 1024;
+
 enum class ProviderId { mtn_momo, airtel_money, mpesa };
 std::optional<ProviderId> provider_of(std::string_view name) noexcept;
 std::string_view to_string(ProviderId p) noexcept;

@@ -154,7 +154,10 @@ std::optional<Transition> pay_owed(PaymentOutcome& o, const IncomingPayment& in,
   std::optional<PayoffQuote> payoff;
   // Only a payment within the largest possible discount of everything owed can be a payoff.
   if (p.live() && amount >= p.outstanding - p.charge) {
-    auto q = payoff_quote(items, pay_date, rules.payoff_discount_bps, rules.rounding_unit);
+    // The discount is the one of the day the money was paid; but a date staff type in (a cash
+    // receipt) may not buy more than today's.
+    const Date quote_date = in.provider == "cash" ? today : pay_date;
+    auto q = payoff_quote(items, quote_date, rules.payoff_discount_bps, rules.rounding_unit);
     if (amount >= q.amount && q.discount > 0) payoff = q;  // without a discount the waterfall is the same
   }
   maybe_activate(o, amount, pay_date, clock.now);

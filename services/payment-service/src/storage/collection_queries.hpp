@@ -157,13 +157,21 @@ inline const rto::db::Statement kResolutionInsert{"resolution_insert",
     "INSERT INTO review_resolutions (item, item_id, action, note, resolved_by, resolved_at, payment_id) "
     "VALUES ($1, $2, $3, $4, $5, " + TS(6) + ", $7::uuid) ON CONFLICT DO NOTHING RETURNING item"};
 
+// Callbacks that matched nothing, were never verified and were never resolved by staff, received
+// before $1: forged or stray, kept only as long as CALLBACK_RETENTION_DAYS. At most $2 a call.
+inline const rto::db::Statement kCallbacksPurge{"callbacks_purge",
+    "DELETE FROM provider_callbacks WHERE id IN (SELECT c.id FROM provider_callbacks c "
+    "WHERE c.status IN ('unmatched', 'rejected') AND c.request_id IS NULL AND c.received_at < " + TS(1) + " "
+    "AND NOT EXISTS (SELECT 1 FROM review_resolutions r WHERE r.item = 'callback' AND r.item_id = c.id::text) "
+    "ORDER BY c.received_at LIMIT $2)"};
+
 inline std::vector<rto::db::Statement> collection_statements() {
   return {kRequestInsert,    kRequestById,  kRequestByKey,    kRequestLock,    kRequestByProviderRef,
           kRequestStarted,   kRequestSettle, kRequestsPaid, kReceiptAttach, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
           kRequestsStuck,    kCallbackInsertMany, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
           kCallbackAwait,    kCallbackAwaiting, kCallbackAnswered, kCallbacksUnanswered, kCallbacksAsking,
           kCallbackUnask,
-          kCallbacksReview,  kCallbackLock,   kResolutionInsert, kResolutionExists};
+          kCallbacksReview,  kCallbackLock,   kResolutionInsert, kResolutionExists, kCallbacksPurge};
 }
 
 }  // namespace payment_service::sql

@@ -205,6 +205,10 @@ std::vector<std::int64_t> waiting_callbacks(Tx& tx, TimePoint before, TimePoint 
   return ids;
 }
 
+int purge_callbacks(Tx& tx, TimePoint before, int limit) {
+  return static_cast<int>(tx.exec_prepared(sql::kCallbacksPurge.name, to_micros(before), limit).affected_rows());
+}
+
 std::vector<CallbackRow> callbacks_for_review(Tx& tx, int limit) {
   std::vector<CallbackRow> out;
   for (const auto& r : tx.exec_prepared(sql::kCallbacksReview.name, limit)) out.push_back(read_callback(r));

@@ -271,6 +271,9 @@ std::size_t requeue_unanswered(Tx& tx, TimePoint before);
 // Waiting callbacks received before `before` and not claimed now (the sweep after a crash).
 std::vector<std::int64_t> waiting_callbacks(Tx& tx, TimePoint before, TimePoint now, int limit);
 std::vector<CallbackRow> callbacks_for_review(Tx& tx, int limit);
+// Deletes up to `limit` callbacks that matched nothing, were never verified nor resolved, received
+// before `before`; returns how many.
+int purge_callbacks(Tx& tx, TimePoint before, int limit);
 std::optional<CallbackRow> lock_callback(Tx& tx, std::int64_t id);
 
 // A review-queue item resolved by staff ("request" or "callback"; "credit" or "dismiss").

@@ -401,6 +401,17 @@ TEST_F(Collections, ForgedCallbacksNeverCredit) {
   auto junk = call(Method::Post, "/api/v1/webhooks/mtn_momo", "not json");
   EXPECT_EQ(junk.status, 400);
   EXPECT_EQ(post("/api/v1/webhooks/paypal", js::object{{"x", 1}}).status, 404);
+  // A body beyond 16 KiB is refused before it is stored.
+  auto count_callbacks = [] {
+    auto db = raw_db();
+    pqxx::read_transaction tx(db);
+    return tx.exec1("SELECT count(*) FROM provider_callbacks")[0].as<long>();
+  };
+  const auto stored_before = count_callbacks();
+  auto huge = post("/api/v1/webhooks/mtn_momo",
+                   js::object{{"externalId", new_id()}, {"status", "SUCCESSFUL"}, {"padding", std::string(17 * 1024, 'x')}});
+  EXPECT_EQ(huge.status, 413) << huge.body;
+  EXPECT_EQ(count_callbacks(), stored_before);
 
   // The provider confirms a different amount (…5 pays half): held for review, not credited.
   auto half = start(p, body(p, "mtn_momo", "0772123455"));
@@ -951,6 +962,51 @@ TEST_F(Collections, AnUnpaidDepositWaitsForTheRequestInFlight) {
   EXPECT_EQ(get("/api/v1/payments/" + r.str("id"), p.customer.token).str("status"), "expired");
   world().app->jobs().expire_deposits();
   EXPECT_EQ(plan_status(p), "cancelled");
+}
+
+TEST_F(Collections, UnmatchedNeverVerifiedCallbacksArePurgedAfterTheRetention) {
+  const auto now = world().clock->now();
+  const auto micros = [](auto t) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count());
+  };
+  auto insert = [&](const char* status, std::chrono::hours age) {
+    auto db = raw_db();
+    pqxx::work tx(db);
+    auto id = tx.exec_params1("INSERT INTO provider_callbacks (provider, key_kind, key_value, body, received_at, status) "
+                              "VALUES ('mtn_momo', 'request_id', $1, '{}', to_timestamp($2::bigint / 1e6), $3) RETURNING id",
+                              new_id(), micros(now - age), std::string(status))[0]
+                  .as<std::int64_t>();
+    tx.commit();
+    return id;
+  };
+  auto exists = [](std::int64_t id) {
+    auto db = raw_db();
+    pqxx::read_transaction tx(db);
+    return tx.exec_params1("SELECT count(*) FROM provider_callbacks WHERE id = $1", id)[0].as<int>() == 1;
+  };
+  const auto old_unmatched = insert("unmatched", std::chrono::hours(24 * 40));
+  const auto old_rejected = insert("rejected", std::chrono::hours(24 * 31));
+  const auto recent = insert("unmatched", std::chrono::hours(24 * 10));
+  const auto old_held = insert("held", std::chrono::hours(24 * 40));  // waits for staff, whatever its age
+  {
+    auto db = raw_db();
+    pqxx::work tx(db);
+    auto resolved = insert("unmatched", std::chrono::hours(24 * 60));
+    tx.exec_params("INSERT INTO review_resolutions (item, item_id, action, note, resolved_by, resolved_at) "
+                   "VALUES ('callback', $1, 'dismiss', 'stray test callback', $2, now())",
+                   std::to_string(resolved), new_id());
+    tx.commit();
+    const auto before = world().app->jobs().callbacks_purged();
+    const int purged = world().app->jobs().purge_callbacks();  // other tests' strays may go too
+    EXPECT_GE(purged, 2);
+    EXPECT_EQ(world().app->jobs().callbacks_purged(), before + purged);
+    EXPECT_TRUE(exists(resolved)) << "a callback staff resolved is kept";
+  }
+  EXPECT_FALSE(exists(old_unmatched));
+  EXPECT_FALSE(exists(old_rejected));
+  EXPECT_TRUE(exists(recent));
+  EXPECT_TRUE(exists(old_held));
+  EXPECT_EQ(world().app->jobs().purge_callbacks(), 0);
 }
 
 TEST(ProvidersConfig, MpesaInitiatorAndCredentialComeTogether) {

@@ -256,6 +256,55 @@ TEST(Payments, StaffRecordCashWithAReceiptNumber) {
   expect_consistent(id);
 }
 
+TEST(Payments, ACashReceiptCannotBeBackdatedFreely) {
+  set_local(2026, 5, 4);
+  auto c = new_customer();
+  auto plan = active_plan(c);  // made on 4 May
+  auto id = text(plan.at("id"));
+  auto agent = staff_token("agent");
+  set_local(2026, 5, 10);  // six days later
+  auto receipt = [&](const char* paid_at) {
+    return post("/api/v1/plans/" + id + "/cash-payments",
+                js::object{{"amount", js::object{{"amount", 8'400}, {"currency", "UGX"}}},
+                           {"receipt_number", "BR-" + new_id().substr(0, 12)},
+                           {"paid_at", paid_at}},
+                agent);
+  };
+  for (const char* bad : {"2000-01-01T08:00:00Z",   // before the plan
+                          "2026-05-03T08:00:00Z",   // the day before the plan
+                          "2026-05-06T08:00:00Z",   // four days back: more than CASH_BACKDATE_DAYS (3)
+                          "2026-05-11T08:00:00Z"})  // tomorrow
+  {
+    auto r = receipt(bad);
+    EXPECT_EQ(r.status, 422) << bad << ": " << r.body;
+    EXPECT_TRUE(r.names_field("paid_at")) << bad << ": " << r.body;
+  }
+  auto ok = receipt("2026-05-08T08:00:00Z");  // two days back
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  expect_consistent(id);
+}
+
+TEST(Payments, AmountsBeyondTheCeilingAre422) {
+  auto c = new_customer();
+  auto plan = active_plan(c);
+  auto id = text(plan.at("id"));
+  auto r = post("/api/v1/plans/" + id + "/cash-payments",
+                js::object{{"amount", js::object{{"amount", 1'000'000'000'001}, {"currency", "UGX"}}},
+                           {"receipt_number", "BR-" + new_id().substr(0, 12)}},
+                staff_token("agent"));
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_TRUE(r.names_field("amount.amount")) << r.body;
+  auto q = post("/api/v1/plans/quote",
+                js::object{{"template_id", "motorcycle-daily-18m"},
+                           {"price", js::object{{"amount", std::int64_t{9'000'000'000'000'000'000}}, {"currency", "UGX"}}}});
+  EXPECT_EQ(q.status, 422) << q.body;
+  EXPECT_TRUE(q.names_field("price.amount")) << q.body;
+  // And the database holds the bound too.
+  auto db = raw_db();
+  pqxx::work tx(db);
+  EXPECT_THROW(tx.exec_params("UPDATE plans SET paid_total = 2000000000000000 WHERE id = $1", id), pqxx::check_violation);
+}
+
 TEST(Payments, BadPaymentsAreRefused) {
   auto c = new_customer();
   auto plan = active_plan(c);

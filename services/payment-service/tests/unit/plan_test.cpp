@@ -180,6 +180,22 @@ TEST(ApplyPayment, PayoffCompletesWithDiscountAndCompletionEntry) {
   EXPECT_EQ(waived, 9'000);
 }
 
+TEST(ApplyPayment, ABackdatedCashReceiptGetsNoLargerPayoffDiscountThanToday) {
+  auto p = plan(PlanStatus::Active);
+  p.delinquency = {0, Bucket::Current, false};
+  auto cash = payment(21'000, noon(0));
+  cash.provider = "cash";
+  // Entered on day 2 as paid on day 0: day 0's discount (9,000) would complete the plan; today
+  // two instalments' charge is earned and at most 3,000 can be waived.
+  auto o = apply_payment(p, items(true), cash, clock_at(noon(2)));
+  EXPECT_FALSE(o.completed);
+  EXPECT_LE(o.allocation.discount, 3'000);
+  // A provider's own time of payment still counts.
+  auto m = apply_payment(p, items(true), payment(21'000, noon(0)), clock_at(noon(2)));
+  EXPECT_TRUE(m.completed);
+  EXPECT_EQ(m.allocation.discount, 9'000);
+}
+
 TEST(ApplyPayment, FullPaymentWithoutDiscountEarnsTheCharge) {
   auto p = plan(PlanStatus::Defaulted);
   p.delinquency = {10, Bucket::D8_30, true};
