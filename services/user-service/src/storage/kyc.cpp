@@ -29,14 +29,17 @@ std::optional<KycRecord> find_kyc(pqxx::transaction_base& tx, const std::string&
 }
 
 void upsert_kyc(pqxx::transaction_base& tx, const KycRecord& k, TimePoint now) {
-  try {
-    tx.exec_prepared0(sql::kKycUpsert.name, k.user_id, k.national_id_sealed, k.national_id_index,
-                      k.national_id_last4, k.date_of_birth, k.address_sealed, k.next_of_kin_sealed, to_micros(now));
-  } catch (const pqxx::unique_violation&) {
-    throw rto::Conflict("this national id is already registered to another account",
-                        {{"national_id", "is already registered to another account"}})
-        .with_code("national-id-taken");
-  }
+  // A national id on another account is not refused here (that would tell the caller it is
+  // registered): the profile waits for review like any other, and the reviewer sees the clash.
+  tx.exec_prepared0(sql::kKycUpsert.name, k.user_id, k.national_id_sealed, k.national_id_index, k.national_id_last4,
+                    k.date_of_birth, k.address_sealed, k.next_of_kin_sealed, to_micros(now));
+}
+
+std::vector<KycClash> kyc_clashes(pqxx::transaction_base& tx, const std::string& user_id) {
+  std::vector<KycClash> out;
+  for (const auto& r : tx.exec_prepared(sql::kKycClashes.name, user_id))
+    out.push_back({r[0].as<std::string>(), r[1].as<std::string>()});
+  return out;
 }
 
 void review_kyc(pqxx::transaction_base& tx, const std::string& user_id, std::string_view status,

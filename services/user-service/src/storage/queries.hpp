@@ -145,6 +145,13 @@ inline const rto::db::Statement kKycReview{"kyc_review",
     "UPDATE kyc_profiles SET status = $2, reviewed_by = $3::uuid, reviewed_at = " + TS(4) +
     ", rejection_reason = $5, updated_at = " + TS(4) + " WHERE user_id = $1::uuid"};
 
+// Other accounts whose KYC profile carries the same national id (the same blind index), with
+// their KYC status, for the reviewer.
+inline const rto::db::Statement kKycClashes{"kyc_clashes",
+    "SELECT o.user_id::text, o.status FROM kyc_profiles o "
+    "JOIN kyc_profiles k ON k.national_id_index = o.national_id_index AND k.user_id <> o.user_id "
+    "WHERE k.user_id = $1::uuid ORDER BY o.user_id"};
+
 inline std::vector<rto::db::Statement> all() {
   return {kUserInsert,          kUserInsertIfAbsent,   kUserById,          kUserByPhoneWithHash,
           kUserExistsByPhone,   kUserUpdateProfile,    kUserSetRoles,      kUserSetStatus,
@@ -152,7 +159,7 @@ inline std::vector<rto::db::Statement> all() {
           kTokenMarkUsed,       kTokenRevokeFamily,    kTokenRevokeFamilyOfUserToken,
           kTokenRevokeUser,     kTokenPurgeExpired,    kThrottleClaim,     kThrottleSave,
           kThrottleClear,       kThrottlePurge,        kKycByUser,         kKycByUserForUpdate,
-          kKycUpsert,           kKycReview};
+          kKycUpsert,           kKycReview,            kKycClashes};
 }
 
 }  // namespace user_service::sql

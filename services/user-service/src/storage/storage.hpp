@@ -102,6 +102,11 @@ struct KycRecord {
 std::optional<KycRecord> find_kyc(pqxx::transaction_base& tx, const std::string& user_id, bool for_update = false);
 // Throws rto::Error 409 (field "national_id") when another account holds the same national id.
 void upsert_kyc(pqxx::transaction_base& tx, const KycRecord& k, TimePoint now);
+// Other accounts with a KYC profile under the same national id.
+struct KycClash {
+  std::string user_id, status;
+};
+std::vector<KycClash> kyc_clashes(pqxx::transaction_base& tx, const std::string& user_id);
 void review_kyc(pqxx::transaction_base& tx, const std::string& user_id, std::string_view status,
                 const std::string& reviewer, const std::optional<std::string>& reason, TimePoint now);
 
