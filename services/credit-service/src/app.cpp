@@ -125,14 +125,8 @@ void App::resolve_instalment(Assessment& a, std::string_view authorization) {
                               (q.detail.empty() ? std::string() : ": " + q.detail),
                           "quote-refused", {{"template_id", "cannot be quoted for this vehicle"}});
     case QuoteOutcome::Kind::Unavailable:
-      if (in.instalment) {
-        declared(
-            "The instalment is the amount the applicant declared: the payment service could not be reached for a "
-            "quote.");
-        return;
-      }
-      throw rto::Unavailable("the payment service cannot be reached to quote the instalment; try again shortly, or "
-                             "send 'instalment' ({amount, currency}, monthly) to apply with a declared amount")
+      // Not a decision on the amount typed in: the plan's real instalment may be larger.
+      throw rto::Unavailable("the payment service cannot be reached to quote the instalment; try again shortly")
           .with_code("quote-unavailable");
   }
 }

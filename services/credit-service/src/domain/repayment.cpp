@@ -60,6 +60,15 @@ Collection parse_collection(const js::value& data) {
   return c;
 }
 
+Reversal parse_reversal(const js::value& data) {
+  const auto& o = data_object(data);
+  Reversal r;
+  r.plan_id = required_text(o, "plan_id");
+  r.customer_id = customer_of(o);
+  r.payment_id = required_text(o, "payment_id");
+  return r;
+}
+
 std::string settled_param(const Collection& c) {
   js::array a;
   for (const auto& s : c.settled)

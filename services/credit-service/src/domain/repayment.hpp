@@ -28,6 +28,14 @@ Collection parse_collection(const boost::json::value& data);
 // The settled instalments as the JSON array the storage statement unpacks.
 std::string settled_param(const Collection& c);
 
+// payment.collection.reversed: the payment no longer counts, nor do the instalments it settled.
+struct Reversal {
+  std::string plan_id;
+  std::string customer_id;
+  std::string payment_id;
+};
+Reversal parse_reversal(const boost::json::value& data);
+
 struct Delinquency {
   std::string plan_id;
   std::string customer_id;

@@ -32,6 +32,11 @@ void App::on_payment_event(pqxx::work& tx, const rto::events::Received& ev) {
     }
     if (auto id = storage::mark_used(tx, *decision_id, *plan_id, now()))
       rto::log::info("approval used for a plan", {{"application_id", *id}, {"plan_id", *plan_id}});
+  } else if (ev.type == "payment.collection.reversed") {
+    auto r = parse_reversal(ev.data);
+    storage::record_reversal(tx, r, now());
+    rto::log::info("repayment reversed", {{"customer_id", r.customer_id}, {"plan_id", r.plan_id},
+                                          {"payment_id", r.payment_id}});
   } else if (ev.type == "payment.delinquency.changed") {
     auto d = parse_delinquency(ev.data);
     storage::record_delinquency(tx, d, now());
@@ -43,7 +48,8 @@ void App::on_payment_event(pqxx::work& tx, const rto::events::Received& ev) {
 void consume_payment_events(rto::Service& service, std::shared_ptr<App> app, std::string queue) {
   rto::events::ConsumerOptions o;
   o.queue = std::move(queue);
-  o.bindings = {"payment.collection.received", "payment.delinquency.changed", "payment.plan.created"};
+  o.bindings = {"payment.collection.received", "payment.collection.reversed", "payment.delinquency.changed",
+                "payment.plan.created"};
   service.consume(std::move(o),
                   [app](pqxx::work& tx, const rto::events::Received& ev) { app->on_payment_event(tx, ev); });
 }

@@ -160,12 +160,25 @@ inline const rto::db::Statement kRecordDelinquency{
         "worst_days_past_due = GREATEST(h.worst_days_past_due, EXCLUDED.worst_days_past_due), updated_at = "
         "EXCLUDED.updated_at"};
 
+// A reversed payment: the instalments it settled are no longer settled (a later payment that
+// settles them again records them anew, with its own lateness), and the payment no longer counts.
+// Idempotent with the consumer's de-duplication; a reversal of a payment never recorded changes
+// nothing.
+inline const rto::db::Statement kRecordReversal{
+    "repayment_record_reversal",
+    "WITH del AS (DELETE FROM settled_instalments WHERE plan_id = $1 AND payment_id = $3 RETURNING days_late), "
+    "counts AS (SELECT count(*) FILTER (WHERE days_late = 0) AS on_time, count(*) FILTER (WHERE days_late > 0) AS late "
+    "FROM del) "
+    "UPDATE repayment_history h SET instalments_on_time = GREATEST(h.instalments_on_time - counts.on_time, 0), "
+    "instalments_late = GREATEST(h.instalments_late - counts.late, 0), payments = GREATEST(h.payments - 1, 0), "
+    "updated_at = " + TS(4) + " FROM counts WHERE h.customer_id = $2::uuid"};
+
 inline std::vector<rto::db::Statement> all() {
   return {kContext,          kModelByVersion,   kModelList,      kModelLock,      kModelInsert,
           kModelDeactivateOthers, kModelActivate, kAppInsert,     kAppById,        kAppByIdForUpdate,
           kAppByDecision,    kAppsOfCustomer,   kQueueFirst,     kQueueAfter,     kAppSetDecision,
           kAppSetStatus,     kExpireDue,        kAppMarkUsed,        kHistoryInsert,  kHistoryOf,      kDecisionInsert,
-          kRecordCollection, kRecordDelinquency};
+          kRecordCollection, kRecordDelinquency, kRecordReversal};
 }
 
 }  // namespace credit_service::sql

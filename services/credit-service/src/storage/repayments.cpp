@@ -8,6 +8,10 @@ void record_collection(Tx& tx, const Collection& c, TimePoint now) {
                     settled_param(c));
 }
 
+void record_reversal(Tx& tx, const Reversal& r, TimePoint now) {
+  tx.exec_prepared0(sql::kRecordReversal.name, r.plan_id, r.customer_id, r.payment_id, to_micros(now));
+}
+
 void record_delinquency(Tx& tx, const Delinquency& d, TimePoint now) {
   tx.exec_prepared0(sql::kRecordDelinquency.name, d.customer_id, d.days_past_due, to_micros(now));
 }

@@ -107,5 +107,6 @@ void insert_decision(Tx& tx, const DecisionRecord& d);
 
 void record_collection(Tx& tx, const Collection& c, TimePoint now);
 void record_delinquency(Tx& tx, const Delinquency& d, TimePoint now);
+void record_reversal(Tx& tx, const Reversal& r, TimePoint now);
 
 }  // namespace credit_service::storage

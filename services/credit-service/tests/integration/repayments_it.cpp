@@ -130,6 +130,30 @@ TEST(Repayments, AnInstalmentIsCountedOnceWhicheverEventReportsIt) {
   EXPECT_EQ(reasons[2].as_object().at("code"), "past_arrears");
 }
 
+TEST(Repayments, AReversedPaymentNoLongerCountsAsPaidOnTime) {
+  auto p = customer();
+  auto plan = rto::crypto::uuid_v4();
+  auto first = collection(p.id, plan, js::array{settled(1, 0), settled(2, 0)});
+  auto second = collection(p.id, plan, js::array{settled(3, 0)});
+  handle("payment.collection.received", first);
+  handle("payment.collection.received", second);
+  ASSERT_EQ(history_of(p.id).on_time, 3);
+  js::object reversed{{"plan_id", plan}, {"customer_id", p.id}, {"vehicle_id", rto::crypto::uuid_v4()},
+                      {"payment_id", first.at("payment_id")}, {"amount", first.at("amount")},
+                      {"reason", "bounced"}};
+  handle("payment.collection.reversed", reversed);
+  auto h = history_of(p.id);
+  EXPECT_EQ(h.on_time, 1);
+  EXPECT_EQ(h.payments, 1);
+  // Paid again later, and late: counted anew, as late.
+  handle("payment.collection.received", collection(p.id, plan, js::array{settled(1, 6), settled(2, 5)}));
+  h = history_of(p.id);
+  EXPECT_EQ(h.on_time, 1);
+  EXPECT_EQ(h.late, 2);
+  EXPECT_THROW(handle("payment.collection.reversed", {{"plan_id", plan}, {"customer_id", p.id}}), rto::Error)
+      << "a reversal without payment_id";
+}
+
 TEST(Repayments, AMalformedEventFailsItsTransaction) {
   EXPECT_THROW(handle("payment.collection.received", {{"plan_id", "p"}, {"customer_id", "not-a-uuid"}}), rto::Error);
   EXPECT_THROW(handle("payment.delinquency.changed", {{"plan_id", "p"}, {"customer_id", rto::crypto::uuid_v4()}}),
