@@ -54,7 +54,7 @@ export function MapView(props: {
       lib.current = Lf;
       const m = Lf.map(el.current, { zoomControl: false, center: START, zoom: 12, worldCopyJump: true });
       Lf.control.zoom({ zoomInTitle: zoomIn, zoomOutTitle: zoomOut }).addTo(m);
-      Lf.control.scale({ imperial: false, maxWidth: 120 }).addTo(m);
+      Lf.control.scale({ imperial: false, maxWidth: 120, position: "topright" }).addTo(m);
       if (tiles.url) {
         const layer = Lf.tileLayer(tiles.url, { maxZoom: 19, attribution: escapeHtml(tiles.attribution) });
         layer.on("tileerror", () => setTilesFailed(true));
@@ -100,8 +100,10 @@ export function MapView(props: {
     const key = fitKey ?? "";
     if (points.length > 0 && fitted.current !== key) {
       fitted.current = key;
-      if (points.length === 1) m.setView(points[0], 15);
-      else m.fitBounds(Lf.latLngBounds(points), { padding: [24, 24], maxZoom: 16 });
+      // Not animated: a zoom animation started before the first paint can be left half-done.
+      m.invalidateSize({ animate: false });
+      if (points.length === 1) m.setView(points[0], 15, { animate: false });
+      else m.fitBounds(Lf.latLngBounds(points), { padding: [24, 24], maxZoom: 16, animate: false });
     }
   }, [ready, markers, track, fitKey]);
 

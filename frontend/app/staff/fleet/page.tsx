@@ -105,13 +105,17 @@ function Detail({ v, label, onTrack, onLock }: { v: FleetVehicle; label: string;
   const [lock, setLock] = useState<LockInfo | null>(null);
   const id = v.vehicle_id;
 
+  // The lock's state changes without an event while the command is queued (pending → locking):
+  // what is read here goes back to the list.
   const loadLock = useCallback(async () => {
     try {
-      setLock(await api<LockInfo>(`/api/v1/telematics/vehicles/${id}/lock`));
+      const l = await api<LockInfo>(`/api/v1/telematics/vehicles/${id}/lock`);
+      setLock(l);
+      onLock(l);
     } catch {
       setLock(null);
     }
-  }, [id]);
+  }, [id, onLock]);
   useEffect(() => {
     setTrack(null);
     setTrackError(null);
@@ -299,7 +303,8 @@ function Fleet() {
   }, [list]);
   const onTrack = useCallback((tr: Track | null) => setTrack(tr), []);
   const onLock = useCallback(
-    (l: LockInfo) => setVehicles((prev) => (prev?.[l.vehicle_id] ? { ...prev, [l.vehicle_id]: { ...prev[l.vehicle_id], lock_state: l.state } } : prev)),
+    (l: LockInfo) =>
+      setVehicles((prev) => (prev?.[l.vehicle_id] && prev[l.vehicle_id].lock_state !== l.state ? { ...prev, [l.vehicle_id]: { ...prev[l.vehicle_id], lock_state: l.state } } : prev)),
     [],
   );
   const select = useCallback((id: string) => {
