@@ -38,12 +38,15 @@ export function UnreadBadge({ userId }: { userId: string }) {
   }, [userId, refresh]);
   const n = count ?? 0;
   return (
-    <Link href="/notifications" aria-label={n > 0 ? t("nav.notificationsUnread", { n }) : t("nav.notifications")} data-testid="unread-badge" data-count={count ?? undefined}>
+    <Link href="/notifications" data-testid="unread-badge" data-count={count ?? undefined}>
       {t("nav.notifications")}
       {n > 0 && (
-        <span className="count" aria-hidden="true">
-          {n > 99 ? "99+" : n}
-        </span>
+        <>
+          <span className="count" aria-hidden="true">
+            {n > 99 ? "99+" : n}
+          </span>
+          <span className="sr-only"> {t("nav.unreadCount", { n })}</span>
+        </>
       )}
     </Link>
   );

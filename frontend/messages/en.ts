@@ -260,7 +260,7 @@ const en = {
   "nav.myVehicle": "My vehicle",
   "nav.support": "Help",
   "nav.notifications": "Notifications",
-  "nav.notificationsUnread": "Notifications, {n} unread",
+  "nav.unreadCount": "({n} unread)",
   "map.zoomIn": "Zoom in",
   "map.zoomOut": "Zoom out",
   "map.noTiles": "The map background could not load. Positions, track and scale are still shown.",

@@ -262,7 +262,7 @@ const sw: Record<MessageKey, string> = {
   "nav.myVehicle": "Chombo changu",
   "nav.support": "Msaada",
   "nav.notifications": "Arifa",
-  "nav.notificationsUnread": "Arifa, {n} hazijasomwa",
+  "nav.unreadCount": "({n} hazijasomwa)",
   "map.zoomIn": "Kuza",
   "map.zoomOut": "Punguza",
   "map.noTiles": "Ramani ya nyuma haikupakia. Mahali, njia na kipimo bado vinaonyeshwa.",
