@@ -105,6 +105,9 @@ start() {
   [ -z "$who" ] || die "port $PORT is already in use: $who"
   mkdir -p "$ENV_DIR/run" "$ENV_DIR/logs"
   [ -f "$LOG" ] && mv -f "$LOG" "$LOG.1"
+  # The test environment never asks the outside world for map tiles: a loopback port where
+  # nothing listens, so the journeys see maps whose tiles cannot load (as with no internet).
+  if [ "$ENV_NAME" = test ] && [ -z "${MAP_TILE_URL+set}" ]; then MAP_TILE_URL="http://127.0.0.1:9/{z}/{x}/{y}.png"; fi
   # The command itself is backgrounded (not a subshell around it), so the pid file holds the server's pid.
   (cd "$APP" || exit 1
     setsid env -i "PATH=$PATH" "HOME=${HOME:-/root}" NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 \
