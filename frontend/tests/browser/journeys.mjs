@@ -168,6 +168,7 @@ export const journeys = [
       await detail.getByText("Lock requested.", { exact: false }).waitFor();
       await staff.locator(`tr[data-vehicle-id="${vehicleId}"][data-status="lock_pending"]`).waitFor();
       await shot("desktop-3-fleet-map", staff);
+      await checkA11y(staff, "fleet map");
       // The rider sees the lock coming, live.
       await page.locator('[data-testid="my-vehicle"][data-lock-state="pending"], [data-testid="my-vehicle"][data-lock-state="locking"]').waitFor();
       await page.getByTestId("warnings").getByRole("link", { name: "Pay now" }).first().waitFor();
@@ -285,7 +286,7 @@ export const journeys = [
     },
   },
   {
-    name: "support: a customer opens a ticket, an agent answers from the queue, the customer sees the answer live; the inbox badge",
+    name: "support: a customer opens a ticket, an agent answers from the queue, the customer sees the answer live; the inbox badge; the SMS outbox",
     async run({ page, openPage, FRONTEND, GATEWAY, secrets, shot }) {
       const call = client(GATEWAY);
       const admin = await adminToken(call, secrets);
@@ -337,8 +338,13 @@ export const journeys = [
       // The inbox: mark everything read, the header badge follows.
       await page.getByTestId("unread-badge").click();
       await page.getByRole("heading", { name: "Notifications" }).waitFor();
+      await checkA11y(page, "notifications");
       await page.getByRole("button", { name: "Mark all read" }).click();
       await page.locator('[data-testid="unread-badge"][data-count="0"]').waitFor();
+
+      // The agent's SMS outbox (development: SMS_PROVIDER=outbox keeps them) lists the welcome SMS.
+      await staff.goto(`${FRONTEND}/staff/sms`);
+      await staff.getByTestId("sms-outbox").getByText("Welcome", { exact: false }).first().waitFor();
     },
   },
 ];
