@@ -6,7 +6,8 @@
 # install  npm ci, only when frontend/package-lock.json changed since the last install
 # build    install, then `next build`, only when a source file changed since the last build
 # start    build, then `next start` on 3000 (+10000 for test, + RTO_PORT_SHIFT), talking to the
-#          gateway of the same environment; waits for GET /healthz
+#          gateway of the same environment; waits for GET /healthz. MAP_TILE_URL (a {z}/{x}/{y}
+#          template, "none" for no tiles) and MAP_TILE_ATTRIBUTION are passed on when set.
 # stop     stops it              status  says whether it runs
 # test     component tests (Vitest) and browser journeys (playwright-core + Debian chromium)
 #          against the running platform of the environment (default test)
@@ -35,6 +36,7 @@ SHIFT=${RTO_PORT_SHIFT:-0}
 OFFSET=$((OFFSET + SHIFT))
 PORT=$((3000 + OFFSET))
 GATEWAY_PORT=$((8080 + OFFSET))
+TELEMATICS_PORT=$((8085 + OFFSET))
 ENV_DIR=$ROOT/.data/$ENV_NAME
 PID_FILE=$ENV_DIR/run/frontend.pid
 LOG=$ENV_DIR/logs/frontend.log
@@ -103,11 +105,15 @@ start() {
   [ -z "$who" ] || die "port $PORT is already in use: $who"
   mkdir -p "$ENV_DIR/run" "$ENV_DIR/logs"
   [ -f "$LOG" ] && mv -f "$LOG" "$LOG.1"
+  # The test environment never asks the outside world for map tiles: a loopback port where
+  # nothing listens, so the journeys see maps whose tiles cannot load (as with no internet).
+  if [ "$ENV_NAME" = test ] && [ -z "${MAP_TILE_URL+set}" ]; then MAP_TILE_URL="http://127.0.0.1:9/{z}/{x}/{y}.png"; fi
   # The command itself is backgrounded (not a subshell around it), so the pid file holds the server's pid.
   (cd "$APP" || exit 1
     setsid env -i "PATH=$PATH" "HOME=${HOME:-/root}" NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 \
     "GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT" "PUBLIC_GATEWAY_PORT=$GATEWAY_PORT" \
     ${PUBLIC_GATEWAY_URL:+"PUBLIC_GATEWAY_URL=$PUBLIC_GATEWAY_URL"} \
+    ${MAP_TILE_URL+"MAP_TILE_URL=$MAP_TILE_URL"} ${MAP_TILE_ATTRIBUTION+"MAP_TILE_ATTRIBUTION=$MAP_TILE_ATTRIBUTION"} \
     node node_modules/next/dist/bin/next start -p "$PORT" -H "${FRONTEND_HOST:-127.0.0.1}" >> "$LOG" 2>&1 < /dev/null 9>&- &
     echo $! > "$PID_FILE"
   )
@@ -143,6 +149,7 @@ run_tests() {
   log "browser journeys (playwright-core, /usr/bin/chromium)"
   if ready; then
     (cd "$APP" && FRONTEND_URL="http://localhost:$PORT" GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" \
+      TELEMATICS_URL="http://127.0.0.1:$TELEMATICS_PORT" \
       SECRETS_FILE="$ENV_DIR/secrets.env" SCREENSHOT_DIR="$ENV_DIR/screenshots" \
       nice -n 10 node tests/browser/run.mjs) || rc=1
   else

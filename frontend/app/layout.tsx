@@ -3,7 +3,7 @@ import { cookies } from "next/headers";
 import type { ReactNode } from "react";
 import { Nav } from "../components/Nav";
 import { Providers } from "../components/Providers";
-import { publicGateway } from "../lib/config";
+import { mapTiles, publicGateway } from "../lib/config";
 import { isLang, LANG_COOKIE, translate } from "../lib/i18n";
 import "./globals.css";
 
@@ -21,10 +21,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const v = c.get(LANG_COOKIE)?.value;
   const lang = isLang(v) ? v : "en";
   const gw = publicGateway();
+  const tiles = mapTiles();
   return (
     <html lang={lang}>
       <body>
-        <Providers lang={lang} gatewayUrl={gw.url} gatewayPort={gw.port}>
+        <Providers lang={lang} gatewayUrl={gw.url} gatewayPort={gw.port} tileUrl={tiles.url} tileAttribution={tiles.attribution}>
           <Nav />
           <main id="main">{children}</main>
         </Providers>

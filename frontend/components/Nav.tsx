@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { api, hasRole, loadSession, STAFF_ROLES } from "../lib/api";
 import { LANGS, type Lang } from "../lib/i18n";
 import { useApp } from "./Providers";
+import { UnreadBadge } from "./UnreadBadge";
 
 export function Nav() {
   const { t, lang, setLang, session, signOut, notice } = useApp();
@@ -43,7 +44,10 @@ export function Nav() {
         {session ? (
           <>
             <Link href="/plans">{t("nav.plans")}</Link>
+            {hasRole(session, "customer") && <Link href="/my-vehicle">{t("nav.myVehicle")}</Link>}
             <Link href="/applications">{t("nav.applications")}</Link>
+            {hasRole(session, "customer") && <Link href="/support">{t("nav.support")}</Link>}
+            <UnreadBadge userId={session.user_id} />
             <Link href="/account">{t("nav.account")}</Link>
             {hasRole(session, "dealer", "admin") && <Link href="/dealer">{t("nav.dealer")}</Link>}
             {hasRole(session, ...STAFF_ROLES) && <Link href="/staff">{t("nav.staff")}</Link>}

@@ -14,6 +14,8 @@ interface Ctx {
   notice: string | null;
   signIn: (s: Session) => void;
   signOut: () => void;
+  /** The map's tile URL template (null: no tiles) and attribution, from the server's configuration. */
+  tiles: { url: string | null; attribution: string };
 }
 
 const AppContext = createContext<Ctx | null>(null);
@@ -24,7 +26,14 @@ export function useApp(): Ctx {
   return c;
 }
 
-export function Providers(props: { lang: Lang; gatewayUrl: string | null; gatewayPort: string | null; children: ReactNode }) {
+export function Providers(props: {
+  lang: Lang;
+  gatewayUrl: string | null;
+  gatewayPort: string | null;
+  tileUrl?: string | null;
+  tileAttribution?: string;
+  children: ReactNode;
+}) {
   // Configure before any child effect runs (effects run children first).
   if (typeof window !== "undefined") configureGateway(props.gatewayUrl, props.gatewayPort);
   const [lang, setLangState] = useState<Lang>(props.lang);
@@ -48,6 +57,8 @@ export function Providers(props: { lang: Lang; gatewayUrl: string | null; gatewa
     document.documentElement.lang = l;
   }, []);
 
+  const tileUrl = props.tileUrl ?? null;
+  const tileAttribution = props.tileAttribution ?? "";
   const value = useMemo<Ctx>(
     () => ({
       lang,
@@ -61,8 +72,9 @@ export function Providers(props: { lang: Lang; gatewayUrl: string | null; gatewa
         saveSession(s);
       },
       signOut: () => saveSession(null),
+      tiles: { url: tileUrl, attribution: tileAttribution },
     }),
-    [lang, setLang, session, ready, notice],
+    [lang, setLang, session, ready, notice, tileUrl, tileAttribution],
   );
   return <AppContext.Provider value={value}>{props.children}</AppContext.Provider>;
 }

@@ -44,6 +44,42 @@ export function Field(props: {
   );
 }
 
+export function TextArea(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+  hint?: string;
+  rows?: number;
+  maxLength?: number;
+  required?: boolean;
+}) {
+  const describedBy = [props.hint ? `${props.id}-hint` : "", props.error ? `${props.id}-error` : ""].filter(Boolean).join(" ");
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <textarea
+        id={props.id}
+        name={props.id}
+        value={props.value}
+        rows={props.rows ?? 4}
+        maxLength={props.maxLength}
+        required={props.required}
+        onChange={(e) => props.onChange(e.target.value)}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+      />
+      {props.hint && <small id={`${props.id}-hint`}>{props.hint}</small>}
+      {props.error && (
+        <small id={`${props.id}-error`} className="error" role="alert">
+          {props.error}
+        </small>
+      )}
+    </div>
+  );
+}
+
 export function Select(props: {
   id: string;
   label: string;
@@ -55,7 +91,14 @@ export function Select(props: {
   return (
     <div className="field">
       <label htmlFor={props.id}>{props.label}</label>
-      <select id={props.id} name={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)} aria-invalid={props.error ? true : undefined}>
+      <select
+        id={props.id}
+        name={props.id}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={props.error ? `${props.id}-error` : undefined}
+      >
         {props.options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -63,7 +106,7 @@ export function Select(props: {
         ))}
       </select>
       {props.error && (
-        <small className="error" role="alert">
+        <small id={`${props.id}-error`} className="error" role="alert">
           {props.error}
         </small>
       )}

@@ -11,3 +11,11 @@ export function publicGateway(): { url: string | null; port: string | null } {
   const port = process.env.PUBLIC_GATEWAY_PORT || (url ? null : new URL(serverGatewayUrl()).port || "80");
   return { url, port };
 }
+
+/** The map's tile source: MAP_TILE_URL ({z}/{x}/{y} template; "none" for no tiles) and its attribution. */
+export function mapTiles(): { url: string | null; attribution: string } {
+  const raw = process.env.MAP_TILE_URL;
+  const url = raw === undefined ? "https://tile.openstreetmap.org/{z}/{x}/{y}.png" : raw.trim() === "" || raw.trim() === "none" ? null : raw.trim();
+  const attribution = process.env.MAP_TILE_ATTRIBUTION ?? (raw === undefined ? "© OpenStreetMap contributors" : "");
+  return { url, attribution };
+}

@@ -21,6 +21,19 @@ function Console() {
         <li>
           <Link href="/staff/plans">{t("staff.plans")}</Link>
         </li>
+        <li>
+          <Link href="/staff/fleet">{t("fleet.title")}</Link>
+        </li>
+        {hasRole(session, "support_agent", "admin") && (
+          <>
+            <li>
+              <Link href="/staff/tickets">{t("staff.tickets")}</Link>
+            </li>
+            <li>
+              <Link href="/staff/sms">{t("sms.title")}</Link>
+            </li>
+          </>
+        )}
       </ul>
     </>
   );

@@ -1,5 +1,6 @@
 // The journeys: each gets a fresh browser context (phone-sized unless it says otherwise).
-import { account, adminToken, availableVehicle, client, expectStatus, uniqueNationalId, uniquePhone } from "./setup.mjs";
+import { checkA11y } from "./a11y.mjs";
+import { account, adminToken, availableVehicle, client, eventually, expectStatus, osmandReport, trackerOn, uniqueNationalId, uniquePhone } from "./setup.mjs";
 
 const MOTORCYCLE_DAILY = "5e3d0001-0000-4000-8000-000000000001"; // seeded template (UGX)
 
@@ -17,8 +18,8 @@ async function login(page, FRONTEND, phone, password) {
 
 export const journeys = [
   {
-    name: "customer: register, search with a typo, vehicle quote, KYC, apply, approved, plan, pay deposit live",
-    async run({ page, FRONTEND, GATEWAY, secrets, shot }) {
+    name: "customer: register, search with a typo, vehicle quote, KYC, apply, approved, plan, pay deposit live, my vehicle on the map; staff lock it from the fleet map",
+    async run({ page, openPage, FRONTEND, GATEWAY, TELEMATICS, secrets, shot }) {
       const call = client(GATEWAY);
       const admin = await adminToken(call, secrets);
       const dealer = await account(call, admin, "dealer");
@@ -46,6 +47,7 @@ export const journeys = [
       await card.waitFor();
       assert((await card.textContent()).includes("UGX 5,200,000"), "the card shows the price in whole shillings");
       await shot("phone-1-search");
+      await checkA11y(page, "marketplace");
 
       // Vehicle page: the calculator quotes from POST /api/v1/plans/quote.
       await card.getByRole("link").click();
@@ -56,6 +58,7 @@ export const journeys = [
       const shown = await page.getByTestId("total").textContent();
       assert(shown === `UGX ${quote.total_payable.amount.toLocaleString("en-GB")}`, `total payable shown ${shown}, API ${quote.total_payable.amount}`);
       await shot("phone-2-vehicle-quote");
+      await checkA11y(page, "vehicle page");
 
       // KYC in the browser, verified by an admin through the API.
       await page.goto(`${FRONTEND}/account`);
@@ -117,10 +120,59 @@ export const journeys = [
       await page.locator('[data-testid="plan-status"][data-status="active"]').waitFor({ timeout: 15_000 });
       await page.getByTestId("payments").filter({ hasText: "MTN MoMo" }).waitFor();
       await shot("phone-4-plan-active");
+      await checkA11y(page, "my plan");
+      const planUrl = page.url();
 
       // The vehicle is no longer available: its page says so.
       await page.goto(`${FRONTEND}/vehicles/${vehicleId}`);
       await page.getByText("This vehicle is no longer available.").waitFor();
+
+      // My vehicle: a tracker on it reports two positions (Traccar Client's OsmAnd protocol);
+      // the map shows the marker, the route and the scale, whether or not the tiles load.
+      const imei = await trackerOn(call, admin, vehicleId);
+      const now = Date.now();
+      await osmandReport(TELEMATICS, imei, { lat: 0.3476, lon: 32.5825, speedKnots: 10, at: new Date(now - 20_000) });
+      await osmandReport(TELEMATICS, imei, { lat: 0.3489, lon: 32.5841, speedKnots: 0, at: new Date(now - 5_000) });
+      const token = await page.evaluate(() => JSON.parse(localStorage.getItem("rto.session")).access_token);
+      // The telematics service learns of the plan from payment.plan.activated.
+      await eventually("the rider's vehicle position", async () => (await call("GET", `/api/v1/telematics/vehicles/${vehicleId}/position`, undefined, token)).status === 200);
+      await page.getByRole("link", { name: "My vehicle" }).click();
+      await page.locator('[data-testid="my-vehicle-map"][data-ready="true"]').waitFor();
+      await page.locator(`path.marker-${vehicleId}`).waitFor();
+      await page.locator(".leaflet-control-scale-line").waitFor();
+      // The test environment's tile URL answers nothing: the map says so and shows the rest.
+      await page.getByText("The map background could not load.", { exact: false }).waitFor();
+      assert((await page.locator(".leaflet-overlay-pane path").count()) >= 3, "the route, its start and the marker are drawn");
+      assert((await page.getByTestId("position").textContent()).includes("0.34890, 32.58410"), "the last position is shown in words");
+      assert((await page.getByTestId("lock-state").textContent()) === "Unlocked", "unlocked");
+      await shot("phone-8-my-vehicle");
+      await checkA11y(page, "my vehicle");
+
+      // A credit officer locks it from the fleet map, with a reason (refused without one).
+      const officer = await account(call, admin, "credit_officer");
+      const staff = await openPage({ width: 1280, height: 800 });
+      await login(staff, FRONTEND, officer.phone, officer.password);
+      await staff.goto(`${FRONTEND}/staff/fleet`);
+      const row = staff.locator(`tr[data-vehicle-id="${vehicleId}"]`);
+      await row.waitFor();
+      assert((await row.getAttribute("data-status")) === "online", `fleet status ${await row.getAttribute("data-status")}`);
+      await staff.locator('[data-testid="fleet-live"][data-connected="true"]').waitFor();
+      await row.getByRole("button").click();
+      const detail = staff.locator(`[data-testid="fleet-detail"][data-vehicle-id="${vehicleId}"]`);
+      await detail.getByRole("button", { name: "Show route" }).click();
+      await detail.getByTestId("track-points").filter({ hasText: "2 positions" }).waitFor();
+      await detail.getByRole("button", { name: "Lock", exact: true }).click();
+      await detail.getByRole("alert").waitFor();
+      await detail.getByLabel("Reason (required)").fill("Arrears: 3 instalments, customer not answering");
+      await detail.getByRole("button", { name: "Lock", exact: true }).click();
+      await detail.getByText("Lock requested.", { exact: false }).waitFor();
+      await staff.locator(`tr[data-vehicle-id="${vehicleId}"][data-status="lock_pending"]`).waitFor();
+      await shot("desktop-3-fleet-map", staff);
+      await checkA11y(staff, "fleet map");
+      // The rider sees the lock coming, live.
+      await page.locator('[data-testid="my-vehicle"][data-lock-state="pending"], [data-testid="my-vehicle"][data-lock-state="locking"]').waitFor();
+      await page.getByTestId("warnings").getByRole("link", { name: "Pay now" }).first().waitFor();
+      assert(planUrl.includes("/plans/"), "plan page");
     },
   },
   {
@@ -231,6 +283,68 @@ export const journeys = [
       await shot("phone-7-dealer");
       await page.goto(`${FRONTEND}/staff/credit`);
       await page.getByText("Your account cannot open this page.").waitFor();
+    },
+  },
+  {
+    name: "support: a customer opens a ticket, an agent answers from the queue, the customer sees the answer live; the inbox badge; the SMS outbox",
+    async run({ page, openPage, FRONTEND, GATEWAY, secrets, shot }) {
+      const call = client(GATEWAY);
+      const admin = await adminToken(call, secrets);
+      const customer = await account(call, admin);
+      const agent = await account(call, admin, "support_agent");
+
+      await login(page, FRONTEND, customer.phone, customer.password);
+      // The welcome notification is counted in the header.
+      await page.locator('[data-testid="unread-badge"]:not([data-count="0"])').waitFor();
+      await page.getByRole("link", { name: "Help" }).click();
+      await page.getByTestId("no-tickets").waitFor();
+      await checkA11y(page, "my tickets");
+
+      // A new ticket: the API's field errors are shown beside the fields first.
+      await page.getByRole("link", { name: "New ticket" }).click();
+      await page.getByRole("button", { name: "Send ticket" }).click();
+      await page.locator("#category-error").waitFor();
+      await page.locator("#subject-error").waitFor();
+      await page.getByLabel("What is it about?").selectOption("breakdown");
+      await page.getByLabel("Subject").fill("Engine will not start");
+      await page.getByLabel("Describe the problem").fill("Since this morning the engine turns but does not start. I am at Kawempe stage.");
+      await page.getByRole("button", { name: "Send ticket" }).click();
+      await page.waitForURL(/\/support\/[0-9a-f-]{36}$/);
+      const ticketId = page.url().split("/").pop();
+      await page.getByTestId("messages").getByText("I am at Kawempe stage.", { exact: false }).waitFor();
+      await checkA11y(page, "ticket conversation");
+
+      // The agent finds it in the queue with its SLA badge and answers.
+      const staff = await openPage({ width: 1280, height: 800 });
+      await login(staff, FRONTEND, agent.phone, agent.password);
+      await staff.getByRole("link", { name: "Staff" }).click();
+      await staff.getByRole("link", { name: "Support tickets" }).click();
+      const row = staff.locator(`tr[data-ticket-id="${ticketId}"]`);
+      await row.waitFor();
+      assert((await row.getByTestId("sla-badge").getAttribute("data-sla")) === "on_track", "a new ticket is on time");
+      await shot("desktop-4-ticket-queue", staff);
+      await checkA11y(staff, "staff ticket queue");
+      await row.getByRole("link", { name: "Engine will not start" }).click();
+      await staff.getByRole("button", { name: "Assign to me" }).click();
+      await staff.getByText("Assigned to: You", { exact: false }).waitFor();
+      await staff.getByLabel("Reply").fill("A mechanic is on his way to Kawempe stage. Please wait there.");
+      await staff.getByRole("button", { name: "Send", exact: true }).click();
+      await staff.getByTestId("messages").getByText("A mechanic is on his way", { exact: false }).waitFor();
+
+      // The customer's open conversation shows the answer without a reload.
+      await page.getByTestId("messages").locator('[data-author="staff"]').getByText("A mechanic is on his way", { exact: false }).waitFor();
+      await shot("phone-9-ticket-answered");
+
+      // The inbox: mark everything read, the header badge follows.
+      await page.getByTestId("unread-badge").click();
+      await page.getByRole("heading", { name: "Notifications" }).waitFor();
+      await checkA11y(page, "notifications");
+      await page.getByRole("button", { name: "Mark all read" }).click();
+      await page.locator('[data-testid="unread-badge"][data-count="0"]').waitFor();
+
+      // The agent's SMS outbox (development: SMS_PROVIDER=outbox keeps them) lists the welcome SMS.
+      await staff.goto(`${FRONTEND}/staff/sms`);
+      await staff.getByTestId("sms-outbox").getByText("Welcome", { exact: false }).first().waitFor();
     },
   },
 ];

@@ -8,6 +8,8 @@ import { journeys } from "./journeys.mjs";
 
 const FRONTEND = process.env.FRONTEND_URL ?? "http://localhost:13000";
 const GATEWAY = process.env.GATEWAY_URL ?? "http://127.0.0.1:18080";
+// The telematics service's own port (OsmAnd devices report there): the gateway's port + 5.
+const TELEMATICS = process.env.TELEMATICS_URL ?? GATEWAY.replace(/:(\d+)$/, (_, p) => `:${Number(p) + 5}`);
 const SHOTS = process.env.SCREENSHOT_DIR ?? ".data/test/screenshots";
 const secrets = Object.fromEntries(
   readFileSync(process.env.SECRETS_FILE ?? "../.data/test/secrets.env", "utf8")
@@ -34,23 +36,36 @@ const t0 = Date.now();
 for (const j of journeys) {
   if (only && !j.name.includes(only)) continue;
   const started = Date.now();
-  const context = await browser.newContext({ viewport: j.viewport ?? { width: 360, height: 740 }, deviceScaleFactor: 1, locale: "en-GB" });
-  const page = await context.newPage();
-  // Generous: the 2-core machine may be shared with other builds.
-  page.setDefaultTimeout(Number(process.env.BROWSER_TIMEOUT_MS ?? 30_000));
-  page.setDefaultNavigationTimeout(Number(process.env.BROWSER_TIMEOUT_MS ?? 30_000) * 2);
   const consoleErrors = [];
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  const contexts = [];
+  // A fresh browser context (another person's browser); the first is the journey's own page.
+  const openPage = async (viewport = j.viewport ?? { width: 360, height: 740 }) => {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: "en-GB" });
+    contexts.push(context);
+    const p = await context.newPage();
+    // Generous: the 2-core machine may be shared with other builds.
+    p.setDefaultTimeout(Number(process.env.BROWSER_TIMEOUT_MS ?? 30_000));
+    p.setDefaultNavigationTimeout(Number(process.env.BROWSER_TIMEOUT_MS ?? 30_000) * 2);
+    p.on("pageerror", (e) => consoleErrors.push(String(e)));
+    return p;
+  };
+  const page = await openPage();
+  const context = contexts[0];
   try {
-    await j.run({ page, context, FRONTEND, GATEWAY, secrets, shot: (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }) });
+    await j.run({
+      page, context, openPage, FRONTEND, GATEWAY, TELEMATICS, secrets,
+      shot: (name, p = page) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }),
+    });
     if (consoleErrors.length) throw new Error(`uncaught errors in the page: ${consoleErrors.join("; ")}`);
     console.log(`ok    ${j.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } catch (e) {
     failed++;
     console.log(`FAIL  ${j.name}: ${e?.stack ?? e}`);
-    await page.screenshot({ path: join(SHOTS, `FAILED-${j.name.replace(/\W+/g, "-")}.png`), fullPage: true }).catch(() => undefined);
+    for (const [i, c] of contexts.entries())
+      for (const p of c.pages())
+        await p.screenshot({ path: join(SHOTS, `FAILED-${j.name.replace(/\W+/g, "-")}${i ? `-${i + 1}` : ""}.png`), fullPage: true }).catch(() => undefined);
   } finally {
-    await context.close();
+    for (const c of contexts) await c.close();
   }
 }
 await browser.close();

@@ -67,3 +67,42 @@ export async function availableVehicle(call, admin, dealer, { make = "Bajaj", mo
   expectStatus(await call("POST", `/api/v1/vehicles/${v.id}/approve`, {}, admin), 200, "approve listing");
   return v.id;
 }
+
+// A tracker IMEI: 14 random digits and the Luhn check digit the service insists on.
+export function randomImei() {
+  const d = Array.from(randomBytes(14), (b) => b % 10);
+  d[0] = 3 + (d[0] % 6); // no leading zero
+  let sum = 0;
+  for (let i = 0; i < 14; i++) {
+    let x = d[13 - i];
+    if (i % 2 === 0) x *= 2;
+    sum += x > 9 ? x - 9 : x;
+  }
+  return d.join("") + String((10 - (sum % 10)) % 10);
+}
+
+/** Registers an OsmAnd tracker and installs it on the vehicle; returns its IMEI. */
+export async function trackerOn(call, admin, vehicleId) {
+  const imei = randomImei();
+  const tr = expectStatus(await call("POST", "/api/v1/telematics/trackers", { imei, protocol: "osmand", phone: uniquePhone(), model: "Traccar Client" }, admin), 201, "register tracker");
+  expectStatus(await call("POST", `/api/v1/telematics/trackers/${tr.id}/install`, { vehicle_id: vehicleId }, admin), 200, "install tracker");
+  return imei;
+}
+
+/** One position from the tracker, as Traccar Client sends it (speed in knots), to the service's own port. */
+export async function osmandReport(TELEMATICS, imei, { lat, lon, speedKnots = 0, at = new Date() }) {
+  const q = new URLSearchParams({ id: imei, lat: String(lat), lon: String(lon), speed: String(speedKnots), timestamp: String(Math.floor(at.getTime() / 1000)), batt: "87" });
+  const r = await fetch(`${TELEMATICS}/osmand?${q}`);
+  if (r.status !== 200) throw new Error(`osmand report: HTTP ${r.status} ${await r.text()}`);
+}
+
+/** Waits (up to `ms`) until `probe` returns something truthy. */
+export async function eventually(what, probe, ms = 20_000, every = 300) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
