@@ -216,7 +216,8 @@ int OutboxRelay::flush_once() {
       }
       return n;
     });
-    // Committed: the rows are sent, and the floor may move.
+    // Committed: the rows are sent (the broker confirmed them), and the floor may move.
+    connected_ = true;
     if (full) impl_->last_full = started;
     if (seen) {
       std::int64_t to = impl_->floor;
@@ -269,7 +270,9 @@ void OutboxRelay::start() {
         listen->await_notification(0, 250000);
       } catch (const std::exception& e) {
         if (failures++ == 0) log::warn("outbox relay cannot publish; will retry", {{"error", e.what()}});
-        connected_ = false;
+        // Only the broker's own failures make the broker "degraded"; a database that failed
+        // under the flush says nothing about it (and the database check reports that).
+        if (dynamic_cast<const mq::MqError*>(&e)) connected_ = false;
         receiver.reset();
         listen.reset();
         if (!impl_->stopper.sleep(backoff(failures))) break;
