@@ -485,7 +485,10 @@ struct Server::Impl {
       std::lock_guard lk(conns_mu);
       for (const auto& c : conns) {
         asio::post(c->stream.get_executor(), [c] {
-          if (!c->busy) c->stream.socket().cancel();  // idle keep-alive connection: close it now
+          // An idle keep-alive connection: close it now. Its session may have ended meanwhile
+          // and closed the socket, so the error is ignored rather than thrown.
+          beast::error_code ec;
+          if (!c->busy) c->stream.socket().cancel(ec);
         });
       }
       for (const auto& w : ws_conns) w->close(ws::kCloseGoingAway, "server shutting down");
