@@ -68,6 +68,10 @@ const std::vector<Template>& builtin_templates() {
        "Warning: the vehicle on plan {{reference}} will be locked when it next stops. Pay what is overdue now."},
       {"lock_pending", "sw", "Onyo la kufungwa gari",
        "Onyo: gari la mpango {{reference}} litafungwa likisimama. Lipa deni lako sasa."},
+      {"ticket_answered", "en", "Support replied",
+       "Support has replied to your ticket {{ticket}}. Open the app to read the answer."},
+      {"ticket_answered", "sw", "Jibu kutoka huduma kwa wateja",
+       "Huduma kwa wateja wamejibu tiketi yako {{ticket}}. Fungua programu kusoma jibu."},
       {"lock_released", "en", "Vehicle unlocked", "Thank you. The vehicle on plan {{reference}} is unlocked."},
       {"lock_released", "sw", "Gari limefunguliwa", "Asante. Gari la mpango {{reference}} limefunguliwa."},
       {"plan_defaulted", "en", "Plan in default",
@@ -268,6 +272,12 @@ std::optional<Notice> notice_for(std::string_view type, std::string_view subject
     }
   } else if (type == "payment.lock.released") {
     n.kind = "lock_released";
+  } else if (type == "support.ticket.commented") {
+    // A staff answer tells the customer (in the inbox and by SMS); their own comments do not.
+    if (str(d, "author_kind") != "staff") return std::nullopt;
+    n.kind = "ticket_answered";
+    auto ticket = str(d, "ticket_id");
+    n.vars["ticket"] = ticket.size() >= 8 ? ticket.substr(0, 8) : ticket;
   } else {
     return std::nullopt;
   }

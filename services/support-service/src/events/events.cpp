@@ -18,7 +18,8 @@ const std::vector<std::string>& consumed_events() {
       "payment.plan.activated",      "payment.plan.completed",     "payment.plan.defaulted",
       "payment.collection.received", "payment.request.failed",     "payment.delinquency.changed",
       "payment.lock.required",       "payment.lock.released",      "payment.reminder.due",
-      "telematics.lock.pending",     "telematics.lock.failed",     "telematics.alarm.raised"};
+      "telematics.lock.pending",     "telematics.lock.failed",     "telematics.alarm.raised",
+      "support.ticket.commented"};
   return k;
 }
 

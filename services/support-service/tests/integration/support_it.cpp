@@ -392,6 +392,32 @@ TEST(Events, ReceiptBecomesOneInAppNotificationAndOneSms) {
             0);
 }
 
+TEST(Events, AStaffAnswerReachesTheCustomersInboxTheirOwnCommentDoesNot) {
+  auto c = customer();
+  add_user(c.id, "+256772100019", "en", "Okello");
+  auto staff = agent();
+  auto id = open_ticket(c);
+  ASSERT_EQ(call(Method::Post, "/api/v1/support/tickets/" + id + "/comments", c.token,
+                 js::object{{"body", "Any news?"}})
+                .status,
+            201);
+  ASSERT_EQ(call(Method::Post, "/api/v1/support/tickets/" + id + "/comments", staff.token,
+                 js::object{{"body", "A mechanic will call you today."}})
+                .status,
+            201);
+  // The service consumes its own support.ticket.commented events, as the broker delivers them.
+  auto commented = outbox("support.ticket.commented", id);
+  ASSERT_EQ(commented.size(), 2u);
+  for (auto& e : commented) deliver(rto::crypto::uuid_v4(), "support.ticket.commented", id, e);
+  auto inbox = call(Method::Get, "/api/v1/support/notifications", c.token);
+  ASSERT_EQ(inbox.status, 200);
+  auto items = inbox.obj().at("items").as_array();
+  ASSERT_EQ(items.size(), 1u) << inbox.body;
+  EXPECT_EQ(rto::testing::text(items[0].at("kind")), "ticket_answered");
+  EXPECT_NE(rto::testing::text(items[0].at("body")).find(id.substr(0, 8)), std::string::npos);
+  EXPECT_EQ(count("SELECT count(*) FROM sms_messages WHERE user_id = $1::uuid", c.id), 1);
+}
+
 TEST(Events, ReminderDueTomorrowInEnglishByDefault) {
   auto rider = customer();
   add_user(rider.id, "+256772100002", "", "Brian");

@@ -12,7 +12,7 @@ namespace {
 Vars all_vars() {
   return {{"brand", "RTO Motors"}, {"name", "Amina"},        {"reference", "PLN-7"},  {"amount", "UGX 25,000"},
           {"balance", "UGX 1,200,000"}, {"due_date", "2026-12-08"}, {"days", "3"}, {"reason", "Income too low."},
-          {"pay_instructions", "Pay with mobile money in the app."}};
+          {"pay_instructions", "Pay with mobile money in the app."}, {"ticket", "3f9c2a1b"}};
 }
 }  // namespace
 
@@ -123,4 +123,18 @@ TEST(Notices, WelcomeCreditLockAndIgnored) {
                          {}));
   EXPECT_FALSE(notice_for("vehicle.status.changed", "v", js::value{{"customer_id", "c"}}, {}));
   EXPECT_FALSE(notice_for("payment.collection.received", "p", js::value{{"plan_id", "p"}}, {}));  // no recipient
+}
+
+TEST(Notices, AStaffAnswerOnATicketTellsTheCustomer) {
+  js::value staff{{"ticket_id", "3f9c2a1b-0000-4000-8000-000000000001"}, {"customer_id", "c-1"}, {"author_kind", "staff"}};
+  auto n = notice_for("support.ticket.commented", "3f9c2a1b-0000-4000-8000-000000000001", staff, {});
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->kind, "ticket_answered");
+  EXPECT_EQ(n->recipient, "c-1");
+  EXPECT_EQ(n->vars.at("ticket"), "3f9c2a1b");
+  auto r = render(n->kind, "sw", n->vars);
+  EXPECT_NE(r.body.find("3f9c2a1b"), std::string::npos) << r.body;
+  // The customer's own comment tells them nothing.
+  js::value own{{"ticket_id", "t"}, {"customer_id", "c-1"}, {"author_kind", "customer"}};
+  EXPECT_FALSE(notice_for("support.ticket.commented", "t", own, {}));
 }
