@@ -89,9 +89,14 @@ int run(const std::vector<std::string>& args, const std::vector<rto::db::Migrati
   }
 }
 
+// The tools write in bulk (thousands of rows a statement) and run by hand or from make run:
+// no statement or lock timeout, unlike a service's requests.
+const rto::db::Limits kUnbounded{std::chrono::milliseconds(10000), std::chrono::milliseconds(0),
+                                 std::chrono::milliseconds(0)};
+
 int seed_demo(const std::string& url, const std::string& dealer_id, const std::vector<rto::db::Migration>& migrations) {
   migrate(url, migrations);
-  rto::db::Pool pool(url, 1, sql::all());
+  rto::db::Pool pool(url, 1, sql::all(), kUnbounded);
   const int year = current_year();
   std::mt19937_64 rng(20260101);  // the same catalogue every time
   const auto& ms = models();
@@ -138,7 +143,7 @@ int generate(const std::string& url, std::int64_t count, const std::string& deal
   // connection: two writers use both cores of a small machine.
   constexpr int kWriters = 2;
   constexpr std::int64_t kBatch = 2000;
-  rto::db::Pool pool(url, kWriters, sql::all());
+  rto::db::Pool pool(url, kWriters, sql::all(), kUnbounded);
   const auto started = std::chrono::steady_clock::now();
   const int year = current_year();
   const auto& ms = models();
