@@ -21,18 +21,13 @@ namespace js = boost::json;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-std::string env_or(const char* name, std::string def) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::string(v) : def;
-}
-
 std::vector<std::string> service_urls() {
   return {e2e::user_url(),
-          env_or("E2E_VEHICLE_URL", "http://127.0.0.1:18082"),
-          env_or("E2E_CREDIT_URL", "http://127.0.0.1:18083"),
+          e2e::env_or("E2E_VEHICLE_URL", "http://127.0.0.1:18082"),
+          e2e::env_or("E2E_CREDIT_URL", "http://127.0.0.1:18083"),
           e2e::payment_url(),
-          env_or("E2E_TELEMATICS_URL", "http://127.0.0.1:18085"),
-          env_or("E2E_SUPPORT_URL", "http://127.0.0.1:18086"),
+          e2e::env_or("E2E_TELEMATICS_URL", "http://127.0.0.1:18085"),
+          e2e::env_or("E2E_SUPPORT_URL", "http://127.0.0.1:18086"),
           e2e::gateway_url()};
 }
 
@@ -87,7 +82,7 @@ struct Restore {
 }  // namespace
 
 TEST(Resilience, WithTheBrokerStoppedWritesGoOnAndReadinessIsDegradedNot503) {
-  if (!std::getenv("TEST_INFRA_SCRIPT")) GTEST_SKIP() << "TEST_INFRA_SCRIPT is not set (scripts/test.sh sets it)";
+  ASSERT_NE(std::getenv("TEST_INFRA_SCRIPT"), nullptr) << "TEST_INFRA_SCRIPT must point to scripts/infra.sh (scripts/test.sh sets it)";
   ASSERT_TRUE(all_ready(60s));
   Restore restore;
   ASSERT_TRUE(infra("rabbitmq-stop"));
@@ -117,7 +112,7 @@ TEST(Resilience, WithTheBrokerStoppedWritesGoOnAndReadinessIsDegradedNot503) {
 }
 
 TEST(Resilience, WithPostgresPausedEveryRequestEndsWith503WithinSeconds) {
-  if (!std::getenv("TEST_INFRA_SCRIPT")) GTEST_SKIP() << "TEST_INFRA_SCRIPT is not set (scripts/test.sh sets it)";
+  ASSERT_NE(std::getenv("TEST_INFRA_SCRIPT"), nullptr) << "TEST_INFRA_SCRIPT must point to scripts/infra.sh (scripts/test.sh sets it)";
   ASSERT_TRUE(all_ready(60s));
   Restore restore;
   ASSERT_TRUE(infra("postgres-pause"));

@@ -23,7 +23,7 @@
 namespace e2e {
 namespace js = boost::json;
 
-static std::string env_or(const char* name, const char* def) {
+std::string env_or(const char* name, const char* def) {
   const char* v = std::getenv(name);
   return v && *v ? v : def;
 }

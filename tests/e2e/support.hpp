@@ -11,6 +11,8 @@
 
 namespace e2e {
 
+// The environment variable `name`, or `def` when it is unset or empty.
+std::string env_or(const char* name, const char* def);
 std::string gateway_url();  // E2E_GATEWAY_URL
 std::string user_url();     // E2E_USER_URL (direct, bypassing the gateway)
 std::string payment_url();  // E2E_PAYMENT_URL (direct: /internal/* is closed at the gateway)

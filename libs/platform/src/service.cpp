@@ -37,6 +37,15 @@ http::ClientResponse ServiceClient::send(http::Method m, std::string_view target
   return client_.send(m, target, headers, body);
 }
 
+namespace {
+// The caller's X-Request-Id when it is a valid one, else a new id.
+void assign_request_id(http::Request& req) {
+  auto rid = req.headers.get("X-Request-Id");
+  req.request_id = rid && http::valid_request_id(*rid) ? std::string(*rid) : crypto::uuid_v4();
+}
+
+}  // namespace
+
 Service::Service(config::Common cfg)
     : cfg_(std::move(cfg)),
       tokens_(cfg_.jwt_secret, cfg_.service_token_secret),
@@ -183,8 +192,7 @@ std::optional<http::Response> Service::immediate(http::Request& req) {
   if (req.path != "/health" && req.path != "/ready") return std::nullopt;
   auto started = std::chrono::steady_clock::now();
   metrics_.in_flight(1);
-  auto rid = req.headers.get("X-Request-Id");
-  req.request_id = rid && http::valid_request_id(*rid) ? std::string(*rid) : crypto::uuid_v4();
+  assign_request_id(req);
   req.route = req.path;
   http::Response res;
   if (req.path == "/health") {
@@ -279,8 +287,7 @@ void add_baseline_headers(http::Response& r) {
 http::Response Service::dispatch(http::Request& req) {
   auto started = std::chrono::steady_clock::now();
   metrics_.in_flight(1);
-  auto rid = req.headers.get("X-Request-Id");
-  req.request_id = rid && http::valid_request_id(*rid) ? std::string(*rid) : crypto::uuid_v4();
+  assign_request_id(req);
   log::RequestScope scope(req.request_id);
   http::Response res;
   try {
@@ -368,8 +375,7 @@ bool Service::dispatch_async(http::Request& req, http::IoContext& io, http::Resp
 
   auto started = std::chrono::steady_clock::now();
   metrics_.in_flight(1);
-  auto rid = req.headers.get("X-Request-Id");
-  req.request_id = rid && http::valid_request_id(*rid) ? std::string(*rid) : crypto::uuid_v4();
+  assign_request_id(req);
   log::RequestScope scope(req.request_id);
   // `req` lives until `respond` has been called: the connection waits for the answer.
   auto once = std::make_shared<std::atomic<bool>>(false);
