@@ -12,6 +12,7 @@ App::App(rto::db::Pool& db, const rto::auth::Tokens& tokens, std::shared_ptr<con
       payments_(db_, clock_, cfg_, clients_),
       closing_(db_, clock_, cfg_, clients_),
       review_(db_, clock_, cfg_, providers_, payments_),
+      approvals_(db_, clock_, cfg_, review_, closing_, payments_),
       collections_(db_, clock_, cfg_, providers_, payments_),
       jobs_(db_, clock_, cfg_, clients_, collections_) {}
 

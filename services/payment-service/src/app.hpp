@@ -2,7 +2,7 @@
 // The payment service: its configuration, clock, neighbours and providers, and one object per
 // use case — plans (quotes, the plan-creation saga, payoff), payments (recording, reversing),
 // closing (repossession, refunds), collections (mobile money and its callbacks), review (the
-// staff queue of held items) and jobs (the scheduled runs). Handlers parse and authorise, then
+// staff queue of held items), approvals (four eyes on money no provider confirmed) and jobs (the scheduled runs). Handlers parse and authorise, then
 // call one use case; each state change is one transaction with its events in the outbox.
 #include <memory>
 #include <rto/auth.hpp>
@@ -11,6 +11,7 @@
 #include <rto/service.hpp>
 #include <vector>
 
+#include "approvals.hpp"
 #include "clients.hpp"
 #include "closing.hpp"
 #include "collections.hpp"
@@ -39,6 +40,7 @@ class App {
   Closing& closing() noexcept { return closing_; }
   Collections& collections() noexcept { return collections_; }
   Review& review() noexcept { return review_; }
+  Approvals& approvals() noexcept { return approvals_; }
   Jobs& jobs() noexcept { return jobs_; }
 
  private:
@@ -53,6 +55,7 @@ class App {
   Payments payments_;
   Closing closing_;
   Review review_;
+  Approvals approvals_;
   Collections collections_;
   Jobs jobs_;
 };

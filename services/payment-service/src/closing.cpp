@@ -51,28 +51,54 @@ Closing::Repossessed Closing::repossess(const std::string& plan_id, const std::s
   return out;
 }
 
-Closing::Refunded Closing::refund(const std::string& plan_id, const RefundInput& in, const std::string& actor) {
-  const TimePoint now = this->now();
+namespace {
+// Null when the refund may be recorded; the refund recorded before under this reference when it
+// is the same one (a retry).
+std::optional<storage::RefundRow> check_refund(storage::Tx& tx, const Plan& p, const RefundInput& in) {
+  if (auto prior = storage::find_refund(tx, in.method, in.reference)) {
+    if (prior->plan_id != p.id || prior->amount.amount != in.amount.amount ||
+        prior->amount.currency.code() != in.amount.currency.code())
+      throw rto::Conflict("this reference was already used for another refund",
+                          {{"reference", "was already used for another refund"}})
+          .with_code("reference-used");
+    return prior;
+  }
+  if (in.amount.currency.code() != p.currency.code())
+    throw rto::Unprocessable("the refund must be in the plan's currency",
+                             {{"amount.currency", "must be " + std::string(p.currency.code())}});
+  if (in.amount.amount > p.credit_balance)
+    throw rto::Conflict("the refund is more than the credit held for the customer (" +
+                            std::to_string(p.credit_balance) + " " + std::string(p.currency.code()) + ")",
+                        {{"amount.amount", "must not exceed the plan's credit balance"}})
+        .with_code("exceeds-credit-balance");
+  return std::nullopt;
+}
+}  // namespace
+
+Plan Closing::refundable(const std::string& plan_id, const RefundInput& in) {
+  return db_.read([&](pqxx::read_transaction& tx) {
+    auto p = storage::find_plan(tx, plan_id);
+    if (!p) throw rto::NotFound("no plan with this id");
+    if (check_refund(tx, *p, in))
+      throw rto::Conflict("this reference was already used for a refund", {{"reference", "was already used for a refund"}})
+          .with_code("reference-used");
+    return std::move(*p);
+  });
+}
+
+Closing::Refunded Closing::refund(const std::string& plan_id, const RefundInput& in, const std::string& paid_by,
+                                  const storage::Decision& approved) {
+  const TimePoint now = approved.at;
+  const auto& actor = paid_by;
   auto out = db_.transact([&](pqxx::work& tx) {
     auto found = storage::lock_plan(tx, plan_id);
     if (!found) throw rto::NotFound("no plan with this id");
     Plan p = std::move(*found);
-    if (auto prior = storage::find_refund(tx, in.method, in.reference)) {
-      if (prior->plan_id != p.id || prior->amount.amount != in.amount.amount ||
-          prior->amount.currency.code() != in.amount.currency.code())
-        throw rto::Conflict("this reference was already used for another refund",
-                            {{"reference", "was already used for another refund"}})
-            .with_code("reference-used");
+    if (auto prior = check_refund(tx, p, in)) {
+      if (!storage::decide_approval(tx, approved, "approved", prior->id))
+        throw rto::Conflict("this approval was already decided").with_code("already-decided");
       return Refunded{std::move(*prior), std::move(p), true};
     }
-    if (in.amount.currency.code() != p.currency.code())
-      throw rto::Unprocessable("the refund must be in the plan's currency",
-                               {{"amount.currency", "must be " + std::string(p.currency.code())}});
-    if (in.amount.amount > p.credit_balance)
-      throw rto::Conflict("the refund is more than the credit held for the customer (" +
-                              std::to_string(p.credit_balance) + " " + std::string(p.currency.code()) + ")",
-                          {{"amount.amount", "must not exceed the plan's credit balance"}})
-          .with_code("exceeds-credit-balance");
 
     storage::RefundRow r{rto::crypto::uuid_v4(), p.id, in.amount, in.method, in.reference, in.reason, actor, now};
     auto entry = storage::post_entry(tx, p.id, p.currency, refund_entry(in.method, in.amount.amount), std::nullopt, now);
@@ -82,6 +108,8 @@ Closing::Refunded Closing::refund(const std::string& plan_id, const RefundInput&
           .with_code("reference-used");
     p.credit_balance -= in.amount.amount;
     storage::update_plan(tx, p, now);
+    if (!storage::decide_approval(tx, approved, "approved", r.id))
+      throw rto::Conflict("this approval was already decided").with_code("already-decided");
 
     auto data = views::event_data(p);
     data["refund_id"] = r.id;
@@ -94,6 +122,7 @@ Closing::Refunded Closing::refund(const std::string& plan_id, const RefundInput&
   });
   if (!out.duplicate)
     rto::log::info("refund recorded", {{"refund_id", out.refund.id}, {"plan_id", out.plan.id}, {"by", actor},
+                                       {"approved_by", approved.decided_by},
                                        {"amount", out.refund.amount.amount}, {"method", out.refund.method}});
   return out;
 }

@@ -28,8 +28,13 @@ class Closing : public UseCase {
     Plan plan;
     bool duplicate = false;  // this (method, reference) was recorded before with the same amount
   };
-  // Pays credit held for the customer back to them; idempotent by (method, reference).
-  Refunded refund(const std::string& plan_id, const RefundInput& in, const std::string& actor);
+  // Checks that the refund can be proposed now (the plan exists, the amount is in its currency
+  // and within the credit it holds, the reference is unused); returns the plan. Nothing is written.
+  Plan refundable(const std::string& plan_id, const RefundInput& in);
+  // Pays credit held for the customer back to them, as `approved` decides, in the transaction
+  // that marks the approval; `paid_by` proposed it. Idempotent by (method, reference).
+  Refunded refund(const std::string& plan_id, const RefundInput& in, const std::string& paid_by,
+                  const storage::Decision& approved);
 
  private:
   Clients& clients_;

@@ -5,6 +5,7 @@
 #include <rto/errors.hpp>
 #include <rto/json.hpp>
 #include <rto/log.hpp>
+#include <rto/time.hpp>
 
 #include "app.hpp"
 #include "domain/inputs.hpp"
@@ -52,6 +53,27 @@ js::object full_statement(Tx& tx, const Plan& p, Date today) {
   if (p.status == PlanStatus::Repossessed) repossession = storage::repossession_of(tx, p.id);
   return views::statement(p, storage::schedule(tx, p.id), storage::all_fees(tx, p.id), storage::payments_of_plan(tx, p.id),
                           today, storage::refunds_of_plan(tx, p.id), repossession);
+}
+
+// A proposal waiting for a second staff member: accepted, nothing done yet.
+Response proposed(const storage::ApprovalRow& a) {
+  return Response::json(202, js::object{{"approval", views::approval(a)}});
+}
+
+js::object resolution_body(const Review::Resolved& r) {
+  const auto& x = r.resolution;
+  js::object body{{"item", x.item},
+                  {"item_id", x.item_id},
+                  {"action", x.action},
+                  {"note", x.note},
+                  {"resolved_by", x.resolved_by},
+                  {"resolved_at", rto::to_rfc3339(x.resolved_at)}};
+  if (r.recorded) {
+    body["payment"] = views::payment(r.recorded->payment);
+    body["plan"] = plan_brief(r.recorded->plan);
+    body["duplicate"] = r.recorded->duplicate;
+  }
+  return body;
 }
 
 Response recorded(const Recorded& r) {
@@ -233,9 +255,9 @@ Response Handlers::cash_payment(Request& req) {
 
 Response Handlers::reverse_payment(Request& req) {
   auto id = path_uuid(req, "payment");
-  auto reason = parse_reason(rto::json::parse_object(req.body));
-  auto pay = app_->payments().reverse_payment(id, reason, req.user().subject);
-  return Response::json(views::payment(pay));
+  auto body = rto::json::parse_object(req.body);
+  auto reason = parse_reason(body);
+  return proposed(app_->approvals().propose_reversal(id, reason, body, req.user().subject));
 }
 
 Response Handlers::repossess_plan(Request& req) {
@@ -248,11 +270,50 @@ Response Handlers::repossess_plan(Request& req) {
 
 Response Handlers::refund_plan(Request& req) {
   auto id = path_uuid(req, "plan");
-  auto in = parse_refund(rto::json::parse_object(req.body));
-  auto r = app_->closing().refund(id, in, req.user().subject);
-  return Response::json(r.duplicate ? 200 : 201, js::object{{"refund", views::refund(r.refund)},
-                                                            {"plan", plan_brief(r.plan)},
-                                                            {"duplicate", r.duplicate}});
+  auto body = rto::json::parse_object(req.body);
+  auto in = parse_refund(body);
+  return proposed(app_->approvals().propose_refund(id, in, body, req.user().subject));
+}
+
+// ---- approvals: four eyes on money no provider confirmed ----------------------------------------
+
+Response Handlers::list_approvals(Request& req) {
+  auto q = parse_approval_query(req.query);
+  storage::ApprovalFilter f{q.status, q.kind, q.status != "pending", q.after_seq, q.limit + 1};
+  auto rows = app_->approvals().list(f);
+  js::value next = nullptr;
+  if (static_cast<int>(rows.size()) > q.limit) {
+    rows.resize(static_cast<std::size_t>(q.limit));
+    next = encode_approval_cursor(rows.back().seq);
+  }
+  return Response::json(js::object{{"items", views::approvals(rows)}, {"next_cursor", next}, {"limit", q.limit}});
+}
+
+Response Handlers::get_approval(Request& req) {
+  return Response::json(views::approval(app_->approvals().get(path_uuid(req, "approval"))));
+}
+
+namespace {
+struct OutcomeView {
+  js::object operator()(const Review::Resolved& r) const { return resolution_body(r); }
+  js::object operator()(const Closing::Refunded& r) const {
+    return js::object{{"refund", views::refund(r.refund)}, {"plan", plan_brief(r.plan)}, {"duplicate", r.duplicate}};
+  }
+  js::object operator()(const storage::PaymentRow& p) const { return js::object{{"payment", views::payment(p)}}; }
+};
+}  // namespace
+
+Response Handlers::approve(Request& req) {
+  auto id = path_uuid(req, "approval");
+  auto note = req.body.empty() ? std::nullopt : parse_decision_note(rto::json::parse_object(req.body), false);
+  auto a = app_->approvals().approve(id, req.user().subject, note);
+  return Response::json(js::object{{"approval", views::approval(a.approval)}, {"result", std::visit(OutcomeView{}, a.outcome)}});
+}
+
+Response Handlers::reject(Request& req) {
+  auto id = path_uuid(req, "approval");
+  auto note = parse_decision_note(rto::json::parse_object(req.body), true);
+  return Response::json(js::object{{"approval", views::approval(app_->approvals().reject(id, req.user().subject, *note))}});
 }
 
 // ---- mobile money ------------------------------------------------------------------------------
@@ -304,45 +365,57 @@ Response Handlers::plan_collections(Request& req) {
 }
 
 Response Handlers::review_queue(Request& req) {
-  int limit = 100;
-  if (auto l = req.query_param("limit")) {
-    try {
-      limit = std::stoi(std::string(*l));
-    } catch (const std::exception&) {
-      limit = -1;
+  auto q = parse_review_query(req.query);
+  storage::ReviewPage page{q.provider, q.status, q.newest, std::nullopt, q.limit + (q.list ? 1 : 0)};
+  if (q.after) page.after = std::pair{rto::from_micros(q.after->first), q.after->second};
+  static const std::map<std::string, ReviewList, std::less<>> kLists{
+      {"held", ReviewList::held}, {"stuck", ReviewList::stuck}, {"callbacks", ReviewList::callbacks},
+      {"approvals", ReviewList::approvals}};
+  const auto list = q.list ? kLists.find(*q.list)->second : ReviewList::all;
+  auto r = app_->review().review_queue(list, page);
+  if (!q.list)
+    return Response::json(js::object{{"held", views::review_requests(r.held, r.references)},
+                                     {"stuck", views::review_requests(r.stuck, r.references)},
+                                     {"callbacks", views::review_callbacks(r.callbacks)},
+                                     {"approvals", views::approvals(r.approvals)}});
+  // One list, paged: one row more than asked says whether there is a next page.
+  js::value next = nullptr;
+  const auto full = [&](auto& rows) {
+    if (static_cast<int>(rows.size()) <= q.limit) return false;
+    rows.resize(static_cast<std::size_t>(q.limit));
+    return true;
+  };
+  js::object body;
+  switch (list) {
+    case ReviewList::held:
+    case ReviewList::stuck: {
+      auto& rows = list == ReviewList::held ? r.held : r.stuck;
+      if (full(rows))
+        next = encode_review_cursor(rto::to_micros(list == ReviewList::held ? rows.back().updated_at : rows.back().created_at),
+                                    rows.back().id);
+      body[*q.list] = views::review_requests(rows, r.references);
+      break;
     }
-    if (limit < 1 || limit > 500) throw rto::BadRequest("limit must be 1-500", {{"limit", "must be an integer 1-500"}});
+    case ReviewList::callbacks:
+      if (full(r.callbacks))
+        next = encode_review_cursor(rto::to_micros(r.callbacks.back().received_at), std::to_string(r.callbacks.back().id));
+      body["callbacks"] = views::review_callbacks(r.callbacks);
+      break;
+    default:
+      if (full(r.approvals)) next = encode_review_cursor(0, std::to_string(r.approvals.back().seq));
+      body["approvals"] = views::approvals(r.approvals);
   }
-  auto q = app_->review().review_queue(limit);
-  return Response::json(views::review_queue(q.held, q.stuck, q.callbacks, q.references));
+  body["next_cursor"] = next;
+  return Response::json(std::move(body));
 }
-
-// Public: anyone can post here, so nothing in the body is believed until the provider's
-// status API confirms it. The callback is stored before the answer, so a crash loses nothing.
-namespace {
-
-Response resolved(const Review::Resolved& r) {
-  const auto& x = r.resolution;
-  js::object body{{"item", x.item},
-                  {"item_id", x.item_id},
-                  {"action", x.action},
-                  {"note", x.note},
-                  {"resolved_by", x.resolved_by},
-                  {"resolved_at", rto::to_rfc3339(x.resolved_at)}};
-  if (r.recorded) {
-    body["payment"] = views::payment(r.recorded->payment);
-    body["plan"] = plan_brief(r.recorded->plan);
-    body["duplicate"] = r.recorded->duplicate;
-  }
-  return Response::json(body);
-}
-
-}  // namespace
 
 Response Handlers::resolve_request(Request& req) {
   auto id = path_uuid(req, "payment request");
-  auto in = parse_resolve(rto::json::parse_object(req.body));
-  return resolved(app_->review().resolve_request(id, in, req.user().subject));
+  auto body = rto::json::parse_object(req.body);
+  auto in = parse_resolve(body);
+  const auto& actor = req.user().subject;
+  if (in.credit) return proposed(app_->approvals().propose_request_credit(id, in, body, actor));
+  return Response::json(resolution_body(app_->review().dismiss_request(id, in.note, actor)));
 }
 
 Response Handlers::resolve_callback(Request& req) {
@@ -351,10 +424,15 @@ Response Handlers::resolve_callback(Request& req) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
     throw rto::NotFound("no provider callback with this id");
-  auto in = parse_resolve(rto::json::parse_object(req.body));
-  return resolved(app_->review().resolve_callback(id, in, req.user().subject));
+  auto body = rto::json::parse_object(req.body);
+  auto in = parse_resolve(body);
+  const auto& actor = req.user().subject;
+  if (in.credit) return proposed(app_->approvals().propose_callback_credit(id, in, body, actor));
+  return Response::json(resolution_body(app_->review().dismiss_callback(id, in.note, actor)));
 }
 
+// Public: anyone can post here, so nothing in the body is believed until the provider's
+// status API confirms it. The callback is stored before the answer, so a crash loses nothing.
 Response Handlers::webhook(Request& req) {
   auto provider = momo::provider_of(req.param("provider"));
   if (!provider) throw rto::NotFound("no such provider");

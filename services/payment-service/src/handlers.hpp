@@ -37,6 +37,10 @@ class Handlers {
   Response refund_plan(Request& req);
   Response resolve_request(Request& req);
   Response resolve_callback(Request& req);
+  Response list_approvals(Request& req);
+  Response get_approval(Request& req);
+  Response approve(Request& req);
+  Response reject(Request& req);
 
   // Mobile money
   Response create_collection(Request& req);

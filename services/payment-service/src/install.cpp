@@ -6,6 +6,7 @@
 #include "app.hpp"
 #include "handlers.hpp"
 #include "routes.hpp"
+#include "storage/approval_queries.hpp"
 #include "storage/collection_queries.hpp"
 #include "storage/queries.hpp"
 
@@ -15,6 +16,7 @@ std::shared_ptr<App> install(rto::Service& service, PaymentConfig cfg, std::shar
                              std::vector<rto::db::Migration> migrations, InstallOptions opts) {
   auto statements = sql::all();
   for (auto& st : sql::collection_statements()) statements.push_back(std::move(st));
+  for (auto& st : sql::approval_statements()) statements.push_back(std::move(st));
   auto& pool = service.use_database(std::move(statements), std::move(migrations));
   auto interval = cfg.job_interval;
   auto app = std::make_shared<App>(pool, service.tokens(), std::move(clock), std::move(cfg));

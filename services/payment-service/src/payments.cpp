@@ -355,21 +355,38 @@ void Payments::record_in(pqxx::work& tx, const std::vector<PendingPayment*>& bat
   write_with_payments(tx, r);
 }
 
+namespace {
+void check_reversible(const storage::PaymentRow& pay, const Plan& p, const std::string& actor) {
+  if (pay.reversal) throw rto::Conflict("this payment is already reversed").with_code("already-reversed");
+  if (pay.recorded_by == actor)
+    throw rto::Forbidden("a payment cannot be reversed by the person who recorded it").with_code("four-eyes");
+  if (!p.takes_payments())
+    throw rto::Conflict("the plan is " + p.status_name() + "; its payments can no longer be reversed").with_code("plan-closed");
+}
+}  // namespace
+
+storage::PaymentRow Payments::reversible(const std::string& payment_id, const std::string& proposer) {
+  return db_.read([&](pqxx::read_transaction& tx) {
+    auto pay = storage::find_payment(tx, payment_id);
+    if (!pay) throw rto::NotFound("no payment with this id");
+    auto plan = storage::find_plan(tx, pay->plan_id);
+    check_reversible(*pay, *plan, proposer);
+    return *pay;
+  });
+}
+
 storage::PaymentRow Payments::reverse_payment(const std::string& payment_id, const std::string& reason,
-                                         const std::string& actor) {
-  const TimePoint now = this->now();
+                                              const storage::Decision& approved) {
+  const TimePoint now = approved.at;
   const Date today = local_date(now);
+  const auto& actor = approved.decided_by;
   return db_.transact([&](pqxx::work& tx) {
     auto first = storage::find_payment(tx, payment_id);
     if (!first) throw rto::NotFound("no payment with this id");
     auto found = storage::lock_plan(tx, first->plan_id);
     auto pay = storage::find_payment(tx, payment_id);  // again, under the plan's lock
-    if (pay->reversal) throw rto::Conflict("this payment is already reversed").with_code("already-reversed");
-    if (pay->recorded_by == actor)
-      throw rto::Forbidden("a payment cannot be reversed by the person who recorded it").with_code("four-eyes");
     Plan p = std::move(*found);
-    if (!p.takes_payments())
-      throw rto::Conflict("the plan is " + p.status_name() + "; its payments can no longer be reversed").with_code("plan-closed");
+    check_reversible(*pay, p, actor);
 
     // Re-derive the schedule from every remaining payment, in the order received.
     OpenItems fresh;
@@ -391,6 +408,8 @@ storage::PaymentRow Payments::reverse_payment(const std::string& payment_id, con
     if (delta != 0) storage::post_entry(tx, p.id, p.currency, reclass_entry(delta), pay->id, now);
     storage::rewrite_projection(tx, p.id, r);
     storage::insert_reversal(tx, pay->id, reason, actor, now, entry_id);
+    if (!storage::decide_approval(tx, approved, "approved", pay->id))
+      throw rto::Conflict("this approval was already decided").with_code("already-decided");
 
     const Bucket old_bucket = p.delinquency.bucket;
     p.outstanding = now_owed;

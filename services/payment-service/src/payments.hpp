@@ -60,8 +60,13 @@ class Payments : public UseCase {
   // Idempotent by (provider, provider_txn_id); serialised per plan by its row lock. Payments
   // waiting at the same time are recorded together.
   Recorded record_payment(const PaymentRequest& in);
-  // Four eyes: refused to the person who recorded the payment.
-  storage::PaymentRow reverse_payment(const std::string& payment_id, const std::string& reason, const std::string& actor);
+  // Checks that `proposer` may propose reversing the payment (it exists, is not reversed, was
+  // recorded by someone else, and its plan still takes payments); returns it. Nothing is written.
+  storage::PaymentRow reversible(const std::string& payment_id, const std::string& proposer);
+  // Reverses a payment as `approved` decides (four eyes: the approver is neither the proposer
+  // nor the person who recorded the payment), in the transaction that marks the approval.
+  storage::PaymentRow reverse_payment(const std::string& payment_id, const std::string& reason,
+                                      const storage::Decision& approved);
 
  private:
   // Records the batch in one transaction; when that fails, each payment on its own. Outcomes

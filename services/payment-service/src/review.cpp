@@ -18,34 +18,38 @@ rto::Error already_resolved() {
 // What record_payment throws when the item changed under us (PaymentRequest::also).
 rto::Error not_admitted(const NotAdmitted& n) {
   if (n.status == "resolved") return already_resolved();
+  if (n.status == "decided") return rto::Conflict("this approval was already decided").with_code("already-decided");
   return rto::Conflict("this item is now " + n.status + "; it can no longer be resolved").with_code("not-held");
 }
 
 }  // namespace
 
-Review::Resolved Review::resolve_request(const std::string& id, const ResolveInput& in, const std::string& actor) {
+namespace {
+void held(const std::optional<storage::RequestRow>& q) {
+  if (!q) throw rto::NotFound("no payment request with this id");
+  if (q->status != "held")
+    throw rto::Conflict("only a held request can be resolved; this one is " + q->status).with_code("not-held");
+}
+}  // namespace
+
+Review::Resolved Review::dismiss_request(const std::string& id, const std::string& note, const std::string& actor) {
   const TimePoint now = this->now();
-  storage::ResolutionRow res{"request", id, in.credit ? "credit" : "dismiss", in.note, actor, now, std::nullopt};
-  auto held = [](const std::optional<storage::RequestRow>& q) {
-    if (!q) throw rto::NotFound("no payment request with this id");
-    if (q->status != "held")
-      throw rto::Conflict("only a held request can be resolved; this one is " + q->status).with_code("not-held");
-  };
+  storage::ResolutionRow res{"request", id, "dismiss", note, actor, now, std::nullopt};
+  db_.transact([&](pqxx::work& tx) {
+    auto q = storage::lock_request(tx, id);
+    held(q);
+    if (!storage::insert_resolution(tx, res)) throw already_resolved();
+    q->status = "dismissed";
+    q->reason_code = "DISMISSED";
+    q->reason = "closed by staff without a credit";
+    storage::settle_request(tx, *q, now);
+  });
+  rto::log::info("held request dismissed", {{"request_id", id}, {"by", actor}});
+  return Resolved{std::move(res), std::nullopt};
+}
 
-  if (!in.credit) {
-    db_.transact([&](pqxx::work& tx) {
-      auto q = storage::lock_request(tx, id);
-      held(q);
-      if (!storage::insert_resolution(tx, res)) throw already_resolved();
-      q->status = "dismissed";
-      q->reason_code = "DISMISSED";
-      q->reason = "closed by staff without a credit";
-      storage::settle_request(tx, *q, now);
-    });
-    rto::log::info("held request dismissed", {{"request_id", id}, {"by", actor}});
-    return Resolved{std::move(res), std::nullopt};
-  }
-
+PaymentRequest Review::request_credit(const std::string& id, const ResolveInput& in, const std::string& recorded_by) {
+  const TimePoint now = this->now();
   auto req = db_.query([&](pqxx::nontransaction& tx) { return storage::find_request(tx, id); });
   held(req);
   // What the provider confirmed. Staff state the amount or transaction id only where the
@@ -77,23 +81,28 @@ Review::Resolved Review::resolve_request(const std::string& id, const ResolveInp
   pay.provider_txn_id = *txn;
   pay.receipt_number = *txn;
   pay.paid_at = req->settled_at.value_or(now);
-  pay.recorded_by = actor;
-  pay.also = storage::CreditHeldRequest{res, *txn, amount, now};
-  try {
-    auto rec = payments_.record_payment(pay);
-    rto::log::info("held request credited", {{"request_id", id}, {"payment_id", rec.payment.id}, {"by", actor}});
-    res.payment_id = rec.payment.id;
-    return Resolved{std::move(res), std::move(rec)};
-  } catch (const NotAdmitted& n) {
-    throw not_admitted(n);
-  }
+  pay.recorded_by = recorded_by;
+  pay.also = storage::CreditHeldRequest{{"request", id, "credit", in.note, "", now, std::nullopt}, *txn, amount, now, {}};
+  return pay;
 }
 
-Review::Resolved Review::resolve_callback(std::int64_t id, const ResolveInput& in, const std::string& actor) {
+Review::Resolved Review::dismiss_callback(std::int64_t id, const std::string& note, const std::string& actor) {
+  const TimePoint now = this->now();
+  storage::ResolutionRow res{"callback", std::to_string(id), "dismiss", note, actor, now, std::nullopt};
+  db_.transact([&](pqxx::work& tx) {
+    auto cb = storage::lock_callback(tx, id);
+    if (!cb) throw rto::NotFound("no provider callback with this id");
+    if (cb->status != "held" && cb->status != "unmatched" && cb->status != "rejected")
+      throw rto::Conflict("this callback is not on the review queue (it was " + cb->status + ")").with_code("not-on-review");
+    if (!storage::insert_resolution(tx, res)) throw already_resolved();
+  });
+  rto::log::info("callback dismissed", {{"callback_id", id}, {"by", actor}});
+  return Resolved{std::move(res), std::nullopt};
+}
+
+PaymentRequest Review::callback_credit(std::int64_t id, const ResolveInput& in, const std::string& recorded_by) {
   const TimePoint now = this->now();
   const auto key = std::to_string(id);
-  storage::ResolutionRow res{"callback", key, in.credit ? "credit" : "dismiss", in.note, actor, now,
-                             std::nullopt};
   auto [cb, done] = db_.query([&](pqxx::nontransaction& tx) {
     return std::pair{storage::lock_callback(tx, id), storage::resolved(tx, "callback", key)};
   });
@@ -101,14 +110,6 @@ Review::Resolved Review::resolve_callback(std::int64_t id, const ResolveInput& i
   if (done) throw already_resolved();
   if (cb->status != "held" && cb->status != "unmatched" && cb->status != "rejected")
     throw rto::Conflict("this callback is not on the review queue (it was " + cb->status + ")").with_code("not-on-review");
-
-  if (!in.credit) {
-    db_.transact([&](pqxx::work& tx) {
-      if (!storage::insert_resolution(tx, res)) throw already_resolved();
-    });
-    rto::log::info("callback dismissed", {{"callback_id", id}, {"by", actor}});
-    return Resolved{std::move(res), std::nullopt};
-  }
 
   // Only a paybill confirmation is money of its own; a callback about a request is resolved
   // through that request.
@@ -136,12 +137,29 @@ Review::Resolved Review::resolve_callback(std::int64_t id, const ResolveInput& i
     throw rto::Unprocessable("plan " + plan->reference + " is paid in " + std::string(plan->currency.code()),
                              {{"plan_ref", "names a plan paid in " + std::string(plan->currency.code())}});
 
-  auto pay = paybill_payment(plan->id, *c2b, provider->currency(), *cb, actor);
-  pay.also = storage::CreditCallback{res, id, now};
+  auto pay = paybill_payment(plan->id, *c2b, provider->currency(), *cb, recorded_by);
+  pay.also = storage::CreditCallback{{"callback", key, "credit", in.note, "", now, std::nullopt}, id, now, {}};
+  return pay;
+}
+
+Review::Resolved Review::credit(PaymentRequest pay, const storage::Decision& approved) {
+  // The resolution is the approver's: the item leaves the queue when the credit is carried out.
+  auto decide = [&](auto& item) {
+    item.resolution.resolved_by = approved.decided_by;
+    item.resolution.resolved_at = approved.at;
+    item.at = approved.at;
+    item.approved = approved;
+    return item.resolution;
+  };
+  storage::ResolutionRow res;
+  if (auto* r = std::get_if<storage::CreditHeldRequest>(&*pay.also))
+    res = decide(*r);
+  else
+    res = decide(std::get<storage::CreditCallback>(*pay.also));
   try {
     auto rec = payments_.record_payment(pay);
-    rto::log::info("paybill payment credited",
-                   {{"callback_id", id}, {"plan_id", plan->id}, {"payment_id", rec.payment.id}, {"by", actor}});
+    rto::log::info("credit approved", {{"item", res.item}, {"item_id", res.item_id}, {"payment_id", rec.payment.id},
+                                       {"proposed_by", pay.recorded_by}, {"approved_by", approved.decided_by}});
     res.payment_id = rec.payment.id;
     return Resolved{std::move(res), std::move(rec)};
   } catch (const NotAdmitted& n) {
@@ -149,14 +167,26 @@ Review::Resolved Review::resolve_callback(std::int64_t id, const ResolveInput& i
   }
 }
 
-ReviewQueue Review::review_queue(int limit) {
+ReviewQueue Review::review_queue(ReviewList list, const storage::ReviewPage& page) {
   const auto stuck_before = now() - 2 * cfg_.reconcile_after;
+  const auto all = list == ReviewList::all;
   return db_.read([&](pqxx::read_transaction& tx) {
-    ReviewQueue q{storage::held_requests(tx, limit), storage::stuck_requests(tx, stuck_before, limit),
-                  storage::callbacks_for_review(tx, limit), {}};
+    ReviewQueue q;
+    if (all || list == ReviewList::held) q.held = storage::held_requests(tx, page);
+    if (all || list == ReviewList::stuck) {
+      auto p = page;
+      p.newest = list == ReviewList::stuck && page.newest;  // the first page of all: the oldest stuck first
+      q.stuck = storage::stuck_requests(tx, stuck_before, p);
+    }
+    if (all || list == ReviewList::callbacks) q.callbacks = storage::callbacks_for_review(tx, page);
+    if (all || list == ReviewList::approvals) {
+      storage::ApprovalFilter f{"pending", std::nullopt, page.newest && !all, std::nullopt, page.limit};
+      if (page.after) f.after_seq = std::stoll(page.after->second);
+      q.approvals = storage::approvals(tx, f);
+    }
     std::vector<std::string> plans;
-    for (const auto* list : {&q.held, &q.stuck})
-      for (const auto& r : *list) plans.push_back(r.plan_id);
+    for (const auto* rows : {&q.held, &q.stuck})
+      for (const auto& r : *rows) plans.push_back(r.plan_id);
     q.references = storage::plan_references(tx, plans);
     return q;
   });

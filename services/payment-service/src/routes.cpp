@@ -36,6 +36,10 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.get("/api/v1/payments/review", staff, to(&Handlers::review_queue));
   r.post("/api/v1/payments/review/callbacks/{id}/resolve", reversers, to(&Handlers::resolve_callback));
   r.post("/api/v1/payments/{id}/resolve", reversers, to(&Handlers::resolve_request));
+  r.get("/api/v1/payments/approvals", staff, to(&Handlers::list_approvals));
+  r.get("/api/v1/payments/approvals/{id}", staff, to(&Handlers::get_approval));
+  r.post("/api/v1/payments/approvals/{id}/approve", reversers, to(&Handlers::approve));
+  r.post("/api/v1/payments/approvals/{id}/reject", reversers, to(&Handlers::reject));
   r.get("/api/v1/payments/{id}", Access::signed_in(), to(&Handlers::get_collection));
   r.get("/api/v1/plans/{id}/payments", Access::signed_in(), to(&Handlers::plan_collections));
   r.post("/api/v1/webhooks/{provider}", Access::anyone(), to(&Handlers::webhook));

@@ -107,19 +107,19 @@ js::object payment_request(const storage::RequestRow& r, const std::optional<sto
   return o;
 }
 
-js::object review_queue(const std::vector<storage::RequestRow>& held, const std::vector<storage::RequestRow>& stuck,
-                        const std::vector<storage::CallbackRow>& callbacks,
-                        const std::map<std::string, std::string>& references) {
-  auto list = [&](const std::vector<storage::RequestRow>& rows) {
-    js::array a;
-    for (const auto& r : rows) {
-      auto ref = references.find(r.plan_id);
-      a.push_back(payment_request(r, std::nullopt, ref == references.end() ? std::string() : ref->second));
-    }
-    return a;
-  };
+js::array review_requests(const std::vector<storage::RequestRow>& rows,
+                          const std::map<std::string, std::string>& references) {
+  js::array a;
+  for (const auto& r : rows) {
+    auto ref = references.find(r.plan_id);
+    a.push_back(payment_request(r, std::nullopt, ref == references.end() ? std::string() : ref->second));
+  }
+  return a;
+}
+
+js::array review_callbacks(const std::vector<storage::CallbackRow>& rows) {
   js::array cbs;
-  for (const auto& c : callbacks)
+  for (const auto& c : rows)
     cbs.push_back(js::object{{"id", c.id},
                              {"provider", c.provider},
                              {"key_kind", c.key_kind},
@@ -128,7 +128,34 @@ js::object review_queue(const std::vector<storage::RequestRow>& held, const std:
                              {"outcome", opt(c.outcome)},
                              {"request_id", opt(c.request_id)},
                              {"received_at", rto::to_rfc3339(c.received_at)}});
-  return js::object{{"held", list(held)}, {"stuck", list(stuck)}, {"callbacks", std::move(cbs)}};
+  return cbs;
+}
+
+js::object approval(const storage::ApprovalRow& a) {
+  boost::system::error_code ec;
+  auto input = js::parse(a.input, ec);
+  return js::object{{"id", a.id},
+                    {"kind", a.kind},
+                    {"subject_id", a.subject_id},
+                    {"plan_id", opt(a.plan_id)},
+                    {"plan_reference", opt(a.plan_reference)},
+                    {"amount", a.amount ? js::value(a.amount->to_json()) : js::value(nullptr)},
+                    {"evidence", opt(a.evidence)},
+                    {"note", a.note},
+                    {"input", ec ? js::value(nullptr) : std::move(input)},
+                    {"status", a.status},
+                    {"proposed_by", a.proposed_by},
+                    {"proposed_at", rto::to_rfc3339(a.proposed_at)},
+                    {"decided_by", opt(a.decided_by)},
+                    {"decided_at", opt_time(a.decided_at)},
+                    {"decision_note", opt(a.decision_note)},
+                    {"result_id", opt(a.result_id)}};
+}
+
+js::array approvals(const std::vector<storage::ApprovalRow>& rows) {
+  js::array out;
+  for (const auto& a : rows) out.push_back(approval(a));
+  return out;
 }
 
 js::object plan_summary(const Plan& p) {

@@ -36,10 +36,13 @@ std::string ownership_certificate(const Plan& p, const std::optional<std::string
 // ledger payment with its allocation and a receipt. The phone number is masked.
 boost::json::object payment_request(const storage::RequestRow& r, const std::optional<storage::PaymentRow>& payment,
                                     const std::string& plan_reference);
-// The staff queue: requests held (amount mismatch, ambiguous), stuck, and callbacks not credited.
-boost::json::object review_queue(const std::vector<storage::RequestRow>& held, const std::vector<storage::RequestRow>& stuck,
-                                 const std::vector<storage::CallbackRow>& callbacks,
-                                 const std::map<std::string, std::string>& references);
+// The staff queue: requests held (amount mismatch, ambiguous) or stuck, callbacks not credited,
+// proposals waiting for a second staff member.
+boost::json::array review_requests(const std::vector<storage::RequestRow>& rows,
+                                   const std::map<std::string, std::string>& references);
+boost::json::array review_callbacks(const std::vector<storage::CallbackRow>& rows);
+boost::json::object approval(const storage::ApprovalRow& a);
+boost::json::array approvals(const std::vector<storage::ApprovalRow>& rows);
 
 // Common fields of every payment.* event about a plan.
 boost::json::object event_data(const Plan& p);

@@ -309,6 +309,146 @@ PlanListQuery parse_plan_list(const std::vector<std::pair<std::string, std::stri
   return q;
 }
 
+namespace {
+
+bool one_of(std::string_view v, std::initializer_list<std::string_view> allowed) {
+  for (auto a : allowed)
+    if (v == a) return true;
+  return false;
+}
+
+std::optional<int> read_limit(std::string_view value, int max) {
+  int n = 0;
+  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || p != value.data() + value.size() || n < 1 || n > max) return std::nullopt;
+  return n;
+}
+
+// A cursor this service issued: base64url of "<integer>:<rest>".
+std::optional<std::pair<std::int64_t, std::string>> read_cursor(std::string_view value) {
+  try {
+    auto raw = rto::crypto::base64_decode(value);
+    auto colon = raw.find(':');
+    if (colon == std::string::npos || colon + 1 >= raw.size()) return std::nullopt;
+    std::int64_t n = 0;
+    auto [p, ec] = std::from_chars(raw.data(), raw.data() + colon, n);
+    if (ec != std::errc() || p != raw.data() + colon) return std::nullopt;
+    return std::pair{n, raw.substr(colon + 1)};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+[[noreturn]] void bad_query(std::vector<rto::FieldError> errors) {
+  std::string detail = "invalid field '" + errors[0].field + "': " + errors[0].message;
+  throw rto::BadRequest(std::move(detail), std::move(errors));
+}
+
+bool digits(std::string_view s) {
+  return !s.empty() && s.size() <= 18 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::string encode_review_cursor(std::int64_t at_micros, const std::string& id) {
+  return rto::crypto::base64_encode(std::to_string(at_micros) + ":" + id, true);
+}
+
+ReviewQuery parse_review_query(const std::vector<std::pair<std::string, std::string>>& query) {
+  ReviewQuery q;
+  std::vector<rto::FieldError> errors;
+  std::optional<std::string_view> cursor;
+  for (const auto& [key, value] : query) {
+    if (key == "list") {
+      if (one_of(value, {"held", "stuck", "callbacks", "approvals"}))
+        q.list = value;
+      else
+        errors.push_back({"list", "must be one of held, stuck, callbacks, approvals"});
+    } else if (key == "provider") {
+      if (one_of(value, {"mtn_momo", "airtel_money", "mpesa"}))
+        q.provider = value;
+      else
+        errors.push_back({"provider", "must be one of mtn_momo, airtel_money, mpesa"});
+    } else if (key == "status") {
+      if (one_of(value, {"held", "unmatched", "rejected"}))
+        q.status = value;
+      else
+        errors.push_back({"status", "must be one of held, unmatched, rejected (callbacks)"});
+    } else if (key == "order") {
+      if (one_of(value, {"newest", "oldest"}))
+        q.newest = value == "newest";
+      else
+        errors.push_back({"order", "must be newest or oldest"});
+    } else if (key == "limit") {
+      if (auto n = read_limit(value, 500))
+        q.limit = *n;
+      else
+        errors.push_back({"limit", "must be an integer 1-500"});
+    } else if (key == "cursor") {
+      cursor = value;
+    } else {
+      errors.push_back({key, "is not a known parameter"});
+    }
+  }
+  if (cursor) {
+    auto c = read_cursor(*cursor);
+    const bool callbacks = q.list == "callbacks" || q.list == "approvals";
+    if (!q.list)
+      errors.push_back({"cursor", "pages one list: name it with list="});
+    else if (c && (callbacks ? digits(c->second) : uuid_of(c->second).has_value()))
+      q.after = c;
+    else
+      errors.push_back({"cursor", "is not a cursor this service issued"});
+  }
+  if (!errors.empty()) bad_query(std::move(errors));
+  return q;
+}
+
+std::string encode_approval_cursor(std::int64_t seq) { return encode_review_cursor(seq, "a"); }
+
+ApprovalQuery parse_approval_query(const std::vector<std::pair<std::string, std::string>>& query) {
+  ApprovalQuery q;
+  q.status = "pending";
+  std::vector<rto::FieldError> errors;
+  for (const auto& [key, value] : query) {
+    if (key == "status") {
+      if (one_of(value, {"pending", "approved", "rejected"}))
+        q.status = value;
+      else if (value == "any")
+        q.status.reset();
+      else
+        errors.push_back({"status", "must be one of pending, approved, rejected, any"});
+    } else if (key == "kind") {
+      if (one_of(value, {"credit_request", "credit_callback", "refund", "reversal"}))
+        q.kind = value;
+      else
+        errors.push_back({"kind", "must be one of credit_request, credit_callback, refund, reversal"});
+    } else if (key == "limit") {
+      if (auto n = read_limit(value, 200))
+        q.limit = *n;
+      else
+        errors.push_back({"limit", "must be an integer 1-200"});
+    } else if (key == "cursor") {
+      auto c = read_cursor(value);
+      if (c && c->second == "a")
+        q.after_seq = c->first;
+      else
+        errors.push_back({"cursor", "is not a cursor this service issued"});
+    } else {
+      errors.push_back({key, "is not a known parameter"});
+    }
+  }
+  if (!errors.empty()) bad_query(std::move(errors));
+  return q;
+}
+
+std::optional<std::string> parse_decision_note(const boost::json::object& body, bool required) {
+  rto::json::Reader r(body);
+  auto note = r.string("note", required, 1, 2000);
+  r.finish();
+  return note;
+}
+
 std::optional<std::string> cash_paid_at_problem(TimePoint paid_at, TimePoint plan_created, TimePoint now,
                                                 std::chrono::days max_back) {
   if (paid_at > now + std::chrono::minutes(5)) return "must not be in the future";

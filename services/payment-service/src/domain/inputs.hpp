@@ -91,6 +91,30 @@ struct PlanListQuery {
 PlanListQuery parse_plan_list(const std::vector<std::pair<std::string, std::string>>& query);
 std::string encode_plan_cursor(int days_past_due, const std::string& id);
 
+// GET /api/v1/payments/review?list=&provider=&status=&order=&limit=&cursor=: every list's first
+// page, or one list (held | stuck | callbacks | approvals) paged by `cursor`.
+struct ReviewQuery {
+  std::optional<std::string> list, provider, status;
+  bool newest = true;
+  int limit = 100;
+  std::optional<std::pair<std::int64_t, std::string>> after;  // (instant in µs, id) of the last row
+};
+ReviewQuery parse_review_query(const std::vector<std::pair<std::string, std::string>>& query);
+std::string encode_review_cursor(std::int64_t at_micros, const std::string& id);
+
+// GET /api/v1/payments/approvals?status=&kind=&limit=&cursor=: pending ones oldest first, decided
+// ones newest first.
+struct ApprovalQuery {
+  std::optional<std::string> status, kind;
+  int limit = 50;
+  std::optional<std::int64_t> after_seq;
+};
+ApprovalQuery parse_approval_query(const std::vector<std::pair<std::string, std::string>>& query);
+std::string encode_approval_cursor(std::int64_t seq);
+
+// {note?}: POST /api/v1/payments/approvals/{id}/approve; {note}: …/reject.
+std::optional<std::string> parse_decision_note(const boost::json::object& body, bool required);
+
 // Field readers shared by the parsers: a positive {amount, currency}, and a UUID (lower-cased).
 std::optional<rto::Money> read_money(rto::json::Reader& r, const boost::json::object& body, std::string_view key,
                                      bool required);

@@ -71,13 +71,6 @@ inline const rto::db::Statement kRequestsClaimDue{"requests_claim_due",
     "payment_requests WHERE status IN ('initiated', 'pending') AND next_check_at <= " + TS(1) +
     " ORDER BY next_check_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " + kRequestColumns};
 
-inline const rto::db::Statement kRequestsHeld{"requests_held",
-    "SELECT " + kRequestColumns + " FROM payment_requests WHERE status = 'held' ORDER BY updated_at DESC LIMIT $1"};
-
-inline const rto::db::Statement kRequestsStuck{"requests_stuck",
-    "SELECT " + kRequestColumns + " FROM payment_requests WHERE status IN ('initiated', 'pending') AND created_at <= " +
-    TS(1) + " ORDER BY created_at LIMIT $2"};
-
 inline const std::string kCallbackColumns =
     "id, provider, key_kind, key_value, body, status, request_id::text, outcome, " + US("received_at") + ", attempts";
 
@@ -141,11 +134,6 @@ inline const rto::db::Statement kCallbacksWaiting{"callbacks_waiting",
     "SELECT id FROM provider_callbacks WHERE status = 'received' AND received_at <= " + TS(1) +
     " AND (claimed_until IS NULL OR claimed_until < " + TS(2) + ") ORDER BY id LIMIT $3"};
 
-inline const rto::db::Statement kCallbacksReview{"callbacks_review",
-    "SELECT " + kCallbackColumns + " FROM provider_callbacks c WHERE status IN ('held', 'unmatched', 'rejected') "
-    "AND NOT EXISTS (SELECT 1 FROM review_resolutions r WHERE r.item = 'callback' AND r.item_id = c.id::text) "
-    "ORDER BY received_at DESC LIMIT $1"};
-
 inline const rto::db::Statement kCallbackLock{"callback_lock",
     "SELECT " + kCallbackColumns + " FROM provider_callbacks WHERE id = $1 FOR UPDATE"};
 
@@ -167,11 +155,11 @@ inline const rto::db::Statement kCallbacksPurge{"callbacks_purge",
 
 inline std::vector<rto::db::Statement> collection_statements() {
   return {kRequestInsert,    kRequestById,  kRequestByKey,    kRequestLock,    kRequestByProviderRef,
-          kRequestStarted,   kRequestSettle, kRequestsPaid, kReceiptAttach, kRequestsOfPlan, kRequestsClaimDue, kRequestsHeld,
-          kRequestsStuck,    kCallbackInsertMany, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
+          kRequestStarted,   kRequestSettle, kRequestsPaid, kReceiptAttach, kRequestsOfPlan, kRequestsClaimDue,
+          kCallbackInsertMany, kCallbackClaim, kCallbackFinish, kCallbacksWaiting,
           kCallbackAwait,    kCallbackAwaiting, kCallbackAnswered, kCallbacksUnanswered, kCallbacksAsking,
           kCallbackUnask,
-          kCallbacksReview,  kCallbackLock,   kResolutionInsert, kResolutionExists, kCallbacksPurge};
+          kCallbackLock,   kResolutionInsert, kResolutionExists, kCallbacksPurge};
 }
 
 }  // namespace payment_service::sql

@@ -1,4 +1,5 @@
 // Mobile-money payment requests and provider callbacks.
+#include "storage/approval_queries.hpp"
 #include "storage/collection_queries.hpp"
 #include "storage/rows.hpp"
 #include "storage/storage.hpp"
@@ -133,10 +134,6 @@ std::vector<RequestRow> requests_of_plan(Tx& tx, const std::string& plan_id, int
 std::vector<RequestRow> claim_due_requests(Tx& tx, TimePoint now, TimePoint next_check, int limit) {
   return requests(tx.exec_prepared(sql::kRequestsClaimDue.name, to_micros(now), to_micros(next_check), limit));
 }
-std::vector<RequestRow> held_requests(Tx& tx, int limit) { return requests(tx.exec_prepared(sql::kRequestsHeld.name, limit)); }
-std::vector<RequestRow> stuck_requests(Tx& tx, TimePoint created_before, int limit) {
-  return requests(tx.exec_prepared(sql::kRequestsStuck.name, to_micros(created_before), limit));
-}
 
 std::vector<StoredCallback> insert_callbacks(Tx& tx, const std::vector<const CallbackRow*>& rows,
                                              const std::vector<TimePoint>& claimed_until) {
@@ -209,12 +206,6 @@ int purge_callbacks(Tx& tx, TimePoint before, int limit) {
   return static_cast<int>(tx.exec_prepared(sql::kCallbacksPurge.name, to_micros(before), limit).affected_rows());
 }
 
-std::vector<CallbackRow> callbacks_for_review(Tx& tx, int limit) {
-  std::vector<CallbackRow> out;
-  for (const auto& r : tx.exec_prepared(sql::kCallbacksReview.name, limit)) out.push_back(read_callback(r));
-  return out;
-}
-
 std::optional<CallbackRow> lock_callback(Tx& tx, std::int64_t id) {
   auto res = tx.exec_prepared(sql::kCallbackLock.name, id);
   if (res.empty()) return std::nullopt;
@@ -231,6 +222,39 @@ bool insert_resolution(Tx& tx, const ResolutionRow& r) {
               .empty();
 }
 
+// ---- the review queue, one list a page --------------------------------------------------------
+
+namespace {
+std::optional<std::int64_t> after_at(const ReviewPage& p) {
+  if (!p.after) return std::nullopt;
+  return to_micros(p.after->first);
+}
+std::optional<std::string> after_id(const ReviewPage& p) {
+  if (!p.after) return std::nullopt;
+  return p.after->second;
+}
+}  // namespace
+
+std::vector<RequestRow> held_requests(Tx& tx, const ReviewPage& p) {
+  const auto& st = p.newest ? sql::kHeldNewest : sql::kHeldOldest;
+  return requests(tx.exec_prepared(st.name, p.provider, after_at(p), after_id(p), p.limit));
+}
+
+std::vector<RequestRow> stuck_requests(Tx& tx, TimePoint created_before, const ReviewPage& p) {
+  const auto& st = p.newest ? sql::kStuckNewest : sql::kStuckOldest;
+  return requests(tx.exec_prepared(st.name, p.provider, after_at(p), after_id(p), p.limit, to_micros(created_before)));
+}
+
+std::vector<CallbackRow> callbacks_for_review(Tx& tx, const ReviewPage& p) {
+  const auto& st = p.newest ? sql::kCallbacksNewest : sql::kCallbacksOldest;
+  std::optional<std::int64_t> id;
+  if (p.after) id = std::stoll(p.after->second);
+  std::vector<CallbackRow> out;
+  for (const auto& r : tx.exec_prepared(st.name, p.provider, after_at(p), id, p.limit, p.status))
+    out.push_back(read_callback(r));
+  return out;
+}
+
 namespace {
 struct WithPaymentWriter {
   Tx& tx;
@@ -242,6 +266,7 @@ struct WithPaymentWriter {
     auto res = c.resolution;
     res.payment_id = payment.id;
     if (!insert_resolution(tx, res)) return "resolved";
+    if (c.approved && !decide_approval(tx, *c.approved, "approved", payment.id)) return "decided";
     q->status = "succeeded";
     q->payment_id = payment.id;
     q->provider_txn_id = c.provider_txn_id;
@@ -257,6 +282,7 @@ struct WithPaymentWriter {
     auto res = c.resolution;
     res.payment_id = payment.id;
     if (!locked || !insert_resolution(tx, res)) return "resolved";
+    if (c.approved && !decide_approval(tx, *c.approved, "approved", payment.id)) return "decided";
     finish_callback(tx, c.callback_id, "processed", std::nullopt, "credited by staff as payment " + payment.id, c.at);
     return std::nullopt;
   }

@@ -230,8 +230,6 @@ bool attach_receipt(Tx& tx, const RequestRow& r, const std::string& receipt, Tim
 std::vector<RequestRow> requests_of_plan(Tx& tx, const std::string& plan_id, int limit);
 // Open requests due for a status check, claimed until `next_check` (SKIP LOCKED: replicas share).
 std::vector<RequestRow> claim_due_requests(Tx& tx, TimePoint now, TimePoint next_check, int limit);
-std::vector<RequestRow> held_requests(Tx& tx, int limit);
-std::vector<RequestRow> stuck_requests(Tx& tx, TimePoint created_before, int limit);
 
 struct CallbackRow {
   std::int64_t id = 0;
@@ -270,7 +268,6 @@ bool end_wait(Tx& tx, std::int64_t id, const std::string& status, const std::str
 std::size_t requeue_unanswered(Tx& tx, TimePoint before);
 // Waiting callbacks received before `before` and not claimed now (the sweep after a crash).
 std::vector<std::int64_t> waiting_callbacks(Tx& tx, TimePoint before, TimePoint now, int limit);
-std::vector<CallbackRow> callbacks_for_review(Tx& tx, int limit);
 // Deletes up to `limit` callbacks that matched nothing, were never verified nor resolved, received
 // before `before`; returns how many.
 int purge_callbacks(Tx& tx, TimePoint before, int limit);
@@ -286,6 +283,63 @@ struct ResolutionRow {
 bool insert_resolution(Tx& tx, const ResolutionRow& r);
 bool resolved(Tx& tx, const std::string& item, const std::string& item_id);
 
+// ---- the review queue, one list a page --------------------------------------------------------
+
+// Where a page of the review queue starts: after the last row of the page before (its instant
+// and id), newest or oldest first, of one provider or all.
+struct ReviewPage {
+  std::optional<std::string> provider;
+  std::optional<std::string> status;  // callbacks only: held | unmatched | rejected
+  bool newest = true;
+  std::optional<std::pair<TimePoint, std::string>> after;
+  int limit = 100;
+};
+std::vector<RequestRow> held_requests(Tx& tx, const ReviewPage& page);
+std::vector<RequestRow> stuck_requests(Tx& tx, TimePoint created_before, const ReviewPage& page);
+std::vector<CallbackRow> callbacks_for_review(Tx& tx, const ReviewPage& page);
+
+// ---- approvals: four eyes on money no provider confirmed --------------------------------------
+
+struct ApprovalRow {
+  std::string id;
+  std::int64_t seq = 0;
+  std::string kind;  // credit_request | credit_callback | refund | reversal
+  std::string subject_id;
+  std::optional<std::string> plan_id, plan_reference;
+  std::optional<rto::Money> amount;
+  std::optional<std::string> evidence;
+  std::string note;
+  std::string input;  // JSON text
+  std::string proposed_by;
+  TimePoint proposed_at{};
+  std::string status = "pending";  // pending | approved | rejected
+  std::optional<std::string> decided_by;
+  std::optional<TimePoint> decided_at;
+  std::optional<std::string> decision_note, result_id;
+};
+// False when an approval of this kind is already pending for the subject.
+bool insert_approval(Tx& tx, const ApprovalRow& a);
+std::optional<ApprovalRow> find_approval(Tx& tx, const std::string& id);
+std::optional<std::string> pending_approval(Tx& tx, const std::string& kind, const std::string& subject_id);
+
+// A staff member's decision on an approval, written in the transaction that carries it out.
+struct Decision {
+  std::string approval_id, decided_by;
+  std::optional<std::string> note;
+  TimePoint at{};
+};
+// False (nothing written) when the approval is no longer pending, or when an approver is its
+// proposer.
+bool decide_approval(Tx& tx, const Decision& d, const std::string& status, const std::optional<std::string>& result_id);
+
+struct ApprovalFilter {
+  std::optional<std::string> status, kind;
+  bool newest = false;
+  std::optional<std::int64_t> after_seq;
+  int limit = 50;
+};
+std::vector<ApprovalRow> approvals(Tx& tx, const ApprovalFilter& f);
+
 // ---- written in the commit that records a payment (PaymentRequest::also) ----------------------
 
 // A held request staff credit: resolved once, then marked succeeded by the payment.
@@ -294,12 +348,14 @@ struct CreditHeldRequest {
   std::string provider_txn_id;
   rto::Money confirmed;
   TimePoint at{};
+  std::optional<Decision> approved;  // the approval that carries it out
 };
 // A paybill confirmation staff credit: resolved once, the callback finished as processed.
 struct CreditCallback {
   ResolutionRow resolution;  // item_id is the callback id
   std::int64_t callback_id = 0;
   TimePoint at{};
+  std::optional<Decision> approved;  // the approval that carries it out
 };
 // Daraja's answer confirmed a paybill payment: the confirmation's wait ends and the answer is
 // finished. Each outcome is followed by the payment's id.
@@ -310,7 +366,8 @@ struct ConfirmPaybill {
 };
 using WithPayment = std::variant<CreditHeldRequest, CreditCallback, ConfirmPaybill>;
 // Writes `w` for `payment` with its plan locked. Returns what refuses it (the item changed
-// meanwhile: "resolved", or the request's status now), nullopt when written.
+// meanwhile: "resolved", "decided" for an approval decided meanwhile, or the request's status
+// now), nullopt when written.
 std::optional<std::string> write_with_payment(Tx& tx, const WithPayment& w, const PaymentRow& payment);
 
 // ---- delinquency runs -------------------------------------------------------------------------

@@ -160,23 +160,61 @@ TEST(Refunds, CreditHeldAfterACancellationIsPaidBackOnce) {
   EXPECT_TRUE(kes.names_field("amount.currency")) << kes.body;
   EXPECT_EQ(refund(new_id(), 100'000, ref, agent).status, 404);
 
-  auto first = refund(id, 150'000, ref, agent);
-  ASSERT_EQ(first.status, 201) << first.body;
-  EXPECT_FALSE(first.obj().at("duplicate").as_bool());
-  EXPECT_EQ(amount_of(first.obj().at("plan").at("credit_balance")), 100'000);
-  // The same refund recorded twice pays once; the reference cannot name a different refund.
+  // Four eyes: the agent proposes; nothing moves until another staff member approves.
+  auto proposal = refund(id, 150'000, ref, agent);
+  ASSERT_EQ(proposal.status, 202) << proposal.body;
+  const auto approval = text(proposal.obj().at("approval").at("id"));
+  EXPECT_EQ(text(proposal.obj().at("approval").at("status")), "pending");
+  EXPECT_EQ(text(proposal.obj().at("approval").at("kind")), "refund");
+  EXPECT_EQ(amount_of(proposal.obj().at("approval").at("amount")), 150'000);
+  EXPECT_EQ(amount_of(statement(id, c.token).obj().at("balance").at("credit_balance")), 250'000);
+  EXPECT_TRUE(events("payment.refund.paid", id).empty());
+  auto second = refund(id, 150'000, ref, staff_token("admin"));
+  EXPECT_EQ(second.status, 409) << "one open proposal per plan";
+  EXPECT_NE(second.str("type").find("already-proposed"), std::string::npos) << second.body;
+  auto own = post("/api/v1/payments/approvals/" + approval + "/approve", js::object{}, agent);
+  EXPECT_EQ(own.status, 403) << "the proposer cannot approve";
+  EXPECT_NE(own.str("type").find("four-eyes"), std::string::npos) << own.body;
+  EXPECT_EQ(post("/api/v1/payments/approvals/" + approval + "/approve", js::object{}, staff_token("credit_officer")).status, 403);
+  EXPECT_EQ(post("/api/v1/payments/approvals/" + approval + "/approve", js::object{}, c.token).status, 403);
+
+  auto first = carry_out(proposal, staff_token("admin"));
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(text(first.obj().at("approval").at("status")), "approved");
+  const auto& paid = first.obj().at("result").as_object();
+  EXPECT_FALSE(paid.at("duplicate").as_bool());
+  EXPECT_EQ(amount_of(paid.at("plan").at("credit_balance")), 100'000);
+  EXPECT_EQ(text(first.obj().at("approval").at("result_id")), text(paid.at("refund").at("id")));
+  auto again = post("/api/v1/payments/approvals/" + approval + "/approve", js::object{}, staff_token("admin"));
+  EXPECT_EQ(again.status, 409);
+  EXPECT_NE(again.str("type").find("already-decided"), std::string::npos) << again.body;
+  // The reference cannot be used again, for the same refund or another.
   auto twice = refund(id, 150'000, ref, agent);
-  EXPECT_EQ(twice.status, 200);
-  EXPECT_TRUE(twice.obj().at("duplicate").as_bool());
-  EXPECT_EQ(text(twice.obj().at("refund").at("id")), text(first.obj().at("refund").at("id")));
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_TRUE(twice.names_field("reference")) << twice.body;
   auto reused = refund(id, 90'000, ref, agent);
   EXPECT_EQ(reused.status, 409);
   EXPECT_TRUE(reused.names_field("reference")) << reused.body;
 
-  // The rest, in cash by an admin: nothing is held any more.
-  auto rest = refund(id, 100'000, "CASH-0042", staff_token("admin"), "cash");
-  ASSERT_EQ(rest.status, 201) << rest.body;
+  // The rest, in cash, proposed by an admin and approved by the agent: nothing is held any more.
+  auto rest = carry_out(refund(id, 100'000, "CASH-0042", staff_token("admin"), "cash"), agent);
+  ASSERT_EQ(rest.status, 200) << rest.body;
   EXPECT_EQ(refund(id, 1, "CASH-0043", agent, "cash").status, 409);
+  // Staff see the decided approvals with both names.
+  auto listed = get("/api/v1/payments/approvals?status=approved&kind=refund&limit=200", agent);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  bool shown = false;
+  for (const auto& a : listed.obj().at("items").as_array())
+    if (text(a.at("id")) == approval) {
+      shown = true;
+      EXPECT_EQ(text(a.at("decided_by")), text(first.obj().at("approval").at("decided_by")));
+      EXPECT_NE(text(a.at("decided_by")), text(a.at("proposed_by")));
+    }
+  EXPECT_TRUE(shown) << listed.body;
+  EXPECT_EQ(get("/api/v1/payments/approvals", c.token).status, 403);
+  auto bad_filter = get("/api/v1/payments/approvals?status=maybe", agent);
+  EXPECT_EQ(bad_filter.status, 400);
+  EXPECT_TRUE(bad_filter.names_field("status")) << bad_filter.body;
 
   auto s = statement(id, c.token);
   EXPECT_EQ(amount_of(s.obj().at("balance").at("credit_balance")), 0);
@@ -203,12 +241,22 @@ TEST(Refunds, ConcurrentRefundsNeverPayOutMoreThanIsHeld) {
   ASSERT_FALSE(HasFailure());
 
   auto agent = staff_token("support_agent");
+  auto admin = staff_token("admin");
   std::vector<std::thread> threads;
   std::atomic<int> paid{0}, refused{0};
   for (int i = 0; i < 6; ++i)
     threads.emplace_back([&, i] {
-      auto r = refund(id, 40'000, "CASH-C" + std::to_string(i) + new_id().substr(0, 6), agent, "cash");
-      (r.status == 201 ? paid : refused)++;
+      const auto ref = "CASH-C" + std::to_string(i) + new_id().substr(0, 6);
+      // One proposal per plan is open at a time: wait for the others to be decided.
+      for (int attempt = 0; attempt < 500; ++attempt) {
+        auto proposal = refund(id, 40'000, ref, agent, "cash");
+        if (proposal.status == 409 && proposal.str("type").find("already-proposed") != std::string::npos) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+          continue;
+        }
+        (carry_out(proposal, admin).status == 200 ? paid : refused)++;
+        return;
+      }
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(paid.load(), 2);  // 2 × 40,000 of the 100,000 held; a third would exceed it

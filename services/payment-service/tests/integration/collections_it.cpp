@@ -2,6 +2,7 @@
 // requests, callbacks verified with the provider before money moves, idempotency, duplicate,
 // reordered, replayed and forged callbacks, reconciliation of lost callbacks, expiry, and a
 // callback stored just before a crash.
+#include <algorithm>
 #include <rto/config.hpp>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
@@ -832,12 +833,27 @@ TEST_F(Collections, PaybillConfirmationsStaffVerifyWhenMpesaCannotBeAsked) {
   auto overridden = post(resolve(ids.at(trans_id)), js::object{{"action", "credit"}, {"note", "checked"}, {"amount", js::object{{"amount", 1}, {"currency", "KES"}}}}, staff);
   EXPECT_EQ(overridden.status, 422);
   EXPECT_TRUE(overridden.names_field("amount")) << overridden.body;
-  auto credited = post(resolve(ids.at(trans_id)), credit, staff_token("support_agent"));
+  // Four eyes: an agent proposes the credit with its evidence; an admin approves it.
+  auto proposed = post(resolve(ids.at(trans_id)), credit, staff_token("support_agent"));
+  ASSERT_EQ(proposed.status, 202) << proposed.body;
+  EXPECT_EQ(text(proposed.obj().at("approval").at("kind")), "credit_callback");
+  EXPECT_EQ(text(proposed.obj().at("approval").at("evidence")), trans_id);
+  EXPECT_EQ(text(proposed.obj().at("approval").at("plan_reference")), p.reference);
+  EXPECT_EQ(ledger_payments(p), 0u) << "nothing is credited before approval";
+  EXPECT_TRUE(review_callback_ids(staff).count(trans_id)) << "still on the queue until approved";
+  auto queue = get("/api/v1/payments/review", staff);
+  bool waiting = false;
+  for (const auto& a : queue.obj().at("approvals").as_array())
+    waiting = waiting || text(a.at("id")) == text(proposed.obj().at("approval").at("id"));
+  EXPECT_TRUE(waiting) << "the proposal waits on the review queue";
+  auto credited = carry_out(proposed, staff);
   ASSERT_EQ(credited.status, 200) << credited.body;
-  EXPECT_EQ(credited.str("action"), "credit");
-  EXPECT_EQ(amount_of(credited.obj().at("payment").at("amount")), 150'000);  // KES 1,500.00
-  EXPECT_EQ(text(credited.obj().at("payment").at("provider_txn_id")), trans_id);
-  EXPECT_EQ(text(credited.obj().at("plan").at("id")), p.id);
+  const auto& result = credited.obj().at("result").as_object();
+  EXPECT_EQ(text(result.at("action")), "credit");
+  EXPECT_EQ(amount_of(result.at("payment").at("amount")), 150'000);  // KES 1,500.00
+  EXPECT_EQ(text(result.at("payment").at("provider_txn_id")), trans_id);
+  EXPECT_EQ(text(result.at("plan").at("id")), p.id);
+  EXPECT_EQ(text(credited.obj().at("approval").at("result_id")), text(result.at("payment").at("id")));
   EXPECT_EQ(ledger_payments(p), 1u);
   auto again = post(resolve(ids.at(trans_id)), credit, staff);
   EXPECT_EQ(again.status, 409);
@@ -854,9 +870,10 @@ TEST_F(Collections, PaybillConfirmationsStaffVerifyWhenMpesaCannotBeAsked) {
                                         {"plan_ref", ugx_plan.reference}}, staff);
   EXPECT_EQ(wrong_currency.status, 422);
   EXPECT_TRUE(wrong_currency.names_field("plan_ref")) << wrong_currency.body;
-  auto matched = post(resolve(ids.at("RTO-ZZZZZZ")),
-                      js::object{{"action", "credit"}, {"note", "customer typed the reference wrong"},
-                                 {"plan_ref", p.reference}}, staff);
+  auto matched = carry_out(post(resolve(ids.at("RTO-ZZZZZZ")),
+                                js::object{{"action", "credit"}, {"note", "customer typed the reference wrong"},
+                                           {"plan_ref", p.reference}}, staff),
+                           staff_token("support_agent"));
   ASSERT_EQ(matched.status, 200) << matched.body;
   EXPECT_EQ(ledger_payments(p), 2u);
   EXPECT_EQ(amount_of(statement(p.id, p.customer.token).obj().at("balance").at("paid_total")), 300'000);
@@ -865,6 +882,82 @@ TEST_F(Collections, PaybillConfirmationsStaffVerifyWhenMpesaCannotBeAsked) {
   auto left = review_callback_ids(staff);
   EXPECT_FALSE(left.count(trans_id));
   EXPECT_FALSE(left.count("RTO-ZZZZZZ"));
+}
+
+TEST_F(Collections, AFloodOfForgedCallbacksNeverHidesHeldItems) {
+  // A genuine paybill confirmation held for staff, then a flood of forged ones that match nothing.
+  const auto tag = new_id().substr(0, 8);
+  std::int64_t held_id = 0;
+  {
+    auto c = raw_db();
+    pqxx::work tx(c);
+    held_id = tx.exec_params("INSERT INTO provider_callbacks (provider, key_kind, key_value, body, received_at, status, "
+                             "outcome) VALUES ('mpesa', 'account_reference', $1, '{}', "
+                             "TIMESTAMPTZ '2001-01-01 00:00:00Z', 'held', 'held for staff') RETURNING id",
+                             "HELD-" + tag)[0][0]
+                  .as<std::int64_t>();
+    tx.exec_params("INSERT INTO provider_callbacks (provider, key_kind, key_value, body, received_at, status) "
+                   "SELECT 'mpesa', 'account_reference', $1 || g, '{}', "
+                   "TIMESTAMPTZ '2001-01-02 00:00:00Z' + g * interval '1 second', 'unmatched' "
+                   "FROM generate_series(1, 250) g",
+                   "FORGED-" + tag + "-");
+    tx.commit();
+  }
+  const auto staff = staff_token("support_agent");
+  const auto ids_of = [](const Reply& r) {
+    std::vector<std::int64_t> ids;
+    for (const auto& c : r.obj().at("callbacks").as_array()) ids.push_back(c.at("id").as_int64());
+    return ids;
+  };
+
+  // Filtered to held ones, it is there however many forged ones arrived.
+  auto held = get("/api/v1/payments/review?list=callbacks&status=held&provider=mpesa&limit=500", staff);
+  ASSERT_EQ(held.status, 200) << held.body;
+  for (const auto& c : held.obj().at("callbacks").as_array()) EXPECT_EQ(text(c.at("status")), "held");
+  const auto held_ids = ids_of(held);
+  EXPECT_NE(std::ranges::find(held_ids, held_id), held_ids.end());
+  EXPECT_FALSE(held.obj().contains("held")) << "one list was asked for";
+  // Oldest first, it leads.
+  auto oldest = get("/api/v1/payments/review?list=callbacks&order=oldest&limit=1", staff);
+  ASSERT_EQ(oldest.status, 200) << oldest.body;
+  ASSERT_EQ(ids_of(oldest).size(), 1u);
+  EXPECT_EQ(ids_of(oldest)[0], held_id);
+  EXPECT_TRUE(oldest.obj().at("next_cursor").is_string());
+  // Every item can be reached page by page, none on two pages.
+  std::set<std::int64_t> seen;
+  int forged = 0;
+  std::string cursor;
+  for (int page = 0; page < 100; ++page) {
+    auto r = get("/api/v1/payments/review?list=callbacks&limit=60" + (cursor.empty() ? "" : "&cursor=" + cursor), staff);
+    ASSERT_EQ(r.status, 200) << r.body;
+    for (const auto& c : r.obj().at("callbacks").as_array()) {
+      EXPECT_TRUE(seen.insert(c.at("id").as_int64()).second) << "callback " << c.at("id") << " on two pages";
+      if (text(c.at("key")).starts_with("FORGED-" + tag)) ++forged;
+    }
+    if (r.obj().at("next_cursor").is_null()) break;
+    cursor = text(r.obj().at("next_cursor"));
+  }
+  EXPECT_EQ(forged, 250);
+  EXPECT_TRUE(seen.count(held_id));
+
+  // Bad paging is named.
+  auto bad = get("/api/v1/payments/review?list=callbacks&cursor=garbage", staff);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(bad.names_field("cursor")) << bad.body;
+  auto unnamed = get("/api/v1/payments/review?cursor=" + text(oldest.obj().at("next_cursor")), staff);
+  EXPECT_EQ(unnamed.status, 400);
+  EXPECT_TRUE(unnamed.names_field("cursor")) << unnamed.body;
+  auto list = get("/api/v1/payments/review?list=everything&order=sideways", staff);
+  EXPECT_EQ(list.status, 400);
+  EXPECT_TRUE(list.names_field("list")) << list.body;
+  EXPECT_TRUE(list.names_field("order")) << list.body;
+  EXPECT_EQ(get("/api/v1/payments/review?list=callbacks", new_customer().token).status, 403);
+  {
+    auto c = raw_db();
+    pqxx::work tx(c);
+    tx.exec_params("DELETE FROM provider_callbacks WHERE key_value LIKE $1", "%" + tag + "%");
+    tx.commit();
+  }
 }
 
 TEST_F(Collections, StaffCreditOrDismissHeldRequests) {
@@ -895,9 +988,13 @@ TEST_F(Collections, StaffCreditOrDismissHeldRequests) {
                    agent);
   EXPECT_EQ(more.status, 422) << more.body;
   EXPECT_TRUE(more.names_field("amount")) << more.body;
-  auto credited = post(resolve(first), credit, agent);
+  auto proposed = post(resolve(first), credit, agent);
+  ASSERT_EQ(proposed.status, 202) << proposed.body;
+  EXPECT_EQ(amount_of(proposed.obj().at("approval").at("amount")), p.deposit / 2);
+  EXPECT_EQ(get("/api/v1/payments/" + first, p.customer.token).str("status"), "held") << "unchanged until approved";
+  auto credited = carry_out(proposed, staff_token("admin"));
   ASSERT_EQ(credited.status, 200) << credited.body;
-  EXPECT_EQ(amount_of(credited.obj().at("payment").at("amount")), p.deposit / 2);
+  EXPECT_EQ(amount_of(credited.obj().at("result").at("payment").at("amount")), p.deposit / 2);
   auto after = get("/api/v1/payments/" + first, p.customer.token);
   EXPECT_EQ(after.str("status"), "succeeded") << after.body;
   EXPECT_EQ(after.str("reason_code"), "RESOLVED_BY_STAFF");

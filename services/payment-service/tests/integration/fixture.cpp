@@ -356,6 +356,12 @@ Reply run_delinquency(payment_service::Date as_of) {
 
 Reply statement(const std::string& plan_id, const std::string& token) { return get("/api/v1/plans/" + plan_id, token); }
 
+Reply carry_out(const Reply& proposal, const std::string& approver_token) {
+  if (proposal.status != 202) return proposal;
+  const auto id = text(proposal.obj().at("approval").at("id"));
+  return post("/api/v1/payments/approvals/" + id + "/approve", js::object{{"note", "checked"}}, approver_token);
+}
+
 std::vector<js::object> events(const std::string& type, const std::string& plan_id) {
   auto c = raw_db();
   pqxx::read_transaction tx(c);

@@ -118,6 +118,9 @@ Reply pay(const std::string& reference, std::int64_t amount, const std::string& 
           const std::string& provider = "mtn_momo", std::string paid_at = "");
 Reply run_delinquency(payment_service::Date as_of);
 Reply statement(const std::string& plan_id, const std::string& token);
+// Four eyes: a proposal (202 {approval}: a credit, refund or reversal) approved by another staff
+// member; the approve reply ({approval, result}), or the proposal itself when it was refused.
+Reply carry_out(const Reply& proposal, const std::string& approver_token);
 
 // The simulator's control API (/_sim/...).
 Reply sim_get(std::string_view target);

@@ -340,11 +340,25 @@ TEST(Payments, AReversalReDerivesTheScheduleAndBalances) {
   auto before = outstanding_in_db(id);
   auto support_id = new_id();
   auto support = token_for(support_id, {"support_agent"});
-  auto rev = post("/api/v1/payments/" + text(a.obj().at("payment").at("id")) + "/reverse",
-                  js::object{{"reason", "the mobile-money provider recalled it"}}, support);
+  auto admin_id = new_id();
+  auto admin = token_for(admin_id, {"admin"});
+  const auto reverse = [](const Reply& payment) { return "/api/v1/payments/" + text(payment.obj().at("payment").at("id")) + "/reverse"; };
+  // Four eyes: proposed by one staff member, carried out when another approves.
+  auto proposal = post(reverse(a), js::object{{"reason", "the mobile-money provider recalled it"}}, support);
+  ASSERT_EQ(proposal.status, 202) << proposal.body;
+  EXPECT_EQ(text(proposal.obj().at("approval").at("kind")), "reversal");
+  EXPECT_EQ(amount_of(proposal.obj().at("approval").at("amount")), 8'400);
+  EXPECT_EQ(outstanding_in_db(id), before) << "nothing changes before approval";
+  EXPECT_TRUE(events("payment.collection.reversed", id).empty());
+  const auto approval = "/api/v1/payments/approvals/" + text(proposal.obj().at("approval").at("id"));
+  EXPECT_EQ(post(approval + "/approve", js::object{}, support).status, 403);
+  auto rev = post(approval + "/approve", js::object{{"note", "recall seen in the MTN portal"}}, admin);
   ASSERT_EQ(rev.status, 200) << rev.body;
-  EXPECT_EQ(rev.str("status"), "reversed");
-  EXPECT_EQ(text(rev.obj().at("reversal").at("reversed_by")), support_id);
+  const auto& reversed = rev.obj().at("result").at("payment");
+  EXPECT_EQ(text(reversed.at("status")), "reversed");
+  EXPECT_EQ(text(reversed.at("reversal").at("reversed_by")), admin_id);
+  EXPECT_EQ(text(rev.obj().at("approval").at("proposed_by")), support_id);
+  EXPECT_EQ(text(rev.obj().at("approval").at("decided_by")), admin_id);
   EXPECT_EQ(outstanding_in_db(id), before + 8'400);
   // The remaining payment now covers instalment 1, not 2.
   auto s = statement(id, c.token);
@@ -353,23 +367,36 @@ TEST(Payments, AReversalReDerivesTheScheduleAndBalances) {
   EXPECT_EQ(s.obj().at("payments").as_array().size(), 3u);
   EXPECT_EQ(events("payment.collection.reversed", id).size(), 1u);
   expect_consistent(id);
-  auto twice = post("/api/v1/payments/" + text(a.obj().at("payment").at("id")) + "/reverse",
-                    js::object{{"reason", "again"}}, support);
+  auto twice = post(reverse(a), js::object{{"reason", "again"}}, support);
   EXPECT_EQ(twice.status, 409);
-  EXPECT_EQ(post("/api/v1/payments/" + text(b.obj().at("payment").at("id")) + "/reverse",
-                 js::object{{"reason", "not allowed"}}, staff_token("credit_officer")).status, 403);
-  // Whoever took cash cannot reverse it.
-  auto admin_id = new_id();
-  auto admin = token_for(admin_id, {"admin"});
+  EXPECT_EQ(post(reverse(b), js::object{{"reason", "not allowed"}}, staff_token("credit_officer")).status, 403);
+  // A rejected proposal changes nothing, and frees the payment for another proposal.
+  auto declined = post(reverse(b), js::object{{"reason", "customer disputes it"}}, support);
+  ASSERT_EQ(declined.status, 202) << declined.body;
+  const auto declined_at = "/api/v1/payments/approvals/" + text(declined.obj().at("approval").at("id"));
+  auto no_note = post(declined_at + "/reject", js::object{}, admin);
+  EXPECT_EQ(no_note.status, 400);
+  EXPECT_TRUE(no_note.names_field("note")) << no_note.body;
+  auto rejected = post(declined_at + "/reject", js::object{{"note", "the customer's bank statement shows it"}}, admin);
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  EXPECT_EQ(text(rejected.obj().at("approval").at("status")), "rejected");
+  EXPECT_EQ(post(declined_at + "/approve", js::object{}, admin).status, 409);
+  EXPECT_EQ(outstanding_in_db(id), before + 8'400);
+  EXPECT_EQ(post(reverse(b), js::object{{"reason", "asked again"}}, support).status, 202);
+  // Whoever took cash can neither propose nor approve reversing it.
   auto cash = post("/api/v1/plans/" + id + "/cash-payments",
                    js::object{{"amount", js::object{{"amount", 500}, {"currency", "UGX"}}}, {"receipt_number", "R-" + id.substr(0, 6)}},
                    admin);
   ASSERT_EQ(cash.status, 201) << cash.body;
-  EXPECT_EQ(post("/api/v1/payments/" + text(cash.obj().at("payment").at("id")) + "/reverse",
-                 js::object{{"reason", "my own mistake"}}, admin).status, 403);
+  EXPECT_EQ(post(reverse(cash), js::object{{"reason", "my own mistake"}}, admin).status, 403);
+  auto theirs = post(reverse(cash), js::object{{"reason", "wrong plan"}}, support);
+  ASSERT_EQ(theirs.status, 202) << theirs.body;
+  auto by_cashier = carry_out(theirs, admin);
+  EXPECT_EQ(by_cashier.status, 403) << by_cashier.body;
   // The deposit of an active plan stays.
   auto deposit_payment = text(statement(id, c.token).obj().at("payments").as_array()[0].at("id"));
-  EXPECT_EQ(post("/api/v1/payments/" + deposit_payment + "/reverse", js::object{{"reason", "customer asked"}}, support).status, 409);
+  auto deposit = post("/api/v1/payments/" + deposit_payment + "/reverse", js::object{{"reason", "customer asked"}}, support);
+  EXPECT_EQ(carry_out(deposit, admin).status, 409) << deposit.body;
 }
 
 TEST(Payments, APayoffClosesThePlanAndTransfersTheVehicle) {
