@@ -461,12 +461,26 @@ std::string paybill_text(const momo::MpesaC2B& c2b, const rto::Currency& currenc
 // another callback (handle_receipt_answer). Staff verify it instead when the service has no
 // initiator to ask with, when Daraja refuses the query, or when it leaves queries unanswered.
 CallbackOutcome Collections::handle_paybill(const storage::CallbackRow& cb, const js::value& body, momo::Provider& provider) {
+  auto c2b = momo::parse_mpesa_c2b(body, provider.currency());
+  if (!c2b) return {CallbackStatus::Rejected, "not a complete paybill confirmation"};
+  // A receipt is money once, whatever reference a confirmation names: one on the ledger already,
+  // or held by another confirmation, is a duplicate (a forged copy onto another plan included).
+  auto credited = db_.query([&](pqxx::nontransaction& tx) {
+    return storage::payments_by_txns(tx, {{cb.provider, c2b->trans_id}});
+  });
+  if (!credited.empty())
+    return {CallbackStatus::Duplicate, "M-Pesa receipt " + c2b->trans_id + " is already credited (payment " +
+                                           credited.begin()->second.id + ")"};
   auto ref = normalize_reference(cb.key_value);
   auto plan = ref ? db_.query([&](pqxx::nontransaction& tx) { return storage::find_plan_by_reference(tx, *ref); })
                   : std::nullopt;
   if (!plan) return {CallbackStatus::Unmatched, "no plan with account reference " + cb.key_value};
-  auto c2b = momo::parse_mpesa_c2b(body, provider.currency());
-  if (!c2b) return {CallbackStatus::Rejected, "not a complete paybill confirmation"};
+  const auto holder = db_.query([&](pqxx::nontransaction& tx) {
+    return storage::claim_receipt(tx, cb.provider, c2b->trans_id, cb.id);
+  });
+  if (holder != cb.id)
+    return {CallbackStatus::Duplicate,
+            "M-Pesa receipt " + c2b->trans_id + " was already received in callback " + std::to_string(holder)};
   const auto what = paybill_text(*c2b, provider.currency(), plan->reference);
   if (!(plan->currency == provider.currency()))
     return {CallbackStatus::Held, what + ": the plan is paid in " + std::string(plan->currency.code()) + "; awaits staff"};
@@ -530,9 +544,12 @@ CallbackOutcome Collections::handle_receipt_answer(const storage::CallbackRow& c
   auto plan = c2b && ref ? db_.query([&](pqxx::nontransaction& tx) { return storage::find_plan_by_reference(tx, *ref); })
                          : std::nullopt;
   // The wait ends, and this answer is done, in one commit.
-  const auto end_wait = [&](const std::string& outcome, const std::string& answered) {
+  // Contradicted by M-Pesa, the confirmation no longer holds its receipt: the genuine one may
+  // still come.
+  const auto end_wait = [&](const std::string& outcome, const std::string& answered, bool contradicted = false) {
     db_.transact([&](pqxx::work& tx) {
       storage::end_wait(tx, asked->id, "held", outcome, now());
+      if (contradicted) storage::release_receipt(tx, asked->id);
       storage::finish_callback(tx, cb.id, "processed", std::nullopt, answered, now());
     });
     return CallbackOutcome{CallbackStatus::Processed, answered, std::nullopt, true};
@@ -542,7 +559,7 @@ CallbackOutcome Collections::handle_receipt_answer(const storage::CallbackRow& c
   const auto what = paybill_text(*c2b, provider.currency(), plan->reference);
   if (auto why = momo::paybill_discrepancy(*c2b, answer, provider.collection_account(), provider.currency())) {
     rto::log::warn("paybill payment held", {{"callback_id", asked->id}, {"plan_id", plan->id}, {"why", *why}});
-    return end_wait(what + ": " + *why + "; awaits staff", about + ": " + *why);
+    return end_wait(what + ": " + *why + "; awaits staff", about + ": " + *why, true);
   }
   auto pay = paybill_payment(plan->id, *c2b, provider.currency(), *asked, kRecordedBy);
   // The money, the confirmation's end and this answer's, in one commit.

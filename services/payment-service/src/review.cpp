@@ -131,7 +131,12 @@ PaymentRequest Review::callback_credit(std::int64_t id, const ResolveInput& in, 
   if (!ref)
     throw rto::Unprocessable("the payment names no plan reference we know; state the plan",
                              {{"plan_ref", "is required: the payment named " + cb->key_value}});
-  auto plan = db_.query([&](pqxx::nontransaction& tx) { return storage::find_plan_by_reference(tx, *ref); });
+  auto [plan, holder] = db_.query([&](pqxx::nontransaction& tx) {
+    return std::pair{storage::find_plan_by_reference(tx, *ref), storage::receipt_holder(tx, cb->provider, c2b->trans_id)};
+  });
+  if (holder && *holder != id)
+    throw rto::Conflict("M-Pesa receipt " + c2b->trans_id + " belongs to callback " + std::to_string(*holder) +
+                        "; credit it there").with_code("duplicate-receipt");
   if (!plan) throw rto::Unprocessable("no plan with this reference", {{"plan_ref", "names no plan"}});
   if (!(plan->currency == provider->currency()))
     throw rto::Unprocessable("plan " + plan->reference + " is paid in " + std::string(plan->currency.code()),

@@ -457,6 +457,7 @@ MpesaReceiptStatus parse_mpesa_receipt_status(const js::value& body, const rto::
     if (key == "ReceiptNo") s.receipt = text(it, "Value");
     else if (key == "TransactionStatus") s.transaction_status = text(it, "Value");
     else if (key == "CreditPartyName") s.credit_party = text(it, "Value");
+    else if (key == "DebitPartyName") s.debit_party = text(it, "Value");
     else if (key == "Amount") {
       s.amount = minor_from_provider(*value, currency);
       s.amount_unreadable = !s.amount;
@@ -488,6 +489,23 @@ std::optional<std::string> paybill_discrepancy(const MpesaC2B& c2b, const MpesaR
     auto end = party.find_first_not_of("0123456789");
     if (party.substr(0, end) != shortcode) return "M-Pesa says it was paid to " + s.credit_party;
   }
+  // "0790422909 - Dennis Mwangi" against "254790422909": the same payer, when both are in clear.
+  const auto payer_digits = [](std::string_view v) -> std::optional<std::string> {
+    auto first = v.find_first_not_of(' ');
+    if (first == std::string_view::npos) return std::nullopt;
+    v.remove_prefix(first);
+    if (!v.empty() && v.front() == '+') v.remove_prefix(1);
+    auto end = v.find_first_not_of("0123456789");
+    auto digits = v.substr(0, end);
+    // A masked ("2547 ***** 126") or hashed number is not compared.
+    if (digits.size() < 9 || (end != std::string_view::npos && v[end] != ' ')) return std::nullopt;
+    return std::string(digits.substr(digits.size() - 9));
+  };
+  auto from = payer_digits(s.debit_party);
+  auto named = payer_digits(c2b.msisdn);
+  if (from && named && *from != *named)
+    return "M-Pesa says it was paid from a number ending " + from->substr(6) + ", the confirmation named one ending " +
+           named->substr(6);
   return std::nullopt;
 }
 

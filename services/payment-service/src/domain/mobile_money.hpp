@@ -125,13 +125,16 @@ struct MpesaReceiptStatus {
   std::string receipt;       // ReceiptNo: the receipt the answer is about
   std::string transaction_status;  // Completed, Cancelled, Declined, Expired
   std::string credit_party;  // CreditPartyName: "<shortcode> - <organisation>"
+  std::string debit_party;   // DebitPartyName: "<payer's number> - <payer's name>"
   std::optional<std::int64_t> amount;  // minor units
   bool amount_unreadable = false;
 };
 // Throws std::invalid_argument when the body is not a Transaction Status result.
 MpesaReceiptStatus parse_mpesa_receipt_status(const boost::json::value& body, const rto::Currency& currency);
 // Whether Daraja's answer confirms the paybill confirmation as it was received: the receipt
-// completed, for the same amount, paid to our shortcode. Empty when it does; else what differs.
+// completed, for the same amount, paid to our shortcode, from the payer's number the confirmation
+// named (compared on the last 9 digits, when both give a number in clear: Daraja masks or hashes
+// it on some accounts). Empty when it does; else what differs.
 std::optional<std::string> paybill_discrepancy(const MpesaC2B& c2b, const MpesaReceiptStatus& s,
                                                std::string_view shortcode, const rto::Currency& currency);
 

@@ -1,6 +1,6 @@
 #pragma once
-// The SQL of approvals (four eyes on money no provider confirmed) and of the review queue's
-// pages (see queries.hpp for the boundary encodings).
+// The SQL of approvals (four eyes on money no provider confirmed), of the review queue's pages
+// and of paybill receipts (see queries.hpp for the boundary encodings).
 #include "storage/collection_queries.hpp"
 #include "storage/queries.hpp"
 
@@ -71,9 +71,23 @@ inline const rto::db::Statement kCallbacksNewest{"review_callbacks_newest",
 inline const rto::db::Statement kCallbacksOldest{"review_callbacks_oldest",
     review_page(kCallbacksFrom, kReviewCallbackWhere, "received_at", "::int8", false)};
 
+// ---- paybill receipts: one confirmation holds each receipt ------------------------------------
+
+// The callback that holds receipt ($1, $2): $3 when it claimed it now (or before).
+inline const rto::db::Statement kReceiptClaim{"paybill_receipt_claim",
+    "WITH ins AS (INSERT INTO paybill_receipts (provider, receipt, callback_id) VALUES ($1, $2, $3) "
+    "ON CONFLICT DO NOTHING RETURNING callback_id) "
+    "SELECT callback_id FROM ins UNION ALL "
+    "SELECT callback_id FROM paybill_receipts WHERE provider = $1 AND receipt = $2 LIMIT 1"};
+inline const rto::db::Statement kReceiptRelease{"paybill_receipt_release",
+    "DELETE FROM paybill_receipts WHERE callback_id = $1"};
+inline const rto::db::Statement kReceiptHolder{"paybill_receipt_holder",
+    "SELECT callback_id FROM paybill_receipts WHERE provider = $1 AND receipt = $2"};
+
 inline std::vector<rto::db::Statement> approval_statements() {
   return {kApprovalInsert, kApprovalById, kApprovalPendingFor, kApprovalDecide, kApprovalsOldest, kApprovalsNewest,
-          kHeldNewest,     kHeldOldest,   kStuckNewest,        kStuckOldest,    kCallbacksNewest, kCallbacksOldest};
+          kHeldNewest,     kHeldOldest,   kStuckNewest,        kStuckOldest,    kCallbacksNewest, kCallbacksOldest,
+          kReceiptClaim,   kReceiptHolder, kReceiptRelease};
 }
 
 }  // namespace payment_service::sql

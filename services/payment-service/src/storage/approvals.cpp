@@ -1,4 +1,4 @@
-// Approvals: four eyes on money no provider confirmed.
+// Approvals (four eyes on money no provider confirmed) and paybill receipts.
 #include "storage/approval_queries.hpp"
 #include "storage/rows.hpp"
 #include "storage/storage.hpp"
@@ -68,5 +68,17 @@ std::vector<ApprovalRow> approvals(Tx& tx, const ApprovalFilter& f) {
   for (const auto& r : tx.exec_prepared(st.name, f.status, f.kind, f.after_seq, f.limit)) out.push_back(read_approval(r));
   return out;
 }
+
+std::int64_t claim_receipt(Tx& tx, const std::string& provider, const std::string& receipt, std::int64_t callback_id) {
+  return tx.exec_prepared(sql::kReceiptClaim.name, provider, receipt, callback_id)[0][0].as<std::int64_t>();
+}
+
+std::optional<std::int64_t> receipt_holder(Tx& tx, const std::string& provider, const std::string& receipt) {
+  auto res = tx.exec_prepared(sql::kReceiptHolder.name, provider, receipt);
+  if (res.empty()) return std::nullopt;
+  return res[0][0].as<std::int64_t>();
+}
+
+void release_receipt(Tx& tx, std::int64_t callback_id) { tx.exec_prepared0(sql::kReceiptRelease.name, callback_id); }
 
 }  // namespace payment_service::storage

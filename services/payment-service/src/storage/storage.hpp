@@ -298,6 +298,15 @@ std::vector<RequestRow> held_requests(Tx& tx, const ReviewPage& page);
 std::vector<RequestRow> stuck_requests(Tx& tx, TimePoint created_before, const ReviewPage& page);
 std::vector<CallbackRow> callbacks_for_review(Tx& tx, const ReviewPage& page);
 
+// ---- paybill receipts: one confirmation holds each receipt ------------------------------------
+
+// The callback holding an M-Pesa receipt: `callback_id` when it claims it now (or did before),
+// else the one that claimed it first.
+std::int64_t claim_receipt(Tx& tx, const std::string& provider, const std::string& receipt, std::int64_t callback_id);
+std::optional<std::int64_t> receipt_holder(Tx& tx, const std::string& provider, const std::string& receipt);
+// The provider contradicted the confirmation: it holds its receipt no longer.
+void release_receipt(Tx& tx, std::int64_t callback_id);
+
 // ---- approvals: four eyes on money no provider confirmed --------------------------------------
 
 struct ApprovalRow {

@@ -628,11 +628,12 @@ std::vector<std::pair<std::string, std::string>> settled_paybills(const std::str
   return rows;
 }
 
-js::object paybill_confirmation(const std::string& receipt, const std::string& amount, const std::string& reference) {
+js::object paybill_confirmation(const std::string& receipt, const std::string& amount, const std::string& reference,
+                                const std::string& msisdn = "254712345678") {
   return {{"TransactionType", "Pay Bill"}, {"TransID", receipt},         {"TransTime", "20260302100000"},
           {"TransAmount", amount},        {"BusinessShortCode", "174379"}, {"BillRefNumber", reference},
           {"InvoiceNumber", ""},          {"OrgAccountBalance", ""},      {"ThirdPartyTransID", ""},
-          {"MSISDN", "254712345678"},     {"FirstName", "John"}};
+          {"MSISDN", msisdn},             {"FirstName", "John"}};
 }
 
 // A paybill payment through the simulator: it posts the confirmation to `url` (our M-Pesa
@@ -686,15 +687,72 @@ TEST_F(Collections, PaybillPaymentIsConfirmedWithMpesaThenCreditedOnce) {
   EXPECT_FALSE(events("payment.collection.received", p.id).empty());
   EXPECT_TRUE(journal_balanced());
 
-  // Safaricom sends the confirmation again (it retries when unsure): asked about again, on
-  // the ledger once.
+  // Safaricom sends the confirmation again (it retries when unsure): a duplicate, on the ledger
+  // once, M-Pesa not asked again.
   auto replayed = sim_post("/_sim/transactions/" + receipt + "/callback");
   ASSERT_EQ(replayed.status, 200) << replayed.body;
   rows = settled_paybills(receipt, 2);
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[1].first, "processed") << rows[1].second;
+  EXPECT_EQ(rows[1].first, "duplicate") << rows[1].second;
+  EXPECT_NE(rows[1].second.find("already credited"), std::string::npos) << rows[1].second;
+  EXPECT_EQ(provider_calls("mpesa", "/mpesa/transactionstatus/v1/query", since).size(), 1u);
   EXPECT_EQ(ledger_payments(p), 1u);
   EXPECT_TRUE(review_callback_ids(staff_token("admin")).count(receipt) == 0) << "nothing for staff";
+
+  // The same receipt copied onto another plan's reference: a duplicate, not held for staff.
+  auto other = pending_plan("KES");
+  auto copied = post("/api/v1/webhooks/mpesa", paybill_confirmation(receipt, "1500.00", other.reference));
+  ASSERT_EQ(copied.status, 200) << copied.body;
+  rows = settled_paybills(receipt, 3);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[2].first, "duplicate") << rows[2].second;
+  EXPECT_EQ(ledger_payments(other), 0u);
+  EXPECT_TRUE(review_callback_ids(staff_token("admin")).count(receipt) == 0) << "nothing for staff";
+}
+
+TEST_F(Collections, APaybillReceiptIsHeldByOneConfirmationWhateverReferenceOthersName) {
+  auto p = pending_plan("KES");
+  auto other = pending_plan("KES");
+  // M-Pesa's answers never come, so the genuine confirmation stays verifying.
+  ASSERT_EQ(sim_post("/_sim/behaviour", {{"provider", "mpesa"}, {"callback", "drop"}}).status, 200);
+  const auto receipt = paybill_via_sim(p.reference, 1500);
+  for (int i = 0; i < 250; ++i) {
+    auto rows = paybill_callbacks(receipt);
+    if (!rows.empty() && rows[0].first == "verifying") break;
+    std::this_thread::sleep_for(20ms);
+  }
+  // A copy naming another plan while the first is being verified: refused as a duplicate.
+  auto copied = post("/api/v1/webhooks/mpesa", paybill_confirmation(receipt, "1500.00", other.reference));
+  ASSERT_EQ(copied.status, 200) << copied.body;
+  auto rows = settled_paybills(receipt, 2);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].first, "verifying");
+  EXPECT_EQ(rows[1].first, "duplicate") << rows[1].second;
+  EXPECT_NE(rows[1].second.find("already received"), std::string::npos) << rows[1].second;
+  // Staff cannot credit the receipt through the copy either.
+  std::int64_t copy_id = 0;
+  {
+    auto c = raw_db();
+    pqxx::nontransaction tx(c);
+    copy_id = tx.exec_params("SELECT max(id) FROM provider_callbacks WHERE body::json->>'TransID' = $1", receipt)[0][0]
+                  .as<std::int64_t>();
+    // As if it had ended on the queue (unmatched): the receipt still belongs to the first.
+    tx.exec_params("UPDATE provider_callbacks SET status = 'unmatched' WHERE id = $1", copy_id);
+  }
+  auto credit = post("/api/v1/payments/review/callbacks/" + std::to_string(copy_id) + "/resolve",
+                     js::object{{"action", "credit"}, {"note", "customer says it was for this plan"},
+                                {"plan_ref", other.reference}},
+                     staff_token("support_agent"));
+  EXPECT_EQ(credit.status, 409) << credit.body;
+  EXPECT_NE(credit.str("type").find("duplicate-receipt"), std::string::npos) << credit.body;
+  EXPECT_EQ(ledger_payments(p), 0u);
+  EXPECT_EQ(ledger_payments(other), 0u);
+  // The first is left to staff, so the sweep asks M-Pesa about it no more.
+  ASSERT_EQ(sim_post("/_sim/reset").status, 200);
+  auto c = raw_db();
+  pqxx::nontransaction tx(c);
+  tx.exec_params("UPDATE provider_callbacks SET status = 'held' WHERE status = 'verifying' AND body::json->>'TransID' = $1",
+                 receipt);
 }
 
 TEST_F(Collections, ForgedPaybillConfirmationsAndAnswersCreditNothing) {
@@ -749,6 +807,23 @@ TEST_F(Collections, ForgedPaybillConfirmationsAndAnswersCreditNothing) {
   EXPECT_EQ(ledger_payments(p), 1u);
   EXPECT_EQ(amount_of(statement(p.id, p.customer.token).obj().at("balance").at("paid_total")), 10'000);
   EXPECT_TRUE(journal_balanced());
+
+  // A real receipt copied with its amount and reference but another payer's number: M-Pesa's
+  // answer names the real payer, so it is held, and the genuine confirmation is still credited.
+  const auto second = paybill_via_sim(p.reference, 200, &delivered, "http://127.0.0.1:9/lost");
+  auto other_payer = post("/api/v1/webhooks/mpesa", paybill_confirmation(second, "200.00", p.reference, "254700000111"));
+  ASSERT_EQ(other_payer.status, 200) << other_payer.body;
+  rows = settled_paybills(second, 1);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].first, "held");
+  EXPECT_NE(rows[0].second.find("paid from a number ending 678"), std::string::npos) << rows[0].second;
+  EXPECT_EQ(rows[0].second.find("254712345678"), std::string::npos) << "the payer's number is not spelled out";
+  EXPECT_EQ(ledger_payments(p), 1u);
+  ASSERT_EQ(post("/api/v1/webhooks/mpesa", paybill_confirmation(second, "200.00", p.reference)).status, 200);
+  rows = settled_paybills(second, 2);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].first, "processed") << rows[1].second;
+  EXPECT_EQ(ledger_payments(p), 2u);
 }
 
 TEST_F(Collections, UnansweredReceiptQueriesAreAskedAgainThenLeftToStaff) {

@@ -317,6 +317,24 @@ TEST(Mpesa, PaybillConfirmedOnlyWhenDarajaAgrees) {
   unreadable.amount.reset();
   unreadable.amount_unreadable = true;
   EXPECT_TRUE(paybill_discrepancy(c2b, unreadable, "4149503", KES));
+
+  // The payer: the confirmation's MSISDN against Daraja's DebitPartyName, last 9 digits.
+  EXPECT_EQ(ok.debit_party, "0790422909 - Dennis  ngari mwangi");
+  auto someone_else = c2b;
+  someone_else.msisdn = "254711000222";  // a forged confirmation naming another payer
+  auto payer = paybill_discrepancy(someone_else, ok, "4149503", KES);
+  ASSERT_TRUE(payer);
+  EXPECT_NE(payer->find("ending 909"), std::string::npos) << *payer;
+  EXPECT_EQ(payer->find("0790422909"), std::string::npos) << "numbers are not spelled out: " << *payer;
+  auto masked = c2b;
+  masked.msisdn = "2547 ***** 909";  // masked by Daraja: not compared
+  EXPECT_EQ(paybill_discrepancy(masked, ok, "4149503", KES), std::nullopt);
+  auto hashed = c2b;
+  hashed.msisdn = "5b3e7c2f9d0a41e8b6c1";  // hashed: not compared
+  EXPECT_EQ(paybill_discrepancy(hashed, ok, "4149503", KES), std::nullopt);
+  auto anonymous = ok;
+  anonymous.debit_party.clear();
+  EXPECT_EQ(paybill_discrepancy(someone_else, anonymous, "4149503", KES), std::nullopt);
 }
 
 TEST(Callbacks, KeysNameWhatTheCallbackIsAbout) {
