@@ -19,6 +19,9 @@ function Console() {
           <Link href="/staff/payments">{t("staff.paymentQueue")}</Link>
         </li>
         <li>
+          <Link href="/staff/approvals">{t("approvals.title")}</Link>
+        </li>
+        <li>
           <Link href="/staff/plans">{t("staff.plans")}</Link>
         </li>
         <li>

@@ -1,8 +1,10 @@
 "use client";
+import Link from "next/link";
 import { useState } from "react";
 import { useApp } from "../../../components/Providers";
 import { ErrorBox, Loading, RequireSession } from "../../../components/ui";
 import { api, ApiError, hasRole } from "../../../lib/api";
+import { isProposal, type Approval } from "../../../lib/approvals";
 import { formatDateTime } from "../../../lib/dates";
 import { formatMoney } from "../../../lib/money";
 import type { PaymentRequest } from "../../../lib/plans";
@@ -21,6 +23,8 @@ interface Review {
   held: (PaymentRequest & { reason_code: string | null })[];
   stuck: PaymentRequest[];
   callbacks: StoredCallback[];
+  /** Pending proposals (credits, refunds, reversals) waiting for a second staff member. */
+  approvals?: Approval[];
 }
 
 function Resolve({ path, withPlanRef, onDone }: { path: string; withPlanRef?: boolean; onDone: (msg: string) => void }) {
@@ -35,8 +39,9 @@ function Resolve({ path, withPlanRef, onDone }: { path: string; withPlanRef?: bo
     try {
       const body: Record<string, string> = { action, note };
       if (withPlanRef && action === "credit" && planRef) body.plan_ref = planRef;
-      await api(path, { body });
-      onDone(t("staff.resolved"));
+      // A credit is a proposal (202 {approval}): nothing is credited until another staff member approves it.
+      const answer = await api<unknown>(path, { body });
+      onDone(action === "credit" && isProposal(answer) ? t("staff.sentForApproval") : t("staff.resolved"));
     } catch (e) {
       setError(e instanceof ApiError ? (Object.values(e.fieldErrors())[0] ?? e.message) : t("common.error"));
     } finally {
@@ -85,9 +90,18 @@ function Queue() {
     void q.reload();
   };
   const r = q.data;
+  const approvals = r.approvals ?? [];
+  const awaiting = (kind: Approval["kind"], subject: string) => approvals.some((a) => a.kind === kind && a.subject_id === subject);
+  const awaitingBadge = (
+    <>
+      {" "}
+      <span className="badge warn">{t("staff.awaitingApproval")}</span>
+    </>
+  );
   const req = (p: PaymentRequest & { reason_code?: string | null }, resolvable: boolean) => (
     <li key={p.id} className="card">
       <strong>{p.plan_reference}</strong> · {t(`provider.${p.provider}`)} · {formatMoney(p.amount, lang)} · {t(`pay.status.${p.status}` as never)}
+      {awaiting("credit_request", p.id) && awaitingBadge}
       <br />
       <small className="muted">
         {formatDateTime(p.created_at, lang)} {p.reason_code ? `· ${p.reason_code}` : ""} {p.reason ? `· ${p.reason}` : ""}
@@ -121,6 +135,7 @@ function Queue() {
           {r.callbacks.map((c) => (
             <li key={c.id} className="card">
               #{c.id} · {t(`provider.${c.provider}` as never)} · {c.key_kind}: <code>{c.key}</code> · {c.status}
+              {awaiting("credit_callback", String(c.id)) && awaitingBadge}
               <br />
               <small className="muted">
                 {formatDateTime(c.received_at, lang)} {c.outcome ? `· ${c.outcome}` : ""}
@@ -130,6 +145,27 @@ function Queue() {
           ))}
         </ul>
       )}
+      <h2>
+        {t("staff.pendingApprovals")} ({approvals.length})
+      </h2>
+      {approvals.length === 0 ? (
+        <p className="muted">{t("staff.emptyQueue")}</p>
+      ) : (
+        <ul style={{ listStyle: "none", padding: 0 }} data-testid="review-approvals">
+          {approvals.map((a) => (
+            <li key={a.id} className="card" data-approval-id={a.id}>
+              {t(`approvals.kind.${a.kind}` as never)} · <strong>{a.plan_reference ?? "—"}</strong> · {formatMoney(a.amount, lang)}
+              <br />
+              <small className="muted">
+                {formatDateTime(a.proposed_at, lang)} {a.note ? `· ${a.note}` : ""}
+              </small>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>
+        <Link href="/staff/approvals">{t("staff.openApprovals")}</Link>
+      </p>
     </>
   );
 }
