@@ -23,10 +23,15 @@
 #include "domain/client_ip.hpp"
 #include "domain/cors.hpp"
 #include "domain/routes.hpp"
-#include "domain/token_bucket.hpp"
 #include "rto/config.hpp"
+#include "rto/rate_limit.hpp"
 
 namespace gateway {
+
+using rto::rate::Decision;
+using rto::rate::Limit;
+using rto::rate::Limiter;
+using SteadyClock = rto::rate::SteadyClock;
 
 struct Config {
   rto::config::Common common;

@@ -51,6 +51,9 @@ Collections::Collections(rto::db::Pool& db, std::shared_ptr<const rto::Clock> cl
     : UseCase(db, std::move(clock), cfg),
       providers_(providers),
       payments_(payments),
+      receipt_queries_({cfg.receipt_queries_per_minute / 60.0, static_cast<double>(cfg.receipt_queries_per_minute)}),
+      plan_receipt_queries_({cfg.receipt_queries_per_plan_per_hour / 3600.0,
+                             static_cast<double>(cfg.receipt_queries_per_plan_per_hour)}),
       stored_([this](const std::vector<QueuedCallback*>& batch) { store_callbacks(batch); }, kStoreBatchMax, 1),
       callbacks_([this](QueuedCallback& q) { work_off(q); }, {.max_threads = 0, .idle_timeout = kWorkerIdle}) {}
 
@@ -488,6 +491,21 @@ CallbackOutcome Collections::handle_paybill(const storage::CallbackRow& cb, cons
   if (cb.attempts > kMaxReceiptQueries)
     return {CallbackStatus::Held, what + ": M-Pesa left " + std::to_string(kMaxReceiptQueries) +
                         " queries about it unanswered; awaits verification by staff"};
+  // Forged confirmations must not spend Daraja's quota: a plan asked about too often is left to
+  // staff; over the overall rate, the query waits for the sweep.
+  const auto at = rto::rate::SteadyClock::time_point(
+      std::chrono::duration_cast<rto::rate::SteadyClock::duration>(now().time_since_epoch()));
+  if (!plan_receipt_queries_.take(plan->id, at).allowed) {
+    ++refused_;
+    return {CallbackStatus::Held, what + ": M-Pesa was asked about this plan's receipts too often lately (" +
+                                      std::to_string(cfg_.receipt_queries_per_plan_per_hour) +
+                                      " an hour); awaits verification by staff"};
+  }
+  if (auto d = receipt_queries_.take("mpesa", at); !d.allowed) {
+    ++postponed_;
+    throw momo::Unreachable("M-Pesa receipt queries are at their limit (" + std::to_string(cfg_.receipt_queries_per_minute) +
+                            " a minute); asked again later");
+  }
   // Waiting before the query is sent: Daraja's answer can come before the query's own reply
   // (handle_receipt_answer then waits for the name to be stored).
   db_.query([&](pqxx::nontransaction& tx) {

@@ -2,6 +2,8 @@
 // Mobile-money collections: starting a request with a provider, storing and working off provider
 // callbacks (paybill confirmations and receipt answers among them), and reconciling requests
 // whose callback never came. Money moves only through Payments::record_payment.
+#include <atomic>
+#include <rto/rate_limit.hpp>
 #include <chrono>
 #include <exception>
 #include <optional>
@@ -47,6 +49,10 @@ class Collections : public UseCase {
   // and stops them (before the database pool goes: call it once the service has stopped).
   void start_callback_workers(int n);
   void stop_callback_workers();
+  // Paybill receipt queries not sent because of MPESA_RECEIPT_QUERIES_PER_MINUTE (postponed)
+  // or MPESA_RECEIPT_QUERIES_PER_PLAN_PER_HOUR (left to staff).
+  std::int64_t receipt_queries_postponed() const noexcept { return postponed_.load(); }
+  std::int64_t receipt_queries_refused() const noexcept { return refused_.load(); }
 
  private:
   // Applies what the provider confirmed to one request; returns what became of it. A credit
@@ -88,6 +94,8 @@ class Collections : public UseCase {
 
   momo::Providers& providers_;
   Payments& payments_;
+  rto::rate::Limiter receipt_queries_, plan_receipt_queries_;  // by the service's clock
+  std::atomic<std::int64_t> postponed_{0}, refused_{0};
   rto::Batcher<QueuedCallback> stored_;  // the webhook's inserts
   // Stored callbacks waiting for a worker; queued only until start_callback_workers. Last, so
   // its threads end before anything they use goes.

@@ -56,6 +56,10 @@ struct PaymentConfig {
   std::chrono::milliseconds job_interval{30000};
   std::chrono::seconds request_ttl{600};
   std::chrono::seconds reconcile_after{120};
+  // Daraja Transaction Status queries about paybill receipts, so forged confirmations cannot
+  // spend the provider's quota: overall, and for any one plan.
+  int receipt_queries_per_minute = 30;
+  int receipt_queries_per_plan_per_hour = 6;
   int callback_workers = 64;
   int callback_backlog_max = 10000;
   int record_batch_max = 32;

@@ -24,6 +24,12 @@ std::shared_ptr<App> install(rto::Service& service, PaymentConfig cfg, std::shar
   service.metrics().gauge_fn("payment_callbacks_purged", "Unmatched, never verified provider callbacks deleted after "
                              "CALLBACK_RETENTION_DAYS since the process started",
                              [app] { return static_cast<double>(app->jobs().callbacks_purged()); });
+  service.metrics().gauge_fn("payment_receipt_queries_postponed", "Paybill receipt queries to M-Pesa postponed: "
+                             "over MPESA_RECEIPT_QUERIES_PER_MINUTE",
+                             [app] { return static_cast<double>(app->collections().receipt_queries_postponed()); });
+  service.metrics().gauge_fn("payment_receipt_queries_refused", "Paybill confirmations left to staff: their plan's "
+                             "receipts were asked about over MPESA_RECEIPT_QUERIES_PER_PLAN_PER_HOUR",
+                             [app] { return static_cast<double>(app->collections().receipt_queries_refused()); });
   if (opts.background_jobs) {
     service.every("payment-jobs", interval, [app] { app->jobs().tick(); });
     app->collections().start_callback_workers(app->config().callback_workers);

@@ -15,7 +15,6 @@
 #include <variant>
 
 #include "config.hpp"
-#include "limiter/limiter.hpp"
 #include "proxy/upstream.hpp"
 #include "realtime/hub.hpp"
 #include "rto/auth.hpp"

@@ -826,6 +826,47 @@ TEST_F(Collections, ForgedPaybillConfirmationsAndAnswersCreditNothing) {
   EXPECT_EQ(ledger_payments(p), 2u);
 }
 
+TEST_F(Collections, ForgedConfirmationsCannotSpendTheMpesaQuota) {
+  auto p = pending_plan("KES");
+  const auto since = last_seq();
+  // Receipts M-Pesa never issued, all naming one plan: at most
+  // MPESA_RECEIPT_QUERIES_PER_PLAN_PER_HOUR (6) queries go to Daraja; the rest wait for staff.
+  std::vector<std::string> forged;
+  for (int i = 0; i < 8; ++i) {
+    std::string r = "RQ" + rto::crypto::uuid_v4().substr(0, 8);
+    for (auto& ch : r) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    forged.push_back(r);
+    ASSERT_EQ(post("/api/v1/webhooks/mpesa", paybill_confirmation(r, "1500.00", p.reference)).status, 200);
+  }
+  int answered = 0, limited = 0;
+  for (const auto& r : forged) {
+    auto rows = settled_paybills(r, 1);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].first, "held") << rows[0].second;
+    if (rows[0].second.find("2032") != std::string::npos) ++answered;
+    if (rows[0].second.find("too often") != std::string::npos) ++limited;
+  }
+  EXPECT_EQ(answered, 6);
+  EXPECT_EQ(limited, 2);
+  EXPECT_EQ(provider_calls("mpesa", "/mpesa/transactionstatus/v1/query", since).size(), 6u);
+  EXPECT_EQ(world().app->collections().receipt_queries_refused(), 2);
+  EXPECT_EQ(ledger_payments(p), 0u);
+
+  // Another plan is not held back by the first one's flood; an hour later the first is asked again.
+  auto q = pending_plan("KES");
+  bool delivered = false;
+  const auto genuine = paybill_via_sim(q.reference, 1500, &delivered);
+  EXPECT_TRUE(delivered);
+  auto rows = settled_paybills(genuine, 1);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].first, "processed") << rows[0].second;
+  world().clock->advance(1h);
+  const auto later = paybill_via_sim(p.reference, 1500, &delivered);
+  rows = settled_paybills(later, 1);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].first, "processed") << rows[0].second;
+}
+
 TEST_F(Collections, UnansweredReceiptQueriesAreAskedAgainThenLeftToStaff) {
   auto p = pending_plan("KES");
   const auto since = last_seq();

@@ -1,9 +1,9 @@
-#include "domain/token_bucket.hpp"
+#include "rto/rate_limit.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace gateway {
+namespace rto::rate {
 
 TokenBucket::TokenBucket(Limit limit, SteadyClock::time_point now) noexcept
     : limit_(limit), tokens_(limit.burst), last_(now) {}
@@ -31,4 +31,31 @@ Decision TokenBucket::take(SteadyClock::time_point now, double cost) noexcept {
 
 bool TokenBucket::full(SteadyClock::time_point now) const noexcept { return refilled(now) >= limit_.burst; }
 
-}  // namespace gateway
+Decision Limiter::take(std::string_view key, SteadyClock::time_point now) {
+  if (!limit_.enabled()) return {};
+  auto& s = shard_for(key);
+  std::lock_guard lock(s.mu);
+  auto it = s.buckets.find(key);
+  if (it == s.buckets.end()) it = s.buckets.emplace(std::string(key), TokenBucket(limit_, now)).first;
+  return it->second.take(now);
+}
+
+std::size_t Limiter::evict_idle(SteadyClock::time_point now) {
+  std::size_t removed = 0;
+  for (auto& s : shards_) {
+    std::lock_guard lock(s.mu);
+    removed += std::erase_if(s.buckets, [&](const auto& kv) { return kv.second.full(now); });
+  }
+  return removed;
+}
+
+std::size_t Limiter::size() const {
+  std::size_t n = 0;
+  for (const auto& s : shards_) {
+    std::lock_guard lock(s.mu);
+    n += s.buckets.size();
+  }
+  return n;
+}
+
+}  // namespace rto::rate
