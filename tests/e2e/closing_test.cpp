@@ -56,8 +56,16 @@ TEST(Closing, ADefaultedPlanIsRepossessedAndLaterMoneyRefunded) {
                           {"reference", "RF" + rto::crypto::uuid_v4().substr(0, 10)},
                           {"reason", "paid after the vehicle was repossessed"}};
   EXPECT_EQ(api.post("/api/v1/plans/" + p.id + "/refunds", refund, p.customer.access_token).status, 403);
-  auto paid_back = api.post("/api/v1/plans/" + p.id + "/refunds", refund, agent.access_token);
-  ASSERT_EQ(paid_back.status, 201) << paid_back.body;
+  // Proposed by the agent, recorded when an admin approves it (four eyes).
+  auto proposed = api.post("/api/v1/plans/" + p.id + "/refunds", refund, agent.access_token);
+  ASSERT_EQ(proposed.status, 202) << proposed.body;
+  auto pending = api.get("/api/v1/plans/" + p.id, p.customer.access_token);
+  EXPECT_EQ(amount(pending.json.at("balance").at("credit_balance")), 20'000) << "unchanged until approved";
+  const auto approval = "/api/v1/payments/approvals/" + std::string(proposed.json.at("approval").at("id").as_string());
+  EXPECT_EQ(api.post(approval + "/approve", js::object{}, agent.access_token).status, 403);
+  auto paid_back = api.post(approval + "/approve", js::object{{"note", "voucher checked"}}, admin);
+  ASSERT_EQ(paid_back.status, 200) << paid_back.body;
+  EXPECT_EQ(paid_back.json.at("approval").at("status").as_string(), "approved");
   auto after = api.get("/api/v1/plans/" + p.id, p.customer.access_token);
   EXPECT_EQ(amount(after.json.at("balance").at("credit_balance")), 0);
   EXPECT_FALSE(after.json.at("balance").at("refund_due").as_bool());

@@ -200,14 +200,40 @@ TEST_F(MobileMoney, MpesaDepositThenAPaybillPaymentConfirmedWithMpesa) {
   // M-Pesa answers that it has no such receipt: the confirmation waits for staff.
   const auto admin = e2e::admin_token(api);
   std::string held;
+  std::int64_t held_id = 0;
   for (int i = 0; i < 100 && held.empty(); ++i) {
-    const auto review = api.get("/api/v1/payments/review", admin);
+    const auto review = api.get("/api/v1/payments/review?list=callbacks&status=held&provider=mpesa", admin);
     for (const auto& c : review.json.at("callbacks").as_array())
       if (c.at("outcome").is_string() && c.at("outcome").as_string().find("RFAKE00001") != js::string::npos &&
-          c.at("status").as_string() != "received")
+          c.at("status").as_string() != "received") {
         held = std::string(c.at("status").as_string());
+        held_id = c.at("id").to_number<std::int64_t>();
+      }
     if (held.empty()) std::this_thread::sleep_for(100ms);
   }
   EXPECT_EQ(held, "held");
   EXPECT_EQ(ledger_payments(api, p), 2u);
+
+  // Four eyes: one support agent alone cannot turn it into money. The agent's credit is only a
+  // proposal; the same agent cannot approve it; the customer's statement does not change; a
+  // second staff member declines it.
+  ASSERT_GT(held_id, 0);
+  const auto agent = e2e::account_with_role(api, admin, "support_agent");
+  const auto second = e2e::account_with_role(api, admin, "support_agent");
+  auto proposal = api.post("/api/v1/payments/review/callbacks/" + std::to_string(held_id) + "/resolve",
+                           {{"action", "credit"}, {"note", "customer sent a screenshot"}}, agent.access_token);
+  ASSERT_EQ(proposal.status, 202) << proposal.body;
+  const auto approval = std::string(proposal.json.at("approval").at("id").as_string());
+  EXPECT_EQ(proposal.json.at("approval").at("evidence").as_string(), "RFAKE00001");
+  auto self = api.post("/api/v1/payments/approvals/" + approval + "/approve", js::object{}, agent.access_token);
+  EXPECT_EQ(self.status, 403) << self.body;
+  EXPECT_NE(self.body.find("four-eyes"), std::string::npos) << self.body;
+  EXPECT_EQ(ledger_payments(api, p), 2u) << "nothing credited on one person's word";
+  auto declined = api.post("/api/v1/payments/approvals/" + approval + "/reject",
+                           {{"note", "M-Pesa answered 2032: no such receipt"}}, second.access_token);
+  ASSERT_EQ(declined.status, 200) << declined.body;
+  EXPECT_EQ(declined.json.at("approval").at("status").as_string(), "rejected");
+  EXPECT_EQ(api.post("/api/v1/payments/approvals/" + approval + "/approve", js::object{}, second.access_token).status, 409);
+  EXPECT_EQ(ledger_payments(api, p), 2u);
+  EXPECT_EQ(plan_status(api, p), "active");
 }
