@@ -156,10 +156,27 @@ void OutboxRelay::wake() noexcept {
   impl_->wake_cv.notify_all();
 }
 
+// Events no queue took come back from the broker: each is parked, confirmed, in the parking
+// queue (by the default exchange) before its row is marked sent, and logged.
+void OutboxRelay::park_returned() {
+  auto returned = impl_->mq->take_returned();
+  if (returned.empty()) return;
+  const auto parking = parking_queue(impl_->broker.exchange);
+  for (const auto& r : returned) {
+    log::warn("event unroutable: no queue is bound to take it; parked",
+              {{"event_id", r.message_id}, {"type", r.routing_key}, {"queue", parking}, {"reply", r.reply_text}});
+    impl_->mq->publish_unconfirmed("", parking, r.body, r.message_id);
+  }
+  impl_->mq->wait_for_confirms();
+  if (!impl_->mq->take_returned().empty()) throw mq::MqError("the parking queue " + parking + " is gone");
+  unroutable_ += static_cast<std::int64_t>(returned.size());
+}
+
 int OutboxRelay::flush_once() {
   if (!impl_->mq) {
     auto c = std::make_unique<mq::Connection>(impl_->broker.url);
     c->declare_exchange(impl_->broker.exchange, "topic");
+    c->declare_queue(parking_queue(impl_->broker.exchange), "", "", kParkedMax);
     c->enable_confirms();
     impl_->mq = std::move(c);
     connected_ = true;
@@ -199,6 +216,8 @@ int OutboxRelay::flush_once() {
       // One wait for the broker's confirmations of the whole batch, before the rows are marked
       // sent: on a failure nothing is marked and everything is sent again (consumers dedupe).
       impl_->mq->wait_for_confirms();
+      park_returned();
+      if (n == 0) impl_->mq->pump();  // idle: heartbeats, and a silent broker noticed
       if (n) tx.exec_params("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])", ids);
       if (n) {
         const auto& last = rows[rows.size() - 1];
@@ -325,6 +344,7 @@ void Consumer::start() {
         c.declare_queue(o.queue, dlx, o.queue);
         for (const auto& b : o.bindings) c.bind(o.queue, impl_->broker.exchange, b);
         c.qos(static_cast<std::uint16_t>(o.prefetch));
+        c.enable_confirms();  // a retried copy is confirmed before the original is acknowledged
         c.consume(o.queue);
         connected_ = true;
         if (failures) log::info("event consumer reconnected", {{"queue", o.queue}});
@@ -362,6 +382,7 @@ void Consumer::start() {
               if (!impl_->stopper.sleep(o.retry_delay)) break;  // unacked: redelivered after restart
               // Re-queue a copy with the attempt count, then drop the original.
               c.publish("", o.queue, m->body, ev.id, ev.attempt + 1);
+              if (!c.take_returned().empty()) throw mq::MqError("queue " + o.queue + " is gone");
               c.ack(m->delivery_tag);
             } else {
               log::error("event handler failed; dead-lettered",

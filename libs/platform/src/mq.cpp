@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <set>
+#include <utility>
 
 namespace rto::mq {
 namespace {
@@ -44,6 +45,21 @@ void check(const amqp_rpc_reply_t& r, const char* what) {
   if (r.reply_type != AMQP_RESPONSE_NORMAL) throw MqError(std::string(what) + ": " + describe(r));
 }
 
+std::int64_t attempt_of(const amqp_basic_properties_t& p) {
+  if (!(p._flags & AMQP_BASIC_HEADERS_FLAG)) return 1;
+  for (int i = 0; i < p.headers.num_entries; ++i) {
+    const auto& e = p.headers.entries[i];
+    if (str(e.key) != "x-attempt") continue;
+    switch (e.value.kind) {
+      case AMQP_FIELD_KIND_I64: return e.value.value.i64;
+      case AMQP_FIELD_KIND_I32: return e.value.value.i32;
+      case AMQP_FIELD_KIND_U32: return e.value.value.u32;
+      default: return 1;
+    }
+  }
+  return 1;
+}
+
 }  // namespace
 
 struct Connection::Impl {
@@ -53,6 +69,8 @@ struct Connection::Impl {
   std::uint64_t published = 0;  // delivery tags of confirmed publishes start at 1
   std::uint64_t acked = 0;      // every tag up to this one is acked
   std::set<std::uint64_t> acked_beyond;  // single acks that arrived ahead of an earlier tag's
+  std::deque<Message> deliveries;        // read while waiting for confirms, for next()
+  std::vector<Returned> returned;        // unroutable, for take_returned()
 
   void ack_tag(std::uint64_t tag, bool multiple) {
     if (multiple) {
@@ -67,7 +85,73 @@ struct Connection::Impl {
   }
 
   void rpc(const char* what) { check(amqp_get_rpc_reply(conn), what); }
+
+  // The content (header and body frames) that follows a basic.deliver or basic.return.
+  amqp_message_t read_content(amqp_channel_t channel) {
+    amqp_message_t msg;
+    check(amqp_read_message(conn, channel, &msg, 0), "read message");
+    return msg;
+  }
+
+  // A method frame read outside amqp_consume_message: a publisher confirm, a returned message,
+  // a delivery (kept for next()), or the broker closing.
+  void on_frame(const amqp_frame_t& frame);
+  // Reads frames for up to `wait` (zero: only what has arrived); false when none came.
+  bool read_frame(std::chrono::milliseconds wait);
 };
+
+void Connection::Impl::on_frame(const amqp_frame_t& frame) {
+  if (frame.frame_type != AMQP_FRAME_METHOD) return;
+  switch (frame.payload.method.id) {
+    case AMQP_BASIC_ACK_METHOD: {
+      auto* ack = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
+      ack_tag(ack->delivery_tag, ack->multiple != 0);
+      break;
+    }
+    case AMQP_BASIC_NACK_METHOD: throw MqError("broker refused the message (nack)");
+    case AMQP_BASIC_RETURN_METHOD: {
+      auto* r = static_cast<amqp_basic_return_t*>(frame.payload.method.decoded);
+      Returned x{str(r->exchange), str(r->routing_key), std::to_string(r->reply_code) + " " + str(r->reply_text), {}, {}};
+      auto msg = read_content(frame.channel);
+      x.body = str(msg.body);
+      if (msg.properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG) x.message_id = str(msg.properties.message_id);
+      amqp_destroy_message(&msg);
+      returned.push_back(std::move(x));
+      break;
+    }
+    case AMQP_BASIC_DELIVER_METHOD: {
+      auto* d = static_cast<amqp_basic_deliver_t*>(frame.payload.method.decoded);
+      Message m;
+      m.routing_key = str(d->routing_key);
+      m.exchange = str(d->exchange);
+      m.delivery_tag = d->delivery_tag;
+      m.redelivered = d->redelivered != 0;
+      auto msg = read_content(frame.channel);
+      m.body = str(msg.body);
+      if (msg.properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG) m.message_id = str(msg.properties.message_id);
+      m.attempt = attempt_of(msg.properties);
+      amqp_destroy_message(&msg);
+      deliveries.push_back(std::move(m));
+      break;
+    }
+    case AMQP_CHANNEL_CLOSE_METHOD: {
+      auto* m = static_cast<amqp_channel_close_t*>(frame.payload.method.decoded);
+      throw MqError("channel closed by broker: " + std::to_string(m->reply_code) + " " + str(m->reply_text));
+    }
+    case AMQP_CONNECTION_CLOSE_METHOD: throw MqError("connection closed by broker");
+    default: break;
+  }
+}
+
+bool Connection::Impl::read_frame(std::chrono::milliseconds wait) {
+  auto tv = to_tv(wait);
+  amqp_frame_t frame;
+  int st = amqp_simple_wait_frame_noblock(conn, &frame, &tv);
+  if (st == AMQP_STATUS_TIMEOUT) return false;
+  if (st != AMQP_STATUS_OK) throw MqError(std::string("connection lost: ") + amqp_error_string2(st));
+  on_frame(frame);
+  return true;
+}
 
 Connection::Connection(std::string_view url, std::chrono::milliseconds timeout) : impl_(std::make_unique<Impl>()) {
   impl_->timeout = timeout;
@@ -88,7 +172,8 @@ Connection::Connection(std::string_view url, std::chrono::milliseconds timeout) 
     throw MqError(std::string("cannot connect to broker: ") + amqp_error_string2(rc));
   }
   amqp_set_rpc_timeout(impl_->conn, &tv);
-  auto login = amqp_login(impl_->conn, info.vhost, 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, info.user, info.password);
+  auto login = amqp_login(impl_->conn, info.vhost, 0, 131072, static_cast<int>(kHeartbeat.count()), AMQP_SASL_METHOD_PLAIN,
+                          info.user, info.password);
   if (login.reply_type != AMQP_RESPONSE_NORMAL) {
     auto why = describe(login);  // before the connection (which owns the reply) is destroyed
     amqp_destroy_connection(impl_->conn);
@@ -111,8 +196,9 @@ void Connection::declare_exchange(std::string_view name, std::string_view type) 
   impl_->rpc("exchange.declare");
 }
 
-void Connection::declare_queue(std::string_view name, std::string_view dlx, std::string_view dlk) {
-  amqp_table_entry_t entries[2];
+void Connection::declare_queue(std::string_view name, std::string_view dlx, std::string_view dlk,
+                               std::int64_t max_length) {
+  amqp_table_entry_t entries[3];
   int n = 0;
   if (!dlx.empty()) {
     entries[n].key = amqp_cstring_bytes("x-dead-letter-exchange");
@@ -125,6 +211,12 @@ void Connection::declare_queue(std::string_view name, std::string_view dlx, std:
       entries[n].value.value.bytes = bytes(dlk);
       ++n;
     }
+  }
+  if (max_length > 0) {  // the oldest messages go first beyond it
+    entries[n].key = amqp_cstring_bytes("x-max-length");
+    entries[n].value.kind = AMQP_FIELD_KIND_I64;
+    entries[n].value.value.i64 = max_length;
+    ++n;
   }
   amqp_table_t args{n, entries};
   amqp_queue_declare(impl_->conn, 1, bytes(name), 0, 1, 0, 0, n ? args : amqp_empty_table);
@@ -189,7 +281,8 @@ void Connection::publish_unconfirmed(std::string_view exchange, std::string_view
     props._flags |= AMQP_BASIC_HEADERS_FLAG;
     props.headers = amqp_table_t{1, &header};
   }
-  int rc = amqp_basic_publish(impl_->conn, 1, bytes(exchange), bytes(key), 0, 0, &props, bytes(body));
+  // Mandatory: a message no queue takes comes back (basic.return) instead of being dropped.
+  int rc = amqp_basic_publish(impl_->conn, 1, bytes(exchange), bytes(key), 1, 0, &props, bytes(body));
   if (rc != AMQP_STATUS_OK) throw MqError(std::string("publish failed: ") + amqp_error_string2(rc));
   if (impl_->confirms) ++impl_->published;
 }
@@ -200,27 +293,17 @@ void Connection::wait_for_confirms() {
   auto deadline = std::chrono::steady_clock::now() + impl_->timeout;
   while (impl_->acked < impl_->published) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) throw MqError("publisher confirm timed out");
-    auto tv = to_tv(left);
-    amqp_frame_t frame;
-    int st = amqp_simple_wait_frame_noblock(impl_->conn, &frame, &tv);
-    if (st == AMQP_STATUS_TIMEOUT) throw MqError("publisher confirm timed out");
-    if (st != AMQP_STATUS_OK) throw MqError(std::string("connection lost: ") + amqp_error_string2(st));
-    if (frame.frame_type != AMQP_FRAME_METHOD) continue;
-    switch (frame.payload.method.id) {
-      case AMQP_BASIC_ACK_METHOD: {
-        auto* ack = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
-        impl_->ack_tag(ack->delivery_tag, ack->multiple != 0);
-        break;
-      }
-      case AMQP_BASIC_NACK_METHOD: throw MqError("broker refused the message (nack)");
-      case AMQP_CHANNEL_CLOSE_METHOD: {
-        auto* m = static_cast<amqp_channel_close_t*>(frame.payload.method.decoded);
-        throw MqError("channel closed by broker: " + std::to_string(m->reply_code) + " " + str(m->reply_text));
-      }
-      case AMQP_CONNECTION_CLOSE_METHOD: throw MqError("connection closed by broker");
-      default: break;
-    }
+    if (left.count() <= 0 || !impl_->read_frame(left)) throw MqError("publisher confirm timed out");
+  }
+}
+
+std::chrono::seconds Connection::heartbeat() const { return std::chrono::seconds(amqp_get_heartbeat(impl_->conn)); }
+
+std::vector<Returned> Connection::take_returned() { return std::exchange(impl_->returned, {}); }
+
+void Connection::pump() {
+  amqp_maybe_release_buffers(impl_->conn);
+  while (impl_->read_frame(std::chrono::milliseconds(0))) {
   }
 }
 
@@ -234,27 +317,26 @@ void Connection::consume(std::string_view queue, bool auto_ack) {
   impl_->rpc("basic.consume");
 }
 
-static std::int64_t attempt_of(const amqp_basic_properties_t& p) {
-  if (!(p._flags & AMQP_BASIC_HEADERS_FLAG)) return 1;
-  for (int i = 0; i < p.headers.num_entries; ++i) {
-    const auto& e = p.headers.entries[i];
-    if (str(e.key) != "x-attempt") continue;
-    switch (e.value.kind) {
-      case AMQP_FIELD_KIND_I64: return e.value.value.i64;
-      case AMQP_FIELD_KIND_I32: return e.value.value.i32;
-      case AMQP_FIELD_KIND_U32: return e.value.value.u32;
-      default: return 1;
-    }
-  }
-  return 1;
-}
 
 std::optional<Message> Connection::next(std::chrono::milliseconds timeout) {
+  if (!impl_->deliveries.empty()) {
+    auto m = std::move(impl_->deliveries.front());
+    impl_->deliveries.pop_front();
+    return m;
+  }
   amqp_maybe_release_buffers(impl_->conn);
   amqp_envelope_t env;
   auto tv = to_tv(timeout);
   auto r = amqp_consume_message(impl_->conn, &env, &tv, 0);
   if (r.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && r.library_error == AMQP_STATUS_TIMEOUT) return std::nullopt;
+  if (r.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && r.library_error == AMQP_STATUS_UNEXPECTED_STATE) {
+    // Not a delivery (a confirm or a returned message, say): read and handle it.
+    impl_->read_frame(std::chrono::milliseconds(0));
+    if (impl_->deliveries.empty()) return std::nullopt;
+    auto m = std::move(impl_->deliveries.front());
+    impl_->deliveries.pop_front();
+    return m;
+  }
   if (r.reply_type != AMQP_RESPONSE_NORMAL) throw MqError("consume failed: " + describe(r));
   Message m;
   m.routing_key = str(env.routing_key);

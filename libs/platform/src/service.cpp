@@ -102,6 +102,8 @@ void Service::use_outbox() {
   auto* relay = relay_.get();
   metrics_.gauge_fn("outbox_pending_events", "Committed events not yet published",
                     [relay] { return static_cast<double>(relay->pending()); });
+  metrics_.gauge_fn("outbox_unroutable_events", "Events no queue was bound to take, parked in <exchange>.unroutable",
+                    [relay] { return static_cast<double>(relay->unroutable()); });
   add_ready_check("broker", [relay] { return relay->connected(); }, Need::Optional);
   relay_->start();
 }

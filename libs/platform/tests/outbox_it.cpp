@@ -200,3 +200,40 @@ TEST(OutboxIT, EventsWaitForTheBrokerAndGoOutWhenItIsBack) {
   relay.stop();
   EXPECT_EQ(got, (std::set<std::string>{"during-1", "during-2"}));
 }
+
+TEST(OutboxIT, AnEventNoQueueTakesIsParkedNotDropped) {
+  Fixture f;
+  // Only "test.thing.*" is bound: an event of another type reaches no queue.
+  f.observer->delete_queue(f.queue);
+  f.observer->declare_queue(f.queue);
+  f.observer->bind(f.queue, f.exchange.name(), "test.thing.*");
+  const auto parking = events::OutboxRelay::parking_queue(f.exchange.name());
+  events::OutboxRelay relay(*f.pool, {rto::testing::amqp_url(), f.exchange.name()}, "test-service");
+  f.pool->transact([](pqxx::work& tx) {
+    events::enqueue(tx, "test-service", {"test.nobody.listens", "n1", {{"n", 1}}});
+    events::enqueue(tx, "test-service", {"test.thing.created", "t1", {{"thing_id", "t1"}}});
+  });
+  EXPECT_EQ(relay.flush_once(), 2);
+  EXPECT_EQ(relay.unroutable(), 1);
+  auto routed = f.wait_message(5s);
+  ASSERT_TRUE(routed);
+  EXPECT_EQ(routed->routing_key, "test.thing.created");
+  std::optional<mq::Message> parked;
+  for (int i = 0; i < 50 && !parked; ++i) {
+    parked = f.observer->get(parking);
+    if (!parked) std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(parked) << "the unroutable event is kept in " << parking;
+  EXPECT_NE(parked->body.find("test.nobody.listens"), std::string::npos) << parked->body;
+  EXPECT_FALSE(parked->message_id.empty());
+  // Both rows are sent: nothing is published again.
+  EXPECT_EQ(relay.flush_once(), 0);
+  EXPECT_EQ(relay.unroutable(), 1);
+  f.observer->delete_queue(parking);
+}
+
+TEST(MqIT, ConnectionsAskForHeartbeats) {
+  mq::Connection c(rto::testing::amqp_url());
+  EXPECT_EQ(c.heartbeat(), mq::kHeartbeat) << "a half-open connection is noticed within two heartbeats";
+  c.pump();  // nothing to read: returns at once
+}

@@ -37,7 +37,11 @@ struct BrokerConfig {
 
 // Publishes committed outbox rows with publisher confirms and marks them sent. Survives a
 // broker outage: it reconnects with back-off and sends what accumulated. Safe with several
-// replicas (rows are claimed with FOR UPDATE SKIP LOCKED).
+// replicas (rows are claimed with FOR UPDATE SKIP LOCKED). Events are published mandatory: one
+// that no queue is bound to take comes back and is parked, confirmed, in the queue
+// `<exchange>.unroutable` (kept, newest 100,000) before its row is marked sent — never dropped
+// unseen. While idle, the relay keeps its connection's heartbeats going, so a broker gone
+// silent is noticed within a minute.
 class OutboxRelay {
  public:
   OutboxRelay(db::Pool& pool, BrokerConfig broker, std::string source);
@@ -48,14 +52,20 @@ class OutboxRelay {
   // and by tests. Throws on broker failure.
   int flush_once();
   std::int64_t pending() const noexcept { return pending_.load(); }
+  // Events no queue took, parked in <exchange>.unroutable since the process started.
+  std::int64_t unroutable() const noexcept { return unroutable_.load(); }
   bool connected() const noexcept { return connected_.load(); }
   void wake() noexcept;
+  static std::string parking_queue(const std::string& exchange) { return exchange + ".unroutable"; }
 
  private:
+  static constexpr std::int64_t kParkedMax = 100'000;
+  void park_returned();
   struct Impl;
   std::unique_ptr<Impl> impl_;
   db::Pool& pool_;
   std::atomic<std::int64_t> pending_{0};
+  std::atomic<std::int64_t> unroutable_{0};
   std::atomic<bool> connected_{false};
 };
 

@@ -1,6 +1,10 @@
 #pragma once
 // A thin synchronous RabbitMQ client over rabbitmq-c (one connection, one channel).
-// Not thread-safe: each thread owns its own Connection.
+// Not thread-safe: each thread owns its own Connection. Connections ask for 30 s heartbeats, so
+// a half-open connection (a broker gone silent) is noticed: any call that reads from the broker
+// (next, wait_for_confirms, pump) then throws MqError. Messages are published mandatory: one
+// no queue takes comes back (take_returned) instead of being dropped.
+#include <deque>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -27,6 +31,13 @@ struct Message {
   std::int64_t attempt = 1;  // from the x-attempt header the platform sets on retries
 };
 
+// A mandatory message the broker could not route to any queue (basic.return).
+struct Returned {
+  std::string exchange, routing_key, reply_text, body, message_id;
+};
+
+inline constexpr std::chrono::seconds kHeartbeat{30};
+
 class Connection {
  public:
   explicit Connection(std::string_view url, std::chrono::milliseconds timeout = std::chrono::seconds(5));
@@ -37,7 +48,7 @@ class Connection {
   void declare_exchange(std::string_view name, std::string_view type = "topic");
   // durable queue; dead_letter_exchange empty = none
   void declare_queue(std::string_view name, std::string_view dead_letter_exchange = "",
-                     std::string_view dead_letter_key = "");
+                     std::string_view dead_letter_key = "", std::int64_t max_length = 0);
   // A server-named, exclusive, auto-deleted queue (gone with this connection); returns its name.
   std::string declare_private_queue();
   void bind(std::string_view queue, std::string_view exchange, std::string_view key);
@@ -53,12 +64,22 @@ class Connection {
   void publish_unconfirmed(std::string_view exchange, std::string_view key, std::string_view body,
                            std::string_view message_id = "", std::int64_t attempt = 0);
   // With confirms on, waits until the broker has acked everything published so far; throws
-  // on a nack or timeout. Returns at once without confirms.
+  // on a nack or timeout. Returns at once without confirms. Messages no queue took were
+  // returned before their ack: see take_returned().
   void wait_for_confirms();
+  // The messages returned as unroutable since the last call.
+  std::vector<Returned> take_returned();
+  // Sends a heartbeat when one is due and reads what the broker sent meanwhile, without
+  // waiting: an idle publisher calls it so the connection stays alive, and so a broker gone
+  // silent is noticed (throws MqError).
+  void pump();
+  // The heartbeat interval agreed with the broker (zero: none).
+  std::chrono::seconds heartbeat() const;
 
   void qos(std::uint16_t prefetch);
   void consume(std::string_view queue, bool auto_ack = false);  // manual ack unless auto_ack
-  // Next delivery, or nullopt after `timeout`. Throws MqError when the connection is lost.
+  // Next delivery (deliveries read while waiting for confirms first), or nullopt after
+  // `timeout`. Throws MqError when the connection is lost.
   std::optional<Message> next(std::chrono::milliseconds timeout);
   void ack(std::uint64_t tag);
   void reject(std::uint64_t tag, bool requeue);
