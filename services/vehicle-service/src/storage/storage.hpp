@@ -13,6 +13,7 @@
 #include "domain/status.hpp"
 #include "domain/time.hpp"
 #include "domain/vehicle.hpp"
+#include "images/storage.hpp"
 
 namespace vehicle_service::storage {
 
@@ -105,6 +106,11 @@ void set_image_position(pqxx::transaction_base& tx, const std::string& vehicle_i
                         int position);
 // Sets vehicles.cover_image_id to the first image.
 void refresh_cover(pqxx::transaction_base& tx, const std::string& vehicle_id, TimePoint now);
+// Stores an accepted image (domain/image.hpp, accept_upload) as every image is stored: its bytes
+// under its storage key, its row after the vehicle's other images, and the vehicle's cover
+// (updated_at = the image's created_at). Call with the vehicle's row locked. The bytes are
+// written first: when the transaction does not commit, the caller removes them.
+void add_image(pqxx::transaction_base& tx, ImageStorage& files, const Image& img, std::string_view bytes);
 
 // ---- demo data and the generator ----------------------------------------------------------------
 

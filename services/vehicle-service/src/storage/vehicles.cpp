@@ -251,6 +251,12 @@ void refresh_cover(pqxx::transaction_base& tx, const std::string& vehicle_id, Ti
   tx.exec_prepared0(sql::kVehicleRefreshCover.name, vehicle_id, to_micros(now));
 }
 
+void add_image(pqxx::transaction_base& tx, ImageStorage& files, const Image& img, std::string_view bytes) {
+  files.put(img.storage_key, bytes);
+  insert_image(tx, img);
+  refresh_cover(tx, img.vehicle_id, img.created_at);
+}
+
 // ---- demo data and the generator ----------------------------------------------------------------
 
 std::int64_t count_vehicles(pqxx::transaction_base& tx) {
