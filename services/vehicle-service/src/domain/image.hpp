@@ -29,7 +29,8 @@ std::string_view image_extension(std::string_view type) noexcept;
 std::string check_upload(std::string_view content_type, std::string_view body, std::size_t max_bytes);
 
 // An upload that passes check_upload, described as the service records it: a new id, the type
-// the bytes are, their size and SHA-256, and the storage key "<id>.<extension>".
+// the bytes are, their size and SHA-256, and the storage key "<id>.<extension>". Every image
+// is stored this way: a dealer's upload and the demo catalogue's pictures.
 Image accept_upload(const std::string& vehicle_id, std::string_view content_type, std::string_view body,
                     std::size_t max_bytes, TimePoint created_at);
 

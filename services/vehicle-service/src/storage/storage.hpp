@@ -115,6 +115,9 @@ void add_image(pqxx::transaction_base& tx, ImageStorage& files, const Image& img
 // ---- demo data and the generator ----------------------------------------------------------------
 
 std::int64_t count_vehicles(pqxx::transaction_base& tx);
+// The vehicles of `dealer_id` whose VIN starts with `vin_prefix` and that have no image, by VIN.
+std::vector<Vehicle> vehicles_without_images(pqxx::transaction_base& tx, const std::string& dealer_id,
+                                             const std::string& vin_prefix);
 // One statement for the whole batch (status and created_at from each vehicle).
 void bulk_insert(pqxx::transaction_base& tx, const std::vector<Vehicle>& batch);
 

@@ -263,6 +263,14 @@ std::int64_t count_vehicles(pqxx::transaction_base& tx) {
   return tx.exec_prepared1(sql::kVehicleCount.name)[0].as<std::int64_t>();
 }
 
+std::vector<Vehicle> vehicles_without_images(pqxx::transaction_base& tx, const std::string& dealer_id,
+                                             const std::string& vin_prefix) {
+  std::vector<Vehicle> out;
+  for (const auto& r : tx.exec_prepared(sql::kVehiclesWithoutImages.name, dealer_id, vin_prefix))
+    out.push_back(read_vehicle(r));
+  return out;
+}
+
 void bulk_insert(pqxx::transaction_base& tx, const std::vector<Vehicle>& batch) {
   namespace js = boost::json;
   js::array rows;
