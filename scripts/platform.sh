@@ -256,8 +256,9 @@ case $CMD in
     for line in "${SERVICES[@]}"; do start_one "$line"; done
     if with_frontend; then "$FRONTEND" start --env "$ENV_NAME" || log "frontend not started (see above)"; fi
     if [ "$ENV_NAME" = dev ]; then
-      # A demo catalogue for a fresh local platform (does nothing when vehicles exist).
-      env -i "PATH=$PATH" "DATABASE_URL=$PG_URL_BASE/vehicledb" \
+      # A demo catalogue with pictures for a fresh local platform (when vehicles exist, it only
+      # adds pictures to demo listings that have none). IMAGE_DIR is the vehicle service's.
+      env -i "PATH=$PATH" "DATABASE_URL=$PG_URL_BASE/vehicledb" "IMAGE_DIR=$ENV_DIR/images" \
         "$BUILD_DIR/services/vehicle-service/vehicle-service" seed-demo >> "$LOG_DIR/seed-demo.log" 2>&1 ||
         log "demo catalogue not loaded: see $(rel "$LOG_DIR")/seed-demo.log"
     fi

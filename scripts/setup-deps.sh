@@ -8,7 +8,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libpqxx-dev librabbitmq-dev libsodium-dev libcpp-jwt-dev nlohmann-json3-dev prometheus-cpp-dev
   libspdlog-dev libfmt-dev libprotobuf-dev libicu-dev libabsl-dev libssl-dev libpq-dev
-  libjemalloc-dev
+  libjemalloc-dev libpng-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 rabbitmq-server wrk
   docker-compose prometheus python3-yaml mmdebstrap

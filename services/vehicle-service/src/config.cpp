@@ -36,6 +36,8 @@ ToolConfig ToolConfig::from_environment() {
   c.database_url = env.required("DATABASE_URL");
   c.demo_dealer_id = env.string("DEMO_DEALER_ID", kDefaultDemoDealerId);
   if (!rto::crypto::is_uuid(c.demo_dealer_id)) env.fail("DEMO_DEALER_ID", "must be a UUID");
+  c.image_dir = env.string("IMAGE_DIR", ".data/images");
+  c.image_max_bytes = static_cast<std::size_t>(env.integer("IMAGE_MAX_BYTES", 5 * 1024 * 1024, 1024, 64 << 20));
   env.done();
   return c;
 }

@@ -56,10 +56,7 @@ void require_manager(const Request& req, const Vehicle& v) {
 
 // Images change only while the listing can still be edited.
 void require_images_editable(const Vehicle& v) {
-  if (v.status == Status::Draft || v.status == Status::PendingReview || v.status == Status::Available ||
-      v.status == Status::Maintenance)
-    return;
-  refuse(v.status, "have its images changed");
+  if (!images_editable(v.status)) refuse(v.status, "have its images changed");
 }
 
 int max_model_year(TimePoint now) {
@@ -255,15 +252,8 @@ Response Handlers::history(Request& req) {
 
 Response Handlers::upload_image(Request& req) {
   auto id = vehicle_id(req);
-  auto type = check_upload(req.header("Content-Type").value_or(""), req.body, app_->config().image_max_bytes);
-  Image img;
-  img.id = rto::crypto::uuid_v4();
-  img.vehicle_id = id;
-  img.content_type = type;
-  img.size_bytes = static_cast<std::int64_t>(req.body.size());
-  img.sha256 = rto::crypto::sha256_hex(req.body);
-  img.storage_key = img.id + "." + std::string(image_extension(type));
-  img.created_at = app_->now();
+  const auto img = accept_upload(id, req.header("Content-Type").value_or(""), req.body,
+                                 app_->config().image_max_bytes, app_->now());
   bool stored = false;
   try {
     auto [v, images] = app_->db().transact([&](pqxx::work& tx) {
@@ -275,10 +265,8 @@ Response Handlers::upload_image(Request& req) {
         throw rto::Conflict("a listing has at most " + std::to_string(kMaxImagesPerVehicle) + " images",
                             {{"images", "at most " + std::to_string(kMaxImagesPerVehicle)}})
             .with_code("too-many-images");
-      app_->images().put(img.storage_key, req.body);
-      stored = true;
-      storage::insert_image(tx, img);
-      storage::refresh_cover(tx, id, img.created_at);
+      stored = true;  // from here a failure removes the bytes (absent ones are fine)
+      storage::add_image(tx, app_->images(), img, req.body);
       return std::pair{*storage::find_vehicle(tx, id), storage::images_of(tx, id)};
     });
     app_->changed();

@@ -1,5 +1,6 @@
 #include "domain/image.hpp"
 
+#include <rto/crypto.hpp>
 #include <rto/errors.hpp>
 
 namespace vehicle_service {
@@ -52,6 +53,19 @@ std::string check_upload(std::string_view content_type, std::string_view body, s
                      "the body is " + *actual + " but Content-Type says " + declared,
                      {{"Content-Type", "does not match the image (" + *actual + ")"}});
   return *actual;
+}
+
+Image accept_upload(const std::string& vehicle_id, std::string_view content_type, std::string_view body,
+                    std::size_t max_bytes, TimePoint created_at) {
+  Image img;
+  img.content_type = check_upload(content_type, body, max_bytes);
+  img.id = rto::crypto::uuid_v4();
+  img.vehicle_id = vehicle_id;
+  img.size_bytes = static_cast<std::int64_t>(body.size());
+  img.sha256 = rto::crypto::sha256_hex(body);
+  img.storage_key = img.id + "." + std::string(image_extension(img.content_type));
+  img.created_at = created_at;
+  return img;
 }
 
 std::string etag_of(std::string_view sha256_hex) { return "\"" + std::string(sha256_hex) + "\""; }

@@ -6,6 +6,9 @@
 #include <string>
 #include <string_view>
 
+#include "domain/time.hpp"
+#include "domain/vehicle.hpp"
+
 namespace vehicle_service {
 
 inline constexpr std::size_t kDefaultImageMaxBytes = 5 * 1024 * 1024;
@@ -24,6 +27,12 @@ std::string_view image_extension(std::string_view type) noexcept;
 // Checks an upload and returns its type. Throws rto::Error: 400 for an empty body, 413 over
 // `max_bytes`, 415 when the Content-Type is not JPEG/PNG/WebP or the bytes are not what it says.
 std::string check_upload(std::string_view content_type, std::string_view body, std::size_t max_bytes);
+
+// An upload that passes check_upload, described as the service records it: a new id, the type
+// the bytes are, their size and SHA-256, and the storage key "<id>.<extension>". Every image
+// is stored this way: a dealer's upload and the demo catalogue's pictures.
+Image accept_upload(const std::string& vehicle_id, std::string_view content_type, std::string_view body,
+                    std::size_t max_bytes, TimePoint created_at);
 
 // A strong ETag from the content's SHA-256 (hex): "\"<sha256>\"".
 std::string etag_of(std::string_view sha256_hex);

@@ -268,6 +268,10 @@ void check_submit(Status current, std::size_t image_count) {
         .with_code("image-required");
 }
 
+bool images_editable(Status s) noexcept {
+  return s == Status::Draft || s == Status::PendingReview || s == Status::Available || s == Status::Maintenance;
+}
+
 std::string parse_reason(const js::object& body, bool required) {
   Reader r(body);
   auto reason = r.string("reason", required, 3, 500);

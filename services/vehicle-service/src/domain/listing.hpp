@@ -56,6 +56,9 @@ void check_edit(Status current, const ListingFields& f);
 // one image, since buyers judge a vehicle by its photos (409, code "image-required", field
 // "images").
 void check_submit(Status current, std::size_t image_count);
+// Images change only while the listing can still be edited: draft, pending_review, available
+// and maintenance.
+bool images_editable(Status current) noexcept;
 
 // {reason}: 3..500 characters (reject, release, repossess, staff status changes).
 std::string parse_reason(const boost::json::object& body, bool required);

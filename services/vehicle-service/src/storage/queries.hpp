@@ -254,6 +254,11 @@ inline const rto::db::Statement kVehicleRefreshCover{"vehicle_refresh_cover",
 
 inline const rto::db::Statement kVehicleCount{"vehicle_count", "SELECT count(*) FROM vehicles"};
 
+// A dealer's vehicles with a VIN prefix (the demo catalogue's) that have no image yet.
+inline const rto::db::Statement kVehiclesWithoutImages{"vehicles_without_images",
+    "SELECT " + kVehicleColumns + " FROM vehicles v WHERE v.dealer_id = $1::uuid AND starts_with(v.vin, $2) "
+    "AND NOT EXISTS (SELECT 1 FROM vehicle_images i WHERE i.vehicle_id = v.id) ORDER BY v.vin"};
+
 // Maintenance commands of the tools (no parameters; not preparable).
 inline constexpr const char* kLockVehiclesForSeeding = "LOCK TABLE vehicles IN SHARE ROW EXCLUSIVE MODE";
 // Outside a transaction: sets the visibility map (index-only scans) and planner statistics.
@@ -282,7 +287,7 @@ inline std::vector<rto::db::Statement> all() {
       kMineAfter,         kCategories,       kSearchFacets,         kImageInsert,          kImagesOfVehicle,
       kVehicleWithImages,
       kImageForServing,   kImageDelete,      kImageSetPosition,     kVehicleRefreshCover,  kVehicleCount,
-      kVehicleBulkInsert};
+      kVehiclesWithoutImages, kVehicleBulkInsert};
   for (auto sort : {Sort::PriceAsc, Sort::PriceDesc, Sort::Newest, Sort::Nearest, Sort::Relevance}) {
     s.push_back(search_statement(sort, false));
     s.push_back(search_statement(sort, true));

@@ -13,6 +13,7 @@
 #include "domain/status.hpp"
 #include "domain/time.hpp"
 #include "domain/vehicle.hpp"
+#include "images/storage.hpp"
 
 namespace vehicle_service::storage {
 
@@ -105,10 +106,18 @@ void set_image_position(pqxx::transaction_base& tx, const std::string& vehicle_i
                         int position);
 // Sets vehicles.cover_image_id to the first image.
 void refresh_cover(pqxx::transaction_base& tx, const std::string& vehicle_id, TimePoint now);
+// Stores an accepted image (domain/image.hpp, accept_upload) as every image is stored: its bytes
+// under its storage key, its row after the vehicle's other images, and the vehicle's cover
+// (updated_at = the image's created_at). Call with the vehicle's row locked. The bytes are
+// written first: when the transaction does not commit, the caller removes them.
+void add_image(pqxx::transaction_base& tx, ImageStorage& files, const Image& img, std::string_view bytes);
 
 // ---- demo data and the generator ----------------------------------------------------------------
 
 std::int64_t count_vehicles(pqxx::transaction_base& tx);
+// The vehicles of `dealer_id` whose VIN starts with `vin_prefix` and that have no image, by VIN.
+std::vector<Vehicle> vehicles_without_images(pqxx::transaction_base& tx, const std::string& dealer_id,
+                                             const std::string& vin_prefix);
 // One statement for the whole batch (status and created_at from each vehicle).
 void bulk_insert(pqxx::transaction_base& tx, const std::vector<Vehicle>& batch);
 

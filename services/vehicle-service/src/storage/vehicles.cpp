@@ -251,10 +251,24 @@ void refresh_cover(pqxx::transaction_base& tx, const std::string& vehicle_id, Ti
   tx.exec_prepared0(sql::kVehicleRefreshCover.name, vehicle_id, to_micros(now));
 }
 
+void add_image(pqxx::transaction_base& tx, ImageStorage& files, const Image& img, std::string_view bytes) {
+  files.put(img.storage_key, bytes);
+  insert_image(tx, img);
+  refresh_cover(tx, img.vehicle_id, img.created_at);
+}
+
 // ---- demo data and the generator ----------------------------------------------------------------
 
 std::int64_t count_vehicles(pqxx::transaction_base& tx) {
   return tx.exec_prepared1(sql::kVehicleCount.name)[0].as<std::int64_t>();
+}
+
+std::vector<Vehicle> vehicles_without_images(pqxx::transaction_base& tx, const std::string& dealer_id,
+                                             const std::string& vin_prefix) {
+  std::vector<Vehicle> out;
+  for (const auto& r : tx.exec_prepared(sql::kVehiclesWithoutImages.name, dealer_id, vin_prefix))
+    out.push_back(read_vehicle(r));
+  return out;
 }
 
 void bulk_insert(pqxx::transaction_base& tx, const std::vector<Vehicle>& batch) {

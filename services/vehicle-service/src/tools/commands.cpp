@@ -9,9 +9,12 @@
 #include <rto/errors.hpp>
 
 #include "config.hpp"
+#include "domain/image.hpp"
 #include "domain/listing.hpp"
+#include "images/storage.hpp"
 #include "storage/queries.hpp"
 #include "storage/storage.hpp"
+#include "tools/pictures.hpp"
 #include "tools/tools.hpp"
 
 namespace vehicle_service::tools {
@@ -22,7 +25,8 @@ void usage() {
   std::cerr << "usage: vehicle-service [serve]             run the service\n"
                "       vehicle-service seed-demo         load the demo catalogue into an empty database\n"
                "       vehicle-service generate --count N   load N synthetic listings (benchmarks)\n"
-               "environment: DATABASE_URL (required), DEMO_DEALER_ID (seed-demo, generate)\n";
+               "environment: DATABASE_URL (required), DEMO_DEALER_ID (seed-demo, generate),\n"
+               "             IMAGE_DIR and IMAGE_MAX_BYTES (seed-demo: where the service keeps images)\n";
 }
 
 void migrate(const std::string& url, const std::vector<rto::db::Migration>& migrations) {
@@ -46,8 +50,7 @@ std::string plate(const char* prefix, int n) {
 int run(const std::vector<std::string>& args, const std::vector<rto::db::Migration>& migrations) {
   try {
     if (args[0] == "seed-demo" && args.size() == 1) {
-      auto cfg = ToolConfig::from_environment();
-      return seed_demo(cfg.database_url, cfg.demo_dealer_id, migrations);
+      return seed_demo(ToolConfig::from_environment(), migrations);
     }
     if (args[0] == "generate") {
       std::int64_t count = -1;
@@ -94,43 +97,133 @@ int run(const std::vector<std::string>& args, const std::vector<rto::db::Migrati
 const rto::db::Limits kUnbounded{std::chrono::milliseconds(10000), std::chrono::milliseconds(0),
                                  std::chrono::milliseconds(0)};
 
-int seed_demo(const std::string& url, const std::string& dealer_id, const std::vector<rto::db::Migration>& migrations) {
+namespace {
+
+// The demo pictures of each vehicle, in the order they are shown (the first is the cover).
+using Pictures = std::vector<std::vector<std::string>>;
+Pictures pictures_of(const std::vector<Vehicle>& vehicles) {
+  Pictures out;
+  out.reserve(vehicles.size());
+  for (const auto& v : vehicles) out.push_back(demo_pictures(v));
+  return out;
+}
+
+// Stores the pictures of vehicles[i] as an upload is stored: the same checks (type, magic bytes,
+// size limit), the same files and rows. They are dated the vehicle's updated_at, which the cover
+// refresh writes back. Each listing then passes the rule a dealer's listing meets at review
+// (check_submit). The storage keys written are appended to `written`.
+void add_pictures(pqxx::transaction_base& tx, ImageStorage& files, const ToolConfig& cfg,
+                  const std::vector<Vehicle>& vehicles, const Pictures& pictures, std::vector<std::string>& written) {
+  for (std::size_t i = 0; i < vehicles.size(); ++i) {
+    const auto& v = vehicles[i];
+    for (const auto& png : pictures[i]) {
+      auto img = accept_upload(v.id, "image/png", png, cfg.image_max_bytes, v.updated_at);
+      written.push_back(img.storage_key);
+      storage::add_image(tx, files, img, png);
+    }
+    check_submit(Status::Draft, storage::images_of(tx, v.id).size());
+  }
+}
+
+// Runs `f(tx, written)` in a transaction; files written by an attempt that did not commit are
+// removed (a retried attempt writes new ones).
+template <typename F>
+auto with_pictures(rto::db::Pool& pool, ImageStorage& files, F&& f) {
+  std::vector<std::string> written;
+  auto forget = [&] {
+    for (const auto& key : written) files.remove(key);
+    written.clear();
+  };
+  try {
+    return pool.transact([&](pqxx::work& tx) {
+      forget();
+      return f(tx, written);
+    });
+  } catch (...) {
+    forget();
+    throw;
+  }
+}
+
+}  // namespace
+
+int seed_demo(const ToolConfig& cfg, const std::vector<rto::db::Migration>& migrations) {
+  const auto& url = cfg.database_url;
+  const auto& dealer_id = cfg.demo_dealer_id;
   migrate(url, migrations);
   rto::db::Pool pool(url, 1, sql::all(), kUnbounded);
-  const int year = current_year();
-  std::mt19937_64 rng(20260101);  // the same catalogue every time
-  const auto& ms = models();
-  const auto& cs = cities();
-  const auto now = std::chrono::system_clock::now();
-  std::vector<Vehicle> batch;
-  int n = 0;
-  // Every model in several towns: two-wheelers everywhere, cars and vans in fewer places.
-  for (std::size_t mi = 0; mi < ms.size(); ++mi) {
-    const auto& m = ms[mi];
-    const bool small = std::string_view(m.category) == "motorcycle" || std::string_view(m.category) == "e-motorcycle";
-    const int copies = small ? 3 : 2;
-    for (int k = 0; k < copies; ++k) {
-      const auto& c = cs[(mi * 3 + static_cast<std::size_t>(k) * 2) % cs.size()];
-      ++n;
-      char vin[24];
-      std::snprintf(vin, sizeof vin, "DEMO%013d", n);
-      const bool moto = std::string_view(m.category) != "car" && std::string_view(m.category) != "van-pickup";
-      std::optional<std::string> reg;
-      if (std::string_view(m.category) != "e-bike") reg = plate(moto ? c.moto_prefix : c.plate_prefix, 100 + n * 7);
-      auto created = now - std::chrono::hours(24 * (n % 60)) - std::chrono::minutes(n * 13);
-      batch.push_back(make_listing(m, c, rng, rto::crypto::uuid_v4(), dealer_id, vin, reg,
-                                   std::chrono::time_point_cast<TimePoint::duration>(created), year));
+  LocalDirectoryStorage files(cfg.image_dir);
+  bool inserted = false;
+  std::size_t pictures_added = 0;
+  if (pool.query([](pqxx::nontransaction& tx) { return storage::count_vehicles(tx); }) == 0) {
+    const int year = current_year();
+    std::mt19937_64 rng(20260101);  // the same catalogue every time
+    const auto& ms = models();
+    const auto& cs = cities();
+    const auto now = std::chrono::system_clock::now();
+    std::vector<Vehicle> batch;
+    int n = 0;
+    // Every model in several towns: two-wheelers everywhere, cars and vans in fewer places.
+    for (std::size_t mi = 0; mi < ms.size(); ++mi) {
+      const auto& m = ms[mi];
+      const bool small = std::string_view(m.category) == "motorcycle" || std::string_view(m.category) == "e-motorcycle";
+      const int copies = small ? 3 : 2;
+      for (int k = 0; k < copies; ++k) {
+        const auto& c = cs[(mi * 3 + static_cast<std::size_t>(k) * 2) % cs.size()];
+        ++n;
+        char vin[24];
+        std::snprintf(vin, sizeof vin, "%s%013d", kDemoVinPrefix, n);
+        const bool moto = std::string_view(m.category) != "car" && std::string_view(m.category) != "van-pickup";
+        std::optional<std::string> reg;
+        if (std::string_view(m.category) != "e-bike") reg = plate(moto ? c.moto_prefix : c.plate_prefix, 100 + n * 7);
+        auto created = now - std::chrono::hours(24 * (n % 60)) - std::chrono::minutes(n * 13);
+        batch.push_back(make_listing(m, c, rng, rto::crypto::uuid_v4(), dealer_id, vin, reg,
+                                     std::chrono::time_point_cast<TimePoint::duration>(created), year));
+      }
+    }
+    // Drawn before the transaction: the lock below holds back the service's writes meanwhile.
+    const auto pictures = pictures_of(batch);
+    inserted = with_pictures(pool, files, [&](pqxx::work& tx, std::vector<std::string>& written) {
+      // Only into an empty catalogue; the lock keeps two seeders from both finding it empty.
+      tx.exec(sql::kLockVehiclesForSeeding);
+      if (storage::count_vehicles(tx) > 0) return false;
+      storage::bulk_insert(tx, batch);
+      add_pictures(tx, files, cfg, batch, pictures, written);  // dated as listed: updated_at stays
+      return true;
+    });
+    if (inserted) {
+      for (const auto& p : pictures) pictures_added += p.size();
+      std::cerr << "vehicle-service seed-demo: " << batch.size() << " demo vehicles listed with " << pictures_added
+                << " pictures (dealer " << dealer_id << ")\n";
+      return 0;
     }
   }
-  bool inserted = pool.transact([&](pqxx::work& tx) {
-    // Only into an empty catalogue; the lock keeps two seeders from both finding it empty.
-    tx.exec(sql::kLockVehiclesForSeeding);
-    if (storage::count_vehicles(tx) > 0) return false;
-    storage::bulk_insert(tx, batch);
-    return true;
+  // A catalogue seeded before the demo listings had pictures: add theirs, once.
+  auto missing = pool.query([&](pqxx::nontransaction& tx) {
+    return storage::vehicles_without_images(tx, dealer_id, kDemoVinPrefix);
   });
-  if (inserted)
-    std::cerr << "vehicle-service seed-demo: " << batch.size() << " demo vehicles listed (dealer " << dealer_id << ")\n";
+  std::erase_if(missing, [](const Vehicle& v) { return !images_editable(v.status); });
+  std::size_t completed = 0;
+  if (!missing.empty()) {
+    const auto pictures = pictures_of(missing);
+    const auto now = std::chrono::time_point_cast<TimePoint::duration>(std::chrono::system_clock::now());
+    completed = with_pictures(pool, files, [&](pqxx::work& tx, std::vector<std::string>& written) {
+      std::vector<Vehicle> still;  // under the row lock: unchanged since read, still without images
+      Pictures theirs;
+      for (std::size_t i = 0; i < missing.size(); ++i) {
+        auto v = storage::lock_vehicle(tx, missing[i].id);
+        if (!v || !images_editable(v->status) || !storage::images_of(tx, v->id).empty()) continue;
+        v->updated_at = now;
+        still.push_back(std::move(*v));
+        theirs.push_back(pictures[i]);
+      }
+      add_pictures(tx, files, cfg, still, theirs, written);
+      return still.size();
+    });
+  }
+  if (completed > 0)
+    std::cerr << "vehicle-service seed-demo: the catalogue already has vehicles; pictures added to " << completed
+              << (completed == 1 ? " demo vehicle that had none\n" : " demo vehicles that had none\n");
   else
     std::cerr << "vehicle-service seed-demo: the catalogue already has vehicles; nothing to do\n";
   return 0;

@@ -1,7 +1,8 @@
 #pragma once
 // The vehicle-service binary's sub-commands:
-//   vehicle-service seed-demo              ≈50 realistic East African listings, only when the
-//                                          catalogue is empty (DEMO_DEALER_ID owns them)
+//   vehicle-service seed-demo              ≈50 realistic East African listings with pictures,
+//                                          only when the catalogue is empty (DEMO_DEALER_ID owns
+//                                          them); demo listings without pictures get them
 //   vehicle-service generate --count N     N synthetic listings for benchmarks, in batches, with
 //                                          progress on stderr
 // Both apply the migrations first and read DATABASE_URL.
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "config.hpp"
 #include "domain/vehicle.hpp"
 
 namespace vehicle_service::tools {
@@ -18,8 +20,14 @@ namespace vehicle_service::tools {
 // Runs a sub-command; returns the process exit code (2 for bad usage).
 int run(const std::vector<std::string>& args, const std::vector<rto::db::Migration>& migrations);
 
-int seed_demo(const std::string& database_url, const std::string& dealer_id,
-              const std::vector<rto::db::Migration>& migrations);
+// Demo listings have VINs "DEMO" + 13 digits.
+inline constexpr const char* kDemoVinPrefix = "DEMO";
+
+// Into an empty catalogue: the demo listings, each with its pictures (tools/pictures.hpp) stored
+// as an upload is (accept_upload, storage::add_image under IMAGE_DIR), in one transaction.
+// Otherwise: pictures for the demo listings that have none and whose images may still change
+// (a catalogue seeded before the pictures). Running it again adds nothing.
+int seed_demo(const ToolConfig& cfg, const std::vector<rto::db::Migration>& migrations);
 int generate(const std::string& database_url, std::int64_t count, const std::string& dealer_id,
              const std::vector<rto::db::Migration>& migrations);
 
