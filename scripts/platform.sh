@@ -178,6 +178,8 @@ start_one() {
   local envs=(
     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "HOME=${HOME:-/root}"
     "HOST=127.0.0.1" "PORT=$S_PORT" "LOG_LEVEL=${LOG_LEVEL:-info}"
+    # dev and test run against the provider simulator over plain http (DEPLOY_ENV).
+    "DEPLOY_ENV=$([ "$ENV_NAME" = test ] && echo test || echo development)"
     "AMQP_URL=$AMQP_URL" "MQ_EXCHANGE=rto.events"
     "JWT_SECRET=$JWT_SECRET" "SERVICE_TOKEN_SECRET=$SERVICE_TOKEN_SECRET"
     # GnuTLS arrives only through libpq's LDAP library and is never used; without this it

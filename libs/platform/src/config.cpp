@@ -124,6 +124,16 @@ void Env::done() const {
   throw ConfigError(msg);
 }
 
+std::string_view to_string(Deployment d) noexcept {
+  switch (d) {
+    case Deployment::development: return "development";
+    case Deployment::test: return "test";
+    case Deployment::staging: return "staging";
+    case Deployment::production: return "production";
+  }
+  return "production";
+}
+
 Common Common::read(Env& env, std::string service, std::uint16_t default_port, bool needs_database) {
   Common c;
   c.service = std::move(service);
@@ -152,6 +162,12 @@ Common Common::read(Env& env, std::string service, std::uint16_t default_port, b
   c.jwt_secret = env.secret("JWT_SECRET", 32);
   c.service_token_secret = env.secret("SERVICE_TOKEN_SECRET", 32);
   c.log_level = env.string("LOG_LEVEL", "info");
+  const auto deployment = env.string("DEPLOY_ENV", "production");
+  if (deployment == "development") c.deployment = Deployment::development;
+  else if (deployment == "test") c.deployment = Deployment::test;
+  else if (deployment == "staging") c.deployment = Deployment::staging;
+  else if (deployment == "production") c.deployment = Deployment::production;
+  else env.fail("DEPLOY_ENV", "must be development, test, staging or production");
   c.metrics_allow_from = env.string("METRICS_ALLOW_FROM", c.metrics_allow_from);
   try {
     net::AddressSet::parse(c.metrics_allow_from);

@@ -80,7 +80,7 @@ PaymentConfig PaymentConfig::read(rto::config::Env& env) {
   c.callback_backlog_max = static_cast<int>(env.integer("CALLBACK_BACKLOG_MAX", 10000, 1, 1'000'000));
   c.record_batch_max = static_cast<int>(env.integer("PAYMENT_BATCH_MAX", 32, 1, 256));
   c.record_writers = static_cast<int>(env.integer("PAYMENT_BATCH_WRITERS", 2, 1, 16));
-  c.providers = momo::ProvidersConfig::read(env);
+  c.providers = momo::ProvidersConfig::read(env, c.common.deployment);
 
   env.done();
   return c;

@@ -39,8 +39,19 @@ class Env {
 //   DB_POOL_IDLE_SECONDS [60] (pooled connections idle this long are closed, down to one),
 //   AMQP_URL [amqp://guest:guest@127.0.0.1:5672/], MQ_EXCHANGE [rto.events],
 //   JWT_SECRET (required), SERVICE_TOKEN_SECRET (required), LOG_LEVEL [info]
+// Where a process runs (DEPLOY_ENV): development and test (make run, make test, the local
+// Compose file) allow what production must not, such as plain-http provider URLs.
+enum class Deployment { development, test, staging, production };
+std::string_view to_string(Deployment d) noexcept;
+
 struct Common {
   std::string service;
+  // DEPLOY_ENV: development | test | staging | production (the default: a process started with
+  // nothing said runs under production's rules).
+  Deployment deployment = Deployment::production;
+  bool is_development() const noexcept {
+    return deployment == Deployment::development || deployment == Deployment::test;
+  }
   std::string host;
   std::uint16_t port = 0;
   int http_workers = 8;

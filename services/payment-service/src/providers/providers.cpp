@@ -364,7 +364,7 @@ class HmacTransactionSignature final : public CallbackSignature {
 };
 
 ProviderSettings read_settings(rto::config::Env& env, const std::string& prefix, const char* country,
-                               const char* currency) {
+                               const char* currency, bool development) {
   const auto base = prefix + "_BASE_URL", country_var = prefix + "_COUNTRY", currency_var = prefix + "_CURRENCY";
   ProviderSettings s;
   s.base_url = env.string(base.c_str(), "");
@@ -375,6 +375,8 @@ ProviderSettings read_settings(rto::config::Env& env, const std::string& prefix,
   for (const auto& [var, url] : {std::pair{&base, &s.base_url}, std::pair{&callback_var, &s.callback_url}})
     if (!url->empty() && url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0)
       env.fail(var->c_str(), "must be an http(s):// URL");
+    else if (!development && url->rfind("http://", 0) == 0)
+      env.fail(var->c_str(), "must be an https:// URL outside development (DEPLOY_ENV)");
   if (s.country.size() != 2) env.fail(country_var.c_str(), "must be an ISO 3166 alpha-2 code such as UG");
   if (!rto::Currency::find(s.currency)) env.fail(currency_var.c_str(), "must be a supported ISO 4217 code such as UGX");
   return s;
@@ -386,25 +388,36 @@ std::unique_ptr<CallbackSignature> hmac_transaction_signature(std::string key) {
   return std::make_unique<HmacTransactionSignature>(std::move(key));
 }
 
-ProvidersConfig ProvidersConfig::read(rto::config::Env& env) {
+ProvidersConfig ProvidersConfig::read(rto::config::Env& env, rto::config::Deployment deployment) {
+  using rto::config::Deployment;
+  const bool development = deployment == Deployment::development || deployment == Deployment::test;
   ProvidersConfig c;
   c.callback_base_url = env.string("PAYMENT_CALLBACK_BASE_URL", "");
   while (!c.callback_base_url.empty() && c.callback_base_url.back() == '/') c.callback_base_url.pop_back();
+  if (!development && c.callback_base_url.rfind("http://", 0) == 0)
+    env.fail("PAYMENT_CALLBACK_BASE_URL", "must be an https:// URL outside development (DEPLOY_ENV)");
 
-  c.mtn = read_settings(env, "MTN_MOMO", "UG", "UGX");
+  c.mtn = read_settings(env, "MTN_MOMO", "UG", "UGX", development);
   if (!c.mtn.base_url.empty()) {
     c.mtn.user = env.required("MTN_MOMO_API_USER");
     c.mtn.secret = env.required("MTN_MOMO_API_KEY");
     c.mtn.key = env.required("MTN_MOMO_SUBSCRIPTION_KEY");
-    c.mtn.target_environment = env.string("MTN_MOMO_TARGET_ENVIRONMENT", "sandbox");
+    // Production names its MTN environment (mtnuganda, mtnghana, …): never the sandbox by default.
+    if (deployment == Deployment::production) {
+      c.mtn.target_environment = env.required("MTN_MOMO_TARGET_ENVIRONMENT");
+      if (c.mtn.target_environment == "sandbox")
+        env.fail("MTN_MOMO_TARGET_ENVIRONMENT", "must name the live environment (such as mtnuganda) in production");
+    } else {
+      c.mtn.target_environment = env.string("MTN_MOMO_TARGET_ENVIRONMENT", "sandbox");
+    }
   }
-  c.airtel = read_settings(env, "AIRTEL_MONEY", "UG", "UGX");
+  c.airtel = read_settings(env, "AIRTEL_MONEY", "UG", "UGX", development);
   if (!c.airtel.base_url.empty()) {
     c.airtel.user = env.required("AIRTEL_MONEY_CLIENT_ID");
     c.airtel.secret = env.required("AIRTEL_MONEY_CLIENT_SECRET");
     c.airtel.callback_key = env.string("AIRTEL_MONEY_CALLBACK_KEY", "");
   }
-  c.mpesa = read_settings(env, "MPESA", "KE", "KES");
+  c.mpesa = read_settings(env, "MPESA", "KE", "KES", development);
   if (!c.mpesa.base_url.empty()) {
     c.mpesa.user = env.required("MPESA_CONSUMER_KEY");
     c.mpesa.secret = env.required("MPESA_CONSUMER_SECRET");

@@ -47,7 +47,10 @@ struct ProviderSettings {
 struct ProvidersConfig {
   std::string callback_base_url;
   ProviderSettings mtn, airtel, mpesa;
-  static ProvidersConfig read(rto::config::Env& env);
+  // Outside development (DEPLOY_ENV staging or production) every provider and callback URL is
+  // https; in production MTN_MOMO_TARGET_ENVIRONMENT is required and is not the sandbox.
+  static ProvidersConfig read(rto::config::Env& env,
+                              rto::config::Deployment deployment = rto::config::Deployment::production);
 };
 
 // One collection to start.

@@ -1222,6 +1222,47 @@ TEST_F(Collections, UnmatchedNeverVerifiedCallbacksArePurgedAfterTheRetention) {
   EXPECT_EQ(world().app->jobs().purge_callbacks(), 0);
 }
 
+TEST(ProvidersConfig, OutsideDevelopmentProvidersAreHttpsAndMtnNamesItsEnvironment) {
+  using rto::config::Deployment;
+  const std::vector<std::pair<const char*, const char*>> mtn{
+      {"PAYMENT_CALLBACK_BASE_URL", "https://pay.example.com"}, {"MTN_MOMO_BASE_URL", "https://proxy.momoapi.mtn.com"},
+      {"MTN_MOMO_API_USER", "user"}, {"MTN_MOMO_API_KEY", "key"}, {"MTN_MOMO_SUBSCRIPTION_KEY", "sub"}};
+  const auto read_with = [&](Deployment d, std::vector<std::pair<const char*, const char*>> extra) {
+    for (const auto& [k, v] : mtn) ::setenv(k, v, 1);
+    for (const auto& [k, v] : extra) ::setenv(k, v, 1);
+    std::string error;
+    try {
+      rto::config::Env env;
+      auto c = payment_service::momo::ProvidersConfig::read(env, d);
+      env.done();
+    } catch (const rto::ConfigError& e) {
+      error = e.what();
+    }
+    for (const auto& [k, v] : mtn) ::unsetenv(k);
+    for (const auto& [k, v] : extra) ::unsetenv(k);
+    return error;
+  };
+  const std::pair<const char*, const char*> live{"MTN_MOMO_TARGET_ENVIRONMENT", "mtnuganda"};
+  EXPECT_EQ(read_with(Deployment::production, {live}), "");
+  // Plain http: only in development and tests (the simulator).
+  auto plain = read_with(Deployment::production, {live, {"MTN_MOMO_BASE_URL", "http://proxy.momoapi.mtn.com"}});
+  EXPECT_NE(plain.find("MTN_MOMO_BASE_URL"), std::string::npos) << plain;
+  auto callbacks = read_with(Deployment::staging, {{"PAYMENT_CALLBACK_BASE_URL", "http://pay.example.com"}});
+  EXPECT_NE(callbacks.find("PAYMENT_CALLBACK_BASE_URL"), std::string::npos) << callbacks;
+  auto airtel = read_with(Deployment::staging, {{"AIRTEL_MONEY_BASE_URL", "http://openapiuat.airtel.africa"},
+                                                {"AIRTEL_MONEY_CLIENT_ID", "id"}, {"AIRTEL_MONEY_CLIENT_SECRET", "s"}});
+  EXPECT_NE(airtel.find("AIRTEL_MONEY_BASE_URL"), std::string::npos) << airtel;
+  EXPECT_EQ(read_with(Deployment::development, {{"MTN_MOMO_BASE_URL", "http://127.0.0.1:8095"},
+                                                {"PAYMENT_CALLBACK_BASE_URL", "http://127.0.0.1:8080"}}),
+            "");
+  // Production names its MTN environment; the sandbox default is for the others.
+  auto unnamed = read_with(Deployment::production, {});
+  EXPECT_NE(unnamed.find("MTN_MOMO_TARGET_ENVIRONMENT"), std::string::npos) << unnamed;
+  auto sandbox = read_with(Deployment::production, {{"MTN_MOMO_TARGET_ENVIRONMENT", "sandbox"}});
+  EXPECT_NE(sandbox.find("MTN_MOMO_TARGET_ENVIRONMENT"), std::string::npos) << sandbox;
+  EXPECT_EQ(read_with(Deployment::staging, {}), "");
+}
+
 TEST(ProvidersConfig, MpesaInitiatorAndCredentialComeTogether) {
   // Both or neither: one without the other stops start-up, naming the one missing.
   const std::vector<std::pair<const char*, const char*>> base{
