@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include <rto/auth.hpp>
 #include <rto/config.hpp>
+#include <rto/testing/service.hpp>
 #include <rto/crypto.hpp>
 
 namespace bench {
@@ -50,11 +52,13 @@ inline bool parse_flags(int argc, char** argv, const Flags& f) {
   return true;
 }
 
-// Fresh token secrets shared by a bench's service under test and its stub neighbours (which
-// check the service tokens they are sent).
+// Token keys shared by a bench's service under test and its stub neighbours (which check the
+// service tokens they are sent): the test ES256 key pair of access tokens, a fresh service secret.
 struct Secrets {
-  std::string jwt = "bench-jwt-" + rto::crypto::uuid_v4();
+  std::string jwt_private = rto::testing::kJwtPrivateKey;
+  std::string jwt_public = rto::testing::kJwtPublicKeys;
   std::string service = "bench-service-" + rto::crypto::uuid_v4();
+  rto::auth::AccessKeys access() const { return rto::auth::AccessKeys::parse(jwt_private, jwt_public); }
 };
 
 // An in-process service on 127.0.0.1, an ephemeral port; http_workers 0 keeps the default.
@@ -65,7 +69,8 @@ inline rto::config::Common local_service(const std::string& name, const Secrets&
   c.host = "127.0.0.1";
   c.port = 0;
   if (http_workers > 0) c.http_workers = http_workers;
-  c.jwt_secret = s.jwt;
+  c.jwt_private_key = s.jwt_private;
+  c.jwt_public_keys = s.jwt_public;
   c.service_token_secret = s.service;
   c.log_level = log_level;
   return c;

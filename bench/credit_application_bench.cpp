@@ -325,7 +325,7 @@ int run(const Options& o) {
   rto::testing::TempDatabase db("credit_bench");
   rto::testing::TempExchange exchange("credit_bench.events");
   Secrets secrets;
-  const rto::auth::Tokens tokens(secrets.jwt, secrets.service);
+  const rto::auth::Tokens tokens(secrets.access(), secrets.service);
   const auto n = static_cast<std::size_t>(o.applications);
 
   std::fprintf(stderr, "set-up: %d customers with one application each...\n", o.applications);

@@ -243,7 +243,7 @@ void Rig::vacuum_analyze() const {
 
 std::string Rig::service_token(std::string_view caller) const {
   if (!impl_->service) throw std::logic_error("the payment service is not started");
-  return impl_->service->tokens().issue_service(caller);
+  return impl_->service->tokens().issue_service(caller, "payment-service");
 }
 
 const std::string& Rig::db_url() const { return impl_->db.url(); }

@@ -195,7 +195,7 @@ void post_payments(const std::string& url, Rig& rig, const std::vector<std::stri
         const auto k = static_cast<std::size_t>(i);
         out.sent[k] = SysClock::now();
         if (!issued || out.sent[k] - *issued > 1min) {  // tokens live 5 minutes
-          h.set("Authorization", "Bearer " + rig.service_token("bench-gateway"));
+          h.set("Authorization", "Bearer " + rig.service_token("operations"));
           issued = out.sent[k];
         }
         std::string refusal;  // empty: recorded (201)

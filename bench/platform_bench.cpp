@@ -4,6 +4,10 @@
 #include "rto/auth.hpp"
 #include "rto/router.hpp"
 #include "rto/service.hpp"
+#include "rto/testing/service.hpp"
+
+#include <string>
+#include <vector>
 
 using namespace rto;
 
@@ -17,12 +21,29 @@ static void BM_RouterMatch(benchmark::State& st) {
 }
 BENCHMARK(BM_RouterMatch);
 
+// ES256 access tokens: signed with the test private key, verified as the gateway does.
 static void BM_VerifyAccessToken(benchmark::State& st) {
-  auth::Tokens t("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210");
-  auto tok = t.issue_access("8f1c2d3e-0000-4000-8000-000000000000", {"customer"});
-  for (auto _ : st) benchmark::DoNotOptimize(t.verify_access(tok));
+  auth::Tokens signer(auth::AccessKeys::parse(testing::kJwtPrivateKey, testing::kJwtPublicKeys), "");
+  auth::Tokens t(auth::AccessKeys::parse("", testing::kJwtPublicKeys), "");
+  auto tok = signer.issue_access("8f1c2d3e-0000-4000-8000-000000000000", {"customer"});
+  for (auto _ : st) benchmark::DoNotOptimize(t.verify_access(tok));  // from the cache after the first
 }
 BENCHMARK(BM_VerifyAccessToken);
+
+// Every token new to the verifier: the ES256 signature checked in full each time.
+static void BM_VerifyAccessTokenFirstSight(benchmark::State& st) {
+  auth::Tokens signer(auth::AccessKeys::parse(testing::kJwtPrivateKey, testing::kJwtPublicKeys), "");
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 4096; ++i) tokens.push_back(signer.issue_access("user-" + std::to_string(i), {"customer"}));
+  std::size_t i = 0;
+  for (auto _ : st) {
+    st.PauseTiming();
+    auth::Tokens t(auth::AccessKeys::parse("", testing::kJwtPublicKeys), "");  // an empty cache
+    st.ResumeTiming();
+    benchmark::DoNotOptimize(t.verify_access(tokens[i++ % tokens.size()]));
+  }
+}
+BENCHMARK(BM_VerifyAccessTokenFirstSight);
 
 static void BM_Problem(benchmark::State& st) {
   http::Request req;

@@ -29,7 +29,7 @@ provider() { local v=${!1:-}; printf '%s' "${v:-CHANGE_ME_PROVIDER_ISSUED}"; }
 
 # name | generator
 GENERATED=(
-  "JWT_SECRET|b64 48" "SERVICE_TOKEN_SECRET|b64 48" "ENCRYPTION_KEY|b64 32"
+  "SERVICE_TOKEN_SECRET|b64 48" "ENCRYPTION_KEY|b64 32"
   "POSTGRES_PASSWORD|hex 24" "MONITORING_DB_PASSWORD|hex 24" "RMQ_PASSWORD|hex 24" "RABBITMQ_ERLANG_COOKIE|hex 32"
   "USER_DB_PASSWORD|hex 24" "VEHICLE_DB_PASSWORD|hex 24" "CREDIT_DB_PASSWORD|hex 24" "PAYMENT_DB_PASSWORD|hex 24"
   "TELEMATICS_DB_PASSWORD|hex 24" "SUPPORT_DB_PASSWORD|hex 24" "ADMIN_PASSWORD|alnum 20" "GRAFANA_ADMIN_PASSWORD|alnum 20"
@@ -41,8 +41,18 @@ SETTINGS=("VERSION|${VERSION:-v1.0.0}" "ADMIN_PHONE|${ADMIN_PHONE:-+256700000001
   "MPESA_SHORTCODE|${MPESA_SHORTCODE:-174379}")
 
 declare -A V
+# The ES256 key pair of access tokens (kid:BASE64 of the DER): JWT_PRIVATE_KEY for the user
+# service alone, JWT_PUBLIC_KEYS for every process. Made together, kept together.
+keypair() {
+  local pem kid
+  pem=$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2> /dev/null)
+  kid="k$(date -u +%Y%m%d)"
+  V[JWT_PRIVATE_KEY]="$kid:$(printf '%s\n' "$pem" | sed '/-----/d' | tr -d '\n')"
+  V[JWT_PUBLIC_KEYS]="$kid:$(printf '%s\n' "$pem" | openssl pkey -pubout 2> /dev/null | sed '/-----/d' | tr -d '\n')"
+}
 fill() {
   local item name gen
+  [ -n "${V[JWT_PRIVATE_KEY]:-}" ] || keypair
   for item in "${GENERATED[@]}"; do
     name=${item%%|*} gen=${item#*|}
     [ -n "${V[$name]:-}" ] || V[$name]=$($gen)
@@ -97,7 +107,8 @@ metadata:
   namespace: $NS
 type: Opaque
 stringData:
-  jwt-secret: $(q "${V[JWT_SECRET]}")
+  jwt-private-key: $(q "${V[JWT_PRIVATE_KEY]}")
+  jwt-public-keys: $(q "${V[JWT_PUBLIC_KEYS]}")
   service-token-secret: $(q "${V[SERVICE_TOKEN_SECRET]}")
   encryption-key: $(q "${V[ENCRYPTION_KEY]}")
   admin-phone: $(q "${V[ADMIN_PHONE]}")

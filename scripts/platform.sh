@@ -20,7 +20,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # credentials; real ones come from the deployment's secrets, never from here.
 MOMO_CREDENTIALS="MTN_MOMO_API_USER=rto-local MTN_MOMO_API_KEY=\${MOMO_SIM_SECRET} MTN_MOMO_SUBSCRIPTION_KEY=\${MOMO_SIM_SECRET} AIRTEL_MONEY_CLIENT_ID=rto-local AIRTEL_MONEY_CLIENT_SECRET=\${MOMO_SIM_SECRET} AIRTEL_MONEY_CALLBACK_KEY=\${MOMO_SIM_SECRET} MPESA_CONSUMER_KEY=rto-local MPESA_CONSUMER_SECRET=\${MOMO_SIM_SECRET} MPESA_SHORTCODE=174379 MPESA_PASSKEY=\${MOMO_SIM_PASSKEY} MPESA_INITIATOR=rto-local MPESA_SECURITY_CREDENTIAL=\${MOMO_SIM_SECRET}"
 SERVICES=(
-  "user-service|8081|services/user-service/user-service|DATABASE_URL=\${PG_URL_BASE}/userdb ENCRYPTION_KEY=\${ENCRYPTION_KEY} ADMIN_PHONE=\${ADMIN_PHONE} ADMIN_PASSWORD=\${ADMIN_PASSWORD} DEFAULT_REGION=UG|"
+  "user-service|8081|services/user-service/user-service|DATABASE_URL=\${PG_URL_BASE}/userdb JWT_PRIVATE_KEY=\${JWT_PRIVATE_KEY} ENCRYPTION_KEY=\${ENCRYPTION_KEY} ADMIN_PHONE=\${ADMIN_PHONE} ADMIN_PASSWORD=\${ADMIN_PASSWORD} DEFAULT_REGION=UG|"
   "vehicle-service|8082|services/vehicle-service/vehicle-service|DATABASE_URL=\${PG_URL_BASE}/vehicledb IMAGE_DIR=\${ENV_DIR}/images BODY_LIMIT_BYTES=6291456|VEHICLE_RESERVATION_SWEEP_MS=500"
   "credit-service|8083|services/credit-service/credit-service|DATABASE_URL=\${PG_URL_BASE}/creditdb ENCRYPTION_KEY=\${ENCRYPTION_KEY} DEFAULT_REGION=UG USER_SERVICE_URL=http://127.0.0.1:\${PORT_user_service} VEHICLE_SERVICE_URL=http://127.0.0.1:\${PORT_vehicle_service} PAYMENT_SERVICE_URL=http://127.0.0.1:\${PORT_payment_service} CREDIT_APPROVAL_TTL_DAYS=30 CREDIT_AFFORDABILITY_MAX_PERCENT=40|CREDIT_EXPIRY_INTERVAL_SECONDS=1"
   "mobile-money-sim|8095|tools/mobile-money-sim/mobile-money-sim|SIM_PORT=\${PORT_mobile_money_sim} $MOMO_CREDENTIALS SIM_AIRTEL_CALLBACK_URL=http://127.0.0.1:\${PORT_api_gateway}/api/v1/webhooks/airtel_money|SIM_CALLBACK_DELAY_MS=100 SIM_EXPIRY_MS=4000"
@@ -181,11 +181,17 @@ start_one() {
     # dev and test run against the provider simulator over plain http (DEPLOY_ENV).
     "DEPLOY_ENV=$([ "$ENV_NAME" = test ] && echo test || echo development)"
     "AMQP_URL=$AMQP_URL" "MQ_EXCHANGE=rto.events"
-    "JWT_SECRET=$JWT_SECRET" "SERVICE_TOKEN_SECRET=$SERVICE_TOKEN_SECRET"
+    # Everyone verifies access tokens; only the user service signs them (JWT_PRIVATE_KEY, in its
+    # own line above); the gateway holds no signing key and takes no service tokens.
+    "JWT_PUBLIC_KEYS=$JWT_PUBLIC_KEYS"
     # GnuTLS arrives only through libpq's LDAP library and is never used; without this it
     # initialises itself at load and keeps about 1 MB of each process resident.
     "GNUTLS_NO_IMPLICIT_INIT=1"
   )
+  case $S_NAME in
+    api-gateway | mobile-money-sim) ;;
+    *) envs+=("SERVICE_TOKEN_SECRET=$SERVICE_TOKEN_SECRET") ;;
+  esac
   local v item items extra=$S_ENV
   [ "$ENV_NAME" = test ] && extra+=" $S_TEST_ENV"
   for v in TZ ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do

@@ -29,7 +29,7 @@ alnum() {
 
 value_for() {
   case $1 in
-    JWT_SECRET | SERVICE_TOKEN_SECRET) openssl rand -base64 48 | tr -d '\n' ;;
+    SERVICE_TOKEN_SECRET) openssl rand -base64 48 | tr -d '\n' ;;
     ENCRYPTION_KEY) openssl rand -base64 32 | tr -d '\n' ;; # exactly 32 bytes once decoded
     DB_PASSWORD | RMQ_PASSWORD) openssl rand -hex 24 ;;
     ADMIN_PHONE) printf '+256700000001' ;;
@@ -39,7 +39,7 @@ value_for() {
   esac
 }
 
-KEYS=(JWT_SECRET SERVICE_TOKEN_SECRET ENCRYPTION_KEY DB_PASSWORD RMQ_PASSWORD ADMIN_PHONE ADMIN_PASSWORD MOMO_SIM_SECRET MOMO_SIM_PASSKEY)
+KEYS=(SERVICE_TOKEN_SECRET ENCRYPTION_KEY DB_PASSWORD RMQ_PASSWORD ADMIN_PHONE ADMIN_PASSWORD MOMO_SIM_SECRET MOMO_SIM_PASSKEY)
 
 # Build the complete file in a temporary file, then move it in place atomically.
 tmp=$(mktemp "$ENV_DIR/.secrets.XXXXXX")
@@ -53,6 +53,18 @@ else
 fi
 
 added=0
+# The ES256 key pair of access tokens, made together: JWT_PRIVATE_KEY (the user service's only)
+# and JWT_PUBLIC_KEYS (everyone's), each kid:BASE64 of the DER.
+if ! grep -q "^JWT_PRIVATE_KEY=" "$tmp"; then
+  pem=$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2> /dev/null)
+  kid="local-$(date -u +%Y%m%d)"
+  private=$(printf '%s\n' "$pem" | sed '/-----/d' | tr -d '\n')
+  public=$(printf '%s\n' "$pem" | openssl pkey -pubout 2> /dev/null | sed '/-----/d' | tr -d '\n')
+  [ -n "$private" ] && [ -n "$public" ] || { echo "secrets: openssl could not make a P-256 key pair" >&2; exit 1; }
+  sed -i '/^JWT_PUBLIC_KEYS=/d' "$tmp"
+  printf 'JWT_PRIVATE_KEY=%s:%s\nJWT_PUBLIC_KEYS=%s:%s\n' "$kid" "$private" "$kid" "$public" >> "$tmp"
+  added=$((added + 2))
+fi
 for key in "${KEYS[@]}"; do
   if ! grep -q "^$key=" "$tmp"; then
     printf '%s=%s\n' "$key" "$(value_for "$key")" >> "$tmp"

@@ -31,6 +31,8 @@ run() { # name command...
 skip() { echo "deploy-check: SKIPPED  $1"; skipped+=("$1"); }
 
 run "Dockerfiles match their template" deploy/docker/render.sh --check
+# Access::service() takes any service's token for any audience: for tests' stand-ins only.
+run "every /internal/* route of a service lists its callers" bash -c "! grep -rn 'Access::service()' services/*/src"
 run "artefacts for every service, YAML/JSON validity, Dockerfile rules, workflows" "$PY" tests/deploy/check_artefacts.py
 run "shell scripts parse" bash -n scripts/backup.sh scripts/restore.sh scripts/generate-secrets.sh scripts/build-images.sh \
   deploy/postgres/init-databases.sh tests/deploy/backup-restore.sh tests/deploy/image-rootfs.sh
@@ -42,10 +44,10 @@ if command -v docker-compose > /dev/null; then
   run "docker-compose.prod.yml config (env file from generate-secrets)" \
     env PGBOUNCER_USERLIST="$TMP/prod.env.userlist" docker-compose --env-file "$TMP/prod.env" -f docker-compose.prod.yml config -q
   # A missing secret must stop Compose with its name.
-  grep -v '^JWT_SECRET=' "$TMP/prod.env" > "$TMP/missing.env"
+  grep -v '^JWT_PUBLIC_KEYS=' "$TMP/prod.env" > "$TMP/missing.env"
   run "docker-compose.prod.yml refuses a missing secret, naming it" bash -c "
     out=\$(docker-compose --env-file '$TMP/missing.env' -f docker-compose.prod.yml config -q 2>&1) && exit 1
-    grep -q JWT_SECRET <<< \"\$out\""
+    grep -q JWT_PUBLIC_KEYS <<< \"\$out\""
 else
   skip "docker-compose config (docker-compose not installed)"
 fi

@@ -132,7 +132,14 @@ for line in "${SERVICES[@]}"; do
   [ -z "$missing" ] || fail "$name: shared libraries missing from the runtime root: $missing"
   port_var=PORT_${name//-/_}
   port=${!port_var}
-  env_args=(HOST=127.0.0.1 PORT="$port" TZDIR=/usr/share/zoneinfo LOG_LEVEL=info "AMQP_URL=$AMQP_URL" "JWT_SECRET=$JWT_SECRET" "SERVICE_TOKEN_SECRET=$SERVICE_TOKEN_SECRET")
+  # As scripts/platform.sh starts them: the test environment (the simulator over http), public
+  # keys everywhere, the service secret everywhere but the gateway and the simulator.
+  env_args=(HOST=127.0.0.1 PORT="$port" TZDIR=/usr/share/zoneinfo LOG_LEVEL=info DEPLOY_ENV=test "AMQP_URL=$AMQP_URL"
+    "JWT_PUBLIC_KEYS=$JWT_PUBLIC_KEYS")
+  case $name in
+    api-gateway | mobile-money-sim) ;;
+    *) env_args+=("SERVICE_TOKEN_SECRET=$SERVICE_TOKEN_SECRET") ;;
+  esac
   for kv in $envs $test_envs; do env_args+=("$(expand "$kv")"); done
   env_args+=("${extra[@]}")
   [ "$name" = mobile-money-sim ] && env_args+=(SIM_PORT="$port")

@@ -30,7 +30,9 @@ std::string b64url(std::string_view s) { return rto::crypto::base64_encode(s, tr
 
 rto::auth::Tokens platform_tokens() {
   const auto& s = e2e::secrets();
-  return rto::auth::Tokens(s.at("JWT_SECRET"), s.at("SERVICE_TOKEN_SECRET"));
+  // As the user service holds them: the test platform's private key signs the tokens below.
+  return rto::auth::Tokens(rto::auth::AccessKeys::parse(s.at("JWT_PRIVATE_KEY"), s.at("JWT_PUBLIC_KEYS")),
+                           s.at("SERVICE_TOKEN_SECRET"));
 }
 
 // The claims of a real token, re-sent unsigned under {"alg":"none"}.
@@ -138,7 +140,7 @@ TEST(Gateway, AlgNoneTokenRefused) {
 
 TEST(Gateway, ServiceTokenIsNotAUserToken) {
   e2e::Api api;
-  auto svc = platform_tokens().issue_service("payment-service");
+  auto svc = platform_tokens().issue_service("payment-service", "user-service");
   expect_problem(api.get("/api/v1/users/me", svc), 401);
 }
 
@@ -186,7 +188,7 @@ TEST(Gateway, InternalPathsAreNotRouted) {
   expect_problem(api.get("/internal/users/" + a.id), 404);
   expect_problem(api.get("/internal/users/" + a.id, a.access_token), 404);
   // Not even with a genuine service token.
-  expect_problem(api.get("/internal/users/" + a.id, platform_tokens().issue_service("payment-service")), 404);
+  expect_problem(api.get("/internal/users/" + a.id, platform_tokens().issue_service("payment-service", "user-service")), 404);
   expect_problem(api.get("/api/v1/../../internal/users/" + a.id, a.access_token), 400);
   expect_problem(api.get("/api/v1/nothing-here"), 404);
   expect_problem(api.get("/api/v1/usersX"), 404);

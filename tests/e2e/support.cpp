@@ -44,8 +44,10 @@ int realtime_connect(rto::testing::WsClient& c, const std::string& token) {
 }
 
 std::string service_token() {
-  static const rto::auth::Tokens tokens(secrets().at("JWT_SECRET"), secrets().at("SERVICE_TOKEN_SECRET"));
-  return tokens.issue_service("e2e-tests");
+  // The payment service's operations hooks take "operations" as their caller.
+  static const rto::auth::Tokens tokens(rto::auth::AccessKeys::parse("", secrets().at("JWT_PUBLIC_KEYS")),
+                                        secrets().at("SERVICE_TOKEN_SECRET"));
+  return tokens.issue_service("operations", "payment-service");
 }
 
 const std::map<std::string, std::string>& secrets() {

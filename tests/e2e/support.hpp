@@ -20,7 +20,7 @@ std::string payment_url();  // E2E_PAYMENT_URL (direct: /internal/* is closed at
 // access token on the upgrade. Returns the handshake status (101 when upgraded).
 int realtime_connect(rto::testing::WsClient& c, const std::string& token = "");
 // A service token signed with the test platform's SERVICE_TOKEN_SECRET.
-std::string service_token();
+std::string service_token();  // for the payment service's /internal/* (caller "operations")
 // KEY=value pairs of the test platform's secrets file (E2E_SECRETS_FILE).
 const std::map<std::string, std::string>& secrets();
 

@@ -1,5 +1,7 @@
 #include "rto/config.hpp"
 
+#include "rto/auth.hpp"
+
 #include "rto/net.hpp"
 
 #include <charconv>
@@ -134,7 +136,7 @@ std::string_view to_string(Deployment d) noexcept {
   return "production";
 }
 
-Common Common::read(Env& env, std::string service, std::uint16_t default_port, bool needs_database) {
+Common Common::read(Env& env, std::string service, std::uint16_t default_port, bool needs_database, Holds holds) {
   Common c;
   c.service = std::move(service);
   // Loopback unless told otherwise: the images set HOST=0.0.0.0, a developer's machine serves
@@ -159,8 +161,22 @@ Common Common::read(Env& env, std::string service, std::uint16_t default_port, b
   // Services publish and consume events; the gateway's real-time hub subscribes to them.
   c.amqp_url = env.string("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/");
   c.exchange = env.string("MQ_EXCHANGE", "rto.events");
-  c.jwt_secret = env.secret("JWT_SECRET", 32);
-  c.service_token_secret = env.secret("SERVICE_TOKEN_SECRET", 32);
+  c.jwt_public_keys = env.required("JWT_PUBLIC_KEYS");
+  if (holds.access_signing_key)
+    c.jwt_private_key = env.required("JWT_PRIVATE_KEY");
+  else if (!env.string("JWT_PRIVATE_KEY", "").empty())
+    env.fail("JWT_PRIVATE_KEY", "only the user service holds the key that signs access tokens; remove it here");
+  if (!c.jwt_public_keys.empty()) {
+    try {
+      auth::AccessKeys::parse(c.jwt_private_key, c.jwt_public_keys);
+    } catch (const std::invalid_argument& e) {
+      env.fail(c.jwt_private_key.empty() ? "JWT_PUBLIC_KEYS" : "JWT_PRIVATE_KEY", e.what());
+    }
+  }
+  if (holds.service_secret)
+    c.service_token_secret = env.secret("SERVICE_TOKEN_SECRET", 32);
+  else if (!env.string("SERVICE_TOKEN_SECRET", "").empty())
+    env.fail("SERVICE_TOKEN_SECRET", "is not given to " + c.service + ", which takes no service tokens; remove it here");
   c.log_level = env.string("LOG_LEVEL", "info");
   const auto deployment = env.string("DEPLOY_ENV", "production");
   if (deployment == "development") c.deployment = Deployment::development;

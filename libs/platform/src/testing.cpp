@@ -132,7 +132,8 @@ config::Common service_common(std::string service, std::string database_url, int
   c.port = 0;
   c.database_url = std::move(database_url);
   c.db_pool_size = db_pool_size;
-  c.jwt_secret = kJwtSecret;
+  c.jwt_private_key = kJwtPrivateKey;  // tests mint the tokens of any user
+  c.jwt_public_keys = kJwtPublicKeys;
   c.service_token_secret = kServiceTokenSecret;
   const char* level = std::getenv("TEST_LOG_LEVEL");
   c.log_level = level && *level ? level : "warn";

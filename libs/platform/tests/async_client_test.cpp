@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "rto/testing/service.hpp"
 #include "rto/http_async.hpp"
 #include "rto/http_client.hpp"
 #include "rto/service.hpp"
@@ -23,7 +24,7 @@ config::Common config(std::uint16_t port = 0) {
   c.port = port;
   c.http_workers = 2;
   c.shutdown_grace = 2s;
-  c.jwt_secret = "0123456789abcdef0123456789abcdef";
+  c.jwt_public_keys = rto::testing::kJwtPublicKeys;
   c.service_token_secret = "fedcba9876543210fedcba9876543210";
   c.log_level = "error";
   return c;

@@ -5,13 +5,20 @@
 #include "rto/auth.hpp"
 #include "rto/crypto.hpp"
 #include "rto/errors.hpp"
+#include "rto/testing/service.hpp"
 
+using rto::auth::AccessKeys;
 using rto::auth::Tokens;
 using namespace std::chrono_literals;
 
 namespace {
-const std::string kUser = "user-secret-user-secret-user-secret-0123";
 const std::string kSvc = "service-secret-service-secret-service-99";
+// The signer (the user service): its private key and the public one.
+const AccessKeys kUser = AccessKeys::parse(rto::testing::kJwtPrivateKey, rto::testing::kJwtPublicKeys);
+// A verifier (any other service): the public key only.
+const AccessKeys kVerifier = AccessKeys::parse("", rto::testing::kJwtPublicKeys);
+// The public key's text, as an attacker would use it for an HMAC (algorithm confusion).
+std::string public_pem() { return kVerifier.verifying.at(0).second; }
 
 int status_of(const std::function<void()>& f) {
   try {
@@ -72,25 +79,74 @@ TEST(Tokens, AlgNoneIsRejected) {
 
 TEST(Tokens, OtherAlgorithmIsRejected) {
   using namespace jwt::params;
-  jwt::jwt_object obj{algorithm("HS512"), secret(kUser)};
-  obj.add_claim("iss", "rto").add_claim("sub", "u-1").add_claim("typ", "access").add_claim(
-      "exp", std::chrono::system_clock::now() + 10min);
-  Tokens t(kUser, kSvc);
-  EXPECT_EQ(status_of([&] { t.verify_access(obj.signature()); }), 401);
+  // HMAC keyed with the public key's own text: the classic algorithm confusion.
+  for (const char* alg : {"HS256", "HS512"}) {
+    jwt::jwt_object obj{algorithm(alg), secret(public_pem())};
+    obj.header().add_header("kid", "test-1");
+    obj.add_claim("iss", "rto").add_claim("sub", "u-1").add_claim("typ", "access").add_claim(
+        "exp", std::chrono::system_clock::now() + 10min);
+    Tokens t(kVerifier, kSvc);
+    EXPECT_EQ(status_of([&] { t.verify_access(obj.signature()); }), 401) << alg;
+  }
+}
+
+TEST(Tokens, OnlyTheHolderOfThePrivateKeySigns) {
+  Tokens signer(kUser, kSvc), verifier(kVerifier, kSvc);
+  EXPECT_TRUE(signer.signs_access());
+  EXPECT_FALSE(verifier.signs_access());
+  EXPECT_THROW(verifier.issue_access("u-1", {"admin"}), std::logic_error);
+  auto tok = signer.issue_access("u-1", {"admin"});
+  EXPECT_EQ(verifier.verify_access(tok).subject, "u-1");
+  EXPECT_EQ(verifier.verify_access(tok).roles, (std::vector<std::string>{"admin"}));
+  // A service holding only the service secret cannot make an access token of it.
+  Tokens gateway(kVerifier, "");
+  EXPECT_THROW(gateway.issue_service("api-gateway", "user-service"), std::logic_error);
+  EXPECT_EQ(status_of([&] { gateway.verify_service(signer.issue_service("x", "api-gateway"), "api-gateway"); }), 401);
+}
+
+TEST(Tokens, TwoKeysVerifyWhileOneIsRotated) {
+  // The next key is published first; the signer moves to it; the old one is then withdrawn.
+  const std::string both = std::string(rto::testing::kJwtPublicKeys) + "," + rto::testing::kJwtPublicKey2;
+  Tokens old_signer(kUser, kSvc);
+  Tokens new_signer(AccessKeys::parse(rto::testing::kJwtPrivateKey2, both), kSvc);
+  Tokens during(AccessKeys::parse("", both), kSvc);
+  Tokens after(AccessKeys::parse("", rto::testing::kJwtPublicKey2), kSvc);
+  auto old_token = old_signer.issue_access("u-1", {"customer"});
+  auto new_token = new_signer.issue_access("u-2", {"customer"});
+  EXPECT_EQ(during.verify_access(old_token).subject, "u-1");
+  EXPECT_EQ(during.verify_access(new_token).subject, "u-2");
+  EXPECT_EQ(after.verify_access(new_token).subject, "u-2");
+  EXPECT_EQ(status_of([&] { after.verify_access(old_token); }), 401);
+}
+
+TEST(Tokens, KeysAreCheckedWhenRead) {
+  EXPECT_THROW(AccessKeys::parse("", "no-colon"), std::invalid_argument);
+  EXPECT_THROW(AccessKeys::parse("", "k:not base64!"), std::invalid_argument);
+  const std::string three = std::string(rto::testing::kJwtPublicKeys) + "," + rto::testing::kJwtPublicKey2 + ",third:" +
+                            std::string(rto::testing::kJwtPublicKey2).substr(7);
+  EXPECT_THROW(AccessKeys::parse("", three), std::invalid_argument);
+  const std::string twice = std::string(rto::testing::kJwtPublicKeys) + "," + rto::testing::kJwtPublicKeys;
+  EXPECT_THROW(AccessKeys::parse("", twice), std::invalid_argument);
+  // A private key whose kid has no public key, or that is another key's pair.
+  EXPECT_THROW(AccessKeys::parse(rto::testing::kJwtPrivateKey2, rto::testing::kJwtPublicKeys), std::invalid_argument);
+  const std::string mismatched = std::string("test-1:") + std::string(rto::testing::kJwtPrivateKey2).substr(7);
+  EXPECT_THROW(Tokens(AccessKeys::parse(mismatched, rto::testing::kJwtPublicKeys), kSvc), std::invalid_argument);
 }
 
 TEST(Tokens, WrongKeyIsRejected) {
-  Tokens a(kUser, kSvc), b("another-user-secret-another-user-secret!!", kSvc);
+  Tokens a(kUser, kSvc), b(AccessKeys::parse("", rto::testing::kJwtPublicKey2), kSvc);
   EXPECT_EQ(status_of([&] { b.verify_access(a.issue_access("u", {"customer"})); }), 401);
 }
 
 TEST(Tokens, ServiceAndAccessTokensAreNotInterchangeable) {
   Tokens t(kUser, kSvc);
-  auto svc = t.issue_service("payment-service");
-  EXPECT_EQ(t.verify_service(svc).subject, "payment-service");
-  EXPECT_TRUE(t.verify_service(svc).service);
+  auto svc = t.issue_service("payment-service", "vehicle-service");
+  EXPECT_EQ(t.verify_service(svc, "vehicle-service").subject, "payment-service");
+  EXPECT_TRUE(t.verify_service(svc, "vehicle-service").service);
   EXPECT_EQ(status_of([&] { t.verify_access(svc); }), 401);
-  EXPECT_EQ(status_of([&] { t.verify_service(t.issue_access("u", {"admin"})); }), 401);
+  EXPECT_EQ(status_of([&] { t.verify_service(t.issue_access("u", {"admin"}), "vehicle-service"); }), 401);
+  // Meant for the vehicle service: the user service does not take it.
+  EXPECT_EQ(status_of([&] { t.verify_service(svc, "user-service"); }), 401);
 }
 
 TEST(Tokens, GarbageIsRejected) {
@@ -113,7 +169,7 @@ TEST(Tokens, CachedTokensStillExpireAndKindsStaySeparate) {
   EXPECT_EQ(t.verify_access(tok, now).subject, "u-9");              // verified in full, cached
   EXPECT_EQ(t.verify_access(tok, now + 1min).subject, "u-9");       // from the cache
   EXPECT_EQ(status_of([&] { t.verify_access(tok, now + 16min); }), 401);  // the cache honours exp
-  EXPECT_EQ(status_of([&] { t.verify_service(tok, now); }), 401);    // an access token is no service token
+  EXPECT_EQ(status_of([&] { t.verify_service(tok, "svc", now); }), 401);  // an access token is no service token
   auto altered = tok;
   altered[altered.size() - 2] = altered[altered.size() - 2] == 'x' ? 'y' : 'x';
   EXPECT_EQ(status_of([&] { t.verify_access(altered, now); }), 401);

@@ -10,6 +10,7 @@
 #include <future>
 #include <thread>
 
+#include "rto/testing/service.hpp"
 #include "rto/http_client.hpp"
 #include "rto/json.hpp"
 #include "rto/service.hpp"
@@ -27,7 +28,8 @@ config::Common test_config() {
   c.http_workers = 4;
   c.body_limit = 4096;
   c.shutdown_grace = 5s;
-  c.jwt_secret = "0123456789abcdef0123456789abcdef";
+  c.jwt_private_key = rto::testing::kJwtPrivateKey;
+  c.jwt_public_keys = rto::testing::kJwtPublicKeys;
   c.service_token_secret = "fedcba9876543210fedcba9876543210";
   c.log_level = "error";
   return c;
@@ -49,6 +51,7 @@ class ServerTest : public ::testing::Test {
     r.get("/mine", http::Access::signed_in(), [](http::Request& q) { return http::Response::json(boost::json::object{{"sub", q.user().subject}}); });
     r.get("/admin", http::Access::roles_any({"admin"}), [](http::Request&) { return http::Response::no_content(); });
     r.get("/internal/x", http::Access::service(), [](http::Request& q) { return http::Response::json(boost::json::object{{"svc", q.user().subject}}); });
+    r.get("/internal/payments-only", http::Access::services({"payment-service"}), [](http::Request&) { return http::Response::no_content(); });
     r.get("/boom", http::Access::anyone(), [](http::Request&) -> http::Response { throw std::runtime_error("secret internal detail"); });
     r.get("/slow", http::Access::anyone(), [](http::Request&) {
       std::this_thread::sleep_for(600ms);
@@ -123,9 +126,14 @@ TEST_F(ServerTest, AccessIsCheckedPerRoute) {
   EXPECT_EQ(client->get("/admin", bearer(customer)).status, 403);
   EXPECT_EQ(client->get("/admin", bearer(svc->tokens().issue_access("u-1", {"admin"}))).status, 204);
   EXPECT_EQ(client->get("/internal/x", bearer(customer)).status, 401);
-  r = client->get("/internal/x", bearer(svc->tokens().issue_service("credit-service")));
+  r = client->get("/internal/x", bearer(svc->tokens().issue_service("credit-service", "test-service")));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(body(r).at("svc").as_string(), "credit-service");
+  // A route lists its callers; a token names its audience.
+  const auto& t = svc->tokens();
+  EXPECT_EQ(client->get("/internal/payments-only", bearer(t.issue_service("payment-service", "test-service"))).status, 204);
+  EXPECT_EQ(client->get("/internal/payments-only", bearer(t.issue_service("credit-service", "test-service"))).status, 403);
+  EXPECT_EQ(client->get("/internal/payments-only", bearer(t.issue_service("payment-service", "user-service"))).status, 401);
 }
 
 TEST_F(ServerTest, UnexpectedErrorsAre500WithoutDetails) {

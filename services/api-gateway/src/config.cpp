@@ -19,7 +19,7 @@ Limit read_limit(rto::config::Env& env, const char* rps, std::int64_t def_rps, c
 
 Config Config::read(rto::config::Env& env) {
   Config c;
-  c.common = rto::config::Common::read(env, "api-gateway", 8080, false);
+  c.common = rto::config::Common::read(env, "api-gateway", 8080, false, {.service_secret = false});
 
   c.routes_file = env.string("GATEWAY_ROUTES_FILE", "services/api-gateway/routes.json");
   std::ifstream in(c.routes_file);

@@ -15,7 +15,8 @@
 //   REALTIME_MAX_SESSIONS [10000]  WebSocket sessions at once (more are refused with 503)
 //   REALTIME_MAX_QUEUE [64]        frames waiting per session before a slow client is closed (1013)
 //   REALTIME_IDLE_TIMEOUT_MS [60000]  pings at half of it; a silent client is closed after it
-// plus everything in rto::config::Common (HOST, PORT [8080], BODY_LIMIT_BYTES, JWT_SECRET, ...).
+// plus everything in rto::config::Common (HOST, PORT [8080], BODY_LIMIT_BYTES, JWT_PUBLIC_KEYS, ...;
+// never JWT_PRIVATE_KEY or SERVICE_TOKEN_SECRET: the gateway holds no signing key).
 #include <chrono>
 #include <map>
 #include <string>

@@ -4,6 +4,7 @@
 #include <rto/testing/env.hpp>
 #include <fstream>
 
+#include "rto/testing/service.hpp"
 #include "config.hpp"
 
 namespace {
@@ -18,8 +19,7 @@ std::string write_temp(const std::string& text) {
 }
 
 void base_env(EnvGuard& g) {
-  g.set("JWT_SECRET", std::string(40, 'j'));
-  g.set("SERVICE_TOKEN_SECRET", std::string(40, 's'));
+  g.set("JWT_PUBLIC_KEYS", rto::testing::kJwtPublicKeys);  // the gateway holds no signing key
 }
 
 std::string read_error(EnvGuard&) {

@@ -14,6 +14,7 @@
 #include "proxy/gateway.hpp"
 #include <sodium.h>
 
+#include "rto/testing/service.hpp"
 #include "rto/auth.hpp"
 #include "rto/crypto.hpp"
 #include "rto/http_client.hpp"
@@ -29,7 +30,9 @@ using rto::http::Response;
 
 namespace {
 
-const std::string kJwtSecret = "test-jwt-secret-0123456789abcdef0123456789";
+// Access tokens are signed with the test private key (as the user service would) and verified by
+// the gateway with the public key alone.
+rto::auth::AccessKeys signer() { return rto::auth::AccessKeys::parse(rto::testing::kJwtPrivateKey, rto::testing::kJwtPublicKeys); }
 const std::string kServiceSecret = "test-service-secret-0123456789abcdef012345";
 
 rto::config::Common common(std::string name) {
@@ -39,7 +42,8 @@ rto::config::Common common(std::string name) {
   c.port = 0;
   c.http_workers = 4;
   c.body_limit = 64 << 10;
-  c.jwt_secret = kJwtSecret;
+  c.jwt_private_key = rto::testing::kJwtPrivateKey;  // the upstreams mint tokens in these tests
+  c.jwt_public_keys = rto::testing::kJwtPublicKeys;
   c.service_token_secret = kServiceSecret;
   c.log_level = "error";
   c.shutdown_grace = std::chrono::milliseconds(500);
@@ -80,7 +84,8 @@ struct DeadPort {
   ~DeadPort() { ::close(fd); }
 };
 
-// The claims of a real token under another header, signed (HMAC-SHA512) or not at all.
+// The claims of a real token under another header, signed (HMAC-SHA512 keyed with the public
+// key's text: the algorithm confusion an attacker would try) or not at all.
 std::string reheader(const std::string& token, std::string_view header_json, bool hs512) {
   auto first = token.find('.');
   auto second = token.find('.', first + 1);
@@ -89,7 +94,8 @@ std::string reheader(const std::string& token, std::string_view header_json, boo
   if (hs512) {
     unsigned char mac[crypto_auth_hmacsha512_BYTES];
     crypto_auth_hmacsha512_state st;
-    crypto_auth_hmacsha512_init(&st, reinterpret_cast<const unsigned char*>(kJwtSecret.data()), kJwtSecret.size());
+    const auto key = rto::auth::AccessKeys::parse("", rto::testing::kJwtPublicKeys).verifying.at(0).second;
+    crypto_auth_hmacsha512_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
     crypto_auth_hmacsha512_update(&st, reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size());
     crypto_auth_hmacsha512_final(&st, mac);
     sig = rto::crypto::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac), true);
@@ -176,7 +182,7 @@ class GatewayProxy : public ::testing::Test {
   }
 
   static std::string token(std::string sub = "user-1", std::vector<std::string> roles = {"customer"}) {
-    rto::auth::Tokens t(kJwtSecret, kServiceSecret);
+    rto::auth::Tokens t(signer(), kServiceSecret);
     return t.issue_access(sub, roles);
   }
 
@@ -267,9 +273,11 @@ TEST_F(GatewayProxy, EdgeAuthentication) {
   expect_problem(bad, 401);
   EXPECT_TRUE(bad.headers.contains("WWW-Authenticate"));
 
-  rto::auth::Tokens other("another-secret-0123456789abcdef0123456789", kServiceSecret);
+  // Signed with a key the gateway does not know.
+  rto::auth::Tokens other(rto::auth::AccessKeys::parse(rto::testing::kJwtPrivateKey2, rto::testing::kJwtPublicKey2),
+                          kServiceSecret);
   expect_problem(call(Method::Get, "/api/v1/users/echo", bearer(other.issue_access("u", {"admin"}))), 401);
-  rto::auth::Tokens t(kJwtSecret, kServiceSecret);
+  rto::auth::Tokens t(signer(), kServiceSecret);
   auto expired = t.issue_access("u", {"customer"}, rto::auth::Clock::now() - std::chrono::hours(2));
   expect_problem(call(Method::Get, "/api/v1/users/echo", bearer(expired)), 401);
   // Two Authorization headers: which one counts would depend on who reads them, so refuse.
@@ -277,12 +285,12 @@ TEST_F(GatewayProxy, EdgeAuthentication) {
   two.add("Authorization", "Bearer " + token("user-other"));
   expect_problem(call(Method::Get, "/api/v1/users/echo", two), 400);
 
-  // alg=none and a different algorithm (HS512 with the right secret) are refused.
+  // alg=none and a different algorithm (HS512 keyed with the public key) are refused.
   auto good = token("user-alg");
   expect_problem(call(Method::Get, "/api/v1/users/echo", bearer(reheader(good, R"({"alg":"none","typ":"JWT"})", false))), 401);
   expect_problem(call(Method::Get, "/api/v1/users/echo", bearer(reheader(good, R"({"alg":"HS512","typ":"JWT"})", true))), 401);
   // A service token is not a user access token.
-  expect_problem(call(Method::Get, "/api/v1/users/echo", bearer(t.issue_service("payment"))), 401);
+  expect_problem(call(Method::Get, "/api/v1/users/echo", bearer(t.issue_service("payment", "api-gateway"))), 401);
 
   // Public routes pass without a token; logout is not public.
   Headers ip;

@@ -10,6 +10,7 @@
 
 #include "config.hpp"
 #include "proxy/gateway.hpp"
+#include "rto/testing/service.hpp"
 #include "rto/auth.hpp"
 #include "rto/crypto.hpp"
 #include "rto/events.hpp"
@@ -26,7 +27,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kJwtSecret = "realtime-test-jwt-secret-0123456789abcdef";
 const std::string kServiceSecret = "realtime-test-service-secret-0123456789ab";
 
 std::unique_ptr<rto::testing::TempExchange> g_exchange;
@@ -82,8 +82,7 @@ class Realtime : public ::testing::Test {
     cfg.common.service = "api-gateway";
     cfg.common.host = "127.0.0.1";
     cfg.common.port = 0;
-    cfg.common.jwt_secret = kJwtSecret;
-    cfg.common.service_token_secret = kServiceSecret;
+    cfg.common.jwt_public_keys = rto::testing::kJwtPublicKeys;  // the gateway only verifies
     cfg.common.log_level = "error";
     cfg.common.amqp_url = rto::testing::amqp_url();
     cfg.common.exchange = g_exchange->name();
@@ -95,7 +94,8 @@ class Realtime : public ::testing::Test {
     cfg.per_ip = {1000, 1000};
     cfg.realtime_max_queue = 8;
     cfg.realtime_max_sessions = 50;
-    g_tokens = std::make_unique<rto::auth::Tokens>(kJwtSecret, kServiceSecret);
+    g_tokens = std::make_unique<rto::auth::Tokens>(
+        rto::auth::AccessKeys::parse(rto::testing::kJwtPrivateKey, rto::testing::kJwtPublicKeys), kServiceSecret);
     g_service = std::make_unique<rto::Service>(cfg.common);
     g_gw = gateway::install(*g_service, cfg);
     g_hub = gateway::install_realtime(*g_service, g_gw, cfg, true);

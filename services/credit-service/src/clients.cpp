@@ -41,8 +41,8 @@ std::optional<js::value> fetch(rto::ServiceClient& c, const std::string& target,
 }  // namespace
 
 Clients::Clients(const CreditConfig& cfg, const rto::auth::Tokens& tokens)
-    : users_(cfg.user_service_url, tokens, cfg.common.service, options(cfg)),
-      vehicles_(cfg.vehicle_service_url, tokens, cfg.common.service, options(cfg)),
+    : users_(cfg.user_service_url, tokens, cfg.common.service, "user-service", options(cfg)),
+      vehicles_(cfg.vehicle_service_url, tokens, cfg.common.service, "vehicle-service", options(cfg)),
       payments_(cfg.payment_service_url, options(cfg)) {}
 
 std::optional<Customer> Clients::customer(const std::string& id) {

@@ -27,7 +27,7 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.get("/api/v1/credit/models/{version}", admin, to(&Handlers::get_model));
   r.post("/api/v1/credit/models/{version}/activate", admin, to(&Handlers::activate_model));
 
-  r.get("/internal/credit/decisions/{id}", Access::service(), to(&Handlers::internal_decision));
+  r.get("/internal/credit/decisions/{id}", Access::services({"payment-service"}), to(&Handlers::internal_decision));
 }
 
 }  // namespace credit_service

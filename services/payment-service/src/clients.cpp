@@ -11,10 +11,10 @@ using rto::http::Method;
 Clients::Clients(const PaymentConfig& cfg, const rto::auth::Tokens& tokens) {
   rto::http::ClientOptions opts;
   opts.request_timeout = std::chrono::milliseconds(5000);
-  vehicles_ = std::make_unique<rto::ServiceClient>(cfg.vehicle_service_url, tokens, cfg.common.service, opts);
-  credit_ = std::make_unique<rto::ServiceClient>(cfg.credit_service_url, tokens, cfg.common.service, opts);
+  vehicles_ = std::make_unique<rto::ServiceClient>(cfg.vehicle_service_url, tokens, cfg.common.service, "vehicle-service", opts);
+  credit_ = std::make_unique<rto::ServiceClient>(cfg.credit_service_url, tokens, cfg.common.service, "credit-service", opts);
   if (!cfg.user_service_url.empty())
-    users_ = std::make_unique<rto::ServiceClient>(cfg.user_service_url, tokens, cfg.common.service, opts);
+    users_ = std::make_unique<rto::ServiceClient>(cfg.user_service_url, tokens, cfg.common.service, "user-service", opts);
 }
 
 rto::http::ClientResponse Clients::call(rto::ServiceClient& c, std::string_view what, Method m,

@@ -45,11 +45,13 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.post("/api/v1/webhooks/{provider}", Access::anyone(), to(&Handlers::webhook));
   r.put("/api/v1/webhooks/{provider}", Access::anyone(), to(&Handlers::webhook));
 
-  r.post("/internal/payments", Access::service(), to(&Handlers::internal_payment));
-  r.post("/internal/delinquency/run", Access::service(), to(&Handlers::internal_delinquency_run));
-  r.post("/internal/reminders/run", Access::service(), to(&Handlers::internal_reminders_run));
-  r.post("/internal/plans/expire-deposits", Access::service(), to(&Handlers::internal_expire_deposits));
-  r.post("/internal/payments/reconcile", Access::service(), to(&Handlers::internal_reconcile));
+  // Operations' hooks (a scheduler, an operator's tool), under the caller name "operations".
+  const auto operations = Access::services({"operations"});
+  r.post("/internal/payments", operations, to(&Handlers::internal_payment));
+  r.post("/internal/delinquency/run", operations, to(&Handlers::internal_delinquency_run));
+  r.post("/internal/reminders/run", operations, to(&Handlers::internal_reminders_run));
+  r.post("/internal/plans/expire-deposits", operations, to(&Handlers::internal_expire_deposits));
+  r.post("/internal/payments/reconcile", operations, to(&Handlers::internal_reconcile));
 }
 
 }  // namespace payment_service

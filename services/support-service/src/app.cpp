@@ -33,7 +33,7 @@ App::App(rto::db::Pool& db, const rto::auth::Tokens& tokens, std::shared_ptr<con
   if (!cfg_.user_service_url.empty()) {
     rto::http::ClientOptions opts;
     opts.request_timeout = std::chrono::milliseconds(3000);
-    users_ = std::make_unique<rto::ServiceClient>(cfg_.user_service_url, tokens, cfg_.common.service, opts);
+    users_ = std::make_unique<rto::ServiceClient>(cfg_.user_service_url, tokens, cfg_.common.service, "user-service", opts);
   }
 }
 

@@ -8,7 +8,7 @@ namespace user_service {
 
 UserConfig UserConfig::read(rto::config::Env& env) {
   UserConfig c;
-  c.common = rto::config::Common::read(env, "user-service", 8081, true);
+  c.common = rto::config::Common::read(env, "user-service", 8081, true, {.access_signing_key = true});
 
   c.encryption_key = env.encryption_key();
 

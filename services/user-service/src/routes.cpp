@@ -32,7 +32,7 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.post("/api/v1/users/{id}/disable", admin, to(&Handlers::disable_user));
   r.post("/api/v1/users/{id}/enable", admin, to(&Handlers::enable_user));
 
-  r.get("/internal/users/{id}", Access::service(), to(&Handlers::internal_user));
+  r.get("/internal/users/{id}", Access::services({"credit-service", "payment-service", "support-service"}), to(&Handlers::internal_user));
 }
 
 }  // namespace user_service

@@ -52,9 +52,7 @@ rto::config::Common service_config(std::uint16_t port, std::string log_level) {
   c.http_workers = 4;
   c.io_threads = 1;
   c.shutdown_grace = std::chrono::milliseconds(2000);
-  // No route here checks platform tokens; the secrets only satisfy rto::Service.
-  c.jwt_secret = rto::crypto::random_token(32);
-  c.service_token_secret = rto::crypto::random_token(32);
+  // No route here checks platform tokens: the simulator holds no keys.
   c.log_level = std::move(log_level);
   return c;
 }

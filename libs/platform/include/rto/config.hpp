@@ -38,7 +38,8 @@ class Env {
 //   DATABASE_URL (required when the service has a database), DB_POOL_SIZE [8],
 //   DB_POOL_IDLE_SECONDS [60] (pooled connections idle this long are closed, down to one),
 //   AMQP_URL [amqp://guest:guest@127.0.0.1:5672/], MQ_EXCHANGE [rto.events],
-//   JWT_SECRET (required), SERVICE_TOKEN_SECRET (required), LOG_LEVEL [info]
+//   JWT_PUBLIC_KEYS (required), JWT_PRIVATE_KEY (the user service only), SERVICE_TOKEN_SECRET
+//   (required; not the gateway), DEPLOY_ENV [production], LOG_LEVEL [info]
 // Where a process runs (DEPLOY_ENV): development and test (make run, make test, the local
 // Compose file) allow what production must not, such as plain-http provider URLs.
 enum class Deployment { development, test, staging, production };
@@ -71,15 +72,26 @@ struct Common {
   std::chrono::milliseconds db_lock_timeout{4000};
   std::string amqp_url;
   std::string exchange;
-  std::string jwt_secret;
-  std::string service_token_secret;
+  // Access tokens (rto::auth::AccessKeys): JWT_PUBLIC_KEYS everywhere; JWT_PRIVATE_KEY only in
+  // the process that signs them (the user service).
+  std::string jwt_public_keys, jwt_private_key;
+  std::string service_token_secret;  // SERVICE_TOKEN_SECRET: not in the gateway
   std::string log_level;
   // Who may read /metrics (METRICS_ALLOW_FROM, comma-separated CIDRs): callers from these
   // networks that came straight to the process (no X-Forwarded-For or Forwarded header, so not
   // through an ingress or proxy). Others get 404.
   std::string metrics_allow_from = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16";
 
-  static Common read(Env& env, std::string service, std::uint16_t default_port, bool needs_database);
+  // The keys a process holds: only the user service signs access tokens; the gateway neither
+  // signs nor takes service tokens. A key given to a process that must not hold it stops start-up.
+  struct Holds {
+    bool access_signing_key = false;  // JWT_PRIVATE_KEY
+    bool service_secret = true;       // SERVICE_TOKEN_SECRET
+  };
+  static Common read(Env& env, std::string service, std::uint16_t default_port, bool needs_database, Holds holds);
+  static Common read(Env& env, std::string service, std::uint16_t default_port, bool needs_database) {
+    return read(env, std::move(service), default_port, needs_database, Holds{});
+  }
 };
 
 }  // namespace rto::config

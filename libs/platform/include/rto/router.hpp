@@ -14,11 +14,18 @@ namespace rto::http {
 struct Access {
   enum class Kind { Public, User, Service };
   Kind kind = Kind::User;
-  std::vector<std::string> roles;  // for Kind::User: any of these (empty = any signed-in user)
+  std::vector<std::string> roles;  // Kind::User: any of these roles (empty = any signed-in user);
+                                   // Kind::Service: the calling services accepted (empty = any)
 
   static Access anyone() { return {Kind::Public, {}}; }
   static Access signed_in() { return {Kind::User, {}}; }
   static Access roles_any(std::initializer_list<std::string> r) { return {Kind::User, std::vector<std::string>(r)}; }
+  // /internal/* routes: a service token meant for this service, from one of `callers`.
+  static Access services(std::initializer_list<std::string> callers) {
+    return {Kind::Service, std::vector<std::string>(callers)};
+  }
+  // Any service's token for any audience: only for tests' stand-ins of another service. A
+  // check in tests/deploy/check.sh keeps it out of the services.
   static Access service() { return {Kind::Service, {}}; }
   // The operator's staff: admins, credit officers and support agents (not customers, dealers or
   // field agents).

@@ -29,10 +29,12 @@
 
 namespace rto {
 
-// Calls another service with a service token and the current request id attached.
+// Calls another service (`audience`) with a service token naming this one (`self`) and it, and
+// the current request id attached.
 class ServiceClient {
  public:
-  ServiceClient(std::string_view base_url, const auth::Tokens& tokens, std::string self, http::ClientOptions opts = {});
+  ServiceClient(std::string_view base_url, const auth::Tokens& tokens, std::string self, std::string audience,
+                http::ClientOptions opts = {});
   http::ClientResponse send(http::Method m, std::string_view target, std::string_view body = {},
                             http::Headers headers = {});
   http::ClientResponse get(std::string_view target) { return send(http::Method::Get, target); }
@@ -41,7 +43,7 @@ class ServiceClient {
  private:
   http::Client client_;
   const auth::Tokens& tokens_;
-  std::string self_;
+  std::string self_, audience_;
 };
 
 class Service {

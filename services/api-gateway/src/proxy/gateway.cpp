@@ -41,7 +41,8 @@ Gateway::Gateway(const Config& cfg, prometheus::Registry& registry)
     : routes_(cfg.routes),
       cors_(cfg.cors),
       trusted_(cfg.trusted_proxies),
-      tokens_(cfg.common.jwt_secret, cfg.common.service_token_secret),
+      // Public keys only: the gateway verifies access tokens and can mint none.
+      tokens_(rto::auth::AccessKeys::parse("", cfg.common.jwt_public_keys), ""),
       per_ip_(cfg.per_ip),
       per_user_(cfg.per_user),
       auth_per_ip_(cfg.auth_per_ip),

@@ -212,7 +212,7 @@ Person staff(const std::vector<std::string>& roles) {
   return p;
 }
 
-std::string service_token(const std::string& service) { return world().service->tokens().issue_service(service); }
+std::string service_token(const std::string& service) { return world().service->tokens().issue_service(service, "credit-service"); }
 
 std::string vehicle(std::int64_t price, const std::string& status, const std::string& currency) {
   auto id = rto::crypto::uuid_v4();

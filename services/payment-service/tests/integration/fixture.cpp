@@ -242,7 +242,7 @@ std::string token_for(const std::string& user_id, const std::vector<std::string>
 std::string customer_token(const std::string& user_id) { return token_for(user_id, {"customer"}); }
 std::string staff_token(const std::string& role) { return token_for(new_id(), {role}); }
 std::string service_token(const std::string& service) {
-  return world().service->tokens().issue_service(service);
+  return world().service->tokens().issue_service(service, "payment-service");
 }
 
 void set_local(int y, unsigned m, unsigned d, int hour, int minute) {

@@ -91,7 +91,7 @@ std::string new_id();
 std::string token_for(const std::string& user_id, const std::vector<std::string>& roles);
 std::string customer_token(const std::string& user_id);
 std::string staff_token(const std::string& role);  // a fresh staff member with that role
-std::string service_token(const std::string& service = "mobile-money-service");
+std::string service_token(const std::string& service = "operations");
 
 // Sets the clock to a local (Africa/Kampala, UTC+3) date and time.
 void set_local(int y, unsigned m, unsigned d, int hour = 10, int minute = 0);

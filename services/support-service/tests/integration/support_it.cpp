@@ -38,7 +38,6 @@ using rto::http::Response;
 using rto::testing::Reply;
 using support_service::App;
 
-constexpr const char* kJwt = "integration-test-jwt-secret-0123456789abcdef";
 constexpr const char* kServiceSecret = "integration-test-service-secret-0123456789";
 
 // ---- stand-ins: the user service's /internal/users/{id} and Africa's Talking ------------------
@@ -58,7 +57,7 @@ struct StandIn {
     c.service = "standin";
     c.host = "127.0.0.1";
     c.http_workers = 2;
-    c.jwt_secret = kJwt;
+    c.jwt_public_keys = rto::testing::kJwtPublicKeys;
     c.service_token_secret = kServiceSecret;
     c.log_level = "error";
     c.shutdown_grace = 200ms;

@@ -175,7 +175,7 @@ TEST(AdminRoles, ADemotedAdminLosesPowerAtOnce) {
 
 TEST(Internal, ServiceTokenOnly) {
   auto a = register_account("Kato Moses");
-  auto service_token = world().service->tokens().issue_service("credit-service");
+  auto service_token = world().service->tokens().issue_service("credit-service", "user-service");
   auto r = get("/internal/users/" + a.id, service_token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(text(r.json.at("id")), a.id);

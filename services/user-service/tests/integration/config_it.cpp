@@ -1,5 +1,6 @@
 // Start-up configuration: every missing or invalid variable is named.
 #include <cstdlib>
+#include <rto/testing/service.hpp>
 #include <rto/testing/env.hpp>
 
 #include "config.hpp"
@@ -11,7 +12,8 @@ using rto::testing::EnvGuard;
 
 void set_valid(EnvGuard& g) {
   g.set("DATABASE_URL", "postgresql://u@127.0.0.1:1/userdb");
-  g.set("JWT_SECRET", "0123456789abcdef0123456789abcdef0123");
+  g.set("JWT_PUBLIC_KEYS", rto::testing::kJwtPublicKeys);
+  g.set("JWT_PRIVATE_KEY", rto::testing::kJwtPrivateKey);
   g.set("SERVICE_TOKEN_SECRET", "0123456789abcdef0123456789abcdef0123");
   g.set("ENCRYPTION_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
   g.set("ADMIN_PHONE", "0701000001");

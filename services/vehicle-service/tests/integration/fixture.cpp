@@ -77,7 +77,7 @@ Actor actor(std::vector<std::string> roles) {
 Actor dealer() { return actor({"dealer"}); }
 Actor admin() { return actor({"admin"}); }
 Actor customer() { return actor({"customer"}); }
-std::string service_token(const std::string& service) { return world().service->tokens().issue_service(service); }
+std::string service_token(const std::string& service) { return world().service->tokens().issue_service(service, "vehicle-service"); }
 
 std::string unique_word(std::string_view prefix) {
   std::string s(prefix);

@@ -10,7 +10,12 @@
 namespace rto::testing {
 
 // The token secrets every suite signs and verifies with.
-inline constexpr const char* kJwtSecret = "integration-test-jwt-secret-0123456789abcdef";
+// Test-only ES256 keys of access tokens (JWT_PRIVATE_KEY / JWT_PUBLIC_KEYS format), and a second
+// pair for key rotation tests. Never used outside tests.
+inline constexpr const char* kJwtPrivateKey = "test-1:MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgeLpT3pyHV3DKvRxJThAqyH+1LR9ySvoiXy+2oFu9rO2hRANCAATAuHFXFpS/WiKWc1vnhewBUAQg2yokn0nsa1lI586mZkxIyzVSZnORuz/VDJWEyOxezb0tEmaAgDuP0zZhulZX";
+inline constexpr const char* kJwtPublicKeys = "test-1:MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEwLhxVxaUv1oilnNb54XsAVAEINsqJJ9J7GtZSOfOpmZMSMs1UmZzkbs/1QyVhMjsXs29LRJmgIA7j9M2YbpWVw==";
+inline constexpr const char* kJwtPrivateKey2 = "test-2:MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgIJHclRh26zXIXMY5KMW2toMr+o+xwExDjKUPOQ3IsNKhRANCAAQQyU1r/1Slyv+qaYB9vDPSYjBFjm9rQfgpuf6qdDwkX7MhMJMh/ASDz4bv8D2zKuuQ4q1CFyb1LDuHPfJaQVYL";
+inline constexpr const char* kJwtPublicKey2 = "test-2:MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEMlNa/9Upcr/qmmAfbwz0mIwRY5va0H4Kbn+qnQ8JF+zITCTIfwEg8+G7/A9syrrkOKtQhcm9Sw7hz3yWkFWCw==";
 inline constexpr const char* kServiceTokenSecret = "integration-test-service-secret-0123456789";
 
 // A service's common settings for a test instance: its name, loopback and any free port, the
