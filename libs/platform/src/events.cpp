@@ -1,5 +1,6 @@
 #include "rto/events.hpp"
 
+#include <map>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -122,6 +123,9 @@ Received parse_envelope(std::string_view body) {
 struct OutboxRelay::Impl {
   BrokerConfig broker;
   std::string source;
+  // Unroutable events are logged once per type every 10 minutes (the metric counts them all):
+  // a type nobody consumes would otherwise log every event.
+  std::map<std::string, std::chrono::steady_clock::time_point> unroutable_logged;
   std::unique_ptr<mq::Connection> mq;
   std::thread thread;
   Stopper stopper;
@@ -162,9 +166,14 @@ void OutboxRelay::park_returned() {
   auto returned = impl_->mq->take_returned();
   if (returned.empty()) return;
   const auto parking = parking_queue(impl_->broker.exchange);
+  const auto now = std::chrono::steady_clock::now();
   for (const auto& r : returned) {
-    log::warn("event unroutable: no queue is bound to take it; parked",
-              {{"event_id", r.message_id}, {"type", r.routing_key}, {"queue", parking}, {"reply", r.reply_text}});
+    auto [it, first] = impl_->unroutable_logged.try_emplace(r.routing_key, now);
+    if (first || now - it->second >= std::chrono::minutes(10)) {
+      it->second = now;
+      log::warn("event unroutable: no queue is bound to take it; parked (logged once per type every 10 minutes)",
+                {{"event_id", r.message_id}, {"type", r.routing_key}, {"queue", parking}, {"reply", r.reply_text}});
+    }
     impl_->mq->publish_unconfirmed("", parking, r.body, r.message_id);
   }
   impl_->mq->wait_for_confirms();

@@ -73,7 +73,7 @@ PaymentConfig PaymentConfig::read(rto::config::Env& env) {
   c.job_interval = env.millis("JOB_INTERVAL_MS", 30000, 100, 3'600'000);
   c.request_ttl = std::chrono::seconds(env.integer("PAYMENT_REQUEST_TTL_SECONDS", 600, 5, 7 * 24 * 3600));
   c.reconcile_after = std::chrono::seconds(env.integer("RECONCILE_AFTER_SECONDS", 120, 1, 24 * 3600));
-  c.receipt_queries_per_minute = static_cast<int>(env.integer("MPESA_RECEIPT_QUERIES_PER_MINUTE", 30, 1, 6000));
+  c.receipt_queries_per_minute = static_cast<int>(env.integer("MPESA_RECEIPT_QUERIES_PER_MINUTE", 600, 1, 60000));
   c.receipt_queries_per_plan_per_hour =
       static_cast<int>(env.integer("MPESA_RECEIPT_QUERIES_PER_PLAN_PER_HOUR", 6, 1, 1000));
   c.callback_workers = static_cast<int>(env.integer("CALLBACK_WORKERS", 64, 1, 512));

@@ -58,7 +58,7 @@ struct PaymentConfig {
   std::chrono::seconds reconcile_after{120};
   // Daraja Transaction Status queries about paybill receipts, so forged confirmations cannot
   // spend the provider's quota: overall, and for any one plan.
-  int receipt_queries_per_minute = 30;
+  int receipt_queries_per_minute = 600;
   int receipt_queries_per_plan_per_hour = 6;
   int callback_workers = 64;
   int callback_backlog_max = 10000;
