@@ -40,10 +40,23 @@ export interface PlanSummary {
 export interface Statement extends PlanSummary {
   schedule: ScheduleRow[];
   payments: Payment[];
-  balance: { outstanding: Money; overdue: Money; paid_total: Money };
+  balance: {
+    outstanding: Money;
+    overdue: Money;
+    paid_total: Money;
+    /** Paid beyond what the plan needs (minor units); staff may propose refunding it. */
+    credit_balance?: Money;
+    refund_due?: boolean;
+  };
   next_due: { seq: number; due_date: string; amount: Money } | null;
   equity: { amount: Money; percent: string };
 }
+/** How a refund is paid out (POST /api/v1/plans/{id}/refunds). */
+export type RefundMethod = "cash" | "mtn_momo" | "airtel_money" | "mpesa" | "bank";
+export const REFUND_METHODS: RefundMethod[] = ["cash", "mtn_momo", "airtel_money", "mpesa", "bank"];
+/** The staff roles that may propose a refund or a reversal. */
+export const REFUND_ROLES = ["admin", "support_agent"];
+
 export type Provider = "mtn_momo" | "airtel_money" | "mpesa";
 export const PROVIDERS: Provider[] = ["mtn_momo", "airtel_money", "mpesa"];
 export const FINAL_STATUSES = ["succeeded", "failed", "expired", "held", "dismissed"];

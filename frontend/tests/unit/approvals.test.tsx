@@ -132,7 +132,7 @@ describe("approvals screen", () => {
     fireEvent.change(screen.getByLabelText("Status"), { target: { value: "approved" } });
     await screen.findByText("E2");
     expect(screen.queryByRole("button", { name: "Approve" })).toBeNull();
-    fireEvent.click(screen.getByRole("button", { name: "Load more" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Load more" }));
     await screen.findByText("E3");
     expect(screen.getByText("E2")).toBeTruthy();
     const urls = f.mock.calls.map(([u]) => u);

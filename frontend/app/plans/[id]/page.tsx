@@ -1,11 +1,12 @@
 "use client";
 import { use, useCallback, useEffect, useRef, useState } from "react";
+import { ProposeRefund, ProposeReversal } from "../../../components/PlanStaffActions";
 import { useApp } from "../../../components/Providers";
 import { ErrorBox, Field, Loading, RequireSession } from "../../../components/ui";
-import { api, ApiError } from "../../../lib/api";
+import { api, ApiError, hasRole } from "../../../lib/api";
 import { formatDate, formatDateTime } from "../../../lib/dates";
 import { formatMoney, parseMoneyInput, toInputText } from "../../../lib/money";
-import { FINAL_STATUSES, newIdempotencyKey, PROVIDERS, suggestedPayment, type PaymentRequest, type Provider, type Statement } from "../../../lib/plans";
+import { FINAL_STATUSES, newIdempotencyKey, PROVIDERS, REFUND_ROLES, suggestedPayment, type PaymentRequest, type Provider, type Statement } from "../../../lib/plans";
 import { realtime } from "../../../lib/realtime";
 import { useLoad } from "../../../lib/useLoad";
 
@@ -114,7 +115,7 @@ function PayNow({ plan, onChange }: { plan: Statement; onChange: () => void }) {
 }
 
 function Plan({ id }: { id: string }) {
-  const { t, lang } = useApp();
+  const { t, lang, session } = useApp();
   const plan = useLoad(() => api<Statement>(`/api/v1/plans/${encodeURIComponent(id)}`), [id]);
   const reload = plan.reload;
   useEffect(() => realtime().on("me", (e) => e.type.startsWith("payment.") && void reload()), [reload]);
@@ -123,6 +124,9 @@ function Plan({ id }: { id: string }) {
   const p = plan.data;
   const pct = Number(p.equity?.percent ?? 0);
   const m = (x: Statement["outstanding"]) => formatMoney(x, lang);
+  // Admins and support agents may propose a refund or a reversal; another staff member approves it.
+  const canPropose = hasRole(session, ...REFUND_ROLES);
+  const credit = p.balance.credit_balance;
   return (
     <>
       <h1>{t("plan.reference", { ref: p.reference })}</h1>
@@ -146,8 +150,15 @@ function Plan({ id }: { id: string }) {
           <dd>{m(p.balance.paid_total)}</dd>
           <dt>{t("plan.daysPastDue")}</dt>
           <dd>{p.days_past_due}</dd>
+          {credit && credit.amount > 0 && (
+            <>
+              <dt>{t("plan.creditBalance")}</dt>
+              <dd data-testid="credit-balance">{m(credit)}</dd>
+            </>
+          )}
         </dl>
       </section>
+      {canPropose && credit && credit.amount > 0 && <ProposeRefund planId={p.id} credit={credit} />}
       {["pending_deposit", "active", "defaulted"].includes(p.status) && <PayNow plan={p} onChange={reload} />}
       <section className="card">
         <h2>{t("plan.payments")}</h2>
@@ -156,10 +167,16 @@ function Plan({ id }: { id: string }) {
         ) : (
           <ul data-testid="payments">
             {p.payments.map((x) => (
-              <li key={x.id}>
+              <li key={x.id} data-payment-id={x.id}>
                 {formatDateTime(x.paid_at, lang)} · {t(`provider.${x.provider}` as never)} · <strong>{m(x.amount)}</strong> ·{" "}
                 {t("plan.receipt", { number: x.receipt_number ?? x.provider_txn_id })}
-                {x.status === "reversed" ? " ✗" : ""}
+                {x.status === "reversed" && (
+                  <>
+                    {" "}
+                    <span className="badge bad">{t("plan.reversed")}</span>
+                  </>
+                )}
+                {canPropose && x.status !== "reversed" && <ProposeReversal payment={x} />}
               </li>
             ))}
           </ul>
