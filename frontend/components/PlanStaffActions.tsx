@@ -115,14 +115,7 @@ export function ProposeRefund({ planId, credit }: { planId: string; credit: Mone
           <Field id="refund_reference" label={t("staff.refundReference")} value={reference} onChange={setReference} error={errors.reference} />
           <TextArea id="refund_reason" label={t("staff.reason")} value={reason} onChange={setReason} rows={2} maxLength={REASON_MAX} error={errors.reason} required />
           {error && <ErrorBox message={error} />}
-          <div className="row">
-            <button type="submit" disabled={busy}>
-              {t("staff.sendForApproval")}
-            </button>
-            <button type="button" className="secondary" onClick={() => setOpen(false)} disabled={busy}>
-              {t("staff.cancel")}
-            </button>
-          </div>
+          <ProposalButtons busy={busy} onCancel={() => setOpen(false)} />
         </form>
       )}
     </section>
@@ -173,14 +166,22 @@ export function ProposeReversal({ payment }: { payment: Payment }) {
     <form id={formId} onSubmit={send} noValidate aria-label={t("staff.proposeReversal")}>
       <TextArea id={`${formId}-reason`} label={t("staff.reversalReason")} value={reason} onChange={setReason} rows={2} maxLength={REASON_MAX} error={fieldError} required />
       {error && <ErrorBox message={error} />}
-      <div className="row">
-        <button type="submit" disabled={busy}>
-          {t("staff.sendForApproval")}
-        </button>
-        <button type="button" className="secondary" onClick={() => setOpen(false)} disabled={busy}>
-          {t("staff.cancel")}
-        </button>
-      </div>
+      <ProposalButtons busy={busy} onCancel={() => setOpen(false)} />
     </form>
+  );
+}
+
+// Send for approval, or cancel: the buttons of both proposal forms.
+function ProposalButtons({ busy, onCancel }: { busy: boolean; onCancel: () => void }) {
+  const { t } = useApp();
+  return (
+    <div className="row">
+      <button type="submit" disabled={busy}>
+        {t("staff.sendForApproval")}
+      </button>
+      <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
+        {t("staff.cancel")}
+      </button>
+    </div>
   );
 }

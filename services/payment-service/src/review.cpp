@@ -25,6 +25,11 @@ rto::Error not_admitted(const NotAdmitted& n) {
 }  // namespace
 
 namespace {
+void on_review(const storage::CallbackRow& cb) {
+  if (cb.status != "held" && cb.status != "unmatched" && cb.status != "rejected")
+    throw rto::Conflict("this callback is not on the review queue (it was " + cb.status + ")").with_code("not-on-review");
+}
+
 void held(const std::optional<storage::RequestRow>& q) {
   if (!q) throw rto::NotFound("no payment request with this id");
   if (q->status != "held")
@@ -92,8 +97,7 @@ Review::Resolved Review::dismiss_callback(std::int64_t id, const std::string& no
   db_.transact([&](pqxx::work& tx) {
     auto cb = storage::lock_callback(tx, id);
     if (!cb) throw rto::NotFound("no provider callback with this id");
-    if (cb->status != "held" && cb->status != "unmatched" && cb->status != "rejected")
-      throw rto::Conflict("this callback is not on the review queue (it was " + cb->status + ")").with_code("not-on-review");
+    on_review(*cb);
     if (!storage::insert_resolution(tx, res)) throw already_resolved();
   });
   rto::log::info("callback dismissed", {{"callback_id", id}, {"by", actor}});
@@ -108,8 +112,7 @@ PaymentRequest Review::callback_credit(std::int64_t id, const ResolveInput& in, 
   });
   if (!cb) throw rto::NotFound("no provider callback with this id");
   if (done) throw already_resolved();
-  if (cb->status != "held" && cb->status != "unmatched" && cb->status != "rejected")
-    throw rto::Conflict("this callback is not on the review queue (it was " + cb->status + ")").with_code("not-on-review");
+  on_review(*cb);
 
   // Only a paybill confirmation is money of its own; a callback about a request is resolved
   // through that request.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
 #include <rto/json.hpp>
@@ -255,60 +256,6 @@ std::optional<Date> parse_delinquency_run(std::string_view body) {
   return out;
 }
 
-std::string encode_plan_cursor(int dpd, const std::string& id) {
-  return rto::crypto::base64_encode(std::to_string(dpd) + ":" + id, true);
-}
-
-PlanListQuery parse_plan_list(const std::vector<std::pair<std::string, std::string>>& query) {
-  PlanListQuery q;
-  std::vector<rto::FieldError> errors;
-  for (const auto& [key, value] : query) {
-    if (key == "bucket") {
-      q.bucket = bucket_from(value);
-      if (!q.bucket) errors.push_back({"bucket", "must be one of current, 1-7, 8-30, 31-60, 61-90, 90+"});
-    } else if (key == "status") {
-      static const char* kStatuses[] = {"pending_deposit", "active", "completed", "defaulted", "repossessed", "cancelled"};
-      bool ok = false;
-      for (auto s : kStatuses) ok = ok || value == s;
-      if (ok)
-        q.status = value;
-      else
-        errors.push_back({"status", "must be a plan status"});
-    } else if (key == "limit") {
-      int n = 0;
-      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc() || p != value.data() + value.size() || n < 1 || n > 200)
-        errors.push_back({"limit", "must be between 1 and 200"});
-      else
-        q.limit = n;
-    } else if (key == "cursor") {
-      std::optional<std::pair<int, std::string>> c;
-      try {
-        auto raw = rto::crypto::base64_decode(value);
-        auto colon = raw.find(':');
-        int dpd = 0;
-        if (colon != std::string::npos) {
-          auto [p, ec] = std::from_chars(raw.data(), raw.data() + colon, dpd);
-          auto id = uuid_of(std::string_view(raw).substr(colon + 1));
-          if (ec == std::errc() && p == raw.data() + colon && id) c = std::pair{dpd, *id};
-        }
-      } catch (const std::exception&) {
-      }
-      if (c)
-        q.after = c;
-      else
-        errors.push_back({"cursor", "is not a cursor this service issued"});
-    } else {
-      errors.push_back({key, "is not a known parameter"});
-    }
-  }
-  if (!errors.empty()) {
-    std::string detail = "invalid field '" + errors[0].field + "': " + errors[0].message;
-    throw rto::BadRequest(std::move(detail), std::move(errors));
-  }
-  return q;
-}
-
 namespace {
 
 bool one_of(std::string_view v, std::initializer_list<std::string_view> allowed) {
@@ -324,7 +271,11 @@ std::optional<int> read_limit(std::string_view value, int max) {
   return n;
 }
 
-// A cursor this service issued: base64url of "<integer>:<rest>".
+// A cursor this service issues and reads: base64url of "<integer>:<rest>".
+std::string cursor_text(std::int64_t n, std::string_view rest) {
+  return rto::crypto::base64_encode(std::to_string(n) + ":" + std::string(rest), true);
+}
+
 std::optional<std::pair<std::int64_t, std::string>> read_cursor(std::string_view value) {
   try {
     auto raw = rto::crypto::base64_decode(value);
@@ -350,9 +301,44 @@ bool digits(std::string_view s) {
 
 }  // namespace
 
-std::string encode_review_cursor(std::int64_t at_micros, const std::string& id) {
-  return rto::crypto::base64_encode(std::to_string(at_micros) + ":" + id, true);
+std::string encode_plan_cursor(int dpd, const std::string& id) { return cursor_text(dpd, id); }
+
+PlanListQuery parse_plan_list(const std::vector<std::pair<std::string, std::string>>& query) {
+  PlanListQuery q;
+  std::vector<rto::FieldError> errors;
+  for (const auto& [key, value] : query) {
+    if (key == "bucket") {
+      q.bucket = bucket_from(value);
+      if (!q.bucket) errors.push_back({"bucket", "must be one of current, 1-7, 8-30, 31-60, 61-90, 90+"});
+    } else if (key == "status") {
+      static const char* kStatuses[] = {"pending_deposit", "active", "completed", "defaulted", "repossessed", "cancelled"};
+      bool ok = false;
+      for (auto s : kStatuses) ok = ok || value == s;
+      if (ok)
+        q.status = value;
+      else
+        errors.push_back({"status", "must be a plan status"});
+    } else if (key == "limit") {
+      if (auto n = read_limit(value, 200))
+        q.limit = *n;
+      else
+        errors.push_back({"limit", "must be between 1 and 200"});
+    } else if (key == "cursor") {
+      auto c = read_cursor(value);
+      auto id = c ? uuid_of(c->second) : std::nullopt;
+      if (c && id && c->first >= std::numeric_limits<int>::min() && c->first <= std::numeric_limits<int>::max())
+        q.after = std::pair{static_cast<int>(c->first), *id};
+      else
+        errors.push_back({"cursor", "is not a cursor this service issued"});
+    } else {
+      errors.push_back({key, "is not a known parameter"});
+    }
+  }
+  if (!errors.empty()) bad_query(std::move(errors));
+  return q;
 }
+
+std::string encode_review_cursor(std::int64_t at_micros, const std::string& id) { return cursor_text(at_micros, id); }
 
 ReviewQuery parse_review_query(const std::vector<std::pair<std::string, std::string>>& query) {
   ReviewQuery q;
