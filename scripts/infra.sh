@@ -154,18 +154,30 @@ pg_write_conf() {
   chown postgres:postgres "$PG_DATA/rto.conf"
 }
 
-# Role rto (password DB_PASSWORD) owning the six databases; in test it may also create databases.
+# The six databases with an owner and a runtime role each (deploy/postgres/init-databases.sh,
+# the script Compose and Kubernetes run too), and role rto (DB_PASSWORD), the operator's, owning
+# none of them; in test rto may also create databases and roles (the integration tests make
+# their own). A database an earlier version made, owned by rto, is handed to its owner role.
 pg_provision() {
-  local createdb=NOCREATEDB list
-  [ "$ENV_NAME" = test ] && createdb=CREATEDB
-  list=$(printf "'%s'," "${DATABASES[@]}")
+  local createdb=NOCREATEDB db svc
+  [ "$ENV_NAME" = test ] && createdb="CREATEDB CREATEROLE"
   psql_admin > /dev/null << SQL
 \\set pw '$DB_PASSWORD'
 SELECT 'CREATE ROLE rto LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rto')\\gexec
 ALTER ROLE rto WITH LOGIN $createdb PASSWORD :'pw';
-SELECT format('CREATE DATABASE %I OWNER rto', d) FROM unnest(ARRAY[${list%,}]) AS d
- WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = d)\\gexec
 SQL
+  # REASSIGN OWNED moves the databases themselves too: list them first, then fix each one's
+  # objects; init-databases.sh sets every database's owner after.
+  local legacy
+  legacy=$(psql_admin <<< "SELECT datname FROM pg_database WHERE pg_get_userbyid(datdba) = 'rto' AND datname IN ($(printf "'%s'," "${DATABASES[@]}" | sed 's/,$//'))")
+  for db in $legacy; do
+    svc=${db%db}
+    log "PostgreSQL: handing $db from role rto to ${svc}_svc"
+    psql_admin <<< "SELECT 'CREATE ROLE ${svc}_svc LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${svc}_svc')\\gexec" > /dev/null
+    "$PG_BIN/psql" -h "$PG_ROOT" -p "$PG_PORT" -U postgres -d "$db" -v ON_ERROR_STOP=1 -qAtX \
+      -c "REASSIGN OWNED BY rto TO ${svc}_svc" > /dev/null
+  done
+  PGHOST=$PG_ROOT PGPORT=$PG_PORT PATH=$PG_BIN:$PATH "$ROOT/deploy/postgres/init-databases.sh" > /dev/null
 }
 
 pg_start() {
@@ -266,11 +278,13 @@ CONF
   fi
 }
 
-# On a node whose database predates the current secrets, make sure user rto exists with RMQ_PASSWORD.
-# Remembered in a marker file, so this costs CLI calls only once.
+# On a node whose database predates the current secrets, make sure user rto (the operator's)
+# exists with RMQ_PASSWORD; then each process's own user with its permissions
+# (deploy/rabbitmq/provision-users.sh). Remembered in a marker file, so this costs CLI calls only
+# when a password or the provisioning script changed.
 rmq_provision() {
   local marker=$RMQ_ROOT/.provisioned want
-  want=$(printf '%s' "$RMQ_PASSWORD" | sha256sum | cut -c1-64)
+  want=$( (env | grep -E '^(RMQ_PASSWORD|[A-Z]+_MQ_PASSWORD)=' | sort; cat "$ROOT/deploy/rabbitmq/provision-users.sh") | sha256sum | cut -c1-64)
   [ "$(cat "$marker" 2> /dev/null || true)" = "$want" ] && return 0
   if ! rmqctl authenticate_user rto "$RMQ_PASSWORD" > /dev/null 2>&1; then
     log "RabbitMQ: setting up user rto"
@@ -279,6 +293,7 @@ rmq_provision() {
     rmqctl set_permissions -p / rto '.*' '.*' '.*' > /dev/null
     rmqctl delete_user guest > /dev/null 2>&1 || true
   fi
+  RABBITMQCTL="$RMQ_BIN/rabbitmqctl -q" "$ROOT/deploy/rabbitmq/provision-users.sh" > /dev/null 9>&-
   echo "$want" > "$marker"
 }
 
@@ -305,13 +320,12 @@ rmq_start() {
     rmq_provision
     return 0
   fi
-  local t0 fresh=0 server; t0=$(now)
+  local t0 server; t0=$(now)
   server=$(rmq_launcher)
   if [ -n "$server" ]; then
     # An earlier start was interrupted while the node was booting: wait for that one.
     log "RabbitMQ is already starting (launcher pid $server); waiting for it"
   else
-    [ -d "$RABBITMQ_MNESIA_BASE/$RMQ_NODE" ] || fresh=1
     need_free_port "$AMQP_PORT" "RabbitMQ AMQP"
     need_free_port "$DIST_PORT" "RabbitMQ distribution"
     if [ "$ENV_NAME" = dev ]; then need_free_port "$MGMT_PORT" "RabbitMQ management"; fi
@@ -324,10 +338,6 @@ rmq_start() {
   if ! rmq_wait_boot "$server" 90; then
     tail -n 30 "$RMQ_ROOT/console.log" >&2
     die "RabbitMQ did not start (ports $AMQP_PORT/$DIST_PORT taken? log in $RABBITMQ_LOG_BASE)"
-  fi
-  # A fresh node created user rto from rabbitmq.conf; remember that without asking the node.
-  if [ "$fresh" = 1 ]; then
-    printf '%s' "$RMQ_PASSWORD" | sha256sum | cut -c1-64 > "$RMQ_ROOT/.provisioned"
   fi
   rmq_provision
   log "RabbitMQ started (pid $(rmq_pid), node $RMQ_NODE, port $AMQP_PORT) in $(elapsed "$t0")"
@@ -409,6 +419,16 @@ write_infra_env() {
       echo "AMQP_URL=$amqp"
       echo "TEST_AMQP_URL=$amqp"
       if [ "$ENV_NAME" = dev ]; then echo "RABBITMQ_MANAGEMENT_URL=http://127.0.0.1:$MGMT_PORT/"; fi
+      # Each service's own: DATABASE_URL (runtime role), DATABASE_MIGRATION_URL (owner role),
+      # AMQP_URL (its broker user); AMQP_URL and PG_URL_BASE above are the operator's.
+      local svc up app own mq
+      for svc in user vehicle credit payment telematics support; do
+        up=${svc^^} app=${svc^^}_DB_APP_PASSWORD own=${svc^^}_DB_PASSWORD mq=${svc^^}_MQ_PASSWORD
+        echo "${up}_DATABASE_URL=postgresql://${svc}_app:${!app}@127.0.0.1:$PG_PORT/${svc}db"
+        echo "${up}_DATABASE_MIGRATION_URL=postgresql://${svc}_svc:${!own}@127.0.0.1:$PG_PORT/${svc}db"
+        echo "${up}_AMQP_URL=amqp://${svc}-service:${!mq}@127.0.0.1:$AMQP_PORT/"
+      done
+      echo "GATEWAY_AMQP_URL=amqp://api-gateway:$GATEWAY_MQ_PASSWORD@127.0.0.1:$AMQP_PORT/"
     } > "$ENV_DIR/infra.env.tmp"
     mv "$ENV_DIR/infra.env.tmp" "$ENV_DIR/infra.env"
   )

@@ -31,7 +31,7 @@ value_for() {
   case $1 in
     SERVICE_TOKEN_SECRET) openssl rand -base64 48 | tr -d '\n' ;;
     ENCRYPTION_KEY) openssl rand -base64 32 | tr -d '\n' ;; # exactly 32 bytes once decoded
-    DB_PASSWORD | RMQ_PASSWORD) openssl rand -hex 24 ;;
+    DB_PASSWORD | RMQ_PASSWORD | *_DB_PASSWORD | *_DB_APP_PASSWORD | *_MQ_PASSWORD) openssl rand -hex 24 ;;
     ADMIN_PHONE) printf '+256700000001' ;;
     ADMIN_PASSWORD) alnum 20 ;;
     MOMO_SIM_SECRET) openssl rand -hex 24 ;;  # credentials shared by the payment service and the local simulator
@@ -40,6 +40,13 @@ value_for() {
 }
 
 KEYS=(SERVICE_TOKEN_SECRET ENCRYPTION_KEY DB_PASSWORD RMQ_PASSWORD ADMIN_PHONE ADMIN_PASSWORD MOMO_SIM_SECRET MOMO_SIM_PASSKEY)
+# Each service's own database roles (owner <svc>_svc for migrations, <svc>_app at run time) and
+# broker user (deploy/postgres/init-databases.sh, deploy/rabbitmq/provision-users.sh); DB_PASSWORD
+# and RMQ_PASSWORD are the operator's (role rto, user rto), which no service is given.
+for svc in USER VEHICLE CREDIT PAYMENT TELEMATICS SUPPORT; do
+  KEYS+=("${svc}_DB_PASSWORD" "${svc}_DB_APP_PASSWORD" "${svc}_MQ_PASSWORD")
+done
+KEYS+=(GATEWAY_MQ_PASSWORD)
 
 # Build the complete file in a temporary file, then move it in place atomically.
 tmp=$(mktemp "$ENV_DIR/.secrets.XXXXXX")

@@ -19,7 +19,9 @@ set -a
 # shellcheck disable=SC1091
 . "$ENV_DIR/infra.env"
 set +a
-export PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=rto PGPASSWORD=$DB_PASSWORD PGOPTIONS='-c client_min_messages=warning'
+# Backups run as the postgres superuser (here over the local socket): no service role may read
+# another service's database, and role rto owns none of them.
+export PGHOST=$PG_SOCKET_DIR PGPORT=$PG_PORT PGUSER=postgres PGOPTIONS='-c client_min_messages=warning'
 PATH=/usr/lib/postgresql/15/bin:$PATH
 DBS=(userdb vehicledb creditdb paymentdb telematicsdb supportdb)
 fail() { echo "backup-restore: FAIL: $*" >&2; exit 1; }
@@ -61,10 +63,10 @@ q postgres "DROP DATABASE IF EXISTS userdb_restored" > /dev/null
 
 compared=0
 for db in "${DBS[@]}"; do
-  "$ROOT/scripts/restore.sh" "$dir/$db.dump" "${db}_restored" --owner rto
+  "$ROOT/scripts/restore.sh" "$dir/$db.dump" "${db}_restored" --owner "${db%db}_svc"
   tables=$(q "$db" "SELECT format('%I.%I', schemaname, relname) FROM pg_stat_user_tables ORDER BY 1")
   # Restoring again into the now non-empty database is refused.
-  if [ -n "$tables" ] && "$ROOT/scripts/restore.sh" "$dir/$db.dump" "${db}_restored" --owner rto > /dev/null 2>&1; then
+  if [ -n "$tables" ] && "$ROOT/scripts/restore.sh" "$dir/$db.dump" "${db}_restored" --owner "${db%db}_svc" > /dev/null 2>&1; then
     fail "restore into the non-empty ${db}_restored was not refused"
   fi
   for t in $tables; do

@@ -134,8 +134,8 @@ for line in "${SERVICES[@]}"; do
   port=${!port_var}
   # As scripts/platform.sh starts them: the test environment (the simulator over http), public
   # keys everywhere, the service secret everywhere but the gateway and the simulator.
-  env_args=(HOST=127.0.0.1 PORT="$port" TZDIR=/usr/share/zoneinfo LOG_LEVEL=info DEPLOY_ENV=test "AMQP_URL=$AMQP_URL"
-    "JWT_PUBLIC_KEYS=$JWT_PUBLIC_KEYS")
+  env_args=(HOST=127.0.0.1 PORT="$port" TZDIR=/usr/share/zoneinfo LOG_LEVEL=info DEPLOY_ENV=test
+    "JWT_PUBLIC_KEYS=$JWT_PUBLIC_KEYS") # AMQP_URL and the database URLs: the service's own, in its line
   case $name in
     api-gateway | mobile-money-sim) ;;
     *) env_args+=("SERVICE_TOKEN_SECRET=$SERVICE_TOKEN_SECRET") ;;

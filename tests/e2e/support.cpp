@@ -50,21 +50,28 @@ std::string service_token() {
   return tokens.issue_service("operations", "payment-service");
 }
 
+static std::map<std::string, std::string> read_env_file(const char* variable, const char* def) {
+  std::map<std::string, std::string> out;
+  std::ifstream in(env_or(variable, def));
+  if (!in) throw std::runtime_error(std::string(variable) + " not readable");
+  std::string line;
+  while (std::getline(in, line)) {
+    auto eq = line.find('=');
+    if (eq == std::string::npos || line.starts_with('#')) continue;
+    std::string v = line.substr(eq + 1);
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+    out[line.substr(0, eq)] = v;
+  }
+  return out;
+}
+
 const std::map<std::string, std::string>& secrets() {
-  static const std::map<std::string, std::string> values = [] {
-    std::map<std::string, std::string> out;
-    std::ifstream in(env_or("E2E_SECRETS_FILE", ".data/test/secrets.env"));
-    if (!in) throw std::runtime_error("E2E_SECRETS_FILE not readable");
-    std::string line;
-    while (std::getline(in, line)) {
-      auto eq = line.find('=');
-      if (eq == std::string::npos || line.starts_with('#')) continue;
-      std::string v = line.substr(eq + 1);
-      if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
-      out[line.substr(0, eq)] = v;
-    }
-    return out;
-  }();
+  static const auto values = read_env_file("E2E_SECRETS_FILE", ".data/test/secrets.env");
+  return values;
+}
+
+const std::map<std::string, std::string>& infra() {
+  static const auto values = read_env_file("E2E_INFRA_FILE", ".data/test/infra.env");
   return values;
 }
 

@@ -23,6 +23,9 @@ int realtime_connect(rto::testing::WsClient& c, const std::string& token = "");
 std::string service_token();  // for the payment service's /internal/* (caller "operations")
 // KEY=value pairs of the test platform's secrets file (E2E_SECRETS_FILE).
 const std::map<std::string, std::string>& secrets();
+// KEY=value pairs of the test infrastructure's connection settings (E2E_INFRA_FILE): each
+// service's own database and broker URLs.
+const std::map<std::string, std::string>& infra();
 
 // A fresh, valid Ugandan mobile number in E.164 (+25677xxxxxxx), different on every call.
 std::string unique_phone();

@@ -152,6 +152,7 @@ Common Common::read(Env& env, std::string service, std::uint16_t default_port, b
   c.shutdown_grace = env.millis("SHUTDOWN_GRACE_MS", 10000, 0, 600000);
   if (needs_database) {
     c.database_url = env.required("DATABASE_URL");
+    c.database_migration_url = env.string("DATABASE_MIGRATION_URL", "");
     c.db_pool_size = static_cast<int>(env.integer("DB_POOL_SIZE", 8, 1, 256));
     c.db_pool_idle = std::chrono::seconds(env.integer("DB_POOL_IDLE_SECONDS", 60, 1, 86400));
     c.db_connect_timeout = env.millis("DB_CONNECT_TIMEOUT_MS", 3000, 1000, 60000);

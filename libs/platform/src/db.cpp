@@ -326,6 +326,47 @@ int migrate(const std::string& url, std::string_view scope, const std::vector<Mi
   return applied_now;
 }
 
+std::string role_of(const std::string& url) {
+  pqxx::connection conn(url);
+  pqxx::nontransaction n(conn);
+  return n.exec1("SELECT current_user")[0].as<std::string>();
+}
+
+std::vector<std::string> grant_runtime(const std::string& owner_url, const std::string& role) {
+  pqxx::connection conn(owner_url);
+  pqxx::work tx(conn);
+  // Concurrent GRANTs on one object fail ("tuple concurrently updated"): replicas take turns.
+  tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")");
+  std::vector<std::string> append_only;
+  for (const auto& r : tx.exec(R"sql(
+SELECT DISTINCT c.relname FROM pg_trigger t
+  JOIN pg_proc p ON p.oid = t.tgfoid
+  JOIN pg_class c ON c.oid = t.tgrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE p.proname = 'append_only' AND n.nspname = 'public' AND NOT t.tgisinternal
+ ORDER BY 1)sql"))
+    append_only.push_back(r[0].as<std::string>());
+  const auto who = tx.quote_name(role);
+  tx.exec("GRANT USAGE ON SCHEMA public TO " + who);
+  tx.exec("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + who);
+  tx.exec("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + who);
+  tx.exec("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM " + who);
+  for (const auto& t : append_only) tx.exec("REVOKE UPDATE, DELETE, TRUNCATE ON " + tx.quote_name(t) + " FROM " + who);
+  tx.commit();
+  return append_only;
+}
+
+Prepared prepare(const std::string& runtime_url, const std::string& owner_url, const std::vector<Migration>& migrations) {
+  const auto& owner = owner_url.empty() ? runtime_url : owner_url;
+  migrate(owner, "platform", platform_migrations());
+  migrate(owner, "service", migrations);
+  Prepared p;
+  p.runtime_role = role_of(runtime_url);
+  p.separate_roles = owner != runtime_url && role_of(owner) != p.runtime_role;
+  if (p.separate_roles) p.append_only = grant_runtime(owner, p.runtime_role);
+  return p;
+}
+
 bool migrations_applied(pqxx::transaction_base& tx, std::string_view scope, const std::vector<Migration>& migrations) {
   auto applied = load_applied(tx, scope);
   for (const auto& m : migrations) {

@@ -174,7 +174,9 @@ void OutboxRelay::park_returned() {
       log::warn("event unroutable: no queue is bound to take it; parked (logged once per type every 10 minutes)",
                 {{"event_id", r.message_id}, {"type", r.routing_key}, {"queue", parking}, {"reply", r.reply_text}});
     }
-    impl_->mq->publish_unconfirmed("", parking, r.body, r.message_id);
+    // Through the parking exchange (fanout) rather than the default one: a service's broker
+    // user may write to its own queues and the shared exchanges only.
+    impl_->mq->publish_unconfirmed(parking, r.routing_key, r.body, r.message_id);
   }
   impl_->mq->wait_for_confirms();
   if (!impl_->mq->take_returned().empty()) throw mq::MqError("the parking queue " + parking + " is gone");
@@ -185,7 +187,10 @@ int OutboxRelay::flush_once() {
   if (!impl_->mq) {
     auto c = std::make_unique<mq::Connection>(impl_->broker.url);
     c->declare_exchange(impl_->broker.exchange, "topic");
-    c->declare_queue(parking_queue(impl_->broker.exchange), "", "", kParkedMax);
+    const auto parking = parking_queue(impl_->broker.exchange);
+    c->declare_exchange(parking, "fanout");
+    c->declare_queue(parking, "", "", kParkedMax);
+    c->bind(parking, parking, "");
     c->enable_confirms();
     impl_->mq = std::move(c);
     connected_ = true;
@@ -342,6 +347,7 @@ void Consumer::start() {
     auto& o = impl_->opts;
     const std::string dlx = impl_->broker.exchange + ".dlx";
     const std::string dlq = o.queue + ".dlq";
+    const std::string retry = impl_->broker.exchange + ".retry";
     int failures = 0;
     while (!impl_->stopper.stopping()) {
       try {
@@ -352,6 +358,10 @@ void Consumer::start() {
         c.bind(dlq, dlx, o.queue);
         c.declare_queue(o.queue, dlx, o.queue);
         for (const auto& b : o.bindings) c.bind(o.queue, impl_->broker.exchange, b);
+        // Retried copies come back through E.retry (topic, keyed by queue name): the broker
+        // lets each service's user publish there only under its own queues' names.
+        c.declare_exchange(retry, "topic");
+        c.bind(o.queue, retry, o.queue);
         c.qos(static_cast<std::uint16_t>(o.prefetch));
         c.enable_confirms();  // a retried copy is confirmed before the original is acknowledged
         c.consume(o.queue);
@@ -390,7 +400,7 @@ void Consumer::start() {
                         {{"event_id", ev.id}, {"type", ev.type}, {"attempt", ev.attempt}, {"error", e.what()}});
               if (!impl_->stopper.sleep(o.retry_delay)) break;  // unacked: redelivered after restart
               // Re-queue a copy with the attempt count, then drop the original.
-              c.publish("", o.queue, m->body, ev.id, ev.attempt + 1);
+              c.publish(retry, o.queue, m->body, ev.id, ev.attempt + 1);
               if (!c.take_returned().empty()) throw mq::MqError("queue " + o.queue + " is gone");
               c.ack(m->delivery_tag);
             } else {

@@ -59,8 +59,14 @@ Service::Service(config::Common cfg)
 Service::~Service() { stop(); }
 
 db::Pool& Service::use_database(std::vector<db::Statement> statements, std::vector<db::Migration> migrations) {
-  db::migrate(cfg_.database_url, "platform", db::platform_migrations());
-  db::migrate(cfg_.database_url, "service", migrations);
+  const auto prepared = db::prepare(cfg_.database_url, cfg_.database_migration_url, migrations);
+  if (prepared.separate_roles)
+    log::info("database ready: migrated as the owner; runtime role granted",
+              {{"role", prepared.runtime_role}, {"append_only_tables", prepared.append_only.size()}});
+  else if (!cfg_.is_development())
+    log::warn("DATABASE_MIGRATION_URL is not set: the service runs as the owner of its database, "
+              "which may alter its tables and disable their triggers",
+              {{"role", prepared.runtime_role}});
   migrations_ = std::move(migrations);
   pool_ = std::make_unique<db::Pool>(cfg_.database_url, static_cast<std::size_t>(cfg_.db_pool_size), std::move(statements),
                                      db::Limits{cfg_.db_connect_timeout, cfg_.db_statement_timeout, cfg_.db_lock_timeout});

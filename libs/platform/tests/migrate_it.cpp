@@ -66,3 +66,105 @@ TEST(MigrateIT, ScopesAreIndependent) {
   EXPECT_EQ(db::migrate(tdb.url(), "service", set_v1()), 2);
   EXPECT_EQ(db::migrate(tdb.url(), "platform", db::platform_migrations()), 0);
 }
+
+namespace {
+// A login role of the test cluster, dropped at the end (after the databases that name it).
+class TempRole {
+ public:
+  TempRole() : name_(rto::testing::unique_name("app")), password_(rto::testing::unique_name("pw")) {
+    pqxx::connection c(rto::testing::pg_admin_url());
+    pqxx::nontransaction n(c);
+    n.exec("CREATE ROLE " + c.quote_name(name_) + " LOGIN NOINHERIT PASSWORD " + c.quote(password_));
+  }
+  ~TempRole() {
+    try {
+      pqxx::connection c(rto::testing::pg_admin_url());
+      pqxx::nontransaction n(c);
+      n.exec("DROP ROLE IF EXISTS " + c.quote_name(name_));
+    } catch (...) {
+    }
+  }
+  // `url` with this role's name and password in place of its own.
+  std::string url_for(const std::string& url) const {
+    const auto scheme = url.find("://") + 3;
+    return url.substr(0, scheme) + name_ + ":" + password_ + url.substr(url.find('@', scheme));
+  }
+  const std::string& name() const noexcept { return name_; }
+
+ private:
+  std::string name_, password_;
+};
+
+std::vector<db::Migration> journal_set() {
+  return {{"V0001__journal", R"sql(
+CREATE TABLE accounts (id serial PRIMARY KEY, balance bigint NOT NULL DEFAULT 0);
+CREATE TABLE journal (id bigserial PRIMARY KEY, amount bigint NOT NULL);
+CREATE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;
+CREATE TRIGGER journal_append_only BEFORE UPDATE OR DELETE ON journal FOR EACH ROW EXECUTE FUNCTION append_only();
+)sql"}};
+}
+
+// Runs `sql` as the connection's role; the SQLSTATE class of what PostgreSQL answered ("" = ok).
+std::string attempt(pqxx::connection& c, const std::string& sql) {
+  try {
+    pqxx::work tx(c);
+    tx.exec(sql);
+    tx.commit();
+    return "";
+  } catch (const pqxx::sql_error& e) {
+    return e.sqlstate();
+  }
+}
+}  // namespace
+
+TEST(MigrateIT, TheRuntimeRoleMayWriteRowsButNeitherRewriteTheJournalNorDisableItsTriggers) {
+  TempRole app;
+  rto::testing::TempDatabase tdb("mig");
+  {
+    pqxx::connection admin(rto::testing::pg_admin_url());
+    pqxx::nontransaction(admin).exec("GRANT CONNECT ON DATABASE " + admin.quote_name(tdb.name()) + " TO " +
+                                     admin.quote_name(app.name()));
+  }
+  const auto runtime_url = app.url_for(tdb.url());
+  auto prepared = db::prepare(runtime_url, tdb.url(), journal_set());
+  EXPECT_TRUE(prepared.separate_roles);
+  EXPECT_EQ(prepared.runtime_role, app.name());
+  EXPECT_EQ(prepared.append_only, std::vector<std::string>{"journal"});
+
+  pqxx::connection c(runtime_url);
+  EXPECT_EQ(attempt(c, "INSERT INTO accounts DEFAULT VALUES"), "");  // its sequence too
+  EXPECT_EQ(attempt(c, "UPDATE accounts SET balance = 5"), "");
+  EXPECT_EQ(attempt(c, "INSERT INTO journal (amount) VALUES (5)"), "");
+  EXPECT_EQ(attempt(c, "SELECT count(*) FROM journal"), "");
+  EXPECT_EQ(attempt(c, "SELECT count(*) FROM schema_migrations"), "");
+  const std::string refused = "42501";  // insufficient_privilege
+  EXPECT_EQ(attempt(c, "UPDATE journal SET amount = 500"), refused);
+  EXPECT_EQ(attempt(c, "DELETE FROM journal"), refused);
+  EXPECT_EQ(attempt(c, "TRUNCATE journal"), refused);
+  EXPECT_EQ(attempt(c, "ALTER TABLE journal DISABLE TRIGGER ALL"), refused);
+  EXPECT_EQ(attempt(c, "DROP TRIGGER journal_append_only ON journal"), refused);
+  EXPECT_EQ(attempt(c, "DELETE FROM schema_migrations"), refused);
+  EXPECT_EQ(attempt(c, "CREATE TABLE mine (x int)"), refused);
+  EXPECT_EQ(attempt(c, "SET session_replication_role = replica"), refused);
+
+  // A later migration's table is granted on the next start; the journal stays append-only.
+  auto more = journal_set();
+  more.push_back({"V0002__notes", "CREATE TABLE notes (id serial PRIMARY KEY, body text);"});
+  prepared = db::prepare(runtime_url, tdb.url(), more);
+  EXPECT_EQ(attempt(c, "INSERT INTO notes (body) VALUES ('x')"), "");
+  EXPECT_EQ(attempt(c, "UPDATE journal SET amount = 500"), refused);
+  pqxx::read_transaction tx(c);
+  EXPECT_EQ(tx.exec1("SELECT sum(amount) FROM journal")[0].as<long>(), 5);
+}
+
+TEST(MigrateIT, OneRoleForBothGrantsNothing) {
+  rto::testing::TempDatabase tdb("mig");
+  auto prepared = db::prepare(tdb.url(), "", journal_set());
+  EXPECT_FALSE(prepared.separate_roles);
+  EXPECT_TRUE(prepared.append_only.empty());
+  pqxx::connection c(tdb.url());
+  pqxx::read_transaction tx(c);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM schema_migrations WHERE scope = 'platform'")[0].as<int>(),
+            static_cast<int>(db::platform_migrations().size()));
+}

@@ -34,6 +34,7 @@ ToolConfig ToolConfig::from_environment() {
   rto::config::Env env;
   ToolConfig c;
   c.database_url = env.required("DATABASE_URL");
+  c.database_migration_url = env.string("DATABASE_MIGRATION_URL", "");
   c.demo_dealer_id = env.string("DEMO_DEALER_ID", kDefaultDemoDealerId);
   if (!rto::crypto::is_uuid(c.demo_dealer_id)) env.fail("DEMO_DEALER_ID", "must be a UUID");
   c.image_dir = env.string("IMAGE_DIR", ".data/images");

@@ -26,7 +26,8 @@ struct VehicleConfig {
 // What the sub-commands (seed-demo, generate) need. seed-demo stores the demo pictures where
 // the service reads images, so it takes the service's IMAGE_DIR and IMAGE_MAX_BYTES.
 struct ToolConfig {
-  std::string database_url;  // DATABASE_URL (required)
+  std::string database_url;            // DATABASE_URL (required)
+  std::string database_migration_url;  // DATABASE_MIGRATION_URL [DATABASE_URL]: the owner's
   std::string demo_dealer_id;  // DEMO_DEALER_ID [00000000-0000-4000-8000-00000000d001]
   std::string image_dir;       // IMAGE_DIR [.data/images]
   std::size_t image_max_bytes = 5 * 1024 * 1024;  // IMAGE_MAX_BYTES [5242880]

@@ -35,7 +35,9 @@ class Env {
 // What every service reads. Variables (defaults in brackets):
 //   HOST [0.0.0.0], PORT [per service], HTTP_WORKERS [8], HTTP_IO_THREADS [1], BODY_LIMIT_BYTES [1048576],
 //   HEADER_TIMEOUT_MS [10000], IDLE_TIMEOUT_MS [60000], SHUTDOWN_GRACE_MS [10000],
-//   DATABASE_URL (required when the service has a database), DB_POOL_SIZE [8],
+//   DATABASE_URL (required when the service has a database), DATABASE_MIGRATION_URL [DATABASE_URL]
+//   (the owner role's: migrations run with it, then the runtime role of DATABASE_URL is granted
+//   what it may do; see db::grant_runtime), DB_POOL_SIZE [8],
 //   DB_POOL_IDLE_SECONDS [60] (pooled connections idle this long are closed, down to one),
 //   AMQP_URL [amqp://guest:guest@127.0.0.1:5672/], MQ_EXCHANGE [rto.events],
 //   JWT_PUBLIC_KEYS (required), JWT_PRIVATE_KEY (the user service only), SERVICE_TOKEN_SECRET
@@ -63,6 +65,7 @@ struct Common {
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds shutdown_grace{10000};
   std::string database_url;
+  std::string database_migration_url;  // empty: migrations run with database_url
   int db_pool_size = 8;
   std::chrono::seconds db_pool_idle{60};
   // Bounds on each database call (rto::db::Limits): DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS

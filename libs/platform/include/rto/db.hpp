@@ -202,6 +202,30 @@ int migrate(const std::string& url, std::string_view scope, const std::vector<Mi
 // service's migrations.
 const std::vector<Migration>& platform_migrations();
 
+// The role a connection string logs in as.
+std::string role_of(const std::string& url);
+
+// Run by the owner of the database (owner_url) after migrating: gives `role`, the service's
+// runtime role, what it may do in the public schema. SELECT, INSERT, UPDATE and DELETE on every
+// table and use of every sequence; SELECT only on schema_migrations; SELECT and INSERT only on
+// the append-only tables (those with a trigger calling a function named append_only(), such as
+// the payment journal). The role owns none of them, so it can neither alter them nor disable
+// their triggers. Serialised with migrations by the same advisory lock. Returns the append-only
+// tables.
+std::vector<std::string> grant_runtime(const std::string& owner_url, const std::string& role);
+
+// What prepare() did.
+struct Prepared {
+  std::string runtime_role;
+  bool separate_roles = false;          // migrations ran as another role than the runtime one
+  std::vector<std::string> append_only;  // tables the runtime role may only read and append to
+};
+
+// Brings a service's database up to date: the platform's and then the service's migrations, run
+// as the owner (owner_url; empty: runtime_url), then, when the runtime role is another role,
+// grant_runtime() for it.
+Prepared prepare(const std::string& runtime_url, const std::string& owner_url, const std::vector<Migration>& migrations);
+
 // True when every given migration is recorded as applied (used by /ready).
 bool migrations_applied(pqxx::transaction_base& tx, std::string_view scope, const std::vector<Migration>& migrations);
 

@@ -25,13 +25,13 @@ void usage() {
   std::cerr << "usage: vehicle-service [serve]             run the service\n"
                "       vehicle-service seed-demo         load the demo catalogue into an empty database\n"
                "       vehicle-service generate --count N   load N synthetic listings (benchmarks)\n"
-               "environment: DATABASE_URL (required), DEMO_DEALER_ID (seed-demo, generate),\n"
+               "environment: DATABASE_URL (required), DATABASE_MIGRATION_URL (the owner's), DEMO_DEALER_ID (seed-demo, generate),\n"
                "             IMAGE_DIR and IMAGE_MAX_BYTES (seed-demo: where the service keeps images)\n";
 }
 
-void migrate(const std::string& url, const std::vector<rto::db::Migration>& migrations) {
-  rto::db::migrate(url, "platform", rto::db::platform_migrations());
-  rto::db::migrate(url, "service", migrations);
+// As the service does at start: migrations as the owner, then the runtime role's grants.
+void migrate(const ToolConfig& cfg, const std::vector<rto::db::Migration>& migrations) {
+  rto::db::prepare(cfg.database_url, cfg.database_migration_url, migrations);
 }
 
 int current_year() {
@@ -75,7 +75,7 @@ int run(const std::vector<std::string>& args, const std::vector<rto::db::Migrati
         return 2;
       }
       auto cfg = ToolConfig::from_environment();
-      return generate(cfg.database_url, count, cfg.demo_dealer_id, migrations);
+      return generate(cfg, count, migrations);
     }
     if (args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
       usage();
@@ -150,7 +150,7 @@ auto with_pictures(rto::db::Pool& pool, ImageStorage& files, F&& f) {
 int seed_demo(const ToolConfig& cfg, const std::vector<rto::db::Migration>& migrations) {
   const auto& url = cfg.database_url;
   const auto& dealer_id = cfg.demo_dealer_id;
-  migrate(url, migrations);
+  migrate(cfg, migrations);
   rto::db::Pool pool(url, 1, sql::all(), kUnbounded);
   LocalDirectoryStorage files(cfg.image_dir);
   bool inserted = false;
@@ -229,9 +229,10 @@ int seed_demo(const ToolConfig& cfg, const std::vector<rto::db::Migration>& migr
   return 0;
 }
 
-int generate(const std::string& url, std::int64_t count, const std::string& dealer_id,
-             const std::vector<rto::db::Migration>& migrations) {
-  migrate(url, migrations);
+int generate(const ToolConfig& cfg, std::int64_t count, const std::vector<rto::db::Migration>& migrations) {
+  migrate(cfg, migrations);
+  const auto& url = cfg.database_url;
+  const auto& dealer_id = cfg.demo_dealer_id;
   // PostgreSQL spends the time (index upkeep, the generated search columns), one core per
   // connection: two writers use both cores of a small machine.
   constexpr int kWriters = 2;

@@ -28,8 +28,7 @@ inline constexpr const char* kDemoVinPrefix = "DEMO";
 // Otherwise: pictures for the demo listings that have none and whose images may still change
 // (a catalogue seeded before the pictures). Running it again adds nothing.
 int seed_demo(const ToolConfig& cfg, const std::vector<rto::db::Migration>& migrations);
-int generate(const std::string& database_url, std::int64_t count, const std::string& dealer_id,
-             const std::vector<rto::db::Migration>& migrations);
+int generate(const ToolConfig& cfg, std::int64_t count, const std::vector<rto::db::Migration>& migrations);
 
 // ---- the catalogue both draw from (tools/catalogue.cpp) ----
 
