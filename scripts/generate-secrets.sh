@@ -68,7 +68,11 @@ case ${1:-} in
   compose)
     FILE=${2:?usage: $0 compose FILE}
     if [ -f "$FILE" ]; then
-      while IFS='=' read -r k v; do [[ $k =~ ^[A-Z_]+$ ]] && V[$k]=$v; done < "$FILE"
+      # Split at the first '=' only: `IFS='=' read k v` would drop a trailing '=' (base64 padding).
+      while IFS= read -r line; do
+        k=${line%%=*}
+        [[ $line == *=* && $k =~ ^[A-Z_]+$ ]] && V[$k]=${line#*=}
+      done < "$FILE"
     fi
     fill
     tmp=$(mktemp "$FILE.XXXXXX")
