@@ -33,7 +33,14 @@ GENERATED=(
   "POSTGRES_PASSWORD|hex 24" "MONITORING_DB_PASSWORD|hex 24" "RMQ_PASSWORD|hex 24" "RABBITMQ_ERLANG_COOKIE|hex 32"
   "USER_DB_PASSWORD|hex 24" "VEHICLE_DB_PASSWORD|hex 24" "CREDIT_DB_PASSWORD|hex 24" "PAYMENT_DB_PASSWORD|hex 24"
   "TELEMATICS_DB_PASSWORD|hex 24" "SUPPORT_DB_PASSWORD|hex 24" "ADMIN_PASSWORD|alnum 20" "GRAFANA_ADMIN_PASSWORD|alnum 20"
+  "GATEWAY_MQ_PASSWORD|hex 24"
 )
+# Per service: <SVC>_DB_PASSWORD (owner role <svc>_svc, migrations), <SVC>_DB_APP_PASSWORD (runtime
+# role <svc>_app) and <SVC>_MQ_PASSWORD (RabbitMQ user <svc>-service); the gateway's RabbitMQ user
+# api-gateway has GATEWAY_MQ_PASSWORD. RMQ_PASSWORD is the broker's admin (rto), for operators and
+# the provisioning job only.
+SERVICES=(user vehicle credit payment telematics support)
+for s in "${SERVICES[@]}"; do GENERATED+=("${s^^}_DB_APP_PASSWORD|hex 24" "${s^^}_MQ_PASSWORD|hex 24"); done
 PROVIDER=(MTN_MOMO_API_USER MTN_MOMO_API_KEY MTN_MOMO_SUBSCRIPTION_KEY AIRTEL_MONEY_CLIENT_ID AIRTEL_MONEY_CLIENT_SECRET
   AIRTEL_MONEY_CALLBACK_KEY MPESA_CONSUMER_KEY MPESA_CONSUMER_SECRET MPESA_PASSKEY MPESA_INITIATOR MPESA_SECURITY_CREDENTIAL)
 SETTINGS=("VERSION|${VERSION:-v1.0.0}" "ADMIN_PHONE|${ADMIN_PHONE:-+256700000001}" "PUBLIC_API_URL|${PUBLIC_API_URL:-https://api.example.com}"
@@ -82,11 +89,11 @@ case ${1:-} in
       for k in $(printf '%s\n' "${!V[@]}" | sort); do echo "$k=${V[$k]}"; done
     } > "$tmp"
     mv "$tmp" "$FILE"
-    # PgBouncer authenticates the services' roles with their passwords.
+    # PgBouncer authenticates both roles of each service (runtime and migrations) with their passwords.
     {
-      for s in user vehicle credit payment telematics support; do
-        k=${s^^}_DB_PASSWORD
-        printf '"%s_svc" "%s"\n' "$s" "${V[$k]}"
+      for s in "${SERVICES[@]}"; do
+        k=${s^^}_DB_PASSWORD a=${s^^}_DB_APP_PASSWORD
+        printf '"%s_svc" "%s"\n"%s_app" "%s"\n' "$s" "${V[$k]}" "$s" "${V[$a]}"
       done
       printf '"monitoring" "%s"\n' "${V[MONITORING_DB_PASSWORD]}"
     } > "$FILE.userlist"
