@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks of the deployment artefacts that need no running platform (step "deployment artefacts"
-# of scripts/test.sh; about 20 s). Each check prints one line; the exit status is non-zero when
+# of scripts/test.sh; about 45 s). Each check prints one line; the exit status is non-zero when
 # any failed. A tool this machine lacks is reported as SKIPPED, never as passed.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -35,7 +35,7 @@ run "Dockerfiles match their template" deploy/docker/render.sh --check
 run "every /internal/* route of a service lists its callers" bash -c "! grep -rn 'Access::service()' services/*/src"
 run "artefacts for every service, YAML/JSON validity, Dockerfile rules, workflows" "$PY" tests/deploy/check_artefacts.py
 run "shell scripts parse" bash -n scripts/backup.sh scripts/restore.sh scripts/generate-secrets.sh scripts/build-images.sh \
-  deploy/postgres/init-databases.sh tests/deploy/backup-restore.sh tests/deploy/image-rootfs.sh
+  deploy/postgres/init-databases.sh deploy/rabbitmq/provision-users.sh tests/deploy/backup-restore.sh tests/deploy/image-rootfs.sh
 
 # Compose: a throwaway env file with every secret, as scripts/generate-secrets.sh writes it.
 run "generate-secrets writes the Compose env file" scripts/generate-secrets.sh compose "$TMP/prod.env"
@@ -48,6 +48,16 @@ if command -v docker-compose > /dev/null; then
   run "docker-compose.prod.yml refuses a missing secret, naming it" bash -c "
     out=\$(docker-compose --env-file '$TMP/missing.env' -f docker-compose.prod.yml config -q 2>&1) && exit 1
     grep -q JWT_PUBLIC_KEYS <<< \"\$out\""
+  # Who connects as whom (tests/deploy/check_credentials.py): each service's DATABASE_URL names
+  # <svc>_app, its DATABASE_MIGRATION_URL <svc>_svc, its AMQP_URL its own user (the gateway's
+  # api-gateway), and the provisioning scripts, run on stand-ins, give those roles and users the
+  # passwords the services connect with (PgBouncer's userlist too).
+  run "docker-compose.yml: per-service database roles and RabbitMQ users" bash -c "
+    docker-compose -f docker-compose.yml config > '$TMP/dev-compose.yaml' &&
+    $PY tests/deploy/check_credentials.py compose docker-compose.yml '$TMP/dev-compose.yaml'"
+  run "docker-compose.prod.yml: per-service database roles and RabbitMQ users" bash -c "
+    PGBOUNCER_USERLIST='$TMP/prod.env.userlist' docker-compose --env-file '$TMP/prod.env' -f docker-compose.prod.yml config > '$TMP/prod-compose.yaml' &&
+    $PY tests/deploy/check_credentials.py compose docker-compose.prod.yml '$TMP/prod-compose.yaml' '$TMP/prod.env.userlist'"
 else
   skip "docker-compose config (docker-compose not installed)"
 fi
@@ -77,6 +87,8 @@ if command -v kubectl > /dev/null && kubectl kustomize --help > /dev/null 2>&1; 
   for overlay in staging production; do
     run "kubectl kustomize deploy/overlays/$overlay" bash -c "kubectl kustomize deploy/overlays/$overlay > '$TMP/$overlay.yaml'"
     run "policy check of the $overlay manifests" "$PY" tests/deploy/check_k8s.py "$overlay" "$TMP/$overlay.yaml"
+    run "$overlay: per-service database roles and RabbitMQ users, and the network paths they need" \
+      "$PY" tests/deploy/check_credentials.py k8s "$overlay" "$TMP/$overlay.yaml" "$TMP/secret.yaml"
   done
   # Schemas: npm kubernetes-models (pinned in tests/deploy/k8s-schema/package-lock.json),
   # installed once from the npm registry into tests/deploy/k8s-schema/node_modules.

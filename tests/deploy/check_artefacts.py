@@ -6,8 +6,8 @@ Every service must have its Dockerfile, Compose services (dev and prod), Kuberne
 alert group with unit tests, and Grafana dashboard. The services are the fixed list below plus
 every services/<name>/ with a CMakeLists.txt, so a service added later without its artefacts
 fails here. Also: every YAML and JSON file parses, the Dockerfiles follow the image rules, the
-Compose bind mounts exist, the CI workflows are well-formed, and the Kubernetes copy of the
-backup script is identical to scripts/backup.sh.
+Compose bind mounts exist, the CI workflows are well-formed, and the Kubernetes copies of the
+backup, database-roles and RabbitMQ-users scripts are identical to their originals.
 
 Only the standard library and PyYAML (Debian python3-yaml).
 """
@@ -142,8 +142,12 @@ for plan_file in ("namespace.yaml", "secrets.yaml", "configmap.yaml", "databases
                   "ingress.yaml", "cert-manager-issuer.yaml", "hpa.yaml", "logging/logging.yaml", "DEPLOYMENT_GUIDE.md"):
     if not os.path.isfile(f"k8s/{plan_file}"):
         err(f"k8s/{plan_file} (named by the deployment plan) is missing")
-if open("k8s/backup/backup.sh").read() != open("scripts/backup.sh").read():
-    err("k8s/backup/backup.sh differs from scripts/backup.sh (copy it: cp scripts/backup.sh k8s/backup/backup.sh)")
+# kustomize reads no file outside k8s/: the scripts its ConfigMaps carry are copies.
+for copy, original in (("k8s/backup/backup.sh", "scripts/backup.sh"),
+                       ("k8s/postgres/init-databases.sh", "deploy/postgres/init-databases.sh"),
+                       ("k8s/rabbitmq/provision-users.sh", "deploy/rabbitmq/provision-users.sh")):
+    if not os.path.isfile(copy) or open(copy).read() != open(original).read():
+        err(f"{copy} differs from {original} (copy it: cp {original} {copy})")
 
 # --------------------------------------------------------------- monitoring per service
 prom = load_yaml_all("deploy/prometheus/prometheus.yml")[0]

@@ -3,10 +3,11 @@
 
     check_k8s.py OVERLAY_NAME RENDERED.yaml
 
-What must hold for every workload (Deployment, StatefulSet, DaemonSet, CronJob):
-  containers have CPU and memory requests and limits; long-running containers have liveness and
-  readiness probes (and the platform's services a startup probe, with readiness on /ready —
-  the gateway's on /health, as its /ready aggregates the upstreams — and liveness on /health); pods run as non-root with a read-only root file system, no privilege
+What must hold for every workload (Deployment, StatefulSet, DaemonSet, CronJob, Job):
+  containers have CPU and memory requests and limits; long-running containers (not Jobs or
+  CronJobs) have liveness and readiness probes (and the platform's services a startup probe, with
+  readiness on /ready — the gateway's on /health, as its /ready aggregates the upstreams — and
+  liveness on /health); pods run as non-root with a read-only root file system, no privilege
   escalation and all capabilities dropped (the logging DaemonSet and Elasticsearch/Kibana are the
   listed exceptions); every image is pinned (no `latest`, no missing tag) in production; every
   secretKeyRef names a key of the Secret template k8s/secrets.yaml and every configMapKeyRef a key
@@ -57,6 +58,8 @@ def pod_spec(d):
         return d["spec"]["template"]
     if k == "CronJob":
         return d["spec"]["jobTemplate"]["spec"]["template"]
+    if k == "Job":
+        return d["spec"]["template"]
     return None
 
 
@@ -82,7 +85,7 @@ for d in docs:
             for r in ("cpu", "memory"):
                 if r not in res.get(part, {}):
                     err(d, f"container {cname}: no {part}.{r}")
-        if d["kind"] != "CronJob":
+        if d["kind"] not in ("CronJob", "Job"):  # run to completion: nothing to probe
             for p in ("livenessProbe", "readinessProbe"):
                 if p not in c:
                     err(d, f"container {cname}: no {p}")
