@@ -14,40 +14,27 @@
 #   topic E.retry  publishes and binds only <svc>-service.* (its own retried deliveries)
 # The gateway (user api-gateway) publishes nothing: it reads E into server-named private queues.
 #
-# Backends: rabbitmqctl (RABBITMQCTL, default `rabbitmqctl -q`), or, when RABBITMQ_API_URL is set
-# (http://host:15672), the management HTTP API with RABBITMQ_API_USER / RABBITMQ_API_PASSWORD.
+# Two ways in, the same result: with rabbitmqctl (RABBITMQCTL, default `rabbitmqctl -q`) one
+# definitions document (users with salted SHA-256 password hashes, permissions, topic
+# permissions) in one `import_definitions` call, since each CLI call starts an Erlang VM; or,
+# when RABBITMQ_API_URL is set (http://host:15672), the management HTTP API, object by object,
+# with RABBITMQ_API_USER / RABBITMQ_API_PASSWORD (curl only). Either updates users that exist and
+# leaves every other user (the operator's) as it is.
 set -euo pipefail
 
 E=${MQ_EXCHANGE:-rto.events}
 VHOST=${RABBITMQ_VHOST:-/}
-read -r -a CTL <<< "${RABBITMQCTL:-rabbitmqctl -q}"
 
 esc() { printf '%s' "$1" | sed 's/[.]/\\./g'; } # a name as a regular expression
 json() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
-api() { # api METHOD PATH JSON
-  curl -fsS -o /dev/null -u "${RABBITMQ_API_USER:?}:${RABBITMQ_API_PASSWORD:?}" -H 'content-type: application/json' \
-    -X "$1" "${RABBITMQ_API_URL%/}/api/$2" -d "$3"
-}
-vh() { [ "$VHOST" = / ] && printf '%%2F' || printf '%s' "$VHOST"; }
 
-# user NAME PASSWORD CONFIGURE WRITE READ, then topic EXCHANGE WRITE READ ...
-user() {
-  local name=$1 pw=$2 conf=$3 write=$4 read=$5
-  if [ -n "${RABBITMQ_API_URL:-}" ]; then
-    api PUT "users/$name" "{\"password\":\"$(json "$pw")\",\"tags\":\"\"}"
-    api PUT "permissions/$(vh)/$name" "{\"configure\":\"$(json "$conf")\",\"write\":\"$(json "$write")\",\"read\":\"$(json "$read")\"}"
-  else
-    "${CTL[@]}" add_user "$name" "$pw" > /dev/null 2>&1 || "${CTL[@]}" change_password "$name" "$pw" > /dev/null
-    "${CTL[@]}" set_user_tags "$name" > /dev/null
-    "${CTL[@]}" set_permissions -p "$VHOST" "$name" "$conf" "$write" "$read" > /dev/null
-  fi
+users=() permissions=() topics=() # JSON objects, as the definitions document and the API take them
+user() { # user NAME PASSWORD CONFIGURE WRITE READ
+  users+=("$1|$2")
+  permissions+=("$1|{\"configure\":\"$(json "$3")\",\"write\":\"$(json "$4")\",\"read\":\"$(json "$5")\"}")
 }
 topic() { # topic USER EXCHANGE WRITE READ
-  if [ -n "${RABBITMQ_API_URL:-}" ]; then
-    api PUT "topic-permissions/$(vh)/$1" "{\"exchange\":\"$(json "$2")\",\"write\":\"$(json "$3")\",\"read\":\"$(json "$4")\"}"
-  else
-    "${CTL[@]}" set_topic_permissions -p "$VHOST" "$1" "$2" "$3" "$4" > /dev/null
-  fi
+  topics+=("$1|{\"exchange\":\"$(json "$2")\",\"write\":\"$(json "$3")\",\"read\":\"$(json "$4")\"}")
 }
 
 e=$(esc "$E")
@@ -63,4 +50,37 @@ done
 gen='amq\.gen-.+'
 user api-gateway "${GATEWAY_MQ_PASSWORD:?GATEWAY_MQ_PASSWORD is not set}" "^($e|$gen)\$" "^$gen\$" "^($e|$gen)\$"
 topic api-gateway "$E" '^$' '.*'
+
+vhost_json=$(json "$VHOST")
+if [ -n "${RABBITMQ_API_URL:-}" ]; then
+  vh=$([ "$VHOST" = / ] && printf '%%2F' || printf '%s' "$VHOST")
+  api() { # api PATH JSON
+    printf '%s' "$2" | curl -fsS -o /dev/null -u "${RABBITMQ_API_USER:?}:${RABBITMQ_API_PASSWORD:?}" \
+      -H 'content-type: application/json' -X PUT "${RABBITMQ_API_URL%/}/api/$1" --data-binary @-
+  }
+  for u in "${users[@]}"; do api "users/${u%%|*}" "{\"password\":\"$(json "${u#*|}")\",\"tags\":\"\"}"; done
+  for p in "${permissions[@]}"; do api "permissions/$vh/${p%%|*}" "${p#*|}"; done
+  for t in "${topics[@]}"; do api "topic-permissions/$vh/${t%%|*}" "${t#*|}"; done
+else
+  # rabbit_password_hashing_sha256: base64(salt ++ sha256(salt ++ password)), 4 random salt bytes.
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  hash() {
+    openssl rand 4 > "$tmp/salt"
+    { cat "$tmp/salt"; { cat "$tmp/salt"; printf '%s' "$1"; } | openssl dgst -sha256 -binary; } | base64 -w0
+  }
+  with_user() { printf '%s' "${2%\}},\"user\":\"$1\",\"vhost\":\"$vhost_json\"}"; } # with_user NAME OBJECT
+  join() { local IFS=,; printf '%s' "$*"; }
+  u=() p=() t=()
+  for x in "${users[@]}"; do
+    u+=("{\"name\":\"${x%%|*}\",\"password_hash\":\"$(hash "${x#*|}")\",\"hashing_algorithm\":\"rabbit_password_hashing_sha256\",\"tags\":[]}")
+  done
+  for x in "${permissions[@]}"; do p+=("$(with_user "${x%%|*}" "${x#*|}")"); done
+  for x in "${topics[@]}"; do t+=("$(with_user "${x%%|*}" "${x#*|}")"); done
+  printf '{"users":[%s],"vhosts":[{"name":"%s"}],"permissions":[%s],"topic_permissions":[%s]}' \
+    "$(join "${u[@]}")" "$vhost_json" "$(join "${p[@]}")" "$(join "${t[@]}")" > "$tmp/definitions.json"
+  chmod 755 "$tmp" && chmod 644 "$tmp/definitions.json" # read by the broker's own process
+  read -r -a CTL <<< "${RABBITMQCTL:-rabbitmqctl -q}"
+  "${CTL[@]}" import_definitions "$tmp/definitions.json" > /dev/null
+fi
 echo "provision-users: 7 RabbitMQ users ready on $E"

@@ -61,8 +61,14 @@ def url(value, what):
 # ------------------------------------------------------------------ running the two scripts
 STUB = r"""#!/bin/bash
 # records one call: the program, PGHOST, then the arguments, one per line
-{ echo "@@ $(basename "$0") ${PGHOST-}"; printf '%s\n' "$@"; } >> "$STUB_LOG"
-[ -t 0 ] || cat > /dev/null
+# and, for curl, a body read from standard input (--data-binary @-) after a --stdin-body line
+body=""
+if [ ! -t 0 ]; then body=$(cat); fi
+{
+  echo "@@ $(basename "$0") ${PGHOST-}"
+  printf '%s\n' "$@"
+  if [ "$(basename "$0")" = curl ] && [ -n "$body" ]; then printf -- '--stdin-body\n%s\n' "$body"; fi
+} >> "$STUB_LOG"
 exit 0
 """
 
@@ -127,8 +133,9 @@ def mq_users(calls):
             continue
         target = next((a for a in args if a.startswith("http")), "")
         m = re.match(r"(.*)/api/users/([^/]+)$", target)
-        if m and "-d" in args:
-            body = args[args.index("-d") + 1]
+        flag = "-d" if "-d" in args else "--stdin-body" if "--stdin-body" in args else None
+        if m and flag:
+            body = args[args.index(flag) + 1]
             pw = re.search(r'"password":"((?:[^"\\]|\\.)*)"', body)
             users[m.group(2)] = pw.group(1).replace('\\"', '"').replace("\\\\", "\\") if pw else None
             base.add(m.group(1))
