@@ -8,7 +8,9 @@
 # For a service <svc>-service whose events are <svc>.* (user, vehicle, credit, payment,
 # telematics, support), on exchange E (MQ_EXCHANGE, rto.events):
 #   resources   configure, write and read only E, E.dlx, E.retry, E.unroutable and its own queues
-#               (<svc>-service.*): it can consume no other service's queue
+#               (<svc>-service.*): it can consume no other service's queue. (Write on E.dlx is
+#               what declaring a queue that dead-letters there takes; E.dlx only feeds the
+#               parked .dlq queues, which nothing consumes.)
 #   topic E     publishes only routing keys <svc>.* (an event another service owns is refused
 #               by the broker); binds to any key (it may hear every event)
 #   topic E.retry  publishes and binds only <svc>-service.* (its own retried deliveries)
@@ -43,7 +45,7 @@ for svc in user vehicle credit payment telematics support; do
   var=${svc^^}_MQ_PASSWORD
   name=$svc-service
   own="$(esc "$name")\\..+"
-  user "$name" "${!var:?$var is not set}" "^($shared|$own)\$" "^($e|$e\\.retry|$e\\.unroutable|$own)\$" "^($shared|$own)\$"
+  user "$name" "${!var:?$var is not set}" "^($shared|$own)\$" "^($shared|$own)\$" "^($shared|$own)\$"
   topic "$name" "$E" "^$svc\\." '.*'
   topic "$name" "$E.retry" "^$(esc "$name")\\." "^$(esc "$name")\\."
 done
