@@ -54,9 +54,13 @@ TEST(Isolation, ThePaymentServicesRuntimeRoleCanNeitherRewriteTheJournalNorDisab
   pqxx::connection c(url);
   EXPECT_EQ(attempt(c, "SELECT count(*) FROM journal_lines"), "ok");
   EXPECT_EQ(attempt(c, "UPDATE plans SET updated_at = updated_at WHERE false"), "ok");  // ordinary tables: written
-  for (const char* table : {"journal_entries", "journal_lines", "payments", "payment_reversals", "refunds"}) {
-    const std::string t = table;
-    EXPECT_EQ(attempt(c, "UPDATE " + t + " SET id = id WHERE false"), kRefused) << t;
+  // Each with a column of its own to "update".
+  const std::pair<const char*, const char*> tables[] = {{"journal_entries", "kind"}, {"journal_lines", "account"},
+                                                        {"payments", "amount"}, {"payment_reversals", "reason"},
+                                                        {"refunds", "plan_id"}};
+  for (const auto& [table, column] : tables) {
+    const std::string t = table, col = column;
+    EXPECT_EQ(attempt(c, "UPDATE " + t + " SET " + col + " = " + col + " WHERE false"), kRefused) << t;
     EXPECT_EQ(attempt(c, "DELETE FROM " + t + " WHERE false"), kRefused) << t;
     EXPECT_EQ(attempt(c, "TRUNCATE " + t), kRefused) << t;
     EXPECT_EQ(attempt(c, "ALTER TABLE " + t + " DISABLE TRIGGER ALL"), kRefused) << t;
