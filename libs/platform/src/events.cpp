@@ -189,7 +189,7 @@ int OutboxRelay::flush_once() {
     c->declare_exchange(impl_->broker.exchange, "topic");
     const auto parking = parking_queue(impl_->broker.exchange);
     c->declare_exchange(parking, "fanout");
-    c->declare_queue(parking, "", "", kParkedMax);
+    c->declare_queue(parking, "", "", kParkedMax, impl_->broker.quorum_queues);
     c->bind(parking, parking, "");
     c->enable_confirms();
     impl_->mq = std::move(c);
@@ -354,9 +354,10 @@ void Consumer::start() {
         mq::Connection c(impl_->broker.url);
         c.declare_exchange(impl_->broker.exchange, "topic");
         c.declare_exchange(dlx, "direct");
-        c.declare_queue(dlq);
+        const bool quorum = impl_->broker.quorum_queues;
+        c.declare_queue(dlq, "", "", 0, quorum);
         c.bind(dlq, dlx, o.queue);
-        c.declare_queue(o.queue, dlx, o.queue);
+        c.declare_queue(o.queue, dlx, o.queue, 0, quorum);
         for (const auto& b : o.bindings) c.bind(o.queue, impl_->broker.exchange, b);
         // Retried copies come back through E.retry (topic, keyed by queue name): the broker
         // lets each service's user publish there only under its own queues' names.

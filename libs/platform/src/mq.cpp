@@ -197,8 +197,8 @@ void Connection::declare_exchange(std::string_view name, std::string_view type) 
 }
 
 void Connection::declare_queue(std::string_view name, std::string_view dlx, std::string_view dlk,
-                               std::int64_t max_length) {
-  amqp_table_entry_t entries[3];
+                               std::int64_t max_length, bool quorum) {
+  amqp_table_entry_t entries[4];
   int n = 0;
   if (!dlx.empty()) {
     entries[n].key = amqp_cstring_bytes("x-dead-letter-exchange");
@@ -216,6 +216,12 @@ void Connection::declare_queue(std::string_view name, std::string_view dlx, std:
     entries[n].key = amqp_cstring_bytes("x-max-length");
     entries[n].value.kind = AMQP_FIELD_KIND_I64;
     entries[n].value.value.i64 = max_length;
+    ++n;
+  }
+  if (quorum) {
+    entries[n].key = amqp_cstring_bytes("x-queue-type");
+    entries[n].value.kind = AMQP_FIELD_KIND_UTF8;
+    entries[n].value.value.bytes = amqp_cstring_bytes("quorum");
     ++n;
   }
   amqp_table_t args{n, entries};

@@ -128,3 +128,42 @@ TEST(ConsumerIT, MalformedMessageIsDeadLetteredNotRetried) {
   ASSERT_TRUE(eventually([&] { return c.dead_lettered() == 1; }));
   c.stop();
 }
+
+// MQ_QUEUE_TYPE=quorum: the consumer's queue and its dead letters are quorum queues (replicated in
+// a cluster); retries and dead-lettering work the same.
+TEST(ConsumerIT, QuorumQueuesRetryAndDeadLetterAsClassicOnesDo) {
+  Fixture f;
+  std::atomic<int> attempts{0};
+  events::Consumer c(*f.pool, {rto::testing::amqp_url(), f.exchange.name(), /*quorum_queues=*/true},
+                     {.queue = f.queue, .bindings = {"payment.#"}, .max_attempts = 2, .retry_delay = 50ms},
+                     [&](pqxx::work& tx, const events::Received& ev) {
+                       if (ev.subject == "plan-bad") {
+                         ++attempts;
+                         throw std::runtime_error("downstream not ready");
+                       }
+                       tx.exec_params("INSERT INTO seen VALUES ($1, $2)", ev.id, ev.subject);
+                     });
+  c.start();
+  ASSERT_TRUE(eventually([&] { return c.connected(); }));
+  f.publish("44444444-4444-4444-8444-444444444444", "plan-good");
+  f.publish("55555555-5555-4555-8555-555555555555", "plan-bad");
+  ASSERT_TRUE(eventually([&] { return c.handled() == 1 && c.dead_lettered() == 1; }));
+  c.stop();
+  EXPECT_EQ(f.seen(), 1);
+  EXPECT_EQ(attempts.load(), 2);
+  mq::Connection obs(rto::testing::amqp_url());
+  auto dead = obs.get(f.queue + ".dlq");
+  ASSERT_TRUE(dead);
+  EXPECT_EQ(events::parse_envelope(dead->body).subject, "plan-bad");
+  // Both are quorum queues: declaring either as a classic queue is refused as inequivalent.
+  for (const auto& q : {f.queue, f.queue + ".dlq"}) {
+    mq::Connection probe(rto::testing::amqp_url());
+    try {
+      const bool main = q == f.queue;  // declared with its dead-letter settings, as the consumer does
+      probe.declare_queue(q, main ? f.exchange.name() + ".dlx" : "", main ? q : "", 0, false);
+      ADD_FAILURE() << q << " was declared again as a classic queue";
+    } catch (const mq::MqError& e) {
+      EXPECT_NE(std::string(e.what()).find("x-queue-type"), std::string::npos) << e.what();
+    }
+  }
+}

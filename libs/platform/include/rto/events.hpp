@@ -33,6 +33,9 @@ std::vector<std::string> enqueue_all(pqxx::transaction_base& tx, std::string_vie
 struct BrokerConfig {
   std::string url;       // amqp://user:pass@host:port/vhost
   std::string exchange;  // topic exchange name
+  // The durable queues (consumers', dead letters, parked events) as quorum queues, replicated
+  // across a RabbitMQ cluster (MQ_QUEUE_TYPE=quorum); private queues stay classic.
+  bool quorum_queues = false;
 };
 
 // Publishes committed outbox rows with publisher confirms and marks them sent. Survives a

@@ -46,9 +46,10 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   void declare_exchange(std::string_view name, std::string_view type = "topic");
-  // durable queue; dead_letter_exchange empty = none
+  // durable queue; dead_letter_exchange empty = none; quorum: a replicated quorum queue (a
+  // queue's type is fixed when it is first declared: declaring it again as the other type fails)
   void declare_queue(std::string_view name, std::string_view dead_letter_exchange = "",
-                     std::string_view dead_letter_key = "", std::int64_t max_length = 0);
+                     std::string_view dead_letter_key = "", std::int64_t max_length = 0, bool quorum = false);
   // A server-named, exclusive, auto-deleted queue (gone with this connection); returns its name.
   std::string declare_private_queue();
   void bind(std::string_view queue, std::string_view exchange, std::string_view key);
