@@ -162,6 +162,9 @@ Common Common::read(Env& env, std::string service, std::uint16_t default_port, b
   // Services publish and consume events; the gateway's real-time hub subscribes to them.
   c.amqp_url = env.string("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/");
   c.exchange = env.string("MQ_EXCHANGE", "rto.events");
+  const auto queue_type = env.string("MQ_QUEUE_TYPE", "classic");
+  if (queue_type == "quorum") c.quorum_queues = true;
+  else if (queue_type != "classic") env.fail("MQ_QUEUE_TYPE", "must be classic or quorum");
   c.jwt_public_keys = env.required("JWT_PUBLIC_KEYS");
   if (holds.access_signing_key)
     c.jwt_private_key = env.required("JWT_PRIVATE_KEY");

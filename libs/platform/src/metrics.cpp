@@ -58,6 +58,24 @@ void Metrics::gauge_fn(const std::string& name, const std::string& help, std::fu
   dynamic_.push_back({&it->second->Add(labels), std::move(fn)});
 }
 
+prometheus::Counter& Metrics::counter(const std::string& name, const std::string& help,
+                                      const std::map<std::string, std::string>& labels) {
+  std::lock_guard lk(mu_);
+  auto it = counter_families_.find(name);
+  if (it == counter_families_.end())
+    it = counter_families_.emplace(name, &prometheus::BuildCounter().Name(name).Help(help).Register(*registry_)).first;
+  return it->second->Add(labels);
+}
+
+prometheus::Gauge& Metrics::gauge(const std::string& name, const std::string& help,
+                                  const std::map<std::string, std::string>& labels) {
+  std::lock_guard lk(mu_);
+  auto it = gauge_families_.find(name);
+  if (it == gauge_families_.end())
+    it = gauge_families_.emplace(name, &prometheus::BuildGauge().Name(name).Help(help).Register(*registry_)).first;
+  return it->second->Add(labels);
+}
+
 std::string Metrics::scrape() {
   {
     std::lock_guard lk(mu_);

@@ -105,7 +105,7 @@ db::Pool& Service::db() {
 }
 
 void Service::use_outbox() {
-  relay_ = std::make_unique<events::OutboxRelay>(db(), events::BrokerConfig{cfg_.amqp_url, cfg_.exchange}, cfg_.service);
+  relay_ = std::make_unique<events::OutboxRelay>(db(), events::BrokerConfig{cfg_.amqp_url, cfg_.exchange, cfg_.quorum_queues}, cfg_.service);
   auto* relay = relay_.get();
   metrics_.gauge_fn("outbox_pending_events", "Committed events not yet published",
                     [relay] { return static_cast<double>(relay->pending()); });
@@ -117,7 +117,7 @@ void Service::use_outbox() {
 
 void Service::consume(events::ConsumerOptions opts, events::EventHandler handler) {
   auto queue = opts.queue;
-  auto c = std::make_unique<events::Consumer>(db(), events::BrokerConfig{cfg_.amqp_url, cfg_.exchange}, std::move(opts),
+  auto c = std::make_unique<events::Consumer>(db(), events::BrokerConfig{cfg_.amqp_url, cfg_.exchange, cfg_.quorum_queues}, std::move(opts),
                                               std::move(handler));
   auto* cp = c.get();
   metrics_.gauge_fn("events_dead_lettered_total", "Events sent to the dead-letter queue",
@@ -481,7 +481,7 @@ std::size_t Service::websocket_sessions() const noexcept {
 }
 
 void Service::subscribe(events::SubscriberOptions opts, events::SubscriberHandler handler) {
-  auto s = std::make_unique<events::Subscriber>(events::BrokerConfig{cfg_.amqp_url, cfg_.exchange}, std::move(opts),
+  auto s = std::make_unique<events::Subscriber>(events::BrokerConfig{cfg_.amqp_url, cfg_.exchange, cfg_.quorum_queues}, std::move(opts),
                                                 std::move(handler));
   auto* raw = s.get();
   add_ready_check("subscriber", [raw] { return raw->connected(); }, Need::Optional);

@@ -94,6 +94,12 @@ std::string text(const boost::json::value& v) {
   return v.is_string() ? std::string(v.as_string()) : "<not a string: " + boost::json::serialize(v) + ">";
 }
 
+double metric(Service& service, const std::string& series) {
+  const auto text = "\n" + service.metrics().scrape();
+  const auto at = text.find("\n" + series + " ");
+  return at == std::string::npos ? 0 : std::stod(text.substr(at + series.size() + 2));
+}
+
 Reply dispatch(Service& service, http::Method m, std::string_view target, std::string_view body,
                const std::string& token, const std::vector<std::pair<std::string, std::string>>& headers) {
   http::Request req;

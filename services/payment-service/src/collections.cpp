@@ -156,9 +156,9 @@ Collection Collections::collect(const momo::CollectionInput& in, const std::stri
 // ---- settling ----------------------------------------------------------------------------------
 
 void Collections::finish_request(const storage::RequestRow& req, const std::string& status, const ProviderResult& r) {
-  db_.transact([&](pqxx::work& tx) {
+  const bool finished = db_.transact([&](pqxx::work& tx) {
     auto q = storage::lock_request(tx, req.id);
-    if (!q || !q->open()) return;
+    if (!q || !q->open()) return false;
     q->status = status;
     q->reason_code = r.code;
     q->reason = r.message;
@@ -177,7 +177,10 @@ void Collections::finish_request(const storage::RequestRow& req, const std::stri
       data["reason"] = r.message;
       rto::events::enqueue(tx, source(), {"payment.request.failed", q->plan_id, std::move(data)});
     }
+    return true;
   });
+  if (!finished) return;
+  payments_.figures().request_finished(req.provider, status);
   rto::log::info("collection settled", {{"request_id", req.id}, {"status", status}, {"reason_code", r.code}});
 }
 

@@ -71,6 +71,7 @@ PaymentConfig PaymentConfig::read(rto::config::Env& env) {
   c.cash_backdate = std::chrono::days(env.integer("CASH_BACKDATE_DAYS", 3, 0, 60));
   c.callback_retention = std::chrono::days(env.integer("CALLBACK_RETENTION_DAYS", 30, 1, 3650));
   c.job_interval = env.millis("JOB_INTERVAL_MS", 30000, 100, 3'600'000);
+  c.figures_interval = env.millis("FIGURES_INTERVAL_MS", 30000, 100, 3'600'000);
   c.request_ttl = std::chrono::seconds(env.integer("PAYMENT_REQUEST_TTL_SECONDS", 600, 5, 7 * 24 * 3600));
   c.reconcile_after = std::chrono::seconds(env.integer("RECONCILE_AFTER_SECONDS", 120, 1, 24 * 3600));
   c.receipt_queries_per_minute = static_cast<int>(env.integer("MPESA_RECEIPT_QUERIES_PER_MINUTE", 600, 1, 60000));

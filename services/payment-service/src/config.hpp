@@ -54,6 +54,7 @@ struct PaymentConfig {
   std::chrono::days cash_backdate{3};
   std::chrono::days callback_retention{30};
   std::chrono::milliseconds job_interval{30000};
+  std::chrono::milliseconds figures_interval{30000};  // FIGURES_INTERVAL_MS: the business gauges of /metrics
   std::chrono::seconds request_ttl{600};
   std::chrono::seconds reconcile_after{120};
   // Daraja Transaction Status queries about paybill receipts, so forged confirmations cannot

@@ -30,8 +30,11 @@ std::shared_ptr<App> install(rto::Service& service, PaymentConfig cfg, std::shar
   service.metrics().gauge_fn("payment_receipt_queries_refused", "Paybill confirmations left to staff: their plan's "
                              "receipts were asked about over MPESA_RECEIPT_QUERIES_PER_PLAN_PER_HOUR",
                              [app] { return static_cast<double>(app->collections().receipt_queries_refused()); });
+  app->payments().figures().use(service.metrics());
   if (opts.background_jobs) {
     service.every("payment-jobs", interval, [app] { app->jobs().tick(); });
+    service.every("payment-figures", app->config().figures_interval,
+                  [app] { app->payments().figures().refresh(app->db(), app->now()); });
     app->collections().start_callback_workers(app->config().callback_workers);
   }
   return app;

@@ -64,6 +64,8 @@ Recorded Payments::record_payment(const PaymentRequest& in) {
   if (mine.error) std::rethrow_exception(mine.error);
   Recorded rec = std::move(*mine.out);
   if (!rec.duplicate) {
+    figures_.collected(rec.payment.provider, std::string(rec.payment.amount.currency.code()), rec.payment.amount.amount);
+    if (in.pays_request) figures_.request_finished(rec.payment.provider, "succeeded");
     rto::log::info("payment recorded", {{"payment_id", rec.payment.id}, {"plan_id", rec.plan.id},
                                         {"provider", rec.payment.provider}, {"amount", rec.payment.amount.amount}});
     if (mine.activated) clients_.notify_vehicle(rec.plan.vehicle_id, "lease", js::object{{"plan_id", rec.plan.id}});

@@ -5,6 +5,7 @@
 #include <rto/batcher.hpp>
 #include <string>
 
+#include "figures.hpp"
 #include "clients.hpp"
 #include "domain/mobile_money.hpp"
 #include "storage/storage.hpp"
@@ -60,6 +61,9 @@ class Payments : public UseCase {
   // Idempotent by (provider, provider_txn_id); serialised per plan by its row lock. Payments
   // waiting at the same time are recorded together.
   Recorded record_payment(const PaymentRequest& in);
+  // What /metrics reports of the money (collections and finished requests are counted here and
+  // by Collections; the database's figures by a job).
+  Figures& figures() noexcept { return figures_; }
   // Checks that `proposer` may propose reversing the payment (it exists, is not reversed, was
   // recorded by someone else, and its plan still takes payments); returns it. Nothing is written.
   storage::PaymentRow reversible(const std::string& payment_id, const std::string& proposer);
@@ -75,6 +79,7 @@ class Payments : public UseCase {
   void record_in(pqxx::work& tx, const std::vector<PendingPayment*>& batch);
 
   Clients& clients_;
+  Figures figures_;
   rto::Batcher<PendingPayment> recorder_;
 };
 

@@ -119,4 +119,10 @@ struct Installed {
 Installed install(rto::Service& service, TelematicsConfig cfg, std::shared_ptr<const rto::Clock> clock,
                   std::vector<rto::db::Migration> migrations, InstallOptions opts = {});
 
+// The operators' figures on /metrics (k8s/monitoring), read from the database at `now`:
+// telematics_trackers{state} (installed trackers online or offline), telematics_locks{state},
+// telematics_lock_pending_oldest_seconds. Every replica reports the same; dashboards take the max.
+// install() runs it every FIGURES_INTERVAL_MS.
+void report_figures(rto::metrics::Metrics& m, rto::db::Pool& pool, TimePoint now);
+
 }  // namespace telematics

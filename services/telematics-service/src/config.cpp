@@ -19,6 +19,7 @@ TelematicsConfig TelematicsConfig::read(rto::config::Env& env) {
   c.command_ack_timeout = env.millis("COMMAND_ACK_TIMEOUT_MS", 60000, 100, 3600000);
   c.command_max_attempts = static_cast<int>(env.integer("COMMAND_MAX_ATTEMPTS", 3, 1, 20));
   c.job_interval = env.millis("JOB_INTERVAL_MS", 1000, 50, 60000);
+  c.figures_interval = env.millis("FIGURES_INTERVAL_MS", 30000, 100, 3'600'000);
   env.done();
   return c;
 }

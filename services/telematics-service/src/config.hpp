@@ -26,6 +26,7 @@ struct TelematicsConfig {
   std::chrono::milliseconds command_ack_timeout{60000};
   int command_max_attempts = 3;
   std::chrono::milliseconds job_interval{1000};  // JOB_INTERVAL_MS [1000]: pending locks, queued commands
+  std::chrono::milliseconds figures_interval{30000};  // FIGURES_INTERVAL_MS [30000]: the gauges of /metrics
 
   static TelematicsConfig read(rto::config::Env& env);
   static TelematicsConfig from_environment();

@@ -10,8 +10,28 @@
 #include "handlers.hpp"
 #include "routes.hpp"
 #include "storage/queries.hpp"
+#include "storage/storage.hpp"
 
 namespace telematics {
+
+namespace {
+// Every state a lock can have (locks in V0001): each is reported, 0 when none.
+constexpr const char* kLockStates[] = {"unlocked", "pending", "locking", "locked", "unlocking", "failed"};
+}  // namespace
+
+void report_figures(rto::metrics::Metrics& m, rto::db::Pool& pool, TimePoint now) {
+  const auto f = pool.read([&](pqxx::read_transaction& tx) { return storage::figures(tx, now); });
+  const char* trackers_help = "Installed trackers, online (reported within DEVICE_OFFLINE_AFTER_MS) or offline";
+  m.gauge("telematics_trackers", trackers_help, {{"state", "online"}}).Set(static_cast<double>(f.online));
+  m.gauge("telematics_trackers", trackers_help, {{"state", "offline"}}).Set(static_cast<double>(f.offline));
+  for (const char* state : kLockStates) {
+    auto it = f.locks_by_state.find(state);
+    m.gauge("telematics_locks", "Vehicles' immobiliser locks by state", {{"state", state}})
+        .Set(it == f.locks_by_state.end() ? 0.0 : static_cast<double>(it->second));
+  }
+  m.gauge("telematics_lock_pending_oldest_seconds", "Age of the oldest lock waiting to take effect (0: none)")
+      .Set(static_cast<double>(f.oldest_pending_us) / 1e6);
+}
 
 Installed install(rto::Service& service, TelematicsConfig cfg, std::shared_ptr<const rto::Clock> clock,
                   std::vector<rto::db::Migration> migrations, InstallOptions opts) {
@@ -33,6 +53,8 @@ Installed install(rto::Service& service, TelematicsConfig cfg, std::shared_ptr<c
     });
     service.every("command-retry", std::max(cfg.job_interval, cfg.command_ack_timeout / 4), [app] { app->retry_commands(); });
     service.every("offline", std::max(cfg.job_interval, cfg.offline_after / 10), [app] { app->detect_offline(); });
+    service.every("figures", cfg.figures_interval,
+                  [app, &service] { report_figures(service.metrics(), app->db(), app->now()); });
   }
   if (opts.consume_events) consume_payment_events(service, app, opts.event_queue);
   return out;

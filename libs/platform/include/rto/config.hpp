@@ -39,7 +39,7 @@ class Env {
 //   (the owner role's: migrations run with it, then the runtime role of DATABASE_URL is granted
 //   what it may do; see db::grant_runtime), DB_POOL_SIZE [8],
 //   DB_POOL_IDLE_SECONDS [60] (pooled connections idle this long are closed, down to one),
-//   AMQP_URL [amqp://guest:guest@127.0.0.1:5672/], MQ_EXCHANGE [rto.events],
+//   AMQP_URL [amqp://guest:guest@127.0.0.1:5672/], MQ_EXCHANGE [rto.events], MQ_QUEUE_TYPE [classic],
 //   JWT_PUBLIC_KEYS (required), JWT_PRIVATE_KEY (the user service only), SERVICE_TOKEN_SECRET
 //   (required; not the gateway), DEPLOY_ENV [production], LOG_LEVEL [info]
 // Where a process runs (DEPLOY_ENV): development and test (make run, make test, the local
@@ -75,6 +75,7 @@ struct Common {
   std::chrono::milliseconds db_lock_timeout{4000};
   std::string amqp_url;
   std::string exchange;
+  bool quorum_queues = false;  // MQ_QUEUE_TYPE [classic] | quorum (events::BrokerConfig)
   // Access tokens (rto::auth::AccessKeys): JWT_PUBLIC_KEYS everywhere; JWT_PRIVATE_KEY only in
   // the process that signs them (the user service).
   std::string jwt_public_keys, jwt_private_key;

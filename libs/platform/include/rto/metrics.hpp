@@ -31,6 +31,14 @@ class Metrics {
   void gauge_fn(const std::string& name, const std::string& help, std::function<double()> fn,
                 const std::map<std::string, std::string>& labels = {});
 
+  // A counter series the caller increments (prometheus::Counter is thread-safe): the family is
+  // made on first use of `name`, the series on first use of `labels`; later calls find them.
+  prometheus::Counter& counter(const std::string& name, const std::string& help,
+                               const std::map<std::string, std::string>& labels = {});
+  // A gauge series the caller sets (a periodic job's latest figure, say); as counter().
+  prometheus::Gauge& gauge(const std::string& name, const std::string& help,
+                           const std::map<std::string, std::string>& labels = {});
+
   std::string scrape();  // Prometheus text format
 
  private:
@@ -54,6 +62,7 @@ class Metrics {
   std::mutex mu_;
   std::vector<Dyn> dynamic_;
   std::map<std::string, prometheus::Family<prometheus::Gauge>*> gauge_families_;
+  std::map<std::string, prometheus::Family<prometheus::Counter>*> counter_families_;
 };
 
 }  // namespace rto::metrics

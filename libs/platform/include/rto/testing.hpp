@@ -65,6 +65,10 @@ struct Reply {
 // The string inside a JSON value ("<not a string: …>" otherwise), for comparisons in tests.
 std::string text(const boost::json::value& v);
 
+// The value of one series on the service's /metrics (0 when absent), written as the registry
+// writes it: metric(svc, R"(payment_plans{status="active"})"), labels in name order.
+double metric(Service& service, const std::string& series);
+
 // A request through `service`'s whole pipeline (routing, auth, errors) without a socket, read
 // as the HTTP server reads one: `target` may carry a query string, percent-decoded like the
 // server decodes it. A non-empty body goes as JSON, `token` as a bearer token; `headers` last.

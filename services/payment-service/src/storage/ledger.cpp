@@ -196,6 +196,21 @@ std::vector<PortfolioRow> portfolio(Tx& tx, TimePoint today_start, TimePoint wee
   return out;
 }
 
+BusinessFigures business_figures(Tx& tx, TimePoint now) {
+  BusinessFigures f;
+  for (const auto& r : tx.exec_prepared(sql::kBusinessFigures.name, to_micros(now))) {
+    const auto kind = r[0].as<std::string>(), label = r[1].as<std::string>();
+    const auto n = r[2].as<std::int64_t>();
+    if (kind == "plans") f.plans_by_status[label] = n;
+    else if (kind == "held") (label == "callback" ? f.callbacks_held : f.requests_held) = n;
+    else if (kind == "open") f.oldest_open_request_us = n;
+  }
+  for (const auto& r : tx.exec_prepared(sql::kPortfolioTotals.name))
+    f.at_risk.push_back({r[0].as<std::string>(), r[3].as<std::int64_t>(), r[4].as<std::int64_t>(),
+                         r[5].as<std::int64_t>(), r[6].as<std::int64_t>()});
+  return f;
+}
+
 void publish(Tx& tx, std::string_view source, std::vector<OutboxEvent> events) {
   if (events.empty()) return;
   std::vector<rto::events::Event> out;

@@ -361,6 +361,18 @@ inline const rto::db::Statement kReminderInsert{"reminder_insert",
     "INSERT INTO payment_reminders (plan_id, seq, kind, due_date, sent_on, sent_at) VALUES ($1::uuid, $2, $3, " +
     DT(4) + ", " + DT(5) + ", " + TS(6) + ") ON CONFLICT DO NOTHING RETURNING seq"};
 
+// ---- the business figures of /metrics (Figures::refresh) -----------------------------------------
+// One row per figure: (kind, label, value). plans: per status; held: callbacks and requests held
+// for staff, not yet resolved; open: the age in microseconds at $1 of the oldest request still
+// waiting for its provider.
+inline const rto::db::Statement kBusinessFigures{"business_figures",
+    "SELECT 'plans', status, count(*)::int8 FROM plans GROUP BY status "
+    "UNION ALL SELECT 'held', 'callback', count(*)::int8 FROM provider_callbacks c WHERE c.status = 'held' AND "
+    "NOT EXISTS (SELECT 1 FROM review_resolutions r WHERE r.item = 'callback' AND r.item_id = c.id::text) "
+    "UNION ALL SELECT 'held', 'request', count(*)::int8 FROM payment_requests WHERE status = 'held' "
+    "UNION ALL SELECT 'open', '', COALESCE(max($1::int8 - " + US("created_at") + "), 0)::int8 FROM payment_requests "
+    "WHERE status IN ('initiated', 'pending')"};
+
 inline std::vector<rto::db::Statement> all() {
   return {kTemplatesCurrent, kTemplatesAll, kTemplateById, kTemplateCurrentBySlug, kTemplateLockCurrent,
           kTemplateInsert, kTemplateSupersede, kPlanById, kPlanLockById, kPlanByRef, kPlanByDecision, kPlanInsert,
@@ -371,7 +383,7 @@ inline std::vector<rto::db::Statement> all() {
           kPortfolioTotals, kPortfolioAging, kPortfolioCollected, kPortfolioExpected, kRepossessionInsert,
           kRepossessionOfPlan, kRefundInsert, kRefundByReference, kRefundsOfPlan, kPlanReferences, kPlansLock,
           kPaymentsByTxns, kFeesOpenOf, kScheduleOpenUpToOf, kJournalIds, kJournalPostMany, kScheduleApplyMany,
-          kPaymentsInsert, kPlansUpdate, kReminderPlans, kReminderInsert};
+          kPaymentsInsert, kPlansUpdate, kReminderPlans, kReminderInsert, kBusinessFigures};
 }
 
 }  // namespace payment_service::sql

@@ -407,4 +407,17 @@ struct PortfolioRow {
 std::vector<PortfolioRow> portfolio(Tx& tx, TimePoint today_start, TimePoint week_start, Date today, Date week_first,
                                     Date week_last);
 
+// The figures /metrics reports from the database (Figures::refresh).
+struct BusinessFigures {
+  std::map<std::string, std::int64_t> plans_by_status;
+  std::int64_t callbacks_held = 0, requests_held = 0;
+  std::int64_t oldest_open_request_us = 0;  // 0: none open
+  struct AtRisk {
+    std::string currency;
+    std::int64_t outstanding = 0, par1 = 0, par7 = 0, par30 = 0;
+  };
+  std::vector<AtRisk> at_risk;  // per currency of the live plans
+};
+BusinessFigures business_figures(Tx& tx, TimePoint now);
+
 }  // namespace payment_service::storage

@@ -165,6 +165,9 @@ class Collections : public ::testing::Test {
 TEST_F(Collections, MtnDepositThroughTheProviderActivatesThePlan) {
   auto p = pending_plan();
   auto since = last_seq();
+  const std::string succeeded = R"(payment_requests_finished_total{provider="mtn_momo",result="succeeded"})";
+  const std::string collected = R"(payment_collections_amount_minor_total{currency="UGX",provider="mtn_momo"})";
+  const double succeeded_before = metric(succeeded), collected_before = metric(collected);
   auto r = start(p, body(p, "mtn_momo", "0772 123450"));
   ASSERT_EQ(r.status, 202) << r.body;
   const auto id = r.str("id");
@@ -198,6 +201,10 @@ TEST_F(Collections, MtnDepositThroughTheProviderActivatesThePlan) {
   EXPECT_EQ(amount_of(done.obj().at("receipt").at("amount")), p.deposit);
   EXPECT_EQ(plan_status(p), "active");
   EXPECT_EQ(ledger_payments(p), 1u);
+  // On /metrics: one more request succeeded at MTN, and the deposit among the collections.
+  EXPECT_EQ(metric_at_least(succeeded, succeeded_before + 1), succeeded_before + 1);
+  EXPECT_EQ(metric_at_least(collected, collected_before + static_cast<double>(p.deposit)),
+            collected_before + static_cast<double>(p.deposit));
   EXPECT_FALSE(events("payment.collection.received", p.id).empty());
   EXPECT_TRUE(journal_balanced());
   {
@@ -345,6 +352,8 @@ TEST_F(Collections, MpesaStkPushWithTheDocumentedPassword) {
 
 TEST_F(Collections, FailedPaymentLeavesTheBalanceAndNotifies) {
   auto p = pending_plan();
+  const std::string failed_series = R"(payment_requests_finished_total{provider="mtn_momo",result="failed"})";
+  const double failed_before = metric(failed_series);
   auto r = start(p, body(p, "mtn_momo", "0772123451"));  // …1: not enough funds
   ASSERT_EQ(r.status, 202) << r.body;
   auto done = wait_status(r.str("id"), p.customer.token, "failed");
@@ -356,6 +365,7 @@ TEST_F(Collections, FailedPaymentLeavesTheBalanceAndNotifies) {
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(text(failed[0].at("request_id")), r.str("id"));
   EXPECT_EQ(text(failed[0].at("customer_id")), p.customer.id);
+  EXPECT_EQ(metric_at_least(failed_series, failed_before + 1), failed_before + 1);
 }
 
 TEST_F(Collections, DuplicateReorderedAndReplayedCallbacksCreditOnce) {

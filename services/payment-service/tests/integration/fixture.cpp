@@ -1,5 +1,7 @@
 #include "fixture.hpp"
 
+#include <thread>
+
 #include <rto/testing/service.hpp>
 
 #include <cstdlib>
@@ -300,6 +302,17 @@ Reply create_plan(const Customer& c, const std::string& vehicle, const std::stri
                          {"template_id", template_id},
                          {"deposit", js::object{{"amount", deposit}, {"currency", "UGX"}}}},
               c.token);
+}
+
+double metric(const std::string& series) { return rto::testing::metric(*world().service, series); }
+
+double metric_at_least(const std::string& series, double want) {
+  double v = metric(series);
+  for (int i = 0; i < 100 && v < want; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    v = metric(series);
+  }
+  return v;
 }
 
 js::object active_plan(const Customer& c, const std::string& template_id, std::int64_t price) {

@@ -129,6 +129,12 @@ Reply sim_post(std::string_view target, const js::value& body = js::object{});
 // Outbox events of a type (oldest first), optionally for one plan.
 std::vector<js::object> events(const std::string& type, const std::string& plan_id = "");
 
+// The value of one series on the service's /metrics (0 when absent), e.g.
+// metric("payment_plans{status=\"active\"}"); labels in name order, as they are written.
+double metric(const std::string& series);
+// Waits up to two seconds for metric(series) to reach at least `want`; returns its last value.
+double metric_at_least(const std::string& series, double want);
+
 // A direct connection to the test database for checks behind the API.
 pqxx::connection raw_db();
 // True when every journal entry balances per currency and has at least two lines.

@@ -482,3 +482,30 @@ TEST(Payments, PayingTheLastInstalmentCompletesThePlan) {
   EXPECT_EQ(events("payment.plan.completed", id).size(), 1u);
   expect_consistent(id);
 }
+
+// The business figures of /metrics read from the database: plans by status, portfolio at risk,
+// what waits for staff, the oldest open request, each as the database holds it.
+TEST(Figures, TheDatabasesFiguresAreReportedOnMetrics) {
+  auto c = new_customer();
+  auto st = active_plan(c);
+  auto& w = world();
+  w.app->payments().figures().refresh(w.app->db(), w.clock->now());
+  auto db = raw_db();
+  pqxx::read_transaction tx(db);
+  for (const char* status : {"active", "pending_deposit", "completed"}) {
+    const auto n = tx.exec_params1("SELECT count(*) FROM plans WHERE status = $1", std::string(status))[0].as<double>();
+    EXPECT_EQ(metric(std::string("payment_plans{status=\"") + status + "\"}"), n) << status;
+  }
+  EXPECT_GE(metric(R"(payment_plans{status="active"})"), 1.0);
+  const auto outstanding = tx.exec1("SELECT sum(outstanding) FROM plans WHERE status IN ('active', 'defaulted') AND currency = 'UGX'")[0]
+                               .as<double>();
+  const auto par1 = tx.exec1("SELECT COALESCE(sum(outstanding) FILTER (WHERE days_past_due >= 1), 0) FROM plans "
+                             "WHERE status IN ('active', 'defaulted') AND currency = 'UGX'")[0]
+                        .as<double>();
+  EXPECT_DOUBLE_EQ(metric(R"(payment_portfolio_at_risk_ratio{bucket="par1",currency="UGX"})"), par1 / outstanding);
+  const auto held = tx.exec1("SELECT count(*) FROM provider_callbacks c WHERE status = 'held' AND NOT EXISTS "
+                             "(SELECT 1 FROM review_resolutions r WHERE r.item = 'callback' AND r.item_id = c.id::text)")[0]
+                        .as<double>();
+  EXPECT_EQ(metric("payment_callbacks_for_review"), held);
+  EXPECT_GE(metric("payment_requests_pending_oldest_seconds"), 0.0);
+}

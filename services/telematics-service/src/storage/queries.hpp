@@ -147,13 +147,23 @@ inline const rto::db::Statement kCommandsOfVehicle{"commands_of_vehicle",
 inline const rto::db::Statement kTrackersWithQueued{"trackers_with_queued",
     "SELECT DISTINCT tracker_id::text FROM commands WHERE status = 'queued' LIMIT 500"};
 
+// The figures of /metrics, one row each: (kind, label, value). trackers: installed ones by
+// online or offline; locks: per state; pending: the age in microseconds at $1 of the oldest lock
+// waiting to take effect (pending or locking; 0: none).
+inline const rto::db::Statement kFigures{"figures",
+    "SELECT 'trackers', CASE WHEN COALESCE(l.online, false) THEN 'online' ELSE 'offline' END, count(*)::int8 "
+    "FROM trackers t LEFT JOIN latest_positions l ON l.tracker_id = t.id WHERE t.vehicle_id IS NOT NULL GROUP BY 2 "
+    "UNION ALL SELECT 'locks', state, count(*)::int8 FROM locks GROUP BY state "
+    "UNION ALL SELECT 'pending', '', COALESCE(max(" + P(1) + "::int8 - " + US("COALESCE(pending_since, updated_at)") +
+    "), 0)::int8 FROM locks WHERE state IN ('pending', 'locking')"};
+
 inline std::vector<rto::db::Statement> all() {
   return {kTrackerInsert, kTrackerById, kTrackerByIdForUpdate, kTrackerByImei, kTrackerOfVehicle, kTrackerList,
           kTrackerSetVehicle, kInstallInsert, kInstallClose, kInstallHistory, kRefusedCount, kPositionsInsert,
           kLatestForUpdate, kLatestOfVehicle, kLatestUpsert, kMarkOffline, kTrack, kPlanUpsert, kPlanOfVehicle,
           kLockForUpdate, kLockGet, kLockUpsert, kLocksPending, kAuditInsert, kAuditOfVehicle, kCommandInsert,
           kCommandsCancelOpen, kCommandsQueued, kCommandMarkSent, kCommandRequeue, kCommandForUpdate,
-          kCommandAnswer, kCommandsOverdue, kCommandsOfVehicle, kTrackersWithQueued};
+          kCommandAnswer, kCommandsOverdue, kCommandsOfVehicle, kTrackersWithQueued, kFigures};
 }
 
 }  // namespace telematics::sql

@@ -220,6 +220,18 @@ std::vector<std::pair<std::string, std::optional<std::string>>> mark_offline(pqx
   return out;
 }
 
+Figures figures(pqxx::transaction_base& tx, TimePoint now) {
+  Figures f;
+  for (const auto& r : tx.exec_prepared(sql::kFigures.name, to_micros(now))) {
+    const auto kind = r[0].as<std::string>(), label = r[1].as<std::string>();
+    const auto n = r[2].as<std::int64_t>();
+    if (kind == "trackers") (label == "online" ? f.online : f.offline) = n;
+    else if (kind == "locks") f.locks_by_state[label] = n;
+    else if (kind == "pending") f.oldest_pending_us = n;
+  }
+  return f;
+}
+
 std::vector<TrackPoint> track(pqxx::transaction_base& tx, const std::string& vehicle_id, TimePoint from, TimePoint to,
                               int limit) {
   std::vector<TrackPoint> out;

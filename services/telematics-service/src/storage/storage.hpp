@@ -2,6 +2,7 @@
 // The telematics service's storage: every SQL call goes through the named statements of
 // storage/queries.hpp. Functions take the caller's transaction.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -133,5 +134,13 @@ void answer_command(pqxx::transaction_base& tx, std::int64_t id, std::string_vie
 std::vector<std::int64_t> overdue_commands(pqxx::transaction_base& tx, TimePoint sent_before);
 std::vector<std::string> trackers_with_queued_commands(pqxx::transaction_base& tx);
 std::vector<CommandView> commands_of(pqxx::transaction_base& tx, const std::string& vehicle_id);
+
+// What /metrics reports from the database (kFigures).
+struct Figures {
+  std::int64_t online = 0, offline = 0;               // installed trackers
+  std::map<std::string, std::int64_t> locks_by_state;  // states with at least one lock
+  std::int64_t oldest_pending_us = 0;                 // 0: none pending
+};
+Figures figures(pqxx::transaction_base& tx, TimePoint now);
 
 }  // namespace telematics::storage

@@ -214,3 +214,32 @@ TEST(Locks, AnUnansweredCommandIsRetriedThenFlaggedFailed) {
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(text(failed[0].at("reason")), "no answer from the device");
 }
+
+namespace {
+double metric(const std::string& series) { return rto::testing::metric(*world().service, series); }
+}  // namespace
+
+TEST(Locks, TheFiguresOnMetricsCountTrackersAndLocksAsTheDatabaseHoldsThem) {
+  auto r = rig();
+  report(r, 40, true);  // online, moving: a lock waits
+  deliver("payment.lock.required", event_data(r.plan, r));
+  ASSERT_EQ(lock_state(r), "pending");
+  world().clock->advance(minutes(3));
+  auto& w = world();
+  telematics::report_figures(w.service->metrics(), w.app().db(), w.clock->now());
+
+  auto db = raw_db();
+  pqxx::read_transaction tx(db);
+  auto count = [&](const std::string& sql) { return tx.exec1(sql)[0].as<double>(); };
+  EXPECT_EQ(metric(R"(telematics_locks{state="pending"})"), count("SELECT count(*) FROM locks WHERE state = 'pending'"));
+  EXPECT_GE(metric(R"(telematics_locks{state="pending"})"), 1.0);
+  EXPECT_EQ(metric(R"(telematics_locks{state="locked"})"), count("SELECT count(*) FROM locks WHERE state = 'locked'"));
+  EXPECT_EQ(metric(R"(telematics_trackers{state="online"})"),
+            count("SELECT count(*) FROM trackers t JOIN latest_positions l ON l.tracker_id = t.id "
+                  "WHERE t.vehicle_id IS NOT NULL AND l.online"));
+  EXPECT_GE(metric(R"(telematics_trackers{state="online"})"), 1.0);
+  EXPECT_EQ(metric(R"(telematics_trackers{state="online"})") + metric(R"(telematics_trackers{state="offline"})"),
+            count("SELECT count(*) FROM trackers WHERE vehicle_id IS NOT NULL"));
+  // This lock has waited three minutes; none waits longer than the oldest.
+  EXPECT_GE(metric("telematics_lock_pending_oldest_seconds"), 180.0);
+}
