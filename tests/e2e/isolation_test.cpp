@@ -9,24 +9,9 @@
 
 #include "support.hpp"
 
-namespace {
-// What PostgreSQL answered to `sql`: "ok", "refused" (insufficient_privilege) or the error.
-std::string attempt(pqxx::connection& c, const std::string& sql) {
-  try {
-    pqxx::work tx(c);
-    tx.exec(sql);
-    tx.commit();
-    return "ok";
-  } catch (const pqxx::sql_error& e) {
-    // insufficient_privilege (42501); the message too, as this libpqxx may leave sqlstate() empty
-    const std::string what = e.what();
-    if (e.sqlstate() == "42501" || what.find("permission denied") != std::string::npos ||
-        what.find("must be owner") != std::string::npos)
-      return "refused";
-    return "error: " + what;
-  }
-}
+using rto::testing::attempt_sql;
 
+namespace {
 // What the broker said when `act` ran on a fresh connection as `url`'s user ("" when accepted).
 template <class Act>
 std::string broker_answer(const std::string& url, Act act) {
@@ -52,22 +37,22 @@ TEST(Isolation, ThePaymentServicesRuntimeRoleCanNeitherRewriteTheJournalNorDisab
   const auto url = e2e::infra().at("PAYMENT_DATABASE_URL");
   ASSERT_NE(url.find("payment_app"), std::string::npos) << "the payment service runs as its runtime role";
   pqxx::connection c(url);
-  EXPECT_EQ(attempt(c, "SELECT count(*) FROM journal_lines"), "ok");
-  EXPECT_EQ(attempt(c, "UPDATE plans SET updated_at = updated_at WHERE false"), "ok");  // ordinary tables: written
+  EXPECT_EQ(attempt_sql(c, "SELECT count(*) FROM journal_lines"), "ok");
+  EXPECT_EQ(attempt_sql(c, "UPDATE plans SET updated_at = updated_at WHERE false"), "ok");  // ordinary tables: written
   // Each with a column of its own to "update".
   const std::pair<const char*, const char*> tables[] = {{"journal_entries", "kind"}, {"journal_lines", "account"},
                                                         {"payments", "amount"}, {"payment_reversals", "reason"},
                                                         {"refunds", "plan_id"}};
   for (const auto& [table, column] : tables) {
     const std::string t = table, col = column;
-    EXPECT_EQ(attempt(c, "UPDATE " + t + " SET " + col + " = " + col + " WHERE false"), kRefused) << t;
-    EXPECT_EQ(attempt(c, "DELETE FROM " + t + " WHERE false"), kRefused) << t;
-    EXPECT_EQ(attempt(c, "TRUNCATE " + t), kRefused) << t;
-    EXPECT_EQ(attempt(c, "ALTER TABLE " + t + " DISABLE TRIGGER ALL"), kRefused) << t;
+    EXPECT_EQ(attempt_sql(c, "UPDATE " + t + " SET " + col + " = " + col + " WHERE false"), kRefused) << t;
+    EXPECT_EQ(attempt_sql(c, "DELETE FROM " + t + " WHERE false"), kRefused) << t;
+    EXPECT_EQ(attempt_sql(c, "TRUNCATE " + t), kRefused) << t;
+    EXPECT_EQ(attempt_sql(c, "ALTER TABLE " + t + " DISABLE TRIGGER ALL"), kRefused) << t;
   }
-  EXPECT_EQ(attempt(c, "SET session_replication_role = replica"), kRefused);
-  EXPECT_EQ(attempt(c, "CREATE TABLE shadow_ledger (x int)"), kRefused);
-  EXPECT_EQ(attempt(c, "DELETE FROM schema_migrations WHERE false"), kRefused);
+  EXPECT_EQ(attempt_sql(c, "SET session_replication_role = replica"), kRefused);
+  EXPECT_EQ(attempt_sql(c, "CREATE TABLE shadow_ledger (x int)"), kRefused);
+  EXPECT_EQ(attempt_sql(c, "DELETE FROM schema_migrations WHERE false"), kRefused);
 }
 
 TEST(Isolation, AServiceRoleCannotOpenAnotherServicesDatabase) {

@@ -49,31 +49,34 @@ void Metrics::observe_request(const std::string& route, std::string_view method,
 
 void Metrics::in_flight(int delta) noexcept { in_flight_->Increment(delta); }
 
+namespace {
+// The family called `name`, registered on first use.
+template <typename T, typename Build>
+prometheus::Family<T>& family_of(std::map<std::string, prometheus::Family<T>*>& families, prometheus::Registry& registry,
+                                 const std::string& name, const std::string& help, Build build) {
+  auto it = families.find(name);
+  if (it == families.end()) it = families.emplace(name, &build().Name(name).Help(help).Register(registry)).first;
+  return *it->second;
+}
+}  // namespace
+
 void Metrics::gauge_fn(const std::string& name, const std::string& help, std::function<double()> fn,
                        const std::map<std::string, std::string>& labels) {
   std::lock_guard lk(mu_);
-  auto it = gauge_families_.find(name);
-  if (it == gauge_families_.end())
-    it = gauge_families_.emplace(name, &prometheus::BuildGauge().Name(name).Help(help).Register(*registry_)).first;
-  dynamic_.push_back({&it->second->Add(labels), std::move(fn)});
+  auto& family = family_of(gauge_families_, *registry_, name, help, [] { return prometheus::BuildGauge(); });
+  dynamic_.push_back({&family.Add(labels), std::move(fn)});
 }
 
 prometheus::Counter& Metrics::counter(const std::string& name, const std::string& help,
                                       const std::map<std::string, std::string>& labels) {
   std::lock_guard lk(mu_);
-  auto it = counter_families_.find(name);
-  if (it == counter_families_.end())
-    it = counter_families_.emplace(name, &prometheus::BuildCounter().Name(name).Help(help).Register(*registry_)).first;
-  return it->second->Add(labels);
+  return family_of(counter_families_, *registry_, name, help, [] { return prometheus::BuildCounter(); }).Add(labels);
 }
 
 prometheus::Gauge& Metrics::gauge(const std::string& name, const std::string& help,
                                   const std::map<std::string, std::string>& labels) {
   std::lock_guard lk(mu_);
-  auto it = gauge_families_.find(name);
-  if (it == gauge_families_.end())
-    it = gauge_families_.emplace(name, &prometheus::BuildGauge().Name(name).Help(help).Register(*registry_)).first;
-  return it->second->Add(labels);
+  return family_of(gauge_families_, *registry_, name, help, [] { return prometheus::BuildGauge(); }).Add(labels);
 }
 
 std::string Metrics::scrape() {

@@ -94,6 +94,21 @@ std::string text(const boost::json::value& v) {
   return v.is_string() ? std::string(v.as_string()) : "<not a string: " + boost::json::serialize(v) + ">";
 }
 
+std::string attempt_sql(pqxx::connection& c, const std::string& sql) {
+  try {
+    pqxx::work tx(c);
+    tx.exec(sql);
+    tx.commit();
+    return "ok";
+  } catch (const pqxx::sql_error& e) {
+    const std::string what = e.what();
+    if (e.sqlstate() == "42501" || what.find("permission denied") != std::string::npos ||
+        what.find("must be owner") != std::string::npos)
+      return "refused";
+    return "error: " + what;
+  }
+}
+
 double metric(Service& service, const std::string& series) {
   const auto text = "\n" + service.metrics().scrape();
   const auto at = text.find("\n" + series + " ");

@@ -7,6 +7,7 @@
 #include "rto/testing.hpp"
 
 using namespace rto;
+using rto::testing::attempt_sql;
 
 namespace {
 std::vector<db::Migration> set_v1() {
@@ -105,22 +106,6 @@ CREATE TRIGGER journal_append_only BEFORE UPDATE OR DELETE ON journal FOR EACH R
 )sql"}};
 }
 
-// Runs `sql` as the connection's role: "ok", "refused" (insufficient_privilege) or the error.
-std::string attempt(pqxx::connection& c, const std::string& sql) {
-  try {
-    pqxx::work tx(c);
-    tx.exec(sql);
-    tx.commit();
-    return "ok";
-  } catch (const pqxx::sql_error& e) {
-    // insufficient_privilege (42501); the message too, as this libpqxx may leave sqlstate() empty
-    const std::string what = e.what();
-    if (e.sqlstate() == "42501" || what.find("permission denied") != std::string::npos ||
-        what.find("must be owner") != std::string::npos)
-      return "refused";
-    return "error: " + what;
-  }
-}
 }  // namespace
 
 TEST(MigrateIT, TheRuntimeRoleMayWriteRowsButNeitherRewriteTheJournalNorDisableItsTriggers) {
@@ -138,27 +123,27 @@ TEST(MigrateIT, TheRuntimeRoleMayWriteRowsButNeitherRewriteTheJournalNorDisableI
   EXPECT_EQ(prepared.append_only, std::vector<std::string>{"journal"});
 
   pqxx::connection c(runtime_url);
-  EXPECT_EQ(attempt(c, "INSERT INTO accounts DEFAULT VALUES"), "ok");  // its sequence too
-  EXPECT_EQ(attempt(c, "UPDATE accounts SET balance = 5"), "ok");
-  EXPECT_EQ(attempt(c, "INSERT INTO journal (amount) VALUES (5)"), "ok");
-  EXPECT_EQ(attempt(c, "SELECT count(*) FROM journal"), "ok");
-  EXPECT_EQ(attempt(c, "SELECT count(*) FROM schema_migrations"), "ok");
+  EXPECT_EQ(attempt_sql(c, "INSERT INTO accounts DEFAULT VALUES"), "ok");  // its sequence too
+  EXPECT_EQ(attempt_sql(c, "UPDATE accounts SET balance = 5"), "ok");
+  EXPECT_EQ(attempt_sql(c, "INSERT INTO journal (amount) VALUES (5)"), "ok");
+  EXPECT_EQ(attempt_sql(c, "SELECT count(*) FROM journal"), "ok");
+  EXPECT_EQ(attempt_sql(c, "SELECT count(*) FROM schema_migrations"), "ok");
   const std::string refused = "refused";  // insufficient_privilege (42501)
-  EXPECT_EQ(attempt(c, "UPDATE journal SET amount = 500"), refused);
-  EXPECT_EQ(attempt(c, "DELETE FROM journal"), refused);
-  EXPECT_EQ(attempt(c, "TRUNCATE journal"), refused);
-  EXPECT_EQ(attempt(c, "ALTER TABLE journal DISABLE TRIGGER ALL"), refused);
-  EXPECT_EQ(attempt(c, "DROP TRIGGER journal_append_only ON journal"), refused);
-  EXPECT_EQ(attempt(c, "DELETE FROM schema_migrations"), refused);
-  EXPECT_EQ(attempt(c, "CREATE TABLE mine (x int)"), refused);
-  EXPECT_EQ(attempt(c, "SET session_replication_role = replica"), refused);
+  EXPECT_EQ(attempt_sql(c, "UPDATE journal SET amount = 500"), refused);
+  EXPECT_EQ(attempt_sql(c, "DELETE FROM journal"), refused);
+  EXPECT_EQ(attempt_sql(c, "TRUNCATE journal"), refused);
+  EXPECT_EQ(attempt_sql(c, "ALTER TABLE journal DISABLE TRIGGER ALL"), refused);
+  EXPECT_EQ(attempt_sql(c, "DROP TRIGGER journal_append_only ON journal"), refused);
+  EXPECT_EQ(attempt_sql(c, "DELETE FROM schema_migrations"), refused);
+  EXPECT_EQ(attempt_sql(c, "CREATE TABLE mine (x int)"), refused);
+  EXPECT_EQ(attempt_sql(c, "SET session_replication_role = replica"), refused);
 
   // A later migration's table is granted on the next start; the journal stays append-only.
   auto more = journal_set();
   more.push_back({"V0002__notes", "CREATE TABLE notes (id serial PRIMARY KEY, body text);"});
   prepared = db::prepare(runtime_url, tdb.url(), more);
-  EXPECT_EQ(attempt(c, "INSERT INTO notes (body) VALUES ('x')"), "ok");
-  EXPECT_EQ(attempt(c, "UPDATE journal SET amount = 500"), refused);
+  EXPECT_EQ(attempt_sql(c, "INSERT INTO notes (body) VALUES ('x')"), "ok");
+  EXPECT_EQ(attempt_sql(c, "UPDATE journal SET amount = 500"), refused);
   pqxx::read_transaction tx(c);
   EXPECT_EQ(tx.exec1("SELECT sum(amount) FROM journal")[0].as<long>(), 5);
 }

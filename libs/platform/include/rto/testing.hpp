@@ -10,6 +10,9 @@
 
 #include "rto/http.hpp"
 
+namespace pqxx {
+class connection;
+}
 namespace rto {
 class Service;
 }
@@ -64,6 +67,11 @@ struct Reply {
 
 // The string inside a JSON value ("<not a string: …>" otherwise), for comparisons in tests.
 std::string text(const boost::json::value& v);
+
+// Runs `sql` in a transaction of its own as the connection's role and says how PostgreSQL took it:
+// "ok", "refused" (insufficient_privilege: SQLSTATE 42501, or its message, as this libpqxx may leave
+// sqlstate() empty) or "error: <message>". For tests of what a database role may do.
+std::string attempt_sql(pqxx::connection& c, const std::string& sql);
 
 // The value of one series on the service's /metrics (0 when absent), written as the registry
 // writes it: metric(svc, R"(payment_plans{status="active"})"), labels in name order.
