@@ -6,7 +6,8 @@
 #   scripts/restore.sh BACKUP_DIR/20260101T013000Z/paymentdb.dump [TARGET_DB] [--owner ROLE] [--source-db NAME]
 #
 # TARGET_DB defaults to the dump's name (paymentdb). It is created when missing; when it exists
-# it must hold no tables (drop it first, on purpose: see docs/runbooks/restore-a-database.md).
+# it must hold no tables (drop it first, on purpose: see docs/runbooks/restore-a-database.md) and,
+# with --owner, belong to that role (as deploy/postgres/init-databases.sh makes it on a new server).
 # Connection: libpq environment (PGHOST PGPORT PGUSER PGPASSWORD), a role that may create databases.
 # --source-db names the database the dump came from (for the MANIFEST row counts) when the
 # file was renamed. Exit status 0 only when every check passed.
@@ -48,6 +49,13 @@ exists=$(psql_db postgres -v db="$TARGET" <<< "SELECT 1 FROM pg_database WHERE d
 if [ "$exists" = 1 ]; then
   tables=$(psql_db "$TARGET" -c "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
   [ "$tables" = 0 ] || die "database $TARGET already holds $tables tables; restore only into an empty database (drop or rename it first)"
+  # The restored objects belong to --owner; the database must too, or that role could not
+  # create in it and the service's migrations would run as a role that does not own it.
+  dbowner=$(psql_db postgres -v db="$TARGET" <<< "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = :'db'")
+  if [ -n "$OWNER" ] && [ "$dbowner" != "$OWNER" ]; then
+    die "database $TARGET belongs to $dbowner, not $OWNER (ALTER DATABASE $TARGET OWNER TO $OWNER, or run deploy/postgres/init-databases.sh)"
+  fi
+  log "restoring into the existing empty database $TARGET (owner $dbowner)"
 else
   if [ -n "$OWNER" ]; then
     psql_db postgres -v db="$TARGET" -v owner="$OWNER" <<< 'CREATE DATABASE :"db" OWNER :"owner"' > /dev/null
@@ -64,19 +72,30 @@ args=(--exit-on-error --single-transaction --no-password -d "$TARGET")
 pg_restore "${args[@]}" "$DUMP" || die "pg_restore into $TARGET failed (the transaction was rolled back)"
 log "restored $DUMP into $TARGET in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f s", b-a}')"
 
-# 4. Row counts as recorded when the backup was taken.
+# 4. Row counts as recorded when the backup was taken (one query for all the tables).
 failed=0
 if [ -f "$DIR/MANIFEST" ]; then
-  checked=0
-  while IFS='=' read -r key want; do
+  declare -A want=()
+  values=""
+  while IFS='=' read -r key n; do
     table=${key#rows."$SOURCE".}
-    got=$(psql_db "$TARGET" -c "SELECT count(*) FROM $table") || got="missing"
-    if [ "$got" != "$want" ]; then
-      log "row count differs for $table: backup $want, restored $got"
-      failed=1
-    fi
-    checked=$((checked + 1))
+    want[$table]=$n
+    values+="${values:+,}('${table//\'/\'\'}')"
   done < <(grep "^rows\.$SOURCE\." "$DIR/MANIFEST" || true)
+  checked=0
+  if [ -n "$values" ]; then
+    counts=$(psql_db "$TARGET" -c "
+      SELECT t, CASE WHEN to_regclass(t) IS NULL THEN 'missing'
+                     ELSE (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %s', t), false, true, '')))[1]::text END
+        FROM (VALUES $values) v(t) ORDER BY 1") || die "cannot count the rows of $TARGET"
+    while IFS='|' read -r table got; do
+      if [ "$got" != "${want[$table]}" ]; then
+        log "row count differs for $table: backup ${want[$table]}, restored $got"
+        failed=1
+      fi
+      checked=$((checked + 1))
+    done <<< "$counts"
+  fi
   log "row counts: $checked tables compared"
 fi
 
@@ -94,11 +113,15 @@ if [ -n "$svc" ] && [ -d "$MIG" ]; then
     log "no schema_migrations table in $TARGET (the service never started on it)"
   else
     applied=0 pending=0
+    declare -A recorded=()
+    rows=$(psql_db "$TARGET" -c "SELECT version, checksum FROM schema_migrations WHERE scope = 'service'") ||
+      die "cannot read schema_migrations in $TARGET"
+    while IFS='|' read -r version sum; do if [ -n "$version" ]; then recorded[$version]=$sum; fi; done <<< "$rows"
     for f in "$MIG"/V*__*.sql; do
       base=$(basename "$f" .sql)
       version=$((10#${base:1:4}))
       sum=$(sha256sum "$f" | cut -c1-64)
-      got=$(psql_db "$TARGET" -c "SELECT checksum FROM schema_migrations WHERE scope = 'service' AND version = $version")
+      got=${recorded[$version]:-}
       if [ -z "$got" ]; then
         pending=$((pending + 1))
       elif [ "$got" != "$sum" ]; then

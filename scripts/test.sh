@@ -7,8 +7,10 @@
 #   5. start the platform on the test ports (gateway 18080, user-service 18081)
 #   6. end-to-end tests (ctest -L e2e)
 #   7. deployment artefacts (tests/deploy/check.sh), then, on the data the end-to-end tests left,
-#      backup and restore (tests/deploy/backup-restore.sh), the image runtime root
-#      (tests/deploy/image-rootfs.sh) and the log parser (check_logging.py)
+#      backup and restore (tests/deploy/backup-restore.sh: it takes the running platform, stops
+#      it, drops, restores and starts it again to compare the API's answers, and leaves it
+#      stopped), the image runtime root (tests/deploy/image-rootfs.sh, with the platform stopped)
+#      and the log parser (check_logging.py)
 # The test platform and infrastructure are always stopped at the end. Exit status is non-zero
 # when any step failed; both ctest outputs are shown in full.
 set -euo pipefail
@@ -89,10 +91,12 @@ if "$PLATFORM" start --env test --build-dir "$BUILD_DIR"; then
     step "frontend: component tests and browser journeys"
     "$ROOT/scripts/frontend.sh" test --env test || failed+=("frontend tests")
   fi
-  # The services are stopped so the data is at rest while it is backed up and compared.
-  "$PLATFORM" stop --env test
   step "backup and restore"
-  "$ROOT/tests/deploy/backup-restore.sh" || failed+=("backup and restore")
+  # It asks the running platform, then stops it so the data is at rest while it is backed up,
+  # dropped, restored and compared; it starts it again to ask the same questions, and stops it,
+  # pass or fail. Stopped again here all the same: the image test starts the binaries itself.
+  "$ROOT/tests/deploy/backup-restore.sh" "$BUILD_DIR" || failed+=("backup and restore")
+  "$PLATFORM" stop --env test
   step "image runtime root: libraries resolve and the services start from it"
   "$ROOT/tests/deploy/image-rootfs.sh" "$BUILD_DIR" || failed+=("image runtime root")
   step "service logs parse with the Fluent Bit parser"

@@ -6,13 +6,17 @@
 # Dockerfile's COPY does, `ldd` inside the root must resolve every shared library, and the
 # service is started from the root (chroot, user 10001 as in the image, the Dockerfile's ENV)
 # against the test PostgreSQL and RabbitMQ until GET /health answers 200 (and /ready, for the
-# services with a database). Prints the root file system's size and each binary's.
+# services with a database). Then prints what each image would hold: the runtime root, shared by
+# every service image (once), and each image's own files (its binary, the gateway's routes.json,
+# the vehicle service's image directory), uncompressed (as tar streams) and gzip-compressed (as a
+# registry stores layers); the root's figures are cached with it. What the figures cover and
+# leave out: docs/deployment.md, "Image sizes".
 #
 #   tests/deploy/image-rootfs.sh [BUILD_DIR]      (run as root, test infrastructure running)
 #
 # The binaries are the ones `make test` built (sanitizer builds): their sanitizer runtimes
-# (libasan8, libubsan1) are added to the root for this test only and reported; the release
-# binaries the images carry do not need them. Exit 0 only when every service passed; when the
+# (libasan8, libubsan1) are added, for this test only, to a copy of the root (the sizes are the
+# root's without them); the release binaries the images carry do not need them, and are smaller. Exit 0 only when every service passed; when the
 # base root file system cannot be made (no Debian mirror reachable), it says SKIPPED and exits 0.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -32,18 +36,21 @@ RUN_STEP=$(sed -n '/@RUNTIME_PACKAGES_BEGIN@/,/@RUNTIME_PACKAGES_END@/p' "$TEMPL
 [ -n "$RUN_STEP" ] || fail "no runtime RUN step between the markers in $TEMPLATE"
 SAN_PKGS=""
 if ldd "$BUILD_DIR/services/user-service/user-service" 2> /dev/null | grep -q libasan; then SAN_PKGS="libasan8 libubsan1"; fi
-key=$(printf '%s|%s' "$RUN_STEP" "$SAN_PKGS" | sha256sum | cut -c1-16)
+key=$(printf '%s' "$RUN_STEP" | sha256sum | cut -c1-16)
 
 mkdir -p "$CACHE"
 BASE=$CACHE/debian-bookworm-minbase.tar
-RUNTIME=$CACHE/runtime-$key.tar
+RUNTIME=$CACHE/runtime-$key.tar       # what the service images hold below their own files
+TESTROOT=$RUNTIME                     # what the services are started from here
+[ -z "$SAN_PKGS" ] || TESTROOT=$CACHE/runtime-$key-sanitizers.tar
+SIZES=$STAGE.sizes # per-image figures of this run
 mounted=()
 cleanup() {
   local m
   for m in "${mounted[@]}"; do umount -l "$m" 2> /dev/null || true; done
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2> /dev/null || true; done
+  for p in "${pids[@]:-}" "${size_pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2> /dev/null || true; done
 }
-pids=()
+pids=() size_pids=()
 trap cleanup EXIT
 # Removes the staging root; never through a mount left behind by an interrupted run (/dev is
 # bind-mounted into it while services run).
@@ -76,16 +83,66 @@ if [ ! -f "$RUNTIME" ]; then
   mount -t proc proc "$STAGE/proc" && mounted+=("$STAGE/proc")
   chroot "$STAGE" /bin/sh -c "set -e; export DEBIAN_FRONTEND=noninteractive; $RUN_STEP" > "$CACHE/runtime.log" 2>&1 ||
     { tail -20 "$CACHE/runtime.log" >&2; fail "the runtime RUN step failed in the staging root"; }
-  if [ -n "$SAN_PKGS" ]; then
-    chroot "$STAGE" /bin/sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $SAN_PKGS && rm -rf /var/lib/apt/lists/*" \
-      >> "$CACHE/runtime.log" 2>&1 || { tail -20 "$CACHE/runtime.log" >&2; fail "installing $SAN_PKGS failed"; }
-  fi
   umount -l "$STAGE/proc" && mounted=()
   tar -C "$STAGE" -cf "$CACHE/partial-runtime.tar" . && mv "$CACHE/partial-runtime.tar" "$RUNTIME"
 fi
+if [ ! -f "$TESTROOT" ]; then
+  log "adding the test-only $SAN_PKGS to a copy of the runtime root (once, cached in $TESTROOT)"
+  clear_stage
+  tar -xf "$RUNTIME" -C "$STAGE"
+  cp /etc/resolv.conf "$STAGE/etc/resolv.conf"
+  mount -t proc proc "$STAGE/proc" && mounted+=("$STAGE/proc")
+  chroot "$STAGE" /bin/sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $SAN_PKGS && rm -rf /var/lib/apt/lists/*" \
+    >> "$CACHE/runtime.log" 2>&1 || { tail -20 "$CACHE/runtime.log" >&2; fail "installing $SAN_PKGS failed"; }
+  umount -l "$STAGE/proc" && mounted=()
+  tar -C "$STAGE" -cf "$CACHE/partial-runtime.tar" . && mv "$CACHE/partial-runtime.tar" "$TESTROOT"
+fi
 clear_stage
-tar -xf "$RUNTIME" -C "$STAGE"
-log "runtime root (Debian 12 minbase + the runtime stage's packages${SAN_PKGS:+ + test-only $SAN_PKGS}): $(du -sh --exclude=./proc "$STAGE" | cut -f1)"
+tar -xf "$TESTROOT" -C "$STAGE"
+rm -rf "$SIZES" && mkdir -p "$SIZES"
+
+# The runtime root's figures, computed once per root (cached beside it, in bytes): its tar stream
+# and that stream through gzip -6 (the compression registries apply to layers); then the same
+# without what the debian:12-slim base of the real images does not carry: documentation, man
+# pages and locales (its dpkg configuration leaves them out), and the usrmerge package with the
+# full perl it needs (the Debian images are merged-/usr without it).
+slim_like() { # the runtime root's tar stream without those files
+  python3 - "$RUNTIME" << 'PY'
+import fnmatch, sys, tarfile
+skip_dirs = ("usr/share/doc/", "usr/share/man/", "usr/share/info/", "usr/share/locale/")
+perl_pkgs = ("usrmerge", "perl", "libperl5.*", "perl-modules-5.*", "libfile-find-rule-perl",
+             "libnumber-compare-perl", "libtext-glob-perl")
+merged = {"bin": "usr/bin", "sbin": "usr/sbin", "lib": "usr/lib", "lib64": "usr/lib64"}
+def norm(path):
+    path = path[2:] if path.startswith("./") else path.lstrip("/")
+    top, _, rest = path.partition("/")
+    return merged[top] + "/" + rest if top in merged and rest else path
+with tarfile.open(sys.argv[1]) as tar:
+    members = tar.getmembers()
+    perl_files = set()
+    for m in members:
+        name = norm(m.name)
+        if m.isreg() and name.startswith("var/lib/dpkg/info/") and name.endswith(".list"):
+            pkg = name[len("var/lib/dpkg/info/"):-len(".list")].split(":")[0]
+            if any(fnmatch.fnmatch(pkg, p) for p in perl_pkgs):
+                perl_files.update(norm(l.strip()) for l in tar.extractfile(m).read().decode().splitlines() if l.strip())
+    with tarfile.open(fileobj=sys.stdout.buffer, mode="w|", format=tar.format) as out:
+        for m in members:
+            name = norm(m.name)
+            if not m.isdir() and (name.startswith(skip_dirs) or name in perl_files):
+                continue
+            out.addfile(m, tar.extractfile(m) if m.isreg() else None)
+PY
+}
+if [ ! -f "$RUNTIME.sizes" ]; then
+  log "measuring the runtime root (once per root)"
+  printf '%s %s %s %s\n' "$(stat -c %s "$RUNTIME")" "$(gzip -c < "$RUNTIME" | wc -c)" \
+    "$(slim_like | wc -c)" "$(slim_like | gzip -c | wc -c)" > "$RUNTIME.sizes.tmp"
+  mv "$RUNTIME.sizes.tmp" "$RUNTIME.sizes"
+fi
+read -r root_raw root_gz slim_raw slim_gz < "$RUNTIME.sizes"
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
+log "runtime root (Debian 12 minbase + the runtime stage's packages): $(mb "$root_raw"), $(mb "$root_gz") gzipped${SAN_PKGS:+; started from a copy with the test-only $SAN_PKGS}"
 mount -t proc proc "$STAGE/proc" && mounted+=("$STAGE/proc")
 mount --bind /dev "$STAGE/dev" && mounted+=("$STAGE/dev")
 getent passwd 10001 > /dev/null 2>&1 || true
@@ -124,10 +181,15 @@ for line in "${SERVICES[@]}"; do
   install -m 755 "$BUILD_DIR/$bin" "$STAGE/usr/local/bin/$name"
   # The Dockerfile's COPY/ENV lines for this service.
   extra=()
+  own=("usr/local/bin/$name")
   case $name in
-    api-gateway) install -D -m 644 services/api-gateway/routes.json "$STAGE/etc/rto/routes.json"; extra+=(GATEWAY_ROUTES_FILE=/etc/rto/routes.json) ;;
-    vehicle-service) install -d -o 10001 -g 10001 "$STAGE/var/lib/rto/images"; extra+=(IMAGE_DIR=/var/lib/rto/images) ;;
+    api-gateway) install -D -m 644 services/api-gateway/routes.json "$STAGE/etc/rto/routes.json"; extra+=(GATEWAY_ROUTES_FILE=/etc/rto/routes.json); own+=(etc/rto/routes.json) ;;
+    vehicle-service) install -d -o 10001 -g 10001 "$STAGE/var/lib/rto/images"; extra+=(IMAGE_DIR=/var/lib/rto/images); own+=(var/lib/rto/images) ;;
   esac
+  # The image's own files as the layers above the root would hold them; gzip works meanwhile.
+  tar -C "$STAGE" -cf - "${own[@]}" | wc -c > "$SIZES/$name.raw"
+  (tar -C "$STAGE" -cf - "${own[@]}" | gzip -c | wc -c > "$SIZES/$name.gz") &
+  size_pids+=($!)
   missing=$(chroot "$STAGE" ldd "/usr/local/bin/$name" | grep 'not found' || true)
   [ -z "$missing" ] || fail "$name: shared libraries missing from the runtime root: $missing"
   port_var=PORT_${name//-/_}
@@ -165,3 +227,18 @@ for line in "${SERVICES[@]}"; do
 done
 [ "$ok" -gt 0 ] || fail "no service binary found in $BUILD_DIR"
 log "ok: $ok services started from the runtime root"
+
+for p in "${size_pids[@]}"; do wait "$p" || fail "measuring an image's own files failed"; done
+size_pids=()
+kind=release
+[ -z "$SAN_PKGS" ] || kind="sanitizer (make test)"
+log "image sizes, uncompressed / gzip -6 (MB = 10^6 bytes; $kind binaries from $BUILD_DIR):"
+log "  runtime root, shared by every service image: $(mb "$root_raw") / $(mb "$root_gz");"
+log "    without the docs, man pages, locales and usrmerge's perl debian:12-slim has not: $(mb "$slim_raw") / $(mb "$slim_gz")"
+log "  image = runtime root + own files:        own files             image               image, slim-like root"
+for f in "$SIZES"/*.raw; do
+  name=$(basename "$f" .raw)
+  raw=$(cat "$f") gz=$(cat "$SIZES/$name.gz")
+  log "$(printf '  %-18s %21s   %21s   %21s' "$name" "$(mb "$raw") / $(mb "$gz")" \
+    "$(mb $((root_raw + raw))) / $(mb $((root_gz + gz)))" "$(mb $((slim_raw + raw))) / $(mb $((slim_gz + gz)))")"
+done
