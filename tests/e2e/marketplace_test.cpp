@@ -20,32 +20,8 @@ using namespace std::chrono_literals;
 namespace {
 
 int ws_connect(WsClient& c, const std::string& token = "") { return e2e::realtime_connect(c, token); }
-
-// Frames until an event matching `pred`, or an empty object after the timeout.
-template <typename Pred>
-js::object wait_event(WsClient& c, Pred pred, std::chrono::milliseconds timeout = 10s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    auto text = c.receive(std::max(left, 1ms));
-    if (!text) return {};
-    auto f = js::parse(*text).as_object();
-    if (f.at("type").as_string() == "event" && pred(f.at("event").as_object())) return f;
-  }
-  return {};
-}
-
-bool subscribed(WsClient& c, std::string_view channel) {
-  c.send(js::serialize(js::object{{"op", "subscribe"}, {"channel", channel}}));
-  for (int i = 0; i < 5; ++i) {
-    auto text = c.receive(5s);
-    if (!text) return false;
-    auto f = js::parse(*text).as_object();
-    if (f.at("type").as_string() == "subscribed") return true;
-    if (f.at("type").as_string() == "error") return false;
-  }
-  return false;
-}
+using e2e::subscribed;
+using e2e::wait_event;
 
 }  // namespace
 

@@ -43,6 +43,33 @@ int realtime_connect(rto::testing::WsClient& c, const std::string& token) {
                    "/api/v1/realtime", h);
 }
 
+bool subscribed(rto::testing::WsClient& c, std::string_view channel) {
+  namespace js = boost::json;
+  c.send(js::serialize(js::object{{"op", "subscribe"}, {"channel", channel}}));
+  for (int i = 0; i < 5; ++i) {
+    auto text = c.receive(std::chrono::seconds(5));
+    if (!text) return false;
+    auto f = js::parse(*text).as_object();
+    if (f.at("type").as_string() == "subscribed") return true;
+    if (f.at("type").as_string() == "error") return false;
+  }
+  return false;
+}
+
+boost::json::object wait_event(rto::testing::WsClient& c, const std::function<bool(const boost::json::object&)>& pred,
+                               std::chrono::milliseconds timeout) {
+  namespace js = boost::json;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto text = c.receive(std::max(left, std::chrono::milliseconds(1)));
+    if (!text) return {};
+    auto f = js::parse(*text).as_object();
+    if (f.at("type").as_string() == "event" && pred(f.at("event").as_object())) return f;
+  }
+  return {};
+}
+
 std::string service_token() {
   // The payment service's operations hooks take "operations" as their caller.
   static const rto::auth::Tokens tokens(rto::auth::AccessKeys::parse("", secrets().at("JWT_PUBLIC_KEYS")),

@@ -1,6 +1,8 @@
 #pragma once
 // Helpers for end-to-end tests against the running test platform.
 #include <boost/json.hpp>
+#include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -19,6 +21,12 @@ std::string payment_url();  // E2E_PAYMENT_URL (direct: /internal/* is closed at
 // Opens a WebSocket to the gateway's /api/v1/realtime from a fresh client IP, with an optional
 // access token on the upgrade. Returns the handshake status (101 when upgraded).
 int realtime_connect(rto::testing::WsClient& c, const std::string& token = "");
+// Subscribes to a channel; true once the hub answers "subscribed" (frames before it skipped).
+bool subscribed(rto::testing::WsClient& c, std::string_view channel);
+// The next event frame whose event matches `pred` (other frames skipped), or an empty object
+// after `timeout`.
+boost::json::object wait_event(rto::testing::WsClient& c, const std::function<bool(const boost::json::object&)>& pred,
+                               std::chrono::milliseconds timeout = std::chrono::seconds(10));
 // A service token signed with the test platform's SERVICE_TOKEN_SECRET.
 std::string service_token();  // for the payment service's /internal/* (caller "operations")
 // KEY=value pairs of the test platform's secrets file (E2E_SECRETS_FILE).

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <thread>
 
+#include <rto/crypto.hpp>
+
 #include "support.hpp"
 
 namespace js = boost::json;
@@ -73,4 +75,41 @@ TEST(SupportService, TicketsAreSeenByStaffNotByOtherCustomers) {
                 .status,
             200);
   EXPECT_EQ(api.get("/api/v1/support/tickets", "").status, 401);
+}
+
+// What a rider is told, live and by SMS: a payment brings a receipt on the `me` channel (pushed
+// by the hub from support.notification.created) and in the SMS outbox; falling behind brings the
+// warning before the vehicle is immobilised.
+TEST(SupportService, APaymentBringsAReceiptLiveAndBySmsAndArrearsBringTheLockWarning) {
+  Api api;
+  auto p = e2e::pending_plan(api);
+  rto::testing::WsClient ws;
+  ASSERT_EQ(e2e::realtime_connect(ws, p.customer.access_token), 101);
+  ASSERT_TRUE(e2e::subscribed(ws, "me"));
+  auto notice_of = [&](const std::string& kind) {
+    return e2e::wait_event(ws, [&](const js::object& e) {
+      if (e.at("type").as_string() != "support.notification.created") return false;
+      const auto& d = e.at("data").as_object();
+      return text(d.at("kind")) == kind && text(d.at("user_id")) == p.customer.id;
+    });
+  };
+
+  ASSERT_LT(e2e::internal_payment(p.reference, p.deposit, "MP" + rto::crypto::uuid_v4().substr(0, 12)).status, 300);
+  auto receipt = notice_of("receipt");
+  ASSERT_FALSE(receipt.empty()) << "no receipt on the me channel";
+  const auto body = text(receipt.at("event").at("data").at("body"));
+  auto admin = e2e::admin_token(api);
+  bool texted = false;
+  for (int i = 0; i < 100 && !texted; ++i) {
+    auto outbox = api.get("/api/v1/support/sms?user_id=" + p.customer.id, admin);
+    ASSERT_EQ(outbox.status, 200) << outbox.body;
+    for (const auto& m : outbox.json.as_object().at("items").as_array()) texted |= text(m.at("body")) == body;
+    if (!texted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(texted) << "the receipt was not sent by SMS: " << body;
+
+  // Ten days on, nothing paid since the deposit: past the template's lock_after_days.
+  ASSERT_LT(e2e::run_delinquency(e2e::local_date_in(10)).status, 300);
+  auto warning = notice_of("lock_warning");
+  ASSERT_FALSE(warning.empty()) << "no lock warning on the me channel";
 }

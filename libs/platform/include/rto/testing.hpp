@@ -3,6 +3,7 @@
 // the test infrastructure started by `make test` (TEST_PG_URL, TEST_AMQP_URL), and requests
 // through a service's whole pipeline without a socket (Service::dispatch).
 #include <boost/json.hpp>
+#include <pqxx/connection>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,9 +11,6 @@
 
 #include "rto/http.hpp"
 
-namespace pqxx {
-class connection;
-}
 namespace rto {
 class Service;
 }
