@@ -56,6 +56,9 @@ class App {
   // The user service's answer for `user_id`; nullopt when it has no such user or is not
   // configured. Throws rto::Error (503) when it cannot be asked right now.
   std::optional<UserInfo> lookup_user(const std::string& user_id);
+  // The customer's plans with their vehicles, from the payment service. Throws rto::Error (503)
+  // when it is not configured or cannot be asked right now.
+  std::vector<CustomerPlan> customer_plans(const std::string& customer_id);
 
   boost::json::object ticket_json(const Ticket& t, bool staff) const;
 
@@ -65,6 +68,7 @@ class App {
   SupportConfig cfg_;
   std::shared_ptr<SmsProvider> sms_;
   std::unique_ptr<rto::ServiceClient> users_;
+  std::unique_ptr<rto::ServiceClient> payments_;
 };
 
 struct InstallOptions {

@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <charconv>
+#include <utility>
 
 namespace support_service {
 
@@ -28,6 +29,11 @@ SupportConfig SupportConfig::read(rto::config::Env& env) {
   SupportConfig c;
   c.common = rto::config::Common::read(env, "support-service", 8086, true);
   c.user_service_url = env.string("USER_SERVICE_URL", "");
+  c.payment_service_url = env.string("PAYMENT_SERVICE_URL", "");
+  for (auto [name, url] : {std::pair{"USER_SERVICE_URL", c.user_service_url},
+                           std::pair{"PAYMENT_SERVICE_URL", c.payment_service_url}}) {
+    if (!url.empty() && url.rfind("http://", 0) != 0) env.fail(name, "must be an http:// URL such as http://127.0.0.1:8084");
+  }
   c.default_language = env.string("DEFAULT_LANGUAGE", "en");
   if (!is_language(c.default_language)) env.fail("DEFAULT_LANGUAGE", "must be en or sw");
   read_hours(env, "SLA_FIRST_RESPONSE_HOURS", "24,8,4,1", c.sla.first_response);

@@ -14,6 +14,8 @@ namespace support_service {
 struct SupportConfig {
   rto::config::Common common;              // PORT [8086]
   std::string user_service_url;            // USER_SERVICE_URL [""]: phone, name and language of a user
+  std::string payment_service_url;         // PAYMENT_SERVICE_URL [""]: a customer's plans and vehicles (a
+                                           //   ticket naming a plan or vehicle answers 503 without it)
   std::string default_language = "en";     // DEFAULT_LANGUAGE [en]: when the user's is unknown
   SlaTargets sla;                          // SLA_FIRST_RESPONSE_HOURS [24,8,4,1], SLA_RESOLUTION_HOURS [120,72,24,8]
                                            //   (low, normal, high, urgent)

@@ -141,6 +141,12 @@ Response Handlers::create_ticket(Request& req) {
     customer_id = who.subject;
   }
   r.finish();
+  if (plan_id || vehicle_id) {
+    // Asked of the payment service (which owns plans) before the transaction: 503 when it
+    // cannot answer, 422 naming the field when the plan or vehicle is not the customer's.
+    auto problems = ownership_problems(app_->customer_plans(*customer_id), plan_id, vehicle_id);
+    if (!problems.empty()) throw rto::Unprocessable("the plan or vehicle is not the customer's own", std::move(problems));
+  }
 
   Ticket t;
   t.customer_id = *customer_id;

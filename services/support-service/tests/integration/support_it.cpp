@@ -45,6 +45,8 @@ constexpr const char* kServiceSecret = "integration-test-service-secret-01234567
 struct StandIn {
   std::mutex mu;
   std::map<std::string, js::object> users;
+  std::map<std::string, js::array> plans;  // customer id → the payment service's plan items
+  int plans_status = 200;                  // anything else: the payment service is failing
   std::deque<std::pair<int, std::string>> answers;  // queued (HTTP status, body) for the next sends
   std::vector<std::vector<std::pair<std::string, std::string>>> sends;  // form fields received
   std::vector<std::string> api_keys;
@@ -67,6 +69,12 @@ struct StandIn {
       auto it = users.find(std::string(req.param("id")));
       if (it == users.end()) throw rto::NotFound("no such user");
       return Response::json(it->second);
+    });
+    service->router().get("/internal/customers/{id}/plans", Access::service(), [this](Request& req) {
+      std::lock_guard lk(mu);
+      if (plans_status != 200) throw rto::Unavailable("down for maintenance");
+      auto it = plans.find(std::string(req.param("id")));
+      return Response::json(js::object{{"items", it == plans.end() ? js::array{} : it->second}});
     });
     service->router().post("/version1/messaging", Access::anyone(), [this](Request& req) {
       std::lock_guard lk(mu);
@@ -105,6 +113,7 @@ support_service::SupportConfig test_config(const std::string& db_url, const std:
   support_service::SupportConfig c;
   c.common = rto::testing::service_common("support-service", db_url, 4);
   c.user_service_url = standin_url;
+  c.payment_service_url = standin_url;
   c.sms_provider = "africastalking";
   c.africastalking.base_url = standin_url;
   c.africastalking.username = "sandbox";
@@ -251,6 +260,57 @@ TEST(Tickets, BadInputNamesTheField) {
   EXPECT_EQ(call(Method::Get, "/api/v1/support/tickets?limit=0", c.token).status, 400);
   EXPECT_EQ(call(Method::Get, "/api/v1/support/tickets?cursor=zzz", c.token).status, 400);
   EXPECT_EQ(call(Method::Get, "/api/v1/support/tickets/not-a-uuid", c.token).status, 404);
+}
+
+TEST(Tickets, APlanOrVehicleMustBeTheCustomersOwn) {
+  auto c = customer();
+  auto plan = rto::crypto::uuid_v4(), vehicle = rto::crypto::uuid_v4();
+  auto old_plan = rto::crypto::uuid_v4(), old_vehicle = rto::crypto::uuid_v4();
+  {
+    std::lock_guard lk(g->standin.mu);
+    g->standin.plans[c.id] = js::array{js::object{{"id", plan}, {"status", "active"}, {"vehicle_id", vehicle}},
+                                       js::object{{"id", old_plan}, {"status", "cancelled"}, {"vehicle_id", old_vehicle}}};
+  }
+  auto id = open_ticket(c, {{"plan_id", plan}, {"vehicle_id", vehicle}});
+  auto t = call(Method::Get, "/api/v1/support/tickets/" + id, c.token);
+  EXPECT_EQ(t.str("plan_id"), plan);
+  EXPECT_EQ(t.str("vehicle_id"), vehicle);
+
+  auto open = [&](const Actor& who, js::object extra) {
+    js::object body{{"category", "payment_dispute"}, {"subject", "Charged twice"}, {"description", "Twice."}};
+    for (auto& kv : extra) body[kv.key()] = kv.value();
+    return call(Method::Post, "/api/v1/support/tickets", who.token, body);
+  };
+  // Another customer's plan, an unknown vehicle, a vehicle given back: 422 naming the field.
+  auto other = customer();
+  auto theirs = open(other, {{"plan_id", plan}});
+  EXPECT_EQ(theirs.status, 422);
+  EXPECT_TRUE(theirs.is_problem());
+  EXPECT_TRUE(theirs.names_field("plan_id"));
+  auto unknown = open(c, {{"vehicle_id", rto::crypto::uuid_v4()}});
+  EXPECT_EQ(unknown.status, 422);
+  EXPECT_TRUE(unknown.names_field("vehicle_id"));
+  EXPECT_TRUE(open(c, {{"vehicle_id", old_vehicle}}).names_field("vehicle_id"));
+  EXPECT_EQ(open(c, {{"plan_id", old_plan}}).status, 201);  // a dispute about a cancelled plan
+  // Staff opening a ticket for a customer are checked against that customer.
+  auto staff = agent();
+  EXPECT_EQ(open(staff, {{"customer_id", other.id}, {"vehicle_id", vehicle}}).status, 422);
+  EXPECT_EQ(open(staff, {{"customer_id", c.id}, {"vehicle_id", vehicle}}).status, 201);
+  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE customer_id = $1::uuid", other.id), 0);
+
+  // The payment service cannot answer: 503, and nothing is opened.
+  {
+    std::lock_guard lk(g->standin.mu);
+    g->standin.plans_status = 503;
+  }
+  auto down = open(c, {{"plan_id", plan}});
+  EXPECT_EQ(down.status, 503);
+  EXPECT_TRUE(down.is_problem());
+  EXPECT_EQ(open(c, {}).status, 201);  // a ticket about nothing in particular needs no check
+  {
+    std::lock_guard lk(g->standin.mu);
+    g->standin.plans_status = 200;
+  }
 }
 
 TEST(Tickets, InternalCommentsAreNeverShownToTheCustomer) {
