@@ -79,7 +79,19 @@ bool App::open_ticket(pqxx::transaction_base& tx, Ticket& t, const std::string& 
   t.due = sla_due(t.priority, t.created_at, cfg_.sla);
   if (!storage::insert_ticket(tx, t)) return false;
   storage::add_history(tx, t.id, {actor, "created", std::nullopt, std::string(to_string(t.status)), t.created_at});
+  // Auto-assignment: to the available agent with the fewest open tickets (agents say whether
+  // they take tickets through PUT /api/v1/support/agents/me); unassigned when none is.
+  bool auto_assigned = false;
+  if (!t.assignee_id) {
+    if (auto agent = storage::take_least_loaded_agent(tx, t.created_at)) {
+      t.assignee_id = std::move(agent);
+      storage::update_ticket(tx, t);
+      storage::add_history(tx, t.id, {"system", "assigned", std::nullopt, t.assignee_id, t.created_at});
+      auto_assigned = true;
+    }
+  }
   rto::events::enqueue(tx, source(), {"support.ticket.created", t.id, ticket_event_data(t)});
+  if (auto_assigned) rto::events::enqueue(tx, source(), {"support.ticket.assigned", t.id, ticket_event_data(t)});
   rto::log::info("ticket opened", {{"ticket_id", t.id}, {"origin", t.origin}, {"priority", to_string(t.priority)}});
   return true;
 }

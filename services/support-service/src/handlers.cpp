@@ -379,6 +379,38 @@ Response Handlers::mark_all_read(Request& req) {
 
 // ---- staff --------------------------------------------------------------------------------------
 
+namespace {
+js::object agent_json(const Agent& a) {
+  return {{"agent_id", a.id},
+          {"available", a.available},
+          {"open_tickets", a.open_tickets},
+          {"last_assigned_at", a.last_assigned_at ? js::value(rto::to_rfc3339(*a.last_assigned_at)) : js::value(nullptr)},
+          {"updated_at", rto::to_rfc3339(a.updated_at)}};
+}
+}  // namespace
+
+Response Handlers::agents(Request&) {
+  auto rows = app_->db().query([&](pqxx::nontransaction& tx) { return storage::agents(tx); });
+  js::array items;
+  for (const auto& a : rows) items.push_back(agent_json(a));
+  return Response::json(js::object{{"items", std::move(items)}});
+}
+
+Response Handlers::set_my_availability(Request& req) {
+  const auto& who = req.user();
+  auto body = rto::json::parse_object(req.body);
+  rto::json::Reader r(body);
+  r.reject_unknown({"available"});
+  auto available = r.boolean("available", true);
+  r.finish();
+  if (!rto::crypto::is_uuid(who.subject)) throw rto::Forbidden("only a staff member's own account can take tickets");
+  auto agent = app_->db().transact([&](pqxx::work& tx) {
+    storage::set_agent_available(tx, who.subject, *available, app_->now());
+    return *storage::find_agent(tx, who.subject);
+  });
+  return Response::json(agent_json(agent));
+}
+
 Response Handlers::templates(Request&) {
   js::array items;
   for (const auto& t : builtin_templates()) {

@@ -218,6 +218,53 @@ std::vector<HistoryEntry> history(pqxx::transaction_base& tx, const std::string&
   return out;
 }
 
+// ---- agents -------------------------------------------------------------------------------------
+
+namespace {
+const std::string kAgentSelect =
+    "SELECT a.agent_id::text, a.available, (SELECT count(*) FROM tickets t WHERE t.assignee_id = a.agent_id AND "
+    "t.status NOT IN ('resolved', 'closed')), " + US("a.last_assigned_at") + ", " + US("a.updated_at") +
+    " FROM support_agents a ";
+Agent read_agent(const pqxx::row& r) {
+  return {r[0].as<std::string>(), r[1].as<bool>(), r[2].as<std::int64_t>(), opt_time(r[3]),
+          from_micros(r[4].as<std::int64_t>())};
+}
+}  // namespace
+
+void set_agent_available(pqxx::transaction_base& tx, const std::string& agent_id, bool available, TimePoint now) {
+  static const std::string sql =
+      "INSERT INTO support_agents (agent_id, available, updated_at) VALUES ($1::uuid, $2, " + TS(3) +
+      ") ON CONFLICT (agent_id) DO UPDATE SET available = EXCLUDED.available, updated_at = EXCLUDED.updated_at";
+  tx.exec_params(sql, agent_id, available, to_micros(now));
+}
+
+std::vector<Agent> agents(pqxx::transaction_base& tx) {
+  static const std::string sql = kAgentSelect + "ORDER BY a.available DESC, a.agent_id LIMIT 500";
+  std::vector<Agent> out;
+  for (const auto& row : tx.exec(sql)) out.push_back(read_agent(row));
+  return out;
+}
+
+std::optional<Agent> find_agent(pqxx::transaction_base& tx, const std::string& agent_id) {
+  static const std::string sql = kAgentSelect + "WHERE a.agent_id = $1::uuid";
+  auto r = tx.exec_params(sql, agent_id);
+  if (r.empty()) return std::nullopt;
+  return read_agent(r[0]);
+}
+
+std::optional<std::string> take_least_loaded_agent(pqxx::transaction_base& tx, TimePoint now) {
+  // A statement of its own: the count below then sees every ticket committed while we waited.
+  tx.exec("SELECT pg_advisory_xact_lock(hashtext('support-service.auto-assign'))");
+  static const std::string sql =
+      "UPDATE support_agents SET last_assigned_at = " + TS(1) + " WHERE agent_id = ("
+      "SELECT a.agent_id FROM support_agents a WHERE a.available ORDER BY "
+      "(SELECT count(*) FROM tickets t WHERE t.assignee_id = a.agent_id AND t.status NOT IN ('resolved', 'closed')), "
+      "a.last_assigned_at NULLS FIRST, a.agent_id LIMIT 1) RETURNING agent_id::text";
+  auto r = tx.exec_params(sql, to_micros(now));
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::string>();
+}
+
 // ---- notifications ------------------------------------------------------------------------------
 
 bool insert_notification(pqxx::transaction_base& tx, const Notification& n) {

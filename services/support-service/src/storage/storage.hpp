@@ -55,6 +55,14 @@ struct QueueFilter {
   int limit = 20;
 };
 
+struct Agent {
+  std::string id;
+  bool available = false;
+  std::int64_t open_tickets = 0;
+  std::optional<TimePoint> last_assigned_at;
+  TimePoint updated_at{};
+};
+
 struct Notification {
   std::string id, user_id, event_id, kind, language, title, body;
   std::optional<TimePoint> read_at;
@@ -91,6 +99,18 @@ void insert_comment(pqxx::transaction_base& tx, const Comment& c);
 std::vector<Comment> comments(pqxx::transaction_base& tx, const std::string& ticket_id, bool include_internal);
 void add_history(pqxx::transaction_base& tx, const std::string& ticket_id, const HistoryEntry& h);
 std::vector<HistoryEntry> history(pqxx::transaction_base& tx, const std::string& ticket_id);
+
+// ---- agents ----
+// Records whether the agent takes new tickets.
+void set_agent_available(pqxx::transaction_base& tx, const std::string& agent_id, bool available, TimePoint now);
+// Every registered agent with their open (not resolved or closed) tickets.
+std::vector<Agent> agents(pqxx::transaction_base& tx);
+std::optional<Agent> find_agent(pqxx::transaction_base& tx, const std::string& agent_id);
+// The available agent with the fewest open tickets (ties: given a ticket longest ago, then by
+// id), marked as given one at `now`; nullopt when no agent is available. Concurrent callers are
+// serialised by a transaction-scoped advisory lock taken before the count, so two tickets
+// opened at once do not both go to the same least-loaded agent.
+std::optional<std::string> take_least_loaded_agent(pqxx::transaction_base& tx, TimePoint now);
 
 // ---- notifications ----
 // Once per (event_id, user_id): false when it already exists.

@@ -417,6 +417,76 @@ TEST(Tickets, KeysetPagesCoverEveryTicketOnce) {
   g->clock->set(daytime());
 }
 
+TEST(Tickets, NewTicketsGoToTheAvailableAgentWithTheFewestOpenTickets) {
+  auto a = agent(), b = agent(), admin = actor({"admin"});
+  auto available = [](const Actor& who, bool on) {
+    return call(Method::Put, "/api/v1/support/agents/me", who.token, js::object{{"available", on}});
+  };
+  auto assignee = [&](const std::string& ticket) {
+    auto v = call(Method::Get, "/api/v1/support/tickets/" + ticket, admin.token).obj().at("assignee_id");
+    return v.is_null() ? std::string() : rto::testing::text(v);
+  };
+  // Nobody available: the ticket waits unassigned.
+  auto c = customer();
+  EXPECT_EQ(assignee(open_ticket(c)), "");
+  // b already has one open ticket (assigned by staff).
+  auto busy = open_ticket(c);
+  ASSERT_EQ(call(Method::Post, "/api/v1/support/tickets/" + busy + "/assign", admin.token,
+                 js::object{{"assignee_id", b.id}}).status, 200);
+
+  ASSERT_EQ(available(a, true).status, 200);
+  auto me = available(b, true);
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_TRUE(me.obj().at("available").as_bool());
+  EXPECT_EQ(available(c, true).status, 403);  // customers take no tickets
+  auto bad = call(Method::Put, "/api/v1/support/agents/me", a.token, js::object{{"available", "yes"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(bad.names_field("available"));
+
+  g->clock->advance(1s);
+  auto t1 = open_ticket(c);
+  EXPECT_EQ(assignee(t1), a.id);
+  // The customer sees that it was assigned, not to whom.
+  auto seen = call(Method::Get, "/api/v1/support/tickets/" + t1, c.token);
+  EXPECT_FALSE(seen.obj().contains("assignee_id"));
+  EXPECT_EQ(seen.body.find(a.id), std::string::npos);
+  g->clock->advance(1s);
+  auto t2 = open_ticket(c);  // a 1, b 1: b was given none automatically yet, a was just now
+  EXPECT_EQ(assignee(t2), b.id);
+  g->clock->advance(1s);
+  EXPECT_EQ(assignee(open_ticket(c)), a.id);  // a 1, b 2
+  // A resolved ticket no longer counts: b resolves both of theirs and gets the next one.
+  for (const auto& id : {busy, t2})
+    ASSERT_EQ(call(Method::Post, "/api/v1/support/tickets/" + id + "/status", b.token,
+                   js::object{{"status", "resolved"}}).status, 200);
+  g->clock->advance(1s);
+  // Automatic tickets are assigned too.
+  auto rider = customer();
+  auto alarm_event = rto::crypto::uuid_v4();
+  deliver(alarm_event, "telematics.alarm.raised", alarm_event,
+          {{"customer_id", rider.id}, {"vehicle_id", rto::crypto::uuid_v4()}, {"alarm", "power_cut"}});
+  auto auto_ticket = call(Method::Get, "/api/v1/support/tickets?customer_id=" + rider.id, admin.token);
+  ASSERT_EQ(auto_ticket.obj().at("items").as_array().size(), 1u);
+  EXPECT_EQ(rto::testing::text(auto_ticket.obj().at("items").as_array()[0].at("assignee_id")), b.id);
+
+  auto list = call(Method::Get, "/api/v1/support/agents", admin.token);
+  ASSERT_EQ(list.status, 200);
+  std::map<std::string, std::int64_t> open;
+  for (const auto& x : list.obj().at("items").as_array())
+    open[rto::testing::text(x.at("agent_id"))] = x.at("open_tickets").as_int64();
+  EXPECT_EQ(open[a.id], 2);
+  EXPECT_EQ(open[b.id], 1);
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/agents", c.token).status, 403);
+
+  // An agent who is not available gets nothing new; with nobody available, nothing is assigned.
+  ASSERT_EQ(available(b, false).status, 200);
+  EXPECT_EQ(assignee(open_ticket(c)), a.id);
+  ASSERT_EQ(available(a, false).status, 200);
+  EXPECT_EQ(assignee(open_ticket(c)), "");
+  EXPECT_GE(outbox_all("support.ticket.assigned").size(), 4u);
+  g->clock->set(daytime());
+}
+
 // ---- events → notifications and auto-tickets --------------------------------------------------
 
 TEST(Events, ReceiptBecomesOneInAppNotificationAndOneSms) {
