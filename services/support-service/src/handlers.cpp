@@ -9,6 +9,7 @@
 #include <rto/phone.hpp>
 
 #include "app.hpp"
+#include "domain/preferences.hpp"
 #include "domain/sms.hpp"
 #include "domain/templates.hpp"
 #include "storage/storage.hpp"
@@ -375,6 +376,66 @@ Response Handlers::mark_all_read(Request& req) {
   const auto& who = req.user();
   auto n = app_->db().transact([&](pqxx::work& tx) { return storage::mark_all_read(tx, who.subject, app_->now()); });
   return Response::json(js::object{{"marked", n}});
+}
+
+// ---- preferences --------------------------------------------------------------------------------
+
+namespace {
+js::object preferences_json(const storage::StoredPreferences& s) {
+  js::array marketing, transactional;
+  for (const auto& [kind, cls] : message_classes())
+    (cls == MessageClass::Marketing ? marketing : transactional).emplace_back(kind);
+  return {{"marketing", {{"in_app", s.choices.marketing_in_app}, {"sms", s.choices.marketing_sms}}},
+          {"transactional", {{"in_app", true}, {"sms", true}}},
+          {"kinds", {{"marketing", std::move(marketing)}, {"transactional", std::move(transactional)}}},
+          {"updated_at", s.updated_at ? js::value(rto::to_rfc3339(*s.updated_at)) : js::value(nullptr)}};
+}
+
+std::string user_uuid(const rto::auth::Identity& who) {
+  if (!rto::crypto::is_uuid(who.subject)) throw rto::Forbidden("only a user account has notification preferences");
+  return who.subject;
+}
+}  // namespace
+
+Response Handlers::preferences(Request& req) {
+  auto user = user_uuid(req.user());
+  auto s = app_->db().query([&](pqxx::nontransaction& tx) { return storage::preferences(tx, user); });
+  return Response::json(preferences_json(s));
+}
+
+Response Handlers::set_preferences(Request& req) {
+  auto user = user_uuid(req.user());
+  auto body = rto::json::parse_object(req.body);
+  rto::json::Reader r(body);
+  r.reject_unknown({"marketing", "transactional"});
+  std::optional<bool> in_app, sms;
+  std::vector<rto::FieldError> refused;
+  if (const auto* m = r.object("marketing", false)) {
+    rto::json::Reader mr(*m, "marketing");
+    mr.reject_unknown({"in_app", "sms"});
+    in_app = mr.boolean("in_app", false);
+    sms = mr.boolean("sms", false);
+    r.merge(mr);
+  }
+  if (const auto* t = r.object("transactional", false)) {
+    rto::json::Reader tr(*t, "transactional");
+    tr.reject_unknown({"in_app", "sms"});
+    for (auto channel : {"in_app", "sms"})
+      if (auto on = tr.boolean(channel, false); on && !*on)
+        refused.push_back({tr.path(channel), "receipts, reminders, decisions and lock warnings cannot be turned off"});
+    r.merge(tr);
+  }
+  r.finish();
+  if (!refused.empty()) throw rto::Unprocessable("transactional messages cannot be turned off", std::move(refused));
+  auto saved = app_->db().transact([&](pqxx::work& tx) {
+    auto s = storage::preferences(tx, user);
+    if (in_app) s.choices.marketing_in_app = *in_app;
+    if (sms) s.choices.marketing_sms = *sms;
+    s.updated_at = app_->now();
+    storage::save_preferences(tx, user, s.choices, *s.updated_at);
+    return s;
+  });
+  return Response::json(preferences_json(saved));
 }
 
 // ---- staff --------------------------------------------------------------------------------------

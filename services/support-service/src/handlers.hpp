@@ -24,6 +24,9 @@ class Handlers : public rto::http::HandlerSet<App> {
   Response mark_read(Request& req);
   Response mark_all_read(Request& req);
 
+  Response preferences(Request& req);
+  Response set_preferences(Request& req);
+
   Response agents(Request& req);
   Response set_my_availability(Request& req);
 

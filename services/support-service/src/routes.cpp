@@ -29,6 +29,10 @@ void add_routes(rto::http::Router& r, std::shared_ptr<App> app) {
   r.post("/api/v1/support/notifications/read-all", anyone_signed_in, to(&Handlers::mark_all_read));
   r.post("/api/v1/support/notifications/{id}/read", anyone_signed_in, to(&Handlers::mark_read));
 
+  // The caller's choice of messages: marketing ones may be turned off per channel.
+  r.get("/api/v1/support/preferences", anyone_signed_in, to(&Handlers::preferences));
+  r.put("/api/v1/support/preferences", anyone_signed_in, to(&Handlers::set_preferences));
+
   // Agents who take tickets: a new ticket goes to the available one with the fewest open tickets.
   r.get("/api/v1/support/agents", staff, to(&Handlers::agents));
   r.put("/api/v1/support/agents/me", staff, to(&Handlers::set_my_availability));

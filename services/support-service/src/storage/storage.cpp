@@ -265,6 +265,24 @@ std::optional<std::string> take_least_loaded_agent(pqxx::transaction_base& tx, T
   return r[0][0].as<std::string>();
 }
 
+// ---- preferences --------------------------------------------------------------------------------
+
+StoredPreferences preferences(pqxx::transaction_base& tx, const std::string& user_id) {
+  static const std::string sql = "SELECT marketing_in_app, marketing_sms, " + US("updated_at") +
+                                 " FROM notification_preferences WHERE user_id = $1::uuid";
+  auto r = tx.exec_params(sql, user_id);
+  if (r.empty()) return {};
+  return {{r[0][0].as<bool>(), r[0][1].as<bool>()}, from_micros(r[0][2].as<std::int64_t>())};
+}
+
+void save_preferences(pqxx::transaction_base& tx, const std::string& user_id, const Preferences& p, TimePoint now) {
+  static const std::string sql =
+      "INSERT INTO notification_preferences (user_id, marketing_in_app, marketing_sms, updated_at) VALUES "
+      "($1::uuid, $2, $3, " + TS(4) + ") ON CONFLICT (user_id) DO UPDATE SET marketing_in_app = EXCLUDED.marketing_in_app, "
+      "marketing_sms = EXCLUDED.marketing_sms, updated_at = EXCLUDED.updated_at";
+  tx.exec_params(sql, user_id, p.marketing_in_app, p.marketing_sms, to_micros(now));
+}
+
 // ---- notifications ------------------------------------------------------------------------------
 
 bool insert_notification(pqxx::transaction_base& tx, const Notification& n) {

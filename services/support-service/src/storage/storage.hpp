@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/preferences.hpp"
 #include "domain/ticket.hpp"
 
 namespace support_service {
@@ -111,6 +112,14 @@ std::optional<Agent> find_agent(pqxx::transaction_base& tx, const std::string& a
 // serialised by a transaction-scoped advisory lock taken before the count, so two tickets
 // opened at once do not both go to the same least-loaded agent.
 std::optional<std::string> take_least_loaded_agent(pqxx::transaction_base& tx, TimePoint now);
+
+// ---- preferences ----
+struct StoredPreferences {
+  Preferences choices;
+  std::optional<TimePoint> updated_at;  // nullopt: the user never chose (everything on)
+};
+StoredPreferences preferences(pqxx::transaction_base& tx, const std::string& user_id);
+void save_preferences(pqxx::transaction_base& tx, const std::string& user_id, const Preferences& p, TimePoint now);
 
 // ---- notifications ----
 // Once per (event_id, user_id): false when it already exists.

@@ -547,6 +547,63 @@ TEST(Events, AStaffAnswerReachesTheCustomersInboxTheirOwnCommentDoesNot) {
   EXPECT_EQ(count("SELECT count(*) FROM sms_messages WHERE user_id = $1::uuid", c.id), 1);
 }
 
+TEST(Events, MarketingCanBeTurnedOffPerChannelTransactionalMessagesCannot) {
+  auto rider = customer();
+  add_user(rider.id, "+256772100031", "en", "Faith");
+  auto prefs = call(Method::Get, "/api/v1/support/preferences", rider.token);
+  ASSERT_EQ(prefs.status, 200);
+  EXPECT_TRUE(prefs.obj().at("marketing").as_object().at("sms").as_bool());
+  EXPECT_TRUE(prefs.obj().at("updated_at").is_null());
+
+  // Transactional ones cannot be turned off; bad input names the field.
+  auto refused = call(Method::Put, "/api/v1/support/preferences", rider.token,
+                      js::object{{"transactional", {{"sms", false}}}, {"marketing", {{"sms", false}}}});
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_TRUE(refused.is_problem());
+  EXPECT_TRUE(refused.names_field("transactional.sms"));
+  auto bad = call(Method::Put, "/api/v1/support/preferences", rider.token,
+                  js::object{{"marketing", {{"email", false}, {"sms", "off"}}}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(bad.names_field("marketing.email"));
+  EXPECT_TRUE(bad.names_field("marketing.sms"));
+  EXPECT_TRUE(call(Method::Get, "/api/v1/support/preferences", rider.token).obj().at("updated_at").is_null());
+
+  // No marketing SMS: the welcome is in the inbox only.
+  auto set = call(Method::Put, "/api/v1/support/preferences", rider.token, js::object{{"marketing", {{"sms", false}}}});
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_FALSE(set.obj().at("marketing").as_object().at("sms").as_bool());
+  EXPECT_TRUE(set.obj().at("marketing").as_object().at("in_app").as_bool());
+  deliver(rto::crypto::uuid_v4(), "user.account.registered", rider.id, {{"user_id", rider.id}});
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1::uuid AND kind = 'welcome'", rider.id), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM sms_messages WHERE user_id = $1::uuid", rider.id), 0);
+
+  // Nothing marketing at all: the next welcome makes nothing, but a receipt still goes both ways.
+  ASSERT_EQ(call(Method::Put, "/api/v1/support/preferences", rider.token, js::object{{"marketing", {{"in_app", false}}}})
+                .status,
+            200);
+  auto stored = call(Method::Get, "/api/v1/support/preferences", rider.token);
+  EXPECT_FALSE(stored.obj().at("marketing").as_object().at("sms").as_bool());  // kept from before
+  EXPECT_FALSE(stored.obj().at("updated_at").is_null());
+  deliver(rto::crypto::uuid_v4(), "user.account.registered", rider.id, {{"user_id", rider.id}});
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1::uuid", rider.id), 1);
+  deliver(rto::crypto::uuid_v4(), "payment.collection.received", "pay",
+          {{"plan_id", rto::crypto::uuid_v4()}, {"customer_id", rider.id}, {"reference", "PLN-9"},
+           {"amount", money(5000)}, {"outstanding", money(10000)}});
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1::uuid AND kind = 'receipt'", rider.id), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM sms_messages WHERE user_id = $1::uuid", rider.id), 1);
+
+  // Marketing SMS back on, inbox off: a welcome by SMS only, once however often it arrives.
+  ASSERT_EQ(call(Method::Put, "/api/v1/support/preferences", rider.token, js::object{{"marketing", {{"sms", true}}}})
+                .status,
+            200);
+  auto again = rto::crypto::uuid_v4();
+  deliver(again, "user.account.registered", rider.id, {{"user_id", rider.id}});
+  deliver(again, "user.account.registered", rider.id, {{"user_id", rider.id}});
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1::uuid", rider.id), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM sms_messages WHERE user_id = $1::uuid AND notification_id IS NULL", rider.id), 1);
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/preferences", "").status, 401);
+}
+
 TEST(Events, ReminderDueTomorrowInEnglishByDefault) {
   auto rider = customer();
   add_user(rider.id, "+256772100002", "", "Brian");
