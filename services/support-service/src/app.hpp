@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 #include <pqxx/pqxx>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
 #include <rto/clock.hpp>
 #include <rto/events.hpp>
 #include <rto/service.hpp>
@@ -62,6 +64,10 @@ class App {
 
   boost::json::object ticket_json(const Ticket& t, bool staff) const;
 
+  // Counts templates that failed to render at send time (support_template_fallbacks_total on
+  // /metrics, by kind and language). install() sets it from the service's metrics registry.
+  void count_template_fallbacks(prometheus::Family<prometheus::Counter>* family) noexcept { fallbacks_ = family; }
+
  private:
   rto::db::Pool& db_;
   std::shared_ptr<const rto::Clock> clock_;
@@ -69,6 +75,7 @@ class App {
   std::shared_ptr<SmsProvider> sms_;
   std::unique_ptr<rto::ServiceClient> users_;
   std::unique_ptr<rto::ServiceClient> payments_;
+  prometheus::Family<prometheus::Counter>* fallbacks_ = nullptr;
 };
 
 struct InstallOptions {

@@ -472,18 +472,70 @@ Response Handlers::set_my_availability(Request& req) {
   return Response::json(agent_json(agent));
 }
 
+namespace {
+js::object template_json(const Template& builtin, const storage::TemplateOverride* edit) {
+  const Template& t = edit ? edit->tmpl : builtin;
+  auto len = sms::measure(t.text);
+  js::array vars;
+  for (const auto& v : template_variables(t.kind)) vars.emplace_back(v);
+  js::object o{{"kind", t.kind},
+               {"language", t.language},
+               {"title", t.title},
+               {"text", t.text},
+               {"class", to_string(message_class(t.kind))},
+               {"variables", std::move(vars)},
+               {"gsm7", len.gsm7},
+               {"template_units", len.units},
+               {"edited", edit != nullptr},
+               {"builtin", {{"title", builtin.title}, {"text", builtin.text}}},
+               {"updated_by", edit ? js::value(edit->updated_by) : js::value(nullptr)},
+               {"updated_at", edit ? js::value(rto::to_rfc3339(edit->updated_at)) : js::value(nullptr)}};
+  return o;
+}
+
+// The built-in template a path names: 404 for a kind or language that has none.
+const Template& builtin_from_path(const Request& req) {
+  const auto* t = find_template(req.param("kind"), req.param("language"));
+  if (!t) throw rto::NotFound("no template of this kind in this language");
+  return *t;
+}
+}  // namespace
+
 Response Handlers::templates(Request&) {
+  auto edits = app_->db().query([&](pqxx::nontransaction& tx) { return storage::template_overrides(tx); });
   js::array items;
   for (const auto& t : builtin_templates()) {
-    auto len = sms::measure(t.text);
-    items.push_back(js::object{{"kind", t.kind},
-                               {"language", t.language},
-                               {"title", t.title},
-                               {"text", t.text},
-                               {"gsm7", len.gsm7},
-                               {"template_units", len.units}});
+    const storage::TemplateOverride* edit = nullptr;
+    for (const auto& e : edits)
+      if (e.tmpl.kind == t.kind && e.tmpl.language == t.language) edit = &e;
+    items.push_back(template_json(t, edit));
   }
   return Response::json(js::object{{"items", std::move(items)}});
+}
+
+Response Handlers::save_template(Request& req) {
+  const auto& builtin = builtin_from_path(req);
+  auto body = rto::json::parse_object(req.body);
+  rto::json::Reader r(body);
+  r.reject_unknown({"title", "text"});
+  auto title = r.string("title", true, 1, 80);
+  auto text = r.raw_string("text", true, 1, 480);
+  r.finish();
+  if (auto problem = template_problem(builtin.kind, *text))
+    throw rto::Unprocessable("the template cannot be rendered: " + *problem, {{"text", *problem}});
+  storage::TemplateOverride o{{builtin.kind, builtin.language, *title, *text}, req.user().subject, app_->now()};
+  app_->db().transact([&](pqxx::work& tx) { storage::save_template_override(tx, o); });
+  rto::log::info("template edited", {{"kind", builtin.kind}, {"language", builtin.language}, {"by", o.updated_by}});
+  return Response::json(template_json(builtin, &o));
+}
+
+Response Handlers::delete_template(Request& req) {
+  const auto& builtin = builtin_from_path(req);
+  bool had = app_->db().transact([&](pqxx::work& tx) {
+    return storage::delete_template_override(tx, builtin.kind, builtin.language);
+  });
+  if (!had) throw rto::NotFound("this template is not edited");
+  return Response::no_content();
 }
 
 Response Handlers::sms_outbox(Request& req) {

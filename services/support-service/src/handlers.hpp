@@ -31,6 +31,8 @@ class Handlers : public rto::http::HandlerSet<App> {
   Response set_my_availability(Request& req);
 
   Response templates(Request& req);
+  Response save_template(Request& req);
+  Response delete_template(Request& req);
   Response sms_outbox(Request& req);
   Response sms_delivery_report(Request& req);
 

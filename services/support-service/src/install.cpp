@@ -1,6 +1,7 @@
 // Wiring: the database and its migrations, the SMS provider, the App, the route table, the jobs
 // and the event consumer of support-service. main() calls install(); the integration tests call
 // it with options.
+#include <prometheus/counter.h>
 #include <rto/service.hpp>
 
 #include "app.hpp"
@@ -22,6 +23,10 @@ std::shared_ptr<App> install(rto::Service& service, SupportConfig cfg, std::shar
   const auto sla_period = cfg.sla_job;
   const auto sms_period = cfg.sms_job;
   auto app = std::make_shared<App>(pool, service.tokens(), std::move(clock), std::move(cfg), std::move(provider));
+  app->count_template_fallbacks(&prometheus::BuildCounter()
+                                     .Name("support_template_fallbacks_total")
+                                     .Help("Notifications whose template failed to render, sent in built-in English instead")
+                                     .Register(service.metrics().registry()));
   add_routes(service.router(), app);
   if (opts.background_jobs) {
     service.every("sla-breaches", sla_period, [app] { app->mark_breaches(); });

@@ -37,7 +37,10 @@ void add_routes(rto::http::Router& r, std::shared_ptr<App> app) {
   r.get("/api/v1/support/agents", staff, to(&Handlers::agents));
   r.put("/api/v1/support/agents/me", staff, to(&Handlers::set_my_availability));
 
+  // Templates: the built-in ones, as edited by staff (an edit replaces one kind and language).
   r.get("/api/v1/support/templates", staff, to(&Handlers::templates));
+  r.put("/api/v1/support/templates/{kind}/{language}", staff, to(&Handlers::save_template));
+  r.del("/api/v1/support/templates/{kind}/{language}", staff, to(&Handlers::delete_template));
   r.get("/api/v1/support/sms", staff, to(&Handlers::sms_outbox));
 
   // Africa's Talking delivery reports: unsigned, so they change only a known message's status.

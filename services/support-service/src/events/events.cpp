@@ -62,10 +62,14 @@ void App::on_event(pqxx::work& tx, const rto::events::Received& e) {
   if (!is_language(language)) language = cfg_.default_language;
   notice->vars["name"] = user && !user->name.empty() ? user->name : (language == "sw" ? "Mteja" : "Customer");
 
-  auto rendered = render(notice->kind, language, notice->vars);
-  if (rendered.fell_back)
-    rto::log::warn("template failed to render; English used",
+  std::vector<Template> edited;
+  for (auto& o : storage::template_overrides(tx, notice->kind)) edited.push_back(std::move(o.tmpl));
+  auto rendered = render(notice->kind, language, notice->vars, edited);
+  if (rendered.fell_back) {
+    rto::log::warn("template failed to render; built-in English used",
                    {{"event_id", e.id}, {"kind", notice->kind}, {"language", language}, {"error", rendered.error}});
+    if (fallbacks_) fallbacks_->Add({{"kind", notice->kind}, {"language", language}}).Increment();
+  }
 
   const auto now = this->now();
   Notification n;

@@ -265,6 +265,32 @@ std::optional<std::string> take_least_loaded_agent(pqxx::transaction_base& tx, T
   return r[0][0].as<std::string>();
 }
 
+// ---- templates edited by staff -----------------------------------------------------------------
+
+std::vector<TemplateOverride> template_overrides(pqxx::transaction_base& tx, std::optional<std::string> kind) {
+  static const std::string sql = "SELECT kind, language, title, text, updated_by, " + US("updated_at") +
+                                 " FROM template_overrides WHERE ($1::text IS NULL OR kind = $1) ORDER BY kind, language";
+  std::vector<TemplateOverride> out;
+  for (const auto& row : tx.exec_params(sql, kind))
+    out.push_back({{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()},
+                   row[4].as<std::string>(),
+                   from_micros(row[5].as<std::int64_t>())});
+  return out;
+}
+
+void save_template_override(pqxx::transaction_base& tx, const TemplateOverride& o) {
+  static const std::string sql =
+      "INSERT INTO template_overrides (kind, language, title, text, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, " +
+      TS(6) + ") ON CONFLICT (kind, language) DO UPDATE SET title = EXCLUDED.title, text = EXCLUDED.text, "
+      "updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at";
+  tx.exec_params(sql, o.tmpl.kind, o.tmpl.language, o.tmpl.title, o.tmpl.text, o.updated_by, to_micros(o.updated_at));
+}
+
+bool delete_template_override(pqxx::transaction_base& tx, const std::string& kind, const std::string& language) {
+  return tx.exec_params("DELETE FROM template_overrides WHERE kind = $1 AND language = $2", kind, language)
+             .affected_rows() == 1;
+}
+
 // ---- preferences --------------------------------------------------------------------------------
 
 StoredPreferences preferences(pqxx::transaction_base& tx, const std::string& user_id) {

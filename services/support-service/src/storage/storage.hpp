@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/preferences.hpp"
+#include "domain/templates.hpp"
 #include "domain/ticket.hpp"
 
 namespace support_service {
@@ -112,6 +113,18 @@ std::optional<Agent> find_agent(pqxx::transaction_base& tx, const std::string& a
 // serialised by a transaction-scoped advisory lock taken before the count, so two tickets
 // opened at once do not both go to the same least-loaded agent.
 std::optional<std::string> take_least_loaded_agent(pqxx::transaction_base& tx, TimePoint now);
+
+// ---- templates edited by staff ----
+struct TemplateOverride {
+  Template tmpl;
+  std::string updated_by;
+  TimePoint updated_at{};
+};
+// Every edited template, or those of one kind.
+std::vector<TemplateOverride> template_overrides(pqxx::transaction_base& tx, std::optional<std::string> kind = std::nullopt);
+void save_template_override(pqxx::transaction_base& tx, const TemplateOverride& o);
+// False when there was none.
+bool delete_template_override(pqxx::transaction_base& tx, const std::string& kind, const std::string& language);
 
 // ---- preferences ----
 struct StoredPreferences {

@@ -827,6 +827,80 @@ TEST(Staff, OutboxAndTemplatesAreStaffOnly) {
   EXPECT_EQ(o.body.find("+256772100009"), std::string::npos);
 }
 
+TEST(Staff, TemplatesAreEditedCheckedAndFallBackToTheBuiltInEnglish) {
+  auto c = customer();
+  auto staff = agent();
+  auto admin = actor({"admin"});
+  auto put = [&](const Actor& who, const std::string& path, js::object body) {
+    return call(Method::Put, "/api/v1/support/templates/" + path, who.token, body);
+  };
+  // Refused when it could not render: an unknown variable, a placeholder not closed (422, text).
+  auto unknown = put(staff, "receipt/sw", {{"title", "Malipo"}, {"text", "Tumepokea {{amount}} kwa {{iban}}"}});
+  EXPECT_EQ(unknown.status, 422);
+  EXPECT_TRUE(unknown.is_problem());
+  EXPECT_TRUE(unknown.names_field("text"));
+  auto unclosed = put(staff, "receipt/sw", {{"title", "Malipo"}, {"text", "Tumepokea {{amount"}});
+  EXPECT_EQ(unclosed.status, 422);
+  EXPECT_TRUE(unclosed.names_field("text"));
+  auto missing = put(staff, "receipt/sw", {{"text", "Asante"}});
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_TRUE(missing.names_field("title"));
+  EXPECT_EQ(put(staff, "horoscope/en", {{"title", "x"}, {"text", "y"}}).status, 404);
+  EXPECT_EQ(put(staff, "receipt/fr", {{"title", "x"}, {"text", "y"}}).status, 404);
+  EXPECT_EQ(put(c, "receipt/en", {{"title", "x"}, {"text", "y"}}).status, 403);
+  EXPECT_EQ(count("SELECT count(*) FROM template_overrides WHERE kind = $1", "receipt"), 0);
+
+  // A good edit is listed and used.
+  auto saved = put(admin, "receipt/en", {{"title", "Paid"}, {"text", "Thanks {{name}}: {{amount}} in, {{balance}} to go."}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_TRUE(saved.obj().at("edited").as_bool());
+  bool listed = false;
+  auto list = call(Method::Get, "/api/v1/support/templates", staff.token);
+  ASSERT_EQ(list.status, 200);
+  for (const auto& t : list.obj().at("items").as_array()) {
+    const auto& o = t.as_object();
+    if (rto::testing::text(o.at("kind")) != "receipt") continue;
+    bool en = rto::testing::text(o.at("language")) == "en";
+    EXPECT_EQ(o.at("edited").as_bool(), en);
+    if (en) {
+      listed = true;
+      EXPECT_EQ(rto::testing::text(o.at("text")), "Thanks {{name}}: {{amount}} in, {{balance}} to go.");
+      EXPECT_EQ(rto::testing::text(o.at("updated_by")), admin.id);
+    }
+  }
+  EXPECT_TRUE(listed);
+  auto inbox_body = [&](const std::string& user) {
+    auto token = g->service->tokens().issue_access(user, {"customer"}, std::chrono::system_clock::now());
+    auto inbox = call(Method::Get, "/api/v1/support/notifications", token);
+    const auto& items = inbox.obj().at("items").as_array();
+    return items.empty() ? std::string() : rto::testing::text(items[0].at("body"));
+  };
+  auto english = receipt_for("+256772100041", "en");
+  EXPECT_EQ(inbox_body(english), "Thanks Dora: UGX 5,000 in, UGX 10,000 to go.");
+
+  // An edit that fails at send time (saved before the rules changed, here straight in the table)
+  // falls back to the built-in English — not the edited English — and is counted.
+  {
+    auto conn = raw();
+    pqxx::work tx(conn);
+    tx.exec("INSERT INTO template_overrides (kind, language, title, text, updated_by, updated_at) VALUES "
+            "('receipt', 'sw', 'Malipo', 'Tumepokea {{amount}} kwa {{iban}}', 'migration', now())");
+    tx.commit();
+  }
+  auto swahili = receipt_for("+256772100042", "sw");
+  EXPECT_EQ(inbox_body(swahili), "Received UGX 5,000 for plan PLN-1. Balance UGX 10,000. Thank you!");
+  auto metrics = g->service->metrics().scrape();
+  EXPECT_NE(metrics.find("support_template_fallbacks_total{kind=\"receipt\",language=\"sw\"} 1"), std::string::npos)
+      << metrics.substr(0, 2000);
+
+  // Deleting an edit brings the built-in one back.
+  EXPECT_EQ(call(Method::Delete, "/api/v1/support/templates/receipt/en", staff.token).status, 204);
+  EXPECT_EQ(call(Method::Delete, "/api/v1/support/templates/receipt/sw", staff.token).status, 204);
+  EXPECT_EQ(call(Method::Delete, "/api/v1/support/templates/receipt/sw", staff.token).status, 404);
+  EXPECT_EQ(inbox_body(receipt_for("+256772100043", "en")),
+            "Received UGX 5,000 for plan PLN-1. Balance UGX 10,000. Thank you!");
+}
+
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   g = new World;
