@@ -28,8 +28,11 @@ struct SupportConfig {
   std::chrono::seconds sms_retry_max{1800};  // SMS_RETRY_MAX_SECONDS [1800]
   std::chrono::milliseconds sms_job{1000};   // SMS_JOB_INTERVAL_MS [1000]
   int sms_batch = 100;                     // SMS_BATCH [100]
-  sms::QuietHours quiet;                   // SMS_QUIET_START_HOUR [21], SMS_QUIET_END_HOUR [7],
-                                           //   OPERATOR_UTC_OFFSET_MINUTES [180]
+  sms::QuietHours quiet;                   // SMS_QUIET_START_HOUR [21], SMS_QUIET_END_HOUR [7] in
+                                           //   OPERATOR_TZ [Africa/Kampala] (a tz database name, read
+                                           //   from TZDIR [/usr/share/zoneinfo]); the older
+                                           //   OPERATOR_UTC_OFFSET_MINUTES, when set, still works: a
+                                           //   fixed offset that overrides the zone's rules
   std::string default_region = "UG";       // DEFAULT_REGION [UG]: for phone numbers in national form
 
   static SupportConfig read(rto::config::Env& env);

@@ -121,7 +121,7 @@ support_service::SupportConfig test_config(const std::string& db_url, const std:
   c.sms_retry_base = 10s;
   c.sms_retry_max = 60s;
   c.sms_max_attempts = 3;
-  c.quiet = {21, 7, 180};
+  c.quiet = {21, 7, rto::Zone::fixed("Africa/Kampala", 3 * 3600)};
   return c;
 }
 
