@@ -80,6 +80,8 @@ SupportConfig SupportConfig::read(rto::config::Env& env) {
                                   " (install tzdata, or set OPERATOR_UTC_OFFSET_MINUTES, e.g. 180)");
     }
   }
+  c.attachment_max_bytes =
+      static_cast<std::size_t>(env.integer("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, 1024, 20 * 1024 * 1024));
   c.default_region = env.string("DEFAULT_REGION", "UG");
   env.done();
   return c;

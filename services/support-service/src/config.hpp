@@ -33,6 +33,7 @@ struct SupportConfig {
                                            //   from TZDIR [/usr/share/zoneinfo]); the older
                                            //   OPERATOR_UTC_OFFSET_MINUTES, when set, still works: a
                                            //   fixed offset that overrides the zone's rules
+  std::size_t attachment_max_bytes = 5 * 1024 * 1024;  // ATTACHMENT_MAX_BYTES [5242880]: one ticket image
   std::string default_region = "UG";       // DEFAULT_REGION [UG]: for phone numbers in national form
 
   static SupportConfig read(rto::config::Env& env);

@@ -9,6 +9,7 @@
 #include <rto/phone.hpp>
 
 #include "app.hpp"
+#include "domain/attachment.hpp"
 #include "domain/preferences.hpp"
 #include "domain/sms.hpp"
 #include "domain/templates.hpp"
@@ -104,6 +105,16 @@ js::object comment_json(const Comment& c) {
           {"body", c.body},
           {"internal", c.internal},
           {"created_at", rto::to_rfc3339(c.created_at)}};
+}
+
+js::object attachment_json(const Attachment& a) {
+  return {{"id", a.id},
+          {"content_type", a.content_type},
+          {"size_bytes", a.size_bytes},
+          {"sha256", a.sha256},
+          {"uploaded_by_kind", a.uploaded_by_kind},
+          {"url", "/api/v1/support/tickets/" + a.ticket_id + "/attachments/" + a.id},
+          {"created_at", rto::to_rfc3339(a.created_at)}};
 }
 
 js::object notification_json(const Notification& n) {
@@ -207,6 +218,9 @@ Response Handlers::get_ticket(Request& req) {
     js::array cs;
     for (const auto& c : storage::comments(tx, id, staff)) cs.push_back(comment_json(c));
     o["comments"] = std::move(cs);
+    js::array as;
+    for (const auto& a : storage::attachments(tx, id)) as.push_back(attachment_json(a));
+    o["attachments"] = std::move(as);
     js::array hs;
     for (const auto& h : storage::history(tx, id)) {
       js::object e{{"action", h.action},
@@ -338,6 +352,52 @@ Response Handlers::rate(Request& req) {
     return after;
   });
   return Response::json(app_->ticket_json(out, false));
+}
+
+Response Handlers::upload_attachment(Request& req) {
+  const auto& who = req.user();
+  auto id = path_uuid(req);
+  // The bytes are checked before the database is touched: type by magic numbers, size.
+  Attachment a;
+  a.content_type = check_image_upload(req.header("Content-Type").value_or(""), req.body, app_->config().attachment_max_bytes);
+  a.id = rto::crypto::uuid_v4();
+  a.ticket_id = id;
+  a.uploaded_by = who.subject;
+  a.uploaded_by_kind = is_staff(who) ? "staff" : "customer";
+  a.size_bytes = static_cast<std::int64_t>(req.body.size());
+  a.sha256 = rto::crypto::sha256_hex(req.body);
+  app_->db().transact([&](pqxx::work& tx) {
+    auto t = visible_ticket(tx, id, who, true);  // the row lock serialises uploads: never a 6th
+    if (t.status == Status::Closed) throw rto::Conflict("the ticket is closed");
+    if (storage::attachments(tx, id).size() >= static_cast<std::size_t>(kMaxAttachmentsPerTicket))
+      throw rto::Conflict("a ticket has at most " + std::to_string(kMaxAttachmentsPerTicket) + " images",
+                          {{"attachments", "at most " + std::to_string(kMaxAttachmentsPerTicket)}});
+    a.created_at = app_->now();
+    storage::insert_attachment(tx, a, req.body);
+    storage::add_history(tx, id, {who.subject, "attachment_added", std::nullopt, a.id, a.created_at});
+  });
+  auto res = Response::json(201, attachment_json(a));
+  res.headers.set("Location", "/api/v1/support/tickets/" + id + "/attachments/" + a.id);
+  return res;
+}
+
+Response Handlers::get_attachment(Request& req) {
+  const auto& who = req.user();
+  auto id = path_uuid(req);
+  std::string aid(req.param("attachment_id"));
+  if (!rto::crypto::is_uuid(aid)) throw rto::NotFound("no attachment with this id");
+  auto found = app_->db().read([&](pqxx::read_transaction& tx) {
+    visible_ticket(tx, id, who, false);  // another customer's ticket: 404
+    return storage::attachment_bytes(tx, id, aid);
+  });
+  if (!found) throw rto::NotFound("no attachment with this id");
+  Response r;
+  r.headers.set("Content-Type", found->first.content_type);
+  r.headers.set("Cache-Control", "private, no-cache");
+  r.headers.set("X-Content-Type-Options", "nosniff");
+  r.headers.set("ETag", "\"" + found->first.sha256 + "\"");
+  r.body = std::move(found->second);
+  return r;
 }
 
 // ---- notifications ------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ class Handlers : public rto::http::HandlerSet<App> {
   Response change_status(Request& req);
   Response assign(Request& req);
   Response rate(Request& req);
+  Response upload_attachment(Request& req);
+  Response get_attachment(Request& req);
 
   Response notifications(Request& req);
   Response unread_count(Request& req);

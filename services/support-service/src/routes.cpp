@@ -22,6 +22,9 @@ void add_routes(rto::http::Router& r, std::shared_ptr<App> app) {
   r.post("/api/v1/support/tickets/{id}/status", anyone_signed_in, to(&Handlers::change_status));
   r.post("/api/v1/support/tickets/{id}/assign", staff, to(&Handlers::assign));
   r.post("/api/v1/support/tickets/{id}/rating", anyone_signed_in, to(&Handlers::rate));
+  // Up to 5 images per ticket (raw body, Content-Type image/jpeg, image/png or image/webp).
+  r.post("/api/v1/support/tickets/{id}/attachments", anyone_signed_in, to(&Handlers::upload_attachment));
+  r.get("/api/v1/support/tickets/{id}/attachments/{attachment_id}", anyone_signed_in, to(&Handlers::get_attachment));
 
   // The caller's in-app inbox.
   r.get("/api/v1/support/notifications", anyone_signed_in, to(&Handlers::notifications));

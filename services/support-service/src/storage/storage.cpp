@@ -200,6 +200,42 @@ std::vector<Comment> comments(pqxx::transaction_base& tx, const std::string& tic
   return out;
 }
 
+// ---- attachments --------------------------------------------------------------------------------
+
+namespace {
+const std::string kAttachmentColumns = "id::text, ticket_id::text, uploaded_by, uploaded_by_kind, content_type, sha256, "
+                                       "size_bytes, " + US("created_at");
+Attachment read_attachment(const pqxx::row& r) {
+  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+          r[4].as<std::string>(), r[5].as<std::string>(), r[6].as<std::int64_t>(), from_micros(r[7].as<std::int64_t>())};
+}
+}  // namespace
+
+std::vector<Attachment> attachments(pqxx::transaction_base& tx, const std::string& ticket_id) {
+  static const std::string sql = "SELECT " + kAttachmentColumns +
+                                 " FROM ticket_attachments WHERE ticket_id = $1::uuid ORDER BY created_at, id";
+  std::vector<Attachment> out;
+  for (const auto& row : tx.exec_params(sql, ticket_id)) out.push_back(read_attachment(row));
+  return out;
+}
+
+void insert_attachment(pqxx::transaction_base& tx, const Attachment& a, const std::string& bytes) {
+  static const std::string sql =
+      "INSERT INTO ticket_attachments (id, ticket_id, uploaded_by, uploaded_by_kind, content_type, size_bytes, sha256, "
+      "bytes, created_at) VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, " + TS(9) + ")";
+  tx.exec_params(sql, a.id, a.ticket_id, a.uploaded_by, a.uploaded_by_kind, a.content_type, a.size_bytes, a.sha256,
+                 pqxx::binarystring(bytes), to_micros(a.created_at));
+}
+
+std::optional<std::pair<Attachment, std::string>> attachment_bytes(pqxx::transaction_base& tx, const std::string& ticket_id,
+                                                                   const std::string& id) {
+  static const std::string sql = "SELECT " + kAttachmentColumns +
+                                 ", bytes FROM ticket_attachments WHERE ticket_id = $1::uuid AND id = $2::uuid";
+  auto r = tx.exec_params(sql, ticket_id, id);
+  if (r.empty()) return std::nullopt;
+  return std::pair{read_attachment(r[0]), pqxx::binarystring(r[0][8]).str()};
+}
+
 void add_history(pqxx::transaction_base& tx, const std::string& ticket_id, const HistoryEntry& h) {
   static const std::string sql =
       "INSERT INTO ticket_history (ticket_id, actor, action, old_value, new_value, at) VALUES "

@@ -42,6 +42,12 @@ struct Comment {
   TimePoint created_at{};
 };
 
+struct Attachment {
+  std::string id, ticket_id, uploaded_by, uploaded_by_kind, content_type, sha256;
+  std::int64_t size_bytes = 0;
+  TimePoint created_at{};
+};
+
 struct HistoryEntry {
   std::string actor, action;
   std::optional<std::string> old_value, new_value;
@@ -99,6 +105,13 @@ std::vector<Ticket> due_breaches(pqxx::transaction_base& tx, TimePoint now, int 
 
 void insert_comment(pqxx::transaction_base& tx, const Comment& c);
 std::vector<Comment> comments(pqxx::transaction_base& tx, const std::string& ticket_id, bool include_internal);
+// ---- attachments ----
+std::vector<Attachment> attachments(pqxx::transaction_base& tx, const std::string& ticket_id);
+void insert_attachment(pqxx::transaction_base& tx, const Attachment& a, const std::string& bytes);
+// One attachment of the ticket with its bytes; nullopt when the ticket has no such attachment.
+std::optional<std::pair<Attachment, std::string>> attachment_bytes(pqxx::transaction_base& tx, const std::string& ticket_id,
+                                                                   const std::string& id);
+
 void add_history(pqxx::transaction_base& tx, const std::string& ticket_id, const HistoryEntry& h);
 std::vector<HistoryEntry> history(pqxx::transaction_base& tx, const std::string& ticket_id);
 

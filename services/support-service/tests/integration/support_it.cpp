@@ -122,6 +122,7 @@ support_service::SupportConfig test_config(const std::string& db_url, const std:
   c.sms_retry_max = 60s;
   c.sms_max_attempts = 3;
   c.quiet = {21, 7, rto::Zone::fixed("Africa/Kampala", 3 * 3600)};
+  c.attachment_max_bytes = 4096;
   return c;
 }
 
@@ -311,6 +312,57 @@ TEST(Tickets, APlanOrVehicleMustBeTheCustomersOwn) {
     std::lock_guard lk(g->standin.mu);
     g->standin.plans_status = 200;
   }
+}
+
+TEST(Tickets, UpToFiveImagesCheckedByTheirBytes) {
+  auto c = customer();
+  auto other = customer();
+  auto staff = agent();
+  auto id = open_ticket(c);
+  const std::string jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(100, 'j');
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(100, 'p');
+  auto upload = [&](const Actor& who, const std::string& type, const std::string& bytes) {
+    return rto::testing::dispatch(*g->service, Method::Post, "/api/v1/support/tickets/" + id + "/attachments", bytes,
+                                  who.token, {{"Content-Type", type}});
+  };
+  auto first = upload(c, "image/jpeg", jpeg);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto url = first.str("url");
+  EXPECT_EQ(first.obj().at("size_bytes").as_int64(), static_cast<std::int64_t>(jpeg.size()));
+
+  // The bytes back, to the customer and staff; another customer finds nothing.
+  auto got = call(Method::Get, url, c.token);
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.body, jpeg);
+  EXPECT_EQ(got.header("Content-Type"), "image/jpeg");
+  EXPECT_EQ(call(Method::Get, url, staff.token).status, 200);
+  EXPECT_EQ(call(Method::Get, url, other.token).status, 404);
+  EXPECT_EQ(upload(other, "image/jpeg", jpeg).status, 404);
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/tickets/" + id + "/attachments/" + rto::crypto::uuid_v4(), c.token).status,
+            404);
+
+  // Checked by what the bytes are, and their size.
+  auto lying = upload(c, "image/png", jpeg);
+  EXPECT_EQ(lying.status, 415);
+  EXPECT_TRUE(lying.names_field("Content-Type"));
+  auto html = upload(c, "image/jpeg", "<html><script>alert(1)</script></html>");
+  EXPECT_EQ(html.status, 415);
+  EXPECT_TRUE(html.names_field("body"));
+  EXPECT_EQ(upload(c, "application/pdf", "%PDF-1.7").status, 415);
+  EXPECT_EQ(upload(c, "image/jpeg", "").status, 400);
+  auto big = upload(c, "image/jpeg", std::string("\xFF\xD8\xFF\xE0", 4) + std::string(5000, 'x'));
+  EXPECT_EQ(big.status, 413);
+  EXPECT_TRUE(big.is_problem());
+
+  // At most five per ticket, from the customer and staff together.
+  EXPECT_EQ(upload(staff, "image/png", png).status, 201);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(upload(c, "image/png", png).status, 201);
+  auto sixth = upload(c, "image/jpeg", jpeg);
+  EXPECT_EQ(sixth.status, 409);
+  EXPECT_TRUE(sixth.names_field("attachments"));
+  auto detail = call(Method::Get, "/api/v1/support/tickets/" + id, c.token);
+  ASSERT_EQ(detail.obj().at("attachments").as_array().size(), 5u);
+  EXPECT_EQ(count("SELECT count(*) FROM ticket_attachments WHERE ticket_id = $1::uuid", id), 5);
 }
 
 TEST(Tickets, InternalCommentsAreNeverShownToTheCustomer) {
