@@ -16,17 +16,6 @@ std::optional<int> parse_clock_time(std::string_view s) {
   return h * 60 + m;
 }
 
-namespace {
-
-bool valid_zone_name(const std::string& name) {
-  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string::npos) return false;
-  for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+')) return false;
-  return true;
-}
-
-}  // namespace
-
 PaymentConfig PaymentConfig::read(rto::config::Env& env) {
   PaymentConfig c;
   c.common = rto::config::Common::read(env, "payment-service", 8084, true);
@@ -36,7 +25,7 @@ PaymentConfig PaymentConfig::read(rto::config::Env& env) {
   if (!offset.empty()) {
     auto minutes = env.integer("OPERATOR_UTC_OFFSET_MINUTES", 180, -12 * 60, 14 * 60);
     c.zone = Zone::fixed(tz, static_cast<int>(minutes) * 60);
-  } else if (!valid_zone_name(tz)) {
+  } else if (!rto::valid_zone_name(tz)) {
     env.fail("OPERATOR_TZ", "must be a tz database name such as Africa/Kampala");
   } else {
     auto dir = env.string("TZDIR", "/usr/share/zoneinfo");

@@ -490,4 +490,20 @@ Response Handlers::internal_expire_deposits(Request& req) {
   return Response::json(js::object{{"cancelled", app_->jobs().expire_deposits()}});
 }
 
+// The customer's plans (newest first, at most 100), each with its vehicle; an unknown customer
+// has none.
+Response Handlers::internal_customer_plans(Request& req) {
+  std::string customer(req.param("id"));
+  js::array items;
+  if (rto::crypto::is_uuid(customer)) {
+    auto ps = app_->db().query([&](pqxx::nontransaction& tx) { return storage::plans_of_customer(tx, customer); });
+    for (const auto& p : ps)
+      items.push_back(js::object{{"id", p.id},
+                                 {"reference", p.reference},
+                                 {"status", to_string(p.status)},
+                                 {"vehicle_id", p.vehicle_id}});
+  }
+  return Response::json(js::object{{"customer_id", customer}, {"items", std::move(items)}});
+}
+
 }  // namespace payment_service

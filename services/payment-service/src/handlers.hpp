@@ -55,6 +55,7 @@ class Handlers {
   Response internal_reminders_run(Request& req);
   Response internal_expire_deposits(Request& req);
   Response internal_reconcile(Request& req);
+  Response internal_customer_plans(Request& req);
 
  private:
   std::shared_ptr<App> app_;

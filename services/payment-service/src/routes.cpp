@@ -52,6 +52,10 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.post("/internal/reminders/run", operations, to(&Handlers::internal_reminders_run));
   r.post("/internal/plans/expire-deposits", operations, to(&Handlers::internal_expire_deposits));
   r.post("/internal/payments/reconcile", operations, to(&Handlers::internal_reconcile));
+
+  // A customer's plans and their vehicles: the support service checks that a ticket's plan or
+  // vehicle is the customer's own.
+  r.get("/internal/customers/{id}/plans", Access::services({"support-service"}), to(&Handlers::internal_customer_plans));
 }
 
 }  // namespace payment_service

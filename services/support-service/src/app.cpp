@@ -35,6 +35,12 @@ App::App(rto::db::Pool& db, const rto::auth::Tokens& tokens, std::shared_ptr<con
     opts.request_timeout = std::chrono::milliseconds(3000);
     users_ = std::make_unique<rto::ServiceClient>(cfg_.user_service_url, tokens, cfg_.common.service, "user-service", opts);
   }
+  if (!cfg_.payment_service_url.empty()) {
+    rto::http::ClientOptions opts;
+    opts.request_timeout = std::chrono::milliseconds(3000);
+    payments_ = std::make_unique<rto::ServiceClient>(cfg_.payment_service_url, tokens, cfg_.common.service,
+                                                     "payment-service", opts);
+  }
 }
 
 js::object App::ticket_json(const Ticket& t, bool staff) const {
@@ -73,7 +79,19 @@ bool App::open_ticket(pqxx::transaction_base& tx, Ticket& t, const std::string& 
   t.due = sla_due(t.priority, t.created_at, cfg_.sla);
   if (!storage::insert_ticket(tx, t)) return false;
   storage::add_history(tx, t.id, {actor, "created", std::nullopt, std::string(to_string(t.status)), t.created_at});
+  // Auto-assignment: to the available agent with the fewest open tickets (agents say whether
+  // they take tickets through PUT /api/v1/support/agents/me); unassigned when none is.
+  bool auto_assigned = false;
+  if (!t.assignee_id) {
+    if (auto agent = storage::take_least_loaded_agent(tx, t.created_at)) {
+      t.assignee_id = std::move(agent);
+      storage::update_ticket(tx, t);
+      storage::add_history(tx, t.id, {"system", "assigned", std::nullopt, t.assignee_id, t.created_at});
+      auto_assigned = true;
+    }
+  }
   rto::events::enqueue(tx, source(), {"support.ticket.created", t.id, ticket_event_data(t)});
+  if (auto_assigned) rto::events::enqueue(tx, source(), {"support.ticket.assigned", t.id, ticket_event_data(t)});
   rto::log::info("ticket opened", {{"ticket_id", t.id}, {"origin", t.origin}, {"priority", to_string(t.priority)}});
   return true;
 }
@@ -122,6 +140,30 @@ std::optional<UserInfo> App::lookup_user(const std::string& user_id) {
   u.language = s("language");
   u.name = s("full_name");
   return u;
+}
+
+std::vector<CustomerPlan> App::customer_plans(const std::string& customer_id) {
+  if (!payments_) throw rto::Unavailable("plans and vehicles cannot be checked: the payment service is not configured");
+  rto::http::ClientResponse r;
+  try {
+    r = payments_->get("/internal/customers/" + customer_id + "/plans");
+  } catch (const std::exception&) {
+    throw rto::Unavailable("the payment service cannot be reached to check the plan or vehicle");
+  }
+  if (r.status != 200) throw rto::Unavailable("the payment service answered " + std::to_string(r.status));
+  std::vector<CustomerPlan> out;
+  auto v = r.json();
+  const auto* items = v.is_object() ? v.as_object().if_contains("items") : nullptr;
+  if (!items || !items->is_array()) throw rto::Unavailable("the payment service gave an answer without items");
+  for (const auto& it : items->as_array()) {
+    if (!it.is_object()) continue;
+    auto s = [&](const char* k) -> std::string {
+      if (const auto* x = it.as_object().if_contains(k); x && x->is_string()) return std::string(x->as_string());
+      return {};
+    };
+    out.push_back({s("id"), s("status"), s("vehicle_id")});
+  }
+  return out;
 }
 
 int App::mark_breaches() {

@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 #include <pqxx/pqxx>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
 #include <rto/clock.hpp>
 #include <rto/events.hpp>
 #include <rto/service.hpp>
@@ -56,8 +58,15 @@ class App {
   // The user service's answer for `user_id`; nullopt when it has no such user or is not
   // configured. Throws rto::Error (503) when it cannot be asked right now.
   std::optional<UserInfo> lookup_user(const std::string& user_id);
+  // The customer's plans with their vehicles, from the payment service. Throws rto::Error (503)
+  // when it is not configured or cannot be asked right now.
+  std::vector<CustomerPlan> customer_plans(const std::string& customer_id);
 
   boost::json::object ticket_json(const Ticket& t, bool staff) const;
+
+  // Counts templates that failed to render at send time (support_template_fallbacks_total on
+  // /metrics, by kind and language). install() sets it from the service's metrics registry.
+  void count_template_fallbacks(prometheus::Family<prometheus::Counter>* family) noexcept { fallbacks_ = family; }
 
  private:
   rto::db::Pool& db_;
@@ -65,6 +74,8 @@ class App {
   SupportConfig cfg_;
   std::shared_ptr<SmsProvider> sms_;
   std::unique_ptr<rto::ServiceClient> users_;
+  std::unique_ptr<rto::ServiceClient> payments_;
+  prometheus::Family<prometheus::Counter>* fallbacks_ = nullptr;
 };
 
 struct InstallOptions {

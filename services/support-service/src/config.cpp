@@ -1,6 +1,10 @@
 #include "config.hpp"
 
 #include <charconv>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
 
 namespace support_service {
 
@@ -28,6 +32,11 @@ SupportConfig SupportConfig::read(rto::config::Env& env) {
   SupportConfig c;
   c.common = rto::config::Common::read(env, "support-service", 8086, true);
   c.user_service_url = env.string("USER_SERVICE_URL", "");
+  c.payment_service_url = env.string("PAYMENT_SERVICE_URL", "");
+  for (auto [name, url] : {std::pair{"USER_SERVICE_URL", c.user_service_url},
+                           std::pair{"PAYMENT_SERVICE_URL", c.payment_service_url}}) {
+    if (!url.empty() && url.rfind("http://", 0) != 0) env.fail(name, "must be an http:// URL such as http://127.0.0.1:8084");
+  }
   c.default_language = env.string("DEFAULT_LANGUAGE", "en");
   if (!is_language(c.default_language)) env.fail("DEFAULT_LANGUAGE", "must be en or sw");
   read_hours(env, "SLA_FIRST_RESPONSE_HOURS", "24,8,4,1", c.sla.first_response);
@@ -51,7 +60,28 @@ SupportConfig SupportConfig::read(rto::config::Env& env) {
   c.sms_batch = static_cast<int>(env.integer("SMS_BATCH", 100, 1, 1000));
   c.quiet.start_hour = static_cast<int>(env.integer("SMS_QUIET_START_HOUR", 21, 0, 23));
   c.quiet.end_hour = static_cast<int>(env.integer("SMS_QUIET_END_HOUR", 7, 0, 23));
-  c.quiet.utc_offset_minutes = static_cast<int>(env.integer("OPERATOR_UTC_OFFSET_MINUTES", 180, -720, 840));
+  // The operator's zone as the payment service reads it: a tz database name, or a fixed offset.
+  auto tz = env.string("OPERATOR_TZ", "Africa/Kampala");
+  if (!env.string("OPERATOR_UTC_OFFSET_MINUTES", "").empty()) {
+    auto minutes = env.integer("OPERATOR_UTC_OFFSET_MINUTES", 180, -12 * 60, 14 * 60);
+    c.quiet.zone = rto::Zone::fixed(tz, static_cast<int>(minutes) * 60);
+  } else if (!rto::valid_zone_name(tz)) {
+    env.fail("OPERATOR_TZ", "must be a tz database name such as Africa/Kampala");
+  } else {
+    auto dir = env.string("TZDIR", "/usr/share/zoneinfo");
+    std::ifstream in(dir + "/" + tz, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    try {
+      if (!in) throw std::invalid_argument("unreadable");
+      c.quiet.zone = rto::Zone::from_tzif(tz, bytes.str());
+    } catch (const std::invalid_argument&) {
+      env.fail("OPERATOR_TZ", "no readable zone '" + tz + "' under " + dir +
+                                  " (install tzdata, or set OPERATOR_UTC_OFFSET_MINUTES, e.g. 180)");
+    }
+  }
+  c.attachment_max_bytes =
+      static_cast<std::size_t>(env.integer("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, 1024, 20 * 1024 * 1024));
   c.default_region = env.string("DEFAULT_REGION", "UG");
   env.done();
   return c;

@@ -14,6 +14,8 @@ namespace support_service {
 struct SupportConfig {
   rto::config::Common common;              // PORT [8086]
   std::string user_service_url;            // USER_SERVICE_URL [""]: phone, name and language of a user
+  std::string payment_service_url;         // PAYMENT_SERVICE_URL [""]: a customer's plans and vehicles (a
+                                           //   ticket naming a plan or vehicle answers 503 without it)
   std::string default_language = "en";     // DEFAULT_LANGUAGE [en]: when the user's is unknown
   SlaTargets sla;                          // SLA_FIRST_RESPONSE_HOURS [24,8,4,1], SLA_RESOLUTION_HOURS [120,72,24,8]
                                            //   (low, normal, high, urgent)
@@ -26,8 +28,12 @@ struct SupportConfig {
   std::chrono::seconds sms_retry_max{1800};  // SMS_RETRY_MAX_SECONDS [1800]
   std::chrono::milliseconds sms_job{1000};   // SMS_JOB_INTERVAL_MS [1000]
   int sms_batch = 100;                     // SMS_BATCH [100]
-  sms::QuietHours quiet;                   // SMS_QUIET_START_HOUR [21], SMS_QUIET_END_HOUR [7],
-                                           //   OPERATOR_UTC_OFFSET_MINUTES [180]
+  sms::QuietHours quiet;                   // SMS_QUIET_START_HOUR [21], SMS_QUIET_END_HOUR [7] in
+                                           //   OPERATOR_TZ [Africa/Kampala] (a tz database name, read
+                                           //   from TZDIR [/usr/share/zoneinfo]); the older
+                                           //   OPERATOR_UTC_OFFSET_MINUTES, when set, still works: a
+                                           //   fixed offset that overrides the zone's rules
+  std::size_t attachment_max_bytes = 5 * 1024 * 1024;  // ATTACHMENT_MAX_BYTES [5242880]: one ticket image
   std::string default_region = "UG";       // DEFAULT_REGION [UG]: for phone numbers in national form
 
   static SupportConfig read(rto::config::Env& env);

@@ -9,6 +9,8 @@
 #include <rto/phone.hpp>
 
 #include "app.hpp"
+#include "domain/attachment.hpp"
+#include "domain/preferences.hpp"
 #include "domain/sms.hpp"
 #include "domain/templates.hpp"
 #include "storage/storage.hpp"
@@ -105,6 +107,16 @@ js::object comment_json(const Comment& c) {
           {"created_at", rto::to_rfc3339(c.created_at)}};
 }
 
+js::object attachment_json(const Attachment& a) {
+  return {{"id", a.id},
+          {"content_type", a.content_type},
+          {"size_bytes", a.size_bytes},
+          {"sha256", a.sha256},
+          {"uploaded_by_kind", a.uploaded_by_kind},
+          {"url", "/api/v1/support/tickets/" + a.ticket_id + "/attachments/" + a.id},
+          {"created_at", rto::to_rfc3339(a.created_at)}};
+}
+
 js::object notification_json(const Notification& n) {
   return {{"id", n.id},
           {"kind", n.kind},
@@ -141,6 +153,12 @@ Response Handlers::create_ticket(Request& req) {
     customer_id = who.subject;
   }
   r.finish();
+  if (plan_id || vehicle_id) {
+    // Asked of the payment service (which owns plans) before the transaction: 503 when it
+    // cannot answer, 422 naming the field when the plan or vehicle is not the customer's.
+    auto problems = ownership_problems(app_->customer_plans(*customer_id), plan_id, vehicle_id);
+    if (!problems.empty()) throw rto::Unprocessable("the plan or vehicle is not the customer's own", std::move(problems));
+  }
 
   Ticket t;
   t.customer_id = *customer_id;
@@ -200,6 +218,9 @@ Response Handlers::get_ticket(Request& req) {
     js::array cs;
     for (const auto& c : storage::comments(tx, id, staff)) cs.push_back(comment_json(c));
     o["comments"] = std::move(cs);
+    js::array as;
+    for (const auto& a : storage::attachments(tx, id)) as.push_back(attachment_json(a));
+    o["attachments"] = std::move(as);
     js::array hs;
     for (const auto& h : storage::history(tx, id)) {
       js::object e{{"action", h.action},
@@ -333,6 +354,52 @@ Response Handlers::rate(Request& req) {
   return Response::json(app_->ticket_json(out, false));
 }
 
+Response Handlers::upload_attachment(Request& req) {
+  const auto& who = req.user();
+  auto id = path_uuid(req);
+  // The bytes are checked before the database is touched: type by magic numbers, size.
+  Attachment a;
+  a.content_type = check_image_upload(req.header("Content-Type").value_or(""), req.body, app_->config().attachment_max_bytes);
+  a.id = rto::crypto::uuid_v4();
+  a.ticket_id = id;
+  a.uploaded_by = who.subject;
+  a.uploaded_by_kind = is_staff(who) ? "staff" : "customer";
+  a.size_bytes = static_cast<std::int64_t>(req.body.size());
+  a.sha256 = rto::crypto::sha256_hex(req.body);
+  app_->db().transact([&](pqxx::work& tx) {
+    auto t = visible_ticket(tx, id, who, true);  // the row lock serialises uploads: never a 6th
+    if (t.status == Status::Closed) throw rto::Conflict("the ticket is closed");
+    if (storage::attachments(tx, id).size() >= static_cast<std::size_t>(kMaxAttachmentsPerTicket))
+      throw rto::Conflict("a ticket has at most " + std::to_string(kMaxAttachmentsPerTicket) + " images",
+                          {{"attachments", "at most " + std::to_string(kMaxAttachmentsPerTicket)}});
+    a.created_at = app_->now();
+    storage::insert_attachment(tx, a, req.body);
+    storage::add_history(tx, id, {who.subject, "attachment_added", std::nullopt, a.id, a.created_at});
+  });
+  auto res = Response::json(201, attachment_json(a));
+  res.headers.set("Location", "/api/v1/support/tickets/" + id + "/attachments/" + a.id);
+  return res;
+}
+
+Response Handlers::get_attachment(Request& req) {
+  const auto& who = req.user();
+  auto id = path_uuid(req);
+  std::string aid(req.param("attachment_id"));
+  if (!rto::crypto::is_uuid(aid)) throw rto::NotFound("no attachment with this id");
+  auto found = app_->db().read([&](pqxx::read_transaction& tx) {
+    visible_ticket(tx, id, who, false);  // another customer's ticket: 404
+    return storage::attachment_bytes(tx, id, aid);
+  });
+  if (!found) throw rto::NotFound("no attachment with this id");
+  Response r;
+  r.headers.set("Content-Type", found->first.content_type);
+  r.headers.set("Cache-Control", "private, no-cache");
+  r.headers.set("X-Content-Type-Options", "nosniff");
+  r.headers.set("ETag", "\"" + found->first.sha256 + "\"");
+  r.body = std::move(found->second);
+  return r;
+}
+
 // ---- notifications ------------------------------------------------------------------------------
 
 Response Handlers::notifications(Request& req) {
@@ -371,20 +438,164 @@ Response Handlers::mark_all_read(Request& req) {
   return Response::json(js::object{{"marked", n}});
 }
 
+// ---- preferences --------------------------------------------------------------------------------
+
+namespace {
+js::object preferences_json(const storage::StoredPreferences& s) {
+  js::array marketing, transactional;
+  for (const auto& [kind, cls] : message_classes())
+    (cls == MessageClass::Marketing ? marketing : transactional).emplace_back(kind);
+  return {{"marketing", {{"in_app", s.choices.marketing_in_app}, {"sms", s.choices.marketing_sms}}},
+          {"transactional", {{"in_app", true}, {"sms", true}}},
+          {"kinds", {{"marketing", std::move(marketing)}, {"transactional", std::move(transactional)}}},
+          {"updated_at", s.updated_at ? js::value(rto::to_rfc3339(*s.updated_at)) : js::value(nullptr)}};
+}
+
+std::string user_uuid(const rto::auth::Identity& who) {
+  if (!rto::crypto::is_uuid(who.subject)) throw rto::Forbidden("only a user account has notification preferences");
+  return who.subject;
+}
+}  // namespace
+
+Response Handlers::preferences(Request& req) {
+  auto user = user_uuid(req.user());
+  auto s = app_->db().query([&](pqxx::nontransaction& tx) { return storage::preferences(tx, user); });
+  return Response::json(preferences_json(s));
+}
+
+Response Handlers::set_preferences(Request& req) {
+  auto user = user_uuid(req.user());
+  auto body = rto::json::parse_object(req.body);
+  rto::json::Reader r(body);
+  r.reject_unknown({"marketing", "transactional"});
+  std::optional<bool> in_app, sms;
+  std::vector<rto::FieldError> refused;
+  if (const auto* m = r.object("marketing", false)) {
+    rto::json::Reader mr(*m, "marketing");
+    mr.reject_unknown({"in_app", "sms"});
+    in_app = mr.boolean("in_app", false);
+    sms = mr.boolean("sms", false);
+    r.merge(mr);
+  }
+  if (const auto* t = r.object("transactional", false)) {
+    rto::json::Reader tr(*t, "transactional");
+    tr.reject_unknown({"in_app", "sms"});
+    for (auto channel : {"in_app", "sms"})
+      if (auto on = tr.boolean(channel, false); on && !*on)
+        refused.push_back({tr.path(channel), "receipts, reminders, decisions and lock warnings cannot be turned off"});
+    r.merge(tr);
+  }
+  r.finish();
+  if (!refused.empty()) throw rto::Unprocessable("transactional messages cannot be turned off", std::move(refused));
+  auto saved = app_->db().transact([&](pqxx::work& tx) {
+    auto s = storage::preferences(tx, user);
+    if (in_app) s.choices.marketing_in_app = *in_app;
+    if (sms) s.choices.marketing_sms = *sms;
+    s.updated_at = app_->now();
+    storage::save_preferences(tx, user, s.choices, *s.updated_at);
+    return s;
+  });
+  return Response::json(preferences_json(saved));
+}
+
 // ---- staff --------------------------------------------------------------------------------------
 
+namespace {
+js::object agent_json(const Agent& a) {
+  return {{"agent_id", a.id},
+          {"available", a.available},
+          {"open_tickets", a.open_tickets},
+          {"last_assigned_at", a.last_assigned_at ? js::value(rto::to_rfc3339(*a.last_assigned_at)) : js::value(nullptr)},
+          {"updated_at", rto::to_rfc3339(a.updated_at)}};
+}
+}  // namespace
+
+Response Handlers::agents(Request&) {
+  auto rows = app_->db().query([&](pqxx::nontransaction& tx) { return storage::agents(tx); });
+  js::array items;
+  for (const auto& a : rows) items.push_back(agent_json(a));
+  return Response::json(js::object{{"items", std::move(items)}});
+}
+
+Response Handlers::set_my_availability(Request& req) {
+  const auto& who = req.user();
+  auto body = rto::json::parse_object(req.body);
+  rto::json::Reader r(body);
+  r.reject_unknown({"available"});
+  auto available = r.boolean("available", true);
+  r.finish();
+  if (!rto::crypto::is_uuid(who.subject)) throw rto::Forbidden("only a staff member's own account can take tickets");
+  auto agent = app_->db().transact([&](pqxx::work& tx) {
+    storage::set_agent_available(tx, who.subject, *available, app_->now());
+    return *storage::find_agent(tx, who.subject);
+  });
+  return Response::json(agent_json(agent));
+}
+
+namespace {
+js::object template_json(const Template& builtin, const storage::TemplateOverride* edit) {
+  const Template& t = edit ? edit->tmpl : builtin;
+  auto len = sms::measure(t.text);
+  js::array vars;
+  for (const auto& v : template_variables(t.kind)) vars.emplace_back(v);
+  js::object o{{"kind", t.kind},
+               {"language", t.language},
+               {"title", t.title},
+               {"text", t.text},
+               {"class", to_string(message_class(t.kind))},
+               {"variables", std::move(vars)},
+               {"gsm7", len.gsm7},
+               {"template_units", len.units},
+               {"edited", edit != nullptr},
+               {"builtin", {{"title", builtin.title}, {"text", builtin.text}}},
+               {"updated_by", edit ? js::value(edit->updated_by) : js::value(nullptr)},
+               {"updated_at", edit ? js::value(rto::to_rfc3339(edit->updated_at)) : js::value(nullptr)}};
+  return o;
+}
+
+// The built-in template a path names: 404 for a kind or language that has none.
+const Template& builtin_from_path(const Request& req) {
+  const auto* t = find_template(req.param("kind"), req.param("language"));
+  if (!t) throw rto::NotFound("no template of this kind in this language");
+  return *t;
+}
+}  // namespace
+
 Response Handlers::templates(Request&) {
+  auto edits = app_->db().query([&](pqxx::nontransaction& tx) { return storage::template_overrides(tx); });
   js::array items;
   for (const auto& t : builtin_templates()) {
-    auto len = sms::measure(t.text);
-    items.push_back(js::object{{"kind", t.kind},
-                               {"language", t.language},
-                               {"title", t.title},
-                               {"text", t.text},
-                               {"gsm7", len.gsm7},
-                               {"template_units", len.units}});
+    const storage::TemplateOverride* edit = nullptr;
+    for (const auto& e : edits)
+      if (e.tmpl.kind == t.kind && e.tmpl.language == t.language) edit = &e;
+    items.push_back(template_json(t, edit));
   }
   return Response::json(js::object{{"items", std::move(items)}});
+}
+
+Response Handlers::save_template(Request& req) {
+  const auto& builtin = builtin_from_path(req);
+  auto body = rto::json::parse_object(req.body);
+  rto::json::Reader r(body);
+  r.reject_unknown({"title", "text"});
+  auto title = r.string("title", true, 1, 80);
+  auto text = r.raw_string("text", true, 1, 480);
+  r.finish();
+  if (auto problem = template_problem(builtin.kind, *text))
+    throw rto::Unprocessable("the template cannot be rendered: " + *problem, {{"text", *problem}});
+  storage::TemplateOverride o{{builtin.kind, builtin.language, *title, *text}, req.user().subject, app_->now()};
+  app_->db().transact([&](pqxx::work& tx) { storage::save_template_override(tx, o); });
+  rto::log::info("template edited", {{"kind", builtin.kind}, {"language", builtin.language}, {"by", o.updated_by}});
+  return Response::json(template_json(builtin, &o));
+}
+
+Response Handlers::delete_template(Request& req) {
+  const auto& builtin = builtin_from_path(req);
+  bool had = app_->db().transact([&](pqxx::work& tx) {
+    return storage::delete_template_override(tx, builtin.kind, builtin.language);
+  });
+  if (!had) throw rto::NotFound("this template is not edited");
+  return Response::no_content();
 }
 
 Response Handlers::sms_outbox(Request& req) {

@@ -1,6 +1,8 @@
 // Wiring: the database and its migrations, the SMS provider, the App, the route table, the jobs
 // and the event consumer of support-service. main() calls install(); the integration tests call
 // it with options.
+#include <algorithm>
+#include <prometheus/counter.h>
 #include <rto/service.hpp>
 
 #include "app.hpp"
@@ -22,6 +24,17 @@ std::shared_ptr<App> install(rto::Service& service, SupportConfig cfg, std::shar
   const auto sla_period = cfg.sla_job;
   const auto sms_period = cfg.sms_job;
   auto app = std::make_shared<App>(pool, service.tokens(), std::move(clock), std::move(cfg), std::move(provider));
+  app->count_template_fallbacks(&prometheus::BuildCounter()
+                                     .Name("support_template_fallbacks_total")
+                                     .Help("Notifications whose template failed to render, sent in built-in English instead")
+                                     .Register(service.metrics().registry()));
+  // Ticket images are larger than any JSON body: their route alone takes up to the image limit.
+  service.set_body_limits([image = app->config().attachment_max_bytes + 1024,
+                           json = service.config().body_limit](std::string_view method, std::string_view target) {
+    auto path = target.substr(0, target.find('?'));
+    const bool upload = method == "POST" && path.starts_with("/api/v1/support/tickets/") && path.ends_with("/attachments");
+    return upload ? std::max(image, json) : json;
+  });
   add_routes(service.router(), app);
   if (opts.background_jobs) {
     service.every("sla-breaches", sla_period, [app] { app->mark_breaches(); });

@@ -22,6 +22,9 @@ void add_routes(rto::http::Router& r, std::shared_ptr<App> app) {
   r.post("/api/v1/support/tickets/{id}/status", anyone_signed_in, to(&Handlers::change_status));
   r.post("/api/v1/support/tickets/{id}/assign", staff, to(&Handlers::assign));
   r.post("/api/v1/support/tickets/{id}/rating", anyone_signed_in, to(&Handlers::rate));
+  // Up to 5 images per ticket (raw body, Content-Type image/jpeg, image/png or image/webp).
+  r.post("/api/v1/support/tickets/{id}/attachments", anyone_signed_in, to(&Handlers::upload_attachment));
+  r.get("/api/v1/support/tickets/{id}/attachments/{attachment_id}", anyone_signed_in, to(&Handlers::get_attachment));
 
   // The caller's in-app inbox.
   r.get("/api/v1/support/notifications", anyone_signed_in, to(&Handlers::notifications));
@@ -29,7 +32,18 @@ void add_routes(rto::http::Router& r, std::shared_ptr<App> app) {
   r.post("/api/v1/support/notifications/read-all", anyone_signed_in, to(&Handlers::mark_all_read));
   r.post("/api/v1/support/notifications/{id}/read", anyone_signed_in, to(&Handlers::mark_read));
 
+  // The caller's choice of messages: marketing ones may be turned off per channel.
+  r.get("/api/v1/support/preferences", anyone_signed_in, to(&Handlers::preferences));
+  r.put("/api/v1/support/preferences", anyone_signed_in, to(&Handlers::set_preferences));
+
+  // Agents who take tickets: a new ticket goes to the available one with the fewest open tickets.
+  r.get("/api/v1/support/agents", staff, to(&Handlers::agents));
+  r.put("/api/v1/support/agents/me", staff, to(&Handlers::set_my_availability));
+
+  // Templates: the built-in ones, as edited by staff (an edit replaces one kind and language).
   r.get("/api/v1/support/templates", staff, to(&Handlers::templates));
+  r.put("/api/v1/support/templates/{kind}/{language}", staff, to(&Handlers::save_template));
+  r.del("/api/v1/support/templates/{kind}/{language}", staff, to(&Handlers::delete_template));
   r.get("/api/v1/support/sms", staff, to(&Handlers::sms_outbox));
 
   // Africa's Talking delivery reports: unsigned, so they change only a known message's status.

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <rto/zone.hpp>
+
 namespace payment_service {
 
 using Date = std::chrono::sys_days;
@@ -34,30 +36,7 @@ int periods_per_year(Frequency f) noexcept;  // 365, 52, 12
 // plan starting on the 31st falls due on the last day of shorter months and on the 31st again.
 Date step(Date start, Frequency f, int i);
 
-// Offsets from UTC in force from given instants: what a TZif file holds, reduced to what is
-// needed to turn an instant into a local date.
-class Zone {
- public:
-  // A zone with one fixed offset (e.g. OPERATOR_UTC_OFFSET_MINUTES=180).
-  static Zone fixed(std::string name, int offset_seconds);
-  // Parses TZif data (RFC 8536, versions 1-4; the 64-bit section when present). Instants after
-  // the last transition keep its offset, which is exact for zones without daylight saving
-  // (all of East, Central and West Africa). Throws std::invalid_argument for malformed data.
-  static Zone from_tzif(std::string name, std::string_view bytes);
-
-  const std::string& name() const noexcept { return name_; }
-  int offset_at(TimePoint t) const noexcept;  // seconds east of UTC
-  Date local_date(TimePoint t) const noexcept;
-  // Local wall-clock minutes since local midnight.
-  int local_minutes(TimePoint t) const noexcept;
-  // The UTC instant of local midnight starting `d` (for "collected today" windows).
-  TimePoint start_of(Date d) const noexcept;
-
- private:
-  std::string name_;
-  std::vector<std::int64_t> transitions_;  // UTC seconds, ascending
-  std::vector<int> offsets_;               // offset in force from transitions_[i]
-  int initial_offset_ = 0;                 // before the first transition
-};
+// The operator's time zone (shared with the support service's quiet hours).
+using Zone = rto::Zone;
 
 }  // namespace payment_service

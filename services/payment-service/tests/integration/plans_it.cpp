@@ -215,6 +215,28 @@ TEST(Plans, OnlyTheOwnerAndStaffSeeAPlan) {
   EXPECT_EQ(get("/api/v1/plans/portfolio", c.token).status, 403);
 }
 
+TEST(Plans, TheSupportServiceReadsACustomersPlansAndVehicles) {
+  auto c = new_customer();
+  auto vehicle = add_vehicle();
+  auto r = create_plan(c, vehicle, kDaily, 600'000);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto target = "/internal/customers/" + c.id + "/plans";
+  auto plans = get(target, service_token("support-service"));
+  ASSERT_EQ(plans.status, 200) << plans.body;
+  auto items = plans.obj().at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(text(items[0].at("id")), r.str("id"));
+  EXPECT_EQ(text(items[0].at("vehicle_id")), vehicle);
+  EXPECT_EQ(text(items[0].at("status")), "pending_deposit");
+  EXPECT_EQ(get("/internal/customers/" + new_id() + "/plans", service_token("support-service"))
+                .obj().at("items").as_array().size(),
+            0u);
+  // Only the support service may ask; people never.
+  EXPECT_EQ(get(target, service_token("operations")).status, 403);
+  EXPECT_EQ(get(target, c.token).status, 401);
+  EXPECT_EQ(get(target, staff_token("admin")).status, 401);
+}
+
 TEST(Plans, AnUnpaidDepositCancelsThePlanAndReleasesTheVehicle) {
   set_local(2026, 3, 2, 9, 0);
   auto c = new_customer();

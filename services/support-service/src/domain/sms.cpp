@@ -204,24 +204,17 @@ std::chrono::seconds backoff(int attempt, std::chrono::seconds base, std::chrono
   return d < cap ? d : cap;
 }
 
-namespace {
-int local_minute_of_day(TimePoint t, int offset_minutes) {
-  auto m = std::chrono::floor<std::chrono::minutes>(t.time_since_epoch()).count() + offset_minutes;
-  auto r = m % (24 * 60);
-  return static_cast<int>(r < 0 ? r + 24 * 60 : r);
-}
-}  // namespace
-
 bool in_quiet_hours(TimePoint now, const QuietHours& q) noexcept {
   if (q.start_hour == q.end_hour) return false;
-  int h = local_minute_of_day(now, q.utc_offset_minutes) / 60;
+  int h = q.zone.local_minutes(now) / 60;
   if (q.start_hour < q.end_hour) return h >= q.start_hour && h < q.end_hour;
   return h >= q.start_hour || h < q.end_hour;
 }
 
 TimePoint next_allowed(TimePoint now, const QuietHours& q) noexcept {
   if (!in_quiet_hours(now, q)) return now;
-  int minute = local_minute_of_day(now, q.utc_offset_minutes);
+  // The offset in force now is kept for the wait (the zones served have no daylight saving).
+  int minute = q.zone.local_minutes(now);
   int end = q.end_hour * 60;
   int wait = end - minute;
   if (wait <= 0) wait += 24 * 60;

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <rto/zone.hpp>
+
 namespace support_service::sms {
 
 using TimePoint = std::chrono::system_clock::time_point;
@@ -48,11 +50,12 @@ bool is_known_delivery_status(std::string_view status) noexcept;  // the above a
 std::chrono::seconds backoff(int attempt, std::chrono::seconds base, std::chrono::seconds cap) noexcept;
 
 // Quiet hours in the operator's local time ([start, end) hours, wrapping midnight when start >
-// end, e.g. 21 → 7). Returns the earliest instant ≥ now outside them.
+// end, e.g. 21 → 7; none when start == end), in a tz database zone (OPERATOR_TZ).
+// next_allowed returns the earliest instant ≥ now outside them.
 struct QuietHours {
   int start_hour = 21;
   int end_hour = 7;
-  int utc_offset_minutes = 180;  // the operator's time zone (East Africa: +03:00)
+  rto::Zone zone = rto::Zone::fixed("UTC+03:00", 3 * 3600);  // the operator's time zone
 };
 bool in_quiet_hours(TimePoint now, const QuietHours& q) noexcept;
 TimePoint next_allowed(TimePoint now, const QuietHours& q) noexcept;

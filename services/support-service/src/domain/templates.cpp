@@ -88,6 +88,62 @@ const Template* find_template(std::string_view kind, std::string_view language) 
   return nullptr;
 }
 
+namespace {
+// The placeholder names in `text`, or nullopt with `error` set.
+std::optional<std::vector<std::string>> placeholders(std::string_view text, std::string* error) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while ((i = text.find("{{", i)) != std::string_view::npos) {
+    auto close = text.find("}}", i + 2);
+    if (close == std::string_view::npos) {
+      *error = "a placeholder is not closed";
+      return std::nullopt;
+    }
+    out.emplace_back(text.substr(i + 2, close - i - 2));
+    i = close + 2;
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> template_variables(std::string_view kind) {
+  std::vector<std::string> vars;
+  auto add = [&](const std::string& v) {
+    for (const auto& x : vars)
+      if (x == v) return;
+    vars.push_back(v);
+  };
+  bool known = false;
+  for (const auto& t : builtin_templates()) {
+    if (t.kind != kind) continue;
+    known = true;
+    std::string ignored;
+    if (auto names = placeholders(t.text, &ignored))
+      for (const auto& n : *names) add(n);
+  }
+  if (!known) return {};
+  for (const char* always : {"name", "brand", "pay_instructions"}) add(always);
+  return vars;
+}
+
+std::optional<std::string> template_problem(std::string_view kind, std::string_view text) {
+  std::string error;
+  auto names = placeholders(text, &error);
+  if (!names) return error;
+  const auto allowed = template_variables(kind);
+  for (const auto& n : *names) {
+    if (n.empty()) return std::string("a placeholder is empty");
+    bool ok = false;
+    for (const auto& a : allowed) ok = ok || a == n;
+    if (!ok) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      return "unknown variable '" + n + "' (this kind has: " + list + ")";
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> render_text(std::string_view text, const Vars& vars, std::string* error) {
   std::string out;
   out.reserve(text.size() + 64);
@@ -141,7 +197,7 @@ Rendered render(std::string_view kind, std::string_view language, const Vars& va
   r.fell_back = true;
   r.error = why;
   r.language = "en";
-  if (const auto* en = lookup(kind, "en", overrides)) {
+  if (const auto* en = find_template(kind, "en")) {
     r.title = en->title;
     if (auto body = render_text(en->text, vars, nullptr)) {
       r.body = std::move(*body);

@@ -25,6 +25,13 @@ struct Template {
 const std::vector<Template>& builtin_templates();
 const Template* find_template(std::string_view kind, std::string_view language);
 
+// The variables a template of `kind` may use: those its built-in templates use, and name, brand
+// and pay_instructions (always given). Empty for a kind with no built-in template.
+std::vector<std::string> template_variables(std::string_view kind);
+// Why `text` cannot be a template of `kind` (a placeholder not closed or empty, a variable the
+// kind does not have), or nullopt when it can. Staff-edited templates are checked with it.
+std::optional<std::string> template_problem(std::string_view kind, std::string_view text);
+
 // Replaces every "{{name}}" with vars[name]. Returns nullopt, naming the problem in `error`,
 // when a variable is missing or a placeholder is not closed.
 std::optional<std::string> render_text(std::string_view text, const Vars& vars, std::string* error = nullptr);
@@ -36,9 +43,10 @@ struct Rendered {
   bool fell_back = false;    // the requested language failed to render; English was used
   std::string error;         // why the requested language failed (for the log)
 };
-// Renders `kind` in `language`; falls back to English when that fails (or the language is
-// unknown), and to the bare title when English fails too. `overrides` (staff-edited templates)
-// are tried before the built-in ones.
+// Renders `kind` in `language` — a staff-edited template from `overrides` first, else the
+// built-in one. When that fails (or the language is unknown) it falls back to the built-in
+// English template (never to an edited one, which may be what failed), and to the bare title
+// when that fails too.
 Rendered render(std::string_view kind, std::string_view language, const Vars& vars,
                 const std::vector<Template>& overrides = {});
 

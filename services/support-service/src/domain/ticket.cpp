@@ -147,4 +147,26 @@ std::optional<AutoTicket> auto_ticket_for(std::string_view type, std::string_vie
   return t;
 }
 
+std::vector<rto::FieldError> ownership_problems(const std::vector<CustomerPlan>& plans,
+                                                const std::optional<std::string>& plan_id,
+                                                const std::optional<std::string>& vehicle_id) {
+  std::vector<rto::FieldError> out;
+  const CustomerPlan* plan = nullptr;
+  if (plan_id) {
+    for (const auto& p : plans)
+      if (p.id == *plan_id) plan = &p;
+    if (!plan) out.push_back({"plan_id", "is not one of the customer's plans"});
+  }
+  if (vehicle_id) {
+    auto holds = [](const CustomerPlan& p) { return p.status != "cancelled" && p.status != "repossessed"; };
+    bool theirs = false;
+    for (const auto& p : plans) theirs = theirs || (p.vehicle_id == *vehicle_id && holds(p));
+    if (!theirs)
+      out.push_back({"vehicle_id", "is not a vehicle the customer has on a plan"});
+    else if (plan && plan->vehicle_id != *vehicle_id)
+      out.push_back({"vehicle_id", "is not the vehicle of the plan named in plan_id"});
+  }
+  return out;
+}
+
 }  // namespace support_service

@@ -3,8 +3,10 @@
 // time comes in as arguments so tests can pin it.
 #include <chrono>
 #include <optional>
+#include <rto/errors.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace support_service {
 
@@ -69,6 +71,21 @@ SlaState sla_state(const SlaDue& due, std::optional<TimePoint> first_response_at
 #include <boost/json/value.hpp>
 
 namespace support_service {
+
+// One of the customer's plans as the payment service reports it (/internal/customers/{id}/plans).
+struct CustomerPlan {
+  std::string id;
+  std::string status;      // pending_deposit | active | completed | defaulted | repossessed | cancelled
+  std::string vehicle_id;
+};
+// Whether a ticket's plan and vehicle are the customer's own. `plan_id` must be one of their
+// plans (in any status: a dispute may be about a cancelled one). `vehicle_id` must be the vehicle
+// of one of their plans that still gives them the vehicle (pending_deposit, active, defaulted or
+// completed: owned); a cancelled or repossessed plan's vehicle is not theirs. With both, the
+// vehicle must be that plan's. Each problem names its field; empty when all is well.
+std::vector<rto::FieldError> ownership_problems(const std::vector<CustomerPlan>& plans,
+                                                const std::optional<std::string>& plan_id,
+                                                const std::optional<std::string>& vehicle_id);
 
 // A ticket opened by the platform itself from an event, once per `key`.
 struct AutoTicket {

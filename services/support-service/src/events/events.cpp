@@ -6,6 +6,7 @@
 #include <rto/phone.hpp>
 
 #include "app.hpp"
+#include "domain/preferences.hpp"
 #include "domain/sms.hpp"
 #include "domain/templates.hpp"
 
@@ -47,16 +48,28 @@ void App::on_event(pqxx::work& tx, const rto::events::Received& e) {
     rto::log::warn("event names no valid recipient; no notification", {{"event_id", e.id}, {"type", e.type}});
     return;
   }
+  // The user's choices: marketing kinds may be off per channel, transactional ones never are.
+  const auto prefs = storage::preferences(tx, notice->recipient).choices;
+  const bool in_app = allowed(prefs, notice->kind, Channel::InApp);
+  const bool by_sms = allowed(prefs, notice->kind, Channel::Sms);
+  if (!in_app && !by_sms) {
+    rto::log::info("notification turned off by the user", {{"event_id", e.id}, {"kind", notice->kind}});
+    return;
+  }
   auto user = lookup_user(notice->recipient);
   std::string language = notice->language_hint;
   if (!is_language(language) && user && is_language(user->language)) language = user->language;
   if (!is_language(language)) language = cfg_.default_language;
   notice->vars["name"] = user && !user->name.empty() ? user->name : (language == "sw" ? "Mteja" : "Customer");
 
-  auto rendered = render(notice->kind, language, notice->vars);
-  if (rendered.fell_back)
-    rto::log::warn("template failed to render; English used",
+  std::vector<Template> edited;
+  for (auto& o : storage::template_overrides(tx, notice->kind)) edited.push_back(std::move(o.tmpl));
+  auto rendered = render(notice->kind, language, notice->vars, edited);
+  if (rendered.fell_back) {
+    rto::log::warn("template failed to render; built-in English used",
                    {{"event_id", e.id}, {"kind", notice->kind}, {"language", language}, {"error", rendered.error}});
+    if (fallbacks_) fallbacks_->Add({{"kind", notice->kind}, {"language", language}}).Increment();
+  }
 
   const auto now = this->now();
   Notification n;
@@ -68,23 +81,25 @@ void App::on_event(pqxx::work& tx, const rto::events::Received& e) {
   n.title = rendered.title;
   n.body = rendered.body;
   n.created_at = now;
-  if (!storage::insert_notification(tx, n)) return;  // already made for this event and recipient
-  rto::events::enqueue(tx, source(),
-                       {"support.notification.created", n.id,
-                        {{"notification_id", n.id},
-                         {"user_id", n.user_id},
-                         {"kind", n.kind},
-                         {"title", n.title},
-                         {"body", n.body},
-                         {"created_at", rto::to_rfc3339(n.created_at)}}});
+  if (in_app) {
+    if (!storage::insert_notification(tx, n)) return;  // already made for this event and recipient
+    rto::events::enqueue(tx, source(),
+                         {"support.notification.created", n.id,
+                          {{"notification_id", n.id},
+                           {"user_id", n.user_id},
+                           {"kind", n.kind},
+                           {"title", n.title},
+                           {"body", n.body},
+                           {"created_at", rto::to_rfc3339(n.created_at)}}});
+  }
 
-  if (!user || user->phone.empty()) return;
+  if (!by_sms || !user || user->phone.empty()) return;
   auto len = sms::measure(rendered.body);
   SmsMessage m;
   m.id = rto::crypto::uuid_v4();
   m.event_id = e.id;
   m.user_id = n.user_id;
-  m.notification_id = n.id;
+  if (in_app) m.notification_id = n.id;
   m.phone = user->phone;
   m.body = rendered.body;
   m.segments = len.segments;
@@ -92,7 +107,7 @@ void App::on_event(pqxx::work& tx, const rto::events::Received& e) {
   m.urgent = notice->urgent;
   m.next_attempt_at = now;
   m.created_at = now;
-  storage::insert_sms(tx, m);
+  storage::insert_sms(tx, m);  // once per (event, user): a redelivery inserts nothing
 }
 
 }  // namespace support_service

@@ -200,6 +200,42 @@ std::vector<Comment> comments(pqxx::transaction_base& tx, const std::string& tic
   return out;
 }
 
+// ---- attachments --------------------------------------------------------------------------------
+
+namespace {
+const std::string kAttachmentColumns = "id::text, ticket_id::text, uploaded_by, uploaded_by_kind, content_type, sha256, "
+                                       "size_bytes, " + US("created_at");
+Attachment read_attachment(const pqxx::row& r) {
+  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+          r[4].as<std::string>(), r[5].as<std::string>(), r[6].as<std::int64_t>(), from_micros(r[7].as<std::int64_t>())};
+}
+}  // namespace
+
+std::vector<Attachment> attachments(pqxx::transaction_base& tx, const std::string& ticket_id) {
+  static const std::string sql = "SELECT " + kAttachmentColumns +
+                                 " FROM ticket_attachments WHERE ticket_id = $1::uuid ORDER BY created_at, id";
+  std::vector<Attachment> out;
+  for (const auto& row : tx.exec_params(sql, ticket_id)) out.push_back(read_attachment(row));
+  return out;
+}
+
+void insert_attachment(pqxx::transaction_base& tx, const Attachment& a, const std::string& bytes) {
+  static const std::string sql =
+      "INSERT INTO ticket_attachments (id, ticket_id, uploaded_by, uploaded_by_kind, content_type, size_bytes, sha256, "
+      "bytes, created_at) VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, " + TS(9) + ")";
+  tx.exec_params(sql, a.id, a.ticket_id, a.uploaded_by, a.uploaded_by_kind, a.content_type, a.size_bytes, a.sha256,
+                 pqxx::binarystring(bytes), to_micros(a.created_at));
+}
+
+std::optional<std::pair<Attachment, std::string>> attachment_bytes(pqxx::transaction_base& tx, const std::string& ticket_id,
+                                                                   const std::string& id) {
+  static const std::string sql = "SELECT " + kAttachmentColumns +
+                                 ", bytes FROM ticket_attachments WHERE ticket_id = $1::uuid AND id = $2::uuid";
+  auto r = tx.exec_params(sql, ticket_id, id);
+  if (r.empty()) return std::nullopt;
+  return std::pair{read_attachment(r[0]), pqxx::binarystring(r[0][8]).str()};
+}
+
 void add_history(pqxx::transaction_base& tx, const std::string& ticket_id, const HistoryEntry& h) {
   static const std::string sql =
       "INSERT INTO ticket_history (ticket_id, actor, action, old_value, new_value, at) VALUES "
@@ -216,6 +252,97 @@ std::vector<HistoryEntry> history(pqxx::transaction_base& tx, const std::string&
     out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), opt<std::string>(row[2]),
                    opt<std::string>(row[3]), from_micros(row[4].as<std::int64_t>())});
   return out;
+}
+
+// ---- agents -------------------------------------------------------------------------------------
+
+namespace {
+const std::string kAgentSelect =
+    "SELECT a.agent_id::text, a.available, (SELECT count(*) FROM tickets t WHERE t.assignee_id = a.agent_id AND "
+    "t.status NOT IN ('resolved', 'closed')), " + US("a.last_assigned_at") + ", " + US("a.updated_at") +
+    " FROM support_agents a ";
+Agent read_agent(const pqxx::row& r) {
+  return {r[0].as<std::string>(), r[1].as<bool>(), r[2].as<std::int64_t>(), opt_time(r[3]),
+          from_micros(r[4].as<std::int64_t>())};
+}
+}  // namespace
+
+void set_agent_available(pqxx::transaction_base& tx, const std::string& agent_id, bool available, TimePoint now) {
+  static const std::string sql =
+      "INSERT INTO support_agents (agent_id, available, updated_at) VALUES ($1::uuid, $2, " + TS(3) +
+      ") ON CONFLICT (agent_id) DO UPDATE SET available = EXCLUDED.available, updated_at = EXCLUDED.updated_at";
+  tx.exec_params(sql, agent_id, available, to_micros(now));
+}
+
+std::vector<Agent> agents(pqxx::transaction_base& tx) {
+  static const std::string sql = kAgentSelect + "ORDER BY a.available DESC, a.agent_id LIMIT 500";
+  std::vector<Agent> out;
+  for (const auto& row : tx.exec(sql)) out.push_back(read_agent(row));
+  return out;
+}
+
+std::optional<Agent> find_agent(pqxx::transaction_base& tx, const std::string& agent_id) {
+  static const std::string sql = kAgentSelect + "WHERE a.agent_id = $1::uuid";
+  auto r = tx.exec_params(sql, agent_id);
+  if (r.empty()) return std::nullopt;
+  return read_agent(r[0]);
+}
+
+std::optional<std::string> take_least_loaded_agent(pqxx::transaction_base& tx, TimePoint now) {
+  // A statement of its own: the count below then sees every ticket committed while we waited.
+  tx.exec("SELECT pg_advisory_xact_lock(hashtext('support-service.auto-assign'))");
+  static const std::string sql =
+      "UPDATE support_agents SET last_assigned_at = " + TS(1) + " WHERE agent_id = ("
+      "SELECT a.agent_id FROM support_agents a WHERE a.available ORDER BY "
+      "(SELECT count(*) FROM tickets t WHERE t.assignee_id = a.agent_id AND t.status NOT IN ('resolved', 'closed')), "
+      "a.last_assigned_at NULLS FIRST, a.agent_id LIMIT 1) RETURNING agent_id::text";
+  auto r = tx.exec_params(sql, to_micros(now));
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::string>();
+}
+
+// ---- templates edited by staff -----------------------------------------------------------------
+
+std::vector<TemplateOverride> template_overrides(pqxx::transaction_base& tx, std::optional<std::string> kind) {
+  static const std::string sql = "SELECT kind, language, title, text, updated_by, " + US("updated_at") +
+                                 " FROM template_overrides WHERE ($1::text IS NULL OR kind = $1) ORDER BY kind, language";
+  std::vector<TemplateOverride> out;
+  for (const auto& row : tx.exec_params(sql, kind))
+    out.push_back({{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()},
+                   row[4].as<std::string>(),
+                   from_micros(row[5].as<std::int64_t>())});
+  return out;
+}
+
+void save_template_override(pqxx::transaction_base& tx, const TemplateOverride& o) {
+  static const std::string sql =
+      "INSERT INTO template_overrides (kind, language, title, text, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, " +
+      TS(6) + ") ON CONFLICT (kind, language) DO UPDATE SET title = EXCLUDED.title, text = EXCLUDED.text, "
+      "updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at";
+  tx.exec_params(sql, o.tmpl.kind, o.tmpl.language, o.tmpl.title, o.tmpl.text, o.updated_by, to_micros(o.updated_at));
+}
+
+bool delete_template_override(pqxx::transaction_base& tx, const std::string& kind, const std::string& language) {
+  return tx.exec_params("DELETE FROM template_overrides WHERE kind = $1 AND language = $2", kind, language)
+             .affected_rows() == 1;
+}
+
+// ---- preferences --------------------------------------------------------------------------------
+
+StoredPreferences preferences(pqxx::transaction_base& tx, const std::string& user_id) {
+  static const std::string sql = "SELECT marketing_in_app, marketing_sms, " + US("updated_at") +
+                                 " FROM notification_preferences WHERE user_id = $1::uuid";
+  auto r = tx.exec_params(sql, user_id);
+  if (r.empty()) return {};
+  return {{r[0][0].as<bool>(), r[0][1].as<bool>()}, from_micros(r[0][2].as<std::int64_t>())};
+}
+
+void save_preferences(pqxx::transaction_base& tx, const std::string& user_id, const Preferences& p, TimePoint now) {
+  static const std::string sql =
+      "INSERT INTO notification_preferences (user_id, marketing_in_app, marketing_sms, updated_at) VALUES "
+      "($1::uuid, $2, $3, " + TS(4) + ") ON CONFLICT (user_id) DO UPDATE SET marketing_in_app = EXCLUDED.marketing_in_app, "
+      "marketing_sms = EXCLUDED.marketing_sms, updated_at = EXCLUDED.updated_at";
+  tx.exec_params(sql, user_id, p.marketing_in_app, p.marketing_sms, to_micros(now));
 }
 
 // ---- notifications ------------------------------------------------------------------------------

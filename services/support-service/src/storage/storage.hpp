@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/preferences.hpp"
+#include "domain/templates.hpp"
 #include "domain/ticket.hpp"
 
 namespace support_service {
@@ -40,6 +42,12 @@ struct Comment {
   TimePoint created_at{};
 };
 
+struct Attachment {
+  std::string id, ticket_id, uploaded_by, uploaded_by_kind, content_type, sha256;
+  std::int64_t size_bytes = 0;
+  TimePoint created_at{};
+};
+
 struct HistoryEntry {
   std::string actor, action;
   std::optional<std::string> old_value, new_value;
@@ -53,6 +61,14 @@ struct QueueFilter {
   std::optional<TimePoint> created_from, created_to;
   std::optional<std::pair<TimePoint, std::string>> after;  // keyset: (created_at, id) of the last row seen
   int limit = 20;
+};
+
+struct Agent {
+  std::string id;
+  bool available = false;
+  std::int64_t open_tickets = 0;
+  std::optional<TimePoint> last_assigned_at;
+  TimePoint updated_at{};
 };
 
 struct Notification {
@@ -89,8 +105,47 @@ std::vector<Ticket> due_breaches(pqxx::transaction_base& tx, TimePoint now, int 
 
 void insert_comment(pqxx::transaction_base& tx, const Comment& c);
 std::vector<Comment> comments(pqxx::transaction_base& tx, const std::string& ticket_id, bool include_internal);
+// ---- attachments ----
+std::vector<Attachment> attachments(pqxx::transaction_base& tx, const std::string& ticket_id);
+void insert_attachment(pqxx::transaction_base& tx, const Attachment& a, const std::string& bytes);
+// One attachment of the ticket with its bytes; nullopt when the ticket has no such attachment.
+std::optional<std::pair<Attachment, std::string>> attachment_bytes(pqxx::transaction_base& tx, const std::string& ticket_id,
+                                                                   const std::string& id);
+
 void add_history(pqxx::transaction_base& tx, const std::string& ticket_id, const HistoryEntry& h);
 std::vector<HistoryEntry> history(pqxx::transaction_base& tx, const std::string& ticket_id);
+
+// ---- agents ----
+// Records whether the agent takes new tickets.
+void set_agent_available(pqxx::transaction_base& tx, const std::string& agent_id, bool available, TimePoint now);
+// Every registered agent with their open (not resolved or closed) tickets.
+std::vector<Agent> agents(pqxx::transaction_base& tx);
+std::optional<Agent> find_agent(pqxx::transaction_base& tx, const std::string& agent_id);
+// The available agent with the fewest open tickets (ties: given a ticket longest ago, then by
+// id), marked as given one at `now`; nullopt when no agent is available. Concurrent callers are
+// serialised by a transaction-scoped advisory lock taken before the count, so two tickets
+// opened at once do not both go to the same least-loaded agent.
+std::optional<std::string> take_least_loaded_agent(pqxx::transaction_base& tx, TimePoint now);
+
+// ---- templates edited by staff ----
+struct TemplateOverride {
+  Template tmpl;
+  std::string updated_by;
+  TimePoint updated_at{};
+};
+// Every edited template, or those of one kind.
+std::vector<TemplateOverride> template_overrides(pqxx::transaction_base& tx, std::optional<std::string> kind = std::nullopt);
+void save_template_override(pqxx::transaction_base& tx, const TemplateOverride& o);
+// False when there was none.
+bool delete_template_override(pqxx::transaction_base& tx, const std::string& kind, const std::string& language);
+
+// ---- preferences ----
+struct StoredPreferences {
+  Preferences choices;
+  std::optional<TimePoint> updated_at;  // nullopt: the user never chose (everything on)
+};
+StoredPreferences preferences(pqxx::transaction_base& tx, const std::string& user_id);
+void save_preferences(pqxx::transaction_base& tx, const std::string& user_id, const Preferences& p, TimePoint now);
 
 // ---- notifications ----
 // Once per (event_id, user_id): false when it already exists.

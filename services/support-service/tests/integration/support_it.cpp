@@ -45,6 +45,8 @@ constexpr const char* kServiceSecret = "integration-test-service-secret-01234567
 struct StandIn {
   std::mutex mu;
   std::map<std::string, js::object> users;
+  std::map<std::string, js::array> plans;  // customer id → the payment service's plan items
+  int plans_status = 200;                  // anything else: the payment service is failing
   std::deque<std::pair<int, std::string>> answers;  // queued (HTTP status, body) for the next sends
   std::vector<std::vector<std::pair<std::string, std::string>>> sends;  // form fields received
   std::vector<std::string> api_keys;
@@ -67,6 +69,12 @@ struct StandIn {
       auto it = users.find(std::string(req.param("id")));
       if (it == users.end()) throw rto::NotFound("no such user");
       return Response::json(it->second);
+    });
+    service->router().get("/internal/customers/{id}/plans", Access::service(), [this](Request& req) {
+      std::lock_guard lk(mu);
+      if (plans_status != 200) throw rto::Unavailable("down for maintenance");
+      auto it = plans.find(std::string(req.param("id")));
+      return Response::json(js::object{{"items", it == plans.end() ? js::array{} : it->second}});
     });
     service->router().post("/version1/messaging", Access::anyone(), [this](Request& req) {
       std::lock_guard lk(mu);
@@ -105,6 +113,7 @@ support_service::SupportConfig test_config(const std::string& db_url, const std:
   support_service::SupportConfig c;
   c.common = rto::testing::service_common("support-service", db_url, 4);
   c.user_service_url = standin_url;
+  c.payment_service_url = standin_url;
   c.sms_provider = "africastalking";
   c.africastalking.base_url = standin_url;
   c.africastalking.username = "sandbox";
@@ -112,7 +121,8 @@ support_service::SupportConfig test_config(const std::string& db_url, const std:
   c.sms_retry_base = 10s;
   c.sms_retry_max = 60s;
   c.sms_max_attempts = 3;
-  c.quiet = {21, 7, 180};
+  c.quiet = {21, 7, rto::Zone::fixed("Africa/Kampala", 3 * 3600)};
+  c.attachment_max_bytes = 4096;
   return c;
 }
 
@@ -253,6 +263,108 @@ TEST(Tickets, BadInputNamesTheField) {
   EXPECT_EQ(call(Method::Get, "/api/v1/support/tickets/not-a-uuid", c.token).status, 404);
 }
 
+TEST(Tickets, APlanOrVehicleMustBeTheCustomersOwn) {
+  auto c = customer();
+  auto plan = rto::crypto::uuid_v4(), vehicle = rto::crypto::uuid_v4();
+  auto old_plan = rto::crypto::uuid_v4(), old_vehicle = rto::crypto::uuid_v4();
+  {
+    std::lock_guard lk(g->standin.mu);
+    g->standin.plans[c.id] = js::array{js::object{{"id", plan}, {"status", "active"}, {"vehicle_id", vehicle}},
+                                       js::object{{"id", old_plan}, {"status", "cancelled"}, {"vehicle_id", old_vehicle}}};
+  }
+  auto id = open_ticket(c, {{"plan_id", plan}, {"vehicle_id", vehicle}});
+  auto t = call(Method::Get, "/api/v1/support/tickets/" + id, c.token);
+  EXPECT_EQ(t.str("plan_id"), plan);
+  EXPECT_EQ(t.str("vehicle_id"), vehicle);
+
+  auto open = [&](const Actor& who, js::object extra) {
+    js::object body{{"category", "payment_dispute"}, {"subject", "Charged twice"}, {"description", "Twice."}};
+    for (auto& kv : extra) body[kv.key()] = kv.value();
+    return call(Method::Post, "/api/v1/support/tickets", who.token, body);
+  };
+  // Another customer's plan, an unknown vehicle, a vehicle given back: 422 naming the field.
+  auto other = customer();
+  auto theirs = open(other, {{"plan_id", plan}});
+  EXPECT_EQ(theirs.status, 422);
+  EXPECT_TRUE(theirs.is_problem());
+  EXPECT_TRUE(theirs.names_field("plan_id"));
+  auto unknown = open(c, {{"vehicle_id", rto::crypto::uuid_v4()}});
+  EXPECT_EQ(unknown.status, 422);
+  EXPECT_TRUE(unknown.names_field("vehicle_id"));
+  EXPECT_TRUE(open(c, {{"vehicle_id", old_vehicle}}).names_field("vehicle_id"));
+  EXPECT_EQ(open(c, {{"plan_id", old_plan}}).status, 201);  // a dispute about a cancelled plan
+  // Staff opening a ticket for a customer are checked against that customer.
+  auto staff = agent();
+  EXPECT_EQ(open(staff, {{"customer_id", other.id}, {"vehicle_id", vehicle}}).status, 422);
+  EXPECT_EQ(open(staff, {{"customer_id", c.id}, {"vehicle_id", vehicle}}).status, 201);
+  EXPECT_EQ(count("SELECT count(*) FROM tickets WHERE customer_id = $1::uuid", other.id), 0);
+
+  // The payment service cannot answer: 503, and nothing is opened.
+  {
+    std::lock_guard lk(g->standin.mu);
+    g->standin.plans_status = 503;
+  }
+  auto down = open(c, {{"plan_id", plan}});
+  EXPECT_EQ(down.status, 503);
+  EXPECT_TRUE(down.is_problem());
+  EXPECT_EQ(open(c, {}).status, 201);  // a ticket about nothing in particular needs no check
+  {
+    std::lock_guard lk(g->standin.mu);
+    g->standin.plans_status = 200;
+  }
+}
+
+TEST(Tickets, UpToFiveImagesCheckedByTheirBytes) {
+  auto c = customer();
+  auto other = customer();
+  auto staff = agent();
+  auto id = open_ticket(c);
+  const std::string jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(100, 'j');
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(100, 'p');
+  auto upload = [&](const Actor& who, const std::string& type, const std::string& bytes) {
+    return rto::testing::dispatch(*g->service, Method::Post, "/api/v1/support/tickets/" + id + "/attachments", bytes,
+                                  who.token, {{"Content-Type", type}});
+  };
+  auto first = upload(c, "image/jpeg", jpeg);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto url = first.str("url");
+  EXPECT_EQ(first.obj().at("size_bytes").as_int64(), static_cast<std::int64_t>(jpeg.size()));
+
+  // The bytes back, to the customer and staff; another customer finds nothing.
+  auto got = call(Method::Get, url, c.token);
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.body, jpeg);
+  EXPECT_EQ(got.header("Content-Type"), "image/jpeg");
+  EXPECT_EQ(call(Method::Get, url, staff.token).status, 200);
+  EXPECT_EQ(call(Method::Get, url, other.token).status, 404);
+  EXPECT_EQ(upload(other, "image/jpeg", jpeg).status, 404);
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/tickets/" + id + "/attachments/" + rto::crypto::uuid_v4(), c.token).status,
+            404);
+
+  // Checked by what the bytes are, and their size.
+  auto lying = upload(c, "image/png", jpeg);
+  EXPECT_EQ(lying.status, 415);
+  EXPECT_TRUE(lying.names_field("Content-Type"));
+  auto html = upload(c, "image/jpeg", "<html><script>alert(1)</script></html>");
+  EXPECT_EQ(html.status, 415);
+  EXPECT_TRUE(html.names_field("body"));
+  EXPECT_EQ(upload(c, "application/pdf", "%PDF-1.7").status, 415);
+  EXPECT_EQ(upload(c, "image/jpeg", "").status, 400);
+  auto big = upload(c, "image/jpeg", std::string("\xFF\xD8\xFF\xE0", 4) + std::string(5000, 'x'));
+  EXPECT_EQ(big.status, 413);
+  EXPECT_TRUE(big.is_problem());
+
+  // At most five per ticket, from the customer and staff together.
+  EXPECT_EQ(upload(staff, "image/png", png).status, 201);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(upload(c, "image/png", png).status, 201);
+  auto sixth = upload(c, "image/jpeg", jpeg);
+  EXPECT_EQ(sixth.status, 409);
+  EXPECT_TRUE(sixth.names_field("attachments"));
+  auto detail = call(Method::Get, "/api/v1/support/tickets/" + id, c.token);
+  ASSERT_EQ(detail.obj().at("attachments").as_array().size(), 5u);
+  EXPECT_EQ(count("SELECT count(*) FROM ticket_attachments WHERE ticket_id = $1::uuid", id), 5);
+}
+
 TEST(Tickets, InternalCommentsAreNeverShownToTheCustomer) {
   auto c = customer();
   auto staff = agent();
@@ -357,6 +469,76 @@ TEST(Tickets, KeysetPagesCoverEveryTicketOnce) {
   g->clock->set(daytime());
 }
 
+TEST(Tickets, NewTicketsGoToTheAvailableAgentWithTheFewestOpenTickets) {
+  auto a = agent(), b = agent(), admin = actor({"admin"});
+  auto available = [](const Actor& who, bool on) {
+    return call(Method::Put, "/api/v1/support/agents/me", who.token, js::object{{"available", on}});
+  };
+  auto assignee = [&](const std::string& ticket) {
+    auto v = call(Method::Get, "/api/v1/support/tickets/" + ticket, admin.token).obj().at("assignee_id");
+    return v.is_null() ? std::string() : rto::testing::text(v);
+  };
+  // Nobody available: the ticket waits unassigned.
+  auto c = customer();
+  EXPECT_EQ(assignee(open_ticket(c)), "");
+  // b already has one open ticket (assigned by staff).
+  auto busy = open_ticket(c);
+  ASSERT_EQ(call(Method::Post, "/api/v1/support/tickets/" + busy + "/assign", admin.token,
+                 js::object{{"assignee_id", b.id}}).status, 200);
+
+  ASSERT_EQ(available(a, true).status, 200);
+  auto me = available(b, true);
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_TRUE(me.obj().at("available").as_bool());
+  EXPECT_EQ(available(c, true).status, 403);  // customers take no tickets
+  auto bad = call(Method::Put, "/api/v1/support/agents/me", a.token, js::object{{"available", "yes"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(bad.names_field("available"));
+
+  g->clock->advance(1s);
+  auto t1 = open_ticket(c);
+  EXPECT_EQ(assignee(t1), a.id);
+  // The customer sees that it was assigned, not to whom.
+  auto seen = call(Method::Get, "/api/v1/support/tickets/" + t1, c.token);
+  EXPECT_FALSE(seen.obj().contains("assignee_id"));
+  EXPECT_EQ(seen.body.find(a.id), std::string::npos);
+  g->clock->advance(1s);
+  auto t2 = open_ticket(c);  // a 1, b 1: b was given none automatically yet, a was just now
+  EXPECT_EQ(assignee(t2), b.id);
+  g->clock->advance(1s);
+  EXPECT_EQ(assignee(open_ticket(c)), a.id);  // a 1, b 2
+  // A resolved ticket no longer counts: b resolves both of theirs and gets the next one.
+  for (const auto& id : {busy, t2})
+    ASSERT_EQ(call(Method::Post, "/api/v1/support/tickets/" + id + "/status", b.token,
+                   js::object{{"status", "resolved"}}).status, 200);
+  g->clock->advance(1s);
+  // Automatic tickets are assigned too.
+  auto rider = customer();
+  auto alarm_event = rto::crypto::uuid_v4();
+  deliver(alarm_event, "telematics.alarm.raised", alarm_event,
+          {{"customer_id", rider.id}, {"vehicle_id", rto::crypto::uuid_v4()}, {"alarm", "power_cut"}});
+  auto auto_ticket = call(Method::Get, "/api/v1/support/tickets?customer_id=" + rider.id, admin.token);
+  ASSERT_EQ(auto_ticket.obj().at("items").as_array().size(), 1u);
+  EXPECT_EQ(rto::testing::text(auto_ticket.obj().at("items").as_array()[0].at("assignee_id")), b.id);
+
+  auto list = call(Method::Get, "/api/v1/support/agents", admin.token);
+  ASSERT_EQ(list.status, 200);
+  std::map<std::string, std::int64_t> open;
+  for (const auto& x : list.obj().at("items").as_array())
+    open[rto::testing::text(x.at("agent_id"))] = x.at("open_tickets").as_int64();
+  EXPECT_EQ(open[a.id], 2);
+  EXPECT_EQ(open[b.id], 1);
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/agents", c.token).status, 403);
+
+  // An agent who is not available gets nothing new; with nobody available, nothing is assigned.
+  ASSERT_EQ(available(b, false).status, 200);
+  EXPECT_EQ(assignee(open_ticket(c)), a.id);
+  ASSERT_EQ(available(a, false).status, 200);
+  EXPECT_EQ(assignee(open_ticket(c)), "");
+  EXPECT_GE(outbox_all("support.ticket.assigned").size(), 4u);
+  g->clock->set(daytime());
+}
+
 // ---- events → notifications and auto-tickets --------------------------------------------------
 
 TEST(Events, ReceiptBecomesOneInAppNotificationAndOneSms) {
@@ -415,6 +597,63 @@ TEST(Events, AStaffAnswerReachesTheCustomersInboxTheirOwnCommentDoesNot) {
   EXPECT_EQ(rto::testing::text(items[0].at("kind")), "ticket_answered");
   EXPECT_NE(rto::testing::text(items[0].at("body")).find(id.substr(0, 8)), std::string::npos);
   EXPECT_EQ(count("SELECT count(*) FROM sms_messages WHERE user_id = $1::uuid", c.id), 1);
+}
+
+TEST(Events, MarketingCanBeTurnedOffPerChannelTransactionalMessagesCannot) {
+  auto rider = customer();
+  add_user(rider.id, "+256772100031", "en", "Faith");
+  auto prefs = call(Method::Get, "/api/v1/support/preferences", rider.token);
+  ASSERT_EQ(prefs.status, 200);
+  EXPECT_TRUE(prefs.obj().at("marketing").as_object().at("sms").as_bool());
+  EXPECT_TRUE(prefs.obj().at("updated_at").is_null());
+
+  // Transactional ones cannot be turned off; bad input names the field.
+  auto refused = call(Method::Put, "/api/v1/support/preferences", rider.token,
+                      js::object{{"transactional", {{"sms", false}}}, {"marketing", {{"sms", false}}}});
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_TRUE(refused.is_problem());
+  EXPECT_TRUE(refused.names_field("transactional.sms"));
+  auto bad = call(Method::Put, "/api/v1/support/preferences", rider.token,
+                  js::object{{"marketing", {{"email", false}, {"sms", "off"}}}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(bad.names_field("marketing.email"));
+  EXPECT_TRUE(bad.names_field("marketing.sms"));
+  EXPECT_TRUE(call(Method::Get, "/api/v1/support/preferences", rider.token).obj().at("updated_at").is_null());
+
+  // No marketing SMS: the welcome is in the inbox only.
+  auto set = call(Method::Put, "/api/v1/support/preferences", rider.token, js::object{{"marketing", {{"sms", false}}}});
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_FALSE(set.obj().at("marketing").as_object().at("sms").as_bool());
+  EXPECT_TRUE(set.obj().at("marketing").as_object().at("in_app").as_bool());
+  deliver(rto::crypto::uuid_v4(), "user.account.registered", rider.id, {{"user_id", rider.id}});
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1::uuid AND kind = 'welcome'", rider.id), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM sms_messages WHERE user_id = $1::uuid", rider.id), 0);
+
+  // Nothing marketing at all: the next welcome makes nothing, but a receipt still goes both ways.
+  ASSERT_EQ(call(Method::Put, "/api/v1/support/preferences", rider.token, js::object{{"marketing", {{"in_app", false}}}})
+                .status,
+            200);
+  auto stored = call(Method::Get, "/api/v1/support/preferences", rider.token);
+  EXPECT_FALSE(stored.obj().at("marketing").as_object().at("sms").as_bool());  // kept from before
+  EXPECT_FALSE(stored.obj().at("updated_at").is_null());
+  deliver(rto::crypto::uuid_v4(), "user.account.registered", rider.id, {{"user_id", rider.id}});
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1::uuid", rider.id), 1);
+  deliver(rto::crypto::uuid_v4(), "payment.collection.received", "pay",
+          {{"plan_id", rto::crypto::uuid_v4()}, {"customer_id", rider.id}, {"reference", "PLN-9"},
+           {"amount", money(5000)}, {"outstanding", money(10000)}});
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1::uuid AND kind = 'receipt'", rider.id), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM sms_messages WHERE user_id = $1::uuid", rider.id), 1);
+
+  // Marketing SMS back on, inbox off: a welcome by SMS only, once however often it arrives.
+  ASSERT_EQ(call(Method::Put, "/api/v1/support/preferences", rider.token, js::object{{"marketing", {{"sms", true}}}})
+                .status,
+            200);
+  auto again = rto::crypto::uuid_v4();
+  deliver(again, "user.account.registered", rider.id, {{"user_id", rider.id}});
+  deliver(again, "user.account.registered", rider.id, {{"user_id", rider.id}});
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1::uuid", rider.id), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM sms_messages WHERE user_id = $1::uuid AND notification_id IS NULL", rider.id), 1);
+  EXPECT_EQ(call(Method::Get, "/api/v1/support/preferences", "").status, 401);
 }
 
 TEST(Events, ReminderDueTomorrowInEnglishByDefault) {
@@ -638,6 +877,80 @@ TEST(Staff, OutboxAndTemplatesAreStaffOnly) {
   ASSERT_EQ(o.obj().at("items").as_array().size(), 1u);
   // Staff see a masked number only.
   EXPECT_EQ(o.body.find("+256772100009"), std::string::npos);
+}
+
+TEST(Staff, TemplatesAreEditedCheckedAndFallBackToTheBuiltInEnglish) {
+  auto c = customer();
+  auto staff = agent();
+  auto admin = actor({"admin"});
+  auto put = [&](const Actor& who, const std::string& path, js::object body) {
+    return call(Method::Put, "/api/v1/support/templates/" + path, who.token, body);
+  };
+  // Refused when it could not render: an unknown variable, a placeholder not closed (422, text).
+  auto unknown = put(staff, "receipt/sw", {{"title", "Malipo"}, {"text", "Tumepokea {{amount}} kwa {{iban}}"}});
+  EXPECT_EQ(unknown.status, 422);
+  EXPECT_TRUE(unknown.is_problem());
+  EXPECT_TRUE(unknown.names_field("text"));
+  auto unclosed = put(staff, "receipt/sw", {{"title", "Malipo"}, {"text", "Tumepokea {{amount"}});
+  EXPECT_EQ(unclosed.status, 422);
+  EXPECT_TRUE(unclosed.names_field("text"));
+  auto missing = put(staff, "receipt/sw", {{"text", "Asante"}});
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_TRUE(missing.names_field("title"));
+  EXPECT_EQ(put(staff, "horoscope/en", {{"title", "x"}, {"text", "y"}}).status, 404);
+  EXPECT_EQ(put(staff, "receipt/fr", {{"title", "x"}, {"text", "y"}}).status, 404);
+  EXPECT_EQ(put(c, "receipt/en", {{"title", "x"}, {"text", "y"}}).status, 403);
+  EXPECT_EQ(count("SELECT count(*) FROM template_overrides WHERE kind = $1", "receipt"), 0);
+
+  // A good edit is listed and used.
+  auto saved = put(admin, "receipt/en", {{"title", "Paid"}, {"text", "Thanks {{name}}: {{amount}} in, {{balance}} to go."}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_TRUE(saved.obj().at("edited").as_bool());
+  bool listed = false;
+  auto list = call(Method::Get, "/api/v1/support/templates", staff.token);
+  ASSERT_EQ(list.status, 200);
+  for (const auto& t : list.obj().at("items").as_array()) {
+    const auto& o = t.as_object();
+    if (rto::testing::text(o.at("kind")) != "receipt") continue;
+    bool en = rto::testing::text(o.at("language")) == "en";
+    EXPECT_EQ(o.at("edited").as_bool(), en);
+    if (en) {
+      listed = true;
+      EXPECT_EQ(rto::testing::text(o.at("text")), "Thanks {{name}}: {{amount}} in, {{balance}} to go.");
+      EXPECT_EQ(rto::testing::text(o.at("updated_by")), admin.id);
+    }
+  }
+  EXPECT_TRUE(listed);
+  auto inbox_body = [&](const std::string& user) {
+    auto token = g->service->tokens().issue_access(user, {"customer"}, std::chrono::system_clock::now());
+    auto inbox = call(Method::Get, "/api/v1/support/notifications", token);
+    const auto& items = inbox.obj().at("items").as_array();
+    return items.empty() ? std::string() : rto::testing::text(items[0].at("body"));
+  };
+  auto english = receipt_for("+256772100041", "en");
+  EXPECT_EQ(inbox_body(english), "Thanks Dora: UGX 5,000 in, UGX 10,000 to go.");
+
+  // An edit that fails at send time (saved before the rules changed, here straight in the table)
+  // falls back to the built-in English — not the edited English — and is counted.
+  {
+    auto conn = raw();
+    pqxx::work tx(conn);
+    tx.exec("INSERT INTO template_overrides (kind, language, title, text, updated_by, updated_at) VALUES "
+            "('receipt', 'sw', 'Malipo', 'Tumepokea {{amount}} kwa {{iban}}', 'migration', now())");
+    tx.commit();
+  }
+  auto swahili = receipt_for("+256772100042", "sw");
+  EXPECT_EQ(inbox_body(swahili), "Received UGX 5,000 for plan PLN-1. Balance UGX 10,000. Thank you!");
+  auto metrics = g->service->metrics().scrape();
+  EXPECT_NE(metrics.find("support_template_fallbacks_total{kind=\"receipt\",language=\"sw\"} 1"), std::string::npos)
+      << metrics.substr(0, 2000);
+
+  // Deleting an edit brings the built-in one back.
+  EXPECT_EQ(call(Method::Delete, "/api/v1/support/templates/receipt/en", staff.token).status, 204);
+  EXPECT_EQ(call(Method::Delete, "/api/v1/support/templates/receipt/sw", staff.token).status, 204);
+  EXPECT_EQ(call(Method::Delete, "/api/v1/support/templates/receipt/sw", staff.token).status, 404);
+  EXPECT_EQ(inbox_body(receipt_for("+256772100043", "en")),
+            "Received UGX 5,000 for plan PLN-1. Balance UGX 10,000. Thank you!");
 }
 
 int main(int argc, char** argv) {

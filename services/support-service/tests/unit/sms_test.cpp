@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+#include <string>
+
 #include "domain/sms.hpp"
 
 using namespace support_service::sms;
@@ -100,6 +104,35 @@ TEST(QuietHours, NightInOperatorTime) {
   // A message at 22:30 local waits until 07:00 local.
   EXPECT_EQ(next_allowed(day + 19h + 30min, q), day + 28h);
   EXPECT_EQ(next_allowed(day + 12h, q), day + 12h);
-  QuietHours off{0, 0, 180};
+  QuietHours off{0, 0, rto::Zone::fixed("UTC+03:00", 3 * 3600)};
   EXPECT_FALSE(in_quiet_hours(day + 19h, off));
+}
+
+namespace {
+std::string slurp(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+TEST(QuietHours, InANamedZoneFollowItsRules) {
+  // West Africa (UTC+1): 21:00 local is 20:00 UTC.
+  auto lagos = slurp("/usr/share/zoneinfo/Africa/Lagos");
+  ASSERT_FALSE(lagos.empty()) << "tzdata is a dependency (scripts/setup-deps.sh)";
+  QuietHours q{21, 7, rto::Zone::from_tzif("Africa/Lagos", lagos)};
+  auto day = TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 12 / 7));
+  EXPECT_FALSE(in_quiet_hours(day + 19h + 59min, q));  // 20:59 in Lagos
+  EXPECT_TRUE(in_quiet_hours(day + 20h, q));           // 21:00 in Lagos
+  EXPECT_EQ(next_allowed(day + 22h, q), day + 30h);    // 23:00 → 07:00 (06:00 UTC)
+  // A zone with summer time: what a fixed offset cannot do. 20:30 UTC is 21:30 in a London
+  // July (quiet) and 20:30 in a London January (not).
+  auto london = slurp("/usr/share/zoneinfo/Europe/London");
+  ASSERT_FALSE(london.empty());
+  QuietHours l{21, 7, rto::Zone::from_tzif("Europe/London", london)};
+  auto july = TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 7 / 15));
+  auto january = TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 1 / 15));
+  EXPECT_TRUE(in_quiet_hours(july + 20h + 30min, l));
+  EXPECT_FALSE(in_quiet_hours(january + 20h + 30min, l));
 }

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "domain/sms.hpp"
@@ -57,6 +58,44 @@ TEST(Templates, MissingVariableFallsBackToEnglishThenTitle) {
   auto unknown_lang = render("receipt", "fr", all_vars());
   EXPECT_TRUE(unknown_lang.fell_back);
   EXPECT_EQ(unknown_lang.language, "en");
+}
+
+TEST(Templates, AnEditedTemplateThatFailsFallsBackToTheBuiltInEnglish) {
+  // Both languages edited; the Swahili one names a variable the event does not give.
+  std::vector<Template> edited = {{"receipt", "sw", "Malipo", "Tumepokea {{amount}} {{iban}}"},
+                                  {"receipt", "en", "Paid", "Thanks {{name}}: {{amount}} received."}};
+  auto sw = render("receipt", "sw", all_vars(), edited);
+  EXPECT_TRUE(sw.fell_back);
+  EXPECT_EQ(sw.language, "en");
+  EXPECT_EQ(sw.title, "Payment received");
+  EXPECT_EQ(sw.body, "Received UGX 25,000 for plan PLN-7. Balance UGX 1,200,000. Thank you!");
+  auto en = render("receipt", "en", all_vars(), edited);
+  EXPECT_FALSE(en.fell_back);
+  EXPECT_EQ(en.title, "Paid");
+  EXPECT_EQ(en.body, "Thanks Amina: UGX 25,000 received.");
+  // A broken English edit falls back to the built-in English too.
+  std::vector<Template> broken_en = {{"receipt", "en", "Paid", "Thanks {{name"}};
+  auto b = render("receipt", "en", all_vars(), broken_en);
+  EXPECT_TRUE(b.fell_back);
+  EXPECT_EQ(b.body, "Received UGX 25,000 for plan PLN-7. Balance UGX 1,200,000. Thank you!");
+}
+
+TEST(Templates, AnEditIsCheckedAgainstTheVariablesOfItsKind) {
+  auto vars = template_variables("receipt");
+  for (auto v : {"amount", "reference", "balance", "name", "brand", "pay_instructions"})
+    EXPECT_NE(std::find(vars.begin(), vars.end(), v), vars.end()) << v;
+  EXPECT_EQ(std::find(vars.begin(), vars.end(), "due_date"), vars.end());
+  EXPECT_TRUE(template_variables("no_such_kind").empty());
+
+  EXPECT_EQ(template_problem("receipt", "Asante {{name}}! {{amount}}, salio {{balance}}."), std::nullopt);
+  EXPECT_EQ(template_problem("receipt", "No variables at all."), std::nullopt);
+  auto unknown = template_problem("receipt", "Due {{due_date}}");
+  ASSERT_TRUE(unknown);
+  EXPECT_NE(unknown->find("unknown variable 'due_date'"), std::string::npos);
+  EXPECT_EQ(template_problem("receipt", "Paid {{amount"), "a placeholder is not closed");
+  EXPECT_EQ(template_problem("receipt", "Paid {{}}"), "a placeholder is empty");
+  // Every built-in template passes its own check.
+  for (const auto& t : builtin_templates()) EXPECT_EQ(template_problem(t.kind, t.text), std::nullopt) << t.kind;
 }
 
 TEST(Templates, RenderTextReportsUnclosedPlaceholders) {

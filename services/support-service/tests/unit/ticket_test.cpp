@@ -103,3 +103,37 @@ TEST(AutoTickets, CollectionsOnlyForThirtyOneToSixty) {
   EXPECT_FALSE(auto_ticket_for("telematics.lock.failed", "cmd1", boost::json::value{{"plan_id", "p"}}));
   EXPECT_FALSE(auto_ticket_for("payment.collection.received", "x", into));
 }
+
+namespace {
+bool names(const std::vector<rto::FieldError>& errors, const std::string& field) {
+  for (const auto& e : errors)
+    if (e.field == field) return true;
+  return false;
+}
+}  // namespace
+
+TEST(Ownership, APlanOrVehicleMustBeTheCustomersOwn) {
+  const std::vector<CustomerPlan> plans = {{"p-active", "active", "v-1"},
+                                           {"p-cancelled", "cancelled", "v-2"},
+                                           {"p-owned", "completed", "v-3"}};
+  EXPECT_TRUE(ownership_problems(plans, std::nullopt, std::nullopt).empty());
+  EXPECT_TRUE(ownership_problems(plans, std::string("p-active"), std::nullopt).empty());
+  EXPECT_TRUE(ownership_problems(plans, std::string("p-cancelled"), std::nullopt).empty());  // disputes about it
+  EXPECT_TRUE(ownership_problems(plans, std::nullopt, std::string("v-3")).empty());          // owned
+  EXPECT_TRUE(ownership_problems(plans, std::string("p-active"), std::string("v-1")).empty());
+
+  auto unknown = ownership_problems(plans, std::string("p-other"), std::nullopt);
+  ASSERT_EQ(unknown.size(), 1u);
+  EXPECT_EQ(unknown[0].field, "plan_id");
+  // A cancelled plan's vehicle went back to the dealer.
+  EXPECT_TRUE(names(ownership_problems(plans, std::nullopt, std::string("v-2")), "vehicle_id"));
+  EXPECT_TRUE(names(ownership_problems(plans, std::nullopt, std::string("v-9")), "vehicle_id"));
+  // Both theirs, but not the same plan's.
+  auto mismatch = ownership_problems(plans, std::string("p-active"), std::string("v-3"));
+  ASSERT_EQ(mismatch.size(), 1u);
+  EXPECT_EQ(mismatch[0].field, "vehicle_id");
+  // No plans at all: neither is theirs.
+  auto none = ownership_problems({}, std::string("p-active"), std::string("v-1"));
+  EXPECT_TRUE(names(none, "plan_id"));
+  EXPECT_TRUE(names(none, "vehicle_id"));
+}
