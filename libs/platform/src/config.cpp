@@ -1,10 +1,13 @@
 #include "rto/config.hpp"
 
 #include "rto/auth.hpp"
+#include "rto/operator_zone.hpp"
 
 #include "rto/net.hpp"
 
 #include <charconv>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 
 #include "rto/crypto.hpp"
@@ -197,6 +200,30 @@ Common Common::read(Env& env, std::string service, std::uint16_t default_port, b
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error")
     env.fail("LOG_LEVEL", "must be one of debug, info, warn, error");
   return c;
+}
+
+Zone operator_zone(Env& env) {
+  auto tz = env.string("OPERATOR_TZ", "Africa/Kampala");
+  if (!env.string("OPERATOR_UTC_OFFSET_MINUTES", "").empty()) {
+    auto minutes = env.integer("OPERATOR_UTC_OFFSET_MINUTES", 180, -12 * 60, 14 * 60);
+    return Zone::fixed(tz, static_cast<int>(minutes) * 60);
+  }
+  if (!valid_zone_name(tz)) {
+    env.fail("OPERATOR_TZ", "must be a tz database name such as Africa/Kampala");
+    return {};
+  }
+  auto dir = env.string("TZDIR", "/usr/share/zoneinfo");
+  std::ifstream in(dir + "/" + tz, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  try {
+    if (!in) throw std::invalid_argument("unreadable");
+    return Zone::from_tzif(tz, bytes.str());
+  } catch (const std::invalid_argument&) {
+    env.fail("OPERATOR_TZ", "no readable zone '" + tz + "' under " + dir +
+                                " (install tzdata, or set OPERATOR_UTC_OFFSET_MINUTES, e.g. 180)");
+    return {};
+  }
 }
 
 }  // namespace rto::config

@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include <rto/operator_zone.hpp>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -20,26 +22,7 @@ PaymentConfig PaymentConfig::read(rto::config::Env& env) {
   PaymentConfig c;
   c.common = rto::config::Common::read(env, "payment-service", 8084, true);
 
-  auto tz = env.string("OPERATOR_TZ", "Africa/Kampala");
-  auto offset = env.string("OPERATOR_UTC_OFFSET_MINUTES", "");
-  if (!offset.empty()) {
-    auto minutes = env.integer("OPERATOR_UTC_OFFSET_MINUTES", 180, -12 * 60, 14 * 60);
-    c.zone = Zone::fixed(tz, static_cast<int>(minutes) * 60);
-  } else if (!rto::valid_zone_name(tz)) {
-    env.fail("OPERATOR_TZ", "must be a tz database name such as Africa/Kampala");
-  } else {
-    auto dir = env.string("TZDIR", "/usr/share/zoneinfo");
-    std::ifstream in(dir + "/" + tz, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    try {
-      if (!in) throw std::invalid_argument("unreadable");
-      c.zone = Zone::from_tzif(tz, bytes.str());
-    } catch (const std::invalid_argument&) {
-      env.fail("OPERATOR_TZ", "no readable zone '" + tz + "' under " + dir +
-                                  " (install tzdata, or set OPERATOR_UTC_OFFSET_MINUTES, e.g. 180)");
-    }
-  }
+  c.zone = rto::config::operator_zone(env);
 
   c.vehicle_service_url = env.required("VEHICLE_SERVICE_URL");
   c.credit_service_url = env.required("CREDIT_SERVICE_URL");

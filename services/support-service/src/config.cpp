@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include <rto/operator_zone.hpp>
+
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -60,26 +62,8 @@ SupportConfig SupportConfig::read(rto::config::Env& env) {
   c.sms_batch = static_cast<int>(env.integer("SMS_BATCH", 100, 1, 1000));
   c.quiet.start_hour = static_cast<int>(env.integer("SMS_QUIET_START_HOUR", 21, 0, 23));
   c.quiet.end_hour = static_cast<int>(env.integer("SMS_QUIET_END_HOUR", 7, 0, 23));
-  // The operator's zone as the payment service reads it: a tz database name, or a fixed offset.
-  auto tz = env.string("OPERATOR_TZ", "Africa/Kampala");
-  if (!env.string("OPERATOR_UTC_OFFSET_MINUTES", "").empty()) {
-    auto minutes = env.integer("OPERATOR_UTC_OFFSET_MINUTES", 180, -12 * 60, 14 * 60);
-    c.quiet.zone = rto::Zone::fixed(tz, static_cast<int>(minutes) * 60);
-  } else if (!rto::valid_zone_name(tz)) {
-    env.fail("OPERATOR_TZ", "must be a tz database name such as Africa/Kampala");
-  } else {
-    auto dir = env.string("TZDIR", "/usr/share/zoneinfo");
-    std::ifstream in(dir + "/" + tz, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    try {
-      if (!in) throw std::invalid_argument("unreadable");
-      c.quiet.zone = rto::Zone::from_tzif(tz, bytes.str());
-    } catch (const std::invalid_argument&) {
-      env.fail("OPERATOR_TZ", "no readable zone '" + tz + "' under " + dir +
-                                  " (install tzdata, or set OPERATOR_UTC_OFFSET_MINUTES, e.g. 180)");
-    }
-  }
+  // The operator's zone, as the payment service reads it.
+  c.quiet.zone = rto::config::operator_zone(env);
   c.attachment_max_bytes =
       static_cast<std::size_t>(env.integer("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, 1024, 20 * 1024 * 1024));
   c.default_region = env.string("DEFAULT_REGION", "UG");

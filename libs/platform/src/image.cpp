@@ -1,10 +1,10 @@
-#include "domain/attachment.hpp"
+#include "rto/image.hpp"
 
-#include <rto/errors.hpp>
+#include "rto/errors.hpp"
 
-namespace support_service {
+namespace rto::image {
 
-std::optional<std::string> sniff_image_type(std::string_view b) noexcept {
+std::optional<std::string> sniff_type(std::string_view b) noexcept {
   if (b.size() >= 3 && static_cast<unsigned char>(b[0]) == 0xFF && static_cast<unsigned char>(b[1]) == 0xD8 &&
       static_cast<unsigned char>(b[2]) == 0xFF)
     return "image/jpeg";
@@ -14,8 +14,6 @@ std::optional<std::string> sniff_image_type(std::string_view b) noexcept {
   return std::nullopt;
 }
 
-namespace {
-// "Image/PNG; foo=bar" → "image/png"
 std::string media_type(std::string_view ct) {
   if (auto semi = ct.find(';'); semi != std::string_view::npos) ct = ct.substr(0, semi);
   while (!ct.empty() && (ct.front() == ' ' || ct.front() == '\t')) ct.remove_prefix(1);
@@ -25,9 +23,8 @@ std::string media_type(std::string_view ct) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
 }
-}  // namespace
 
-std::string check_image_upload(std::string_view content_type, std::string_view body, std::size_t max_bytes) {
+std::string check_upload(std::string_view content_type, std::string_view body, std::size_t max_bytes) {
   auto declared = media_type(content_type);
   if (declared != "image/jpeg" && declared != "image/png" && declared != "image/webp")
     throw rto::Error(rto::ErrorKind::UnsupportedMediaType,
@@ -37,7 +34,7 @@ std::string check_image_upload(std::string_view content_type, std::string_view b
   if (body.size() > max_bytes)
     throw rto::Error(rto::ErrorKind::PayloadTooLarge, "the image is larger than " + std::to_string(max_bytes) + " bytes",
                      {{"body", "must be at most " + std::to_string(max_bytes) + " bytes"}});
-  auto actual = sniff_image_type(body);
+  auto actual = sniff_type(body);
   if (!actual)
     throw rto::Error(rto::ErrorKind::UnsupportedMediaType, "the body is not a JPEG, PNG or WebP image",
                      {{"body", "is not a JPEG, PNG or WebP image"}});
@@ -47,4 +44,4 @@ std::string check_image_upload(std::string_view content_type, std::string_view b
   return *actual;
 }
 
-}  // namespace support_service
+}  // namespace rto::image
