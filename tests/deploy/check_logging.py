@@ -5,7 +5,8 @@
 
 Reads k8s/logging/parsers.conf (parser rto_json: Format json, Time_Key, Time_Format) and the
 parser named by Merge_Parser in k8s/logging/fluent-bit.conf, then applies the same rules to
-every line of LOG_DIR/*.log written by the test platform's services (not frontend.log): each line must be one JSON object
+every line of LOG_DIR/*.log and *.log.1 (the run before a restart) written by the test platform's
+services (not frontend.log): each line must be one JSON object
 with the time key in the declared format, and carry level, service and msg. Fluent Bit itself
 is not packaged in Debian 12; its json parser is JSON decoding plus strptime of Time_Key, and
 %L (fractional seconds) is Fluent Bit's extension, mapped to Python's %f here.
@@ -36,7 +37,10 @@ time_fmt = parser["Time_Format"].replace("%L", "%f")
 
 # The C++ services' logs; the frontend's (Next.js prints plain text) is not shipped through this
 # parser.
-files = sorted(f for f in glob.glob(os.path.join(sys.argv[1], "*.log")) if os.path.basename(f) != "frontend.log")
+# A service started again (the backup-and-restore proof restarts the platform) moved its earlier
+# log to <name>.log.1: both are read, so the end-to-end tests' lines are checked too.
+files = sorted(f for pattern in ("*.log", "*.log.1") for f in glob.glob(os.path.join(sys.argv[1], pattern))
+               if not os.path.basename(f).startswith("frontend.log"))
 if not files:
     sys.exit(f"check-logging: no *.log in {sys.argv[1]}")
 lines = bad = 0
