@@ -319,6 +319,10 @@ rto::http::ClientResponse run_delinquency(const std::string& as_of) {
   return internal_post("/internal/delinquency/run", {{"as_of", as_of}});
 }
 
+rto::http::ClientResponse run_reminders(const std::string& as_of) {
+  return internal_post("/internal/reminders/run", {{"as_of", as_of}});
+}
+
 std::string local_date_in(int days) {
   using namespace std::chrono;
   year_month_day d{floor<std::chrono::days>(system_clock::now() + hours(3)) + std::chrono::days(days)};

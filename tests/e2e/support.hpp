@@ -118,6 +118,8 @@ std::string wait_vehicle_status(Api& api, const std::string& id, const std::stri
 rto::http::ClientResponse internal_payment(const std::string& reference, std::int64_t amount, const std::string& txn);
 // POST /internal/delinquency/run {as_of} on the payment service.
 rto::http::ClientResponse run_delinquency(const std::string& as_of);
+// POST /internal/reminders/run {as_of} on the payment service: the day's payment reminders.
+rto::http::ClientResponse run_reminders(const std::string& as_of);
 // The operator's local date (Africa/Kampala, UTC+3) `days` from today, as YYYY-MM-DD.
 std::string local_date_in(int days);
 

@@ -78,9 +78,9 @@ TEST(SupportService, TicketsAreSeenByStaffNotByOtherCustomers) {
 }
 
 // What a rider is told, live and by SMS: a payment brings a receipt on the `me` channel (pushed
-// by the hub from support.notification.created) and in the SMS outbox; falling behind brings the
-// warning before the vehicle is immobilised.
-TEST(SupportService, APaymentBringsAReceiptLiveAndBySmsAndArrearsBringTheLockWarning) {
+// by the hub from support.notification.created) and in the SMS outbox; the day an instalment is
+// due, a reminder; falling behind, the warning before the vehicle is immobilised.
+TEST(SupportService, APaymentBringsAReceiptLiveAndBySmsTheDueDayAReminderAndArrearsTheLockWarning) {
   Api api;
   auto p = e2e::pending_plan(api);
   rto::testing::WsClient ws;
@@ -107,6 +107,13 @@ TEST(SupportService, APaymentBringsAReceiptLiveAndBySmsAndArrearsBringTheLockWar
     if (!texted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_TRUE(texted) << "the receipt was not sent by SMS: " << body;
+
+  // The day the first instalment falls due, the payment service's reminder run tells the rider.
+  auto plan = api.get("/api/v1/plans/" + p.id, p.customer.access_token);
+  ASSERT_EQ(plan.status, 200) << plan.body;
+  const auto due = text(plan.json.as_object().at("next_due").at("due_date"));
+  ASSERT_LT(e2e::run_reminders(due).status, 300);
+  ASSERT_FALSE(notice_of("reminder_due_today").empty()) << "no reminder on " << due;
 
   // Ten days on, nothing paid since the deposit: past the template's lock_after_days.
   ASSERT_LT(e2e::run_delinquency(e2e::local_date_in(10)).status, 300);

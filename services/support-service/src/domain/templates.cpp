@@ -296,12 +296,15 @@ std::optional<Notice> notice_for(std::string_view type, std::string_view subject
     n.kind = "payment_failed";
     n.vars["amount"] = money_text(d.if_contains("amount"));
   } else if (type == "payment.reminder.due") {
+    // The payment service's kinds: due_tomorrow, due_today, overdue_1, overdue_3, overdue_7
+    // (days_overdue says how late); every overdue one reads the same, with its days.
     auto kind = str(d, "kind");
+    if (kind.rfind("overdue", 0) == 0) kind = "overdue";
     if (kind != "due_tomorrow" && kind != "due_today" && kind != "overdue") return std::nullopt;
     n.kind = "reminder_" + kind;
     n.vars["amount"] = money_text(d.if_contains("amount_due"));
     n.vars["due_date"] = str(d, "due_date");
-    n.vars["days"] = integer_text(d, "days_past_due");
+    n.vars["days"] = integer_text(d, d.contains("days_overdue") ? "days_overdue" : "days_past_due");
   } else if (type == "payment.delinquency.changed") {
     // Only a move into a later bucket is news for the rider; the way back is told by receipts.
     auto from = str(d, "old_bucket");

@@ -136,6 +136,21 @@ TEST(Notices, RemindersByKind) {
   EXPECT_FALSE(notice_for("payment.reminder.due", "p", data, {}));
 }
 
+// As the payment service publishes them (domain/reminders.cpp there): overdue_1, overdue_3 and
+// overdue_7, with days_overdue.
+TEST(Notices, OverdueRemindersOnDayOneThreeAndSeven) {
+  for (int days : {1, 3, 7}) {
+    js::value data = {{"customer_id", "c-1"}, {"plan_id", "p-123456789"}, {"reference", "PLN-7"},
+                      {"kind", "overdue_" + std::to_string(days)}, {"days_overdue", days},
+                      {"amount_due", {{"amount", 20000}, {"currency", "UGX"}}}, {"due_date", "2026-12-04"}};
+    auto n = notice_for("payment.reminder.due", "p", data, {});
+    ASSERT_TRUE(n) << days;
+    EXPECT_EQ(n->kind, "reminder_overdue");
+    EXPECT_EQ(n->vars.at("days"), std::to_string(days));
+    EXPECT_EQ(n->vars.at("amount"), "UGX 20,000");
+  }
+}
+
 TEST(Notices, WelcomeCreditLockAndIgnored) {
   auto w = notice_for("user.account.registered", "u-1", js::value{{"user_id", "u-1"}, {"language", "sw"}}, {});
   ASSERT_TRUE(w);
