@@ -5,6 +5,7 @@ import PaymentQueuePage from "../../app/staff/payments/page";
 import { Providers } from "../../components/Providers";
 import { saveSession } from "../../lib/api";
 import type { Approval } from "../../lib/approvals";
+import { posts, stubFetch } from "./fetch-stub";
 
 vi.mock("next/navigation", () => ({ useRouter: () => ({ push: vi.fn(), refresh: vi.fn() }) }));
 
@@ -27,14 +28,6 @@ const approval = (over: Partial<Approval> = {}): Approval => ({
   decided_by: null, decided_at: null, decision_note: null, result_id: null, ...over,
 });
 
-type Handler = (url: string, init: RequestInit) => Response | Promise<Response>;
-function stubFetch(handler: Handler) {
-  const f = vi.fn(async (url: string, init: RequestInit = {}) => handler(url, init));
-  vi.stubGlobal("fetch", f);
-  return f;
-}
-const posts = (f: ReturnType<typeof stubFetch>) =>
-  f.mock.calls.filter(([, init]) => (init as RequestInit | undefined)?.method === "POST").map(([url, init]) => ({ url, body: JSON.parse(String((init as RequestInit).body)) }));
 
 afterEach(() => {
   cleanup();

@@ -6,6 +6,7 @@ import { Providers } from "../../components/Providers";
 import { saveSession } from "../../lib/api";
 import type { Approval } from "../../lib/approvals";
 import type { Statement } from "../../lib/plans";
+import { posts, stubFetch } from "./fetch-stub";
 
 vi.mock("next/navigation", () => ({ useRouter: () => ({ push: vi.fn(), refresh: vi.fn() }) }));
 vi.mock("../../lib/realtime", () => ({ realtime: () => ({ on: () => () => undefined }) }));
@@ -37,14 +38,6 @@ const approval = (over: Partial<Approval> = {}): Approval => ({
   proposed_at: "2026-12-07T08:00:00Z", decided_by: null, decided_at: null, decision_note: null, result_id: null, ...over,
 });
 
-type Handler = (url: string, init: RequestInit) => Response | Promise<Response>;
-function stubFetch(handler: Handler) {
-  const f = vi.fn(async (url: string, init: RequestInit = {}) => handler(url, init));
-  vi.stubGlobal("fetch", f);
-  return f;
-}
-const posts = (f: ReturnType<typeof stubFetch>) =>
-  f.mock.calls.filter(([, init]) => (init as RequestInit | undefined)?.method === "POST").map(([url, init]) => ({ url, body: JSON.parse(String((init as RequestInit).body)) }));
 
 async function renderPlan(roles: string[], lang: "en" | "sw" = "en") {
   saveSession({ access_token: "a", refresh_token: "r", user_id: ME, roles });

@@ -5,9 +5,6 @@
 namespace payment_service {
 
 namespace {
-// Every status a plan can have (plans_status in V0001): each is reported, 0 when none.
-constexpr const char* kPlanStatuses[] = {"pending_deposit", "active", "completed", "defaulted", "repossessed", "cancelled"};
-
 double ratio(std::int64_t part, std::int64_t whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
@@ -33,7 +30,8 @@ void Figures::refresh(rto::db::Pool& db, TimePoint now) {
   auto* m = metrics_.load();
   if (!m) return;
   const auto f = db.read([&](pqxx::read_transaction& tx) { return storage::business_figures(tx, now); });
-  for (const char* status : kPlanStatuses) {
+  for (auto s : kPlanStatuses) {  // every status, 0 when none
+    const std::string status(to_string(s));
     auto it = f.plans_by_status.find(status);
     m->gauge("payment_plans", "Plans by status", {{"status", status}})
         .Set(it == f.plans_by_status.end() ? 0.0 : static_cast<double>(it->second));

@@ -14,17 +14,13 @@
 
 namespace telematics {
 
-namespace {
-// Every state a lock can have (locks in V0001): each is reported, 0 when none.
-constexpr const char* kLockStates[] = {"unlocked", "pending", "locking", "locked", "unlocking", "failed"};
-}  // namespace
-
 void report_figures(rto::metrics::Metrics& m, rto::db::Pool& pool, TimePoint now) {
   const auto f = pool.read([&](pqxx::read_transaction& tx) { return storage::figures(tx, now); });
   const char* trackers_help = "Installed trackers, online (reported within DEVICE_OFFLINE_AFTER_MS) or offline";
   m.gauge("telematics_trackers", trackers_help, {{"state", "online"}}).Set(static_cast<double>(f.online));
   m.gauge("telematics_trackers", trackers_help, {{"state", "offline"}}).Set(static_cast<double>(f.offline));
-  for (const char* state : kLockStates) {
+  for (auto s : kLockStates) {  // every state, 0 when none
+    const std::string state(to_string(s));
     auto it = f.locks_by_state.find(state);
     m.gauge("telematics_locks", "Vehicles' immobiliser locks by state", {{"state", state}})
         .Set(it == f.locks_by_state.end() ? 0.0 : static_cast<double>(it->second));

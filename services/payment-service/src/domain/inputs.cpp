@@ -7,6 +7,7 @@
 #include <rto/errors.hpp>
 #include <rto/json.hpp>
 
+#include "domain/plan.hpp"
 #include "domain/reference.hpp"
 
 namespace payment_service {
@@ -311,10 +312,7 @@ PlanListQuery parse_plan_list(const std::vector<std::pair<std::string, std::stri
       q.bucket = bucket_from(value);
       if (!q.bucket) errors.push_back({"bucket", "must be one of current, 1-7, 8-30, 31-60, 61-90, 90+"});
     } else if (key == "status") {
-      static const char* kStatuses[] = {"pending_deposit", "active", "completed", "defaulted", "repossessed", "cancelled"};
-      bool ok = false;
-      for (auto s : kStatuses) ok = ok || value == s;
-      if (ok)
+      if (plan_status_from(value))
         q.status = value;
       else
         errors.push_back({"status", "must be a plan status"});

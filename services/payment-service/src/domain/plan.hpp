@@ -28,6 +28,8 @@
 namespace payment_service {
 
 enum class PlanStatus { PendingDeposit, Active, Completed, Defaulted, Repossessed, Cancelled };
+inline constexpr PlanStatus kPlanStatuses[] = {PlanStatus::PendingDeposit, PlanStatus::Active,      PlanStatus::Completed,
+                                               PlanStatus::Defaulted,      PlanStatus::Repossessed, PlanStatus::Cancelled};
 std::string_view to_string(PlanStatus s) noexcept;
 std::optional<PlanStatus> plan_status_from(std::string_view s) noexcept;
 

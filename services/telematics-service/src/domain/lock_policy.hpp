@@ -48,6 +48,8 @@ std::optional<TimePoint> stopped_since_after(std::optional<TimePoint> previous, 
 
 // Where the lock stands. The transitions are in App; these names are stored and published.
 enum class LockState { Unlocked, Pending, Locking, Locked, Unlocking, Failed };
+inline constexpr LockState kLockStates[] = {LockState::Unlocked, LockState::Pending,   LockState::Locking,
+                                            LockState::Locked,   LockState::Unlocking, LockState::Failed};
 std::string_view to_string(LockState s) noexcept;
 std::optional<LockState> lock_state_from(std::string_view s) noexcept;
 
