@@ -25,7 +25,7 @@ SERVICES=(
   "credit-service|8083|services/credit-service/credit-service|DATABASE_URL=\${CREDIT_DATABASE_URL} DATABASE_MIGRATION_URL=\${CREDIT_DATABASE_MIGRATION_URL} AMQP_URL=\${CREDIT_AMQP_URL} ENCRYPTION_KEY=\${ENCRYPTION_KEY} DEFAULT_REGION=UG USER_SERVICE_URL=http://127.0.0.1:\${PORT_user_service} VEHICLE_SERVICE_URL=http://127.0.0.1:\${PORT_vehicle_service} PAYMENT_SERVICE_URL=http://127.0.0.1:\${PORT_payment_service} CREDIT_APPROVAL_TTL_DAYS=30 CREDIT_AFFORDABILITY_MAX_PERCENT=40|CREDIT_EXPIRY_INTERVAL_SECONDS=1"
   "mobile-money-sim|8095|tools/mobile-money-sim/mobile-money-sim|SIM_PORT=\${PORT_mobile_money_sim} $MOMO_CREDENTIALS SIM_AIRTEL_CALLBACK_URL=http://127.0.0.1:\${PORT_api_gateway}/api/v1/webhooks/airtel_money|SIM_CALLBACK_DELAY_MS=100 SIM_EXPIRY_MS=4000"
   "payment-service|8084|services/payment-service/payment-service|DATABASE_URL=\${PAYMENT_DATABASE_URL} DATABASE_MIGRATION_URL=\${PAYMENT_DATABASE_MIGRATION_URL} AMQP_URL=\${PAYMENT_AMQP_URL} OPERATOR_TZ=Africa/Kampala USER_SERVICE_URL=http://127.0.0.1:\${PORT_user_service} VEHICLE_SERVICE_URL=http://127.0.0.1:\${PORT_vehicle_service} CREDIT_SERVICE_URL=http://127.0.0.1:\${PORT_credit_service} PAYMENT_CALLBACK_BASE_URL=http://127.0.0.1:\${PORT_api_gateway} MTN_MOMO_BASE_URL=http://127.0.0.1:\${PORT_mobile_money_sim} AIRTEL_MONEY_BASE_URL=http://127.0.0.1:\${PORT_mobile_money_sim} MPESA_BASE_URL=http://127.0.0.1:\${PORT_mobile_money_sim} $MOMO_CREDENTIALS|JOB_INTERVAL_MS=1000 RECONCILE_AFTER_SECONDS=1 PAYMENT_REQUEST_TTL_SECONDS=8"
-  "telematics-service|8085|services/telematics-service/telematics-service|DATABASE_URL=\${TELEMATICS_DATABASE_URL} DATABASE_MIGRATION_URL=\${TELEMATICS_DATABASE_MIGRATION_URL} AMQP_URL=\${TELEMATICS_AMQP_URL} GT06_PORT=\${PORT_gt06}|LOCK_GRACE_MS=0 LOCK_STOPPED_MS=2000 JOB_INTERVAL_MS=200 INGEST_FLUSH_MS=50"
+  "telematics-service|8085|services/telematics-service/telematics-service|DATABASE_URL=\${TELEMATICS_DATABASE_URL} DATABASE_MIGRATION_URL=\${TELEMATICS_DATABASE_MIGRATION_URL} AMQP_URL=\${TELEMATICS_AMQP_URL} GT06_PORT=\${PORT_gt06} TELTONIKA_PORT=\${PORT_teltonika} OSMAND_PORT=\${PORT_osmand}|LOCK_GRACE_MS=0 LOCK_STOPPED_MS=2000 JOB_INTERVAL_MS=200 INGEST_FLUSH_MS=50"
   "support-service|8086|services/support-service/support-service|DATABASE_URL=\${SUPPORT_DATABASE_URL} DATABASE_MIGRATION_URL=\${SUPPORT_DATABASE_MIGRATION_URL} AMQP_URL=\${SUPPORT_AMQP_URL} USER_SERVICE_URL=http://127.0.0.1:\${PORT_user_service} PAYMENT_SERVICE_URL=http://127.0.0.1:\${PORT_payment_service} DEFAULT_REGION=UG OPERATOR_TZ=Africa/Kampala SMS_PROVIDER=outbox|SMS_JOB_INTERVAL_MS=200 SLA_JOB_INTERVAL_MS=1000 SMS_QUIET_START_HOUR=0 SMS_QUIET_END_HOUR=0"
   "api-gateway|8080|services/api-gateway/api-gateway|AMQP_URL=\${GATEWAY_AMQP_URL} UPSTREAM_USER_URL=http://127.0.0.1:\${PORT_user_service} UPSTREAM_VEHICLE_URL=http://127.0.0.1:\${PORT_vehicle_service} UPSTREAM_CREDIT_URL=http://127.0.0.1:\${PORT_credit_service} UPSTREAM_PAYMENT_URL=http://127.0.0.1:\${PORT_payment_service} UPSTREAM_TELEMATICS_URL=http://127.0.0.1:\${PORT_telematics_service} UPSTREAM_SUPPORT_URL=http://127.0.0.1:\${PORT_support_service} GATEWAY_ROUTES_FILE=\${ROOT}/services/api-gateway/routes.json CORS_ORIGINS=http://localhost:3000,http://localhost:\${PORT_frontend},http://127.0.0.1:\${PORT_frontend} HTTP_IO_THREADS=2|TRUSTED_PROXIES=127.0.0.1 RATE_AUTH_PER_IP_RPS=5 RATE_AUTH_PER_IP_BURST=10"
 )
@@ -88,8 +88,10 @@ done
 PORT_frontend=$((3000 + PORT_OFFSET))
 FRONTEND=$ROOT/scripts/frontend.sh
 with_frontend() { [ "${RTO_FRONTEND:-1}" != 0 ] && [ -f "$ROOT/frontend/package.json" ]; }
-# Tracker ports (Traccar's defaults), moved like the others: ${PORT_gt06}.
+# Tracker ports (Traccar's defaults), moved like the others: GT06 TCP, Teltonika TCP, OsmAnd HTTP.
 declare "PORT_gt06=$((5023 + PORT_OFFSET))"
+declare "PORT_teltonika=$((5027 + PORT_OFFSET))"
+declare "PORT_osmand=$((5055 + PORT_OFFSET))"
 
 # alive PID NAME: the process exists, is not a zombie, and its command name is NAME (max 15 chars).
 alive() {

@@ -84,7 +84,7 @@ if "$PLATFORM" start --env test --build-dir "$BUILD_DIR"; then
   export E2E_TELEMATICS_URL=http://127.0.0.1:$((18085 + shift))
   export E2E_SUPPORT_URL=http://127.0.0.1:$((18086 + shift))
   export E2E_SIM_URL=http://127.0.0.1:$((18095 + shift))
-  export E2E_GT06_PORT=$((15023 + shift))
+  export E2E_GT06_PORT=$((15023 + shift)) E2E_TELTONIKA_PORT=$((15027 + shift)) E2E_OSMAND_PORT=$((15055 + shift))
   export E2E_SECRETS_FILE=$ROOT/.data/test/secrets.env E2E_INFRA_FILE=$ROOT/.data/test/infra.env
   ctest --test-dir "$BUILD_DIR" -L e2e --output-on-failure || failed+=("end-to-end tests")
   if [ -f "$ROOT/frontend/package.json" ]; then
