@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -104,6 +105,40 @@ std::string location(double lat, double lon, int speed, system_clock::time_point
   return frame(0x12, b, serial);
 }
 
+// The online command a GT06 device receives (0x80): its server flag and text.
+struct Command {
+  std::uint32_t flag = 0;
+  std::string text;
+};
+std::optional<Command> read_command(Device& d, milliseconds timeout = 10s) {
+  auto head = d.read(3, timeout);
+  if (head.size() < 3 || head[0] != '\x78' || head[1] != '\x78') return std::nullopt;
+  auto rest = d.read(static_cast<unsigned char>(head[2]) + 4u);
+  if (rest.size() < 6 || static_cast<unsigned char>(rest[0]) != 0x80) return std::nullopt;
+  const auto len = static_cast<unsigned char>(rest[1]);  // server flag + command
+  Command c;
+  for (int i = 0; i < 4; ++i) c.flag = c.flag << 8 | static_cast<unsigned char>(rest[2 + i]);
+  c.text = rest.substr(6, len - 4u);
+  return c;
+}
+
+std::string reply(const Command& c, const std::string& text, unsigned serial) {
+  return frame(0x15, std::string(1, static_cast<char>(4 + text.size())) + be32(c.flag) + text + be16(2), serial);
+}
+
+std::string lock_state(e2e::Api& api, const std::string& vehicle, const std::string& staff) {
+  auto r = api.get("/api/v1/telematics/vehicles/" + vehicle + "/lock", staff);
+  return r.status == 200 ? e2e::str(r, "state") : "http " + std::to_string(r.status);
+}
+
+std::string wait_lock_state(e2e::Api& api, const std::string& vehicle, const std::string& staff, const std::string& want,
+                            milliseconds within = 10s) {
+  std::string s;
+  for (auto until = steady_clock::now() + within; steady_clock::now() < until; std::this_thread::sleep_for(100ms))
+    if ((s = lock_state(api, vehicle, staff)) == want) break;
+  return s;
+}
+
 std::string unique_imei() {
   static std::mt19937_64 rng{std::random_device{}()};
   std::string s = "86";
@@ -130,8 +165,12 @@ TEST(Telematics, Gt06DeviceReportsThroughTheServiceAndStaffSeeThePositionThrough
                       admin);
   ASSERT_EQ(reg.status, 201) << reg.body;
   const auto tracker = e2e::str(reg, "id");
-  // Any vehicle id: the tracker is installed on it (the vehicle service is not asked here).
-  const std::string vehicle_id = "7e1e5a3c-0000-4000-8000-" + imei.substr(3, 12);
+  // The vehicle service is asked: an id it does not know is refused, a listed vehicle is taken.
+  auto unknown = api.post("/api/v1/telematics/trackers/" + tracker + "/install",
+                          js::object{{"vehicle_id", "7e1e5a3c-0000-4000-8000-" + imei.substr(3, 12)}}, admin);
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  const auto dealer = e2e::account_with_role(api, admin, "dealer");
+  const auto vehicle_id = e2e::available_vehicle(api, admin, dealer.access_token, "Bajaj", "Boxer 150", 5'200'000'00);
   auto inst = api.post("/api/v1/telematics/trackers/" + tracker + "/install", js::object{{"vehicle_id", vehicle_id}}, admin);
   ASSERT_EQ(inst.status, 200) << inst.body;
 
@@ -160,4 +199,76 @@ TEST(Telematics, Gt06DeviceReportsThroughTheServiceAndStaffSeeThePositionThrough
   auto rider = e2e::register_customer(api);
   EXPECT_EQ(api.get("/api/v1/telematics/vehicles/" + vehicle_id + "/position", rider.access_token).status, 404);
   EXPECT_EQ(api.get("/api/v1/telematics/vehicles/" + vehicle_id + "/position").status, 401);
+}
+
+// The immobiliser through the whole platform: a plan goes overdue → the lock is pending and the
+// rider warned on their `me` channel → it waits while the vehicle moves → the engine cut reaches
+// the device once it has stopped → acknowledged, locked → the rider pays off the plan → the
+// engine is restored at once → a completed plan can never be locked again.
+TEST(Telematics, AnOverduePlanImmobilisesTheStoppedVehicleAndPayingMobilisesItAtOnce) {
+  e2e::Api api;
+  const auto admin = e2e::admin_token(api);
+  auto plan = e2e::pending_plan(api);
+  const auto imei = unique_imei();
+  auto reg = api.post("/api/v1/telematics/trackers",
+                      js::object{{"imei", imei}, {"protocol", "gt06"}, {"phone", e2e::unique_phone()}, {"model", "GT06N"}},
+                      admin);
+  ASSERT_EQ(reg.status, 201) << reg.body;
+  auto inst = api.post("/api/v1/telematics/trackers/" + e2e::str(reg, "id") + "/install",
+                       js::object{{"vehicle_id", plan.vehicle_id}}, admin);
+  ASSERT_EQ(inst.status, 200) << inst.body;
+  auto deposit = e2e::internal_payment(plan.reference, plan.deposit, "MP" + imei.substr(0, 12));
+  ASSERT_LT(deposit.status, 300) << deposit.body;
+
+  rto::testing::WsClient ws;
+  ASSERT_EQ(e2e::realtime_connect(ws, plan.customer.access_token), 101);
+  ASSERT_TRUE(e2e::subscribed(ws, "me"));
+
+  Device d(gt06_port());
+  unsigned serial = 1;
+  d.write(login(imei));
+  ASSERT_EQ(d.read(10), frame(0x01, "", 1));
+  d.write(location(0.3476, 32.5825, 40, floor<seconds>(system_clock::now()), ++serial));
+  ASSERT_EQ(d.read(10), frame(0x12, "", serial));
+
+  // Ten days on, nothing paid: the ledger requires the lock; the vehicle is moving, so it waits.
+  auto run = e2e::run_delinquency(e2e::local_date_in(10));
+  ASSERT_LT(run.status, 300) << run.body;
+  ASSERT_EQ(wait_lock_state(api, plan.vehicle_id, admin, "pending"), "pending");
+  auto warned = e2e::wait_event(ws, [&](const js::object& e) { return e.at("type").as_string() == "telematics.lock.pending"; });
+  ASSERT_FALSE(warned.empty()) << "the rider was not warned on the me channel";
+  EXPECT_EQ(warned.at("event").at("data").at("vehicle_id").as_string(), plan.vehicle_id);
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(lock_state(api, plan.vehicle_id, admin), "pending");  // moving: no command yet
+
+  // It stops, ignition off; once stopped for LOCK_STOPPED_MS (2 s on the test platform) the job
+  // sends the engine cut. (A second later than the moving fix: one per second and tracker is kept.)
+  d.write(location(0.3477, 32.5826, 0, floor<seconds>(system_clock::now()) + 1s, ++serial));
+  ASSERT_EQ(d.read(10), frame(0x12, "", serial));
+  auto cut = read_command(d);
+  ASSERT_TRUE(cut) << "no engine-cut command reached the device";
+  EXPECT_EQ(cut->text, "Relay,1#");
+  d.write(reply(*cut, "Relay,1 OK", ++serial));
+  EXPECT_EQ(wait_lock_state(api, plan.vehicle_id, admin, "locked"), "locked");
+  auto locked = api.get("/api/v1/telematics/vehicles/" + plan.vehicle_id + "/lock", plan.customer.access_token);
+  ASSERT_EQ(locked.status, 200) << locked.body;  // the rider sees their own vehicle's lock
+  EXPECT_EQ(e2e::str(locked, "state"), "locked");
+
+  // The rider pays the payoff quote: the plan completes and the engine is restored at once.
+  auto quote = api.get("/api/v1/plans/" + plan.id + "/payoff-quote", plan.customer.access_token);
+  ASSERT_EQ(quote.status, 200) << quote.body;
+  const auto payoff = quote.json.at("amount").at("amount").to_number<std::int64_t>();
+  auto paid = e2e::internal_payment(plan.reference, payoff, "MP" + imei.substr(2, 12));
+  ASSERT_LT(paid.status, 300) << paid.body;
+  auto restore = read_command(d);
+  ASSERT_TRUE(restore) << "no engine-restore command reached the device";
+  EXPECT_EQ(restore->text, "Relay,0#");
+  d.write(reply(*restore, "Relay,0 OK", ++serial));
+  EXPECT_EQ(wait_lock_state(api, plan.vehicle_id, admin, "unlocked"), "unlocked");
+
+  // The owner's vehicle can never be locked again by the platform.
+  const auto officer = e2e::account_with_role(api, admin, "credit_officer");
+  auto again = api.post("/api/v1/telematics/vehicles/" + plan.vehicle_id + "/lock", js::object{{"reason", "test after payoff"}},
+                        officer.access_token);
+  EXPECT_EQ(again.status, 409) << again.body;
 }

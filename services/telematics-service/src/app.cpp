@@ -1,6 +1,8 @@
 #include "app.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
@@ -29,6 +31,80 @@ App::App(rto::db::Pool& db, std::shared_ptr<const rto::Clock> clock, TelematicsC
 void App::set_sender(std::string protocol, CommandSender s) {
   std::lock_guard lk(senders_mu_);
   senders_[std::move(protocol)] = std::move(s);
+}
+
+void App::use_vehicle_service(const rto::auth::Tokens& tokens) {
+  rto::http::ClientOptions o;
+  o.connect_timeout = std::min(cfg_.neighbour_timeout, std::chrono::milliseconds(2000));
+  o.request_timeout = cfg_.neighbour_timeout;
+  vehicles_ = std::make_unique<rto::ServiceClient>(cfg_.vehicle_service_url, tokens, cfg_.common.service,
+                                                   "vehicle-service", o);
+}
+
+bool App::vehicle_exists(const std::string& vehicle_id) {
+  if (!vehicles_) throw rto::Unavailable("the vehicle service is not configured");
+  rto::http::ClientResponse res;
+  try {
+    res = vehicles_->get("/internal/vehicles/" + vehicle_id);
+  } catch (const rto::http::UpstreamError& e) {
+    rto::log::warn("vehicle service unreachable", {{"error", e.what()}});
+    throw rto::Unavailable("the vehicle service cannot be reached; try again shortly");
+  }
+  if (res.status == 200) return true;
+  if (res.status == 404) return false;
+  rto::log::warn("vehicle service answered with an error", {{"status", res.status}});
+  throw rto::Unavailable("the vehicle service is unavailable; try again shortly");
+}
+
+// ---- device tokens ------------------------------------------------------------------------------
+
+std::string App::issue_device_token(const std::string& tracker_id, const std::string& actor) {
+  auto token = "dt_" + rto::crypto::random_token(32);
+  db_.transact([&](pqxx::work& tx) {
+    storage::set_device_token(tx, tracker_id, rto::crypto::sha256_hex(token), actor, now());
+  });
+  return token;
+}
+
+std::optional<storage::Tracker> App::authenticate_device(std::string_view token) {
+  if (token.size() < 10 || token.size() > 100 || token.substr(0, 3) != "dt_") return std::nullopt;
+  const auto hash = rto::crypto::sha256_hex(token);
+  return db_.transact([&](pqxx::work& tx) -> std::optional<storage::Tracker> {
+    auto t = storage::tracker_by_token(tx, hash);
+    if (t) storage::device_token_used(tx, t->id, now());
+    return t;
+  });
+}
+
+std::vector<storage::Command> App::fetch_commands(const storage::Tracker& t) {
+  return db_.transact([&](pqxx::work& tx) {
+    auto commands = storage::queued_commands(tx, t.id);
+    record_sent(tx, commands);
+    return commands;
+  });
+}
+
+// ---- partitions ---------------------------------------------------------------------------------
+
+void App::maintain_partitions() {
+  using namespace std::chrono;
+  const year_month_day today{floor<days>(now())};
+  const year_month this_month{today.year(), today.month()};
+  // From the month before (a device reporting late just after midnight on the 1st) to
+  // partitions_ahead months after this one.
+  const year_month_day from{(this_month - months(1)) / day(1)};
+  char first[16];
+  std::snprintf(first, sizeof first, "%04d-%02u-01", static_cast<int>(from.year()), static_cast<unsigned>(from.month()));
+  std::vector<std::string> detached;
+  const int created = db_.transact([&](pqxx::work& tx) {
+    detached.clear();
+    const int n = storage::ensure_partitions(tx, first, cfg_.partitions_ahead + 2);
+    if (cfg_.retention_months > 0)
+      detached = storage::detach_partitions(tx, sys_days{(this_month - months(cfg_.retention_months)) / day(1)});
+    return n;
+  });
+  if (created > 0) rto::log::info("position partitions created", {{"count", created}});
+  for (const auto& d : detached) rto::log::info("position partition detached for archiving", {{"table", d}});
 }
 
 std::optional<storage::Tracker> App::identify(const std::string& device_id, const std::string& protocol) {
@@ -170,6 +246,10 @@ std::size_t App::ingest(std::vector<Report> reports) {
   });
   for (const auto& r : reports) {
     if (r.reply_to) on_command_reply(*r.reply_to, r.reply_text);
+    if (r.reply_to_oldest) {
+      auto id = db_.query([&](pqxx::nontransaction& tx) { return storage::oldest_sent_command(tx, r.tracker_id); });
+      if (id) on_command_reply(*id, r.reply_text);
+    }
     if (r.reconnected) reconnected.push_back(r.tracker_id);
   }
   for (const auto& tr : reconnected) dispatch_commands(tr);
@@ -309,22 +389,26 @@ void App::dispatch_commands(const std::string& tracker_id) {
       sender = it->second;
     }
     if (!sender.connected(*tracker)) return;  // offline: sent on reconnect
-    const auto t = now();
-    for (auto& c : storage::queued_commands(tx, tracker_id)) {
-      storage::mark_sent(tx, c.id, t);
-      auto lock = storage::lock_for_update(tx, c.vehicle_id);
-      const auto plan = lock ? lock->plan_id : std::nullopt;
-      storage::audit(tx, c.vehicle_id, plan, "sent", c.kind == "lock" ? "engine cut sent" : "engine restore sent",
-                     "system", c.id, t);
-      publish_lock(tx, "telematics.lock.sent", c.vehicle_id, plan, {{"kind", c.kind}, {"command_id", c.id}});
-      sent.push_back(std::move(c));
-    }
+    sent = storage::queued_commands(tx, tracker_id);
+    record_sent(tx, sent);
   });
   for (const auto& c : sent) {
     if (!sender.send(*tracker, c.id, c.kind)) {
       // Gone between the check and the write: queued again, sent on reconnect.
       db_.transact([&](pqxx::work& tx) { storage::requeue(tx, c.id); });
     }
+  }
+}
+
+void App::record_sent(pqxx::transaction_base& tx, const std::vector<storage::Command>& commands) {
+  const auto t = now();
+  for (const auto& c : commands) {
+    storage::mark_sent(tx, c.id, t);
+    auto lock = storage::lock_for_update(tx, c.vehicle_id);
+    const auto plan = lock ? lock->plan_id : std::nullopt;
+    storage::audit(tx, c.vehicle_id, plan, "sent", c.kind == "lock" ? "engine cut sent" : "engine restore sent",
+                   "system", c.id, t);
+    publish_lock(tx, "telematics.lock.sent", c.vehicle_id, plan, {{"kind", c.kind}, {"command_id", c.id}});
   }
 }
 

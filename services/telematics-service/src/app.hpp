@@ -29,6 +29,7 @@ struct Report {
   std::optional<bool> oil_cut;
   std::optional<std::string> alarm;
   std::optional<std::int64_t> reply_to;  // the command id a reply answers
+  bool reply_to_oldest = false;           // a reply without an id (Teltonika Codec 12): the oldest sent
   std::string reply_text;
   bool reconnected = false;  // a login: queued commands go out now
 };
@@ -48,6 +49,10 @@ class App {
   const std::string& source() const noexcept { return cfg_.common.service; }
   TimePoint now() const { return clock_->now(); }
   void set_sender(std::string protocol, CommandSender s);
+  // The vehicle service, asked on install whether the vehicle exists (install() sets it).
+  void use_vehicle_service(const rto::auth::Tokens& tokens);
+  // True when the vehicle service knows the vehicle; 503 when it cannot be asked.
+  bool vehicle_exists(const std::string& vehicle_id);
 
   // A device identifies itself: its tracker when registered and installed on a vehicle;
   // otherwise nothing, and the refusal is counted.
@@ -59,6 +64,16 @@ class App {
   // From I/O threads: kept and written by the next flush_ingest() (a periodic job).
   void enqueue(Report r);
   std::size_t flush_ingest();
+
+  // Device tokens for the HTTP batch API: a new token for a tracker (replacing any earlier one),
+  // shown once; and the tracker a presented token belongs to.
+  std::string issue_device_token(const std::string& tracker_id, const std::string& actor);
+  std::optional<storage::Tracker> authenticate_device(std::string_view token);
+  // Commands for devices that fetch them (protocol http or osmand): the queued ones, now sent.
+  std::vector<storage::Command> fetch_commands(const storage::Tracker& t);
+
+  // Monthly partitions of positions: the next months created, the months past retention detached.
+  void maintain_partitions();
 
   // payment.plan.* and payment.lock.* (inside the consumer's transaction).
   void on_payment_event(pqxx::work& tx, const rto::events::Received& e);
@@ -89,6 +104,8 @@ class App {
   void publish_lock(pqxx::transaction_base& tx, std::string_view type, const std::string& vehicle_id,
                     const std::optional<std::string>& plan_id, boost::json::object extra);
   bool position_event_due(const std::string& vehicle_id, TimePoint now);
+  // Marks queued commands sent, with their audit rows and events (inside the caller's transaction).
+  void record_sent(pqxx::transaction_base& tx, const std::vector<storage::Command>& commands);
 
   rto::db::Pool& db_;
   std::shared_ptr<const rto::Clock> clock_;
@@ -97,16 +114,19 @@ class App {
   std::unordered_map<std::string, CommandSender> senders_;
   std::mutex queue_mu_;
   std::vector<Report> queue_;
+  std::unique_ptr<rto::ServiceClient> vehicles_;
   std::mutex throttle_mu_;
   std::unordered_map<std::string, TimePoint> last_position_event_;
 };
 
 class Gt06Listener;
+class TeltonikaListener;
+class OsmandListener;
 
 struct InstallOptions {
   bool background_jobs = true;  // ingest flush, pending locks, command retries, offline detection
   bool consume_events = true;   // payment.* from RabbitMQ
-  bool device_listeners = true; // GT06 over TCP on GT06_PORT
+  bool device_listeners = true; // GT06 and Teltonika over TCP, OsmAnd over HTTP, on their ports
   std::string event_queue = "telematics-service.events";
 };
 
@@ -114,6 +134,10 @@ struct Installed {
   std::shared_ptr<App> app;
   std::shared_ptr<Gt06Listener> gt06;  // null when off
   std::uint16_t gt06_port = 0;
+  std::shared_ptr<TeltonikaListener> teltonika;
+  std::uint16_t teltonika_port = 0;
+  std::shared_ptr<OsmandListener> osmand;
+  std::uint16_t osmand_port = 0;
 };
 
 Installed install(rto::Service& service, TelematicsConfig cfg, std::shared_ptr<const rto::Clock> clock,

@@ -6,6 +6,13 @@ TelematicsConfig TelematicsConfig::read(rto::config::Env& env) {
   TelematicsConfig c;
   c.common = rto::config::Common::read(env, "telematics-service", 8085, true);
   c.gt06_port = static_cast<std::uint16_t>(env.integer("GT06_PORT", 5023, 0, 65535));
+  c.teltonika_port = static_cast<std::uint16_t>(env.integer("TELTONIKA_PORT", 5027, 0, 65535));
+  c.osmand_port = static_cast<std::uint16_t>(env.integer("OSMAND_PORT", 5055, 0, 65535));
+  c.vehicle_service_url = env.url("VEHICLE_SERVICE_URL", c.vehicle_service_url);
+  c.neighbour_timeout = env.millis("NEIGHBOUR_TIMEOUT_MS", 3000, 100, 60000);
+  c.partitions_ahead = static_cast<int>(env.integer("POSITION_PARTITIONS_AHEAD", 3, 1, 24));
+  c.retention_months = static_cast<int>(env.integer("POSITION_RETENTION_MONTHS", 0, 0, 1200));
+  c.batch_max_positions = static_cast<std::size_t>(env.integer("BATCH_MAX_POSITIONS", 1000, 1, 10000));
   c.device_max_connections = static_cast<std::size_t>(env.integer("DEVICE_MAX_CONNECTIONS", 20000, 1, 1000000));
   c.device_idle_timeout = env.millis("DEVICE_IDLE_TIMEOUT_MS", 300000, 1000, 86400000);
   c.ingest_flush = env.millis("INGEST_FLUSH_MS", 100, 10, 60000);

@@ -13,6 +13,20 @@ struct TelematicsConfig {
   rto::config::Common common;  // PORT [8085]
   // GT06 trackers over TCP: GT06_PORT [5023] (Traccar's port); 0 turns the listener off.
   std::uint16_t gt06_port = 5023;
+  // Teltonika Codec 8/8E over TCP: TELTONIKA_PORT [5027]; OsmAnd (Traccar Client) over HTTP:
+  // OSMAND_PORT [5055]. Traccar's ports, so a tracker set up for Traccar needs no change; 0 = off.
+  std::uint16_t teltonika_port = 5027;
+  std::uint16_t osmand_port = 5055;
+  // The vehicle service, asked whether a vehicle exists before a tracker is installed on it:
+  // VEHICLE_SERVICE_URL [http://127.0.0.1:8082]; NEIGHBOUR_TIMEOUT_MS [3000].
+  std::string vehicle_service_url = "http://127.0.0.1:8082";
+  std::chrono::milliseconds neighbour_timeout{3000};
+  // Positions are partitioned by month: POSITION_PARTITIONS_AHEAD [3] months are created ahead by
+  // a job; POSITION_RETENTION_MONTHS [0 = keep all] detaches older months (kept as tables named
+  // positions_YYYY_MM for archiving, then dropped by the operator).
+  int partitions_ahead = 3;
+  int retention_months = 0;
+  std::size_t batch_max_positions = 1000;  // BATCH_MAX_POSITIONS [1000]: one POST /positions
   std::size_t device_max_connections = 20000;                   // DEVICE_MAX_CONNECTIONS [20000]
   std::chrono::milliseconds device_idle_timeout{std::chrono::minutes(5)};  // DEVICE_IDLE_TIMEOUT_MS [300000]
   std::chrono::milliseconds ingest_flush{100};                  // INGEST_FLUSH_MS [100]: batched position writes

@@ -1,6 +1,7 @@
 #include "handlers.hpp"
 
 #include <algorithm>
+#include <rto/auth.hpp>
 #include <rto/clock.hpp>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
@@ -9,6 +10,7 @@
 #include <rto/phone.hpp>
 
 #include "app.hpp"
+#include "domain/batch.hpp"
 #include "domain/osmand.hpp"
 #include "domain/tracker.hpp"
 #include "storage/storage.hpp"
@@ -177,6 +179,12 @@ Response Handlers::get_tracker(Request& req) {
                                    {"removed_at", time_or_null(i.removed_at)},
                                    {"removed_by", or_null(i.removed_by)}});
     o["installations"] = std::move(history);
+    if (auto d = storage::device_token_of(tx, id))
+      o["device_token"] = js::object{{"created_at", rto::to_rfc3339(d->created_at)},
+                                     {"created_by", d->created_by},
+                                     {"last_used_at", time_or_null(d->last_used_at)}};
+    else
+      o["device_token"] = nullptr;
     return Response::json(o);
   });
 }
@@ -193,6 +201,9 @@ Response Handlers::install_tracker(Request& req) {
     if (!vehicle_id) r.fail("vehicle_id", "must be a vehicle id (UUID)");
   }
   r.finish();
+  // Asked before the transaction: no database connection is held while the neighbour answers.
+  if (!app_->vehicle_exists(*vehicle_id))
+    throw rto::BadField("vehicle_id", "no vehicle with this id in the vehicle service");
   auto t = app_->db().transact([&](pqxx::work& tx) {
     auto t = storage::tracker_by_id(tx, id, true);
     if (!t) throw rto::NotFound("no tracker with this id");
@@ -320,36 +331,176 @@ Response Handlers::unlock_vehicle(Request& req) {
   return vehicle_lock(req);
 }
 
-// ---- OsmAnd -------------------------------------------------------------------------------------
+// ---- devices over HTTP (the batch API) -----------------------------------------------------------
 
-Response Handlers::osmand(Request& req) {
-  const bool json_form = req.header("Content-Type").value_or("").find("application/json") != std::string_view::npos;
-  osmand::Report report;
+Response Handlers::issue_device_token(Request& req) {
+  auto id = path_uuid(req, "tracker");
+  auto t = app_->db().read([&](pqxx::read_transaction& tx) { return storage::tracker_by_id(tx, id); });
+  if (!t) throw rto::NotFound("no tracker with this id");
+  if (t->protocol != "http")
+    throw rto::Conflict("device tokens are for trackers of protocol http (integrations that post batches)",
+                        {{"protocol", "must be http"}})
+        .with_code("not-an-http-tracker");
+  auto token = app_->issue_device_token(id, actor_of(req));
+  rto::log::info("device token issued", {{"tracker_id", id}, {"by", actor_of(req)}});
+  auto res = Response::json(201, js::object{{"tracker_id", id},
+                                            {"token", token},
+                                            {"note", "shown once: only its hash is kept; issuing another replaces it"}});
+  res.headers.set("Cache-Control", "no-store");
+  return res;
+}
+
+namespace {
+storage::Tracker device_of(App& app, const Request& req) {
+  auto token = rto::auth::bearer_token(req.header("Authorization").value_or(""));
+  if (token.empty())
+    throw rto::Unauthorized("send the tracker's device token as 'Authorization: Bearer dt_…'").with_header("WWW-Authenticate", "Bearer");
+  auto t = app.authenticate_device(token);
+  if (!t)
+    throw rto::Unauthorized("the device token is not valid").with_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+  if (!t->vehicle_id) throw rto::Conflict("the tracker is not installed on a vehicle").with_code("tracker-not-installed");
+  return *t;
+}
+}  // namespace
+
+Response Handlers::post_positions(Request& req) {
+  auto tracker = device_of(*app_, req);
+  batch::Parsed parsed;
   try {
-    if (json_form) {
-      report = osmand::decode_json(req.body, app_->now());
-    } else {
-      auto params = req.query.empty() ? osmand::parse_form(req.body) : req.query;
-      report = osmand::decode_query(params, app_->now());
-    }
+    parsed = batch::parse(req.body, app_->now(), app_->config().batch_max_positions);
   } catch (const DecodeError& e) {
     throw rto::BadField(e.field(), e.message());
   }
-  auto tracker = app_->identify(report.device_id, "osmand");
-  if (!tracker) {
-    // Traccar answers 400 to the query form and 404 to the JSON form for an unknown device.
-    if (json_form) throw rto::NotFound("unknown device");
-    throw rto::BadField(req.query_param("id") ? "id" : "deviceid", "unknown device");
+  const auto accepted = parsed.fixes.size();
+  std::size_t stored = 0;
+  if (accepted > 0) {  // written before the answer: an acknowledged position is kept
+    Report r;
+    r.tracker_id = tracker.id;
+    r.protocol = "http";
+    r.fixes = std::move(parsed.fixes);
+    std::vector<Report> reports;
+    reports.push_back(std::move(r));
+    stored = app_->ingest(std::move(reports));
   }
-  Report r;
-  r.tracker_id = tracker->id;
-  r.protocol = "osmand";
-  if (report.fix) {
-    r.fixes.push_back(*report.fix);
-    r.ignition = report.fix->ignition;
+  if (accepted == 0) {  // nothing to keep: a problem naming every refused position (the first 100)
+    std::vector<rto::FieldError> fields;
+    for (const auto& x : parsed.refused) {
+      if (fields.size() == 100) break;
+      fields.push_back({x.field, x.reason});
+    }
+    throw rto::Unprocessable("no position in the batch could be kept", std::move(fields));
   }
-  app_->ingest({std::move(r)});
-  return Response::text(200, "");
+  js::array refused;
+  for (const auto& x : parsed.refused)
+    refused.push_back(js::object{{"index", static_cast<std::int64_t>(x.index)}, {"field", x.field}, {"reason", x.reason}});
+  return Response::json(200,
+                        js::object{{"received", static_cast<std::int64_t>(parsed.received)},
+                                   {"accepted", static_cast<std::int64_t>(accepted)},
+                                   {"stored", static_cast<std::int64_t>(stored)},
+                                   {"duplicates", static_cast<std::int64_t>(accepted - stored)},
+                                   {"refused", std::move(refused)}});
+}
+
+Response Handlers::device_commands(Request& req) {
+  auto tracker = device_of(*app_, req);
+  js::array items;
+  for (const auto& c : app_->fetch_commands(tracker))
+    items.push_back(js::object{{"id", c.id},
+                               {"kind", c.kind},
+                               {"command", c.kind == "lock" ? "engine_stop" : "engine_resume"},
+                               {"vehicle_id", c.vehicle_id}});
+  return Response::json(js::object{{"items", std::move(items)}});
+}
+
+Response Handlers::device_command_result(Request& req) {
+  auto tracker = device_of(*app_, req);
+  std::int64_t id = 0;
+  {
+    const auto text = std::string(req.param("id"));
+    try {
+      std::size_t used = 0;
+      id = std::stoll(text, &used);
+      if (used != text.size() || id <= 0) id = 0;
+    } catch (const std::exception&) {
+      id = 0;
+    }
+  }
+  auto body = rto::json::parse_object(req.body);
+  rto::json::Reader r(body);
+  auto status = r.one_of("status", true, {"done", "failed"});
+  auto message = r.string("message", false, 0, 500);
+  r.reject_unknown({"status", "message"});
+  r.finish();
+  auto c = id == 0 ? std::nullopt : app_->db().transact([&](pqxx::work& tx) {
+    auto cmd = storage::command_for_update(tx, id);
+    return cmd && cmd->tracker_id == tracker.id ? cmd : std::nullopt;
+  });
+  if (!c) throw rto::NotFound("no command with this id for this device");
+  // The state machine reads "fail"/"error" in a device's answer as a refusal.
+  const std::string text = *status == "failed" ? "failed: " + message.value_or("") : message.value_or("done");
+  app_->on_command_reply(id, text);
+  return Response::no_content();
+}
+
+// ---- the fleet ----------------------------------------------------------------------------------
+
+Response Handlers::fleet(Request& req) {
+  int limit = 50;
+  if (auto l = req.query_param("limit")) {
+    try {
+      limit = std::stoi(std::string(*l));
+    } catch (const std::exception&) {
+      limit = 0;
+    }
+    if (limit < 1 || limit > 200) throw rto::BadField("limit", "must be a whole number from 1 to 200");
+  }
+  std::string status(req.query_param("status").value_or(""));
+  static const std::vector<std::string> statuses = {"", "online", "offline", "moving", "locked", "lock_pending", "lock_failed"};
+  if (std::find(statuses.begin(), statuses.end(), status) == statuses.end())
+    throw rto::BadField("status", "must be one of online, offline, moving, locked, lock_pending, lock_failed");
+  std::string after;
+  if (auto a = req.query_param("after"); a && !a->empty()) {
+    auto id = canonical_uuid(*a);
+    if (!id) throw rto::BadField("after", "must be the next_cursor of the previous page");
+    after = *id;
+  }
+  const double moving = app_->config().lock_rules.max_speed_kmh;
+  return app_->db().read([&](pqxx::read_transaction& tx) {
+    auto counts = storage::fleet_counts(tx, moving);
+    auto items = storage::fleet_page(tx, status, moving, after, limit + 1);
+    const bool more = static_cast<int>(items.size()) > limit;
+    if (more) items.resize(static_cast<std::size_t>(limit));
+    js::array arr;
+    for (const auto& v : items) {
+      js::object o{{"vehicle_id", v.vehicle_id},
+                   {"tracker_id", v.tracker_id},
+                   {"protocol", v.protocol},
+                   {"online", v.online},
+                   {"last_seen_at", time_or_null(v.last_seen_at)},
+                   {"device_time", time_or_null(v.device_time)},
+                   {"ignition", or_null(v.ignition)},
+                   {"battery_percent", or_null(v.battery_percent)},
+                   {"lock_state", v.lock_state},
+                   {"plan_id", or_null(v.plan_id)},
+                   {"plan_status", or_null(v.plan_status)}};
+      if (v.lat && v.lon) {
+        o["position"] = js::object{{"lat", *v.lat}, {"lon", *v.lon}};
+        o["speed_kmh"] = v.speed_kmh.value_or(0);
+        o["course"] = v.course.value_or(0);
+        o["moving"] = v.online && v.speed_kmh.value_or(0) >= moving;
+      } else {
+        o["position"] = nullptr;
+        o["moving"] = false;
+      }
+      arr.push_back(std::move(o));
+    }
+    js::object c{{"installed", counts.installed}, {"online", counts.online},       {"offline", counts.offline},
+                 {"moving", counts.moving},       {"locked", counts.locked},       {"lock_pending", counts.lock_pending},
+                 {"lock_failed", counts.lock_failed}};
+    return Response::json(js::object{{"counts", std::move(c)},
+                                     {"items", std::move(arr)},
+                                     {"next_cursor", more ? js::value(items.back().vehicle_id) : js::value(nullptr)}});
+  });
 }
 
 }  // namespace telematics

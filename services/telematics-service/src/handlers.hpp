@@ -28,8 +28,15 @@ class Handlers : public rto::http::HandlerSet<App> {
   Response lock_vehicle(Request& req);
   Response unlock_vehicle(Request& req);
 
-  // Devices: OsmAnd / Traccar Client (query string, form or JSON)
-  Response osmand(Request& req);
+  // installers: a device token for an http tracker (shown once)
+  Response issue_device_token(Request& req);
+  // Devices with a device token: a batch of positions; commands to fetch and answer
+  Response post_positions(Request& req);
+  Response device_commands(Request& req);
+  Response device_command_result(Request& req);
+
+  // Staff: the fleet overview
+  Response fleet(Request& req);
 
 };
 

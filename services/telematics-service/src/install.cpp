@@ -7,6 +7,8 @@
 #include "app.hpp"
 #include "events/events.hpp"
 #include "gt06_listener.hpp"
+#include "osmand_listener.hpp"
+#include "teltonika_listener.hpp"
 #include "handlers.hpp"
 #include "routes.hpp"
 #include "storage/queries.hpp"
@@ -35,13 +37,28 @@ Installed install(rto::Service& service, TelematicsConfig cfg, std::shared_ptr<c
   Installed out;
   out.app = std::make_shared<App>(pool, std::move(clock), cfg);
   auto app = out.app;
+  app->use_vehicle_service(service.tokens());
+  // The months around now exist before the first position arrives (the job keeps them ahead).
+  app->maintain_partitions();
   add_routes(service.router(), std::make_shared<Handlers>(app));
-  if (opts.device_listeners && cfg.gt06_port != 0) {
-    out.gt06 = std::make_shared<Gt06Listener>(app, cfg.common.host, cfg.gt06_port, cfg.device_max_connections,
-                                              cfg.device_idle_timeout);
-    out.gt06_port = out.gt06->start();
+  if (opts.device_listeners) {
+    if (cfg.gt06_port != 0) {
+      out.gt06 = std::make_shared<Gt06Listener>(app, cfg.common.host, cfg.gt06_port, cfg.device_max_connections,
+                                                cfg.device_idle_timeout);
+      out.gt06_port = out.gt06->start();
+    }
+    if (cfg.teltonika_port != 0) {
+      out.teltonika = std::make_shared<TeltonikaListener>(app, cfg.common.host, cfg.teltonika_port,
+                                                          cfg.device_max_connections, cfg.device_idle_timeout);
+      out.teltonika_port = out.teltonika->start();
+    }
+    if (cfg.osmand_port != 0) {
+      out.osmand = std::make_shared<OsmandListener>(app, cfg.common.host, cfg.osmand_port);
+      out.osmand_port = out.osmand->start();
+    }
   }
   if (opts.background_jobs) {
+    service.every("partitions", std::chrono::hours(6), [app] { app->maintain_partitions(); });
     service.every("ingest-flush", cfg.ingest_flush, [app] { app->flush_ingest(); });
     service.every("locks", cfg.job_interval, [app] {
       app->advance_pending_locks();

@@ -26,9 +26,14 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.post("/api/v1/telematics/vehicles/{id}/lock", lockers, to(&Handlers::lock_vehicle));
   r.post("/api/v1/telematics/vehicles/{id}/unlock", lockers, to(&Handlers::unlock_vehicle));
 
-  // OsmAnd devices (Traccar Client) identify themselves by their id; no token.
-  r.get("/osmand", Access::anyone(), to(&Handlers::osmand));
-  r.post("/osmand", Access::anyone(), to(&Handlers::osmand));
+  r.post("/api/v1/telematics/trackers/{id}/token", installers, to(&Handlers::issue_device_token));
+  r.get("/api/v1/telematics/fleet", staff, to(&Handlers::fleet));
+
+  // Devices and integrations: no user token; the handlers check the tracker's device token.
+  // (OsmAnd devices have their own port: osmand_listener.)
+  r.post("/api/v1/telematics/positions", Access::anyone(), to(&Handlers::post_positions));
+  r.get("/api/v1/telematics/device/commands", Access::anyone(), to(&Handlers::device_commands));
+  r.post("/api/v1/telematics/device/commands/{id}/result", Access::anyone(), to(&Handlers::device_command_result));
 }
 
 }  // namespace telematics

@@ -32,7 +32,8 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.del("/api/v1/vehicles/{id}/images/{image_id}", listers, to(&Handlers::delete_image));
   r.post("/api/v1/vehicles/{id}/images/{image_id}/cover", listers, to(&Handlers::set_cover));
 
-  r.get("/internal/vehicles/{id}", Access::services({"credit-service", "payment-service"}), to(&Handlers::internal_get));
+  r.get("/internal/vehicles/{id}", Access::services({"credit-service", "payment-service", "telematics-service"}),
+        to(&Handlers::internal_get));
   r.post("/internal/vehicles/{id}/reserve", Access::services({"payment-service"}), to(&Handlers::internal_reserve));
   r.post("/internal/vehicles/{id}/release", Access::services({"payment-service"}), to(&Handlers::internal_release));
   r.post("/internal/vehicles/{id}/lease", Access::services({"payment-service"}), to(&Handlers::internal_lease));

@@ -45,6 +45,33 @@ inline const rto::db::Statement kRefusedCount{"refused_count",
     "INSERT INTO refused_devices (device_id, protocol, count, last_at) VALUES ($1, $2, 1, " + TS(3) + ") "
     "ON CONFLICT (device_id) DO UPDATE SET count = refused_devices.count + 1, last_at = EXCLUDED.last_at"};
 
+// ---- device tokens ------------------------------------------------------------------------------
+inline const rto::db::Statement kDeviceTokenSet{"device_token_set",
+    "INSERT INTO device_tokens (tracker_id, token_hash, created_at, created_by) VALUES ($1::uuid, $2, " + TS(3) +
+    ", $4) ON CONFLICT (tracker_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = "
+    "EXCLUDED.created_at, created_by = EXCLUDED.created_by, last_used_at = NULL"};
+inline const rto::db::Statement kTrackerByToken{"tracker_by_token",
+    "SELECT " + kTrackerColumns + " FROM device_tokens d JOIN trackers t ON t.id = d.tracker_id "
+    "WHERE d.token_hash = $1"};
+// Written at most once a minute per tracker, so a busy integration does not write it per batch.
+inline const rto::db::Statement kDeviceTokenUsed{"device_token_used",
+    "UPDATE device_tokens SET last_used_at = " + TS(2) + " WHERE tracker_id = $1::uuid AND "
+    "(last_used_at IS NULL OR last_used_at < " + TS(2) + " - interval '1 minute')"};
+inline const rto::db::Statement kDeviceTokenOf{"device_token_of",
+    "SELECT " + US("created_at") + ", created_by, " + US("last_used_at") + " FROM device_tokens "
+    "WHERE tracker_id = $1::uuid"};
+
+// ---- partitions of positions ------------------------------------------------------------------
+// $1 the first month (a date), $2 how many months: created ones counted.
+inline const rto::db::Statement kEnsurePartitions{"ensure_partitions",
+    "SELECT ensure_position_partitions($1::date, $2::int4)"};
+// Partitions ending at or before $1 µs, detached: their names.
+inline const rto::db::Statement kDetachPartitions{"detach_partitions",
+    "SELECT detach_position_partitions(" + TS(1) + ")"};
+inline const rto::db::Statement kPartitions{"partitions",
+    "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+    "WHERE i.inhparent = 'positions'::regclass ORDER BY c.relname"};
+
 // ---- positions --------------------------------------------------------------------------------
 // Parallel arrays, one element per fix: $1 tracker ids, $2 device time µs, $3 lat, $4 lon,
 // $5 speed, $6 course, $7 satellites, $8 valid, $9 ignition (null = not reported); $10 server
@@ -144,6 +171,35 @@ inline const rto::db::Statement kCommandsOfVehicle{"commands_of_vehicle",
     "SELECT id, kind, status, attempts, " + US("created_at") + ", " + US("sent_at") + ", " + US("answered_at") +
     " FROM commands WHERE vehicle_id = $1::uuid ORDER BY id DESC LIMIT 20"};
 
+// The oldest command sent to a tracker and not yet answered (Codec 12 replies carry no id).
+inline const rto::db::Statement kCommandOldestSent{"command_oldest_sent",
+    "SELECT id FROM commands WHERE tracker_id = $1::uuid AND status = 'sent' ORDER BY id LIMIT 1"};
+
+// ---- the fleet --------------------------------------------------------------------------------
+// Installed trackers: how many, online, offline, moving (online, ≥ $1 km/h), locked, lock pending
+// (pending or locking), lock failed.
+inline const std::string kFleetFrom =
+    " FROM trackers t LEFT JOIN latest_positions l ON l.tracker_id = t.id "
+    "LEFT JOIN locks k ON k.vehicle_id = t.vehicle_id LEFT JOIN vehicle_plans p ON p.vehicle_id = t.vehicle_id "
+    "WHERE t.vehicle_id IS NOT NULL";
+inline const rto::db::Statement kFleetCounts{"fleet_counts",
+    "SELECT count(*), count(*) FILTER (WHERE COALESCE(l.online, false)), "
+    "count(*) FILTER (WHERE NOT COALESCE(l.online, false)), "
+    "count(*) FILTER (WHERE COALESCE(l.online, false) AND COALESCE(l.speed_kmh, 0) >= $1), "
+    "count(*) FILTER (WHERE k.state = 'locked'), count(*) FILTER (WHERE k.state IN ('pending', 'locking')), "
+    "count(*) FILTER (WHERE k.state = 'failed')" + kFleetFrom};
+// A keyset page by vehicle id: $1 status ('' all, online, offline, moving, locked, lock_pending,
+// lock_failed), $2 moving threshold km/h, $3 after this vehicle id, $4 limit.
+inline const rto::db::Statement kFleetPage{"fleet_page",
+    "SELECT t.vehicle_id::text, t.id::text, t.protocol, COALESCE(l.online, false), " + US("l.last_seen_at") + ", " +
+    US("l.device_time") + ", l.lat, l.lon, l.speed_kmh::float8, l.course::float8, l.ignition, "
+    "l.battery_percent::float8, COALESCE(k.state, 'unlocked'), p.plan_id::text, p.status" + kFleetFrom +
+    " AND t.vehicle_id > $3::uuid AND CASE $1 WHEN '' THEN true "
+    "WHEN 'online' THEN COALESCE(l.online, false) WHEN 'offline' THEN NOT COALESCE(l.online, false) "
+    "WHEN 'moving' THEN COALESCE(l.online, false) AND COALESCE(l.speed_kmh, 0) >= $2 "
+    "WHEN 'locked' THEN k.state = 'locked' WHEN 'lock_pending' THEN k.state IN ('pending', 'locking') "
+    "WHEN 'lock_failed' THEN k.state = 'failed' ELSE false END ORDER BY t.vehicle_id LIMIT $4"};
+
 inline const rto::db::Statement kTrackersWithQueued{"trackers_with_queued",
     "SELECT DISTINCT tracker_id::text FROM commands WHERE status = 'queued' LIMIT 500"};
 
@@ -163,7 +219,9 @@ inline std::vector<rto::db::Statement> all() {
           kLatestForUpdate, kLatestOfVehicle, kLatestUpsert, kMarkOffline, kTrack, kPlanUpsert, kPlanOfVehicle,
           kLockForUpdate, kLockGet, kLockUpsert, kLocksPending, kAuditInsert, kAuditOfVehicle, kCommandInsert,
           kCommandsCancelOpen, kCommandsQueued, kCommandMarkSent, kCommandRequeue, kCommandForUpdate,
-          kCommandAnswer, kCommandsOverdue, kCommandsOfVehicle, kTrackersWithQueued, kFigures};
+          kCommandAnswer, kCommandsOverdue, kCommandsOfVehicle, kTrackersWithQueued, kFigures,
+          kDeviceTokenSet, kTrackerByToken, kDeviceTokenUsed, kDeviceTokenOf, kEnsurePartitions,
+          kDetachPartitions, kPartitions, kCommandOldestSent, kFleetCounts, kFleetPage};
 }
 
 }  // namespace telematics::sql

@@ -368,4 +368,92 @@ std::vector<CommandView> commands_of(pqxx::transaction_base& tx, const std::stri
   return out;
 }
 
+// ---- device tokens ------------------------------------------------------------------------------
+
+void set_device_token(pqxx::transaction_base& tx, const std::string& tracker_id, const std::string& token_hash,
+                      const std::string& actor, TimePoint now) {
+  tx.exec_prepared0(sql::kDeviceTokenSet.name, tracker_id, token_hash, to_micros(now), actor);
+}
+
+std::optional<Tracker> tracker_by_token(pqxx::transaction_base& tx, const std::string& token_hash) {
+  auto r = tx.exec_prepared(sql::kTrackerByToken.name, token_hash);
+  if (r.empty()) return std::nullopt;
+  return read_tracker(r[0]);
+}
+
+void device_token_used(pqxx::transaction_base& tx, const std::string& tracker_id, TimePoint now) {
+  tx.exec_prepared0(sql::kDeviceTokenUsed.name, tracker_id, to_micros(now));
+}
+
+std::optional<TokenInfo> device_token_of(pqxx::transaction_base& tx, const std::string& tracker_id) {
+  auto r = tx.exec_prepared(sql::kDeviceTokenOf.name, tracker_id);
+  if (r.empty()) return std::nullopt;
+  return TokenInfo{from_micros(r[0][0].as<std::int64_t>()), r[0][1].as<std::string>(), opt_time(r[0][2])};
+}
+
+// ---- partitions ---------------------------------------------------------------------------------
+
+int ensure_partitions(pqxx::transaction_base& tx, const std::string& first_month, int months) {
+  return tx.exec_prepared1(sql::kEnsurePartitions.name, first_month, months)[0].as<int>();
+}
+
+std::vector<std::string> detach_partitions(pqxx::transaction_base& tx, TimePoint before) {
+  std::vector<std::string> out;
+  for (const auto& r : tx.exec_prepared(sql::kDetachPartitions.name, to_micros(before))) out.push_back(r[0].as<std::string>());
+  return out;
+}
+
+std::vector<std::string> partitions(pqxx::transaction_base& tx) {
+  std::vector<std::string> out;
+  for (const auto& r : tx.exec_prepared(sql::kPartitions.name)) out.push_back(r[0].as<std::string>());
+  return out;
+}
+
+std::optional<std::int64_t> oldest_sent_command(pqxx::transaction_base& tx, const std::string& tracker_id) {
+  auto r = tx.exec_prepared(sql::kCommandOldestSent.name, tracker_id);
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::int64_t>();
+}
+
+// ---- the fleet ----------------------------------------------------------------------------------
+
+FleetCounts fleet_counts(pqxx::transaction_base& tx, double moving_kmh) {
+  auto r = tx.exec_prepared1(sql::kFleetCounts.name, moving_kmh);
+  FleetCounts c;
+  c.installed = r[0].as<std::int64_t>();
+  c.online = r[1].as<std::int64_t>();
+  c.offline = r[2].as<std::int64_t>();
+  c.moving = r[3].as<std::int64_t>();
+  c.locked = r[4].as<std::int64_t>();
+  c.lock_pending = r[5].as<std::int64_t>();
+  c.lock_failed = r[6].as<std::int64_t>();
+  return c;
+}
+
+std::vector<FleetVehicle> fleet_page(pqxx::transaction_base& tx, const std::string& status, double moving_kmh,
+                                     const std::string& after_vehicle, int limit) {
+  std::vector<FleetVehicle> out;
+  const std::string after = after_vehicle.empty() ? "00000000-0000-0000-0000-000000000000" : after_vehicle;
+  for (const auto& r : tx.exec_prepared(sql::kFleetPage.name, status, moving_kmh, after, limit)) {
+    FleetVehicle v;
+    v.vehicle_id = r[0].as<std::string>();
+    v.tracker_id = r[1].as<std::string>();
+    v.protocol = r[2].as<std::string>();
+    v.online = r[3].as<bool>();
+    v.last_seen_at = opt_time(r[4]);
+    v.device_time = opt_time(r[5]);
+    v.lat = opt_double(r[6]);
+    v.lon = opt_double(r[7]);
+    v.speed_kmh = opt_double(r[8]);
+    v.course = opt_double(r[9]);
+    v.ignition = opt_bool(r[10]);
+    v.battery_percent = opt_double(r[11]);
+    v.lock_state = r[12].as<std::string>();
+    v.plan_id = opt_text(r[13]);
+    v.plan_status = opt_text(r[14]);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 }  // namespace telematics::storage

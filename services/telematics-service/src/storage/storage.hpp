@@ -135,6 +135,43 @@ std::vector<std::int64_t> overdue_commands(pqxx::transaction_base& tx, TimePoint
 std::vector<std::string> trackers_with_queued_commands(pqxx::transaction_base& tx);
 std::vector<CommandView> commands_of(pqxx::transaction_base& tx, const std::string& vehicle_id);
 
+// Device tokens: only the SHA-256 of a token is stored.
+void set_device_token(pqxx::transaction_base& tx, const std::string& tracker_id, const std::string& token_hash,
+                      const std::string& actor, TimePoint now);
+std::optional<Tracker> tracker_by_token(pqxx::transaction_base& tx, const std::string& token_hash);
+void device_token_used(pqxx::transaction_base& tx, const std::string& tracker_id, TimePoint now);
+struct TokenInfo {
+  TimePoint created_at{};
+  std::string created_by;
+  std::optional<TimePoint> last_used_at;
+};
+std::optional<TokenInfo> device_token_of(pqxx::transaction_base& tx, const std::string& tracker_id);
+
+// Monthly partitions of positions (functions of migration V0002).
+int ensure_partitions(pqxx::transaction_base& tx, const std::string& first_month, int months);
+std::vector<std::string> detach_partitions(pqxx::transaction_base& tx, TimePoint before);
+std::vector<std::string> partitions(pqxx::transaction_base& tx);
+
+std::optional<std::int64_t> oldest_sent_command(pqxx::transaction_base& tx, const std::string& tracker_id);
+
+// The fleet overview.
+struct FleetCounts {
+  std::int64_t installed = 0, online = 0, offline = 0, moving = 0, locked = 0, lock_pending = 0, lock_failed = 0;
+};
+struct FleetVehicle {
+  std::string vehicle_id, tracker_id, protocol;
+  bool online = false;
+  std::optional<TimePoint> last_seen_at, device_time;
+  std::optional<double> lat, lon, speed_kmh, course;
+  std::optional<bool> ignition;
+  std::optional<double> battery_percent;
+  std::string lock_state;
+  std::optional<std::string> plan_id, plan_status;
+};
+FleetCounts fleet_counts(pqxx::transaction_base& tx, double moving_kmh);
+std::vector<FleetVehicle> fleet_page(pqxx::transaction_base& tx, const std::string& status, double moving_kmh,
+                                     const std::string& after_vehicle, int limit);
+
 // What /metrics reports from the database (kFigures).
 struct Figures {
   std::int64_t online = 0, offline = 0;               // installed trackers

@@ -41,10 +41,26 @@ telematics::TelematicsConfig test_config(const std::string& database_url) {
   return c;
 }
 
+void World::add_vehicle(const std::string& id) {
+  std::lock_guard lk(vehicles_mu);
+  vehicles.insert(id);
+}
+
 void World::SetUp() {
   db = std::make_unique<rto::testing::TempDatabase>("telematics_it");
   clock = std::make_shared<rto::ManualClock>();
   auto config = test_config(db->url());
+  {
+    auto c = config.common;
+    c.service = "vehicle-service";
+    vehicle_service = std::make_unique<rto::Service>(c);
+    vehicle_service->router().get("/internal/vehicles/{id}", rto::http::Access::service(), [this](rto::http::Request& req) {
+      std::lock_guard lk(vehicles_mu);
+      if (!vehicles.count(std::string(req.param("id")))) throw rto::NotFound("no vehicle with this id");
+      return rto::http::Response::json(js::object{{"id", std::string(req.param("id"))}, {"status", "available"}});
+    });
+    config.vehicle_service_url = "http://127.0.0.1:" + std::to_string(vehicle_service->start_in_background());
+  }
   service = std::make_unique<rto::Service>(config.common);
   telematics::InstallOptions opts;
   opts.background_jobs = false;
@@ -54,13 +70,30 @@ void World::SetUp() {
   // The GT06 listener on any free port.
   installed.gt06 = std::make_shared<telematics::Gt06Listener>(installed.app, "127.0.0.1", 0, 100, std::chrono::seconds(30));
   installed.gt06_port = installed.gt06->start();
+  installed.teltonika =
+      std::make_shared<telematics::TeltonikaListener>(installed.app, "127.0.0.1", 0, 100, std::chrono::seconds(30));
+  installed.teltonika_port = installed.teltonika->start();
+  installed.osmand = std::make_shared<telematics::OsmandListener>(installed.app, "127.0.0.1", 0);
+  installed.osmand_port = installed.osmand->start();
 }
 
 void World::TearDown() {
   installed.gt06.reset();
+  installed.teltonika.reset();
+  installed.osmand.reset();
   installed.app.reset();
   service.reset();
+  if (vehicle_service) vehicle_service->stop();
+  vehicle_service.reset();
   db.reset();
+}
+
+rto::http::ClientResponse osmand_request(rto::http::Method m, std::string_view target, std::string_view body,
+                                         std::string_view content_type) {
+  static rto::http::Client client("http://127.0.0.1:" + std::to_string(world().installed.osmand_port));
+  rto::http::Headers h;
+  if (!content_type.empty()) h.set("Content-Type", std::string(content_type));
+  return client.send(m, target, h, body);
 }
 
 Reply call(Method m, std::string_view target, std::string_view body, const std::string& token,
@@ -105,6 +138,7 @@ std::pair<std::string, std::string> installed_tracker(const std::string& imei, c
                 installer.token);
   if (r.status != 201) throw std::runtime_error("register failed: " + r.body);
   auto vehicle = uuid();
+  world().add_vehicle(vehicle);
   auto i = post("/api/v1/telematics/trackers/" + r.str("id") + "/install", js::object{{"vehicle_id", vehicle}},
                 installer.token);
   if (i.status != 200) throw std::runtime_error("install failed: " + i.body);

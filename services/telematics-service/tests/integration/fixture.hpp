@@ -20,6 +20,11 @@
 #include "app.hpp"
 #include "config.hpp"
 #include "gt06_listener.hpp"
+#include "osmand_listener.hpp"
+#include "teltonika_listener.hpp"
+#include <mutex>
+#include <rto/http_client.hpp>
+#include <set>
 
 namespace it {
 
@@ -42,6 +47,11 @@ class World : public ::testing::Environment {
   std::shared_ptr<rto::ManualClock> clock;
   std::unique_ptr<rto::Service> service;
   telematics::Installed installed;
+  // The vehicle service's stand-in: GET /internal/vehicles/{id} knows these ids.
+  std::unique_ptr<rto::Service> vehicle_service;
+  std::mutex vehicles_mu;
+  std::set<std::string> vehicles;
+  void add_vehicle(const std::string& id);
   telematics::App& app() { return *installed.app; }
 };
 
@@ -63,7 +73,11 @@ std::string uuid();
 // Registers a GT06 (or other) tracker and installs it on a new vehicle id; returns {tracker, vehicle}.
 std::pair<std::string, std::string> installed_tracker(const std::string& imei, const std::string& protocol = "gt06");
 
-// A fake GT06 device on a real socket to the listener.
+// A request to the OsmAnd port over real HTTP.
+rto::http::ClientResponse osmand_request(rto::http::Method m, std::string_view target, std::string_view body = {},
+                                         std::string_view content_type = {});
+
+// A fake device on a real socket to a listener.
 class Device {
  public:
   explicit Device(std::uint16_t port);

@@ -14,6 +14,7 @@ TEST(Trackers, RegisterInstallListAndRemoveWithHistory) {
   const auto id = r.str("id");
 
   const auto vehicle = uuid();
+  world().add_vehicle(vehicle);
   auto agent = actor({"agent"});
   auto i = post("/api/v1/telematics/trackers/" + id + "/install", js::object{{"vehicle_id", vehicle}}, agent.token);
   ASSERT_EQ(i.status, 200) << i.body;
@@ -24,7 +25,9 @@ TEST(Trackers, RegisterInstallListAndRemoveWithHistory) {
   auto clash = post("/api/v1/telematics/trackers/" + other + "/install", js::object{{"vehicle_id", vehicle}}, a.token);
   EXPECT_EQ(clash.status, 409);
   EXPECT_TRUE(clash.names_field("vehicle_id"));
-  auto moved = post("/api/v1/telematics/trackers/" + id + "/install", js::object{{"vehicle_id", uuid()}}, a.token);
+  const auto another = uuid();
+  world().add_vehicle(another);
+  auto moved = post("/api/v1/telematics/trackers/" + id + "/install", js::object{{"vehicle_id", another}}, a.token);
   EXPECT_EQ(moved.status, 409);
 
   auto rm = post("/api/v1/telematics/trackers/" + id + "/remove", js::object{}, agent.token);
@@ -83,29 +86,54 @@ TEST(Trackers, OnlyStaffManageTrackers) {
   EXPECT_EQ(get("/api/v1/telematics/trackers/" + uuid(), admin().token).status, 404);
 }
 
-TEST(OsmAnd, QueryFormStoresThePositionAndUnknownDevicesAreRefusedAndCounted) {
+TEST(OsmAnd, OnItsOwnPortTheQueryFormStoresThePositionAndUnknownDevicesAreRefusedAndCounted) {
   const auto imei = unique_imei();
   auto [tracker, vehicle] = installed_tracker(imei, "osmand");
-  auto r = get("/osmand?id=" + imei + "&lat=0.3476&lon=32.5825&speed=10&timestamp=" +
-               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                  world().clock->now().time_since_epoch()).count()));
+  auto r = osmand_request(Method::Get, "/?id=" + imei + "&lat=0.3476&lon=32.5825&speed=10&timestamp=" +
+                                           std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                              world().clock->now().time_since_epoch())
+                                                              .count()));
   EXPECT_EQ(r.status, 200) << r.body;
   auto pos = get("/api/v1/telematics/vehicles/" + vehicle + "/position", admin().token);
   ASSERT_EQ(pos.status, 200) << pos.body;
   EXPECT_NEAR(pos.obj().at("position").as_object().at("lat").as_double(), 0.3476, 1e-6);
-  EXPECT_NEAR(pos.obj().at("speed_kmh").as_double(), 18.52, 1e-3);
+  EXPECT_NEAR(pos.obj().at("speed_kmh").as_double(), 18.52, 1e-3);  // knots
   EXPECT_TRUE(pos.obj().at("online").as_bool());
 
-  auto unknown = get("/osmand?id=999999999999999&lat=1&lon=2");
-  EXPECT_EQ(unknown.status, 400);
-  EXPECT_TRUE(unknown.names_field("id"));
+  // As Traccar answers: 404 for a device it does not know, 400 for a malformed request.
+  auto unknown = osmand_request(Method::Get, "/?id=999999999999999&lat=1&lon=2");
+  EXPECT_EQ(unknown.status, 404);
   auto c = raw_db();
   pqxx::read_transaction tx(c);
   EXPECT_GE(tx.exec1("SELECT count FROM refused_devices WHERE device_id = '999999999999999'")[0].as<int>(), 1);
-  auto bad = get("/osmand?id=" + imei + "&lat=north&lon=2");
+  auto bad = osmand_request(Method::Get, "/?id=" + imei + "&lat=north&lon=2");
   EXPECT_EQ(bad.status, 400);
-  EXPECT_TRUE(bad.names_field("lat"));
-  auto json_unknown = call(Method::Post, "/osmand", R"({"device_id":"nobody","location":{"coords":{"latitude":1,"longitude":2}}})",
-                           "", {{"Content-Type", "application/json"}});
+  EXPECT_NE(bad.body.find("lat"), std::string::npos) << bad.body;
+  auto json_unknown = osmand_request(Method::Post, "/", R"({"device_id":"nobody","location":{"coords":{"latitude":1,"longitude":2}}})",
+                                     "application/json");
   EXPECT_EQ(json_unknown.status, 404);
+  // The JSON form (speed in m/s) from Traccar Client's newer versions, on any path.
+  auto json_ok = osmand_request(
+      Method::Post, "/any/path",
+      R"({"device_id":")" + imei + R"(","location":{"timestamp":")" + rto::to_rfc3339(world().clock->now() + std::chrono::seconds(5)) +
+          R"(","coords":{"latitude":0.35,"longitude":32.59,"speed":10,"heading":90},"is_moving":true}})",
+      "application/json");
+  EXPECT_EQ(json_ok.status, 200) << json_ok.body;
+  auto pos2 = get("/api/v1/telematics/vehicles/" + vehicle + "/position", admin().token);
+  EXPECT_NEAR(pos2.obj().at("speed_kmh").as_double(), 36.0, 1e-3);  // m/s
+  // The API port no longer serves device reports.
+  EXPECT_EQ(get("/osmand?id=" + imei + "&lat=1&lon=2").status, 404);
+}
+
+TEST(Trackers, InstallingOnAVehicleTheVehicleServiceDoesNotKnowIsRefusedNamingTheField) {
+  auto installer = admin();
+  auto r = post("/api/v1/telematics/trackers",
+                js::object{{"imei", unique_imei()}, {"protocol", "gt06"}, {"phone", "+256772123456"}, {"model", "GT06N"}},
+                installer.token);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto i = post("/api/v1/telematics/trackers/" + r.str("id") + "/install", js::object{{"vehicle_id", uuid()}}, installer.token);
+  EXPECT_EQ(i.status, 400) << i.body;
+  EXPECT_TRUE(i.names_field("vehicle_id")) << i.body;
+  auto t = get("/api/v1/telematics/trackers/" + r.str("id"), installer.token);
+  EXPECT_TRUE(t.obj().at("vehicle_id").is_null());
 }
