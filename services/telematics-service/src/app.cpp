@@ -242,6 +242,10 @@ std::size_t App::ingest(std::vector<Report> reports) {
       if (!t || !t->vehicle_id) continue;  // removed since it logged in: not stored (see the insert)
       apply_reports(tx, *t, rs, vehicles);
     }
+    // Only a pending lock can move on with new positions: the others are left alone.
+    std::sort(vehicles.begin(), vehicles.end());
+    vehicles.erase(std::unique(vehicles.begin(), vehicles.end()), vehicles.end());
+    vehicles = storage::pending_among(tx, vehicles);
     return n;
   });
   for (const auto& r : reports) {
@@ -253,8 +257,6 @@ std::size_t App::ingest(std::vector<Report> reports) {
     if (r.reconnected) reconnected.push_back(r.tracker_id);
   }
   for (const auto& tr : reconnected) dispatch_commands(tr);
-  std::sort(vehicles.begin(), vehicles.end());
-  vehicles.erase(std::unique(vehicles.begin(), vehicles.end()), vehicles.end());
   for (const auto& v : vehicles) advance_lock(v);
   return stored;
 }

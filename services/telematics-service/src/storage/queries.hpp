@@ -137,6 +137,9 @@ inline const rto::db::Statement kLockUpsert{"lock_upsert",
     "$2::uuid, $3, " + TS(4) + ", $5, " + TS(6) + ") ON CONFLICT (vehicle_id) DO UPDATE SET plan_id = "
     "EXCLUDED.plan_id, state = EXCLUDED.state, pending_since = EXCLUDED.pending_since, wait_reason = "
     "EXCLUDED.wait_reason, updated_at = EXCLUDED.updated_at"};
+// Of the vehicles $1, those whose lock is pending (the ones fresh positions may let go ahead).
+inline const rto::db::Statement kLocksPendingAmong{"locks_pending_among",
+    "SELECT vehicle_id::text FROM locks WHERE state = 'pending' AND vehicle_id = ANY($1::uuid[])"};
 inline const rto::db::Statement kLocksPending{"locks_pending",
     "SELECT vehicle_id::text FROM locks WHERE state = 'pending' ORDER BY updated_at LIMIT 500"};
 inline const rto::db::Statement kAuditInsert{"audit_insert",
@@ -221,7 +224,7 @@ inline std::vector<rto::db::Statement> all() {
           kCommandsCancelOpen, kCommandsQueued, kCommandMarkSent, kCommandRequeue, kCommandForUpdate,
           kCommandAnswer, kCommandsOverdue, kCommandsOfVehicle, kTrackersWithQueued, kFigures,
           kDeviceTokenSet, kTrackerByToken, kDeviceTokenUsed, kDeviceTokenOf, kEnsurePartitions,
-          kDetachPartitions, kPartitions, kCommandOldestSent, kFleetCounts, kFleetPage};
+          kDetachPartitions, kPartitions, kCommandOldestSent, kLocksPendingAmong, kFleetCounts, kFleetPage};
 }
 
 }  // namespace telematics::sql

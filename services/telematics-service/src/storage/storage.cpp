@@ -195,6 +195,15 @@ std::size_t insert_positions(pqxx::transaction_base& tx, const std::vector<Posit
   return static_cast<std::size_t>(r.affected_rows());
 }
 
+std::vector<std::string> pending_among(pqxx::transaction_base& tx, const std::vector<std::string>& vehicles) {
+  std::vector<std::string> out;
+  if (vehicles.empty()) return out;
+  ArrayText ids;
+  for (const auto& v : vehicles) ids.add(v);
+  for (const auto& r : tx.exec_prepared(sql::kLocksPendingAmong.name, ids.done())) out.push_back(r[0].as<std::string>());
+  return out;
+}
+
 std::optional<Latest> latest_for_update(pqxx::transaction_base& tx, const std::string& tracker_id) {
   auto r = tx.exec_prepared(sql::kLatestForUpdate.name, tracker_id);
   if (r.empty()) return std::nullopt;

@@ -116,6 +116,7 @@ std::optional<Lock> lock_for_update(pqxx::transaction_base& tx, const std::strin
 std::optional<Lock> lock_of(pqxx::transaction_base& tx, const std::string& vehicle_id);
 void upsert_lock(pqxx::transaction_base& tx, const Lock& l);
 std::vector<std::string> pending_lock_vehicles(pqxx::transaction_base& tx);
+std::vector<std::string> pending_among(pqxx::transaction_base& tx, const std::vector<std::string>& vehicles);
 void audit(pqxx::transaction_base& tx, const std::string& vehicle_id, const std::optional<std::string>& plan_id,
            std::string_view step, std::string_view reason, std::string_view actor,
            std::optional<std::int64_t> command_id, TimePoint now);
