@@ -51,7 +51,11 @@ void App::on_payment_event(pqxx::work& tx, const rto::events::Received& e) {
     link("cancelled");
     release_lock(tx, *vehicle, "plan cancelled", actor);
   } else if (e.type == "payment.plan.repossessed") {
+    if (other_plan && current->status == "active") return;
     link("repossessed");
+    // The operator takes the vehicle back: it stays immobilised (staff may unlock it by hand to
+    // move it); its last position is on the vehicle's page and the fleet overview for recovery.
+    request_lock(tx, *vehicle, plan, "plan repossessed", actor);
   } else if (e.type == "payment.lock.required") {
     if (other_plan && current->status != "cancelled") {
       rto::log::warn("lock for a plan that no longer holds the vehicle ignored", {{"event_id", e.id}, {"vehicle_id", *vehicle}});

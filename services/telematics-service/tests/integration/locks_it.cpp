@@ -170,6 +170,27 @@ TEST(Locks, ACompletedPlanCanNeverBeLockedAgain) {
   EXPECT_EQ(manual.status, 409);
 }
 
+TEST(Locks, ARepossessedPlanKeepsTheVehicleImmobilisedAndStaffSeeWhereItIs) {
+  auto r = rig();
+  report(r, 0, false);
+  deliver("payment.plan.repossessed", event_data(r.plan, r));
+  EXPECT_EQ(lock_state(r), "pending");
+  auto fleet = get("/api/v1/telematics/fleet?status=lock_pending&limit=200", admin().token);
+  ASSERT_EQ(fleet.status, 200) << fleet.body;
+  bool seen = false;
+  for (const auto& v : fleet.obj().at("items").as_array()) {
+    const auto& o = v.as_object();
+    if (text(o.at("vehicle_id")) != r.vehicle) continue;
+    seen = true;
+    EXPECT_EQ(text(o.at("plan_status")), "repossessed");
+    EXPECT_NEAR(o.at("position").as_object().at("lat").as_double(), 0.35, 1e-6);
+  }
+  EXPECT_TRUE(seen) << fleet.body;
+  // The rider no longer sees it.
+  const auto rider = world().service->tokens().issue_access(r.rider, {"customer"});
+  EXPECT_EQ(get("/api/v1/telematics/vehicles/" + r.vehicle + "/position", rider).status, 404);
+}
+
 TEST(Locks, StaffLockAndUnlockByHandWithAReason) {
   auto r = rig();
   report(r, 0, false);
