@@ -106,6 +106,40 @@ export function fromPosition(p: LatestPosition): FleetVehicle {
   };
 }
 
+/** One vehicle of GET /api/v1/telematics/fleet (staff). */
+export interface FleetItem {
+  vehicle_id: string;
+  tracker_id: string;
+  protocol: string;
+  online: boolean;
+  moving: boolean;
+  last_seen_at: string | null;
+  device_time: string | null;
+  position: { lat: number; lon: number } | null;
+  speed_kmh?: number;
+  course?: number;
+  ignition: boolean | null;
+  battery_percent: number | null;
+  lock_state: LockState;
+  plan_id: string | null;
+  plan_status: string | null;
+}
+
+/** GET /api/v1/telematics/fleet: counts over every installed tracker and a keyset page. */
+export interface FleetPage {
+  counts: { installed: number; online: number; offline: number; moving: number; locked: number; lock_pending: number; lock_failed: number };
+  items: FleetItem[];
+  next_cursor: string | null;
+}
+
+export function fromFleetItem(v: FleetItem): FleetVehicle {
+  return {
+    vehicle_id: v.vehicle_id, tracker_id: v.tracker_id, online: v.online, last_seen_at: v.last_seen_at, device_time: v.device_time,
+    position: v.position, speed_kmh: v.speed_kmh, moving: v.moving, ignition: v.ignition, battery_percent: v.battery_percent,
+    engine_cut: null, lock_state: v.lock_state ?? "unlocked",
+  };
+}
+
 /** A tracked vehicle that has not reported a position yet. */
 export function withoutPosition(vehicle_id: string, tracker_id: string): FleetVehicle {
   return { vehicle_id, tracker_id, online: false, last_seen_at: null, device_time: null, position: null, ignition: null, battery_percent: null, engine_cut: null, lock_state: "unlocked" };

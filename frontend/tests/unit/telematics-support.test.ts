@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { HubEvent } from "../../lib/realtime";
 import { customerMoves, slaBadge, STAFF_MOVES, type Ticket } from "../../lib/support";
 import {
-  applyTelematicsEvent, dayRange, localMidnight, markerStatus, STATUS_COLOUR, trackLatLngs, withoutPosition, type FleetVehicle,
+  applyTelematicsEvent, dayRange, fromFleetItem, localMidnight, markerStatus, STATUS_COLOUR, trackLatLngs, withoutPosition, type FleetVehicle,
 } from "../../lib/telematics";
 
 const V = "0f8fad5b-d9cb-469f-a165-70867728950e";
@@ -29,6 +29,20 @@ describe("marker status", () => {
   });
   it("has a distinct colour for each status", () => {
     expect(new Set(Object.values(STATUS_COLOUR)).size).toBe(5);
+  });
+});
+
+describe("the fleet overview", () => {
+  it("turns a page item into a map vehicle whose marker follows its lock and motion", () => {
+    const v = fromFleetItem({
+      vehicle_id: V, tracker_id: "t1", protocol: "gt06", online: true, moving: true, last_seen_at: "2026-12-07T09:59:00Z",
+      device_time: "2026-12-07T09:58:59Z", position: { lat: 0.31, lon: 32.58 }, speed_kmh: 42, course: 90, ignition: true,
+      battery_percent: null, lock_state: "pending", plan_id: null, plan_status: "active",
+    });
+    expect(v.position).toEqual({ lat: 0.31, lon: 32.58 });
+    expect(v.speed_kmh).toBe(42);
+    expect(markerStatus(v)).toBe("lock_pending");
+    expect(markerStatus({ ...v, lock_state: "unlocked" })).toBe("moving");
   });
 });
 

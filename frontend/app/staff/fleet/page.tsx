@@ -7,8 +7,8 @@ import { api, ApiError, hasRole } from "../../../lib/api";
 import { formatDateTime, localToday, OPERATOR_TZ } from "../../../lib/dates";
 import { realtime } from "../../../lib/realtime";
 import {
-  applyTelematicsEvent, dayRange, fromPosition, MARKER_STATUSES, markerStatus, STATUS_COLOUR, trackLatLngs, WAIT_REASON_KEYS, withoutPosition,
-  type FleetVehicle, type LatestPosition, type LockInfo, type Track, type Tracker,
+  applyTelematicsEvent, dayRange, fromFleetItem, MARKER_STATUSES, markerStatus, STATUS_COLOUR, trackLatLngs, WAIT_REASON_KEYS,
+  type FleetPage, type FleetVehicle, type LockInfo, type Track,
 } from "../../../lib/telematics";
 import type { Vehicle } from "../../../lib/types";
 
@@ -25,24 +25,17 @@ async function eachLimited<T>(items: T[], n: number, fn: (x: T) => Promise<void>
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
 }
 
+/** GET /api/v1/telematics/fleet, page by page: every installed tracker's vehicle in one read each. */
 async function loadFleet(): Promise<Record<string, FleetVehicle>> {
-  const trackers: Tracker[] = [];
+  const out: Record<string, FleetVehicle> = {};
   let after: string | null = "";
-  while (after !== null && trackers.length < MAX_TRACKERS) {
-    const page: { items: Tracker[]; next_cursor: string | null } = await api(`/api/v1/telematics/trackers?limit=200${after ? `&after=${encodeURIComponent(after)}` : ""}`);
-    trackers.push(...page.items);
+  let count = 0;
+  while (after !== null && count < MAX_TRACKERS) {
+    const page: FleetPage = await api(`/api/v1/telematics/fleet?limit=200${after ? `&after=${encodeURIComponent(after)}` : ""}`);
+    for (const v of page.items) out[v.vehicle_id] = fromFleetItem(v);
+    count += page.items.length;
     after = page.next_cursor;
   }
-  const out: Record<string, FleetVehicle> = {};
-  await eachLimited(trackers.filter((t) => t.vehicle_id), 6, async (tr) => {
-    const id = tr.vehicle_id!;
-    try {
-      out[id] = fromPosition(await api<LatestPosition>(`/api/v1/telematics/vehicles/${id}/position`));
-    } catch (e) {
-      if (!(e instanceof ApiError && e.status === 404)) throw e;
-      out[id] = withoutPosition(id, tr.id);
-    }
-  });
   return out;
 }
 
