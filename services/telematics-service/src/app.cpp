@@ -108,12 +108,31 @@ void App::maintain_partitions() {
 }
 
 std::optional<storage::Tracker> App::identify(const std::string& device_id, const std::string& protocol) {
-  return db_.transact([&](pqxx::work& tx) -> std::optional<storage::Tracker> {
+  const auto steady = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lk(known_mu_);
+    if (auto it = known_.find(device_id); it != known_.end()) {
+      if (it->second.until > steady) return it->second.tracker;
+      known_.erase(it);
+    }
+  }
+  auto found = db_.transact([&](pqxx::work& tx) -> std::optional<storage::Tracker> {
     auto t = storage::tracker_by_imei(tx, device_id);
     if (t && t->vehicle_id) return t;
     storage::count_refused(tx, device_id, protocol, now());
     return std::nullopt;
   });
+  if (found && cfg_.identify_cache.count() > 0) {
+    std::lock_guard lk(known_mu_);
+    if (known_.size() > 100000) known_.clear();  // bounded: a flood of fresh IMEIs cannot grow it
+    known_[device_id] = Known{*found, steady + cfg_.identify_cache};
+  }
+  return found;
+}
+
+void App::forget_device(const std::string& imei) {
+  std::lock_guard lk(known_mu_);
+  known_.erase(imei);
 }
 
 // ---- ingest -------------------------------------------------------------------------------------

@@ -55,8 +55,12 @@ class App {
   bool vehicle_exists(const std::string& vehicle_id);
 
   // A device identifies itself: its tracker when registered and installed on a vehicle;
-  // otherwise nothing, and the refusal is counted.
+  // otherwise nothing, and the refusal is counted. Called on the listeners' I/O threads, so a
+  // known device is answered from memory for IDENTIFY_CACHE_MS (a fleet reconnecting at once
+  // after a restart does not queue behind one database round trip each); a tracker removed
+  // meanwhile is refused by the position insert itself, which joins the installed trackers.
   std::optional<storage::Tracker> identify(const std::string& device_id, const std::string& protocol);
+  void forget_device(const std::string& imei);  // after an install or a removal here
 
   // Writes reports now (positions in one statement, the latest state, events), then lets pending
   // locks of the vehicles concerned re-check. Returns how many positions were new.
@@ -115,6 +119,12 @@ class App {
   std::mutex queue_mu_;
   std::vector<Report> queue_;
   std::unique_ptr<rto::ServiceClient> vehicles_;
+  struct Known {
+    storage::Tracker tracker;
+    std::chrono::steady_clock::time_point until;
+  };
+  std::mutex known_mu_;
+  std::unordered_map<std::string, Known> known_;
   std::mutex throttle_mu_;
   std::unordered_map<std::string, TimePoint> last_position_event_;
 };

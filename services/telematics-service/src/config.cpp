@@ -12,6 +12,7 @@ TelematicsConfig TelematicsConfig::read(rto::config::Env& env) {
   c.neighbour_timeout = env.millis("NEIGHBOUR_TIMEOUT_MS", 3000, 100, 60000);
   c.partitions_ahead = static_cast<int>(env.integer("POSITION_PARTITIONS_AHEAD", 3, 1, 24));
   c.retention_months = static_cast<int>(env.integer("POSITION_RETENTION_MONTHS", 0, 0, 1200));
+  c.identify_cache = env.millis("IDENTIFY_CACHE_MS", 60000, 0, 3600000);
   c.batch_max_positions = static_cast<std::size_t>(env.integer("BATCH_MAX_POSITIONS", 1000, 1, 10000));
   c.device_max_connections = static_cast<std::size_t>(env.integer("DEVICE_MAX_CONNECTIONS", 20000, 1, 1000000));
   c.device_idle_timeout = env.millis("DEVICE_IDLE_TIMEOUT_MS", 300000, 1000, 86400000);

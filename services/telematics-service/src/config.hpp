@@ -26,7 +26,8 @@ struct TelematicsConfig {
   // positions_YYYY_MM for archiving, then dropped by the operator).
   int partitions_ahead = 3;
   int retention_months = 0;
-  std::size_t batch_max_positions = 1000;  // BATCH_MAX_POSITIONS [1000]: one POST /positions
+  std::size_t batch_max_positions = 1000;
+  std::chrono::milliseconds identify_cache{60000};  // IDENTIFY_CACHE_MS [60000]; 0 = ask every time  // BATCH_MAX_POSITIONS [1000]: one POST /positions
   std::size_t device_max_connections = 20000;                   // DEVICE_MAX_CONNECTIONS [20000]
   std::chrono::milliseconds device_idle_timeout{std::chrono::minutes(5)};  // DEVICE_IDLE_TIMEOUT_MS [300000]
   std::chrono::milliseconds ingest_flush{100};                  // INGEST_FLUSH_MS [100]: batched position writes

@@ -215,6 +215,7 @@ Response Handlers::install_tracker(Request& req) {
     t->vehicle_id = vehicle_id;
     return *t;
   });
+  app_->forget_device(t.imei);
   rto::log::info("tracker installed", {{"tracker_id", id}, {"vehicle_id", *vehicle_id}, {"by", actor_of(req)}});
   return Response::json(tracker_json(t));
 }
@@ -229,6 +230,7 @@ Response Handlers::remove_tracker(Request& req) {
     t->vehicle_id.reset();
     return *t;
   });
+  app_->forget_device(t.imei);
   rto::log::info("tracker removed", {{"tracker_id", id}, {"by", actor_of(req)}});
   return Response::json(tracker_json(t));
 }
