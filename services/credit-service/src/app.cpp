@@ -132,8 +132,8 @@ void App::resolve_instalment(Assessment& a, std::string_view authorization) {
 }
 
 Assessment App::assess(ApplicationInput in, const std::string& customer_id,
-                       const std::optional<RepaymentHistory>& history, int model_version,
-                       std::string_view authorization, Purpose purpose) {
+                       const std::optional<RepaymentHistory>& history, const std::optional<UsageSummary>& usage,
+                       int model_version, std::string_view authorization, Purpose purpose) {
   const bool apply = purpose == Purpose::Application;
   Assessment a;
   a.input = std::move(in);
@@ -168,7 +168,8 @@ Assessment App::assess(ApplicationInput in, const std::string& customer_id,
   resolve_instalment(a, authorization);
 
   a.model = model(model_version);
-  a.characteristics = characteristics_of(a.input, a.monthly_instalment, history);
+  a.usage = usage;
+  a.characteristics = characteristics_of(a.input, a.monthly_instalment, history, usage);
   a.score = score(*a.model, a.characteristics);
   a.policy.affordability_bp = *a.characteristics.get(Input::AffordabilityBp);
   a.policy.affordability_limit_percent = cfg_.affordability_max_percent;
@@ -179,6 +180,7 @@ Assessment App::assess(ApplicationInput in, const std::string& customer_id,
   a.outcome = decide(*a.model, a.score, a.policy);
   a.audit = audit_json(*a.model, a.characteristics, a.score, a.outcome, a.policy);
   a.audit["instalment"] = a.instalment;
+  a.audit["usage"] = usage_json(usage);  // what the decision saw of the customer's vehicle usage
   return a;
 }
 

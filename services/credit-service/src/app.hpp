@@ -1,7 +1,7 @@
 #pragma once
 // The credit service's shared state and the operations several handlers need: assessing an
 // application (neighbour calls, scorecard, policy), sealing contact details, the scorecard
-// model cache, the expiry of unused approvals, and the repayment-event handler. install()
+// model cache, the expiry of unused approvals, and the event handlers. install()
 // wires it all into an rto::Service.
 #include <boost/json.hpp>
 #include <map>
@@ -23,6 +23,7 @@
 #include "domain/neighbours.hpp"
 #include "domain/policy.hpp"
 #include "domain/scorecard.hpp"
+#include "domain/usage.hpp"
 #include "domain/views.hpp"
 
 namespace credit_service {
@@ -32,6 +33,7 @@ struct Assessment {
   ApplicationInput input;
   std::optional<Customer> customer;
   std::optional<Vehicle> vehicle;
+  std::optional<UsageSummary> usage;  // the customer's vehicle usage before the application
   rto::Money monthly_instalment;
   boost::json::object instalment;  // {monthly, source, quoted|null, declared|null, quote?}
   std::optional<std::string> note;
@@ -59,6 +61,10 @@ class App {
   TimePoint now() const { return clock_->now(); }
   Clients& clients() noexcept { return clients_; }
 
+  // The usage summarised beside an application submitted at `t`: the kUsageWindowDays finished
+  // operator-local days before the local day of `t`.
+  UsageWindow usage_window_for(TimePoint t) const { return usage_window_before(cfg_.zone.local_date(t)); }
+
   // A model version, parsed once and kept (model rows never change).
   std::shared_ptr<const Model> model(int version);
 
@@ -66,8 +72,10 @@ class App {
   // Looks up what the application needs from the other services and scores it. For an
   // application: the customer's KYC must be verified (409), the vehicle must exist and be
   // available (409). `authorization` is the caller's own header, passed on to the quote.
+  // `usage`: the customer's vehicle usage in usage_window_for(now()), none without any.
   Assessment assess(ApplicationInput in, const std::string& customer_id, const std::optional<RepaymentHistory>& history,
-                    int model_version, std::string_view authorization, Purpose purpose);
+                    const std::optional<UsageSummary>& usage, int model_version, std::string_view authorization,
+                    Purpose purpose);
 
   SealedContacts seal(const std::string& application_id, const ApplicationInput& in) const;
   // The sealed contact details in clear (for verification calls by staff, and tests).
@@ -80,8 +88,14 @@ class App {
   // many. Run periodically; tests call it after moving the clock.
   int expire_approvals();
 
-  // payment.collection.received / payment.delinquency.changed, inside the consumer's transaction.
+  // Every consumed event, inside the consumer's transaction: the payment service's to
+  // on_payment_event, the telematics service's to on_telematics_event.
+  void on_event(pqxx::work& tx, const rto::events::Received& ev);
+  // payment.collection.received / .reversed, payment.delinquency.changed, payment.plan.created.
   void on_payment_event(pqxx::work& tx, const rto::events::Received& ev);
+  // telematics.usage.daily: the vehicle's day stored for its customer. An event without a
+  // customer, or with data that cannot be read, is logged and skipped (retrying cannot mend it).
+  void on_telematics_event(pqxx::work& tx, const rto::events::Received& ev);
 
  private:
   void resolve_instalment(Assessment& a, std::string_view authorization);
@@ -99,17 +113,18 @@ inline constexpr const char* kConsumerQueue = "credit-service.events";
 
 struct InstallOptions {
   bool background_jobs = true;  // the approval-expiry job
-  bool consume_events = true;   // repayment history from the payment service's events
+  bool consume_events = true;   // the payment and telematics events (events/events.hpp)
   std::string consumer_queue = kConsumerQueue;
 };
 
 // Opens the database (platform and service migrations, prepared statements), adds the routes,
-// the expiry job and the repayment-event consumer. The returned App is also kept alive by the
-// routes and jobs that use it.
+// the expiry job and the event consumer. The returned App is also kept alive by the routes and
+// jobs that use it.
 std::shared_ptr<App> install(rto::Service& service, CreditConfig cfg, std::shared_ptr<const rto::Clock> clock,
                              std::vector<rto::db::Migration> migrations, InstallOptions opts = {});
 
-// The repayment-event consumer alone (install() calls it unless told not to).
-void consume_payment_events(rto::Service& service, std::shared_ptr<App> app, std::string queue = kConsumerQueue);
+// The event consumer alone (install() calls it unless told not to): one queue bound to the
+// payment events and telematics.usage.daily, each handled by App::on_event.
+void consume_events(rto::Service& service, std::shared_ptr<App> app, std::string queue = kConsumerQueue);
 
 }  // namespace credit_service

@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include <rto/operator_zone.hpp>
+
 namespace credit_service {
 
 CreditConfig CreditConfig::read(rto::config::Env& env) {
@@ -17,6 +19,7 @@ CreditConfig CreditConfig::read(rto::config::Env& env) {
   c.neighbour_timeout = env.millis("NEIGHBOUR_TIMEOUT_MS", 5000, 100, 60000);
 
   c.default_region = env.region();
+  c.zone = rto::config::operator_zone(env);
 
   env.done();
   return c;

@@ -2,6 +2,7 @@
 // The credit service's configuration, read once at start-up from environment variables.
 #include <chrono>
 #include <rto/config.hpp>
+#include <rto/zone.hpp>
 #include <string>
 
 namespace credit_service {
@@ -16,6 +17,9 @@ namespace credit_service {
 //   CREDIT_EXPIRY_INTERVAL_SECONDS     [300] how often approvals past their expiry are marked expired
 //   DEFAULT_REGION                     [UG]  region for phone numbers written without a country code
 //   NEIGHBOUR_TIMEOUT_MS               [5000] request timeout of calls to the other services
+//   OPERATOR_TZ                        [Africa/Kampala] the operator's time zone (or OPERATOR_UTC_OFFSET_MINUTES, a
+//                                      fixed offset): the local day an application was made on, which ends the
+//                                      window of vehicle usage summarised beside it
 struct CreditConfig {
   rto::config::Common common;
   std::string encryption_key;
@@ -27,6 +31,7 @@ struct CreditConfig {
   std::chrono::seconds expiry_interval{300};
   std::string default_region = "UG";
   std::chrono::milliseconds neighbour_timeout{5000};
+  rto::Zone zone = rto::Zone::fixed("UTC", 0);
 
   // Reads everything and throws rto::ConfigError naming every missing or invalid variable.
   static CreditConfig read(rto::config::Env& env);

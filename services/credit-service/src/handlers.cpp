@@ -83,6 +83,14 @@ js::object prequalification_json(const Assessment& a, int affordability_limit_pe
           {"note", a.note ? js::value(*a.note) : js::value(nullptr)}};
 }
 
+// The customer's vehicle usage in the window before the application was submitted, from what is
+// stored now (a correction that arrived since is shown).
+std::optional<UsageSummary> usage_of(storage::Tx& tx, const App& app, const ApplicationRecord& a) {
+  const auto window = app.usage_window_for(a.created_at);
+  auto days = storage::usage_days(tx, {{a.customer_id, window}});
+  return summarise_usage(days.front(), window);
+}
+
 struct OfficerInput {
   Decision decision = Decision::Declined;
   std::string note;
@@ -127,10 +135,11 @@ OfficerInput parse_officer_decision(const js::object& body) {
 Response Handlers::prequalify(Request& req) {
   auto in = parse_application(rto::json::parse_object(req.body), app_->config().default_region, Mode::Prequalify);
   const auto me = caller(req);
-  auto ctx = app_->db().query([&](pqxx::nontransaction& tx) { return storage::context(tx, me); });
+  const auto window = app_->usage_window_for(app_->now());
+  auto ctx = app_->db().query([&](pqxx::nontransaction& tx) { return storage::context(tx, me, window); });
   if (!ctx.active_model) throw rto::Unavailable("no scorecard model is active");
-  auto a = app_->assess(std::move(in), me, ctx.history, *ctx.active_model, authorization(req),
-                        App::Purpose::Prequalification);
+  auto a = app_->assess(std::move(in), me, ctx.history, summarise_usage(ctx.usage, window), *ctx.active_model,
+                        authorization(req), App::Purpose::Prequalification);
   return Response::json(prequalification_json(a, app_->config().affordability_max_percent));
 }
 
@@ -138,12 +147,13 @@ Response Handlers::submit(Request& req) {
   auto in = parse_application(rto::json::parse_object(req.body), app_->config().default_region, Mode::Application);
   const auto me = caller(req);
   // One round trip: an open application (refused before any call to another service), the
-  // active model and the customer's repayment history.
-  auto ctx = app_->db().query([&](pqxx::nontransaction& tx) { return storage::context(tx, me); });
+  // active model, the customer's repayment history and vehicle usage.
+  const auto window = app_->usage_window_for(app_->now());
+  auto ctx = app_->db().query([&](pqxx::nontransaction& tx) { return storage::context(tx, me, window); });
   if (ctx.open_application) throw open_application(*ctx.open_application);
   if (!ctx.active_model) throw rto::Unavailable("no scorecard model is active");
-  auto a =
-      app_->assess(std::move(in), me, ctx.history, *ctx.active_model, authorization(req), App::Purpose::Application);
+  auto a = app_->assess(std::move(in), me, ctx.history, summarise_usage(ctx.usage, window), *ctx.active_model,
+                        authorization(req), App::Purpose::Application);
 
   const auto id = rto::crypto::uuid_v4();
   const auto now = a.policy.now;
@@ -233,7 +243,8 @@ Response Handlers::get_application(Request& req) {
     auto a = storage::find_application(tx, id);
     if (!a) throw rto::NotFound("no application with this id");
     auto history = storage::history_of(tx, id);
-    return application_json(*a, true, &history);
+    auto usage = usage_of(tx, *app_, *a);
+    return application_json(*a, true, &history, &usage);
   });
   return Response::json(body);
 }
@@ -274,9 +285,21 @@ Response Handlers::withdraw(Request& req) {
 
 Response Handlers::review_queue(Request& req) {
   auto q = parse_page_query(req.query);
-  auto page = app_->db().query([&](pqxx::nontransaction& tx) { return storage::review_queue(tx, q); });
+  // The page and its customers' usage, each in the window before its application, in one snapshot.
+  auto [page, usage] = app_->db().read([&](pqxx::read_transaction& tx) {
+    auto page = storage::review_queue(tx, q);
+    std::vector<storage::UsageQuery> wanted;
+    wanted.reserve(page.items.size());
+    for (const auto& a : page.items) wanted.push_back({a.customer_id, app_->usage_window_for(a.created_at)});
+    auto days = storage::usage_days(tx, wanted);
+    std::vector<std::optional<UsageSummary>> usage;
+    usage.reserve(days.size());
+    for (std::size_t i = 0; i < days.size(); ++i) usage.push_back(summarise_usage(days[i], wanted[i].window));
+    return std::pair{std::move(page), std::move(usage)};
+  });
   js::array items;
-  for (const auto& a : page.items) items.push_back(application_json(a, true));
+  for (std::size_t i = 0; i < page.items.size(); ++i)
+    items.push_back(application_json(page.items[i], true, nullptr, &usage[i]));
   return Response::json(
       js::object{{"items", std::move(items)},
                  {"next_cursor", page.next ? js::value(encode_cursor(*page.next)) : js::value(nullptr)},
@@ -354,11 +377,11 @@ Response Handlers::officer_decision(Request& req) {
     auto rec = *storage::find_application(tx, id);
     rto::events::enqueue(tx, app_->source(),
                          {"credit.application.decided", id, app_->decided_event(rec, *rec.decision)});
-    return rec;
+    return std::pair{rec, usage_of(tx, *app_, rec)};
   });
   rto::log::info("credit application decided by an officer",
                  {{"application_id", id}, {"officer_id", officer}, {"decision", to_string(in.decision)}});
-  return Response::json(application_json(rec, true));
+  return Response::json(application_json(rec.first, true, nullptr, &rec.second));
 }
 
 // ---- admin: scorecard models ------------------------------------------------------------------

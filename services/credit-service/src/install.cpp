@@ -19,7 +19,7 @@ std::shared_ptr<App> install(rto::Service& service, CreditConfig cfg, std::share
   if (opts.background_jobs)
     service.every("expire-approvals", std::chrono::duration_cast<std::chrono::milliseconds>(interval),
                   [app] { app->expire_approvals(); });
-  if (opts.consume_events) consume_payment_events(service, app, opts.consumer_queue);
+  if (opts.consume_events) consume_events(service, app, opts.consumer_queue);
   return app;
 }
 

@@ -25,6 +25,7 @@ constexpr InputInfo kInputs[kInputCount] = {
     {"references_count", false, false},
     {"repayment_on_time_percent", false, true},
     {"repayment_worst_days_past_due", false, true},
+    {"usage_active_days_percent", false, true},
 };
 
 std::optional<double> read_number(Reader& r, const js::object& o, std::string_view key, bool required, double min,

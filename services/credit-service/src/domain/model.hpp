@@ -38,8 +38,10 @@ enum class Input {
   ReferencesCount,             // references besides the (always required) guarantor
   RepaymentOnTimePercent,      // missing for a customer with no settled instalment with us
   RepaymentWorstDaysPastDue,   // missing for a customer with no repayment history with us
+  UsageActiveDaysPercent,      // share of the days with tracker data before the application on which the
+                               // customer's vehicle was used; missing without such a day (see usage.hpp)
 };
-inline constexpr std::size_t kInputCount = 11;
+inline constexpr std::size_t kInputCount = 12;
 
 struct InputInfo {
   std::string_view name;

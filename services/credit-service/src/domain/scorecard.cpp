@@ -14,7 +14,8 @@ std::int64_t affordability_bp(const rto::Money& instalment, const rto::Money& in
 }
 
 Characteristics characteristics_of(const ApplicationInput& in, const rto::Money& monthly_instalment,
-                                   const std::optional<RepaymentHistory>& history) {
+                                   const std::optional<RepaymentHistory>& history,
+                                   const std::optional<UsageSummary>& usage) {
   Characteristics c;
   c.set(Input::AffordabilityBp, affordability_bp(monthly_instalment, in.monthly_income, in.monthly_obligations));
   c.employment_type = in.employment_type;
@@ -31,6 +32,7 @@ Characteristics characteristics_of(const ApplicationInput& in, const rto::Money&
     if (settled > 0) c.set(Input::RepaymentOnTimePercent, history->on_time * 100 / settled);
     c.set(Input::RepaymentWorstDaysPastDue, std::max(history->worst_days_late, history->worst_days_past_due));
   }
+  if (usage && usage->days_with_data > 0) c.set(Input::UsageActiveDaysPercent, usage->active_days_percent());
   return c;
 }
 

@@ -12,6 +12,7 @@
 
 #include "domain/application.hpp"
 #include "domain/model.hpp"
+#include "domain/usage.hpp"
 
 namespace credit_service {
 
@@ -39,8 +40,10 @@ inline constexpr std::int64_t kNoDisposableIncome = 1'000'000;
 std::int64_t affordability_bp(const rto::Money& monthly_instalment, const rto::Money& income,
                               const rto::Money& obligations);
 
+// `usage`: the customer's vehicle usage before the application (usage.hpp), none without any.
 Characteristics characteristics_of(const ApplicationInput& in, const rto::Money& monthly_instalment,
-                                   const std::optional<RepaymentHistory>& history);
+                                   const std::optional<RepaymentHistory>& history,
+                                   const std::optional<UsageSummary>& usage = std::nullopt);
 boost::json::object characteristics_json(const Characteristics& c);
 
 struct Reason {

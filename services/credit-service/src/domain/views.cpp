@@ -41,7 +41,8 @@ js::object decision_json(const DecisionRecord& d, bool staff) {
   return o;
 }
 
-js::object application_json(const ApplicationRecord& a, bool staff, const std::vector<HistoryEntry>* history) {
+js::object application_json(const ApplicationRecord& a, bool staff, const std::vector<HistoryEntry>* history,
+                            const std::optional<UsageSummary>* usage) {
   js::object o;
   o.reserve(32);
   o["id"] = a.id;
@@ -65,6 +66,7 @@ js::object application_json(const ApplicationRecord& a, bool staff, const std::v
   o["used_at"] = time_or_null(a.used_at);
   if (staff) {
     o["applicant_age"] = a.applicant_age;
+    if (usage) o["usage"] = usage_json(*usage);
     if (history) {
       js::array h;
       for (const auto& e : *history)

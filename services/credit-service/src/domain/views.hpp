@@ -1,7 +1,7 @@
 #pragma once
 // Applications and decisions as stored, and their JSON views: the customer's, staff's (with the
-// officer's note and the full audit record) and the internal one for the payment service. Also
-// the review queue's page parameters and opaque keyset cursor.
+// officer's note, the full audit record and the customer's vehicle usage) and the internal one for
+// the payment service. Also the review queue's page parameters and opaque keyset cursor.
 #include <boost/json.hpp>
 #include <rto/paging.hpp>
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "domain/time.hpp"
+#include "domain/usage.hpp"
 
 namespace credit_service {
 
@@ -66,9 +67,11 @@ struct HistoryEntry {
 };
 
 boost::json::object decision_json(const DecisionRecord& d, bool staff);
-// `history` is shown to staff only.
+// `history` and `usage` (the customer's vehicle usage before the application; `usage: null` when
+// there is none) are shown to staff only, and only when given.
 boost::json::object application_json(const ApplicationRecord& a, bool staff,
-                                     const std::vector<HistoryEntry>* history = nullptr);
+                                     const std::vector<HistoryEntry>* history = nullptr,
+                                     const std::optional<UsageSummary>* usage = nullptr);
 
 // An approval the payment service may act on: approved, in force, not expired or withdrawn.
 bool decision_valid(const ApplicationRecord& a, const DecisionRecord& d, TimePoint now);

@@ -1,4 +1,4 @@
-// Events from the payment service and what credit-service does with each.
+// Events from the payment service and what credit-service does with each; the consumer's wiring.
 #include <rto/errors.hpp>
 #include <rto/events.hpp>
 #include <rto/log.hpp>
@@ -45,13 +45,19 @@ void App::on_payment_event(pqxx::work& tx, const rto::events::Received& ev) {
   }
 }
 
-void consume_payment_events(rto::Service& service, std::shared_ptr<App> app, std::string queue) {
+void App::on_event(pqxx::work& tx, const rto::events::Received& ev) {
+  if (ev.type.starts_with("telematics."))
+    on_telematics_event(tx, ev);
+  else
+    on_payment_event(tx, ev);
+}
+
+void consume_events(rto::Service& service, std::shared_ptr<App> app, std::string queue) {
   rto::events::ConsumerOptions o;
   o.queue = std::move(queue);
   o.bindings = {"payment.collection.received", "payment.collection.reversed", "payment.delinquency.changed",
-                "payment.plan.created"};
-  service.consume(std::move(o),
-                  [app](pqxx::work& tx, const rto::events::Received& ev) { app->on_payment_event(tx, ev); });
+                "payment.plan.created", "telematics.usage.daily"};
+  service.consume(std::move(o), [app](pqxx::work& tx, const rto::events::Received& ev) { app->on_event(tx, ev); });
 }
 
 }  // namespace credit_service

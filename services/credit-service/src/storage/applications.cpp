@@ -63,8 +63,9 @@ std::vector<ApplicationRecord> read_all(const pqxx::result& r) {
 
 }  // namespace
 
-Context context(Tx& tx, const std::string& customer_id) {
-  auto r = tx.exec_prepared1(sql::kContext.name, customer_id);
+Context context(Tx& tx, const std::string& customer_id, const UsageWindow& usage_window) {
+  auto r = tx.exec_prepared1(sql::kContext.name, customer_id, format_date(Date{usage_window.from}),
+                             format_date(Date{usage_window.until}));
   Context c;
   c.open_application = opt_text(r[0]);
   if (!r[1].is_null()) c.active_model = r[1].as<int>();
@@ -77,6 +78,7 @@ Context context(Tx& tx, const std::string& customer_id) {
     h.payments = r[6].as<std::int64_t>();
     c.history = h;
   }
+  c.usage = usage_days_from_json(json_of(r[7]));
   return c;
 }
 

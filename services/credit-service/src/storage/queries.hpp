@@ -21,12 +21,24 @@ inline const std::string kOpen =
 
 // ---- what scoring a customer needs, in one round trip -----------------------------------------
 
-// $1 customer: an open application's id (or NULL), the active model version, repayment history.
+// A customer's stored usage days from date $from up to, not including, date $until, as a JSON array
+// of {date, vehicle_id, distance_m, engine_seconds, moving_seconds, trips, active} (NULL for none):
+// what domain/usage.hpp's usage_days_from_json reads.
+inline std::string usage_days_json(const std::string& customer, const std::string& from, const std::string& until) {
+  return "(SELECT json_agg(json_build_object('date', u.usage_date, 'vehicle_id', u.vehicle_id, 'distance_m', "
+         "u.distance_m, 'engine_seconds', u.engine_seconds, 'moving_seconds', u.moving_seconds, 'trips', u.trips, "
+         "'active', u.active) ORDER BY u.usage_date, u.vehicle_id)::text FROM vehicle_usage_daily u "
+         "WHERE u.customer_id = " + customer + " AND u.usage_date >= " + from + " AND u.usage_date < " + until + ")";
+}
+
+// $1 customer, $2/$3 the usage window's dates: an open application's id (or NULL), the active
+// model version, repayment history, the usage days in the window.
 inline const rto::db::Statement kContext{"credit_context",
     "SELECT (SELECT id::text FROM applications WHERE customer_id = $1::uuid AND " + kOpen +
     " LIMIT 1), (SELECT version FROM scorecard_models WHERE active), "
-    "h.instalments_on_time, h.instalments_late, h.worst_days_late, h.worst_days_past_due, h.payments "
-    "FROM (SELECT 1) AS one LEFT JOIN repayment_history h ON h.customer_id = $1::uuid"};
+    "h.instalments_on_time, h.instalments_late, h.worst_days_late, h.worst_days_past_due, h.payments, " +
+    usage_days_json("$1::uuid", "$2::date", "$3::date") +
+    " FROM (SELECT 1) AS one LEFT JOIN repayment_history h ON h.customer_id = $1::uuid"};
 
 // ---- scorecard models -------------------------------------------------------------------------
 
@@ -173,12 +185,38 @@ inline const rto::db::Statement kRecordReversal{
     "instalments_late = GREATEST(h.instalments_late - counts.late, 0), payments = GREATEST(h.payments - 1, 0), "
     "updated_at = " + TS(4) + " FROM counts WHERE h.customer_id = $2::uuid"};
 
+// ---- vehicle usage --------------------------------------------------------------------------------
+
+// One vehicle's day ($1 vehicle, $2 date, $3 customer, $4 tracker, $5 plan, $6 distance_m,
+// $7 engine_seconds, $8 moving_seconds, $9 trips, $10 active, $11 event id, $12 event time µs,
+// $13 now µs). A later event for the same vehicle and day replaces the row, customer included;
+// an older one (by event time) changes nothing and returns no row. `inserted` tells a new day
+// from a replaced one.
+inline const rto::db::Statement kUsageUpsert{"usage_upsert",
+    "INSERT INTO vehicle_usage_daily AS u (vehicle_id, usage_date, customer_id, tracker_id, plan_id, distance_m, "
+    "engine_seconds, moving_seconds, trips, active, event_id, event_time, recorded_at) VALUES ($1::uuid, $2::date, "
+    "$3::uuid, $4::uuid, $5::uuid, $6, $7, $8, $9, $10, $11, " + TS(12) + ", " + TS(13) + ") "
+    "ON CONFLICT (vehicle_id, usage_date) DO UPDATE SET customer_id = EXCLUDED.customer_id, "
+    "tracker_id = EXCLUDED.tracker_id, plan_id = EXCLUDED.plan_id, distance_m = EXCLUDED.distance_m, "
+    "engine_seconds = EXCLUDED.engine_seconds, moving_seconds = EXCLUDED.moving_seconds, trips = EXCLUDED.trips, "
+    "active = EXCLUDED.active, event_id = EXCLUDED.event_id, event_time = EXCLUDED.event_time, "
+    "recorded_at = EXCLUDED.recorded_at WHERE u.event_time <= EXCLUDED.event_time "
+    "RETURNING (xmax = 0) AS inserted"};
+
+// The usage days of several (customer, window) pairs at once, e.g. a page of the review queue:
+// $1 customers, $2 first dates, $3 end dates (exclusive), as arrays of one length. One row per
+// pair, k = its 1-based position.
+inline const rto::db::Statement kUsageDays{"usage_days",
+    "SELECT w.k, " + usage_days_json("w.customer_id", "w.from_date", "w.until_date") +
+    " FROM unnest($1::uuid[], $2::date[], $3::date[]) WITH ORDINALITY AS w(customer_id, from_date, until_date, k) "
+    "ORDER BY w.k"};
+
 inline std::vector<rto::db::Statement> all() {
   return {kContext,          kModelByVersion,   kModelList,      kModelLock,      kModelInsert,
           kModelDeactivateOthers, kModelActivate, kAppInsert,     kAppById,        kAppByIdForUpdate,
           kAppByDecision,    kAppsOfCustomer,   kQueueFirst,     kQueueAfter,     kAppSetDecision,
           kAppSetStatus,     kExpireDue,        kAppMarkUsed,        kHistoryInsert,  kHistoryOf,      kDecisionInsert,
-          kRecordCollection, kRecordDelinquency, kRecordReversal};
+          kRecordCollection, kRecordDelinquency, kRecordReversal, kUsageUpsert, kUsageDays};
 }
 
 }  // namespace credit_service::sql

@@ -11,6 +11,7 @@
 #include "domain/repayment.hpp"
 #include "domain/scorecard.hpp"
 #include "domain/time.hpp"
+#include "domain/usage.hpp"
 #include "domain/views.hpp"
 
 namespace credit_service::storage {
@@ -23,8 +24,9 @@ struct Context {
   std::optional<std::string> open_application;  // id of the customer's open application
   std::optional<int> active_model;              // version
   std::optional<RepaymentHistory> history;      // none for a customer new to us
+  std::vector<UsageDay> usage;                  // the customer's vehicle usage in the window asked for
 };
-Context context(Tx& tx, const std::string& customer_id);
+Context context(Tx& tx, const std::string& customer_id, const UsageWindow& usage_window);
 
 // ---- scorecard models -------------------------------------------------------------------------
 
@@ -108,5 +110,21 @@ void insert_decision(Tx& tx, const DecisionRecord& d);
 void record_collection(Tx& tx, const Collection& c, TimePoint now);
 void record_delinquency(Tx& tx, const Delinquency& d, TimePoint now);
 void record_reversal(Tx& tx, const Reversal& r, TimePoint now);
+
+// ---- vehicle usage --------------------------------------------------------------------------------
+
+enum class UsageWrite { Inserted, Replaced, Stale };
+// Stores one vehicle's day for its customer (usage.hpp): replaces what an earlier event said
+// about that vehicle and day; Stale (nothing changed) when the stored figures come from a later
+// event.
+UsageWrite record_usage(Tx& tx, const DailyUsage& u, const std::string& event_id, TimePoint event_time,
+                        TimePoint now);
+
+struct UsageQuery {
+  std::string customer_id;
+  UsageWindow window;
+};
+// The stored days of each customer in its window, in the order asked, in one statement.
+std::vector<std::vector<UsageDay>> usage_days(Tx& tx, const std::vector<UsageQuery>& queries);
 
 }  // namespace credit_service::storage

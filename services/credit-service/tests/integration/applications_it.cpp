@@ -49,7 +49,7 @@ TEST(Submit, ScoresDecidesAndPublishesBothEvents) {
   EXPECT_EQ(d.at("kind"), "automatic");
   EXPECT_EQ(d.at("score"), 684);
   EXPECT_EQ(d.at("grade"), "B");
-  EXPECT_EQ(d.at("model_version"), 1);
+  EXPECT_EQ(d.at("model_version"), 2);  // version 1 with the usage factor at weight zero (V0004)
   const auto& terms = d.at("terms").as_object();
   EXPECT_EQ(terms.at("min_deposit_percent"), 15);
   EXPECT_EQ(terms.at("max_term_days"), 730);
@@ -57,7 +57,7 @@ TEST(Submit, ScoresDecidesAndPublishesBothEvents) {
   EXPECT_EQ(text(d.at("expires_at")), rto::to_rfc3339(world().clock->now() + days(30)));
   ASSERT_EQ(d.at("reasons").as_array().size(), 3u);
   EXPECT_EQ(d.at("reasons").as_array()[0].as_object().at("code"), "instalment_share_high");
-  EXPECT_EQ(d.at("breakdown").as_array().size(), 11u);
+  EXPECT_EQ(d.at("breakdown").as_array().size(), 12u);
   EXPECT_FALSE(d.contains("audit"));  // the full audit record is for staff
 
   // Both events, in the same transaction as the decision; data carries customer_id.
@@ -84,9 +84,9 @@ TEST(Submit, ScoresDecidesAndPublishesBothEvents) {
       "SELECT model_version, breakdown->>'base_points', jsonb_array_length(breakdown->'factors'), "
       "breakdown->'characteristics'->>'affordability_bp' FROM decisions WHERE id = $1::uuid",
       decision_id(r));
-  EXPECT_EQ(row[0].as<int>(), 1);
+  EXPECT_EQ(row[0].as<int>(), 2);
   EXPECT_EQ(row[1].as<int>(), 600);
-  EXPECT_EQ(row[2].as<int>(), 11);
+  EXPECT_EQ(row[2].as<int>(), 12);
   EXPECT_EQ(row[3].as<int>(), 3152);
   auto hist = tx.exec_params("SELECT coalesce(from_status, '-') || '>' || to_status FROM application_history "
                              "WHERE application_id = $1::uuid ORDER BY id", id);
@@ -532,7 +532,7 @@ TEST(Prequalify, ScoresWithoutKeepingARecord) {
   EXPECT_EQ(r.obj().at("reasons").as_array().size(), 3u);
   EXPECT_EQ(r.obj().at("reasons").as_array()[0].as_object().at("message"),
             "The instalment takes a large share of your income after your existing monthly obligations.");
-  EXPECT_EQ(r.obj().at("breakdown").as_array().size(), 11u);
+  EXPECT_EQ(r.obj().at("breakdown").as_array().size(), 12u);  // version 1 and vehicle_usage
   EXPECT_TRUE(r.obj().at("terms").as_object().at("max_financed").is_null());  // no vehicle, no price
   // 40 % of (1,200,000 - 100,000)
   EXPECT_EQ(r.obj().at("affordable_monthly_instalment").as_object().at("amount"), 440'000);

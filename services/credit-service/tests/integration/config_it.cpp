@@ -17,7 +17,7 @@ void set_valid(EnvGuard& g) {
   g.set("ENCRYPTION_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
   for (auto k : {"USER_SERVICE_URL", "VEHICLE_SERVICE_URL", "PAYMENT_SERVICE_URL", "CREDIT_APPROVAL_TTL_DAYS",
                  "CREDIT_AFFORDABILITY_MAX_PERCENT", "CREDIT_EXPIRY_INTERVAL_SECONDS", "DEFAULT_REGION",
-                 "NEIGHBOUR_TIMEOUT_MS", "PORT"})
+                 "NEIGHBOUR_TIMEOUT_MS", "PORT", "OPERATOR_TZ", "OPERATOR_UTC_OFFSET_MINUTES", "TZDIR"})
     g.set(k, nullptr);
 }
 
@@ -45,6 +45,8 @@ TEST(Config, Defaults) {
   EXPECT_EQ(c.affordability_max_percent, 40);
   EXPECT_EQ(c.expiry_interval, std::chrono::seconds(300));
   EXPECT_EQ(c.default_region, "UG");
+  EXPECT_EQ(c.zone.name(), "Africa/Kampala");
+  EXPECT_EQ(c.zone.offset_at(std::chrono::system_clock::now()), 3 * 3600);
 }
 
 TEST(Config, ReadsTheCreditSettings) {
@@ -53,7 +55,10 @@ TEST(Config, ReadsTheCreditSettings) {
   g.set("CREDIT_APPROVAL_TTL_DAYS", "14");
   g.set("CREDIT_AFFORDABILITY_MAX_PERCENT", "35");
   g.set("PAYMENT_SERVICE_URL", "http://payments.internal:9084");
+  g.set("OPERATOR_TZ", "Africa/Lagos");
   auto c = credit_service::CreditConfig::from_environment();
+  EXPECT_EQ(c.zone.name(), "Africa/Lagos");
+  EXPECT_EQ(c.zone.offset_at(std::chrono::system_clock::now()), 3600);
   EXPECT_EQ(c.approval_ttl_days, 14);
   EXPECT_EQ(c.affordability_max_percent, 35);
   EXPECT_EQ(c.payment_service_url, "http://payments.internal:9084");
@@ -67,8 +72,9 @@ TEST(Config, EveryProblemIsNamed) {
   g.set("CREDIT_AFFORDABILITY_MAX_PERCENT", "150");
   g.set("USER_SERVICE_URL", "ftp://nowhere");
   g.set("DATABASE_URL", nullptr);
+  g.set("OPERATOR_TZ", "../etc/passwd");
   auto err = config_error();
   for (auto name : {"ENCRYPTION_KEY", "CREDIT_APPROVAL_TTL_DAYS", "CREDIT_AFFORDABILITY_MAX_PERCENT",
-                    "USER_SERVICE_URL", "DATABASE_URL"})
+                    "USER_SERVICE_URL", "DATABASE_URL", "OPERATOR_TZ"})
     EXPECT_NE(err.find(name), std::string::npos) << name << " in: " << err;
 }

@@ -119,6 +119,7 @@ credit_service::CreditConfig test_config(const std::string& database_url) {
   c.affordability_max_percent = 40;
   c.default_region = "UG";
   c.neighbour_timeout = std::chrono::milliseconds(3000);
+  c.zone = rto::Zone::fixed("Africa/Kampala", 3 * 3600);
   return c;
 }
 
@@ -158,12 +159,22 @@ void World::TearDown() {
 
 void start_consumer() {
   auto& w = world();
+  if (!w.consumer_queue.empty()) return;  // one consumer per run, whichever test starts it
   w.consumer_queue = rto::testing::unique_name("credit_it") + ".events";
-  credit_service::consume_payment_events(*w.service, w.app, w.consumer_queue);
+  credit_service::consume_events(*w.service, w.app, w.consumer_queue);
   // Events published before the queue is bound would be dropped by the exchange: wait until
-  // the consumer's readiness check passes.
+  // the consumer's readiness check passes (the check is optional: /ready answers 200, "degraded",
+  // while the consumer is still connecting, so its own entry is what tells).
+  const auto check = "consumer:" + w.consumer_queue;
+  auto consumer_ok = [&] {
+    auto r = get("/ready");
+    const auto* o = r.json.if_object();
+    const auto* checks = o ? o->if_contains("checks") : nullptr;
+    const auto* c = checks && checks->is_object() ? checks->as_object().if_contains(check) : nullptr;
+    return r.status == 200 && c && c->is_string() && c->as_string() == "ok";
+  };
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  while (get("/ready").status != 200) {
+  while (!consumer_ok()) {
     if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("the event consumer did not connect");
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -173,9 +184,12 @@ void publish(const std::string& id, const std::string& type, const js::object& d
   rto::mq::Connection c(rto::testing::amqp_url());
   c.enable_confirms();
   c.declare_exchange(world().config.common.exchange, "topic");
-  rto::events::Event e{type, text(data.at("plan_id")), data};
-  auto body =
-      js::serialize(rto::events::envelope(id, "payment-service", e, rto::to_rfc3339(std::chrono::system_clock::now())));
+  // As the publisher would: the telematics service's events are about a vehicle, the payment
+  // service's about a plan.
+  const bool telematics = type.starts_with("telematics.");
+  rto::events::Event e{type, text(data.at(telematics ? "vehicle_id" : "plan_id")), data};
+  auto body = js::serialize(rto::events::envelope(id, telematics ? "telematics-service" : "payment-service", e,
+                                                  rto::to_rfc3339(std::chrono::system_clock::now())));
   c.publish(world().config.common.exchange, type, body, id);
 }
 

@@ -67,10 +67,11 @@ class World : public ::testing::Environment {
   std::string consumer_queue;  // set by start_consumer(); deleted with the exchange at the end
 };
 
-// Starts the repayment-event consumer on a queue of this test run, bound to the run's exchange,
-// and returns once it is connected.
+// Starts the event consumer on a queue of this test run, bound to the run's exchange, and returns
+// once it is connected (once per run: later calls find it running).
 void start_consumer();
-// Publishes an event (CloudEvents envelope) to the run's exchange, as the payment service would.
+// Publishes an event (CloudEvents envelope) to the run's exchange, as the payment service (or, for
+// telematics.*, the telematics service) would.
 void publish(const std::string& id, const std::string& type, const js::object& data);
 
 World& world();

@@ -70,8 +70,9 @@ TEST(Review, ReferredApplicationsQueueOldestFirstWithTheBreakdown) {
     if (text(item.as_object().at("id")) != a.id) continue;
     const auto& d = item.as_object().at("decision").as_object();
     EXPECT_EQ(d.at("decision"), "referred");
-    EXPECT_EQ(d.at("breakdown").as_array().size(), 11u);
+    EXPECT_EQ(d.at("breakdown").as_array().size(), 12u);
     EXPECT_EQ(d.at("suggested_terms").as_object().at("min_deposit_percent"), 30);
+    EXPECT_TRUE(item.as_object().at("usage").is_null());  // no vehicle usage stored for this customer
   }
 
   // Pages follow each other without gaps or repeats.
@@ -133,7 +134,7 @@ TEST(Review, AnOfficerApprovesAReferredApplication) {
   EXPECT_EQ(d.at("note"), "Stage chairman confirmed the rider's income by phone.");
   EXPECT_EQ(d.at("score"), 591);
   EXPECT_EQ(d.at("grade"), "D");
-  EXPECT_EQ(d.at("model_version"), 1);
+  EXPECT_EQ(d.at("model_version"), 2);
   // The grade's suggested terms with the officer's change: 35 % deposit of 4,800,000.
   const auto& t = d.at("terms").as_object();
   EXPECT_EQ(t.at("min_deposit_percent"), 35);

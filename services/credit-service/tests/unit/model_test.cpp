@@ -27,11 +27,17 @@ TEST(Model, SeedModelIsValid) {
   EXPECT_EQ(m.factors.size(), 11u);
   EXPECT_EQ(m.grades.size(), 5u);
   EXPECT_EQ(m.grades.back().min_score, 300);
-  // Each input the scorecard knows is binned once in v1.
+  // Each input the scorecard knows is binned once in v1, but vehicle usage (added later); in the
+  // version V0004 makes of it, every input is binned once.
+  const auto usage = usage_model();
+  EXPECT_EQ(usage.factors.size(), 12u);
   for (std::size_t i = 0; i < kInputCount; ++i) {
-    int uses = 0;
-    for (const auto& f : m.factors) uses += f.input == static_cast<Input>(i) ? 1 : 0;
-    EXPECT_EQ(uses, 1) << info(static_cast<Input>(i)).name;
+    const auto in = static_cast<Input>(i);
+    int uses = 0, usage_uses = 0;
+    for (const auto& f : m.factors) uses += f.input == in ? 1 : 0;
+    for (const auto& f : usage.factors) usage_uses += f.input == in ? 1 : 0;
+    EXPECT_EQ(uses, in == Input::UsageActiveDaysPercent ? 0 : 1) << info(in).name;
+    EXPECT_EQ(usage_uses, 1) << info(in).name;
   }
   EXPECT_EQ(m.factors[0].max_points, 35);
   EXPECT_EQ(m.factors[0].bins.back().points, -46);

@@ -325,3 +325,126 @@ TEST(Scorecard, PrequalificationWithoutReferencesCountsTheMinimum) {
   in.references.clear();
   EXPECT_EQ(characteristics_of(in, ugx(346'666), std::nullopt).get(Input::ReferencesCount), 2);
 }
+
+// ---- the vehicle-usage factor (migration V0004: version 1 plus vehicle_usage at weight zero) ----
+
+namespace {
+
+const Model& usage_model_v() {
+  static const Model m = usage_model();
+  return m;
+}
+
+UsageSummary usage_with(std::int64_t days_with_data, std::int64_t active_days) {
+  UsageSummary s;
+  s.window = usage_window_before(Day{std::chrono::year(2026) / 6 / 15});
+  s.days_with_data = days_with_data;
+  s.active_days = active_days;
+  return s;
+}
+
+}  // namespace
+
+TEST(UsageFactor, IsPresentWithWeightZeroAndVersionOneOtherwise) {
+  const auto& v1 = model();
+  const auto& m = usage_model_v();
+  ASSERT_EQ(m.factors.size(), v1.factors.size() + 1);
+  const auto& f = m.factors.back();
+  EXPECT_EQ(f.code, "vehicle_usage");
+  EXPECT_EQ(f.input, Input::UsageActiveDaysPercent);
+  EXPECT_EQ(f.reason_code, "low_vehicle_usage");
+  EXPECT_EQ(f.max_points, 0);
+  ASSERT_EQ(f.bins.size(), 4u);
+  EXPECT_TRUE(f.bins[0].missing);
+  EXPECT_FALSE(f.bins[0].explain);
+  for (const auto& b : f.bins) {
+    EXPECT_EQ(b.log_odds, 0.0) << b.label;
+    EXPECT_EQ(b.points, 0) << b.label;
+  }
+  // Everything else is version 1's.
+  EXPECT_EQ(m.base_points, v1.base_points);
+  EXPECT_EQ(m.grades.size(), v1.grades.size());
+  for (std::size_t i = 0; i < v1.factors.size(); ++i) {
+    EXPECT_EQ(m.factors[i].code, v1.factors[i].code);
+    EXPECT_EQ(m.factors[i].max_points, v1.factors[i].max_points);
+    ASSERT_EQ(m.factors[i].bins.size(), v1.factors[i].bins.size());
+    for (std::size_t b = 0; b < v1.factors[i].bins.size(); ++b)
+      EXPECT_EQ(m.factors[i].bins[b].points, v1.factors[i].bins[b].points) << m.factors[i].code;
+  }
+}
+
+TEST(UsageFactor, TheCharacteristicIsTheShareOfActiveDays) {
+  auto in = boda_rider();
+  EXPECT_EQ(characteristics_of(in, ugx(346'666), std::nullopt).get(Input::UsageActiveDaysPercent), std::nullopt);
+  EXPECT_EQ(characteristics_of(in, ugx(346'666), std::nullopt, usage_with(3, 2)).get(Input::UsageActiveDaysPercent),
+            66);
+  EXPECT_EQ(characteristics_of(in, ugx(346'666), std::nullopt, usage_with(0, 0)).get(Input::UsageActiveDaysPercent),
+            std::nullopt);
+  auto c = characteristics_json(characteristics_of(in, ugx(346'666), std::nullopt, usage_with(90, 81)));
+  EXPECT_EQ(c.at("usage_active_days_percent"), 90);
+}
+
+// At weight zero the factor changes no score, grade or reason: the worked examples, and the
+// clamped ones, with no usage and with usage in every bin.
+TEST(UsageFactor, ChangesNothingAtWeightZero) {
+  std::vector<std::pair<ApplicationInput, rto::Money>> cases;
+  cases.push_back({boda_rider(), ugx(346'666)});  // 684, B
+  {
+    auto in = boda_rider();  // 436, E
+    in.employment_type = "other";
+    in.months_in_work = 4;
+    in.monthly_income = ugx(600'000);
+    in.monthly_obligations = ugx(150'000);
+    in.mobile_money = {2, 150'000, 8};
+    in.dependants = 5;
+    in.months_at_residence = 3;
+    cases.push_back({in, ugx(170'000)});
+  }
+  {
+    auto in = boda_rider();  // 591, D
+    in.months_in_work = 8;
+    in.mobile_money = {6, 1'100'000, 20};
+    in.months_at_residence = 4;
+    cases.push_back({in, ugx(346'666)});
+  }
+  {
+    auto in = boda_rider();  // raw 283, clamped to 300
+    in.employment_type = "other";
+    in.months_in_work = 0;
+    in.monthly_obligations = ugx(1'200'000);
+    in.mobile_money = {0, 0, 0};
+    in.dependants = 9;
+    in.months_at_residence = 0;
+    cases.push_back({in, ugx(346'666)});
+  }
+  const std::vector<std::optional<UsageSummary>> usages = {std::nullopt, usage_with(10, 0), usage_with(10, 6),
+                                                           usage_with(90, 90)};
+  const std::vector<std::optional<RepaymentHistory>> histories = {std::nullopt, RepaymentHistory{19, 1, 3, 5, 20}};
+  for (const auto& [in, instalment] : cases)
+    for (const auto& h : histories)
+      for (const auto& u : usages) {
+        const auto before = score(model(), characteristics_of(in, instalment, h));
+        const auto c = characteristics_of(in, instalment, h, u);
+        const auto after = score(usage_model_v(), c);
+        EXPECT_EQ(after.raw_score, before.raw_score);
+        EXPECT_EQ(after.score, before.score);
+        EXPECT_EQ(usage_model_v().grades[after.grade].grade, model().grades[before.grade].grade);
+        EXPECT_EQ(reason_codes(after.reasons), reason_codes(before.reasons));
+        // ...and the usage is in the breakdown, in its bin, with no points.
+        auto b = breakdown_json(usage_model_v(), c, after);
+        ASSERT_EQ(b.size(), 12u);
+        const auto& f = b.back().as_object();
+        EXPECT_EQ(f.at("code"), "vehicle_usage");
+        EXPECT_EQ(f.at("points"), 0);
+        EXPECT_EQ(f.at("points_lost"), 0);
+        if (!u) {
+          EXPECT_TRUE(f.at("value").is_null());
+          EXPECT_EQ(f.at("bin"), "no usage data");
+        } else {
+          EXPECT_EQ(f.at("value"), u->active_days_percent());
+          EXPECT_EQ(f.at("bin"), u->active_days_percent() < 50   ? "under 50%"
+                                 : u->active_days_percent() < 80 ? "50% to 79%"
+                                                                 : "80% or more");
+        }
+      }
+}
