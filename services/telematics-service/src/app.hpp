@@ -20,6 +20,8 @@
 
 namespace telematics {
 
+class Geo;
+
 // What one device message brings: fixes and/or device facts, or a reply to a command.
 struct Report {
   std::string tracker_id;
@@ -48,6 +50,8 @@ class App {
   const std::string& source() const noexcept { return cfg_.common.service; }
   TimePoint now() const { return clock_->now(); }
   void set_sender(std::string protocol, CommandSender s);
+  // Geofences, trips and daily usage (geo.hpp).
+  Geo& geo() const noexcept { return *geo_; }
 
   // A device identifies itself: its tracker when registered and installed on a vehicle;
   // otherwise nothing, and the refusal is counted.
@@ -93,6 +97,7 @@ class App {
   rto::db::Pool& db_;
   std::shared_ptr<const rto::Clock> clock_;
   TelematicsConfig cfg_;
+  std::shared_ptr<Geo> geo_;
   std::mutex senders_mu_;
   std::unordered_map<std::string, CommandSender> senders_;
   std::mutex queue_mu_;

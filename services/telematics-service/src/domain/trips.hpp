@@ -17,8 +17,8 @@
 //                   reported the ignition; for one that never has, the moving time;
 //   distance        the trip distance above (counted on the segment's dates);
 //   trips           the trips that started that day (counted at their start).
-// A day is active when the vehicle started a trip or moved. Every fix's local date gets a row,
-// so a day with data and no use reads as inactive; a day without any data has none.
+// A day is active when the vehicle started a trip or moved (see active()). Every fix's local date
+// gets a row, so a day with data and no use reads as inactive; a day without any data has none.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -85,7 +85,9 @@ struct Outcome {
 // Advances `state` over `fixes` (oldest first; fixes not newer than state.last are skipped).
 Outcome advance(const Rules& rules, const rto::Zone& zone, State& state, const std::vector<Fix>& fixes);
 
-// The day's active flag as the event and the API give it.
-inline bool active(const Day& d) { return d.trips > 0 || d.moving_seconds > 0; }
+// The day's active flag as the event and the API give it: a trip started, or the vehicle moved
+// (at least the half second that rounds to a whole one, so the flag agrees with the figures).
+inline bool active(int trips, double moving_seconds) { return trips > 0 || moving_seconds >= 0.5; }
+inline bool active(const Day& d) { return active(d.trips, d.moving_seconds); }
 
 }  // namespace telematics::trips

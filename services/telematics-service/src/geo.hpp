@@ -1,0 +1,53 @@
+#pragma once
+// Geofences, trips and daily usage on the App side: the cache of active fences (so the ingest path
+// never reads them per fix), the step of the ingest transaction that walks a vehicle's good fixes
+// (enter/exit events, the trip machine, usage per local date), and the daily usage job.
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <pqxx/pqxx>
+#include <rto/db.hpp>
+#include <rto/events.hpp>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "domain/geofence.hpp"
+#include "domain/types.hpp"
+#include "storage/storage.hpp"
+
+namespace telematics {
+
+class Geo {
+ public:
+  using Fences = std::vector<geofence::Compiled>;
+
+  Geo(rto::db::Pool& db, const TelematicsConfig& cfg);
+
+  // The cache: every active fence, compiled. reload() reads them now (after a change through the
+  // API, and every GEOFENCE_RELOAD_MS for changes made through other replicas).
+  void reload();
+  std::shared_ptr<const Fences> fences() const;
+  bool in_exclusion_zone(double lat, double lon) const;
+
+  // Inside the ingest transaction, after the latest state: the vehicle's good fixes (plausible,
+  // newer than its latest, oldest first). Two statements: the vehicle's state (locked) and one
+  // write of the new state, usage and closed trips. Enter/exit events are appended to `events`
+  // (the caller enqueues them with its own).
+  void on_good_fixes(pqxx::transaction_base& tx, const std::string& tracker_id, const std::string& vehicle_id,
+                     const std::vector<Fix>& good, const std::optional<storage::PlanLink>& plan,
+                     std::vector<rto::events::Event>& events, TimePoint now);
+
+  // Publishes telematics.usage.daily for every vehicle-day that ended at local midnight at least
+  // USAGE_PUBLISH_DELAY_MS before `now` and was not published yet; each at most once, also with
+  // several replicas (rows claimed with FOR UPDATE SKIP LOCKED). Returns how many went out.
+  std::size_t publish_daily_usage(TimePoint now, const std::string& source);
+
+ private:
+  rto::db::Pool& db_;
+  TelematicsConfig cfg_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const Fences> fences_ = std::make_shared<Fences>();
+};
+
+}  // namespace telematics
