@@ -23,9 +23,11 @@ CREATE INDEX geofences_page ON geofences (created_at, id);
 
 -- One row per vehicle that has reported a good fix. inside: the fences it is in (enter/exit).
 -- last_*: the newest fix walked; trip_*: the open trip (trip_start_time null: none), stopped_*:
--- where and since when it has been slower than the trip start speed.
+-- where and since when it has been slower than the trip start speed. version: a random token
+-- set by every write; a replica that kept the row in memory writes only if it is unchanged.
 CREATE TABLE vehicle_motion (
   vehicle_id          uuid PRIMARY KEY,
+  version             bigint NOT NULL,
   inside              uuid[] NOT NULL DEFAULT '{}',
   last_time           timestamptz,
   last_lat            double precision,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
+#include <stdexcept>
 #include <rto/clock.hpp>
 #include <rto/log.hpp>
 #include <rto/time.hpp>
@@ -14,6 +16,12 @@ namespace js = boost::json;
 
 namespace {
 constexpr int kUsageClaimBatch = 500;
+
+// Version tokens of vehicle_motion rows: random, so that no two writes ever share one.
+std::mt19937_64& version_tokens() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return rng;
+}
 }  // namespace
 
 Geo::Geo(rto::db::Pool& db, const TelematicsConfig& cfg) : db_(db), cfg_(cfg) {}
@@ -36,36 +44,88 @@ bool Geo::in_exclusion_zone(double lat, double lon) const {
   return geofence::inside_any(*fences(), geofence::Kind::Exclusion, lat, lon);
 }
 
+std::optional<storage::StoredMotion> Geo::remembered(const std::string& vehicle_id) const {
+  std::lock_guard lk(states_mu_);
+  auto it = states_.find(vehicle_id);
+  if (it == states_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Geo::remember(const std::string& vehicle_id, storage::StoredMotion m) {
+  std::lock_guard lk(states_mu_);
+  if (states_.size() >= kMaxRemembered && !states_.count(vehicle_id)) states_.clear();
+  states_[vehicle_id] = std::move(m);
+}
+
+Geo::Walk Geo::walk(const Fences& fences, storage::VehicleMotion from, const std::vector<Fix>& good) const {
+  Walk w;
+  w.motion = std::move(from);
+  // The state is the vehicle's: after a tracker swap the new one's fixes may be older than it.
+  for (const auto& f : good)
+    if (!w.motion.trip.last || f.time > w.motion.trip.last->time) w.fresh.push_back(f);
+  if (w.fresh.empty()) return w;
+  w.crossings = geofence::transitions(fences, w.motion.inside, w.fresh);
+  w.outcome = trips::advance(cfg_.trip_rules, cfg_.zone, w.motion.trip, w.fresh);
+  return w;
+}
+
 void Geo::on_good_fixes(pqxx::transaction_base& tx, const std::string& tracker_id, const std::string& vehicle_id,
                         const std::vector<Fix>& good, const std::optional<storage::PlanLink>& plan,
                         std::vector<rto::events::Event>& events, TimePoint now) {
   if (good.empty()) return;
   const auto fences = this->fences();
-  auto m = storage::motion_for_update(tx, vehicle_id).value_or(storage::VehicleMotion{});
-  // The state is the vehicle's: after a tracker swap the new one's fixes may be older than it.
-  std::vector<Fix> fresh;
-  fresh.reserve(good.size());
-  for (const auto& f : good)
-    if (!m.trip.last || f.time > m.trip.last->time) fresh.push_back(f);
-  if (fresh.empty()) return;
-
-  const auto crossings = geofence::transitions(*fences, m.inside, fresh);
-  const auto outcome = trips::advance(cfg_.trip_rules, cfg_.zone, m.trip, fresh);
-  storage::write_motion(tx, vehicle_id, tracker_id, m, outcome, now);
-
-  for (const auto& c : crossings) {
-    const auto& fence = (*fences)[c.fence].fence();
-    const auto& f = fresh[c.fix];
-    js::object d{{"vehicle_id", vehicle_id},
-                 {"tracker_id", tracker_id},
-                 {"geofence_id", fence.id},
-                 {"name", fence.name},
-                 {"kind", std::string(geofence::to_string(fence.kind))}};
-    d["customer_id"] = plan && plan->status == "active" ? js::value(plan->customer_id) : js::value(nullptr);
-    d["at"] = rto::to_rfc3339(f.time);
-    d["lat"] = f.lat;
-    d["lon"] = f.lon;
-    events.push_back({c.entered ? "telematics.geofence.entered" : "telematics.geofence.exited", vehicle_id, std::move(d)});
+  auto known = remembered(vehicle_id);
+  bool trusted = !known;  // read under the row lock (below), not from memory
+  storage::VehicleMotion from;
+  std::optional<std::int64_t> expected;  // the stored version the write requires (none: no row)
+  auto read_locked = [&] {
+    auto row = storage::motion_for_update(tx, vehicle_id);
+    from = row ? std::move(row->motion) : storage::VehicleMotion{};
+    expected = row ? std::optional<std::int64_t>(row->version) : std::nullopt;
+    trusted = true;
+  };
+  if (known) {
+    from = std::move(known->motion);
+    expected = known->version;
+  } else {
+    read_locked();
+  }
+  for (int attempt = 1;; ++attempt) {
+    auto w = walk(*fences, from, good);
+    if (w.fresh.empty()) {
+      // Nothing newer than the state: true of the stored one, or memory ran ahead of it (a
+      // transaction that rolled back, retried now). Only the stored state can say.
+      if (!trusted) {
+        read_locked();
+        continue;
+      }
+      if (expected) remember(vehicle_id, {std::move(from), *expected});
+      return;
+    }
+    const std::int64_t version = static_cast<std::int64_t>(version_tokens()() >> 1);
+    if (storage::write_motion(tx, vehicle_id, tracker_id, w.motion, w.outcome, expected, version, now)) {
+      remember(vehicle_id, {w.motion, version});
+      for (const auto& c : w.crossings) {
+        const auto& fence = (*fences)[c.fence].fence();
+        const auto& f = w.fresh[c.fix];
+        js::object d{{"vehicle_id", vehicle_id},
+                     {"tracker_id", tracker_id},
+                     {"geofence_id", fence.id},
+                     {"name", fence.name},
+                     {"kind", std::string(geofence::to_string(fence.kind))}};
+        d["customer_id"] = plan && plan->status == "active" ? js::value(plan->customer_id) : js::value(nullptr);
+        d["at"] = rto::to_rfc3339(f.time);
+        d["lat"] = f.lat;
+        d["lon"] = f.lon;
+        events.push_back(
+            {c.entered ? "telematics.geofence.entered" : "telematics.geofence.exited", vehicle_id, std::move(d)});
+      }
+      return;
+    }
+    // The stored state is not the one walked from (another replica wrote it, a fence was removed
+    // from it, or a transaction rolled back): read it under the row lock and walk again.
+    if (attempt >= 3) throw std::runtime_error("the vehicle's motion state changed under its row lock");
+    read_locked();
   }
 }
 

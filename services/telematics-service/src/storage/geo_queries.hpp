@@ -38,47 +38,55 @@ inline const rto::db::Statement kGeofenceList{"geo_fence_list",
 // Every active fence: the App's cache.
 inline const rto::db::Statement kGeofencesActive{"geo_fences_active",
     "SELECT " + kGeofenceColumns + " FROM geofences g WHERE g.active ORDER BY g.created_at, g.id"};
-// A fence deleted or deactivated: no vehicle is inside it any more (no exit event).
+// A fence deleted or deactivated: no vehicle is inside it any more (no exit event). A new
+// version, so that no replica writes back a state it holds in memory with the fence inside.
 inline const rto::db::Statement kInsideClear{"geo_inside_clear",
-    "UPDATE vehicle_motion SET inside = array_remove(inside, $1::uuid) WHERE inside @> ARRAY[$1::uuid]"};
+    "UPDATE vehicle_motion SET inside = array_remove(inside, $1::uuid), version = (random() * 9e18)::int8 "
+    "WHERE inside @> ARRAY[$1::uuid]"};
 
 // ---- per vehicle: fences, the trip machine, usage (the ingest path) ----------------------------
 inline const rto::db::Statement kMotionForUpdate{"geo_motion_for_update",
     "SELECT array_to_string(inside, ','), " + US("last_time") + ", last_lat, last_lon, last_speed_kmh, ignition, "
     "reports_ignition, " + US("trip_start_time") + ", trip_start_lat, trip_start_lon, trip_distance_m, "
-    "trip_max_speed_kmh, " + US("stopped_time") + ", stopped_lat, stopped_lon "
+    "trip_max_speed_kmh, " + US("stopped_time") + ", stopped_lat, stopped_lon, version "
     "FROM vehicle_motion WHERE vehicle_id = $1::uuid FOR UPDATE"};
 // One round trip for what a batch of fixes changed: the vehicle's state ($1 vehicle, $2 inside
-// uuid[], $3-$8 last fix and ignition, $9-$16 the open trip, $17 now µs), its usage increments
-// per local date ($18 tracker, $19 dates, $20 metres, $21 engine s, $22 moving s, $23 trips) and
-// its closed trips ($24 start µs, $25/$26 start lat/lon, $27 end µs, $28/$29 end lat/lon, $30
-// metres, $31 max speed, $32 end reason). Data-modifying CTEs all run, read or not.
+// uuid[], $3-$8 last fix and ignition, $9-$16 the open trip, $17 now µs, $33 its new version),
+// written only when the stored version is $34 (null: there is no row yet); then, and only then,
+// its usage increments per local date ($18 tracker, $19 dates, $20 metres, $21 engine s, $22
+// moving s, $23 trips) and its closed trips ($24 start µs, $25/$26 start lat/lon, $27 end µs,
+// $28/$29 end lat/lon, $30 metres, $31 max speed, $32 end reason). Returns 1 when written, 0
+// when the version differed (nothing written). Data-modifying CTEs all run, read or not.
 inline const rto::db::Statement kMotionWrite{"geo_motion_write",
-    "WITH m AS (INSERT INTO vehicle_motion (vehicle_id, inside, last_time, last_lat, last_lon, last_speed_kmh, ignition, "
-    "reports_ignition, trip_start_time, trip_start_lat, trip_start_lon, trip_distance_m, trip_max_speed_kmh, "
-    "stopped_time, stopped_lat, stopped_lon, updated_at) VALUES ($1::uuid, $2::uuid[], " + TS(3) +
+    "WITH m AS (INSERT INTO vehicle_motion (vehicle_id, version, inside, last_time, last_lat, last_lon, last_speed_kmh, "
+    "ignition, reports_ignition, trip_start_time, trip_start_lat, trip_start_lon, trip_distance_m, trip_max_speed_kmh, "
+    "stopped_time, stopped_lat, stopped_lon, updated_at) VALUES ($1::uuid, $33::int8, $2::uuid[], " + TS(3) +
     ", $4, $5, $6, $7, $8, " + TS(9) + ", $10, $11, $12, $13, " + TS(14) + ", $15, $16, " + TS(17) +
-    ") ON CONFLICT (vehicle_id) DO UPDATE SET inside = EXCLUDED.inside, last_time = EXCLUDED.last_time, "
+    ") ON CONFLICT (vehicle_id) DO UPDATE SET version = EXCLUDED.version, inside = EXCLUDED.inside, "
+    "last_time = EXCLUDED.last_time, "
     "last_lat = EXCLUDED.last_lat, last_lon = EXCLUDED.last_lon, last_speed_kmh = EXCLUDED.last_speed_kmh, "
     "ignition = EXCLUDED.ignition, reports_ignition = EXCLUDED.reports_ignition, "
     "trip_start_time = EXCLUDED.trip_start_time, trip_start_lat = EXCLUDED.trip_start_lat, "
     "trip_start_lon = EXCLUDED.trip_start_lon, trip_distance_m = EXCLUDED.trip_distance_m, "
     "trip_max_speed_kmh = EXCLUDED.trip_max_speed_kmh, stopped_time = EXCLUDED.stopped_time, "
-    "stopped_lat = EXCLUDED.stopped_lat, stopped_lon = EXCLUDED.stopped_lon, updated_at = EXCLUDED.updated_at), "
+    "stopped_lat = EXCLUDED.stopped_lat, stopped_lon = EXCLUDED.stopped_lon, updated_at = EXCLUDED.updated_at "
+    "WHERE vehicle_motion.version = $34::int8 RETURNING 1), "
     "u AS (INSERT INTO daily_usage (vehicle_id, date, tracker_id, distance_m, engine_seconds, moving_seconds, trips, "
     "updated_at) SELECT $1::uuid, x.d, $18::uuid, x.di, x.en, x.mo, x.tr, " + TS(17) + " FROM unnest($19::date[], "
-    "$20::float8[], $21::float8[], $22::float8[], $23::int4[]) AS x(d, di, en, mo, tr) "
+    "$20::float8[], $21::float8[], $22::float8[], $23::int4[]) AS x(d, di, en, mo, tr) WHERE EXISTS (SELECT 1 FROM m) "
     "ON CONFLICT (vehicle_id, date) DO UPDATE SET tracker_id = EXCLUDED.tracker_id, "
     "distance_m = daily_usage.distance_m + EXCLUDED.distance_m, "
     "engine_seconds = daily_usage.engine_seconds + EXCLUDED.engine_seconds, "
     "moving_seconds = daily_usage.moving_seconds + EXCLUDED.moving_seconds, trips = daily_usage.trips + EXCLUDED.trips, "
-    "updated_at = EXCLUDED.updated_at) "
-    "INSERT INTO trips (id, vehicle_id, tracker_id, start_time, start_lat, start_lon, end_time, end_lat, end_lon, "
+    "updated_at = EXCLUDED.updated_at), "
+    "t AS (INSERT INTO trips (id, vehicle_id, tracker_id, start_time, start_lat, start_lon, end_time, end_lat, end_lon, "
     "distance_m, max_speed_kmh, end_reason) SELECT gen_random_uuid(), $1::uuid, $18::uuid, "
     "'epoch'::timestamptz + x.st * interval '1 microsecond', x.sla, x.slo, "
     "'epoch'::timestamptz + x.et * interval '1 microsecond', x.ela, x.elo, x.di, x.ms, x.re "
     "FROM unnest($24::int8[], $25::float8[], $26::float8[], $27::int8[], $28::float8[], $29::float8[], "
-    "$30::float8[], $31::float8[], $32::text[]) AS x(st, sla, slo, et, ela, elo, di, ms, re)"};
+    "$30::float8[], $31::float8[], $32::text[]) AS x(st, sla, slo, et, ela, elo, di, ms, re) "
+    "WHERE EXISTS (SELECT 1 FROM m)) "
+    "SELECT count(*)::int FROM m"};
 
 // ---- reads --------------------------------------------------------------------------------------
 // $1 vehicle, trips started in [$2, $3) µs, newest first; $4/$5 the keyset cursor (start µs, id;

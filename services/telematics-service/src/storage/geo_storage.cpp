@@ -140,11 +140,13 @@ void clear_inside(pqxx::transaction_base& tx, const std::string& geofence_id) {
   tx.exec_prepared0(sql::kInsideClear.name, geofence_id);
 }
 
-std::optional<VehicleMotion> motion_for_update(pqxx::transaction_base& tx, const std::string& vehicle_id) {
+std::optional<StoredMotion> motion_for_update(pqxx::transaction_base& tx, const std::string& vehicle_id) {
   auto rows = tx.exec_prepared(sql::kMotionForUpdate.name, vehicle_id);
   if (rows.empty()) return std::nullopt;
   const auto& r = rows[0];
-  VehicleMotion m;
+  StoredMotion stored;
+  stored.version = r[15].as<std::int64_t>();
+  auto& m = stored.motion;
   const auto inside = r[0].as<std::string>();
   for (std::size_t start = 0; start < inside.size();) {
     auto comma = inside.find(',', start);
@@ -165,11 +167,12 @@ std::optional<VehicleMotion> motion_for_update(pqxx::transaction_base& tx, const
     if (auto st = opt_time(r[12])) trip.stopped = trips::Point{*st, r[13].as<double>(), r[14].as<double>()};
     s.trip = trip;
   }
-  return m;
+  return stored;
 }
 
-void write_motion(pqxx::transaction_base& tx, const std::string& vehicle_id, const std::string& tracker_id,
-                  const VehicleMotion& m, const trips::Outcome& o, TimePoint now) {
+bool write_motion(pqxx::transaction_base& tx, const std::string& vehicle_id, const std::string& tracker_id,
+                  const VehicleMotion& m, const trips::Outcome& o, std::optional<std::int64_t> expected,
+                  std::int64_t version, TimePoint now) {
   ArrayText inside;
   for (const auto& id : m.inside) inside.add_raw(id);
   const auto& s = m.trip;
@@ -212,11 +215,12 @@ void write_motion(pqxx::transaction_base& tx, const std::string& vehicle_id, con
     tms.add(t.max_speed_kmh);
     tre.add_raw(std::string(trips::to_string(t.reason)));
   }
-  tx.exec_prepared0(sql::kMotionWrite.name, vehicle_id, inside.done(), last_us, last_lat, last_lon, s.last_speed_kmh,
-                    s.ignition, s.reports_ignition, trip_us, trip_lat, trip_lon, trip_dist, trip_max, stopped_us,
-                    stopped_lat, stopped_lon, to_micros(now), tracker_id, dates.done(), dist.done(), engine.done(),
-                    moving.done(), count.done(), st.done(), sla.done(), slo.done(), et.done(), ela.done(), elo.done(),
-                    tdi.done(), tms.done(), tre.done());
+  auto r = tx.exec_prepared1(sql::kMotionWrite.name, vehicle_id, inside.done(), last_us, last_lat, last_lon,
+                             s.last_speed_kmh, s.ignition, s.reports_ignition, trip_us, trip_lat, trip_lon, trip_dist,
+                             trip_max, stopped_us, stopped_lat, stopped_lon, to_micros(now), tracker_id, dates.done(),
+                             dist.done(), engine.done(), moving.done(), count.done(), st.done(), sla.done(), slo.done(),
+                             et.done(), ela.done(), elo.done(), tdi.done(), tms.done(), tre.done(), version, expected);
+  return r[0].as<int>() == 1;
 }
 
 std::vector<TripRow> trips_page(pqxx::transaction_base& tx, const std::string& vehicle_id, TimePoint from, TimePoint to,

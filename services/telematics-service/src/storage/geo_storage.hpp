@@ -44,10 +44,17 @@ struct VehicleMotion {
   std::vector<std::string> inside;  // ids of the fences it is in
   trips::State trip;
 };
-std::optional<VehicleMotion> motion_for_update(pqxx::transaction_base& tx, const std::string& vehicle_id);
-// The new state, the usage increments and the closed trips of one batch: one statement.
-void write_motion(pqxx::transaction_base& tx, const std::string& vehicle_id, const std::string& tracker_id,
-                  const VehicleMotion& m, const trips::Outcome& o, TimePoint now);
+struct StoredMotion {
+  VehicleMotion motion;
+  std::int64_t version = 0;  // the token of the write that made it
+};
+std::optional<StoredMotion> motion_for_update(pqxx::transaction_base& tx, const std::string& vehicle_id);
+// The new state (with its new version token), the usage increments and the closed trips of one
+// batch, in one statement, if the stored version is still `expected` (none: no row yet). False,
+// and nothing written, otherwise.
+bool write_motion(pqxx::transaction_base& tx, const std::string& vehicle_id, const std::string& tracker_id,
+                  const VehicleMotion& m, const trips::Outcome& o, std::optional<std::int64_t> expected,
+                  std::int64_t version, TimePoint now);
 
 struct TripRow {
   std::string id, tracker_id;

@@ -10,6 +10,8 @@
 #include <set>
 #include <thread>
 
+#include <rto/time.hpp>
+
 #include "domain/gt06.hpp"
 #include "geo.hpp"
 
@@ -49,12 +51,15 @@ telematics::Fix fix(TimePoint t, double lat, double lon, double speed, std::opti
   return f;
 }
 
-void ingest(const std::string& tracker, std::vector<telematics::Fix> fixes) {
+void ingest_on(telematics::App& app, const std::string& tracker, std::vector<telematics::Fix> fixes) {
   telematics::Report r;
   r.tracker_id = tracker;
   r.protocol = "gt06";
   r.fixes = std::move(fixes);
-  world().app().ingest({std::move(r)});
+  app.ingest({std::move(r)});
+}
+void ingest(const std::string& tracker, std::vector<telematics::Fix> fixes) {
+  ingest_on(world().app(), tracker, std::move(fixes));
 }
 
 struct Vehicle {
@@ -299,12 +304,26 @@ TEST(Geofences, EnteringAndLeavingPublishEventsThroughTheOutbox) {
   auto out = outbox_events("telematics.geofence.exited", v.vehicle);
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(text(out[2].at("geofence_id")), yard);
+  // Active again: the vehicle, still outside, enters it when it drives in (the state no longer
+  // holds the fence, also where it was kept in memory).
+  auto on = put(kFences + "/" + no_go,
+                js::object{{"name", "Border road"}, {"kind", "no_go"}, {"active", true},
+                           {"circle", js::object{{"lat", 1.0}, {"lon", 32.0}, {"radius_m", 100}}}},
+                admin().token);
+  ASSERT_EQ(on.status, 200);
+  ingest(v.tracker, {fix(t + seconds(300), 1.0, 32.0, 10, true)});
+  auto back = outbox_events("telematics.geofence.entered", v.vehicle);
+  ASSERT_EQ(back.size(), 6u);
+  EXPECT_EQ((std::set<std::string>{text(back[4].at("geofence_id")), text(back[5].at("geofence_id"))}),
+            (std::set<std::string>{yard, no_go}));
+  ingest(v.tracker, {fix(t + seconds(330), north(1.0, 1500), 32.0, 30, true)});
+  ASSERT_EQ(outbox_events("telematics.geofence.exited", v.vehicle).size(), 5u);
   // A customer_id is named only while the plan is active.
   deliver("payment.plan.cancelled", js::object{{"plan_id", v.plan}, {"customer_id", v.rider}, {"vehicle_id", v.vehicle}});
-  ingest(v.tracker, {fix(t + seconds(270), north(1.0, 100), 32.0, 30, true)});
+  ingest(v.tracker, {fix(t + seconds(360), north(1.0, 200), 32.0, 30, true)});
   auto again = outbox_events("telematics.geofence.entered", v.vehicle);
-  ASSERT_EQ(again.size(), 5u);
-  EXPECT_TRUE(again[4].at("customer_id").is_null());
+  ASSERT_EQ(again.size(), 7u);
+  EXPECT_TRUE(again[6].at("customer_id").is_null());
 }
 
 // ---- exclusion zones and the immobiliser ---------------------------------------------------------
@@ -422,6 +441,34 @@ TEST(TripsApi, TripsOfAVehicleNewestFirstForStaffAndItsCustomerOnly) {
   EXPECT_EQ(get(base, customer().token).status, 404);
   EXPECT_EQ(get("/api/v1/telematics/vehicles/" + uuid() + "/trips", customer().token).status, 404);
   EXPECT_EQ(get(base, actor({"support_agent"}).token).status, 200);
+}
+
+TEST(TripsApi, TwoReplicasTakingTurnsKeepOneStateAndCountNothingTwice) {
+  // A second App on the same database: another replica, with its own memory of vehicles' states.
+  telematics::App other(world().app().db(), world().clock, test_config(world().db->url()));
+  auto v = vehicle_with_plan();
+  world().clock->set(sys_days(2033y / June / 1) + hours(6));  // 09:00 local
+  const auto t = now_s();
+  std::vector<telematics::Fix> fixes{fix(t, 7.0, 33.0, 0, true)};
+  for (int i = 1; i <= 6; ++i) fixes.push_back(fix(t + seconds(45 * i), north(7.0, 500.0 * i), 33.0, 40, true));
+  fixes.push_back(fix(t + seconds(45 * 7), north(7.0, 3000), 33.0, 0, false));
+  // Each fix through one replica or the other, as a device reconnecting to another pod would.
+  for (std::size_t i = 0; i < fixes.size(); ++i) ingest_on(i % 3 == 1 ? other : world().app(), v.tracker, {fixes[i]});
+  world().clock->set(t + minutes(10));
+
+  auto trips = get("/api/v1/telematics/vehicles/" + v.vehicle + "/trips", admin().token);
+  ASSERT_EQ(trips.status, 200) << trips.body;
+  const auto& items = trips.obj().at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_NEAR(static_cast<double>(items[0].as_object().at("distance_m").as_int64()), 3000, 5);
+  EXPECT_EQ(items[0].as_object().at("duration_seconds").as_int64(), 45 * 7);
+  const auto local = rto::format_date(year_month_day(world().app().config().zone.local_date(t)));
+  auto usage = get("/api/v1/telematics/vehicles/" + v.vehicle + "/usage?from=" + local + "&to=" + local, admin().token);
+  const auto& days = usage.obj().at("days").as_array();
+  ASSERT_EQ(days.size(), 1u) << usage.body;
+  EXPECT_EQ(days[0].as_object().at("engine_seconds").as_int64(), 45 * 7);
+  EXPECT_EQ(days[0].as_object().at("trips").as_int64(), 1);
+  EXPECT_NEAR(static_cast<double>(days[0].as_object().at("distance_m").as_int64()), 3000, 5);
 }
 
 TEST(UsageApi, DailyUsageThroughTheApiWithCustomerAccess) {
