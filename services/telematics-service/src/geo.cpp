@@ -33,6 +33,7 @@ void Geo::reload() {
   for (auto& f : list) compiled->emplace_back(std::move(f));
   std::lock_guard lk(mu_);
   fences_ = std::move(compiled);
+  loaded_ = true;
 }
 
 std::shared_ptr<const Geo::Fences> Geo::fences() const {
@@ -40,7 +41,8 @@ std::shared_ptr<const Geo::Fences> Geo::fences() const {
   return fences_;
 }
 
-bool Geo::in_exclusion_zone(double lat, double lon) const {
+bool Geo::in_exclusion_zone(double lat, double lon) {
+  if (!loaded_) reload();
   return geofence::inside_any(*fences(), geofence::Kind::Exclusion, lat, lon);
 }
 

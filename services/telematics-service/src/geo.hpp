@@ -2,6 +2,7 @@
 // Geofences, trips and daily usage on the App side: the cache of active fences (so the ingest path
 // never reads them per fix), the step of the ingest transaction that walks a vehicle's good fixes
 // (enter/exit events, the trip machine, usage per local date), and the daily usage job.
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,7 +31,10 @@ class Geo {
   // API, and every GEOFENCE_RELOAD_MS for changes made through other replicas).
   void reload();
   std::shared_ptr<const Fences> fences() const;
-  bool in_exclusion_zone(double lat, double lon) const;
+  // For the immobiliser. Until the fences have been read once, it reads them now and throws if it
+  // cannot: a lock then waits (its transaction fails and is tried again) rather than cutting an
+  // engine inside a zone it does not know.
+  bool in_exclusion_zone(double lat, double lon);
 
   // Inside the ingest transaction, after the latest state: the vehicle's good fixes (plausible,
   // newer than its latest, oldest first). Enter/exit events are appended to `events` (the caller
@@ -66,6 +70,7 @@ class Geo {
   TelematicsConfig cfg_;
   mutable std::mutex mu_;
   std::shared_ptr<const Fences> fences_ = std::make_shared<Fences>();
+  std::atomic<bool> loaded_{false};  // fences_ has been read from the database at least once
   mutable std::mutex states_mu_;
   std::unordered_map<std::string, storage::StoredMotion> states_;
 };
