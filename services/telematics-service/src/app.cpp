@@ -9,6 +9,7 @@
 #include <rto/log.hpp>
 
 #include "domain/motion.hpp"
+#include "geo.hpp"
 #include "gt06_listener.hpp"
 #include "storage/queries.hpp"
 
@@ -26,7 +27,7 @@ bool reply_says_failed(const std::string& text) {
 }  // namespace
 
 App::App(rto::db::Pool& db, std::shared_ptr<const rto::Clock> clock, TelematicsConfig cfg)
-    : db_(db), clock_(std::move(clock)), cfg_(std::move(cfg)) {}
+    : db_(db), clock_(std::move(clock)), cfg_(std::move(cfg)), geo_(std::make_shared<Geo>(db_, cfg_)) {}
 
 void App::set_sender(std::string protocol, CommandSender s) {
   std::lock_guard lk(senders_mu_);
@@ -235,6 +236,8 @@ void App::apply_reports(pqxx::work& tx, const storage::Tracker& t, const std::ve
     d["device_time"] = rto::to_rfc3339(*l.device_time);
     events.push_back({"telematics.position.updated", vehicle, std::move(d)});
   }
+  // Geofence crossings, trips and daily usage from the same fixes; their events join these.
+  geo_->on_good_fixes(tx, t.id, vehicle, good, plan, events, server_now);
   if (!events.empty()) rto::events::enqueue_all(tx, source(), events);
   vehicles.push_back(vehicle);
 }
@@ -369,6 +372,7 @@ void App::advance_lock(const std::string& vehicle_id) {
       m.speed_kmh = l->speed_kmh.value_or(0);
       m.ignition = l->ignition;
       m.stopped_since = l->stopped_since;
+      if (l->lat && l->lon) m.in_exclusion_zone = geo_->in_exclusion_zone(*l->lat, *l->lon);
     }
     auto verdict = decide_lock(cfg_.lock_rules, *lock->pending_since, m, t);
     std::optional<storage::Tracker> tracker;

@@ -20,6 +20,8 @@
 
 namespace telematics {
 
+class Geo;
+
 // What one device message brings: fixes and/or device facts, or a reply to a command.
 struct Report {
   std::string tracker_id;
@@ -53,6 +55,8 @@ class App {
   void use_vehicle_service(const rto::auth::Tokens& tokens);
   // True when the vehicle service knows the vehicle; 503 when it cannot be asked.
   bool vehicle_exists(const std::string& vehicle_id);
+  // Geofences, trips and daily usage (geo.hpp).
+  Geo& geo() const noexcept { return *geo_; }
 
   // A device identifies itself: its tracker when registered and installed on a vehicle;
   // otherwise nothing, and the refusal is counted. Called on the listeners' I/O threads, so a
@@ -114,6 +118,7 @@ class App {
   rto::db::Pool& db_;
   std::shared_ptr<const rto::Clock> clock_;
   TelematicsConfig cfg_;
+  std::shared_ptr<Geo> geo_;
   std::mutex senders_mu_;
   std::unordered_map<std::string, CommandSender> senders_;
   std::mutex queue_mu_;

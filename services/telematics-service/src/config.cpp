@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include <rto/operator_zone.hpp>
+
 namespace telematics {
 
 TelematicsConfig TelematicsConfig::read(rto::config::Env& env) {
@@ -28,6 +30,12 @@ TelematicsConfig TelematicsConfig::read(rto::config::Env& env) {
   c.command_max_attempts = static_cast<int>(env.integer("COMMAND_MAX_ATTEMPTS", 3, 1, 20));
   c.job_interval = env.millis("JOB_INTERVAL_MS", 1000, 50, 60000);
   c.figures_interval = env.millis("FIGURES_INTERVAL_MS", 30000, 100, 3'600'000);
+  c.zone = rto::config::operator_zone(env);
+  c.trip_rules.start_speed_kmh = static_cast<double>(env.integer("TRIP_START_SPEED_KMH", 6, 1, 50));
+  c.trip_rules.stop_after = env.millis("TRIP_STOP_MS", 300000, 10000, 3600000);
+  c.trip_rules.max_gap = env.millis("TRIP_GAP_MS", 600000, 60000, 86400000);
+  c.geofence_reload = env.millis("GEOFENCE_RELOAD_MS", 30000, 1000, 3600000);
+  c.usage_publish_delay = env.millis("USAGE_PUBLISH_DELAY_MS", 3600000, 0, 86400000);
   env.done();
   return c;
 }

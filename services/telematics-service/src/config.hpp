@@ -3,9 +3,11 @@
 #include <chrono>
 #include <cstdint>
 #include <rto/config.hpp>
+#include <rto/zone.hpp>
 #include <string>
 
 #include "domain/lock_policy.hpp"
+#include "domain/trips.hpp"
 
 namespace telematics {
 
@@ -42,6 +44,16 @@ struct TelematicsConfig {
   int command_max_attempts = 3;
   std::chrono::milliseconds job_interval{1000};  // JOB_INTERVAL_MS [1000]: pending locks, queued commands
   std::chrono::milliseconds figures_interval{30000};  // FIGURES_INTERVAL_MS [30000]: the gauges of /metrics
+  // Geofences, trips and daily usage (geo.hpp). The operator's zone (OPERATOR_TZ [Africa/Kampala],
+  // or OPERATOR_UTC_OFFSET_MINUTES) makes the local dates of usage. Trips: TRIP_START_SPEED_KMH [6],
+  // TRIP_STOP_MS [300000] (stopped this long ends a trip), TRIP_GAP_MS [600000] (a longer gap in
+  // the data ends it). GEOFENCE_RELOAD_MS [30000]: how often the cached fences are read again (a
+  // change through this replica's API reloads them at once). USAGE_PUBLISH_DELAY_MS [3600000]: a
+  // local day's usage is published this long after its midnight (late, buffered fixes first).
+  rto::Zone zone = rto::Zone::fixed("UTC+03:00", 3 * 3600);
+  trips::Rules trip_rules;
+  std::chrono::milliseconds geofence_reload{30000};
+  std::chrono::milliseconds usage_publish_delay{std::chrono::hours(1)};
 
   static TelematicsConfig read(rto::config::Env& env);
   static TelematicsConfig from_environment();

@@ -9,6 +9,7 @@
 #include <rto/log.hpp>
 #include <rto/phone.hpp>
 
+#include "access.hpp"
 #include "app.hpp"
 #include "domain/batch.hpp"
 #include "domain/osmand.hpp"
@@ -38,21 +39,6 @@ std::string path_uuid(const Request& req, const char* what) {
 std::string actor_of(const Request& req) {
   if (!req.identity) return "anonymous";
   return req.identity->service ? "service:" + req.identity->subject : req.identity->subject;
-}
-
-bool sees_fleet(const Request& req) {
-  return req.identity && !req.identity->service &&
-         req.identity->has_any_role({"admin", "agent", "credit_officer", "support_agent"});
-}
-
-// Staff see every vehicle; a customer only the vehicle of their own active plan. Anything else
-// is answered as if the vehicle did not exist.
-void require_viewer(const Request& req, pqxx::transaction_base& tx, const std::string& vehicle_id) {
-  if (sees_fleet(req)) return;
-  const auto& who = req.user();
-  auto plan = storage::plan_of_vehicle(tx, vehicle_id);
-  if (plan && plan->status == "active" && plan->customer_id == who.subject && who.has_role("customer")) return;
-  throw rto::NotFound("no vehicle with this id");
 }
 
 js::value time_or_null(const std::optional<TimePoint>& t) { return t ? js::value(rto::to_rfc3339(*t)) : js::value(nullptr); }

@@ -2,15 +2,19 @@
 // and the event consumers of telematics-service. main() calls install(); the integration tests
 // call it with options.
 #include <algorithm>
+#include <rto/log.hpp>
 #include <rto/service.hpp>
 
 #include "app.hpp"
 #include "events/events.hpp"
+#include "geo.hpp"
+#include "geo_handlers.hpp"
 #include "gt06_listener.hpp"
 #include "osmand_listener.hpp"
 #include "teltonika_listener.hpp"
 #include "handlers.hpp"
 #include "routes.hpp"
+#include "storage/geo_queries.hpp"
 #include "storage/queries.hpp"
 #include "storage/storage.hpp"
 
@@ -33,7 +37,9 @@ void report_figures(rto::metrics::Metrics& m, rto::db::Pool& pool, TimePoint now
 
 Installed install(rto::Service& service, TelematicsConfig cfg, std::shared_ptr<const rto::Clock> clock,
                   std::vector<rto::db::Migration> migrations, InstallOptions opts) {
-  auto& pool = service.use_database(sql::all(), std::move(migrations));
+  auto statements = sql::all();
+  for (auto& s : sql::geo()) statements.push_back(std::move(s));
+  auto& pool = service.use_database(std::move(statements), std::move(migrations));
   Installed out;
   out.app = std::make_shared<App>(pool, std::move(clock), cfg);
   auto app = out.app;
@@ -41,6 +47,12 @@ Installed install(rto::Service& service, TelematicsConfig cfg, std::shared_ptr<c
   // The months around now exist before the first position arrives (the job keeps them ahead).
   app->maintain_partitions();
   add_routes(service.router(), std::make_shared<Handlers>(app));
+  add_geo_routes(service.router(), std::make_shared<GeoHandlers>(app));
+  try {
+    app->geo().reload();  // the geofence cache; the "geofences" job keeps it fresh
+  } catch (const std::exception& e) {
+    rto::log::warn("geofences not loaded at start; the periodic reload will retry", {{"error", e.what()}});
+  }
   if (opts.device_listeners) {
     if (cfg.gt06_port != 0) {
       out.gt06 = std::make_shared<Gt06Listener>(app, cfg.common.host, cfg.gt06_port, cfg.device_max_connections,
@@ -66,6 +78,9 @@ Installed install(rto::Service& service, TelematicsConfig cfg, std::shared_ptr<c
     });
     service.every("command-retry", std::max(cfg.job_interval, cfg.command_ack_timeout / 4), [app] { app->retry_commands(); });
     service.every("offline", std::max(cfg.job_interval, cfg.offline_after / 10), [app] { app->detect_offline(); });
+    service.every("geofences", cfg.geofence_reload, [app] { app->geo().reload(); });
+    service.every("usage-daily", std::chrono::minutes(1),
+                  [app] { app->geo().publish_daily_usage(app->now(), app->source()); });
     service.every("figures", cfg.figures_interval,
                   [app, &service] { report_figures(service.metrics(), app->db(), app->now()); });
   }

@@ -1,5 +1,6 @@
 #include "routes.hpp"
 
+#include "geo_handlers.hpp"
 #include "handlers.hpp"
 
 namespace telematics {
@@ -34,6 +35,24 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.post("/api/v1/telematics/positions", Access::anyone(), to(&Handlers::post_positions));
   r.get("/api/v1/telematics/device/commands", Access::anyone(), to(&Handlers::device_commands));
   r.post("/api/v1/telematics/device/commands/{id}/result", Access::anyone(), to(&Handlers::device_command_result));
+}
+
+// Geofences (admin writes; staff read), and a vehicle's trips and daily usage (signed in: the
+// handlers let staff see every vehicle and a customer only their plan's).
+void add_geo_routes(rto::http::Router& r, std::shared_ptr<GeoHandlers> h) {
+  const auto to = rto::http::bind(std::move(h));
+
+  const auto staff = Access::roles_any({"admin", "agent", "credit_officer", "support_agent"});
+  const auto admins = Access::roles_any({"admin"});
+
+  r.post("/api/v1/telematics/geofences", admins, to(&GeoHandlers::create_geofence));
+  r.get("/api/v1/telematics/geofences", staff, to(&GeoHandlers::list_geofences));
+  r.get("/api/v1/telematics/geofences/{id}", staff, to(&GeoHandlers::get_geofence));
+  r.put("/api/v1/telematics/geofences/{id}", admins, to(&GeoHandlers::update_geofence));
+  r.del("/api/v1/telematics/geofences/{id}", admins, to(&GeoHandlers::delete_geofence));
+
+  r.get("/api/v1/telematics/vehicles/{id}/trips", Access::signed_in(), to(&GeoHandlers::vehicle_trips));
+  r.get("/api/v1/telematics/vehicles/{id}/usage", Access::signed_in(), to(&GeoHandlers::vehicle_usage));
 }
 
 }  // namespace telematics
