@@ -86,6 +86,21 @@ double pct(std::vector<double>& v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
+// "2026-12-08T00:53:07.123Z" (rto::to_rfc3339) as a time point.
+system_clock::time_point parse_time(const std::string& s) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+  if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &y, &mo, &d, &h, &mi, &sec, &ms) < 6) return {};
+  return sys_days{year{y} / month{static_cast<unsigned>(mo)} / day{static_cast<unsigned>(d)}} + hours{h} + minutes{mi} +
+         seconds{sec} + milliseconds{ms};
+}
+
+std::string loadavg() {
+  std::ifstream f("/proc/loadavg");
+  std::string a, b, c;
+  f >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
 std::string vehicle_id(int i) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "b3c0a000-0000-4000-8000-%012d", i);
@@ -177,7 +192,7 @@ int main(int argc, char** argv) {
     // Positions written, by vehicle and device time; matched by the WebSocket reader.
     std::mutex mu;
     std::unordered_map<std::string, system_clock::time_point> pending;
-    std::vector<double> latencies_ms;
+    std::vector<double> latencies_ms, ingest_ms, delivery_ms;  // whole way; write -> event made; event made -> WebSocket
     std::atomic<bool> measuring{false}, done{false};
     std::atomic<std::uint64_t> sent_in_window{0}, events{0}, unmatched{0};
 
@@ -223,6 +238,12 @@ int main(int argc, char** argv) {
           continue;
         }
         latencies_ms.push_back(duration<double, std::milli>(arrived - it->second).count());
+        // The event's time is when the service wrote the position and its event (one transaction).
+        if (const auto made = parse_time(std::string(v.as_object().at("event").as_object().at("time").as_string()));
+            made != system_clock::time_point{}) {
+          ingest_ms.push_back(duration<double, std::milli>(made - it->second).count());
+          delivery_ms.push_back(duration<double, std::milli>(arrived - made).count());
+        }
         pending.erase(it);
       }
     });
@@ -237,6 +258,7 @@ int main(int argc, char** argv) {
     // One more interval so that every tracker is past its login burst, then measure.
     std::this_thread::sleep_for(o.interval / 2);
 
+    const auto load_before = loadavg();
     const auto before = sim.stats();
     const double cpu0 = cpu_seconds(o.service_pid), gcpu0 = o.gateway_pid ? cpu_seconds(o.gateway_pid) : 0;
     const auto t0 = steady_clock::now();
@@ -276,6 +298,10 @@ int main(int argc, char** argv) {
     if (o.gateway_pid) std::printf("  api-gateway: CPU %.1f%% of one core\n", 100.0 * gcpu / wall);
     std::printf("  position -> fleet WebSocket: %zu events matched, %zu missing, %llu others; latency ms p50 %.0f  p90 %.0f  p99 %.0f  max %.0f  (target p99 <= 1000)\n",
                 lat.size(), missing, static_cast<unsigned long long>(unmatched.load()), p50, p90, p99, mx);
+    std::printf("    of which: position written -> event made (the service's ingest) p50 %.0f  p99 %.0f;"
+                " event made -> WebSocket (outbox relay, broker, gateway) p50 %.0f  p99 %.0f\n",
+                pct(ingest_ms, 50), pct(ingest_ms, 99), pct(delivery_ms, 50), pct(delivery_ms, 99));
+    std::printf("  load average: %s at the start of the window, %s at its end (2 cores)\n", load_before.c_str(), loadavg().c_str());
     std::printf("{\"trackers\":%d,\"connected\":%llu,\"interval_ms\":%lld,\"positions_per_s\":%.1f,\"service_cpu_percent\":%.1f,"
                 "\"service_rss_max_mb\":%.1f,\"gateway_cpu_percent\":%.1f,\"events\":%zu,\"missing\":%zu,\"p50_ms\":%.0f,"
                 "\"p90_ms\":%.0f,\"p99_ms\":%.0f,\"max_ms\":%.0f}\n",
