@@ -35,7 +35,9 @@ done
 
 RTO_PORT_SHIFT=$SHIFT scripts/infra.sh start --env test > /dev/null
 set -a
+# shellcheck disable=SC1091
 . .data/test/secrets.env
+# shellcheck disable=SC1091
 . .data/test/infra.env
 set +a
 PSQL=(psql -qAtX -v ON_ERROR_STOP=1 -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres)
