@@ -260,7 +260,8 @@ int main(int argc, char** argv) {
 
     const auto load_before = loadavg();
     const auto before = sim.stats();
-    const double cpu0 = cpu_seconds(o.service_pid), gcpu0 = o.gateway_pid ? cpu_seconds(o.gateway_pid) : 0;
+    const double cpu0 = cpu_seconds(o.service_pid), gcpu0 = o.gateway_pid ? cpu_seconds(o.gateway_pid) : 0,
+                 self0 = cpu_seconds(static_cast<int>(::getpid()));
     const auto t0 = steady_clock::now();
     measuring = true;
     double rss_max = 0, rss_sum = 0;
@@ -276,6 +277,7 @@ int main(int argc, char** argv) {
     const double wall = duration<double>(steady_clock::now() - t0).count();
     const double cpu = cpu_seconds(o.service_pid) - cpu0;
     const double gcpu = o.gateway_pid ? cpu_seconds(o.gateway_pid) - gcpu0 : 0;
+    const double self = cpu_seconds(static_cast<int>(::getpid())) - self0;
     const auto after = sim.stats();
     // The last events of the window still on their way.
     std::this_thread::sleep_for(seconds(5));
@@ -296,6 +298,7 @@ int main(int argc, char** argv) {
     std::printf("  telematics-service: CPU %.1f%% of one core (%.2f ms a position), RSS avg %.1f MB, max %.1f MB\n",
                 100.0 * cpu / wall, rate > 0 ? 1000.0 * cpu / wall / rate : 0.0, rss_n ? rss_sum / rss_n : 0.0, rss_max);
     if (o.gateway_pid) std::printf("  api-gateway: CPU %.1f%% of one core\n", 100.0 * gcpu / wall);
+    std::printf("  this process (the simulator's epoll thread and the WebSocket reader): CPU %.1f%% of one core\n", 100.0 * self / wall);
     std::printf("  position -> fleet WebSocket: %zu events matched, %zu missing, %llu others; latency ms p50 %.0f  p90 %.0f  p99 %.0f  max %.0f  (target p99 <= 1000)\n",
                 lat.size(), missing, static_cast<unsigned long long>(unmatched.load()), p50, p90, p99, mx);
     std::printf("    of which: position written -> event made (the service's ingest) p50 %.0f  p99 %.0f;"
