@@ -6,6 +6,8 @@
 #      through the gateway (a second vehicle-service on 8092 over its own database, vehicledb_bench),
 #  (d) one vehicle change delivered to BENCH_WS_CLIENTS (1,000) WebSocket clients (realtime_bench),
 #  (e) RSS at rest again once the loads' idle database connections were closed (BENCH_REST_SECONDS, 95).
+#  (f) with BENCH_TELEMATICS=1: GT06 at scale, 10,000 simulated trackers against a telematics service
+#      and a gateway of its own on the test infrastructure (bench/telematics.sh, about 4 minutes).
 # Runs against the dev platform (`make run` first; `make bench` does that). The dev gateway's
 # rate limits (per IP and per user) would refuse most of one client's load, so the gateway is
 # measured as a second instance on BENCH_GATEWAY_PORT (8090) in front of the same user-service,
@@ -127,3 +129,9 @@ echo
 # been idle DB_POOL_IDLE_SECONDS (60) they are closed (checked every 30 s) and the memory goes back.
 rest=${BENCH_REST_SECONDS:-95}
 echo; echo "Memory at rest again, ${rest} s after the loads"; sleep "$rest"; mem_report
+
+# (f) GT06 at scale (its own service and gateway on the test infrastructure; see the script).
+if [ "${BENCH_TELEMATICS:-0}" = 1 ]; then
+  echo
+  BUILD_DIR=$BUILD_DIR "$ROOT/bench/telematics.sh"
+fi

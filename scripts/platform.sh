@@ -29,6 +29,13 @@ SERVICES=(
   "support-service|8086|services/support-service/support-service|DATABASE_URL=\${SUPPORT_DATABASE_URL} DATABASE_MIGRATION_URL=\${SUPPORT_DATABASE_MIGRATION_URL} AMQP_URL=\${SUPPORT_AMQP_URL} USER_SERVICE_URL=http://127.0.0.1:\${PORT_user_service} PAYMENT_SERVICE_URL=http://127.0.0.1:\${PORT_payment_service} DEFAULT_REGION=UG OPERATOR_TZ=Africa/Kampala SMS_PROVIDER=outbox|SMS_JOB_INTERVAL_MS=200 SLA_JOB_INTERVAL_MS=1000 SMS_QUIET_START_HOUR=0 SMS_QUIET_END_HOUR=0"
   "api-gateway|8080|services/api-gateway/api-gateway|AMQP_URL=\${GATEWAY_AMQP_URL} UPSTREAM_USER_URL=http://127.0.0.1:\${PORT_user_service} UPSTREAM_VEHICLE_URL=http://127.0.0.1:\${PORT_vehicle_service} UPSTREAM_CREDIT_URL=http://127.0.0.1:\${PORT_credit_service} UPSTREAM_PAYMENT_URL=http://127.0.0.1:\${PORT_payment_service} UPSTREAM_TELEMATICS_URL=http://127.0.0.1:\${PORT_telematics_service} UPSTREAM_SUPPORT_URL=http://127.0.0.1:\${PORT_support_service} GATEWAY_ROUTES_FILE=\${ROOT}/services/api-gateway/routes.json CORS_ORIGINS=http://localhost:3000,http://localhost:\${PORT_frontend},http://127.0.0.1:\${PORT_frontend} HTTP_IO_THREADS=2|TRUSTED_PROXIES=127.0.0.1 RATE_AUTH_PER_IP_RPS=5 RATE_AUTH_PER_IP_BURST=10"
 )
+# Development tools, started after the services and the demo catalogue and only with --env dev
+# (same fields; they answer GET /ready on their port too). The tracker simulator drives the demo
+# vehicles to which scripts/seed-trackers.sh (run just before) gave a tracker, so positions move
+# on the gateway's `fleet` WebSocket channel.
+DEV_TOOLS=(
+  "tracker-sim|8096|tools/tracker-sim/tracker-sim|TRACKER_HOST=127.0.0.1 GT06_PORT=\${PORT_gt06} TELTONIKA_PORT=\${PORT_teltonika} OSMAND_PORT=\${PORT_osmand} SIM_IMEIS=\${ENV_DIR}/trackers.txt SIM_INTERVAL_MS=5000 SIM_STATS_MS=60000|"
+)
 READY_TIMEOUT=${READY_TIMEOUT:-60} # seconds to wait for GET /ready = 200
 STOP_TIMEOUT=${STOP_TIMEOUT:-15}   # seconds between SIGTERM and SIGKILL
 
@@ -79,8 +86,8 @@ parse() {
   S_PORT=$((S_PORT + PORT_OFFSET))
 }
 
-# Ports of all services, for ${PORT_<service>} references.
-for line in "${SERVICES[@]}"; do
+# Ports of all services (and tools), for ${PORT_<service>} references.
+for line in "${SERVICES[@]}" "${DEV_TOOLS[@]}"; do
   parse "$line"
   declare "PORT_${S_NAME//-/_}=$S_PORT"
 done
@@ -191,7 +198,7 @@ start_one() {
     "GNUTLS_NO_IMPLICIT_INIT=1"
   )
   case $S_NAME in
-    api-gateway | mobile-money-sim) ;;
+    api-gateway | mobile-money-sim | tracker-sim) ;;
     *) envs+=("SERVICE_TOKEN_SECRET=$SERVICE_TOKEN_SECRET") ;;
   esac
   local v item items extra=$S_ENV
@@ -248,6 +255,10 @@ print_urls() {
     parse "$line"
     printf '  %-14s http://localhost:%s/health\n' "$S_NAME" "$S_PORT"
   done
+  if [ "$ENV_NAME" = dev ] && [ -n "$(running_pid tracker-sim tools/tracker-sim/tracker-sim)" ]; then
+    # shellcheck disable=SC2154 # PORT_tracker_sim is declared from DEV_TOOLS above
+    echo "  Trackers       $(grep -cv '^#' "$ENV_DIR/trackers.txt") simulated vehicles report to the telematics service (http://localhost:$PORT_tracker_sim: counters; positions on the gateway's fleet WebSocket channel)"
+  fi
   echo "  Admin account  ADMIN_PHONE / ADMIN_PASSWORD in $envd/secrets.env"
   if [ "$ENV_NAME" = dev ]; then
     echo "  Logs           $envd/logs/  (follow them: make logs; stop everything: make stop)"
@@ -271,16 +282,25 @@ case $CMD in
       env -i "PATH=$PATH" "DATABASE_URL=$VEHICLE_DATABASE_URL" "DATABASE_MIGRATION_URL=$VEHICLE_DATABASE_MIGRATION_URL" "IMAGE_DIR=$ENV_DIR/images" \
         "$BUILD_DIR/services/vehicle-service/vehicle-service" seed-demo >> "$LOG_DIR/seed-demo.log" 2>&1 ||
         log "demo catalogue not loaded: see $(rel "$LOG_DIR")/seed-demo.log"
+      # Trackers for a few demo vehicles (reused on the next start), then the simulator.
+      if GATEWAY_URL="http://127.0.0.1:$PORT_api_gateway" "$ROOT/scripts/seed-trackers.sh" --env dev >> "$LOG_DIR/seed-trackers.log" 2>&1; then
+        for line in "${DEV_TOOLS[@]}"; do start_one "$line"; done
+      else
+        log "tracker simulator not started: see $(rel "$LOG_DIR")/seed-trackers.log"
+      fi
     fi
     print_urls
     ;;
   stop)
     flock -w 120 9 || die "another platform.sh holds $ENV_DIR/.platform.lock"
     "$FRONTEND" stop --env "$ENV_NAME"
+    if [ "$ENV_NAME" = dev ]; then for line in "${DEV_TOOLS[@]}"; do stop_one "$line"; done; fi
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_one "${SERVICES[i]}"; done
     ;;
   status)
-    for line in "${SERVICES[@]}"; do
+    lines=("${SERVICES[@]}")
+    [ "$ENV_NAME" = dev ] && lines+=("${DEV_TOOLS[@]}")
+    for line in "${lines[@]}"; do
       parse "$line"
       pid=$(running_pid "$S_NAME" "$S_BIN")
       if [ -n "$pid" ]; then
@@ -295,7 +315,9 @@ case $CMD in
     exec 9>&-
     mkdir -p "$LOG_DIR"
     files=()
-    for line in "${SERVICES[@]}"; do
+    lines=("${SERVICES[@]}")
+    [ "$ENV_NAME" = dev ] && lines+=("${DEV_TOOLS[@]}")
+    for line in "${lines[@]}"; do
       parse "$line"
       touch "$LOG_DIR/$S_NAME.log"
       files+=("$LOG_DIR/$S_NAME.log")

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config ccache git openssl curl ca-certificates procps tzdata
+  build-essential cmake ninja-build pkg-config ccache git openssl curl ca-certificates procps tzdata jq
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libpqxx-dev librabbitmq-dev libsodium-dev libcpp-jwt-dev nlohmann-json3-dev prometheus-cpp-dev
   libspdlog-dev libfmt-dev libprotobuf-dev libicu-dev libabsl-dev libssl-dev libpq-dev
