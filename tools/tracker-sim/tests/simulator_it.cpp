@@ -1,7 +1,8 @@
 // The simulator against the real telematics service, in-process through the service's own
-// integration-test fixture (a fresh test database, the GT06 listener on a free port, a manual
-// clock that the simulator shares): a simulated vehicle's positions are stored, and the lock
-// flow stops it, with the engine cut acknowledged, until the lock is released.
+// integration-test fixture (a fresh test database, the GT06, Teltonika and OsmAnd listeners on
+// free ports, a manual clock that the simulator shares): a simulated vehicle's positions are
+// stored over each protocol, and the lock flow stops it, with the engine cut acknowledged, until
+// the lock is released.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -22,13 +23,18 @@ struct Rig {
   std::mutex mu;
   std::vector<trackersim::Sent> sent;
 
-  explicit Rig(std::uint64_t seed) {
+  explicit Rig(std::uint64_t seed, trackersim::Protocol protocol = trackersim::Protocol::Gt06) {
     imei = unique_imei();
-    std::tie(tracker, vehicle) = installed_tracker(imei, "gt06");
+    const char* name = protocol == trackersim::Protocol::Gt06        ? "gt06"
+                       : protocol == trackersim::Protocol::Teltonika ? "teltonika"
+                                                                     : "osmand";
+    std::tie(tracker, vehicle) = installed_tracker(imei, name);
     trackersim::Options o;
     o.host = "127.0.0.1";
     o.gt06_port = world().installed.gt06_port;
-    o.devices = {{imei, trackersim::Protocol::Gt06, trackersim::City::Kampala, trackersim::Kind::Motorcycle}};
+    o.teltonika_port = world().installed.teltonika_port;
+    o.osmand_port = world().installed.osmand_port;
+    o.devices = {{imei, protocol, trackersim::City::Kampala, trackersim::Kind::Motorcycle}};
     o.interval = seconds(10);
     o.ramp = milliseconds(0);
     o.stats_every = milliseconds(0);
@@ -83,8 +89,12 @@ double num(const js::value& v) { return v.is_double() ? v.as_double() : static_c
 
 }  // namespace
 
-TEST(TrackerSim, AVehicleLogsInDrivesAndItsPositionsAreStored) {
-  Rig r(3);
+class TrackerSimProtocols : public ::testing::TestWithParam<trackersim::Protocol> {};
+
+// GT06, Teltonika Codec 8E and OsmAnd: the simulator's own encoders against the service's
+// decoders on their real ports.
+TEST_P(TrackerSimProtocols, AVehicleLogsInDrivesAndItsPositionsAreStored) {
+  Rig r(3, GetParam());
   ASSERT_TRUE(Rig::wait([&] { return r.sim->stats().connected == 1 && r.sent_count() >= 1; })) << trackersim::stats_line(r.sim->stats());
   for (int i = 0; i < 6; ++i) r.tick();
 
@@ -114,6 +124,15 @@ TEST(TrackerSim, AVehicleLogsInDrivesAndItsPositionsAreStored) {
   EXPECT_EQ(s.acked, s.sent);
   EXPECT_EQ(s.rejected, 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Wire, TrackerSimProtocols,
+                         ::testing::Values(trackersim::Protocol::Gt06, trackersim::Protocol::Teltonika,
+                                           trackersim::Protocol::OsmAnd),
+                         [](const auto& info) {
+                           return std::string(info.param == trackersim::Protocol::Gt06        ? "Gt06"
+                                              : info.param == trackersim::Protocol::Teltonika ? "Teltonika"
+                                                                                              : "OsmAnd");
+                         });
 
 TEST(TrackerSim, TheLockFlowCutsTheEngineTheVehicleStaysStoppedAndDrivesOnWhenReleased) {
   Rig r(11);
