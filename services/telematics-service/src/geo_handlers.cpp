@@ -12,6 +12,7 @@
 
 #include "access.hpp"
 #include "app.hpp"
+#include "params.hpp"
 #include "domain/geofence.hpp"
 #include "domain/osmand.hpp"
 #include "domain/trips.hpp"
@@ -24,31 +25,6 @@ using rto::http::Request;
 using rto::http::Response;
 
 namespace {
-
-std::string path_uuid(const Request& req, const char* what) {
-  const auto raw = req.param("id");
-  if (!rto::crypto::is_uuid(raw)) throw rto::NotFound(std::string("no ") + what + " with this id");
-  std::string id(raw);
-  std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return id;
-}
-
-std::string actor_of(const Request& req) { return req.identity ? req.identity->subject : "anonymous"; }
-
-int limit_param(const Request& req) {
-  auto l = req.query_param("limit");
-  if (!l || l->empty()) return 50;
-  int limit = 0;
-  try {
-    std::size_t used = 0;
-    limit = std::stoi(std::string(*l), &used);
-    if (used != l->size()) limit = 0;
-  } catch (const std::exception&) {
-    limit = 0;
-  }
-  if (limit < 1 || limit > 200) throw rto::BadField("limit", "must be a whole number from 1 to 200");
-  return limit;
-}
 
 std::optional<rto::paging::TimeCursor> cursor_param(const Request& req) {
   auto v = req.query_param("cursor");
@@ -166,14 +142,6 @@ void reload_fences(App& app) {
 }
 
 // ---- trips and usage ----------------------------------------------------------------------------
-
-TimePoint time_param(const Request& req, std::string_view name, TimePoint def) {
-  auto v = req.query_param(name);
-  if (!v || v->empty()) return def;
-  auto t = osmand::parse_time(*v);
-  if (!t) throw rto::BadField(std::string(name), "must be an RFC 3339 time, e.g. 2026-12-07T10:00:00Z");
-  return *t;
-}
 
 std::chrono::sys_days date_param(const Request& req, std::string_view name, std::chrono::sys_days def) {
   auto v = req.query_param(name);

@@ -11,6 +11,7 @@
 
 #include "access.hpp"
 #include "app.hpp"
+#include "params.hpp"
 #include "domain/batch.hpp"
 #include "domain/osmand.hpp"
 #include "domain/tracker.hpp"
@@ -22,24 +23,6 @@ using rto::http::Request;
 using rto::http::Response;
 
 namespace {
-
-std::optional<std::string> canonical_uuid(std::string_view s) {
-  if (!rto::crypto::is_uuid(s)) return std::nullopt;
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string path_uuid(const Request& req, const char* what) {
-  auto id = canonical_uuid(req.param("id"));
-  if (!id) throw rto::NotFound(std::string("no ") + what + " with this id");
-  return *id;
-}
-
-std::string actor_of(const Request& req) {
-  if (!req.identity) return "anonymous";
-  return req.identity->service ? "service:" + req.identity->subject : req.identity->subject;
-}
 
 js::value time_or_null(const std::optional<TimePoint>& t) { return t ? js::value(rto::to_rfc3339(*t)) : js::value(nullptr); }
 template <class T>
@@ -76,14 +59,6 @@ js::object latest_json(const storage::Latest& l) {
     o["position"] = nullptr;
   }
   return o;
-}
-
-TimePoint time_param(const Request& req, std::string_view name, TimePoint def) {
-  auto v = req.query_param(name);
-  if (!v || v->empty()) return def;
-  auto t = osmand::parse_time(*v);
-  if (!t) throw rto::BadField(std::string(name), "must be an RFC 3339 time, e.g. 2026-12-07T10:00:00Z");
-  return *t;
 }
 
 std::string reason_of(const Request& req) {
@@ -131,15 +106,7 @@ Response Handlers::create_tracker(Request& req) {
 }
 
 Response Handlers::list_trackers(Request& req) {
-  int limit = 50;
-  if (auto l = req.query_param("limit")) {
-    try {
-      limit = std::stoi(std::string(*l));
-    } catch (const std::exception&) {
-      limit = 0;
-    }
-    if (limit < 1 || limit > 200) throw rto::BadField("limit", "must be a whole number from 1 to 200");
-  }
+  const int limit = limit_param(req);
   std::string after(req.query_param("after").value_or(""));
   if (after.size() > 15) throw rto::BadField("after", "must be an IMEI");
   auto items = app_->db().query([&](pqxx::nontransaction& tx) { return storage::list_trackers(tx, after, limit + 1); });
@@ -433,15 +400,7 @@ Response Handlers::device_command_result(Request& req) {
 // ---- the fleet ----------------------------------------------------------------------------------
 
 Response Handlers::fleet(Request& req) {
-  int limit = 50;
-  if (auto l = req.query_param("limit")) {
-    try {
-      limit = std::stoi(std::string(*l));
-    } catch (const std::exception&) {
-      limit = 0;
-    }
-    if (limit < 1 || limit > 200) throw rto::BadField("limit", "must be a whole number from 1 to 200");
-  }
+  const int limit = limit_param(req);
   std::string status(req.query_param("status").value_or(""));
   static const std::vector<std::string> statuses = {"", "online", "offline", "moving", "locked", "lock_pending", "lock_failed"};
   if (std::find(statuses.begin(), statuses.end(), status) == statuses.end())

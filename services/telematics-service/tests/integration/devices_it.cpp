@@ -79,9 +79,10 @@ std::string avl8e(const std::vector<Rec>& recs) {
   return out;
 }
 
-// A device's Codec 12 response (type 0x06).
-std::string codec12_response(const std::string& text) {
-  std::string d = "\x0c\x01\x06";
+// A Codec 12 packet: a command (type 0x05, server → device) or a response (0x06, device → server).
+std::string codec12(char type, const std::string& text) {
+  std::string d = "\x0c\x01";
+  d.push_back(type);
   put(d, text.size(), 4);
   d += text;
   d.push_back('\x01');
@@ -91,18 +92,8 @@ std::string codec12_response(const std::string& text) {
   put(out, crc16_ibm(d), 4);
   return out;
 }
-
-std::string codec12_command(const std::string& text) {
-  std::string d = "\x0c\x01\x05";
-  put(d, text.size(), 4);
-  d += text;
-  d.push_back('\x01');
-  std::string out(4, '\0');
-  put(out, d.size(), 4);
-  out += d;
-  put(out, crc16_ibm(d), 4);
-  return out;
-}
+std::string codec12_response(const std::string& text) { return codec12('\x06', text); }
+std::string codec12_command(const std::string& text) { return codec12('\x05', text); }
 
 std::string be32(std::uint32_t v) {
   std::string s;
