@@ -36,7 +36,7 @@ SHIFT=${RTO_PORT_SHIFT:-0}
 OFFSET=$((OFFSET + SHIFT))
 PORT=$((3000 + OFFSET))
 GATEWAY_PORT=$((8080 + OFFSET))
-TELEMATICS_PORT=$((8085 + OFFSET))
+OSMAND_PORT=$((5055 + OFFSET)) # the telematics service's OsmAnd device port
 ENV_DIR=$ROOT/.data/$ENV_NAME
 PID_FILE=$ENV_DIR/run/frontend.pid
 LOG=$ENV_DIR/logs/frontend.log
@@ -149,7 +149,7 @@ run_tests() {
   log "browser journeys (playwright-core, /usr/bin/chromium)"
   if ready; then
     (cd "$APP" && FRONTEND_URL="http://localhost:$PORT" GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" \
-      TELEMATICS_URL="http://127.0.0.1:$TELEMATICS_PORT" \
+      OSMAND_URL="http://127.0.0.1:$OSMAND_PORT" \
       SECRETS_FILE="$ENV_DIR/secrets.env" SCREENSHOT_DIR="$ENV_DIR/screenshots" \
       nice -n 10 node tests/browser/run.mjs) || rc=1
   else

@@ -19,7 +19,7 @@ async function login(page, FRONTEND, phone, password) {
 export const journeys = [
   {
     name: "customer: register, search with a typo, vehicle quote, KYC, apply, approved, plan, pay deposit live, my vehicle on the map; staff lock it from the fleet map",
-    async run({ page, openPage, FRONTEND, GATEWAY, TELEMATICS, secrets, shot }) {
+    async run({ page, openPage, FRONTEND, GATEWAY, OSMAND, secrets, shot }) {
       const call = client(GATEWAY);
       const admin = await adminToken(call, secrets);
       const dealer = await account(call, admin, "dealer");
@@ -131,8 +131,8 @@ export const journeys = [
       // the map shows the marker, the route and the scale, whether or not the tiles load.
       const imei = await trackerOn(call, admin, vehicleId);
       const now = Date.now();
-      await osmandReport(TELEMATICS, imei, { lat: 0.3476, lon: 32.5825, speedKnots: 10, at: new Date(now - 20_000) });
-      await osmandReport(TELEMATICS, imei, { lat: 0.3489, lon: 32.5841, speedKnots: 0, at: new Date(now - 5_000) });
+      await osmandReport(OSMAND, imei, { lat: 0.3476, lon: 32.5825, speedKnots: 10, at: new Date(now - 20_000) });
+      await osmandReport(OSMAND, imei, { lat: 0.3489, lon: 32.5841, speedKnots: 0, at: new Date(now - 5_000) });
       const token = await page.evaluate(() => JSON.parse(localStorage.getItem("rto.session")).access_token);
       // The telematics service learns of the plan from payment.plan.activated.
       await eventually("the rider's vehicle position", async () => (await call("GET", `/api/v1/telematics/vehicles/${vehicleId}/position`, undefined, token)).status === 200);

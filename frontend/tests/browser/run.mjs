@@ -9,7 +9,8 @@ import { journeys } from "./journeys.mjs";
 const FRONTEND = process.env.FRONTEND_URL ?? "http://localhost:13000";
 const GATEWAY = process.env.GATEWAY_URL ?? "http://127.0.0.1:18080";
 // The telematics service's own port (OsmAnd devices report there): the gateway's port + 5.
-const TELEMATICS = process.env.TELEMATICS_URL ?? GATEWAY.replace(/:(\d+)$/, (_, p) => `:${Number(p) + 5}`);
+// The telematics service's OsmAnd device port (Traccar's 5055, moved like the gateway's 8080).
+const OSMAND = process.env.OSMAND_URL ?? GATEWAY.replace(/:(\d+)$/, (_, p) => `:${Number(p) - 8080 + 5055}`);
 const SHOTS = process.env.SCREENSHOT_DIR ?? ".data/test/screenshots";
 const secrets = Object.fromEntries(
   readFileSync(process.env.SECRETS_FILE ?? "../.data/test/secrets.env", "utf8")
@@ -53,7 +54,7 @@ for (const j of journeys) {
   const context = contexts[0];
   try {
     await j.run({
-      page, context, openPage, FRONTEND, GATEWAY, TELEMATICS, secrets,
+      page, context, openPage, FRONTEND, GATEWAY, OSMAND, secrets,
       shot: (name, p = page) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }),
     });
     if (consoleErrors.length) throw new Error(`uncaught errors in the page: ${consoleErrors.join("; ")}`);

@@ -89,10 +89,10 @@ export async function trackerOn(call, admin, vehicleId) {
   return imei;
 }
 
-/** One position from the tracker, as Traccar Client sends it (speed in knots), to the service's own port. */
-export async function osmandReport(TELEMATICS, imei, { lat, lon, speedKnots = 0, at = new Date() }) {
+/** One position from the tracker, as Traccar Client sends it (speed in knots), to the OsmAnd port (5055 moved with the environment). */
+export async function osmandReport(OSMAND, imei, { lat, lon, speedKnots = 0, at = new Date() }) {
   const q = new URLSearchParams({ id: imei, lat: String(lat), lon: String(lon), speed: String(speedKnots), timestamp: String(Math.floor(at.getTime() / 1000)), batt: "87" });
-  const r = await fetch(`${TELEMATICS}/osmand?${q}`);
+  const r = await fetch(`${OSMAND}/?${q}`);
   if (r.status !== 200) throw new Error(`osmand report: HTTP ${r.status} ${await r.text()}`);
 }
 
