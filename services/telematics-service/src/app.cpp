@@ -204,6 +204,7 @@ void App::apply_reports(pqxx::work& tx, const storage::Tracker& t, const std::ve
     l.valid = true;
     if (f.ignition) l.ignition = f.ignition;
     if (f.battery_percent) l.battery_percent = f.battery_percent;
+    if (f.external_voltage) l.external_voltage = f.external_voltage;
   }
   if (ignition) l.ignition = ignition;
   if (oil_cut) l.oil_cut = oil_cut;

@@ -39,6 +39,7 @@ struct Latest {
   std::optional<bool> oil_cut;
   bool online = false;
   TimePoint last_seen_at{};
+  std::optional<double> external_voltage;  // volts
 };
 
 struct PlanLink {
@@ -94,6 +95,10 @@ std::vector<Tracker> list_trackers(pqxx::transaction_base& tx, const std::string
 void install(pqxx::transaction_base& tx, const std::string& tracker_id, const std::string& vehicle_id,
              const std::string& actor, TimePoint now);
 void remove(pqxx::transaction_base& tx, const std::string& tracker_id, const std::string& actor, TimePoint now);
+// Phone, model, firmware and protocol as given; the caller checked what may change.
+void update_tracker(pqxx::transaction_base& tx, const Tracker& t, const std::string& actor, TimePoint now);
+// False when the tracker was ever installed (its history stays) or does not exist.
+bool delete_tracker(pqxx::transaction_base& tx, const std::string& id);
 std::vector<Install> install_history(pqxx::transaction_base& tx, const std::string& tracker_id);
 void count_refused(pqxx::transaction_base& tx, const std::string& device_id, const std::string& protocol, TimePoint now);
 
@@ -101,6 +106,8 @@ void count_refused(pqxx::transaction_base& tx, const std::string& device_id, con
 std::size_t insert_positions(pqxx::transaction_base& tx, const std::vector<PositionRow>& rows, TimePoint server_time);
 std::optional<Latest> latest_for_update(pqxx::transaction_base& tx, const std::string& tracker_id);
 std::optional<Latest> latest_of_vehicle(pqxx::transaction_base& tx, const std::string& vehicle_id);
+// Metres covered since the vehicle was first tracked (its daily usage summed).
+double odometer_m(pqxx::transaction_base& tx, const std::string& vehicle_id);
 void upsert_latest(pqxx::transaction_base& tx, const Latest& l);
 // Online trackers silent since before `cutoff`, now marked offline: (tracker, vehicle).
 std::vector<std::pair<std::string, std::optional<std::string>>> mark_offline(pqxx::transaction_base& tx, TimePoint cutoff);

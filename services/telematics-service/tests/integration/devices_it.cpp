@@ -148,6 +148,8 @@ TEST(Teltonika, HandshakeRecordsAndAcksThenTheEngineCutAsCodec12AnsweredByTheDev
   })) << pos.body;
   EXPECT_NEAR(pos.obj().at("position").as_object().at("lat").as_double(), 0.3481, 1e-6);
   EXPECT_FALSE(pos.obj().at("ignition").as_bool());  // IO 239
+  EXPECT_NEAR(pos.obj().at("external_voltage").as_double(), 12.6, 1e-3);  // IO 66, millivolts
+  EXPECT_GE(pos.obj().at("odometer_km").as_double(), 0.0);
   EXPECT_EQ(world().installed.teltonika->bad_packets(), 1);
   {
     auto c = raw_db();
