@@ -102,8 +102,15 @@ inline const std::string kLatestColumns =
     "l.tracker_id::text, l.vehicle_id::text, " + US("l.device_time") + ", l.lat, l.lon, l.speed_kmh::float8, "
     "l.course::float8, l.valid, l.ignition, l.battery_percent::float8, " + US("l.stopped_since") +
     ", l.oil_cut, l.online, " + US("l.last_seen_at") + ", l.external_voltage::float8";
-inline const rto::db::Statement kLatestForUpdate{"latest_for_update",
-    "SELECT " + kLatestColumns + " FROM latest_positions l WHERE l.tracker_id = $1::uuid FOR UPDATE"};
+// The latest state of several trackers, locked in tracker order (concurrent batches take their
+// locks in the same order).
+inline const rto::db::Statement kLatestManyForUpdate{"latest_many_for_update",
+    "SELECT " + kLatestColumns + " FROM latest_positions l WHERE l.tracker_id = ANY($1::uuid[]) "
+    "ORDER BY l.tracker_id FOR UPDATE"};
+// Trackers with the plan that holds their vehicle, for one ingest batch.
+inline const rto::db::Statement kIngestContext{"ingest_context",
+    "SELECT " + kTrackerColumns + ", p.plan_id::text, p.customer_id::text, p.status FROM trackers t "
+    "LEFT JOIN vehicle_plans p ON p.vehicle_id = t.vehicle_id WHERE t.id = ANY($1::uuid[])"};
 inline const rto::db::Statement kLatestOfVehicle{"latest_of_vehicle",
     "SELECT " + kLatestColumns + " FROM latest_positions l JOIN trackers t ON t.id = l.tracker_id "
     "WHERE t.vehicle_id = $1::uuid"};
@@ -235,12 +242,12 @@ inline const rto::db::Statement kFigures{"figures",
 inline std::vector<rto::db::Statement> all() {
   return {kTrackerInsert, kTrackerById, kTrackerByIdForUpdate, kTrackerByImei, kTrackerOfVehicle, kTrackerList,
           kTrackerSetVehicle, kInstallInsert, kInstallClose, kInstallHistory, kRefusedCount, kPositionsInsert,
-          kLatestForUpdate, kLatestOfVehicle, kLatestUpsert, kMarkOffline, kTrack, kPlanUpsert, kPlanOfVehicle,
+          kLatestOfVehicle, kLatestUpsert, kMarkOffline, kTrack, kPlanUpsert, kPlanOfVehicle,
           kLockForUpdate, kLockGet, kLockUpsert, kLocksPending, kAuditInsert, kAuditOfVehicle, kCommandInsert,
           kCommandsCancelOpen, kCommandsQueued, kCommandMarkSent, kCommandRequeue, kCommandForUpdate,
           kCommandAnswer, kCommandsOverdue, kCommandsOfVehicle, kTrackersWithQueued, kFigures,
           kDeviceTokenSet, kTrackerByToken, kDeviceTokenUsed, kDeviceTokenOf, kEnsurePartitions,
-          kDetachPartitions, kPartitions, kCommandOldestSent, kLocksPendingAmong, kOdometer, kTrackerUpdate, kTrackerDeleteToken, kTrackerDelete, kFleetCounts, kFleetPage};
+          kDetachPartitions, kPartitions, kCommandOldestSent, kLocksPendingAmong, kLatestManyForUpdate, kIngestContext, kOdometer, kTrackerUpdate, kTrackerDeleteToken, kTrackerDelete, kFleetCounts, kFleetPage};
 }
 
 }  // namespace telematics::sql

@@ -169,6 +169,27 @@ bool delete_tracker(pqxx::transaction_base& tx, const std::string& id) {
   return !tx.exec_prepared(sql::kTrackerDelete.name, id).empty();
 }
 
+IngestContext ingest_context(pqxx::transaction_base& tx, const std::vector<std::string>& tracker_ids) {
+  IngestContext c;
+  if (tracker_ids.empty()) return c;
+  ArrayText ids;
+  for (const auto& id : tracker_ids) ids.add(id);
+  const auto array = ids.done();
+  for (const auto& r : tx.exec_prepared(sql::kIngestContext.name, array)) {
+    auto t = read_tracker(r);
+    std::optional<PlanLink> plan;
+    if (!r[8].is_null()) plan = PlanLink{r[8].as<std::string>(), r[9].as<std::string>(), r[10].as<std::string>()};
+    auto id = t.id;
+    c.trackers.emplace(std::move(id), std::make_pair(std::move(t), std::move(plan)));
+  }
+  for (const auto& r : tx.exec_prepared(sql::kLatestManyForUpdate.name, array)) {
+    auto l = read_latest(r);
+    auto id = l.tracker_id;
+    c.latest.emplace(std::move(id), std::move(l));
+  }
+  return c;
+}
+
 double odometer_m(pqxx::transaction_base& tx, const std::string& vehicle_id) {
   return tx.exec_prepared1(sql::kOdometer.name, vehicle_id)[0].as<double>();
 }
@@ -217,12 +238,6 @@ std::vector<std::string> pending_among(pqxx::transaction_base& tx, const std::ve
   for (const auto& v : vehicles) ids.add(v);
   for (const auto& r : tx.exec_prepared(sql::kLocksPendingAmong.name, ids.done())) out.push_back(r[0].as<std::string>());
   return out;
-}
-
-std::optional<Latest> latest_for_update(pqxx::transaction_base& tx, const std::string& tracker_id) {
-  auto r = tx.exec_prepared(sql::kLatestForUpdate.name, tracker_id);
-  if (r.empty()) return std::nullopt;
-  return read_latest(r[0]);
 }
 
 std::optional<Latest> latest_of_vehicle(pqxx::transaction_base& tx, const std::string& vehicle_id) {

@@ -104,8 +104,14 @@ void count_refused(pqxx::transaction_base& tx, const std::string& device_id, con
 
 // Positions: one statement for the whole batch; returns how many rows were new.
 std::size_t insert_positions(pqxx::transaction_base& tx, const std::vector<PositionRow>& rows, TimePoint server_time);
-std::optional<Latest> latest_for_update(pqxx::transaction_base& tx, const std::string& tracker_id);
 std::optional<Latest> latest_of_vehicle(pqxx::transaction_base& tx, const std::string& vehicle_id);
+// One ingest batch's trackers: each with the plan holding its vehicle, and their latest state
+// locked (by tracker id).
+struct IngestContext {
+  std::map<std::string, std::pair<Tracker, std::optional<PlanLink>>> trackers;
+  std::map<std::string, Latest> latest;
+};
+IngestContext ingest_context(pqxx::transaction_base& tx, const std::vector<std::string>& tracker_ids);
 // Metres covered since the vehicle was first tracked (its daily usage summed).
 double odometer_m(pqxx::transaction_base& tx, const std::string& vehicle_id);
 void upsert_latest(pqxx::transaction_base& tx, const Latest& l);
