@@ -161,11 +161,11 @@ bool App::position_event_due(const std::string& vehicle_id, TimePoint t) {
   return true;
 }
 
-void App::apply_reports(pqxx::work& tx, const storage::Tracker& t, const std::vector<const Report*>& reports,
+void App::apply_reports(pqxx::work& tx, const storage::Tracker& t, const std::optional<storage::PlanLink>& plan,
+                        const std::optional<storage::Latest>& prev, const std::vector<const Report*>& reports,
                         std::vector<std::string>& vehicles) {
   const auto server_now = now();
   const std::string vehicle = *t.vehicle_id;
-  auto prev = storage::latest_for_update(tx, t.id);
   storage::Latest l = prev.value_or(storage::Latest{});
   l.tracker_id = t.id;
   l.vehicle_id = vehicle;
@@ -204,6 +204,7 @@ void App::apply_reports(pqxx::work& tx, const storage::Tracker& t, const std::ve
     l.valid = true;
     if (f.ignition) l.ignition = f.ignition;
     if (f.battery_percent) l.battery_percent = f.battery_percent;
+    if (f.external_voltage) l.external_voltage = f.external_voltage;
   }
   if (ignition) l.ignition = ignition;
   if (oil_cut) l.oil_cut = oil_cut;
@@ -211,7 +212,6 @@ void App::apply_reports(pqxx::work& tx, const storage::Tracker& t, const std::ve
   l.last_seen_at = server_now;
   storage::upsert_latest(tx, l);
 
-  auto plan = storage::plan_of_vehicle(tx, vehicle);
   auto base = [&] {
     js::object d{{"vehicle_id", vehicle}, {"tracker_id", t.id}};
     d["customer_id"] = plan && plan->status == "active" ? js::value(plan->customer_id) : js::value(nullptr);
@@ -259,10 +259,19 @@ std::size_t App::ingest(std::vector<Report> reports) {
       by_tracker[r.tracker_id].push_back(&r);
     }
     auto n = storage::insert_positions(tx, rows, now());
+    // Two statements for the batch's trackers, their plans and their latest state (locked).
+    std::vector<std::string> ids;
+    ids.reserve(by_tracker.size());
+    for (const auto& kv : by_tracker) ids.push_back(kv.first);
+    auto ctx = storage::ingest_context(tx, ids);
     for (const auto& [tracker_id, rs] : by_tracker) {
-      auto t = storage::tracker_by_id(tx, tracker_id);
-      if (!t || !t->vehicle_id) continue;  // removed since it logged in: not stored (see the insert)
-      apply_reports(tx, *t, rs, vehicles);
+      auto it = ctx.trackers.find(tracker_id);
+      // Removed since it logged in: not stored (see the insert).
+      if (it == ctx.trackers.end() || !it->second.first.vehicle_id) continue;
+      auto latest = ctx.latest.find(tracker_id);
+      apply_reports(tx, it->second.first, it->second.second,
+                    latest == ctx.latest.end() ? std::nullopt : std::optional<storage::Latest>(latest->second), rs,
+                    vehicles);
     }
     // Only a pending lock can move on with new positions: the others are left alone.
     std::sort(vehicles.begin(), vehicles.end());

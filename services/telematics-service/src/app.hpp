@@ -107,7 +107,10 @@ class App {
 
  private:
   struct TrackerBatch;
-  void apply_reports(pqxx::work& tx, const storage::Tracker& t, const std::vector<const Report*>& reports,
+  // One tracker's reports of a batch; `plan` holds its vehicle, `prev` is its latest state
+  // (locked by the caller).
+  void apply_reports(pqxx::work& tx, const storage::Tracker& t, const std::optional<storage::PlanLink>& plan,
+                     const std::optional<storage::Latest>& prev, const std::vector<const Report*>& reports,
                      std::vector<std::string>& vehicles);
   void publish_lock(pqxx::transaction_base& tx, std::string_view type, const std::string& vehicle_id,
                     const std::optional<std::string>& plan_id, boost::json::object extra);

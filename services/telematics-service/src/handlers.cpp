@@ -1,6 +1,7 @@
 #include "handlers.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <rto/auth.hpp>
 #include <rto/clock.hpp>
 #include <rto/crypto.hpp>
@@ -49,6 +50,7 @@ js::object latest_json(const storage::Latest& l) {
                {"device_time", time_or_null(l.device_time)},
                {"ignition", or_null(l.ignition)},
                {"battery_percent", or_null(l.battery_percent)},
+               {"external_voltage", or_null(l.external_voltage)},
                {"engine_cut", or_null(l.oil_cut)}};
   if (l.lat && l.lon) {
     o["position"] = js::object{{"lat", *l.lat}, {"lon", *l.lon}};
@@ -142,6 +144,55 @@ Response Handlers::get_tracker(Request& req) {
   });
 }
 
+Response Handlers::update_tracker(Request& req) {
+  auto id = path_uuid(req, "tracker");
+  auto body = rto::json::parse_object(req.body);
+  rto::json::Reader r(body);
+  auto protocol = r.one_of("protocol", false, {"gt06", "teltonika", "osmand", "http"});
+  auto phone = r.string("phone", false, 1, 32);
+  auto model = r.string("model", false, 1, 80);
+  const bool firmware_given = body.contains("firmware");
+  std::optional<std::string> firmware;
+  if (firmware_given && !body.at("firmware").is_null()) firmware = r.string("firmware", false, 1, 80);
+  r.reject_unknown({"protocol", "phone", "model", "firmware"});
+  std::optional<std::string> e164;
+  if (phone) {
+    e164 = rto::phone::normalize(*phone, "UG");
+    if (!e164) r.fail("phone", "must be a valid phone number in E.164 form, e.g. +256772123456");
+  }
+  r.finish();
+  auto t = app_->db().transact([&](pqxx::work& tx) {
+    auto t = storage::tracker_by_id(tx, id, true);
+    if (!t) throw rto::NotFound("no tracker with this id");
+    if (protocol && *protocol != t->protocol && t->vehicle_id)
+      throw rto::Conflict("the protocol of an installed tracker cannot change; remove it first",
+                          {{"protocol", "tracker installed"}})
+          .with_code("tracker-installed");
+    if (protocol) t->protocol = *protocol;
+    if (e164) t->phone = *e164;
+    if (model) t->model = *model;
+    if (firmware_given) t->firmware = firmware;
+    storage::update_tracker(tx, *t, actor_of(req), app_->now());
+    return *t;
+  });
+  app_->forget_device(t.imei);
+  rto::log::info("tracker updated", {{"tracker_id", id}, {"by", actor_of(req)}});
+  return Response::json(tracker_json(t));
+}
+
+Response Handlers::delete_tracker(Request& req) {
+  auto id = path_uuid(req, "tracker");
+  app_->db().transact([&](pqxx::work& tx) {
+    auto t = storage::tracker_by_id(tx, id, true);
+    if (!t) throw rto::NotFound("no tracker with this id");
+    if (!storage::delete_tracker(tx, id))
+      throw rto::Conflict("a tracker that was ever installed keeps its history; remove it from its vehicle instead")
+          .with_code("tracker-has-history");
+  });
+  rto::log::info("tracker deleted", {{"tracker_id", id}, {"by", actor_of(req)}});
+  return Response::no_content();
+}
+
 Response Handlers::install_tracker(Request& req) {
   auto id = path_uuid(req, "tracker");
   auto body = rto::json::parse_object(req.body);
@@ -198,6 +249,7 @@ Response Handlers::vehicle_position(Request& req) {
     if (!l) throw rto::NotFound("no position for this vehicle yet");
     auto o = latest_json(*l);
     o["vehicle_id"] = vehicle;
+    o["odometer_km"] = std::round(storage::odometer_m(tx, vehicle) / 100.0) / 10.0;
     if (auto lock = storage::lock_of(tx, vehicle)) o["lock_state"] = std::string(to_string(lock->state));
     else o["lock_state"] = "unlocked";
     return Response::json(o);

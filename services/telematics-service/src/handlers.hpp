@@ -16,6 +16,8 @@ class Handlers : public rto::http::HandlerSet<App> {
   Response create_tracker(Request& req);
   Response list_trackers(Request& req);
   Response get_tracker(Request& req);
+  Response update_tracker(Request& req);  // phone, model, firmware; protocol while not installed
+  Response delete_tracker(Request& req);  // only one that was never installed
   Response install_tracker(Request& req);
   Response remove_tracker(Request& req);
 

@@ -17,6 +17,8 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.post("/api/v1/telematics/trackers", installers, to(&Handlers::create_tracker));
   r.get("/api/v1/telematics/trackers", staff, to(&Handlers::list_trackers));
   r.get("/api/v1/telematics/trackers/{id}", staff, to(&Handlers::get_tracker));
+  r.patch("/api/v1/telematics/trackers/{id}", installers, to(&Handlers::update_tracker));
+  r.del("/api/v1/telematics/trackers/{id}", installers, to(&Handlers::delete_tracker));
   r.post("/api/v1/telematics/trackers/{id}/install", installers, to(&Handlers::install_tracker));
   r.post("/api/v1/telematics/trackers/{id}/remove", installers, to(&Handlers::remove_tracker));
 

@@ -105,6 +105,13 @@ std::size_t TeltonikaListener::on_data(rto::tcp::Connection& c, std::string_view
     }
     rep.fixes.reserve(p.records.size());
     for (auto& r : p.records) {
+      if (auto alarm = teltonika::alarm_of(r)) {  // its own report: a packet may carry several
+        Report a;
+        a.tracker_id = *tracker_id;
+        a.protocol = "teltonika";
+        a.alarm = std::move(alarm);
+        app_->enqueue(std::move(a));
+      }
       rep.fixes.push_back(std::move(r.fix));
     }
     const auto count = static_cast<std::uint32_t>(rep.fixes.size());

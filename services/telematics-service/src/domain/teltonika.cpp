@@ -156,6 +156,21 @@ Packet parse_packet(std::string_view in, std::size_t max_packet) {
   return p;
 }
 
+std::optional<std::string> alarm_of(const Record& r) {
+  const char* name = nullptr;
+  switch (r.event_io) {
+    case 252: name = "power_cut"; break;
+    case 246: name = "tamper"; break;
+    case 247: name = "accident"; break;
+    case 249: name = "jamming"; break;
+    case 255: name = "overspeed"; break;
+    default: return std::nullopt;
+  }
+  for (const auto& [id, value] : r.io)
+    if (id == r.event_io) return value != 0 ? std::optional<std::string>(name) : std::nullopt;
+  return std::nullopt;
+}
+
 std::string encode_ack(std::uint32_t records) { return be32(records); }
 
 std::string encode_command(std::string_view text) {

@@ -32,6 +32,18 @@ inline const rto::db::Statement kTrackerList{"tracker_list",
     "SELECT " + kTrackerColumns + " FROM trackers t WHERE t.imei > $1 ORDER BY t.imei LIMIT $2"};
 inline const rto::db::Statement kTrackerSetVehicle{"tracker_set_vehicle",
     "UPDATE trackers SET vehicle_id = $2::uuid, updated_at = " + TS(3) + " WHERE id = $1::uuid"};
+// $1 id, $2 phone, $3 model, $4 firmware (null: none), $5 protocol, $6 now µs, $7 by.
+inline const rto::db::Statement kTrackerUpdate{"tracker_update",
+    "UPDATE trackers SET phone = $2, model = $3, firmware = $4, protocol = $5, updated_at = " + TS(6) +
+    ", updated_by = $7 WHERE id = $1::uuid"};
+// A tracker that was never installed may be deleted: its device token first, then the tracker
+// (a row comes back when it was deleted).
+inline const rto::db::Statement kTrackerDeleteToken{"tracker_delete_token",
+    "DELETE FROM device_tokens d USING trackers t WHERE d.tracker_id = $1::uuid AND t.id = d.tracker_id AND "
+    "t.vehicle_id IS NULL AND NOT EXISTS (SELECT 1 FROM tracker_installs i WHERE i.tracker_id = t.id)"};
+inline const rto::db::Statement kTrackerDelete{"tracker_delete",
+    "DELETE FROM trackers t WHERE t.id = $1::uuid AND t.vehicle_id IS NULL AND NOT EXISTS "
+    "(SELECT 1 FROM tracker_installs i WHERE i.tracker_id = t.id) RETURNING t.id"};
 inline const rto::db::Statement kInstallInsert{"install_insert",
     "INSERT INTO tracker_installs (tracker_id, vehicle_id, installed_at, installed_by) "
     "VALUES ($1::uuid, $2::uuid, " + TS(3) + ", $4)"};
@@ -89,23 +101,34 @@ inline const rto::db::Statement kPositionsInsert{"positions_insert",
 inline const std::string kLatestColumns =
     "l.tracker_id::text, l.vehicle_id::text, " + US("l.device_time") + ", l.lat, l.lon, l.speed_kmh::float8, "
     "l.course::float8, l.valid, l.ignition, l.battery_percent::float8, " + US("l.stopped_since") +
-    ", l.oil_cut, l.online, " + US("l.last_seen_at");
-inline const rto::db::Statement kLatestForUpdate{"latest_for_update",
-    "SELECT " + kLatestColumns + " FROM latest_positions l WHERE l.tracker_id = $1::uuid FOR UPDATE"};
+    ", l.oil_cut, l.online, " + US("l.last_seen_at") + ", l.external_voltage::float8";
+// The latest state of several trackers, locked in tracker order (concurrent batches take their
+// locks in the same order).
+inline const rto::db::Statement kLatestManyForUpdate{"latest_many_for_update",
+    "SELECT " + kLatestColumns + " FROM latest_positions l WHERE l.tracker_id = ANY($1::uuid[]) "
+    "ORDER BY l.tracker_id FOR UPDATE"};
+// Trackers with the plan that holds their vehicle, for one ingest batch.
+inline const rto::db::Statement kIngestContext{"ingest_context",
+    "SELECT " + kTrackerColumns + ", p.plan_id::text, p.customer_id::text, p.status FROM trackers t "
+    "LEFT JOIN vehicle_plans p ON p.vehicle_id = t.vehicle_id WHERE t.id = ANY($1::uuid[])"};
 inline const rto::db::Statement kLatestOfVehicle{"latest_of_vehicle",
     "SELECT " + kLatestColumns + " FROM latest_positions l JOIN trackers t ON t.id = l.tracker_id "
     "WHERE t.vehicle_id = $1::uuid"};
 // $1 tracker, $2 vehicle, $3 device time µs, $4 lat, $5 lon, $6 speed, $7 course, $8 valid,
-// $9 ignition, $10 battery, $11 stopped since µs, $12 oil cut, $13 online, $14 last seen µs.
+// $9 ignition, $10 battery, $11 stopped since µs, $12 oil cut, $13 online, $14 last seen µs,
+// $15 external voltage.
 inline const rto::db::Statement kLatestUpsert{"latest_upsert",
     "INSERT INTO latest_positions (tracker_id, vehicle_id, device_time, lat, lon, speed_kmh, course, valid, "
-    "ignition, battery_percent, stopped_since, oil_cut, online, last_seen_at) VALUES ($1::uuid, $2::uuid, " +
-    TS(3) + ", $4, $5, $6, $7, $8, $9, $10, " + TS(11) + ", $12, $13, " + TS(14) + ") "
+    "ignition, battery_percent, stopped_since, oil_cut, online, last_seen_at, external_voltage) VALUES ($1::uuid, "
+    "$2::uuid, " + TS(3) + ", $4, $5, $6, $7, $8, $9, $10, " + TS(11) + ", $12, $13, " + TS(14) + ", $15) "
     "ON CONFLICT (tracker_id) DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id, device_time = EXCLUDED.device_time, "
     "lat = EXCLUDED.lat, lon = EXCLUDED.lon, speed_kmh = EXCLUDED.speed_kmh, course = EXCLUDED.course, "
     "valid = EXCLUDED.valid, ignition = EXCLUDED.ignition, battery_percent = EXCLUDED.battery_percent, "
     "stopped_since = EXCLUDED.stopped_since, oil_cut = EXCLUDED.oil_cut, online = EXCLUDED.online, "
-    "last_seen_at = EXCLUDED.last_seen_at"};
+    "last_seen_at = EXCLUDED.last_seen_at, external_voltage = EXCLUDED.external_voltage"};
+// The distance the vehicle has covered since it was first tracked: its days' usage summed.
+inline const rto::db::Statement kOdometer{"odometer",
+    "SELECT COALESCE(sum(distance_m), 0)::float8 FROM daily_usage WHERE vehicle_id = $1::uuid"};
 // Trackers online whose last data is older than $1 µs: now offline. Returns them.
 inline const rto::db::Statement kMarkOffline{"mark_offline",
     "UPDATE latest_positions SET online = false WHERE online AND last_seen_at < " + TS(1) +
@@ -219,12 +242,12 @@ inline const rto::db::Statement kFigures{"figures",
 inline std::vector<rto::db::Statement> all() {
   return {kTrackerInsert, kTrackerById, kTrackerByIdForUpdate, kTrackerByImei, kTrackerOfVehicle, kTrackerList,
           kTrackerSetVehicle, kInstallInsert, kInstallClose, kInstallHistory, kRefusedCount, kPositionsInsert,
-          kLatestForUpdate, kLatestOfVehicle, kLatestUpsert, kMarkOffline, kTrack, kPlanUpsert, kPlanOfVehicle,
+          kLatestOfVehicle, kLatestUpsert, kMarkOffline, kTrack, kPlanUpsert, kPlanOfVehicle,
           kLockForUpdate, kLockGet, kLockUpsert, kLocksPending, kAuditInsert, kAuditOfVehicle, kCommandInsert,
           kCommandsCancelOpen, kCommandsQueued, kCommandMarkSent, kCommandRequeue, kCommandForUpdate,
           kCommandAnswer, kCommandsOverdue, kCommandsOfVehicle, kTrackersWithQueued, kFigures,
           kDeviceTokenSet, kTrackerByToken, kDeviceTokenUsed, kDeviceTokenOf, kEnsurePartitions,
-          kDetachPartitions, kPartitions, kCommandOldestSent, kLocksPendingAmong, kFleetCounts, kFleetPage};
+          kDetachPartitions, kPartitions, kCommandOldestSent, kLocksPendingAmong, kLatestManyForUpdate, kIngestContext, kOdometer, kTrackerUpdate, kTrackerDeleteToken, kTrackerDelete, kFleetCounts, kFleetPage};
 }
 
 }  // namespace telematics::sql

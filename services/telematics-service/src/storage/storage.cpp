@@ -61,6 +61,7 @@ Latest read_latest(const pqxx::row& r) {
   l.oil_cut = opt_bool(r[11]);
   l.online = r[12].as<bool>();
   l.last_seen_at = from_micros(r[13].as<std::int64_t>());
+  l.external_voltage = opt_double(r[14]);
   return l;
 }
 
@@ -158,6 +159,41 @@ void remove(pqxx::transaction_base& tx, const std::string& tracker_id, const std
   tx.exec_prepared0(sql::kInstallClose.name, tracker_id, to_micros(now), actor);
 }
 
+void update_tracker(pqxx::transaction_base& tx, const Tracker& t, const std::string& actor, TimePoint now) {
+  tx.exec_prepared0(sql::kTrackerUpdate.name, t.id, t.phone, t.model, t.firmware, t.protocol, to_micros(now), actor);
+}
+
+bool delete_tracker(pqxx::transaction_base& tx, const std::string& id) {
+  // Its device token goes with it; nothing else refers to a tracker that was never installed.
+  tx.exec_prepared0(sql::kTrackerDeleteToken.name, id);
+  return !tx.exec_prepared(sql::kTrackerDelete.name, id).empty();
+}
+
+IngestContext ingest_context(pqxx::transaction_base& tx, const std::vector<std::string>& tracker_ids) {
+  IngestContext c;
+  if (tracker_ids.empty()) return c;
+  ArrayText ids;
+  for (const auto& id : tracker_ids) ids.add(id);
+  const auto array = ids.done();
+  for (const auto& r : tx.exec_prepared(sql::kIngestContext.name, array)) {
+    auto t = read_tracker(r);
+    std::optional<PlanLink> plan;
+    if (!r[8].is_null()) plan = PlanLink{r[8].as<std::string>(), r[9].as<std::string>(), r[10].as<std::string>()};
+    auto id = t.id;
+    c.trackers.emplace(std::move(id), std::make_pair(std::move(t), std::move(plan)));
+  }
+  for (const auto& r : tx.exec_prepared(sql::kLatestManyForUpdate.name, array)) {
+    auto l = read_latest(r);
+    auto id = l.tracker_id;
+    c.latest.emplace(std::move(id), std::move(l));
+  }
+  return c;
+}
+
+double odometer_m(pqxx::transaction_base& tx, const std::string& vehicle_id) {
+  return tx.exec_prepared1(sql::kOdometer.name, vehicle_id)[0].as<double>();
+}
+
 std::vector<Install> install_history(pqxx::transaction_base& tx, const std::string& tracker_id) {
   std::vector<Install> out;
   for (const auto& r : tx.exec_prepared(sql::kInstallHistory.name, tracker_id)) {
@@ -204,12 +240,6 @@ std::vector<std::string> pending_among(pqxx::transaction_base& tx, const std::ve
   return out;
 }
 
-std::optional<Latest> latest_for_update(pqxx::transaction_base& tx, const std::string& tracker_id) {
-  auto r = tx.exec_prepared(sql::kLatestForUpdate.name, tracker_id);
-  if (r.empty()) return std::nullopt;
-  return read_latest(r[0]);
-}
-
 std::optional<Latest> latest_of_vehicle(pqxx::transaction_base& tx, const std::string& vehicle_id) {
   auto r = tx.exec_prepared(sql::kLatestOfVehicle.name, vehicle_id);
   if (r.empty()) return std::nullopt;
@@ -219,7 +249,7 @@ std::optional<Latest> latest_of_vehicle(pqxx::transaction_base& tx, const std::s
 void upsert_latest(pqxx::transaction_base& tx, const Latest& l) {
   tx.exec_prepared0(sql::kLatestUpsert.name, l.tracker_id, l.vehicle_id, opt_micros(l.device_time), l.lat, l.lon,
                     l.speed_kmh, l.course, l.valid, l.ignition, l.battery_percent, opt_micros(l.stopped_since),
-                    l.oil_cut, l.online, to_micros(l.last_seen_at));
+                    l.oil_cut, l.online, to_micros(l.last_seen_at), l.external_voltage);
 }
 
 std::vector<std::pair<std::string, std::optional<std::string>>> mark_offline(pqxx::transaction_base& tx, TimePoint cutoff) {

@@ -39,6 +39,7 @@ struct Latest {
   std::optional<bool> oil_cut;
   bool online = false;
   TimePoint last_seen_at{};
+  std::optional<double> external_voltage;  // volts
 };
 
 struct PlanLink {
@@ -94,13 +95,25 @@ std::vector<Tracker> list_trackers(pqxx::transaction_base& tx, const std::string
 void install(pqxx::transaction_base& tx, const std::string& tracker_id, const std::string& vehicle_id,
              const std::string& actor, TimePoint now);
 void remove(pqxx::transaction_base& tx, const std::string& tracker_id, const std::string& actor, TimePoint now);
+// Phone, model, firmware and protocol as given; the caller checked what may change.
+void update_tracker(pqxx::transaction_base& tx, const Tracker& t, const std::string& actor, TimePoint now);
+// False when the tracker was ever installed (its history stays) or does not exist.
+bool delete_tracker(pqxx::transaction_base& tx, const std::string& id);
 std::vector<Install> install_history(pqxx::transaction_base& tx, const std::string& tracker_id);
 void count_refused(pqxx::transaction_base& tx, const std::string& device_id, const std::string& protocol, TimePoint now);
 
 // Positions: one statement for the whole batch; returns how many rows were new.
 std::size_t insert_positions(pqxx::transaction_base& tx, const std::vector<PositionRow>& rows, TimePoint server_time);
-std::optional<Latest> latest_for_update(pqxx::transaction_base& tx, const std::string& tracker_id);
 std::optional<Latest> latest_of_vehicle(pqxx::transaction_base& tx, const std::string& vehicle_id);
+// One ingest batch's trackers: each with the plan holding its vehicle, and their latest state
+// locked (by tracker id).
+struct IngestContext {
+  std::map<std::string, std::pair<Tracker, std::optional<PlanLink>>> trackers;
+  std::map<std::string, Latest> latest;
+};
+IngestContext ingest_context(pqxx::transaction_base& tx, const std::vector<std::string>& tracker_ids);
+// Metres covered since the vehicle was first tracked (its daily usage summed).
+double odometer_m(pqxx::transaction_base& tx, const std::string& vehicle_id);
 void upsert_latest(pqxx::transaction_base& tx, const Latest& l);
 // Online trackers silent since before `cutoff`, now marked offline: (tracker, vehicle).
 std::vector<std::pair<std::string, std::optional<std::string>>> mark_offline(pqxx::transaction_base& tx, TimePoint cutoff);

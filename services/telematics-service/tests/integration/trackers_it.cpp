@@ -137,3 +137,37 @@ TEST(Trackers, InstallingOnAVehicleTheVehicleServiceDoesNotKnowIsRefusedNamingTh
   auto t = get("/api/v1/telematics/trackers/" + r.str("id"), installer.token);
   EXPECT_TRUE(t.obj().at("vehicle_id").is_null());
 }
+
+TEST(Trackers, StaffCorrectATrackerAndDeleteOnlyOneThatWasNeverInstalled) {
+  auto installer = actor({"agent"});
+  auto r = post("/api/v1/telematics/trackers",
+                js::object{{"imei", unique_imei()}, {"protocol", "gt06"}, {"phone", "+256772123456"}, {"model", "GT06N"}},
+                installer.token);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto id = r.str("id");
+  auto patched = call(Method::Patch, "/api/v1/telematics/trackers/" + id,
+                      R"({"phone":"0772 654321","firmware":"GT06N_V1.2","protocol":"teltonika"})", installer.token);
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(patched.str("phone"), "+256772654321");
+  EXPECT_EQ(patched.str("firmware"), "GT06N_V1.2");
+  EXPECT_EQ(patched.str("protocol"), "teltonika");
+  EXPECT_EQ(patched.str("model"), "GT06N");
+  auto bad = call(Method::Patch, "/api/v1/telematics/trackers/" + id, R"({"phone":"12","colour":"red"})", installer.token);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(bad.names_field("phone"));
+  EXPECT_TRUE(bad.names_field("colour"));
+  EXPECT_EQ(call(Method::Patch, "/api/v1/telematics/trackers/" + id, R"({"model":"x"})", customer().token).status, 403);
+
+  // Never installed: it may go.
+  EXPECT_EQ(call(Method::Delete, "/api/v1/telematics/trackers/" + id, "", installer.token).status, 204);
+  EXPECT_EQ(get("/api/v1/telematics/trackers/" + id, installer.token).status, 404);
+
+  // Installed once: its history stays, and an installed tracker keeps its protocol.
+  auto [tracker, vehicle] = installed_tracker(unique_imei());
+  auto proto = call(Method::Patch, "/api/v1/telematics/trackers/" + tracker, R"({"protocol":"osmand"})", installer.token);
+  EXPECT_EQ(proto.status, 409) << proto.body;
+  EXPECT_EQ(call(Method::Delete, "/api/v1/telematics/trackers/" + tracker, "", installer.token).status, 409);
+  ASSERT_EQ(post("/api/v1/telematics/trackers/" + tracker + "/remove", js::object{}, installer.token).status, 200);
+  EXPECT_EQ(call(Method::Delete, "/api/v1/telematics/trackers/" + tracker, "", installer.token).status, 409);
+  EXPECT_EQ(get("/api/v1/telematics/trackers/" + tracker, installer.token).status, 200);
+}

@@ -94,3 +94,27 @@ TEST(Teltonika, Codec12ResponseText) {
   EXPECT_EQ(p.codec, 0x0C);
   EXPECT_EQ(p.response, "DOUT1:1 Done");
 }
+
+TEST(Teltonika, TheEventIoOfARecordNamesItsAlarm) {
+  teltonika::Record r;
+  r.event_io = 252;  // unplug: the tracker lost the vehicle's power
+  r.io = {{239, 0}, {252, 1}};
+  EXPECT_EQ(teltonika::alarm_of(r), "power_cut");
+  r.io = {{239, 0}, {252, 0}};  // plugged back in: no alarm
+  EXPECT_EQ(teltonika::alarm_of(r), std::nullopt);
+  r.event_io = 246;
+  r.io = {{246, 1}};
+  EXPECT_EQ(teltonika::alarm_of(r), "tamper");  // towing
+  r.event_io = 247;
+  r.io = {{247, 2}};
+  EXPECT_EQ(teltonika::alarm_of(r), "accident");  // crash
+  r.event_io = 255;
+  r.io = {{255, 93}};
+  EXPECT_EQ(teltonika::alarm_of(r), "overspeed");
+  r.event_io = 239;  // an ignition change is no alarm
+  r.io = {{239, 1}};
+  EXPECT_EQ(teltonika::alarm_of(r), std::nullopt);
+  r.event_io = 252;  // the event names an IO the record does not carry
+  r.io = {{239, 1}};
+  EXPECT_EQ(teltonika::alarm_of(r), std::nullopt);
+}
