@@ -20,6 +20,7 @@ BUILD_DIR=${BUILD_DIR:-$ROOT/build/release}
 SVC_PORT=$((18187 + SHIFT))
 GW_PORT=$((18190 + SHIFT))
 GT06_PORT=$((15123 + SHIFT))
+VEHICLE_PORT=$((18186 + SHIFT)) # the benchmark's stand-in for the vehicle service (install checks)
 
 # Every tracker is a socket in the benchmark and another in the service: raise the limit of
 # open files to the hard limit (the processes started below inherit it) and check it suffices.
@@ -50,6 +51,7 @@ BASE_ENV=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "H
 env -i "${BASE_ENV[@]}" PORT=$SVC_PORT SERVICE_TOKEN_SECRET="$SERVICE_TOKEN_SECRET" \
   DATABASE_URL="$PG_URL_BASE/telematicsdb_bench" AMQP_URL="$TELEMATICS_AMQP_URL" \
   GT06_PORT=$GT06_PORT TELTONIKA_PORT=0 OSMAND_PORT=0 DEVICE_MAX_CONNECTIONS=$((TRACKERS + 1000)) \
+  VEHICLE_SERVICE_URL=http://127.0.0.1:$VEHICLE_PORT \
   "$BUILD_DIR/services/telematics-service/telematics-service" > "$LOGS/bench-telematics.log" 2>&1 &
 SVC_PID=$!
 UNUSED=http://127.0.0.1:9
@@ -69,5 +71,5 @@ for url in "http://127.0.0.1:$SVC_PORT/ready" "http://127.0.0.1:$GW_PORT/health"
 done
 
 echo "== GT06 at scale: $TRACKERS trackers, a position every $INTERVAL_MS ms, measured over $MEASURE_S s (ulimit -n $(ulimit -n))"
-"$BUILD_DIR/bench/telematics_bench" --service-url "http://127.0.0.1:$SVC_PORT" --gateway-port $GW_PORT --gt06-port $GT06_PORT \
+"$BUILD_DIR/bench/telematics_bench" --service-url "http://127.0.0.1:$SVC_PORT" --gateway-port $GW_PORT --gt06-port $GT06_PORT --vehicle-port $VEHICLE_PORT \
   --service-pid $SVC_PID --gateway-pid $GW_PID --vehicles "$TRACKERS" --interval-ms "$INTERVAL_MS" --measure-s "$MEASURE_S"

@@ -6,7 +6,7 @@
 // its event's arrival on the WebSocket (p50/p90/p99/max). Started by bench/telematics.sh, which
 // runs the service and a gateway on the test infrastructure.
 //
-//   telematics_bench --service-url http://127.0.0.1:P --gateway-port P --gt06-port P
+//   telematics_bench --service-url http://127.0.0.1:P --gateway-port P --gt06-port P --vehicle-port P
 //                    --service-pid PID [--gateway-pid PID] [--vehicles 10000] [--interval-ms 30000]
 //                    [--measure-s 120] [--imei-base 35711000000] [--register-threads 4]
 // Environment: JWT_PRIVATE_KEY, JWT_PUBLIC_KEYS, SERVICE_TOKEN_SECRET (the test secrets): the
@@ -31,6 +31,7 @@
 #include "rto/auth.hpp"
 #include "rto/clock.hpp"
 #include "rto/http_client.hpp"
+#include "rto/service.hpp"
 #include "rto/ws_client.hpp"
 #include "trackersim/simulator.hpp"
 
@@ -42,6 +43,7 @@ namespace {
 struct Options {
   std::string service_url;
   std::uint16_t gateway_port = 0, gt06_port = 0;
+  std::uint16_t vehicle_port = 0;  // the vehicle service's stand-in, asked on every install
   int service_pid = 0, gateway_pid = 0;
   int vehicles = 10000;
   milliseconds interval{30000};
@@ -144,6 +146,7 @@ int main(int argc, char** argv) {
     if (k == "--service-url") o.service_url = v;
     else if (k == "--gateway-port") o.gateway_port = static_cast<std::uint16_t>(std::stoi(v));
     else if (k == "--gt06-port") o.gt06_port = static_cast<std::uint16_t>(std::stoi(v));
+    else if (k == "--vehicle-port") o.vehicle_port = static_cast<std::uint16_t>(std::stoi(v));
     else if (k == "--service-pid") o.service_pid = std::stoi(v);
     else if (k == "--gateway-pid") o.gateway_pid = std::stoi(v);
     else if (k == "--vehicles") o.vehicles = std::stoi(v);
@@ -156,8 +159,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (o.service_url.empty() || !o.gateway_port || !o.gt06_port || !o.service_pid) {
-    std::cerr << "usage: telematics_bench --service-url URL --gateway-port P --gt06-port P --service-pid PID [--gateway-pid PID]\n"
+  if (o.service_url.empty() || !o.gateway_port || !o.gt06_port || !o.service_pid || !o.vehicle_port) {
+    std::cerr << "usage: telematics_bench --service-url URL --gateway-port P --gt06-port P --vehicle-port P --service-pid PID\n"
+                 "                        [--gateway-pid PID]\n"
                  "                        [--vehicles N] [--interval-ms MS] [--measure-s S] [--imei-base DIGITS]\n";
     return 2;
   }
@@ -165,6 +169,20 @@ int main(int argc, char** argv) {
     rto::auth::Tokens tokens(rto::auth::AccessKeys::parse(env("JWT_PRIVATE_KEY"), env("JWT_PUBLIC_KEYS")),
                              env("SERVICE_TOKEN_SECRET"), "rto", hours(6));
     const auto token = tokens.issue_access("00000000-0000-4000-8000-0000000be4c4", {"admin"});
+
+    // The vehicle service's stand-in: the service asks it whether each vehicle exists on install.
+    rto::config::Common vc;
+    vc.service = "vehicle-service";
+    vc.host = "127.0.0.1";
+    vc.port = o.vehicle_port;
+    vc.jwt_public_keys = env("JWT_PUBLIC_KEYS");
+    vc.service_token_secret = env("SERVICE_TOKEN_SECRET");
+    vc.log_level = "warn";
+    rto::Service vehicle_service(vc);
+    vehicle_service.router().get("/internal/vehicles/{id}", rto::http::Access::service(), [](rto::http::Request& req) {
+      return rto::http::Response::json(js::object{{"id", std::string(req.param("id"))}, {"status", "leased"}});
+    });
+    vehicle_service.start_in_background();
 
     std::vector<std::string> imeis, vehicles;
     for (int i = 0; i < o.vehicles; ++i) {
