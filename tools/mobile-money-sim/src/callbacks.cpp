@@ -70,7 +70,7 @@ std::optional<int> CallbackSender::deliver(const Callback& cb) {
   std::string target = url->encoded_path().empty() ? "/" : std::string(url->encoded_path());
   if (url->has_query()) target += "?" + std::string(url->encoded_query());
   http::Headers headers;
-  headers.set("Content-Type", "application/json");
+  headers.set("Content-Type", cb.content_type);
   try {
     auto res = client_for(base).send(cb.method, target, headers, cb.body);
     rto::log::info("callback sent", {{"url", cb.url}, {"status", res.status}});

@@ -21,7 +21,8 @@ namespace mmsim {
 struct Callback {
   std::string url;  // absolute http URL, path and query included
   rto::http::Method method = rto::http::Method::Post;
-  std::string body;  // JSON
+  std::string body;
+  std::string content_type = "application/json";
 };
 
 class CallbackSender {

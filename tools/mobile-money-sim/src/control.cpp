@@ -1,5 +1,7 @@
 // The /_sim control API: behaviour (fault injection, callback tweaks), reset, the request
-// log, transaction lookup, callback replay and M-Pesa C2B confirmations.
+// log, transaction lookup, callback replay, M-Pesa C2B confirmations, and Africa's Talking's
+// faults, received messages and delivery-report replay.
+#include <algorithm>
 #include <charconv>
 
 #include <rto/errors.hpp>
@@ -81,6 +83,50 @@ json::object describe(const Behaviour& b) {
   return o;
 }
 
+// POST /_sim/africastalking/behaviour; absent fields leave the setting alone.
+void apply_at_change(const json::object& o, AtBehaviour& b) {
+  AtBehaviour next = b;  // all or nothing: a bad field changes no setting
+  if (o.contains("fail_requests")) {
+    const auto* f = object_at(o, "fail_requests");
+    if (!f) throw rto::BadField("fail_requests", "an object {status, count}");
+    next.fail_status = static_cast<int>(integer_in(*f, "status", 400, 599));
+    next.fail_remaining = static_cast<int>(integer_in(*f, "count", 0, 100000));
+  }
+  if (o.contains("timeout_requests")) {
+    const auto* f = object_at(o, "timeout_requests");
+    if (!f) throw rto::BadField("timeout_requests", "an object {count, delay_ms}");
+    next.timeout_remaining = static_cast<int>(integer_in(*f, "count", 0, 100000));
+    if (f->contains("delay_ms"))
+      next.timeout_delay = std::chrono::milliseconds(integer_in(*f, "delay_ms", 0, 600'000));
+  }
+  if (o.contains("recipient_status")) {
+    const auto* f = object_at(o, "recipient_status");
+    if (!f) throw rto::BadField("recipient_status", "an object {code, count}");
+    auto code = static_cast<int>(integer_in(*f, "code", 100, 599));
+    if (at_status_name(code).empty())
+      throw rto::BadField("recipient_status.code", "a statusCode Africa's Talking uses (PROTOCOLS.md §5)");
+    next.recipient_code = code;
+    next.recipient_remaining = static_cast<int>(integer_in(*f, "count", 0, 100000));
+  }
+  if (o.contains("reports")) {
+    auto s = string_at(o, "reports");
+    if (!s || (*s != "normal" && *s != "drop")) throw rto::BadField("reports", "normal or drop");
+    next.drop_reports = *s == "drop";
+  }
+  if (o.contains("report_delay_ms"))
+    next.report_delay = std::chrono::milliseconds(integer_in(o, "report_delay_ms", 0, 3'600'000));
+  b = next;
+}
+
+json::object describe(const AtBehaviour& b) {
+  json::object o{{"fail_requests", json::object{{"status", b.fail_status}, {"count", b.fail_remaining}}},
+                 {"timeout_requests", json::object{{"count", b.timeout_remaining}, {"delay_ms", b.timeout_delay.count()}}},
+                 {"recipient_status", json::object{{"code", b.recipient_code}, {"count", b.recipient_remaining}}},
+                 {"reports", b.drop_reports ? "drop" : "normal"}};
+  o["report_delay_ms"] = b.report_delay ? json::value(b.report_delay->count()) : json::value(nullptr);
+  return o;
+}
+
 std::optional<Provider> provider_filter(std::optional<std::string_view> name) {
   if (!name) return std::nullopt;
   if (auto p = provider_from_string(*name)) return p;
@@ -122,6 +168,7 @@ void Simulator::Impl::install_control(http::Router& r) {
   r.post("/_sim/reset", anyone, [this](http::Request&) {
     std::lock_guard lk(mu);
     behaviours = {};
+    at_behaviour = {};
     requests.clear();  // last_seq keeps counting, so a client's `since` stays meaningful
     return http::Response::json(json::object{{"reset", true}});
   });
@@ -155,6 +202,36 @@ void Simulator::Impl::install_control(http::Router& r) {
     std::string id(req.param("id"));
     if (!find(id)) throw rto::NotFound("no transaction with this id");
     return http::Response::json(delivery_report(replay(id)));
+  });
+
+  r.get("/_sim/africastalking/behaviour", anyone, [this](http::Request&) {
+    std::lock_guard lk(mu);
+    return http::Response::json(describe(at_behaviour));
+  });
+  r.post("/_sim/africastalking/behaviour", anyone, [this](http::Request& req) {
+    auto body = body_object(req);
+    std::lock_guard lk(mu);
+    apply_at_change(body, at_behaviour);
+    return http::Response::json(describe(at_behaviour));
+  });
+
+  r.get("/_sim/africastalking/messages", anyone, [this](http::Request& req) {
+    auto to = req.query_param("to");
+    json::array items;
+    std::lock_guard lk(mu);
+    for (const auto& m : at_messages)
+      if (!to || m.number == *to) items.push_back(africastalking::describe(m));
+    return http::Response::json(json::object{{"items", std::move(items)}, {"requests", at_requests}});
+  });
+
+  r.post("/_sim/africastalking/messages/{id}/report", anyone, [this](http::Request& req) {
+    std::string id(req.param("id"));
+    {
+      std::lock_guard lk(mu);
+      if (std::none_of(at_messages.begin(), at_messages.end(), [&](const AtMessage& m) { return m.id == id; }))
+        throw rto::NotFound("no message with this id");
+    }
+    return http::Response::json(delivery_report(africastalking::send_report(*this, id)));
   });
 
   r.post("/_sim/mpesa/c2b", anyone, [this](http::Request& req) {

@@ -229,4 +229,152 @@ std::string mpesa_timestamp(std::chrono::system_clock::time_point t) {
   return out;
 }
 
+// --- Africa's Talking SMS ---
+
+bool valid_e164(std::string_view number) noexcept {
+  if (number.size() < 9 || number.size() > 16 || number[0] != '+' || number[1] == '0') return false;
+  return all_digits(number.substr(1));
+}
+
+std::string_view at_status_name(int code) noexcept {
+  switch (code) {
+    case 100: return "Processed";
+    case 101: return "Success";
+    case 102: return "Queued";
+    case 401: return "RiskHold";
+    case 402: return "InvalidSenderId";
+    case 403: return "InvalidPhoneNumber";
+    case 404: return "UnsupportedNumberType";
+    case 405: return "InsufficientBalance";
+    case 406: return "UserInBlacklist";
+    case 407: return "CouldNotRoute";
+    case 500: return "InternalServerError";
+    case 501: return "GatewayError";
+    case 502: return "RejectedByGateway";
+    default: return {};
+  }
+}
+
+int at_recipient_status(std::string_view number) noexcept { return valid_e164(number) ? 101 : 403; }
+
+std::vector<std::string> at_recipients(std::string_view to) {
+  std::vector<std::string> out;
+  while (true) {
+    auto comma = to.find(',');
+    auto item = to.substr(0, comma);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    to.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+namespace {
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> form_unescape(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%') {
+      if (i + 2 >= s.size()) return std::nullopt;
+      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+constexpr std::string_view kFailureReasons[] = {"InsufficientCredit", "UserIsInactive", "UserInBlackList",
+                                                "AbsentSubscriber", "DeliveryFailure"};
+}  // namespace
+
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::string_view body) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!body.empty()) {
+    auto amp = body.find('&');
+    auto pair = body.substr(0, amp);
+    if (!pair.empty()) {
+      auto eq = pair.find('=');
+      auto name = form_unescape(pair.substr(0, eq));
+      auto value = form_unescape(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+      if (!name || !value) return std::nullopt;
+      out.emplace_back(std::move(*name), std::move(*value));
+    }
+    if (amp == std::string_view::npos) break;
+    body.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  auto escape = [](std::string_view s) {
+    std::string out;
+    for (unsigned char c : s) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+        out += static_cast<char>(c);
+      } else {
+        out += '%';
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
+    }
+    return out;
+  };
+  std::string out;
+  for (const auto& [name, value] : fields) {
+    if (!out.empty()) out += '&';
+    out += escape(name) + "=" + escape(value);
+  }
+  return out;
+}
+
+std::string_view at_network_code(std::string_view number) noexcept {
+  if (number.starts_with("+254")) return "63902";  // Safaricom
+  if (number.starts_with("+256")) return "64110";  // MTN Uganda
+  if (number.starts_with("+255")) return "64002";  // Tigo Tanzania
+  if (number.starts_with("+250")) return "63510";  // MTN Rwanda
+  return {};
+}
+
+std::optional<std::vector<AtFailureRule>> parse_at_failure_rules(std::string_view spec) {
+  std::vector<AtFailureRule> out;
+  for (const auto& item : at_recipients(spec)) {
+    auto colon = item.find(':');
+    AtFailureRule r{item.substr(0, colon), colon == std::string::npos ? "DeliveryFailure" : item.substr(colon + 1)};
+    if (!all_digits(r.suffix)) return std::nullopt;
+    bool known = false;
+    for (auto reason : kFailureReasons) known = known || reason == r.reason;
+    if (!known) return std::nullopt;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+AtReport at_report_for(std::string_view number, const std::vector<AtFailureRule>& rules) {
+  for (const auto& r : rules)
+    if (number.ends_with(r.suffix)) return {"Failed", r.reason};
+  return {"Success", ""};
+}
+
+std::string at_message_id(Rng& rng) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::string s = "ATXid_";
+  for (int i = 0; i < 32; ++i) s += pick(rng, kHex);
+  return s;
+}
+
 }  // namespace mmsim

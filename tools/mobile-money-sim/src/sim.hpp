@@ -37,6 +37,30 @@ struct Behaviour {
   int fail_remaining = 0;  // the next this-many API calls answer fail_status
 };
 
+// Africa's Talking faults set through POST /_sim/africastalking/behaviour.
+struct AtBehaviour {
+  int fail_status = 500;
+  int fail_remaining = 0;     // the next this-many sends answer fail_status
+  int timeout_remaining = 0;  // the next this-many sends answer only after timeout_delay (a 504)
+  std::chrono::milliseconds timeout_delay{15000};
+  int recipient_code = 500;
+  int recipient_remaining = 0;  // the next this-many sends give every recipient recipient_code
+  bool drop_reports = false;
+  std::optional<std::chrono::milliseconds> report_delay;
+};
+
+// One recipient of an accepted Africa's Talking send.
+struct AtMessage {
+  std::string id;  // messageId ("None" for a refused recipient, which gets no id of its own)
+  std::string number, text, from, username;
+  int status_code = 101;
+  std::string status;  // Success, InvalidPhoneNumber, …
+  AtReport report;     // the delivery report it gets (Success or Failed)
+  WallClock::time_point created_at;
+  int reports_sent = 0;  // reports the receiver answered (any status)
+  std::optional<int> last_report_status;
+};
+
 struct Transaction {
   Provider provider = Provider::MtnMomo;
   bool c2b = false;  // an M-Pesa C2B confirmation rather than a collection request
@@ -123,6 +147,9 @@ struct Simulator::Impl {
   };
   std::deque<Recorded> requests;
   std::uint64_t last_seq = 0;
+  AtBehaviour at_behaviour;
+  std::deque<AtMessage> at_messages;  // accepted recipients, oldest first
+  std::uint64_t at_requests = 0;      // POSTs to /version1/messaging, refused ones included
   Rng rng;
   CallbackSender sender;  // last member: its thread stops before the state it uses goes away
 
@@ -147,6 +174,13 @@ void install(Simulator::Impl& sim, http::Router& r);
 http::Response error(int status, std::string_view message, std::string_view response_code = {});
 std::optional<Callback> callback(const Transaction& t, Status s, const std::string& url, const std::string& key);
 }  // namespace airtel
+namespace africastalking {
+void install(Simulator::Impl& sim, http::Router& r);
+// The message as /_sim/africastalking/messages lists it (needs mu held).
+json::object describe(const AtMessage& m);
+// Sends the delivery report of the message now; the receiver's status, empty when undelivered.
+std::optional<int> send_report(Simulator::Impl& sim, const std::string& id);
+}  // namespace africastalking
 namespace mpesa {
 void install(Simulator::Impl& sim, http::Router& r);
 http::Response error(int status, std::string_view code, std::string_view message);

@@ -40,6 +40,17 @@ SimConfig SimConfig::from_environment() {
   c.mpesa_shortcode = env.string("MPESA_SHORTCODE", "");
   c.mpesa_passkey = env.string("MPESA_PASSKEY", "");
   c.mpesa_security_credential = env.string("MPESA_SECURITY_CREDENTIAL", "");
+  c.at_username = env.string("AT_USERNAME", "");
+  c.at_api_key = env.string("AT_API_KEY", "");
+  c.at_callback_url = env.string("SIM_AT_CALLBACK_URL", "");
+  c.at_report_delay = env.millis("SIM_AT_REPORT_DELAY_MS", 300, 0, 3'600'000);
+  auto rules = parse_at_failure_rules(env.string("SIM_AT_FAILED_NUMBERS", "99:AbsentSubscriber"));
+  if (rules)
+    c.at_failure_rules = std::move(*rules);
+  else
+    env.fail("SIM_AT_FAILED_NUMBERS",
+             "a comma-separated list of digit suffixes, each optionally followed by :reason (InsufficientCredit, "
+             "UserIsInactive, UserInBlackList, AbsentSubscriber or DeliveryFailure)");
   env.done();
   return c;
 }
@@ -316,12 +327,18 @@ void Simulator::install(rto::Service& service) {
   mtn::install(*impl_, r);
   airtel::install(*impl_, r);
   mpesa::install(*impl_, r);
+  africastalking::install(*impl_, r);
   impl_->install_control(r);
 }
 
 void Simulator::set_airtel_callback_url(std::string url) {
   std::lock_guard lk(impl_->mu);
   impl_->cfg.airtel_callback_url = std::move(url);
+}
+
+void Simulator::set_at_callback_url(std::string url) {
+  std::lock_guard lk(impl_->mu);
+  impl_->cfg.at_callback_url = std::move(url);
 }
 
 }  // namespace mmsim

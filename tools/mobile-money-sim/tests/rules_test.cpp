@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 
 #include <rto/crypto.hpp>
 
@@ -157,6 +159,71 @@ TEST(Ids, FormatsFollowTheProvidersSamples) {
 TEST(Providers, NamesRoundTrip) {
   for (auto p : kProviders) EXPECT_EQ(provider_from_string(to_string(p)), p);
   EXPECT_FALSE(provider_from_string("paypal"));
+}
+
+TEST(AfricasTalking, RecipientStatusByNumber) {
+  EXPECT_TRUE(valid_e164("+256772100001"));
+  EXPECT_TRUE(valid_e164("+25471210"));
+  EXPECT_FALSE(valid_e164("0772100001"));
+  EXPECT_FALSE(valid_e164("+0772100001"));
+  EXPECT_FALSE(valid_e164("+2567721x0001"));
+  EXPECT_FALSE(valid_e164("+1234567"));
+  EXPECT_FALSE(valid_e164("+1234567890123456"));
+  EXPECT_EQ(at_recipient_status("+256772100001"), 101);
+  EXPECT_EQ(at_recipient_status("256772100001"), 403);
+  EXPECT_EQ(at_status_name(101), "Success");
+  EXPECT_EQ(at_status_name(403), "InvalidPhoneNumber");
+  EXPECT_EQ(at_status_name(406), "UserInBlacklist");
+  EXPECT_EQ(at_status_name(500), "InternalServerError");
+  EXPECT_EQ(at_status_name(200), "");
+}
+
+TEST(AfricasTalking, RecipientsAndForms) {
+  EXPECT_EQ(at_recipients(" +256772100001 ,,+254712100002"), (std::vector<std::string>{"+256772100001", "+254712100002"}));
+  EXPECT_TRUE(at_recipients(" , ").empty());
+  auto f = parse_form("username=sandbox&to=%2B256772100001&message=Hello+there%21&empty=&flag");
+  ASSERT_TRUE(f);
+  EXPECT_EQ(*f, (std::vector<std::pair<std::string, std::string>>{
+                    {"username", "sandbox"}, {"to", "+256772100001"}, {"message", "Hello there!"}, {"empty", ""}, {"flag", ""}}));
+  EXPECT_FALSE(parse_form("a=%2"));
+  EXPECT_FALSE(parse_form("a=%G1"));
+  auto round = form_encode({{"phoneNumber", "+256772100001"}, {"status", "Success"}, {"x", "a b&c"}});
+  EXPECT_EQ(round, "phoneNumber=%2B256772100001&status=Success&x=a%20b%26c");
+  EXPECT_EQ(parse_form(round)->at(2).second, "a b&c");
+  EXPECT_EQ(at_network_code("+254712100001"), "63902");
+  EXPECT_EQ(at_network_code("+256772100001"), "64110");
+  EXPECT_EQ(at_network_code("+4412345678"), "");
+}
+
+TEST(AfricasTalking, FailureRulesChooseTheReport) {
+  auto rules = parse_at_failure_rules("99:AbsentSubscriber, 123 ,77:UserInBlackList");
+  ASSERT_TRUE(rules);
+  ASSERT_EQ(rules->size(), 3u);
+  EXPECT_EQ((*rules)[1].reason, "DeliveryFailure");
+  auto failed = at_report_for("+256772100099", *rules);
+  EXPECT_EQ(failed.status, "Failed");
+  EXPECT_EQ(failed.failure_reason, "AbsentSubscriber");
+  EXPECT_EQ(at_report_for("+256772100123", *rules).failure_reason, "DeliveryFailure");
+  EXPECT_EQ(at_report_for("+256772100077", *rules).failure_reason, "UserInBlackList");
+  auto ok = at_report_for("+256772100001", *rules);
+  EXPECT_EQ(ok.status, "Success");
+  EXPECT_TRUE(ok.failure_reason.empty());
+  EXPECT_TRUE(parse_at_failure_rules("")->empty());
+  EXPECT_FALSE(parse_at_failure_rules("9x"));
+  EXPECT_FALSE(parse_at_failure_rules(":DeliveryFailure"));
+  EXPECT_FALSE(parse_at_failure_rules("99:Unlucky"));
+}
+
+TEST(AfricasTalking, MessageIdsAreUniqueAndShaped) {
+  Rng rng(7);
+  std::set<std::string> ids;
+  for (int i = 0; i < 1000; ++i) {
+    auto id = at_message_id(rng);
+    ASSERT_EQ(id.size(), 38u);
+    ASSERT_TRUE(id.starts_with("ATXid_"));
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 1000u);
 }
 
 }  // namespace

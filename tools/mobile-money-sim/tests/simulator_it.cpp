@@ -1,6 +1,6 @@
 // The simulator in-process on a free port, with a second small service receiving its
 // callbacks: every provider's token → request → callback → status round trip, the outcome
-// numbers, and the /_sim control API.
+// numbers, Africa's Talking sends and delivery reports, and the /_sim control API.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -65,6 +65,10 @@ mmsim::SimConfig sim_config() {
   c.mpesa_shortcode = "174379";
   c.mpesa_passkey = kPasskey;
   c.mpesa_security_credential = rto::crypto::base64_encode("initiator-password");
+  c.at_username = "sandbox";
+  c.at_api_key = "at-key";
+  c.at_report_delay = kDelay;
+  c.at_failure_rules = {{"99", "AbsentSubscriber"}, {"98", "DeliveryFailure"}};
   return c;
 }
 
@@ -112,7 +116,9 @@ class SimulatorTest : public ::testing::Test {
   SimulatorTest() : sim_(sim_config()), service_(local("mobile-money-sim")) {
     sim_.install(service_);
     sim_.set_airtel_callback_url(receiver.url + "/cb/airtel");
-    client_ = std::make_unique<rto::http::Client>("http://127.0.0.1:" + std::to_string(service_.start_in_background()));
+    sim_.set_at_callback_url(receiver.url + "/cb/at");
+    sim_url_ = "http://127.0.0.1:" + std::to_string(service_.start_in_background());
+    client_ = std::make_unique<rto::http::Client>(sim_url_);
   }
   ~SimulatorTest() override { service_.stop(); }
 
@@ -126,6 +132,17 @@ class SimulatorTest : public ::testing::Test {
   }
   js::object sim_post(const std::string& target, const js::object& body = {}) {
     return call_json(Method::Post, target, {}, js::serialize(body));
+  }
+  // --- Africa's Talking ---
+  rto::http::ClientResponse at_send(const std::string& form, const std::string& api_key = "at-key") {
+    Headers h;
+    h.set("apiKey", api_key);
+    h.set("Accept", "application/json");
+    h.set("Content-Type", "application/x-www-form-urlencoded");
+    return client_->send(Method::Post, "/version1/messaging", h, form);
+  }
+  js::array at_messages(const std::string& query = "") {
+    return call_json(Method::Get, "/_sim/africastalking/messages" + query).at("items").as_array();
   }
   js::object transaction(const std::string& id) { return call_json(Method::Get, "/_sim/transactions/" + id); }
   // Polls the control API until the transaction leaves "pending".
@@ -250,9 +267,10 @@ class SimulatorTest : public ::testing::Test {
 
   Receiver receiver;  // first: outlives the simulator that calls it
 
- private:
+ protected:
   mmsim::Simulator sim_;
   rto::Service service_;
+  std::string sim_url_;
   std::unique_ptr<rto::http::Client> client_;
 };
 
@@ -724,6 +742,139 @@ TEST_F(SimulatorTest, TransactionStatusAnswersAtTheResultUrl) {
   field_error("Remarks", "");
   EXPECT_EQ(call(Method::Post, "/mpesa/transactionstatus/v1/query", {}, js::serialize(query_body(receipt, credential))).status,
             401);
+}
+
+// ---- Africa's Talking SMS ----
+
+std::map<std::string, std::string> form_of(const std::string& body) {
+  std::map<std::string, std::string> out;
+  auto form = mmsim::parse_form(body);
+  if (form)
+    for (auto& [k, v] : *form) out[k] = v;
+  return out;
+}
+
+TEST_F(SimulatorTest, AtAnswersPerRecipientAndReportsDelivery) {
+  auto r = at_send("username=sandbox&to=%2B256772100001%2C%2B254712100099%2C0772100002&message=Hello+there&from=RTO");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto data = js::parse(r.body).at("SMSMessageData").as_object();
+  EXPECT_EQ(data.at("Message").as_string(), "Sent to 2/3 Total Cost: KES 1.6000");
+  auto rs = data.at("Recipients").as_array();
+  ASSERT_EQ(rs.size(), 3u);
+  std::set<std::string> ids;
+  for (int i : {0, 1}) {
+    const auto& rec = rs[static_cast<std::size_t>(i)].as_object();
+    EXPECT_EQ(rec.at("statusCode").as_int64(), 101);
+    EXPECT_EQ(rec.at("status").as_string(), "Success");
+    EXPECT_EQ(rec.at("cost").as_string(), "KES 0.8000");
+    std::string id(rec.at("messageId").as_string());
+    EXPECT_TRUE(id.starts_with("ATXid_") && id.size() == 38) << id;
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 2u);  // one id per recipient
+  EXPECT_EQ(rs[0].at("number").as_string(), "+256772100001");
+  EXPECT_EQ(rs[2].at("statusCode").as_int64(), 403);
+  EXPECT_EQ(rs[2].at("status").as_string(), "InvalidPhoneNumber");
+  EXPECT_EQ(rs[2].at("messageId").as_string(), "None");
+  EXPECT_EQ(rs[2].at("cost").as_string(), "0");
+
+  auto got = receiver.wait_for(2);
+  ASSERT_EQ(got.size(), 2u);
+  std::map<std::string, std::map<std::string, std::string>> by_number;
+  for (const auto& cb : got) {
+    EXPECT_EQ(cb.method, "POST");
+    EXPECT_EQ(cb.path, "/cb/at");
+    auto f = form_of(cb.body);
+    by_number[f["phoneNumber"]] = f;
+  }
+  auto ok = by_number["+256772100001"];
+  EXPECT_EQ(ok["status"], "Success");
+  EXPECT_EQ(ok["id"], std::string(rs[0].at("messageId").as_string()));
+  EXPECT_EQ(ok["networkCode"], "64110");
+  EXPECT_EQ(ok["retryCount"], "0");
+  EXPECT_FALSE(ok.contains("failureReason"));
+  auto failed = by_number["+254712100099"];
+  EXPECT_EQ(failed["status"], "Failed");
+  EXPECT_EQ(failed["failureReason"], "AbsentSubscriber");
+  EXPECT_EQ(failed["networkCode"], "63902");
+
+  auto listed = at_messages("?to=%2B256772100001");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].at("message").as_string(), "Hello there");
+  EXPECT_EQ(listed[0].at("from").as_string(), "RTO");
+  EXPECT_EQ(listed[0].at("report").at("status").as_string(), "Success");
+  EXPECT_EQ(listed[0].at("reports_sent").as_int64(), 1);
+  EXPECT_EQ(at_messages().size(), 3u);
+}
+
+TEST_F(SimulatorTest, AtRefusesBadCredentialsAndFields) {
+  auto wrong_key = at_send("username=sandbox&to=%2B256772100001&message=x", "other-key");
+  EXPECT_EQ(wrong_key.status, 401);
+  EXPECT_EQ(wrong_key.body, "The supplied authentication is invalid");
+  EXPECT_EQ(at_send("username=someone&to=%2B256772100001&message=x").status, 401);
+  auto no_to = at_send("username=sandbox&message=x");
+  EXPECT_EQ(no_to.status, 400);
+  EXPECT_EQ(no_to.body, "Request is missing required form field 'to'");
+  EXPECT_EQ(at_send("username=sandbox&to=%2B256772100001").body, "Request is missing required form field 'message'");
+  EXPECT_EQ(at_send("username=sandbox&to=%2B256772100001&message=%ZZ").status, 400);
+  Headers h;
+  h.set("apiKey", "at-key");
+  h.set("Content-Type", "application/json");
+  EXPECT_EQ(client_->send(Method::Post, "/version1/messaging", h, R"({"username":"sandbox"})").status, 400);
+  EXPECT_TRUE(at_messages().empty());
+  let_callbacks_run();
+  EXPECT_TRUE(receiver.now().empty());
+}
+
+TEST_F(SimulatorTest, AtFaultsAnswerServerErrorsTimeOutOrFailRecipients) {
+  auto b = sim_post("/_sim/africastalking/behaviour",
+                    {{"fail_requests", js::object{{"status", 500}, {"count", 1}}},
+                     {"timeout_requests", js::object{{"count", 1}, {"delay_ms", 400}}},
+                     {"recipient_status", js::object{{"code", 406}, {"count", 1}}}});
+  EXPECT_EQ(b.at("timeout_requests").at("count").as_int64(), 1);
+  const std::string form = "username=sandbox&to=%2B256772100001&message=x";
+  // The timeout comes first, then the 500, then the recipient status.
+  rto::http::ClientOptions quick;
+  quick.request_timeout = 100ms;
+  rto::http::Client impatient(sim_url_, quick);
+  Headers h;
+  h.set("apiKey", "at-key");
+  h.set("Content-Type", "application/x-www-form-urlencoded");
+  EXPECT_THROW(impatient.send(Method::Post, "/version1/messaging", h, form), rto::http::UpstreamError);
+  EXPECT_EQ(at_send(form).status, 500);
+  auto blocked = at_send(form);
+  ASSERT_EQ(blocked.status, 201);
+  auto rec = js::parse(blocked.body).at("SMSMessageData").at("Recipients").at(0).as_object();
+  EXPECT_EQ(rec.at("statusCode").as_int64(), 406);
+  EXPECT_EQ(rec.at("status").as_string(), "UserInBlacklist");
+  auto fine = at_send(form);
+  EXPECT_EQ(js::parse(fine.body).at("SMSMessageData").at("Recipients").at(0).at("statusCode").as_int64(), 101);
+  auto listed = call_json(Method::Get, "/_sim/africastalking/messages");
+  EXPECT_EQ(listed.at("items").as_array().size(), 2u);  // the 406 and the 101: faults store nothing
+  EXPECT_EQ(listed.at("requests").as_int64(), 4);
+  EXPECT_EQ(receiver.wait_for(1).size(), 1u);  // only the accepted one is reported
+  EXPECT_EQ(call(Method::Post, "/_sim/africastalking/behaviour", {}, R"({"recipient_status":{"code":499,"count":1}})").status,
+            400);
+  EXPECT_EQ(call(Method::Post, "/_sim/africastalking/behaviour", {}, R"({"reports":"sometimes"})").status, 400);
+}
+
+TEST_F(SimulatorTest, AtDroppedReportsCanBeReplayed) {
+  sim_post("/_sim/africastalking/behaviour", {{"reports", "drop"}});
+  auto r = at_send("username=sandbox&to=%2B254712100098&message=x");
+  std::string id(js::parse(r.body).at("SMSMessageData").at("Recipients").at(0).at("messageId").as_string());
+  let_callbacks_run();
+  EXPECT_TRUE(receiver.now().empty());
+  auto replay = sim_post("/_sim/africastalking/messages/" + id + "/report");
+  EXPECT_TRUE(replay.at("delivered").as_bool());
+  auto got = receiver.wait_for(1);
+  ASSERT_EQ(got.size(), 1u);
+  auto f = form_of(got[0].body);
+  EXPECT_EQ(f["id"], id);
+  EXPECT_EQ(f["status"], "Failed");
+  EXPECT_EQ(f["failureReason"], "DeliveryFailure");
+  EXPECT_EQ(call(Method::Post, "/_sim/africastalking/messages/ATXid_unknown/report").status, 404);
+  sim_post("/_sim/reset");
+  EXPECT_EQ(call_json(Method::Get, "/_sim/africastalking/behaviour").at("reports").as_string(), "normal");
 }
 
 TEST(SimulatorCredentials, UnsetCredentialsAcceptAnyValue) {

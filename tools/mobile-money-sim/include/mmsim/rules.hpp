@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace mmsim {
 
@@ -82,5 +83,42 @@ std::string mpesa_conversation_id(Rng& rng, std::chrono::system_clock::time_poin
 std::string mpesa_originator_conversation_id(Rng& rng);                         // 21dc-4436-8408-ee2f032ee36b9257921
 // yyyyMMddHHmmss in East Africa Time (UTC+3), as M-Pesa writes timestamps.
 std::string mpesa_timestamp(std::chrono::system_clock::time_point t);
+
+// --- Africa's Talking SMS (PROTOCOLS.md §5) ---
+
+// An E.164 number: '+', then 8 to 15 digits, the first not 0.
+bool valid_e164(std::string_view number) noexcept;
+// AT's words for a per-recipient statusCode (101 → "Success", 403 → "InvalidPhoneNumber", …);
+// empty for a code AT does not use.
+std::string_view at_status_name(int code) noexcept;
+// The statusCode a recipient gets: 101 for a valid E.164 number, 403 otherwise.
+int at_recipient_status(std::string_view number) noexcept;
+// The `to` field: comma-separated numbers, spaces around each ignored, empty items dropped.
+std::vector<std::string> at_recipients(std::string_view to);
+// application/x-www-form-urlencoded → fields in order ('+' is a space, %XX decoded); empty
+// when the body is malformed (bad escape).
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::string_view body);
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
+// The mobile network code AT reports for a number (by country calling code; "" when unknown).
+std::string_view at_network_code(std::string_view number) noexcept;
+
+// Which numbers get a Failed delivery report: "suffix[:reason],…", e.g. "99:AbsentSubscriber".
+// A reason must be one AT uses (InsufficientCredit, UserIsInactive, UserInBlackList,
+// AbsentSubscriber, DeliveryFailure); without one it is DeliveryFailure.
+struct AtFailureRule {
+  std::string suffix;
+  std::string reason;
+};
+// Empty when the spec is malformed (empty suffix, a suffix that is not digits, unknown reason).
+std::optional<std::vector<AtFailureRule>> parse_at_failure_rules(std::string_view spec);
+struct AtReport {
+  std::string status;          // Success or Failed
+  std::string failure_reason;  // empty for Success
+};
+// The final delivery report of a message sent to `number`: the first rule whose suffix ends
+// the number makes it Failed.
+AtReport at_report_for(std::string_view number, const std::vector<AtFailureRule>& rules);
+// ATXid_ followed by 32 lowercase hex digits.
+std::string at_message_id(Rng& rng);
 
 }  // namespace mmsim

@@ -1,16 +1,19 @@
 #pragma once
-// A local stand-in for the MTN MoMo, Airtel Money and M-Pesa collection APIs, for development
-// and tests only. It speaks each provider's wire format (paths, headers, body shapes, status
+// A local stand-in for the MTN MoMo, Airtel Money and M-Pesa collection APIs and for Africa's
+// Talking's bulk SMS API, for development and tests only. It speaks each provider's wire format (paths, headers, body shapes, status
 // codes), decides the outcome of a payment from the payer's phone number, sends the
-// provider's callback after a delay, and offers a control API under /_sim to record requests,
+// provider's callback (or an SMS's delivery report) after a delay, and offers a control API under /_sim to record requests,
 // replay callbacks and inject faults. See docs/mobile-money-sim.md.
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <rto/config.hpp>
 #include <rto/service.hpp>
+
+#include "mmsim/rules.hpp"
 
 namespace mmsim {
 
@@ -25,6 +28,14 @@ struct SimConfig {
   // The initiator's encrypted password Transaction Status queries must carry; a different one
   // is answered, as Daraja does, with a result saying the initiator information is invalid.
   std::string mpesa_security_credential;
+
+  // Africa's Talking SMS: the account's username and API key (empty accepts any, as above),
+  // where delivery reports go (none are sent when empty), how long after a send they go, and
+  // which numbers get a Failed report.
+  std::string at_username, at_api_key;
+  std::string at_callback_url;
+  std::chrono::milliseconds at_report_delay{300};
+  std::vector<AtFailureRule> at_failure_rules{{"99", "AbsentSubscriber"}};
 
   // Reads the variables listed in docs/mobile-money-sim.md; throws rto::ConfigError naming
   // every invalid one.
@@ -48,6 +59,8 @@ class Simulator {
   // Airtel's callback URL lives in the application settings, not in the request; tests learn
   // their receiver's port only after start-up.
   void set_airtel_callback_url(std::string url);
+  // Africa's Talking's delivery-report URL is an account setting too.
+  void set_at_callback_url(std::string url);
 
   struct Impl;
 
