@@ -1,12 +1,14 @@
 // Support service against the test PostgreSQL and RabbitMQ: tickets through the whole request
 // pipeline (authorisation, status machine, SLA job), notifications and auto-tickets from
 // events (once under redelivery, also through the broker), and SMS through the Africa's
-// Talking adapter against a stand-in HTTP server (statuses, retries, delivery reports).
+// Talking adapter against the mobile-money simulator's Africa's Talking stand-in over real HTTP
+// (statuses, retries, delivery reports posted back to the running service's webhook).
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <boost/json.hpp>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <mutex>
@@ -14,6 +16,7 @@
 #include <rto/clock.hpp>
 #include <rto/crypto.hpp>
 #include <rto/events.hpp>
+#include <rto/http_client.hpp>
 #include <rto/log.hpp>
 #include <rto/mq.hpp>
 #include <rto/service.hpp>
@@ -24,6 +27,8 @@
 #include "app.hpp"
 #include "config.hpp"
 #include "domain/sms.hpp"
+#include "sms/provider.hpp"
+#include "mmsim/simulator.hpp"
 
 std::vector<rto::db::Migration> embedded_migrations();
 
@@ -40,17 +45,13 @@ using support_service::App;
 
 constexpr const char* kServiceSecret = "integration-test-service-secret-0123456789";
 
-// ---- stand-ins: the user service's /internal/users/{id} and Africa's Talking ------------------
+// ---- stand-ins: the user and payment services' internal routes ------------------------------
 
 struct StandIn {
   std::mutex mu;
   std::map<std::string, js::object> users;
   std::map<std::string, js::array> plans;  // customer id → the payment service's plan items
   int plans_status = 200;                  // anything else: the payment service is failing
-  std::deque<std::pair<int, std::string>> answers;  // queued (HTTP status, body) for the next sends
-  std::vector<std::vector<std::pair<std::string, std::string>>> sends;  // form fields received
-  std::vector<std::string> api_keys;
-  std::atomic<int> next_id{1};
   std::unique_ptr<rto::Service> service;
   std::uint16_t port = 0;
 
@@ -76,27 +77,46 @@ struct StandIn {
       auto it = plans.find(std::string(req.param("id")));
       return Response::json(js::object{{"items", it == plans.end() ? js::array{} : it->second}});
     });
-    service->router().post("/version1/messaging", Access::anyone(), [this](Request& req) {
-      std::lock_guard lk(mu);
-      sends.push_back(support_service::sms::form_decode(req.body));
-      api_keys.emplace_back(req.header("apiKey").value_or(""));
-      auto to = support_service::sms::form_value(sends.back(), "to").value_or("");
-      if (!answers.empty()) {
-        auto [status, body] = answers.front();
-        answers.pop_front();
-        if (!body.empty()) return Response::text(status, body, "application/json");
-      }
-      auto id = "ATXid_" + std::to_string(next_id++);
-      js::object rec{{"statusCode", 101}, {"number", to}, {"status", "Success"}, {"cost", "KES 0.8000"}, {"messageId", id}};
-      return Response::json(201, js::object{{"SMSMessageData", {{"Message", "Sent to 1/1 Total Cost: KES 0.8000"},
-                                                                {"Recipients", js::array{rec}}}}});
-    });
     port = service->start_in_background();
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
-  std::size_t send_count() {
-    std::lock_guard lk(mu);
-    return sends.size();
+};
+
+// Africa's Talking: the mobile-money simulator's stand-in, in-process on its own port. Its
+// delivery reports go to the support service's webhook over real HTTP.
+struct AfricasTalking {
+  std::unique_ptr<mmsim::Simulator> sim;
+  std::unique_ptr<rto::Service> service;
+  std::unique_ptr<rto::http::Client> client;
+  std::string url;
+
+  void start() {
+    mmsim::SimConfig sc;
+    sc.at_username = "sandbox";
+    sc.at_api_key = "test-api-key";
+    sc.at_report_delay = 50ms;
+    sc.at_failure_rules = {{"99", "AbsentSubscriber"}};
+    sim = std::make_unique<mmsim::Simulator>(sc);
+    auto c = mmsim::service_config(0, "error");
+    c.host = "127.0.0.1";
+    service = std::make_unique<rto::Service>(c);
+    sim->install(*service);
+    url = "http://127.0.0.1:" + std::to_string(service->start_in_background());
+    client = std::make_unique<rto::http::Client>(url);
+  }
+  js::object control(Method m, const std::string& target, const js::object& body = {}) {
+    rto::http::Headers h;
+    h.set("Content-Type", "application/json");
+    auto r = client->send(m, target, h, m == Method::Get ? "" : js::serialize(body));
+    EXPECT_EQ(r.status, 200) << target << ": " << r.body;
+    return js::parse(r.body).as_object();
+  }
+  js::object behave(const js::object& change) { return control(Method::Post, "/_sim/africastalking/behaviour", change); }
+  // POSTs to /version1/messaging so far, refused and timed-out ones included.
+  std::int64_t requests() { return control(Method::Get, "/_sim/africastalking/messages").at("requests").as_int64(); }
+  // The recipients the stand-in accepted or refused for one number, oldest first.
+  js::array messages_to(const std::string& e164) {
+    return control(Method::Get, "/_sim/africastalking/messages?to=%2B" + e164.substr(1)).at("items").as_array();
   }
 };
 
@@ -104,20 +124,24 @@ struct World {
   std::unique_ptr<rto::testing::TempDatabase> db;
   std::shared_ptr<rto::ManualClock> clock;
   StandIn standin;
+  AfricasTalking at;
   std::unique_ptr<rto::Service> service;
   std::shared_ptr<App> app;
+  std::uint16_t port = 0;
 };
 World* g = nullptr;
 
-support_service::SupportConfig test_config(const std::string& db_url, const std::string& standin_url) {
+support_service::SupportConfig test_config(const std::string& db_url, const std::string& standin_url,
+                                           const std::string& at_url) {
   support_service::SupportConfig c;
   c.common = rto::testing::service_common("support-service", db_url, 4);
   c.user_service_url = standin_url;
   c.payment_service_url = standin_url;
   c.sms_provider = "africastalking";
-  c.africastalking.base_url = standin_url;
+  c.africastalking.base_url = at_url;
   c.africastalking.username = "sandbox";
   c.africastalking.api_key = "test-api-key";
+  c.africastalking.timeout = 1s;  // the stand-in's injected timeouts hold the answer longer
   c.sms_retry_base = 10s;
   c.sms_retry_max = 60s;
   c.sms_max_attempts = 3;
@@ -133,16 +157,23 @@ class Env : public ::testing::Environment {
  public:
   void SetUp() override {
     g->standin.start();
+    g->at.start();
     g->db = std::make_unique<rto::testing::TempDatabase>("support_it");
     g->clock = std::make_shared<rto::ManualClock>(daytime());
-    auto cfg = test_config(g->db->url(), g->standin.url());
+    auto cfg = test_config(g->db->url(), g->standin.url(), g->at.url);
     g->service = std::make_unique<rto::Service>(cfg.common);
     support_service::InstallOptions o;
     o.background_jobs = false;
     o.consume_events = false;
     g->app = support_service::install(*g->service, cfg, g->clock, embedded_migrations(), o);
+    // Served for real too: the stand-in posts delivery reports to its webhook.
+    g->port = g->service->start_in_background();
+    g->at.sim->set_at_callback_url("http://127.0.0.1:" + std::to_string(g->port) +
+                                   "/api/v1/webhooks/sms/africastalking");
   }
   void TearDown() override {
+    g->at.service->stop();
+    g->service->stop();
     g->app.reset();
     g->service.reset();
     g->db.reset();
@@ -687,7 +718,7 @@ TEST(Events, AutoTicketsAreCreatedOnceHoweverOftenTheEventArrives) {
 TEST(Events, ConsumedFromTheBrokerOnceUnderRedelivery) {
   rto::testing::TempExchange exchange("support.events");
   const auto queue = rto::testing::unique_name("support_it") + ".events";
-  auto cfg = test_config(g->db->url(), g->standin.url());
+  auto cfg = test_config(g->db->url(), g->standin.url(), g->at.url);
   cfg.common.amqp_url = rto::testing::amqp_url();
   cfg.common.exchange = exchange.name();
   auto svc = std::make_unique<rto::Service>(cfg.common);
@@ -731,7 +762,7 @@ TEST(Events, ConsumedFromTheBrokerOnceUnderRedelivery) {
   }
 }
 
-// ---- SMS through the Africa's Talking adapter --------------------------------------------------
+// ---- SMS through the Africa's Talking adapter, against the simulator's stand-in --------------
 
 namespace {
 // Runs the delivery job until nothing due is left (at most a few rounds).
@@ -743,15 +774,22 @@ js::object sms_of(const std::string& user) {
   auto c = raw();
   pqxx::read_transaction tx(c);
   auto r = tx.exec_params(
-      "SELECT status, attempts, coalesce(provider_message_id, ''), coalesce(provider_status, ''), phone "
-      "FROM sms_messages WHERE user_id = $1::uuid",
+      "SELECT status, attempts, coalesce(provider_message_id, ''), coalesce(provider_status, ''), phone, "
+      "coalesce(failure_reason, '') FROM sms_messages WHERE user_id = $1::uuid",
       user);
   if (r.empty()) return {};
   return {{"status", r[0][0].as<std::string>()},
           {"attempts", r[0][1].as<int>()},
           {"message_id", r[0][2].as<std::string>()},
           {"provider_status", r[0][3].as<std::string>()},
-          {"phone", r[0][4].as<std::string>()}};
+          {"phone", r[0][4].as<std::string>()},
+          {"failure_reason", r[0][5].as<std::string>()}};
+}
+std::string sms_status(const std::string& user) { return rto::testing::text(sms_of(user).at("status")); }
+// Handed to Africa's Talking: "sent", or already "delivered" when the stand-in's report came.
+bool handed_over(const std::string& user) {
+  auto s = sms_status(user);
+  return s == "sent" || s == "delivered";
 }
 std::string receipt_for(const std::string& phone, const std::string& language = "en") {
   auto rider = customer();
@@ -761,29 +799,40 @@ std::string receipt_for(const std::string& phone, const std::string& language = 
            {"amount", money(5000)}, {"outstanding", money(10000)}});
   return rider.id;
 }
+// Recipients the stand-in accepted for the number (a refused one gets no message id).
+std::size_t accepted_to(const std::string& e164) {
+  std::size_t n = 0;
+  for (const auto& m : g->at.messages_to(e164))
+    if (m.at("status_code").as_int64() == 101) ++n;
+  return n;
+}
+bool eventually(const std::function<bool()>& pred) {
+  for (int i = 0; i < 100 && !pred(); ++i) std::this_thread::sleep_for(50ms);
+  return pred();
+}
 }  // namespace
 
 TEST(Sms, SentThroughAfricasTalkingWithDeliveryReports) {
   drain();  // messages earlier tests queued
-  auto before = g->standin.send_count();
+  g->at.behave({{"reports", "drop"}});  // held back until replayed below, after the forged ones
+  auto before = g->at.requests();
   auto user = receipt_for("0772100004");  // national form: stored as E.164
   drain();
-  ASSERT_EQ(g->standin.send_count(), before + 1);
-  {
-    std::lock_guard lk(g->standin.mu);
-    const auto& form = g->standin.sends.back();
-    EXPECT_EQ(support_service::sms::form_value(form, "username"), "sandbox");
-    EXPECT_EQ(support_service::sms::form_value(form, "to"), "+256772100004");
-    EXPECT_EQ(support_service::sms::form_value(form, "message"),
-              "Received UGX 5,000 for plan PLN-1. Balance UGX 10,000. Thank you!");
-    EXPECT_EQ(g->standin.api_keys.back(), "test-api-key");
-  }
+  ASSERT_EQ(g->at.requests(), before + 1);
+  auto received = g->at.messages_to("+256772100004");
+  ASSERT_EQ(received.size(), 1u);
+  const auto& rec = received[0].as_object();
+  EXPECT_EQ(rto::testing::text(rec.at("username")), "sandbox");  // and the apiKey matched, or it is a 401
+  EXPECT_EQ(rto::testing::text(rec.at("number")), "+256772100004");
+  EXPECT_EQ(rto::testing::text(rec.at("message")), "Received UGX 5,000 for plan PLN-1. Balance UGX 10,000. Thank you!");
+  EXPECT_EQ(rec.at("status_code").as_int64(), 101);
   auto m = sms_of(user);
   EXPECT_EQ(rto::testing::text(m.at("status")), "sent");
   auto message_id = rto::testing::text(m.at("message_id"));
   ASSERT_FALSE(message_id.empty());
+  EXPECT_EQ(message_id, rto::testing::text(rec.at("id")));
   drain();
-  EXPECT_EQ(g->standin.send_count(), before + 1);  // never twice
+  EXPECT_EQ(g->at.requests(), before + 1);  // never twice
 
   auto report = [&](const std::string& id, const std::string& phone, const std::string& status) {
     return rto::testing::dispatch(*g->service, Method::Post, "/api/v1/webhooks/sms/africastalking",
@@ -796,54 +845,126 @@ TEST(Sms, SentThroughAfricasTalkingWithDeliveryReports) {
   EXPECT_EQ(forged.status, 200);
   EXPECT_FALSE(forged.obj().at("accepted").as_bool());
   EXPECT_FALSE(report(message_id, "%2B256772999999", "Failed").obj().at("accepted").as_bool());
-  EXPECT_EQ(rto::testing::text(sms_of(user).at("status")), "sent");
+  {
+    // The same over the wire, as anyone on the internet could send it.
+    rto::http::Client client("http://127.0.0.1:" + std::to_string(g->port));
+    rto::http::Headers h;
+    h.set("Content-Type", "application/x-www-form-urlencoded");
+    auto r = client.send(Method::Post, "/api/v1/webhooks/sms/africastalking", h,
+                         "id=ATXid_0123456789abcdef0123456789abcdef&status=Failed&phoneNumber=%2B256772100004"
+                         "&networkCode=64110&failureReason=DeliveryFailure&retryCount=0");
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_FALSE(js::parse(r.body).at("accepted").as_bool());
+  }
+  EXPECT_EQ(sms_status(user), "sent");
   EXPECT_EQ(report(message_id, "%2B256772100004", "Delivered").status, 400);
-  auto ok = report(message_id, "%2B256772100004", "Success");
-  EXPECT_TRUE(ok.obj().at("accepted").as_bool());
-  EXPECT_EQ(rto::testing::text(sms_of(user).at("status")), "delivered");
+
+  // The stand-in's own report, posted to the running service.
+  auto sent = g->at.control(Method::Post, "/_sim/africastalking/messages/" + message_id + "/report");
+  EXPECT_TRUE(sent.at("delivered").as_bool()) << js::serialize(sent);
+  EXPECT_EQ(sent.at("status").as_int64(), 200);
+  EXPECT_EQ(sms_status(user), "delivered");
+  EXPECT_EQ(rto::testing::text(sms_of(user).at("provider_status")), "Success");
+  g->at.behave({{"reports", "normal"}});
 }
 
-TEST(Sms, RetriesServerErrorsWithBackoffAndStopsOnFinalCodes) {
+TEST(Sms, TheStandInReportsDeliveryAndFailureByItself) {
   drain();
-  auto before = g->standin.send_count();
-  {
-    std::lock_guard lk(g->standin.mu);
-    g->standin.answers.push_back({503, R"({"error":"busy"})"});
-    g->standin.answers.push_back(
-        {201, R"({"SMSMessageData":{"Message":"x","Recipients":[{"statusCode":500,"status":"InternalServerError"}]}})"});
-  }
+  auto ok = receipt_for("+256772100011");
+  auto lost = receipt_for("+256772100099");  // the stand-in's rule: AbsentSubscriber
+  drain();
+  EXPECT_TRUE(eventually([&] { return sms_status(ok) == "delivered"; })) << js::serialize(sms_of(ok));
+  EXPECT_TRUE(eventually([&] { return sms_status(lost) == "failed"; })) << js::serialize(sms_of(lost));
+  auto m = sms_of(lost);
+  EXPECT_EQ(rto::testing::text(m.at("provider_status")), "Failed");
+  EXPECT_EQ(rto::testing::text(m.at("failure_reason")), "AbsentSubscriber");
+  EXPECT_EQ(m.at("attempts").as_int64(), 1);
+  auto listed = g->at.messages_to("+256772100099");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].at("reports_sent").as_int64(), 1);
+  EXPECT_EQ(listed[0].at("report").at("last_status").as_int64(), 200);
+  drain();
+  EXPECT_EQ(accepted_to("+256772100011"), 1u);
+  EXPECT_EQ(accepted_to("+256772100099"), 1u);
+}
+
+TEST(Sms, RetriesServerErrorsAndTimeoutsWithBackoffAndStopsOnFinalCodes) {
+  drain();
+  auto before = g->at.requests();
+  // The next send answers HTTP 503, the one after it a 500 recipient status.
+  g->at.behave({{"fail_requests", js::object{{"status", 503}, {"count", 1}}},
+                {"recipient_status", js::object{{"code", 500}, {"count", 1}}}});
   auto user = receipt_for("+256772100005");
   drain();
-  EXPECT_EQ(g->standin.send_count(), before + 1);
+  EXPECT_EQ(g->at.requests(), before + 1);
   auto m = sms_of(user);
   EXPECT_EQ(rto::testing::text(m.at("status")), "pending");
   EXPECT_EQ(m.at("attempts").as_int64(), 1);
   g->clock->advance(10s);  // first back-off
   drain();
-  EXPECT_EQ(g->standin.send_count(), before + 2);
-  EXPECT_EQ(rto::testing::text(sms_of(user).at("status")), "pending");
+  EXPECT_EQ(g->at.requests(), before + 2);
+  EXPECT_EQ(sms_status(user), "pending");
   g->clock->advance(19s);  // second back-off is 20 s: not yet
   drain();
-  EXPECT_EQ(g->standin.send_count(), before + 2);
+  EXPECT_EQ(g->at.requests(), before + 2);
   g->clock->advance(1s);
   drain();
-  EXPECT_EQ(g->standin.send_count(), before + 3);
-  EXPECT_EQ(rto::testing::text(sms_of(user).at("status")), "sent");
+  EXPECT_EQ(g->at.requests(), before + 3);
+  EXPECT_TRUE(handed_over(user)) << sms_status(user);
   EXPECT_EQ(sms_of(user).at("attempts").as_int64(), 3);
+  EXPECT_EQ(accepted_to("+256772100005"), 1u);  // the 500 recipient was not sent
+  EXPECT_EQ(rto::testing::text(sms_of(user).at("message_id")),
+            rto::testing::text(g->at.messages_to("+256772100005").back().at("id")));
+  g->clock->set(daytime());
+
+  // A network error: the stand-in holds its answer longer than the adapter waits.
+  g->at.behave({{"timeout_requests", js::object{{"count", 1}, {"delay_ms", 1500}}}});
+  auto slow = receipt_for("+256772100012");
+  drain();
+  EXPECT_EQ(sms_status(slow), "pending");
+  EXPECT_EQ(sms_of(slow).at("attempts").as_int64(), 1);
+  EXPECT_EQ(accepted_to("+256772100012"), 0u);
+  g->clock->advance(10s);
+  drain();
+  EXPECT_TRUE(handed_over(slow)) << sms_status(slow);
+  EXPECT_EQ(sms_of(slow).at("attempts").as_int64(), 2);
+  EXPECT_EQ(accepted_to("+256772100012"), 1u);
+  g->clock->set(daytime());
 
   // 4xx recipient status: final at once.
-  {
-    std::lock_guard lk(g->standin.mu);
-    g->standin.answers.push_back(
-        {201, R"({"SMSMessageData":{"Message":"x","Recipients":[{"statusCode":406,"status":"UserInBlacklist"}]}})"});
-  }
+  g->at.behave({{"recipient_status", js::object{{"code", 406}, {"count", 1}}}});
   auto blocked = receipt_for("+256772100006");
   drain();
   g->clock->advance(1h);
   drain();
-  EXPECT_EQ(rto::testing::text(sms_of(blocked).at("status")), "failed");
+  EXPECT_EQ(sms_status(blocked), "failed");
   EXPECT_EQ(sms_of(blocked).at("attempts").as_int64(), 1);
+  EXPECT_EQ(g->at.messages_to("+256772100006").size(), 1u);
   g->clock->set(daytime());
+
+  // An HTTP 4xx answer: final too, never retried.
+  g->at.behave({{"fail_requests", js::object{{"status", 400}, {"count", 1}}}});
+  auto refused = receipt_for("+256772100013");
+  auto at_refusal = g->at.requests();
+  drain();
+  g->clock->advance(1h);
+  drain();
+  EXPECT_EQ(sms_status(refused), "failed");
+  EXPECT_EQ(sms_of(refused).at("attempts").as_int64(), 1);
+  EXPECT_EQ(g->at.requests(), at_refusal + 1);
+  g->clock->set(daytime());
+
+  // The adapter with a wrong API key: the stand-in's 401 is a final failure.
+  support_service::AfricasTalkingSettings wrong;
+  wrong.base_url = g->at.url;
+  wrong.username = "sandbox";
+  wrong.api_key = "not-the-key";
+  wrong.timeout = 1s;
+  support_service::AfricasTalkingProvider provider(wrong);
+  auto r = provider.send("+256772100014", "Hello", "ref-1");
+  EXPECT_EQ(r.outcome, support_service::sms::Outcome::Failed);
+  EXPECT_EQ(r.status_code, 401);
+  EXPECT_TRUE(g->at.messages_to("+256772100014").empty());
 }
 
 TEST(Sms, QuietHoursHoldNonUrgentMessagesButNotLockWarnings) {
@@ -856,10 +977,10 @@ TEST(Sms, QuietHoursHoldNonUrgentMessagesButNotLockWarnings) {
            {"outstanding", money(45000)}});
   drain();
   EXPECT_EQ(rto::testing::text(sms_of(receipt).at("status")), "pending");
-  EXPECT_EQ(rto::testing::text(sms_of(rider.id).at("status")), "sent");
+  EXPECT_TRUE(handed_over(rider.id)) << sms_status(rider.id);
   g->clock->set(daytime() + 24h);  // 10:00 next day
   drain();
-  EXPECT_EQ(rto::testing::text(sms_of(receipt).at("status")), "sent");
+  EXPECT_TRUE(handed_over(receipt)) << sms_status(receipt);
   g->clock->set(daytime());
 }
 
