@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
+#include <vector>
 
 #include <rto/crypto.hpp>
 
@@ -119,4 +121,141 @@ TEST(SupportService, APaymentBringsAReceiptLiveAndBySmsTheDueDayAReminderAndArre
   ASSERT_LT(e2e::run_delinquency(e2e::local_date_in(10)).status, 300);
   auto warning = notice_of("lock_warning");
   ASSERT_FALSE(warning.empty()) << "no lock warning on the me channel";
+}
+
+namespace {
+// YYYY-MM-DD plus `days`.
+std::string date_plus(const std::string& ymd, int days) {
+  using namespace std::chrono;
+  const year_month_day d{year{std::stoi(ymd.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(ymd.substr(5, 2)))},
+                         day{static_cast<unsigned>(std::stoi(ymd.substr(8, 2)))}};
+  const year_month_day r{sys_days{d} + std::chrono::days{days}};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(r.year()), static_cast<unsigned>(r.month()),
+                static_cast<unsigned>(r.day()));
+  return buf;
+}
+
+rto::http::Headers bearer(const std::string& token, const std::string& content_type = "") {
+  rto::http::Headers h;
+  h.set("Authorization", "Bearer " + token);
+  if (!content_type.empty()) h.set("Content-Type", content_type);
+  return h;
+}
+
+// Undoes a staff edit of a template however the test ends.
+struct TemplateEdit {
+  Api& api;
+  std::string admin, path;
+  ~TemplateEdit() { api.call(rto::http::Method::Delete, path, {}, bearer(admin)); }
+};
+}  // namespace
+
+// The overdue reminders reach the rider on day 1, 3 and 7, each once, rendered from the template as
+// staff edited it (and back to the built-in text when the edit is removed).
+TEST(SupportService, OverdueRemindersOnDaysOneThreeAndSevenFollowTheTemplateStaffEdited) {
+  Api api;
+  auto p = e2e::pending_plan(api);
+  const auto admin = e2e::admin_token(api);
+  const std::string path = "/api/v1/support/templates/reminder_overdue/en";
+  auto edit = api.put(path,
+                      js::object{{"title", "Overdue"},
+                                 {"text", "E2E-MARK plan {{reference}} is {{days}} day(s) late: pay {{amount}}. {{pay_instructions}}"}},
+                      admin);
+  ASSERT_EQ(edit.status, 200) << edit.body;
+  TemplateEdit undo{api, admin, path};
+  auto bad = api.put(path, js::object{{"title", "x"}, {"text", "{{no_such_variable}}"}}, admin);
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_EQ(api.put(path, js::object{{"title", "x"}, {"text", "hello"}}, p.customer.access_token).status, 403);
+
+  ASSERT_LT(e2e::internal_payment(p.reference, p.deposit, "MP" + rto::crypto::uuid_v4().substr(0, 12)).status, 300);
+  auto plan = api.get("/api/v1/plans/" + p.id, p.customer.access_token);
+  ASSERT_EQ(plan.status, 200) << plan.body;
+  const auto due = text(plan.json.as_object().at("next_due").at("due_date"));
+
+  auto overdue_bodies = [&] {
+    std::vector<std::string> out;
+    auto inbox = api.get("/api/v1/support/notifications?limit=100", p.customer.access_token);
+    if (inbox.status != 200) return out;
+    for (const auto& n : inbox.json.as_object().at("items").as_array())
+      if (text(n.at("kind")) == "reminder_overdue") out.push_back(text(n.at("body")));
+    return out;
+  };
+  for (int day : {1, 3, 7}) {
+    ASSERT_LT(e2e::run_reminders(date_plus(due, day)).status, 300);
+    ASSERT_LT(e2e::run_reminders(date_plus(due, day)).status, 300);  // the same day again: nothing new
+    std::vector<std::string> bodies;
+    for (int i = 0; i < 100 && bodies.size() < static_cast<std::size_t>(day == 1 ? 1 : day == 3 ? 2 : 3); ++i) {
+      bodies = overdue_bodies();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const auto want = static_cast<std::size_t>(day == 1 ? 1 : day == 3 ? 2 : 3);
+    ASSERT_EQ(bodies.size(), want) << "overdue reminders after day " << day;
+    bool found = false;
+    for (const auto& b : bodies)
+      found |= b.find("E2E-MARK plan " + p.reference + " is " + std::to_string(day) + " day(s) late") != std::string::npos;
+    EXPECT_TRUE(found) << "no day-" << day << " reminder from the edited template";
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(overdue_bodies().size(), 3u) << "a reminder was sent twice";
+}
+
+// An agent who stops taking tickets hands the open ones over; two partial preference changes at
+// once both take effect; a ticket's photo is the customer's own.
+TEST(SupportService, AnAgentAwayHandsOverTicketsPreferencesMergeAndPhotosStayPrivate) {
+  Api api;
+  const auto admin = e2e::admin_token(api);
+  auto agent = e2e::account_with_role(api, admin, "support_agent");
+  ASSERT_EQ(api.put("/api/v1/support/agents/me", js::object{{"available", true}}, agent.access_token).status, 200);
+  auto rider = e2e::register_customer(api);
+  auto other = e2e::register_customer(api);
+  auto t = api.post("/api/v1/support/tickets",
+                    js::object{{"category", "breakdown"}, {"subject", "Chain broke"}, {"description", "The chain broke on Jinja Road."}},
+                    rider.access_token);
+  ASSERT_EQ(t.status, 201) << t.body;
+  const auto ticket = e2e::str(t, "id");
+  auto assigned = api.post("/api/v1/support/tickets/" + ticket + "/assign", js::object{{"assignee_id", agent.id}}, admin);
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  ASSERT_EQ(e2e::str(assigned, "assignee_id"), agent.id);
+
+  auto away = api.put("/api/v1/support/agents/me", js::object{{"available", false}}, agent.access_token);
+  ASSERT_EQ(away.status, 200) << away.body;
+  EXPECT_GE(away.json.as_object().at("handed_over").as_int64(), 1);
+  auto after = api.get("/api/v1/support/tickets/" + ticket, admin);
+  ASSERT_EQ(after.status, 200) << after.body;
+  const auto& assignee = after.json.as_object().at("assignee_id");
+  EXPECT_TRUE(assignee.is_null() || text(assignee) != agent.id) << after.body;
+
+  // Two partial changes at once: neither is lost.
+  Reply a, b;
+  std::thread first([&] {
+    Api c;
+    a = c.put("/api/v1/support/preferences", js::object{{"marketing", js::object{{"sms", false}}}}, rider.access_token);
+  });
+  std::thread second([&] {
+    Api c;
+    b = c.put("/api/v1/support/preferences", js::object{{"marketing", js::object{{"in_app", false}}}}, rider.access_token);
+  });
+  first.join();
+  second.join();
+  ASSERT_EQ(a.status, 200) << a.body;
+  ASSERT_EQ(b.status, 200) << b.body;
+  auto prefs = api.get("/api/v1/support/preferences", rider.access_token);
+  ASSERT_EQ(prefs.status, 200) << prefs.body;
+  EXPECT_FALSE(prefs.json.at("marketing").at("sms").as_bool()) << prefs.body;
+  EXPECT_FALSE(prefs.json.at("marketing").at("in_app").as_bool()) << prefs.body;
+  auto off = api.put("/api/v1/support/preferences", js::object{{"transactional", js::object{{"sms", false}}}}, rider.access_token);
+  EXPECT_EQ(off.status, 422) << off.body;
+
+  // A photo on the ticket: the rider and staff see it, another customer does not.
+  auto up = api.call(rto::http::Method::Post, "/api/v1/support/tickets/" + ticket + "/attachments", e2e::tiny_png(),
+                     bearer(rider.access_token, "image/png"));
+  ASSERT_EQ(up.status, 201) << up.body;
+  const auto photo = "/api/v1/support/tickets/" + ticket + "/attachments/" + e2e::str(up, "id");
+  EXPECT_EQ(api.get(photo, rider.access_token).status, 200);
+  EXPECT_EQ(api.get(photo, admin).status, 200);
+  EXPECT_EQ(api.get(photo, other.access_token).status, 404);
+  auto fake = api.call(rto::http::Method::Post, "/api/v1/support/tickets/" + ticket + "/attachments",
+                       "not an image at all", bearer(rider.access_token, "image/png"));
+  EXPECT_EQ(fake.status, 415) << fake.body;
 }

@@ -28,9 +28,12 @@ int Reminders::remind(const std::string& plan_id, Date as_of, TimePoint now) {
     auto p = storage::lock_plan(tx, plan_id);
     if (!p || !p->live()) return 0;
     std::vector<OutboxEvent> events;
+    if (storage::reminded_on(tx, plan_id, as_of)) return 0;  // one a day per plan, re-runs included
     for (const auto& r : reminders_due(storage::open_instalments(tx, plan_id), as_of))
-      if (storage::insert_reminder(tx, plan_id, r, as_of, now))
+      if (storage::insert_reminder(tx, plan_id, r, as_of, now)) {
         events.push_back({"payment.reminder.due", p->id, reminder_data(*p, r, as_of)});
+        break;
+      }
     const int sent = static_cast<int>(events.size());
     storage::publish(tx, source_, std::move(events));
     return sent;

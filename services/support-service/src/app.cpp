@@ -96,6 +96,18 @@ bool App::open_ticket(pqxx::transaction_base& tx, Ticket& t, const std::string& 
   return true;
 }
 
+std::size_t App::hand_over_tickets(pqxx::transaction_base& tx, const std::string& agent_id, const std::string& actor) {
+  auto tickets = storage::lock_active_tickets_of(tx, agent_id);
+  for (const auto& before : tickets) {
+    Ticket after = before;
+    after.assignee_id = storage::take_least_loaded_agent(tx, now());
+    save_ticket(tx, before, after, actor, "assigned", "support.ticket.assigned");
+  }
+  if (!tickets.empty())
+    rto::log::info("tickets handed over", {{"agent_id", agent_id}, {"tickets", static_cast<std::int64_t>(tickets.size())}});
+  return tickets.size();
+}
+
 void App::save_ticket(pqxx::transaction_base& tx, const Ticket& before, Ticket& after, const std::string& actor,
                       const std::string& action, const std::string& event_type) {
   after.updated_at = now();

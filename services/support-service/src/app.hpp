@@ -43,6 +43,10 @@ class App {
   // support.ticket.created event. False when its origin_key was already used.
   bool open_ticket(pqxx::transaction_base& tx, Ticket& t, const std::string& actor);
   // Writes `after` and a history row; publishes support.ticket.<event_verb> with `extra` data.
+  // An agent who stops taking tickets hands over those still open: each goes to the available
+  // agent with the fewest open tickets, or back to the unassigned queue when none is; every move
+  // is in the history and published (support.ticket.assigned). Returns how many moved.
+  std::size_t hand_over_tickets(pqxx::transaction_base& tx, const std::string& agent_id, const std::string& actor);
   void save_ticket(pqxx::transaction_base& tx, const Ticket& before, Ticket& after, const std::string& actor,
                    const std::string& action, const std::string& event_type);
 

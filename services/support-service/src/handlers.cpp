@@ -487,14 +487,8 @@ Response Handlers::set_preferences(Request& req) {
   }
   r.finish();
   if (!refused.empty()) throw rto::Unprocessable("transactional messages cannot be turned off", std::move(refused));
-  auto saved = app_->db().transact([&](pqxx::work& tx) {
-    auto s = storage::preferences(tx, user);
-    if (in_app) s.choices.marketing_in_app = *in_app;
-    if (sms) s.choices.marketing_sms = *sms;
-    s.updated_at = app_->now();
-    storage::save_preferences(tx, user, s.choices, *s.updated_at);
-    return s;
-  });
+  auto saved = app_->db().transact(
+      [&](pqxx::work& tx) { return storage::update_preferences(tx, user, in_app, sms, app_->now()); });
   return Response::json(preferences_json(saved));
 }
 
@@ -525,11 +519,16 @@ Response Handlers::set_my_availability(Request& req) {
   auto available = r.boolean("available", true);
   r.finish();
   if (!rto::crypto::is_uuid(who.subject)) throw rto::Forbidden("only a staff member's own account can take tickets");
+  std::size_t handed_over = 0;
   auto agent = app_->db().transact([&](pqxx::work& tx) {
     storage::set_agent_available(tx, who.subject, *available, app_->now());
+    // Unavailable: the open tickets go to colleagues (or the queue) so none waits on someone away.
+    handed_over = *available ? 0 : app_->hand_over_tickets(tx, who.subject, who.subject);
     return *storage::find_agent(tx, who.subject);
   });
-  return Response::json(agent_json(agent));
+  auto o = agent_json(agent);
+  o["handed_over"] = static_cast<std::int64_t>(handed_over);
+  return Response::json(o);
 }
 
 namespace {

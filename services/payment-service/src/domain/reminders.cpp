@@ -28,14 +28,30 @@ ReminderWindow reminder_window(Date today) noexcept {
 }
 
 std::vector<Reminder> reminders_due(const std::vector<OpenInstalment>& instalments, Date today) {
-  std::vector<Reminder> out;
+  const OpenInstalment* oldest_late = nullptr;  // the oldest instalment past its due date, unpaid
+  const OpenInstalment *today_one = nullptr, *tomorrow_one = nullptr;
+  std::int64_t overdue_total = 0;
   for (const auto& i : instalments) {
     if (i.seq < 1 || i.remaining() <= 0) continue;
     const int late = days_between(i.due, today);
-    auto kind = kind_for(late);
-    if (!kind) continue;
-    out.push_back({*kind, i.seq, i.due, i.remaining(), late > 0 ? late : 0});
+    if (late > 0) {
+      overdue_total += i.remaining();
+      if (!oldest_late || i.due < oldest_late->due || (i.due == oldest_late->due && i.seq < oldest_late->seq))
+        oldest_late = &i;
+    } else if (late == 0) {
+      if (!today_one || i.seq < today_one->seq) today_one = &i;
+    } else if (late == -1) {
+      if (!tomorrow_one || i.seq < tomorrow_one->seq) tomorrow_one = &i;
+    }
   }
+  std::vector<Reminder> out;
+  if (oldest_late) {
+    const int late = days_between(oldest_late->due, today);
+    if (auto kind = kind_for(late)) out.push_back({*kind, oldest_late->seq, oldest_late->due, overdue_total, late});
+  }
+  if (today_one) out.push_back({ReminderKind::DueToday, today_one->seq, today_one->due, today_one->remaining(), 0});
+  if (tomorrow_one)
+    out.push_back({ReminderKind::DueTomorrow, tomorrow_one->seq, tomorrow_one->due, tomorrow_one->remaining(), 0});
   return out;
 }
 

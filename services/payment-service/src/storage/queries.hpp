@@ -356,6 +356,9 @@ inline const rto::db::Statement kReminderPlans{"reminder_plans",
     "WHERE p.status IN ('active', 'defaulted') AND s.seq >= 1 AND s.paid + s.waived < s.amount "
     "AND s.due_date BETWEEN " + DT(1) + " AND " + DT(2) + " AND s.plan_id > $3::uuid ORDER BY 1 LIMIT $4"};
 
+// Whether a run on local date $2 already reminded the plan $1.
+inline const rto::db::Statement kRemindedOn{"reminded_on",
+    "SELECT 1 FROM payment_reminders WHERE plan_id = $1::uuid AND sent_on = " + DT(2) + " LIMIT 1"};
 // One reminder sent; no row when this (plan, seq, kind) was sent before.
 inline const rto::db::Statement kReminderInsert{"reminder_insert",
     "INSERT INTO payment_reminders (plan_id, seq, kind, due_date, sent_on, sent_at) VALUES ($1::uuid, $2, $3, " +
@@ -383,7 +386,7 @@ inline std::vector<rto::db::Statement> all() {
           kPortfolioTotals, kPortfolioAging, kPortfolioCollected, kPortfolioExpected, kRepossessionInsert,
           kRepossessionOfPlan, kRefundInsert, kRefundByReference, kRefundsOfPlan, kPlanReferences, kPlansLock,
           kPaymentsByTxns, kFeesOpenOf, kScheduleOpenUpToOf, kJournalIds, kJournalPostMany, kScheduleApplyMany,
-          kPaymentsInsert, kPlansUpdate, kReminderPlans, kReminderInsert, kBusinessFigures};
+          kPaymentsInsert, kPlansUpdate, kReminderPlans, kReminderInsert, kRemindedOn, kBusinessFigures};
 }
 
 }  // namespace payment_service::sql

@@ -13,6 +13,10 @@ std::vector<std::string> plans_to_remind(Tx& tx, Date first, Date last, const st
   return out;
 }
 
+bool reminded_on(Tx& tx, const std::string& plan_id, Date day) {
+  return !tx.exec_prepared(sql::kRemindedOn.name, plan_id, to_days(day)).empty();
+}
+
 bool insert_reminder(Tx& tx, const std::string& plan_id, const Reminder& r, Date sent_on, TimePoint at) {
   return !tx.exec_prepared(sql::kReminderInsert.name, plan_id, r.seq, std::string(to_string(r.kind)), to_days(r.due),
                            to_days(sent_on), to_micros(at))

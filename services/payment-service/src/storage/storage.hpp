@@ -390,6 +390,8 @@ void insert_run(Tx& tx, const std::string& plan_id, Date as_of, const Delinquenc
 // Live plans with an open instalment due in [first, last], after `after` (a plan id; "" for the
 // start), in id order, at most `limit`.
 std::vector<std::string> plans_to_remind(Tx& tx, Date first, Date last, const std::string& after, int limit);
+// Whether a reminder for the plan was sent on local date `day`.
+bool reminded_on(Tx& tx, const std::string& plan_id, Date day);
 // Records a reminder as sent; false when it was sent before (nothing is written then).
 bool insert_reminder(Tx& tx, const std::string& plan_id, const Reminder& r, Date sent_on, TimePoint at);
 

@@ -1,5 +1,8 @@
-// The daily reminders job: payment.reminder.due through the outbox, once per plan, instalment
-// and kind, on the operator's local dates.
+// The daily reminders job: payment.reminder.due through the outbox, at most one a day per plan
+// (arrears first, then what is due today, then tomorrow), each (plan, instalment, kind) once, on
+// the operator's local dates.
+#include <set>
+
 #include "fixture.hpp"
 
 using namespace it;
@@ -57,43 +60,57 @@ TEST(Reminders, DueTomorrowTodayAndOverdueOnceEach) {
   EXPECT_EQ(r.obj().at("sent").as_int64(), 0);
   EXPECT_EQ(events("payment.reminder.due", id).size(), 1u);
 
-  // 3 March: instalment 1 is due today, 2 tomorrow.
+  // 3 March: instalment 1 is due today and 2 tomorrow: one message, about today's.
   r = run_reminders(make_date(2026, 3, 3));
-  EXPECT_EQ(r.obj().at("sent").as_int64(), 2);
+  EXPECT_EQ(r.obj().at("sent").as_int64(), 1);
   EXPECT_EQ(kinds_of(id, 1), (std::vector<std::string>{"due_tomorrow", "due_today"}));
-  EXPECT_EQ(kinds_of(id, 2), (std::vector<std::string>{"due_tomorrow"}));
+  EXPECT_TRUE(kinds_of(id, 2).empty());
 
-  // Instalment 1 is paid; on 4 March it is not reminded as overdue. 2 is due today, 3 tomorrow.
+  // Instalment 1 is paid; on 4 March it is not reminded as overdue. 2 is due today.
   set_local(2026, 3, 3, 18, 0);
   ASSERT_EQ(pay(ref, 8'400).status, 201);
   r = run_reminders(make_date(2026, 3, 4));
-  EXPECT_EQ(r.obj().at("sent").as_int64(), 2);
+  EXPECT_EQ(r.obj().at("sent").as_int64(), 1);
   EXPECT_EQ(kinds_of(id, 1), (std::vector<std::string>{"due_tomorrow", "due_today"}));
-  EXPECT_EQ(kinds_of(id, 2), (std::vector<std::string>{"due_tomorrow", "due_today"}));
+  EXPECT_EQ(kinds_of(id, 2), (std::vector<std::string>{"due_today"}));
 
-  // 5 March: 2 is one day overdue (days_overdue 1), 3 due today, 4 tomorrow.
+  // 5 March: 2 is one day overdue: its arrears come first (3 is due today, not told).
   r = run_reminders(make_date(2026, 3, 5));
-  EXPECT_EQ(r.obj().at("sent").as_int64(), 3);
-  auto two = kinds_of(id, 2);
-  ASSERT_EQ(two.size(), 3u);
-  EXPECT_EQ(two[2], "overdue_1");
+  EXPECT_EQ(r.obj().at("sent").as_int64(), 1);
+  EXPECT_EQ(kinds_of(id, 2), (std::vector<std::string>{"due_today", "overdue_1"}));
+  EXPECT_TRUE(kinds_of(id, 3).empty());
   for (const auto& x : events("payment.reminder.due", id))
     if (x.at("instalment").as_int64() == 2 && text(x.at("kind")) == "overdue_1") {
       EXPECT_EQ(x.at("days_overdue").as_int64(), 1);
       EXPECT_EQ(text(x.at("as_of")), "2026-03-05");
+      EXPECT_EQ(amount_of(x.at("amount_due")), 8'400);  // everything overdue
     }
-  // 6 March: 2 is two days overdue, still in its overdue_1 window: not reminded again.
-  run_reminders(make_date(2026, 3, 6));
-  EXPECT_EQ(kinds_of(id, 2).size(), 3u);
-  // A day the job did not run (7 March) is caught up on the 8th: 2 is five days overdue.
+  // 6 March: 2 is two days overdue, still in its overdue_1 window: not reminded again; the day's
+  // instalment (4) is.
+  r = run_reminders(make_date(2026, 3, 6));
+  EXPECT_EQ(r.obj().at("sent").as_int64(), 1);
+  EXPECT_EQ(kinds_of(id, 2).size(), 2u);
+  EXPECT_EQ(kinds_of(id, 4), (std::vector<std::string>{"due_today"}));
+  // A day the job did not run (7 and 8 March) is caught up on the 9th: 2 is six days overdue,
+  // with five instalments (2 to 6) overdue in all.
   run_reminders(make_date(2026, 3, 9));
   EXPECT_EQ(kinds_of(id, 2).back(), "overdue_3");
-  run_reminders(make_date(2026, 3, 11));  // seven days
+  for (const auto& x : events("payment.reminder.due", id)) {
+    if (x.at("instalment").as_int64() == 2 && text(x.at("kind")) == "overdue_3") {
+      EXPECT_EQ(amount_of(x.at("amount_due")), 5 * 8'400);
+    }
+  }
+  run_reminders(make_date(2026, 3, 11));  // eight days
   EXPECT_EQ(kinds_of(id, 2).back(), "overdue_7");
-  EXPECT_EQ(kinds_of(id, 2).size(), 5u);
-  run_reminders(make_date(2026, 3, 30));  // long past: no more reminders for it
-  EXPECT_EQ(kinds_of(id, 2).size(), 5u);
+  EXPECT_EQ(kinds_of(id, 2).size(), 4u);
+  run_reminders(make_date(2026, 3, 30));  // long past: no more reminders about its arrears
+  EXPECT_EQ(kinds_of(id, 2).size(), 4u);
 
+  // Never more than one a day.
+  std::set<std::string> days;
+  for (const auto& x : events("payment.reminder.due", id)) {
+    EXPECT_TRUE(days.insert(text(x.at("as_of"))).second) << text(x.at("as_of"));
+  }
   EXPECT_EQ(reminder_rows(id), static_cast<int>(events("payment.reminder.due", id).size()));
 }
 
@@ -108,18 +125,17 @@ TEST(Reminders, LocalDateOfTheOperatorZoneAndTheScheduler) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(text(r.obj().at("as_of")), "2026-04-02");
   EXPECT_EQ(kinds_of(id, 1), (std::vector<std::string>{"due_today"}));
-
-  EXPECT_EQ(kinds_of(id, 2), (std::vector<std::string>{"due_tomorrow"}));
+  EXPECT_TRUE(kinds_of(id, 2).empty());  // one message a day: today's instalment
 
   // The scheduler sends them once a day, after the daily run's time.
   set_local(2026, 4, 3, 5, 59);
   world().app->jobs().tick();
-  EXPECT_EQ(kinds_of(id, 3).size(), 0u);
+  EXPECT_EQ(kinds_of(id, 1).size(), 1u);
   set_local(2026, 4, 3, 6, 0);
   world().app->jobs().tick();
   EXPECT_EQ(kinds_of(id, 1), (std::vector<std::string>{"due_today", "overdue_1"}));
-  EXPECT_EQ(kinds_of(id, 2), (std::vector<std::string>{"due_tomorrow", "due_today"}));
-  EXPECT_EQ(kinds_of(id, 3), (std::vector<std::string>{"due_tomorrow"}));
+  EXPECT_TRUE(kinds_of(id, 2).empty());
+  EXPECT_TRUE(kinds_of(id, 3).empty());
   const auto count = events("payment.reminder.due", id).size();
   world().app->jobs().tick();
   EXPECT_EQ(events("payment.reminder.due", id).size(), count);

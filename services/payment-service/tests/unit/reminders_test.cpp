@@ -55,20 +55,44 @@ TEST(Reminders, PaidInstalmentsAndTheDepositAreSkipped) {
   EXPECT_TRUE(reminders_due({waived}, kD).empty());
 }
 
-TEST(Reminders, SeveralInstalmentsOfADailyPlanOnOneDay) {
+TEST(Reminders, ADailyPlanBehindHearsAboutItsArrearsFirstNotOnceForEachLateInstalment) {
   std::vector<OpenInstalment> items;
-  for (int seq = 1; seq <= 20; ++seq) items.push_back(due_on(seq, day(seq - 15)));  // due day(-14) .. day(5)
+  for (int seq = 1; seq <= 10; ++seq) items.push_back(due_on(seq, day(seq - 6)));  // due day(-5) .. day(4)
   auto r = reminders_due(items, kD);
-  // day(-13)..day(-7): overdue_7 (7), day(-6)..day(-3): overdue_3 (4), day(-2), day(-1): overdue_1 (2),
-  // today, tomorrow.
-  ASSERT_EQ(r.size(), 15u);
-  int counts[5] = {};
-  for (const auto& x : r) ++counts[static_cast<int>(x.kind)];
-  EXPECT_EQ(counts[static_cast<int>(ReminderKind::DueTomorrow)], 1);
-  EXPECT_EQ(counts[static_cast<int>(ReminderKind::DueToday)], 1);
-  EXPECT_EQ(counts[static_cast<int>(ReminderKind::Overdue1)], 2);
-  EXPECT_EQ(counts[static_cast<int>(ReminderKind::Overdue3)], 4);
-  EXPECT_EQ(counts[static_cast<int>(ReminderKind::Overdue7)], 7);
+  // The oldest unpaid is 5 days late: overdue_3 with all 5 late instalments' 50,000; then today's and
+  // tomorrow's, as fall-backs once that one was sent.
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].kind, ReminderKind::Overdue3);
+  EXPECT_EQ(r[0].seq, 1);
+  EXPECT_EQ(r[0].days_overdue, 5);
+  EXPECT_EQ(r[0].amount_due, 50'000);
+  EXPECT_EQ(r[1].kind, ReminderKind::DueToday);
+  EXPECT_EQ(r[1].seq, 6);
+  EXPECT_EQ(r[1].amount_due, 10'000);
+  EXPECT_EQ(r[2].kind, ReminderKind::DueTomorrow);
+  EXPECT_EQ(r[2].seq, 7);
+
+  // The first four paid and the one due yesterday part-paid: it is the oldest late one now, with
+  // what is left of it.
+  items[0].paid = 10'000;
+  items[1].paid = 10'000;
+  items[2].paid = 10'000;
+  items[3].paid = 10'000;
+  items[4].paid = 4'000;  // due yesterday, 6,000 left
+  r = reminders_due(items, kD);
+  ASSERT_FALSE(r.empty());
+  EXPECT_EQ(r[0].kind, ReminderKind::Overdue1);
+  EXPECT_EQ(r[0].seq, 5);
+  EXPECT_EQ(r[0].amount_due, 6'000);
+
+  // Two weeks behind: past the reminder windows (collections and the lock take over); the day's
+  // instalment is still a candidate.
+  std::vector<OpenInstalment> late;
+  for (int seq = 1; seq <= 16; ++seq) late.push_back(due_on(seq, day(seq - 15)));  // due day(-14) .. day(1)
+  r = reminders_due(late, kD);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].kind, ReminderKind::DueToday);
+  EXPECT_EQ(r[1].kind, ReminderKind::DueTomorrow);
 }
 
 TEST(Reminders, WindowCoversEveryDueDateARunCanRemindAbout) {

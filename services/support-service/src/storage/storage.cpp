@@ -125,6 +125,15 @@ std::optional<Ticket> find_ticket(pqxx::transaction_base& tx, const std::string&
   return read_ticket(r[0]);
 }
 
+std::vector<Ticket> lock_active_tickets_of(pqxx::transaction_base& tx, const std::string& agent_id) {
+  static const std::string sql = "SELECT " + kTicketColumns +
+                                 " FROM tickets WHERE assignee_id = $1::uuid AND status NOT IN ('resolved', 'closed') "
+                                 "ORDER BY created_at, id FOR UPDATE";
+  std::vector<Ticket> out;
+  for (const auto& r : tx.exec_params(sql, agent_id)) out.push_back(read_ticket(r));
+  return out;
+}
+
 std::optional<Ticket> lock_ticket(pqxx::transaction_base& tx, const std::string& id) {
   static const std::string sql = "SELECT " + kTicketColumns + " FROM tickets WHERE id = $1::uuid FOR UPDATE";
   auto r = tx.exec_params(sql, id);
@@ -337,12 +346,19 @@ StoredPreferences preferences(pqxx::transaction_base& tx, const std::string& use
   return {{r[0][0].as<bool>(), r[0][1].as<bool>()}, from_micros(r[0][2].as<std::int64_t>())};
 }
 
-void save_preferences(pqxx::transaction_base& tx, const std::string& user_id, const Preferences& p, TimePoint now) {
+StoredPreferences update_preferences(pqxx::transaction_base& tx, const std::string& user_id,
+                                     std::optional<bool> marketing_in_app, std::optional<bool> marketing_sms,
+                                     TimePoint now) {
   static const std::string sql =
-      "INSERT INTO notification_preferences (user_id, marketing_in_app, marketing_sms, updated_at) VALUES "
-      "($1::uuid, $2, $3, " + TS(4) + ") ON CONFLICT (user_id) DO UPDATE SET marketing_in_app = EXCLUDED.marketing_in_app, "
-      "marketing_sms = EXCLUDED.marketing_sms, updated_at = EXCLUDED.updated_at";
-  tx.exec_params(sql, user_id, p.marketing_in_app, p.marketing_sms, to_micros(now));
+      "INSERT INTO notification_preferences AS p (user_id, marketing_in_app, marketing_sms, updated_at) VALUES "
+      "($1::uuid, COALESCE($2::boolean, $5::boolean), COALESCE($3::boolean, $6::boolean), " + TS(4) + ") ON CONFLICT "
+      "(user_id) DO UPDATE SET "
+      "marketing_in_app = COALESCE($2::boolean, p.marketing_in_app), marketing_sms = COALESCE($3::boolean, p.marketing_sms), "
+      "updated_at = EXCLUDED.updated_at RETURNING marketing_in_app, marketing_sms, " + US("updated_at");
+  const Preferences defaults;
+  auto r = tx.exec_params1(sql, user_id, marketing_in_app, marketing_sms, to_micros(now), defaults.marketing_in_app,
+                           defaults.marketing_sms);
+  return {{r[0].as<bool>(), r[1].as<bool>()}, from_micros(r[2].as<std::int64_t>())};
 }
 
 // ---- notifications ------------------------------------------------------------------------------

@@ -98,6 +98,8 @@ namespace storage {
 bool insert_ticket(pqxx::transaction_base& tx, const Ticket& t);
 std::optional<Ticket> find_ticket(pqxx::transaction_base& tx, const std::string& id);
 std::optional<Ticket> lock_ticket(pqxx::transaction_base& tx, const std::string& id);
+// The tickets an agent still works on (not resolved or closed), locked, oldest first.
+std::vector<Ticket> lock_active_tickets_of(pqxx::transaction_base& tx, const std::string& agent_id);
 void update_ticket(pqxx::transaction_base& tx, const Ticket& t);
 std::vector<Ticket> list_tickets(pqxx::transaction_base& tx, const QueueFilter& f);
 // Open tickets whose SLA has passed without its breach being recorded (locked, skip locked).
@@ -145,7 +147,11 @@ struct StoredPreferences {
   std::optional<TimePoint> updated_at;  // nullopt: the user never chose (everything on)
 };
 StoredPreferences preferences(pqxx::transaction_base& tx, const std::string& user_id);
-void save_preferences(pqxx::transaction_base& tx, const std::string& user_id, const Preferences& p, TimePoint now);
+// Changes only the choices given (nullopt: as they were, or the default for a user who never
+// chose) in one statement, so two partial updates at once both take effect; returns the result.
+StoredPreferences update_preferences(pqxx::transaction_base& tx, const std::string& user_id,
+                                     std::optional<bool> marketing_in_app, std::optional<bool> marketing_sms,
+                                     TimePoint now);
 
 // ---- notifications ----
 // Once per (event_id, user_id): false when it already exists.
