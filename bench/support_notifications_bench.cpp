@@ -52,6 +52,7 @@
 #include <csignal>
 #include <spawn.h>
 #include <string>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -79,6 +80,26 @@ std::vector<rto::db::Migration> embedded_migrations();
 namespace {
 
 namespace js = boost::json;
+
+// CPU seconds (user + system) this process has used so far.
+double cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// The machine's busy and total CPU time so far (jiffies, from /proc/stat).
+std::pair<double, double> machine_jiffies() {
+  std::FILE* f = std::fopen("/proc/stat", "r");
+  if (!f) return {0, 0};
+  unsigned long long v[8] = {};
+  const int n = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+  std::fclose(f);
+  if (n < 8) return {0, 0};
+  double total = 0;
+  for (auto x : v) total += static_cast<double>(x);
+  return {total - static_cast<double>(v[3] + v[4]), total};
+}
 using SysClock = std::chrono::system_clock;
 using Steady = std::chrono::steady_clock;
 using namespace std::chrono_literals;
@@ -96,6 +117,8 @@ struct Options {
   int db_pool = 8;
   int gateway_port = 0;
   int timeout_s = 300;
+  int replicas = 1;
+  int profile = 1000;
   std::string gateway_bin;
   std::string routes_file = "services/api-gateway/routes.json";
   std::string log_level = "warn";
@@ -105,7 +128,8 @@ void usage() {
   std::cerr << "usage: support_notifications_bench [--events 10000] [--inbox-users 200] [--per-user 20]\n"
                "                                   [--readers 8] [--reads 20000] [--http-workers 8] [--db-pool 8]\n"
                "                                   [--gateway-bin PATH] [--gateway-port 0] [--routes-file PATH]\n"
-               "                                   [--timeout-s 300] [--log-level warn]\n";
+               "                                   [--timeout-s 300] [--replicas 1] [--profile 1000]\n"
+               "                                   [--log-level warn]\n";
 }
 
 std::optional<Options> parse(int argc, char** argv) {
@@ -113,10 +137,12 @@ std::optional<Options> parse(int argc, char** argv) {
   bench::Flags f;
   f.ints = {{"--events", &o.events},       {"--inbox-users", &o.inbox_users}, {"--per-user", &o.per_user},
             {"--readers", &o.readers},     {"--reads", &o.reads},             {"--http-workers", &o.http_workers},
-            {"--db-pool", &o.db_pool},     {"--gateway-port", &o.gateway_port}, {"--timeout-s", &o.timeout_s}};
+            {"--db-pool", &o.db_pool},     {"--gateway-port", &o.gateway_port}, {"--timeout-s", &o.timeout_s},
+            {"--replicas", &o.replicas},   {"--profile", &o.profile}};
   f.strings = {{"--gateway-bin", &o.gateway_bin}, {"--routes-file", &o.routes_file}, {"--log-level", &o.log_level}};
   if (!bench::parse_flags(argc, argv, f) || o.events < 1 || o.events > 90000 || o.inbox_users < 1 || o.per_user < 1 ||
-      o.per_user > 100 || o.readers < 1 || o.reads < 1 || o.timeout_s < 1)
+      o.per_user > 100 || o.readers < 1 || o.reads < 1 || o.timeout_s < 1 || o.replicas < 1 || o.replicas > 8 ||
+      o.profile < 0)
     return std::nullopt;
   return o;
 }
@@ -264,11 +290,20 @@ int run(const Options& o) {
   cfg.africastalking.username = "sandbox";
   cfg.africastalking.api_key = "bench-api-key";
   cfg.quiet = {0, 0, rto::Zone::fixed("Africa/Kampala", 3 * 3600)};  // quiet hours off
-  rto::Service service(cfg.common);
-  support_service::InstallOptions io;
-  io.event_queue = queue;
-  auto app = support_service::install(service, cfg, std::make_shared<rto::SystemClock>(), embedded_migrations(), io);
-  service.use_outbox();
+  // R replicas of the service share the consumer's queue (as replicas of a deployment do); the
+  // first serves HTTP.
+  std::vector<std::unique_ptr<rto::Service>> replicas;
+  std::vector<std::shared_ptr<support_service::App>> apps;
+  for (int r = 0; r < o.replicas; ++r) {
+    replicas.push_back(std::make_unique<rto::Service>(cfg.common));
+    support_service::InstallOptions io;
+    io.event_queue = queue;
+    apps.push_back(support_service::install(*replicas.back(), cfg, std::make_shared<rto::SystemClock>(),
+                                            embedded_migrations(), io));
+    replicas.back()->use_outbox();
+  }
+  rto::Service& service = *replicas.front();
+  auto& app = apps.front();
   const auto port = service.start_in_background();
   const auto service_url = "http://127.0.0.1:" + std::to_string(port);
 
@@ -295,11 +330,19 @@ int run(const Options& o) {
   }
 
   // (a) the burst
+  const double cpu0 = cpu_seconds();
+  const auto mj0 = machine_jiffies();
   const auto t0 = Steady::now();
   {
-    rto::mq::Connection c(rto::testing::amqp_url());
+    // Confirmed 500 at a time (one wait for 10,000 can outlast the broker's confirm timeout when
+    // the consumers are busy on the same machine).
+    rto::mq::Connection c(rto::testing::amqp_url(), 60s);
     c.enable_confirms();
-    for (const auto& [id, body] : envelopes) c.publish_unconfirmed(exchange.name(), "payment.collection.received", body, id);
+    std::size_t k = 0;
+    for (const auto& [id, body] : envelopes) {
+      c.publish_unconfirmed(exchange.name(), "payment.collection.received", body, id);
+      if (++k % 500 == 0) c.wait_for_confirms();
+    }
     c.wait_for_confirms();
   }
   const double published_s = std::chrono::duration<double>(Steady::now() - t0).count();
@@ -314,6 +357,9 @@ int run(const Options& o) {
     if (!sms_s && standin.messages.load() >= E) sms_s = std::chrono::duration<double>(Steady::now() - t0).count();
     std::this_thread::sleep_for(20ms);
   }
+  const double burst_cpu_s = cpu_seconds() - cpu0;
+  const auto mj1 = machine_jiffies();
+  const double machine_busy = mj1.second > mj0.second ? (mj1.first - mj0.first) / (mj1.second - mj0.second) : 0;
   std::this_thread::sleep_for(1s);  // anything late (a double) has time to show up
 
   // Checks: none lost, none doubled.
@@ -427,7 +473,102 @@ int run(const Options& o) {
   if (failures) broken.push_back(std::to_string(failures.load()) + " inbox reads failed");
   if (gateway && lat.p99 > 10.0) broken.push_back("inbox read p99 above 10 ms through the gateway");
 
-  std::printf("support notifications: %d payment.collection.received events, one customer each (in-app + SMS)\n", E);
+  // Where an event's time goes (after the measurements above, not part of them): M events of the
+  // burst's kind for fresh customers handled by the App directly, one transaction each, as the
+  // consumer does but without the broker; M user-service look-ups alone; M transactions that do
+  // nothing but the consumer's processed_events insert.
+  struct Step {
+    const char* what;
+    double ms_each;
+  };
+  std::vector<Step> steps;
+  if (o.profile > 0) {
+    const int M = o.profile;
+    for (auto& r : replicas) r->stop();  // no consumer, job or relay competing for the CPU
+    std::vector<rto::events::Received> evs;
+    std::vector<std::string> ids;
+    for (int i = 0; i < M; ++i) {
+      ids.push_back(customers[static_cast<std::size_t>(i % E)]);
+      rto::events::Received ev;
+      ev.id = rto::crypto::uuid_v4();
+      ev.type = "payment.collection.received";
+      ev.source = "payment-service";
+      ev.subject = rto::crypto::uuid_v4();
+      ev.data = js::object{{"plan_id", ev.subject},
+                           {"customer_id", ids.back()},
+                           {"reference", "PLN-" + std::to_string(200000 + i)},
+                           {"amount", {{"amount", 5000 + i}, {"currency", "UGX"}}},
+                           {"outstanding", {{"amount", 800000 - i}, {"currency", "UGX"}}}};
+      evs.push_back(std::move(ev));
+    }
+    auto timed = [&](const char* what, auto&& f) {
+      const auto s0 = Steady::now();
+      for (int i = 0; i < M; ++i) f(i);
+      steps.push_back({what, std::chrono::duration<double, std::milli>(Steady::now() - s0).count() / M});
+    };
+    timed("handler + transaction (no broker)", [&](int i) {
+      const auto& ev = evs[static_cast<std::size_t>(i)];
+      app->db().transact([&](pqxx::work& tx) {
+        tx.exec_params("INSERT INTO processed_events (event_id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
+                       ev.id, ev.type);
+        app->on_event(tx, ev);
+      });
+    });
+    // The handler's statements, each M times in one transaction (no commit in the figure).
+    auto in_one_tx = [&](const char* what, auto&& f) {
+      app->db().transact([&](pqxx::work& tx) { timed(what, [&](int i) { f(tx, i); }); });
+    };
+    in_one_tx("  preferences (select)", [&](pqxx::work& tx, int i) {
+      support_service::storage::preferences(tx, ids[static_cast<std::size_t>(i)]);
+    });
+    in_one_tx("  template overrides (select)",
+              [&](pqxx::work& tx, int) { support_service::storage::template_overrides(tx, std::string("receipt")); });
+    in_one_tx("  insert notification", [&](pqxx::work& tx, int i) {
+      support_service::Notification n;
+      n.id = rto::crypto::uuid_v4();
+      n.user_id = ids[static_cast<std::size_t>(i)];
+      n.event_id = rto::crypto::uuid_v4();
+      n.kind = "receipt";
+      n.language = "en";
+      n.title = "Payment received";
+      n.body = "We received UGX 5,000. Balance: UGX 800,000. Thank you.";
+      n.created_at = SysClock::now();
+      support_service::storage::insert_notification(tx, n);
+    });
+    in_one_tx("  enqueue support.notification.created", [&](pqxx::work& tx, int i) {
+      const auto id = rto::crypto::uuid_v4();
+      rto::events::enqueue(tx, "support-service",
+                           {"support.notification.created", id,
+                            {{"notification_id", id}, {"user_id", ids[static_cast<std::size_t>(i)]}, {"kind", "receipt"},
+                             {"title", "Payment received"}, {"body", "We received UGX 5,000."},
+                             {"created_at", rto::to_rfc3339(SysClock::now())}}});
+    });
+    in_one_tx("  insert SMS", [&](pqxx::work& tx, int i) {
+      support_service::SmsMessage m;
+      m.id = rto::crypto::uuid_v4();
+      m.event_id = rto::crypto::uuid_v4();
+      m.user_id = ids[static_cast<std::size_t>(i)];
+      m.phone = phone_of(i % E);
+      m.body = "We received UGX 5,000. Balance: UGX 800,000. Thank you.";
+      m.segments = 1;
+      m.gsm7 = true;
+      m.next_attempt_at = SysClock::now();
+      m.created_at = SysClock::now();
+      support_service::storage::insert_sms(tx, m);
+    });
+    timed("user-service look-up alone", [&](int i) { app->lookup_user(ids[static_cast<std::size_t>(i)]); });
+    timed("empty transaction (processed_events)", [&](int) {
+      app->db().transact([&](pqxx::work& tx) {
+        tx.exec_params("INSERT INTO processed_events (event_id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
+                       rto::crypto::uuid_v4(), "bench.profile");
+      });
+    });
+    timed("one SMS send (provider call alone)",
+          [&](int i) { app->sms().send(phone_of(i % E), "Payment received. Thank you.", rto::crypto::uuid_v4()); });
+  }
+
+  std::printf("support notifications: %d payment.collection.received events, one customer each (in-app + SMS), %d replica(s)\n",
+              E, o.replicas);
   std::printf("  published (confirmed)  %10.2f s\n", published_s);
   if (notif_s) std::printf("  notifications          %10.0f /s  (%d in %.2f s)\n", notif_rate, E, *notif_s);
   if (sms_s) std::printf("  SMS at the provider    %10.0f /s  (%d in %.2f s)\n", sms_rate, E, *sms_s);
@@ -435,18 +576,23 @@ int run(const Options& o) {
               static_cast<long long>(E - notifications), static_cast<long long>(notif_doubles),
               static_cast<long long>(sms_rows), static_cast<long long>(sms_sent), static_cast<long long>(sms_doubles),
               at_messages, numbers, numbers_twice);
+  std::printf("  CPU of this process    %10.3f ms an event (service, stand-ins, polling); machine %.0f%% busy during the burst\n",
+              burst_cpu_s * 1000 / E, machine_busy * 100);
   std::printf("inbox reads %s: %d customers x %d notifications, %d connections, %d reads in %.2f s (%.0f/s)\n", via,
               o.inbox_users, o.per_user, o.readers, o.reads, reads_s, o.reads / reads_s);
   bench::print_percentiles("GET /api/v1/support/notifications", lat);
+  if (!steps.empty()) std::printf("where an event's time goes (%d each, one thread, nothing else running):\n", o.profile);
+  for (const auto& st : steps) std::printf("  %-40s %7.3f ms\n", st.what, st.ms_each);
   for (const auto& b : broken) std::printf("  BROKEN: %s\n", b.c_str());
   std::printf("{\"bench\":\"support_notifications\",\"events\":%d,\"notifications_per_s\":%.0f,\"sms_per_s\":%.0f,"
-              "\"lost\":%lld,\"doubled\":%lld,\"inbox_via\":\"%s\",\"inbox_ms\":%s,\"ok\":%s}\n",
-              E, notif_rate, sms_rate, static_cast<long long>(E - notifications) + (E - at_messages),
+              "\"cpu_ms_per_event\":%.3f,\"machine_busy\":%.2f,\"replicas\":%d,\"lost\":%lld,\"doubled\":%lld,\"inbox_via\":\"%s\",\"inbox_ms\":%s,\"ok\":%s}\n",
+              E, notif_rate, sms_rate, burst_cpu_s * 1000 / E, machine_busy, o.replicas, static_cast<long long>(E - notifications) + (E - at_messages),
               static_cast<long long>(notif_doubles + sms_doubles + numbers_twice), gateway ? "gateway" : "service",
               bench::to_json(lat).c_str(), broken.empty() ? "true" : "false");
   std::fflush(stdout);
   app.reset();
-  service.stop();
+  apps.clear();
+  for (auto& r : replicas) r->stop();
   standin.service->stop();
   try {
     rto::mq::Connection c(rto::testing::amqp_url());
