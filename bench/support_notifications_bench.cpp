@@ -70,6 +70,7 @@
 #include "bench_util.hpp"
 #include "config.hpp"
 #include "domain/sms.hpp"
+#include "domain/templates.hpp"
 #include "storage/storage.hpp"
 
 extern char** environ;
@@ -555,6 +556,12 @@ int run(const Options& o) {
       m.next_attempt_at = SysClock::now();
       m.created_at = SysClock::now();
       support_service::storage::insert_sms(tx, m);
+    });
+    timed("  notice_for + render (pure, no I/O)", [&](int i) {
+      const auto& ev = evs[static_cast<std::size_t>(i)];
+      auto n = support_service::notice_for(ev.type, ev.subject, ev.data, cfg.notices);
+      n->vars["name"] = "Customer";
+      support_service::render(n->kind, "en", n->vars, {});
     });
     timed("user-service look-up alone", [&](int i) { app->lookup_user(ids[static_cast<std::size_t>(i)]); });
     timed("empty transaction (processed_events)", [&](int) {
