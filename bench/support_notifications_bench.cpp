@@ -4,7 +4,7 @@
 //   support_notifications_bench [--events 10000] [--inbox-users 200] [--per-user 20]
 //                               [--readers 8] [--reads 20000] [--http-workers 8] [--db-pool 8]
 //                               [--gateway-bin PATH] [--gateway-port 0] [--routes-file PATH]
-//                               [--timeout-s 300] [--log-level warn]
+//                               [--timeout-s 300] [--replicas 1] [--profile 1000] [--log-level warn]
 //
 // Everything runs in this process on the test infrastructure (TEST_PG_URL, TEST_AMQP_URL, as for
 // the integration tests): a fresh database with the support migrations, a private exchange, a
@@ -33,6 +33,13 @@
 // items) have come back. Through an API gateway when --gateway-bin is given (this process starts
 // it, its only upstream the service under test, rate limits raised so that they do not answer
 // 429), else straight to the service (the summary says which).
+//
+// With --replicas R, R instances of the service (each with its consumer, jobs and relay) share
+// the queue, as replicas of a deployment do. The burst also reports this process's CPU an event
+// and how busy the whole machine was. Then, with --profile M (after the measurements, the
+// service stopped): M events handled by the App directly in one transaction each (no broker),
+// each of the handler's statements M times, M user-service look-ups, M empty transactions and
+// M provider calls, in ms each: where an event's time goes.
 //
 // Promises (exit 1 when one breaks): (a) ≥ 2,000 notifications/s, none lost or doubled;
 // (b) p99 ≤ 10 ms through the gateway.
@@ -588,7 +595,7 @@ int run(const Options& o) {
   std::printf("inbox reads %s: %d customers x %d notifications, %d connections, %d reads in %.2f s (%.0f/s)\n", via,
               o.inbox_users, o.per_user, o.readers, o.reads, reads_s, o.reads / reads_s);
   bench::print_percentiles("GET /api/v1/support/notifications", lat);
-  if (!steps.empty()) std::printf("where an event's time goes (%d each, one thread, nothing else running):\n", o.profile);
+  if (!steps.empty()) std::printf("where an event's time goes (%d each, one thread, the service's consumer, jobs and relay stopped):\n", o.profile);
   for (const auto& st : steps) std::printf("  %-40s %7.3f ms\n", st.what, st.ms_each);
   for (const auto& b : broken) std::printf("  BROKEN: %s\n", b.c_str());
   std::printf("{\"bench\":\"support_notifications\",\"events\":%d,\"notifications_per_s\":%.0f,\"sms_per_s\":%.0f,"
