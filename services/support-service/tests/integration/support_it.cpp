@@ -94,7 +94,9 @@ struct AfricasTalking {
     mmsim::SimConfig sc;
     sc.at_username = "sandbox";
     sc.at_api_key = "test-api-key";
-    sc.at_report_delay = 50ms;
+    // Long enough that the send has recorded the message id before its report comes back, even
+    // on a busy machine (a report for an id not yet stored is ignored, as a forged one would be).
+    sc.at_report_delay = 1000ms;
     sc.at_failure_rules = {{"99", "AbsentSubscriber"}};
     sim = std::make_unique<mmsim::Simulator>(sc);
     auto c = mmsim::service_config(0, "error");
@@ -807,7 +809,7 @@ std::size_t accepted_to(const std::string& e164) {
   return n;
 }
 bool eventually(const std::function<bool()>& pred) {
-  for (int i = 0; i < 100 && !pred(); ++i) std::this_thread::sleep_for(50ms);
+  for (int i = 0; i < 300 && !pred(); ++i) std::this_thread::sleep_for(50ms);
   return pred();
 }
 }  // namespace
