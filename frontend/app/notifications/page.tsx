@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
+import { MessageSettings } from "../../components/MessageSettings";
 import { useApp } from "../../components/Providers";
 import { ErrorBox, Loading, RequireSession } from "../../components/ui";
 import { api, ApiError } from "../../lib/api";
@@ -109,6 +110,7 @@ function InboxView() {
           {t("common.more")}
         </button>
       )}
+      <MessageSettings />
     </>
   );
 }

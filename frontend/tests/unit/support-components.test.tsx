@@ -1,6 +1,8 @@
 import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Providers } from "../../components/Providers";
+import { AgentAvailability } from "../../components/AgentAvailability";
+import { MessageSettings } from "../../components/MessageSettings";
 import { SlaBadgeView } from "../../components/TicketBadges";
 import { UnreadBadge } from "../../components/UnreadBadge";
 import { saveSession } from "../../lib/api";
@@ -70,5 +72,65 @@ describe("UnreadBadge", () => {
     });
     await waitFor(() => expect(screen.getByRole("link", { name: "Notifications" }).getAttribute("data-count")).toBe("0"));
     expect((fetch as unknown as ReturnType<typeof vi.fn>).mock.calls[0][0]).toBe("http://gw.test/api/v1/support/notifications/unread-count");
+  });
+});
+
+describe("MessageSettings", () => {
+  it("turns off one marketing channel, sending only that choice, and says transactional ones stay", async () => {
+    vi.stubGlobal("WebSocket", QuietSocket);
+    saveSession({ access_token: "a", refresh_token: "r", user_id: "u1", roles: ["customer"] });
+    const sent: unknown[] = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (_url: string, init: RequestInit = {}) => {
+        if (init.method === "PUT") {
+          const body = JSON.parse(String(init.body));
+          sent.push(body);
+          return new Response(JSON.stringify({ marketing: { in_app: true, sms: body.marketing.sms } }), { status: 200 });
+        }
+        return new Response(JSON.stringify({ marketing: { in_app: true, sms: true } }), { status: 200 });
+      }),
+    );
+    render(wrap(<MessageSettings />));
+    const sms = await screen.findByLabelText("Offers and news by SMS");
+    expect((sms as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByTestId("message-settings").textContent).toMatch(/Receipts, payment reminders, lock warnings/);
+    await act(async () => {
+      (sms as HTMLInputElement).click();
+    });
+    await waitFor(() => expect(screen.getByRole("status").textContent).toBe("Saved."));
+    expect(sent).toEqual([{ marketing: { sms: false } }]);
+    expect((screen.getByLabelText("Offers and news by SMS") as HTMLInputElement).checked).toBe(false);
+    expect((screen.getByLabelText("Offers and news in the app") as HTMLInputElement).checked).toBe(true);
+  });
+});
+
+describe("AgentAvailability", () => {
+  it("shows whether the agent takes tickets and, going away, how many were handed over", async () => {
+    vi.stubGlobal("WebSocket", QuietSocket);
+    saveSession({ access_token: "a", refresh_token: "r", user_id: "agent-1", roles: ["support_agent"] });
+    const puts: unknown[] = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (_url: string, init: RequestInit = {}) => {
+        if (init.method === "PUT") {
+          puts.push(JSON.parse(String(init.body)));
+          return new Response(JSON.stringify({ agent_id: "agent-1", available: false, open_tickets: 0, handed_over: 2 }), { status: 200 });
+        }
+        return new Response(
+          JSON.stringify({ items: [{ agent_id: "other", available: false, open_tickets: 1 }, { agent_id: "agent-1", available: true, open_tickets: 2 }] }),
+          { status: 200 },
+        );
+      }),
+    );
+    render(wrap(<AgentAvailability />));
+    const box = (await screen.findByRole("checkbox")) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    await act(async () => {
+      box.click();
+    });
+    await waitFor(() => expect(screen.getByRole("status").textContent).toBe("You are away: 2 open ticket(s) handed to colleagues or the queue."));
+    expect(puts).toEqual([{ available: false }]);
+    expect((screen.getByRole("checkbox") as HTMLInputElement).checked).toBe(false);
   });
 });

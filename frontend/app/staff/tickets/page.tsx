@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { AgentAvailability } from "../../../components/AgentAvailability";
 import { useApp } from "../../../components/Providers";
 import { SlaBadgeView, TicketPriority, TicketStatus } from "../../../components/TicketBadges";
 import { ErrorBox, Loading, RequireSession } from "../../../components/ui";
@@ -62,6 +63,7 @@ function Queue() {
   return (
     <>
       <h1>{t("staff.tickets")}</h1>
+      <AgentAvailability />
       <form className="filters-row" onSubmit={(e) => e.preventDefault()} aria-label={t("market.filters")}>
         <div className="field">
           <label htmlFor="f-status">{t("common.status")}</label>
