@@ -80,6 +80,24 @@ export interface SmsMessage {
   updated_at: string;
 }
 
+/** A notification template as staff see it (GET /api/v1/support/templates): the text in use. */
+export interface Template {
+  kind: string;
+  language: "en" | "sw";
+  title: string;
+  /** The edited text when there is one, else the built-in one; "{{var}}" placeholders. */
+  text: string;
+  class: "transactional" | "marketing";
+  /** The variables this kind may use. */
+  variables: string[];
+  gsm7: boolean;
+  template_units: number;
+  edited: boolean;
+  builtin: { title: string; text: string };
+  updated_by: string | null;
+  updated_at: string | null;
+}
+
 /** Staff moves along the status machine (src/domain/ticket.cpp of the support service). */
 export const STAFF_MOVES: Record<TicketStatus, TicketStatus[]> = {
   open: ["in_progress", "waiting_customer", "resolved"],
