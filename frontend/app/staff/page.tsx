@@ -35,6 +35,9 @@ function Console() {
             <li>
               <Link href="/staff/sms">{t("sms.title")}</Link>
             </li>
+            <li>
+              <Link href="/staff/templates">{t("templates.title")}</Link>
+            </li>
           </>
         )}
       </ul>
