@@ -1,4 +1,6 @@
 #include "rto/events.hpp"
+#include <algorithm>
+#include <span>
 
 #include <map>
 #include <condition_variable>
@@ -326,20 +328,57 @@ struct Consumer::Impl {
   db::Pool* pool;
   BrokerConfig broker;
   ConsumerOptions opts;
-  EventHandler handler;
+  BatchHandler handler;
   std::thread thread;
   Stopper stopper;
 };
 
 Consumer::Consumer(db::Pool& pool, BrokerConfig broker, ConsumerOptions opts, EventHandler handler)
+    : Consumer(pool, std::move(broker), std::move(opts),
+               BatchHandler([h = std::move(handler)](pqxx::work& tx, std::span<const Received> evs) {
+                 for (const auto& e : evs) h(tx, e);
+               })) {}
+
+Consumer::Consumer(db::Pool& pool, BrokerConfig broker, ConsumerOptions opts, BatchHandler handler)
     : impl_(std::make_unique<Impl>()) {
   impl_->pool = &pool;
   impl_->broker = std::move(broker);
   impl_->opts = std::move(opts);
+  impl_->opts.batch = std::max(1, impl_->opts.batch);
   impl_->handler = std::move(handler);
 }
 
 Consumer::~Consumer() { stop(); }
+
+namespace {
+
+// Records the events as processed in one statement; returns the positions of those not
+// processed before, in order (of two copies of one event in the batch, the first).
+std::vector<std::size_t> record_new(pqxx::work& tx, const std::vector<Received>& evs) {
+  js::array rows;
+  rows.reserve(evs.size());
+  for (const auto& e : evs) rows.push_back(js::object{{"event_id", e.id}, {"type", e.type}});
+  auto ins = tx.exec_params(
+      "INSERT INTO processed_events (event_id, type) "
+      "SELECT event_id, type FROM jsonb_to_recordset($1::jsonb) AS (event_id text, type text) "
+      "ON CONFLICT DO NOTHING RETURNING event_id",
+      js::serialize(rows));
+  std::vector<std::string> fresh;
+  fresh.reserve(ins.size());
+  for (const auto& r : ins) fresh.push_back(r[0].as<std::string>());
+  std::sort(fresh.begin(), fresh.end());
+  std::vector<std::size_t> out;
+  out.reserve(fresh.size());
+  for (std::size_t i = 0; i < evs.size(); ++i) {
+    auto it = std::lower_bound(fresh.begin(), fresh.end(), evs[i].id);
+    if (it == fresh.end() || *it != evs[i].id) continue;
+    fresh.erase(it);  // a second copy in this batch finds it gone
+    out.push_back(i);
+  }
+  return out;
+}
+
+}  // namespace
 
 void Consumer::start() {
   impl_->stopper.reset();
@@ -363,25 +402,16 @@ void Consumer::start() {
         // lets each service's user publish there only under its own queues' names.
         c.declare_exchange(retry, "topic");
         c.bind(o.queue, retry, o.queue);
-        c.qos(static_cast<std::uint16_t>(o.prefetch));
+        c.qos(static_cast<std::uint16_t>(std::max(o.prefetch, o.batch)));
         c.enable_confirms();  // a retried copy is confirmed before the original is acknowledged
         c.consume(o.queue);
         connected_ = true;
         if (failures) log::info("event consumer reconnected", {{"queue", o.queue}});
         failures = 0;
-        while (!impl_->stopper.stopping()) {
-          auto m = c.next(std::chrono::milliseconds(250));
-          if (!m) continue;
-          Received ev;
-          try {
-            ev = parse_envelope(m->body);
-          } catch (const std::exception& e) {
-            log::error("malformed event dead-lettered", {{"queue", o.queue}, {"error", e.what()}});
-            c.reject(m->delivery_tag, false);
-            ++dead_;
-            continue;
-          }
-          ev.attempt = static_cast<int>(m->attempt);
+
+        // One event in its own transaction, retried through E.retry and dead-lettered after
+        // max_attempts. Returns false when the consumer is stopping.
+        auto handle_one = [&](Received& ev, const std::string& body, std::uint64_t tag) {
           try {
             log::RequestScope scope("event-" + ev.id);
             impl_->pool->transact([&](pqxx::work& tx) {
@@ -389,9 +419,9 @@ void Consumer::start() {
                   "INSERT INTO processed_events (event_id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
                   ev.id, ev.type);
               if (ins.empty()) return;  // already handled: a duplicate delivery
-              impl_->handler(tx, ev);
+              impl_->handler(tx, std::span<const Received>(&ev, 1));
             });
-            c.ack(m->delivery_tag);
+            c.ack(tag);
             ++handled_;
           } catch (const mq::MqError&) {
             throw;
@@ -399,18 +429,82 @@ void Consumer::start() {
             if (ev.attempt < o.max_attempts) {
               log::warn("event handler failed; retrying",
                         {{"event_id", ev.id}, {"type", ev.type}, {"attempt", ev.attempt}, {"error", e.what()}});
-              if (!impl_->stopper.sleep(o.retry_delay)) break;  // unacked: redelivered after restart
+              if (!impl_->stopper.sleep(o.retry_delay)) return false;  // unacked: redelivered after restart
               // Re-queue a copy with the attempt count, then drop the original.
-              c.publish(retry, o.queue, m->body, ev.id, ev.attempt + 1);
+              c.publish(retry, o.queue, body, ev.id, ev.attempt + 1);
               if (!c.take_returned().empty()) throw mq::MqError("queue " + o.queue + " is gone");
-              c.ack(m->delivery_tag);
+              c.ack(tag);
             } else {
               log::error("event handler failed; dead-lettered",
                          {{"event_id", ev.id}, {"type", ev.type}, {"attempts", ev.attempt}, {"error", e.what()}});
-              c.reject(m->delivery_tag, false);
+              c.reject(tag, false);
               ++dead_;
             }
           }
+          return true;
+        };
+
+        std::vector<mq::Message> msgs;
+        std::vector<Received> evs;
+        std::vector<std::size_t> of;  // evs[i] came from msgs[of[i]]
+        while (!impl_->stopper.stopping()) {
+          msgs.clear();
+          evs.clear();
+          of.clear();
+          auto first = c.next(std::chrono::milliseconds(250));
+          if (!first) continue;
+          msgs.push_back(std::move(*first));
+          while (static_cast<int>(msgs.size()) < o.batch) {
+            auto more = c.next(std::chrono::milliseconds(0));
+            if (!more) break;
+            msgs.push_back(std::move(*more));
+          }
+          for (std::size_t i = 0; i < msgs.size(); ++i) {
+            try {
+              evs.push_back(parse_envelope(msgs[i].body));
+            } catch (const std::exception& e) {
+              log::error("malformed event dead-lettered", {{"queue", o.queue}, {"error", e.what()}});
+              c.reject(msgs[i].delivery_tag, false);
+              ++dead_;
+              continue;
+            }
+            evs.back().attempt = static_cast<int>(msgs[i].attempt);
+            of.push_back(i);
+          }
+          if (evs.empty()) continue;
+          if (evs.size() > 1) {
+            // The batch in one transaction; acknowledged with one frame (every earlier delivery
+            // on this channel is already settled).
+            try {
+              log::RequestScope scope("events-" + evs.front().id);
+              impl_->pool->transact([&](pqxx::work& tx) {
+                auto fresh = record_new(tx, evs);
+                const auto n = fresh.size();
+                if (n == evs.size()) {
+                  impl_->handler(tx, std::span<const Received>(evs));
+                } else if (n > 0) {
+                  std::vector<Received> some;
+                  some.reserve(n);
+                  for (auto i : fresh) some.push_back(evs[i]);
+                  impl_->handler(tx, std::span<const Received>(some));
+                }
+              });
+              c.ack(msgs[of.back()].delivery_tag, true);
+              handled_ += static_cast<std::int64_t>(evs.size());  // duplicates count, as one at a time
+              ++batches_;
+              continue;
+            } catch (const mq::MqError&) {
+              throw;
+            } catch (const std::exception& e) {
+              ++split_;
+              log::warn("event batch failed; handling its events one at a time",
+                        {{"queue", o.queue}, {"events", static_cast<std::int64_t>(evs.size())}, {"error", e.what()}});
+            }
+          }
+          bool go_on = true;
+          for (std::size_t i = 0; i < evs.size() && go_on; ++i)
+            go_on = handle_one(evs[i], msgs[of[i]].body, msgs[of[i]].delivery_tag);
+          if (!go_on) break;
         }
       } catch (const std::exception& e) {
         connected_ = false;

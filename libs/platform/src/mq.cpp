@@ -356,8 +356,8 @@ std::optional<Message> Connection::next(std::chrono::milliseconds timeout) {
   return m;
 }
 
-void Connection::ack(std::uint64_t tag) {
-  if (amqp_basic_ack(impl_->conn, 1, tag, 0) != AMQP_STATUS_OK) throw MqError("ack failed");
+void Connection::ack(std::uint64_t tag, bool multiple) {
+  if (amqp_basic_ack(impl_->conn, 1, tag, multiple ? 1 : 0) != AMQP_STATUS_OK) throw MqError("ack failed");
 }
 
 void Connection::reject(std::uint64_t tag, bool requeue) {

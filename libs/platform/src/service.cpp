@@ -1,4 +1,5 @@
 #include "rto/service.hpp"
+#include <algorithm>
 
 #include <boost/json.hpp>
 
@@ -29,7 +30,33 @@ struct Service::Job {
 
 ServiceClient::ServiceClient(std::string_view base_url, const auth::Tokens& tokens, std::string self,
                              std::string audience, http::ClientOptions opts)
-    : client_(base_url, opts), tokens_(tokens), self_(std::move(self)), audience_(std::move(audience)) {}
+    : client_(base_url, opts), tokens_(tokens), self_(std::move(self)), audience_(std::move(audience)) {
+  // "user-service" -> "the user service"
+  display_ = "the " + audience_;
+  std::replace(display_.begin(), display_.end(), '-', ' ');
+}
+
+http::ClientResponse ServiceClient::call(http::Method m, std::string_view target, std::string_view body) {
+  try {
+    return send(m, target, body);
+  } catch (const http::UpstreamError& e) {
+    log::warn("neighbour unreachable", {{"service", audience_}, {"target", target}, {"error", e.what()}});
+    throw Unavailable(display_ + " cannot be reached; try again shortly");
+  }
+}
+
+std::optional<boost::json::value> ServiceClient::get_json(std::string_view target) {
+  auto res = call(http::Method::Get, target);
+  if (res.status == 404) return std::nullopt;
+  if (res.status != 200) {
+    log::warn("neighbour answered with an error", {{"service", audience_}, {"target", target}, {"status", res.status}});
+    throw Unavailable(display_ + " is unavailable; try again shortly");
+  }
+  boost::system::error_code ec;
+  auto v = boost::json::parse(res.body, ec);
+  if (ec) throw Error(ErrorKind::BadGateway, display_ + " sent an answer this service cannot read");
+  return v;
+}
 
 http::ClientResponse ServiceClient::send(http::Method m, std::string_view target, std::string_view body,
                                          http::Headers headers) {
@@ -116,12 +143,20 @@ void Service::use_outbox() {
 }
 
 void Service::consume(events::ConsumerOptions opts, events::EventHandler handler) {
+  consume(std::move(opts), events::BatchHandler([h = std::move(handler)](pqxx::work& tx, std::span<const events::Received> evs) {
+            for (const auto& e : evs) h(tx, e);
+          }));
+}
+
+void Service::consume(events::ConsumerOptions opts, events::BatchHandler handler) {
   auto queue = opts.queue;
   auto c = std::make_unique<events::Consumer>(db(), events::BrokerConfig{cfg_.amqp_url, cfg_.exchange, cfg_.quorum_queues}, std::move(opts),
                                               std::move(handler));
   auto* cp = c.get();
   metrics_.gauge_fn("events_dead_lettered_total", "Events sent to the dead-letter queue",
                     [cp] { return static_cast<double>(cp->dead_lettered()); }, {{"queue", queue}});
+  metrics_.gauge_fn("events_batches_split_total", "Event batches that failed and were handled again one event at a time",
+                    [cp] { return static_cast<double>(cp->batches_split()); }, {{"queue", queue}});
   add_ready_check("consumer:" + queue, [cp] { return cp->connected(); }, Need::Optional);
   c->start();
   consumers_.push_back(std::move(c));

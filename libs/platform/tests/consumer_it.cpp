@@ -1,7 +1,11 @@
 // The idempotent consumer: duplicates handled once, failures retried, then dead-lettered.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <span>
 #include <thread>
 
 #include "rto/clock.hpp"
@@ -127,6 +131,89 @@ TEST(ConsumerIT, MalformedMessageIsDeadLetteredNotRetried) {
   p.publish(f.exchange.name(), "payment.plan.activated", "not json");
   ASSERT_TRUE(eventually([&] { return c.dead_lettered() == 1; }));
   c.stop();
+}
+
+// A burst waiting in the queue is handled in batches, one transaction each; duplicates (also two
+// copies inside one batch) are handled once, and every delivery is acknowledged.
+TEST(ConsumerIT, BurstIsHandledInBatchesOnceEach) {
+  Fixture f;
+  std::mutex mu;
+  std::vector<std::size_t> sizes;
+  std::atomic<int> calls{0};
+  events::BatchHandler handler = [&](pqxx::work& tx, std::span<const events::Received> evs) {
+    {
+      std::lock_guard lock(mu);
+      sizes.push_back(evs.size());
+    }
+    for (const auto& ev : evs) {
+      ++calls;
+      tx.exec_params("INSERT INTO seen VALUES ($1, $2)", ev.id, ev.subject);
+    }
+  };
+  events::ConsumerOptions o{.queue = f.queue, .bindings = {"payment.plan.*"}, .prefetch = 64};
+  o.batch = 20;
+  events::Consumer c(*f.pool, {rto::testing::amqp_url(), f.exchange.name()}, o, handler);
+  c.start();  // declares and binds the queue; stopped so that the burst waits in it
+  ASSERT_TRUE(eventually([&] { return c.connected(); }));
+  c.stop();
+  auto id = [](int i) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", i);
+    return std::string(buf);
+  };
+  for (int i = 0; i < 50; ++i) f.publish(id(i), "plan-" + std::to_string(i));
+  for (int i = 0; i < 5; ++i) f.publish(id(i * 7), "plan-" + std::to_string(i * 7));  // duplicates
+  c.start();
+  ASSERT_TRUE(eventually([&] { return c.handled() == 55; }));
+  c.stop();
+  EXPECT_EQ(calls.load(), 50);
+  EXPECT_EQ(f.seen(), 50);
+  EXPECT_EQ(f.pool->read([](pqxx::read_transaction& tx) { return tx.exec1("SELECT count(DISTINCT event_id) FROM seen")[0].as<int>(); }), 50);
+  std::lock_guard lock(mu);
+  EXPECT_GT(c.batches(), 0);
+  EXPECT_LT(sizes.size(), 50u);  // fewer transactions than events
+  EXPECT_LE(*std::max_element(sizes.begin(), sizes.end()), 20u);
+  EXPECT_EQ(c.dead_lettered(), 0);
+  // Nothing left unacknowledged: a new consumer on the queue gets nothing.
+  mq::Connection obs(rto::testing::amqp_url());
+  EXPECT_FALSE(obs.get(f.queue));
+}
+
+// One bad event does not sink its batch: the batch is rolled back and handled one event at a
+// time; the others are handled once, the bad one retried and dead-lettered.
+TEST(ConsumerIT, FailedBatchIsHandledOneEventAtATime) {
+  Fixture f;
+  std::atomic<int> bad_attempts{0};
+  events::BatchHandler handler = [&](pqxx::work& tx, std::span<const events::Received> evs) {
+    for (const auto& ev : evs) {
+      tx.exec_params("INSERT INTO seen VALUES ($1, $2)", ev.id, ev.subject);
+      if (ev.subject == "plan-bad") {
+        if (evs.size() == 1) ++bad_attempts;
+        throw std::runtime_error("downstream refuses this one");
+      }
+    }
+  };
+  events::ConsumerOptions o{.queue = f.queue, .bindings = {"payment.#"}, .max_attempts = 2, .retry_delay = 50ms, .prefetch = 64};
+  o.batch = 50;
+  events::Consumer c(*f.pool, {rto::testing::amqp_url(), f.exchange.name()}, o, handler);
+  c.start();
+  ASSERT_TRUE(eventually([&] { return c.connected(); }));
+  c.stop();
+  for (int i = 0; i < 10; ++i) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "10000000-0000-4000-8000-%012d", i);
+    f.publish(buf, i == 4 ? "plan-bad" : "plan-" + std::to_string(i));
+  }
+  c.start();
+  ASSERT_TRUE(eventually([&] { return c.handled() == 9 && c.dead_lettered() == 1; }));
+  c.stop();
+  EXPECT_GE(c.batches_split(), 1);
+  EXPECT_EQ(bad_attempts.load(), 2);
+  EXPECT_EQ(f.seen(), 9);  // the bad one's rows rolled back with each of its attempts
+  mq::Connection obs(rto::testing::amqp_url());
+  auto dead = obs.get(f.queue + ".dlq");
+  ASSERT_TRUE(dead);
+  EXPECT_EQ(events::parse_envelope(dead->body).subject, "plan-bad");
 }
 
 // MQ_QUEUE_TYPE=quorum: the consumer's queue and its dead letters are quorum queues (replicated in

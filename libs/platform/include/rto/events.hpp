@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <pqxx/pqxx>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -86,6 +87,10 @@ struct Received {
 // records the event id as processed). Throw to have it retried; after max_attempts it goes to
 // the dead-letter queue "<queue>.dlq".
 using EventHandler = std::function<void(pqxx::work&, const Received&)>;
+// Handles several events, in delivery order, inside one transaction (the same that records them
+// as processed). Events already processed, and a second copy of one in the same batch, are left
+// out before the handler sees them. Throw to have the batch handled again one event at a time.
+using BatchHandler = std::function<void(pqxx::work&, std::span<const Received>)>;
 
 struct ConsumerOptions {
   std::string queue;                  // durable queue, usually "<service>.events"
@@ -93,23 +98,36 @@ struct ConsumerOptions {
   int max_attempts = 5;
   std::chrono::milliseconds retry_delay{1000};
   int prefetch = 16;
+  // At most this many deliveries in one transaction: those already received when the first is
+  // taken (the consumer never waits to fill a batch), so a quiet queue is handled one event at a
+  // time and a burst in batches. A batch whose handler throws is rolled back and its events
+  // handled again one at a time, each with its own retries and dead-lettering. Raise prefetch
+  // with it.
+  int batch = 1;
 };
 
 class Consumer {
  public:
   Consumer(db::Pool& pool, BrokerConfig broker, ConsumerOptions opts, EventHandler handler);
+  Consumer(db::Pool& pool, BrokerConfig broker, ConsumerOptions opts, BatchHandler handler);
   ~Consumer();
   void start();  // background thread; reconnects with back-off
   void stop();
   bool connected() const noexcept { return connected_.load(); }
   std::int64_t handled() const noexcept { return handled_.load(); }
   std::int64_t dead_lettered() const noexcept { return dead_.load(); }
+  // Transactions that handled more than one event, and batches that failed and were handled
+  // again one event at a time.
+  std::int64_t batches() const noexcept { return batches_.load(); }
+  std::int64_t batches_split() const noexcept { return split_.load(); }
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::atomic<bool> connected_{false};
   std::atomic<std::int64_t> handled_{0};
+  std::atomic<std::int64_t> batches_{0};
+  std::atomic<std::int64_t> split_{0};
   std::atomic<std::int64_t> dead_{0};
 };
 

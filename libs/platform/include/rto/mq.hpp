@@ -82,7 +82,8 @@ class Connection {
   // Next delivery (deliveries read while waiting for confirms first), or nullopt after
   // `timeout`. Throws MqError when the connection is lost.
   std::optional<Message> next(std::chrono::milliseconds timeout);
-  void ack(std::uint64_t tag);
+  // multiple: every unacknowledged delivery up to and including tag.
+  void ack(std::uint64_t tag, bool multiple = false);
   void reject(std::uint64_t tag, bool requeue);
   // Fetch one message without a consumer (tests); auto-ack.
   std::optional<Message> get(std::string_view queue);

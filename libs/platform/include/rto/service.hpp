@@ -38,12 +38,20 @@ class ServiceClient {
   http::ClientResponse send(http::Method m, std::string_view target, std::string_view body = {},
                             http::Headers headers = {});
   http::ClientResponse get(std::string_view target) { return send(http::Method::Get, target); }
+  // send, with a failure to reach the service logged and turned into Unavailable (503: "the
+  // user service cannot be reached; try again shortly"). Any answer is returned as it is.
+  http::ClientResponse call(http::Method m, std::string_view target, std::string_view body = {});
+  // GET an internal resource: its JSON, nullopt for a 404. Unavailable (503) when the service
+  // cannot be reached or answers anything else; BadGateway (502) when the answer is not JSON.
+  std::optional<boost::json::value> get_json(std::string_view target);
+  // "the user service", for messages.
+  const std::string& display_name() const noexcept { return display_; }
   http::Client& raw() noexcept { return client_; }
 
  private:
   http::Client client_;
   const auth::Tokens& tokens_;
-  std::string self_, audience_;
+  std::string self_, audience_, display_;
 };
 
 class Service {
@@ -64,6 +72,7 @@ class Service {
   // Starts the outbox relay (needs use_database first).
   void use_outbox();
   void consume(events::ConsumerOptions opts, events::EventHandler handler);
+  void consume(events::ConsumerOptions opts, events::BatchHandler handler);
   // Receives events without a database (best effort, e.g. for real-time push); see Subscriber.
   void subscribe(events::SubscriberOptions opts, events::SubscriberHandler handler);
   // Serves a WebSocket endpoint beside the HTTP routes (call before run()).
