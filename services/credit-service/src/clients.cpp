@@ -16,28 +16,6 @@ rto::http::ClientOptions options(const CreditConfig& cfg) {
   return o;
 }
 
-// GET an internal resource: its JSON, nullopt for 404, 503 for anything else.
-std::optional<js::value> fetch(rto::ServiceClient& c, const std::string& target, const char* who) {
-  rto::http::ClientResponse res;
-  try {
-    res = c.get(target);
-  } catch (const rto::http::UpstreamError& e) {
-    rto::log::warn("neighbour unreachable", {{"service", who}, {"error", e.what()}});
-    throw rto::Unavailable(std::string("the ") + who + " cannot be reached; try again shortly");
-  }
-  if (res.status == 404) return std::nullopt;
-  if (res.status != 200) {
-    rto::log::warn("neighbour answered with an error", {{"service", who}, {"status", res.status}});
-    throw rto::Unavailable(std::string("the ") + who + " is unavailable; try again shortly");
-  }
-  boost::system::error_code ec;
-  auto v = js::parse(res.body, ec);
-  if (ec)
-    throw rto::Error(rto::ErrorKind::BadGateway,
-                     std::string("the ") + who + " sent an answer this service cannot read");
-  return v;
-}
-
 }  // namespace
 
 Clients::Clients(const CreditConfig& cfg, const rto::auth::Tokens& tokens)
@@ -46,13 +24,13 @@ Clients::Clients(const CreditConfig& cfg, const rto::auth::Tokens& tokens)
       payments_(cfg.payment_service_url, options(cfg)) {}
 
 std::optional<Customer> Clients::customer(const std::string& id) {
-  auto v = fetch(users_, "/internal/users/" + id, "user service");
+  auto v = users_.get_json("/internal/users/" + id);
   if (!v) return std::nullopt;
   return parse_customer(*v);
 }
 
 std::optional<Vehicle> Clients::vehicle(const std::string& id) {
-  auto v = fetch(vehicles_, "/internal/vehicles/" + id, "vehicle service");
+  auto v = vehicles_.get_json("/internal/vehicles/" + id);
   if (!v) return std::nullopt;
   return parse_vehicle(*v);
 }

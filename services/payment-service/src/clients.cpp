@@ -17,25 +17,15 @@ Clients::Clients(const PaymentConfig& cfg, const rto::auth::Tokens& tokens) {
     users_ = std::make_unique<rto::ServiceClient>(cfg.user_service_url, tokens, cfg.common.service, "user-service", opts);
 }
 
-rto::http::ClientResponse Clients::call(rto::ServiceClient& c, std::string_view what, Method m,
-                                        const std::string& target, const std::string& body) {
-  try {
-    return c.send(m, target, body);
-  } catch (const rto::http::UpstreamError& e) {
-    rto::log::warn("upstream call failed", {{"upstream", what}, {"target", target}, {"error", e.what()}});
-    throw rto::Unavailable(std::string(what) + " is unavailable; try again shortly");
-  }
-}
-
 CreditDecision Clients::credit_decision(const std::string& id) {
-  auto r = call(*credit_, "the credit service", Method::Get, "/internal/credit/decisions/" + id);
+  auto r = credit_->call(Method::Get, "/internal/credit/decisions/" + id);
   if (r.status == 404) throw rto::Unprocessable("no such credit decision", {{"credit_decision_id", "names no credit decision"}});
   if (r.status != 200) throw rto::Error(rto::ErrorKind::BadGateway, "the credit service could not answer");
   return parse_credit_decision(r.json());
 }
 
 VehicleAnswer Clients::vehicle(const std::string& id) {
-  auto r = call(*vehicles_, "the vehicle service", Method::Get, "/internal/vehicles/" + id);
+  auto r = vehicles_->call(Method::Get, "/internal/vehicles/" + id);
   if (r.status == 404) throw rto::Unprocessable("no such vehicle", {{"vehicle_id", "names no vehicle"}});
   if (r.status != 200) throw rto::Error(rto::ErrorKind::BadGateway, "the vehicle service could not answer");
   return parse_vehicle(r.json());

@@ -35,9 +35,6 @@ class Clients {
   std::optional<std::string> customer_name(const std::string& customer_id);
 
  private:
-  rto::http::ClientResponse call(rto::ServiceClient& c, std::string_view what, rto::http::Method m,
-                                 const std::string& target, const std::string& body = {});
-
   std::unique_ptr<rto::ServiceClient> vehicles_;
   std::unique_ptr<rto::ServiceClient> credit_;
   std::unique_ptr<rto::ServiceClient> users_;

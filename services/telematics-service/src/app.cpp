@@ -44,17 +44,7 @@ void App::use_vehicle_service(const rto::auth::Tokens& tokens) {
 
 bool App::vehicle_exists(const std::string& vehicle_id) {
   if (!vehicles_) throw rto::Unavailable("the vehicle service is not configured");
-  rto::http::ClientResponse res;
-  try {
-    res = vehicles_->get("/internal/vehicles/" + vehicle_id);
-  } catch (const rto::http::UpstreamError& e) {
-    rto::log::warn("vehicle service unreachable", {{"error", e.what()}});
-    throw rto::Unavailable("the vehicle service cannot be reached; try again shortly");
-  }
-  if (res.status == 200) return true;
-  if (res.status == 404) return false;
-  rto::log::warn("vehicle service answered with an error", {{"status", res.status}});
-  throw rto::Unavailable("the vehicle service is unavailable; try again shortly");
+  return vehicles_->get_json("/internal/vehicles/" + vehicle_id).has_value();
 }
 
 // ---- device tokens ------------------------------------------------------------------------------
