@@ -356,6 +356,15 @@ Response Handlers::change_status(Request& req, bool enable) {
 
 // ---- service to service -----------------------------------------------------------------------
 
+Response Handlers::internal_users(Request& req) {
+  auto ids = parse_lookup_ids(rto::json::parse_object(req.body));
+  auto found = app_->db().read([&](pqxx::read_transaction& tx) { return storage::find_users(tx, ids); });
+  js::array items;
+  items.reserve(found.size());
+  for (const auto& [u, dob] : found) items.push_back(to_internal_json(u, dob));
+  return Response::json(js::object{{"items", std::move(items)}});
+}
+
 Response Handlers::internal_user(Request& req) {
   auto id = path_id(req);
   auto body = app_->db().read([&](pqxx::read_transaction& tx) {

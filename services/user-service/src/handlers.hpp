@@ -36,6 +36,7 @@ class Handlers : public rto::http::HandlerSet<App> {
 
   // Service to service
   Response internal_user(Request& req);
+  Response internal_users(Request& req);
 
  private:
   Response review_kyc(Request& req, bool verify);

@@ -33,6 +33,7 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.post("/api/v1/users/{id}/enable", admin, to(&Handlers::enable_user));
 
   r.get("/internal/users/{id}", Access::services({"credit-service", "payment-service", "support-service"}), to(&Handlers::internal_user));
+  r.post("/internal/users/lookup", Access::services({"support-service"}), to(&Handlers::internal_users));
 }
 
 }  // namespace user_service

@@ -1,4 +1,6 @@
 #include "domain/inputs.hpp"
+#include <algorithm>
+#include <rto/crypto.hpp>
 
 #include <rto/auth.hpp>
 #include <rto/json.hpp>
@@ -82,6 +84,29 @@ ProfilePatch parse_profile_patch(const js::object& body) {
   if (body.contains("language")) p.language = r.one_of("language", true, {"en", "sw"});
   r.finish();
   return p;
+}
+
+std::vector<std::string> parse_lookup_ids(const js::object& body) {
+  rto::json::Reader r(body);
+  r.reject_unknown({"ids"});
+  const auto* arr = r.array("ids", true);
+  std::vector<std::string> ids;
+  if (arr) {
+    if (arr->empty()) r.fail("ids", "must name at least one user");
+    if (arr->size() > kMaxLookupIds) r.fail("ids", "at most " + std::to_string(kMaxLookupIds) + " ids at a time");
+    for (std::size_t i = 0; i < arr->size() && i < kMaxLookupIds; ++i) {
+      const auto& v = (*arr)[i];
+      if (!v.is_string() || !rto::crypto::is_uuid(v.as_string())) {
+        r.errors().push_back({"ids[" + std::to_string(i) + "]", "must be a user id (UUID)"});
+        continue;
+      }
+      ids.emplace_back(v.as_string());
+    }
+  }
+  r.finish();
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
 }
 
 std::vector<std::string> parse_roles(const js::object& body) {

@@ -38,6 +38,10 @@ ProfilePatch parse_profile_patch(const boost::json::object& body);
 
 // {roles: [...]}: known roles only, at least one, duplicates dropped, canonical order.
 std::vector<std::string> parse_roles(const boost::json::object& body);
+// {"ids": [...]} of POST /internal/users/lookup: 1 to kMaxLookupIds user ids (UUIDs), each once
+// in the answer however often it is named.
+inline constexpr std::size_t kMaxLookupIds = 200;
+std::vector<std::string> parse_lookup_ids(const boost::json::object& body);
 
 // {reason}
 std::string parse_rejection(const boost::json::object& body);

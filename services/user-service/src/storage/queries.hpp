@@ -38,6 +38,11 @@ inline const rto::db::Statement kUserInsertIfAbsent{"user_insert_if_absent",
 inline const rto::db::Statement kUserById{"user_by_id",
     "SELECT " + kUserColumns + kUserFrom + "WHERE u.id = $1::uuid"};
 
+// Several users by id (a JSON array of UUIDs), each with the date of birth of their KYC profile.
+inline const rto::db::Statement kUsersByIds{"users_by_ids",
+    "SELECT " + kUserColumns + ", to_char(k.date_of_birth, 'YYYY-MM-DD')" + kUserFrom +
+    "WHERE u.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))"};
+
 inline const rto::db::Statement kUserByPhoneWithHash{"user_by_phone_with_hash",
     "SELECT " + kUserColumns + ", u.password_hash" + kUserFrom + "WHERE u.phone = $1"};
 
@@ -153,7 +158,7 @@ inline const rto::db::Statement kKycClashes{"kyc_clashes",
     "WHERE k.user_id = $1::uuid ORDER BY o.user_id"};
 
 inline std::vector<rto::db::Statement> all() {
-  return {kUserInsert,          kUserInsertIfAbsent,   kUserById,          kUserByPhoneWithHash,
+  return {kUserInsert,          kUserInsertIfAbsent,   kUserById,          kUsersByIds,          kUserByPhoneWithHash,
           kUserExistsByPhone,   kUserUpdateProfile,    kUserSetRoles,      kUserSetStatus,
           kUserListFirst,       kUserListAfter,        kTokenInsert,       kTokenLockByHash,
           kTokenMarkUsed,       kTokenRevokeFamily,    kTokenRevokeFamilyOfUserToken,

@@ -36,6 +36,9 @@ bool insert_user_if_absent(pqxx::transaction_base& tx, const NewUser& u);
 bool phone_registered(pqxx::transaction_base& tx, const std::string& phone);
 
 std::optional<User> find_user(pqxx::transaction_base& tx, const std::string& id);
+// The users among `ids` that exist (any order), each with their KYC date of birth if any.
+std::vector<std::pair<User, std::optional<std::string>>> find_users(pqxx::transaction_base& tx,
+                                                                    const std::vector<std::string>& ids);
 
 struct UserWithCredentials {
   User user;

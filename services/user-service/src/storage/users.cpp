@@ -1,3 +1,4 @@
+#include <boost/json.hpp>
 #include <rto/errors.hpp>
 
 #include "storage/queries.hpp"
@@ -61,6 +62,18 @@ std::optional<User> find_user(pqxx::transaction_base& tx, const std::string& id)
   auto r = tx.exec_prepared(sql::kUserById.name, id);
   if (r.empty()) return std::nullopt;
   return read_user(r[0]);
+}
+
+std::vector<std::pair<User, std::optional<std::string>>> find_users(pqxx::transaction_base& tx,
+                                                                    const std::vector<std::string>& ids) {
+  boost::json::array arr;
+  arr.reserve(ids.size());
+  for (const auto& id : ids) arr.emplace_back(id);
+  auto r = tx.exec_prepared(sql::kUsersByIds.name, boost::json::serialize(arr));
+  std::vector<std::pair<User, std::optional<std::string>>> out;
+  out.reserve(r.size());
+  for (const auto& row : r) out.emplace_back(read_user(row), opt_text(row[10]));
+  return out;
 }
 
 std::optional<UserWithCredentials> find_by_phone(pqxx::transaction_base& tx, const std::string& phone) {

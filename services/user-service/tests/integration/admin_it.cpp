@@ -1,4 +1,5 @@
 // Admin and staff endpoints, the internal endpoint for other services, the bootstrap admin.
+#include <map>
 #include <rto/crypto.hpp>
 #include <set>
 #include <thread>
@@ -203,6 +204,35 @@ TEST(Internal, ServiceTokenOnly) {
   EXPECT_EQ(get("/internal/users/" + a.id).status, 401);
   EXPECT_EQ(get("/internal/users/nope", service_token).status, 404);
   EXPECT_EQ(get("/internal/users/" + rto::crypto::uuid_v4(), service_token).status, 404);
+}
+
+TEST(Internal, LookupOfSeveralUsers) {
+  auto a = register_account("Akello Grace");
+  auto b = register_account("Otim Peter");
+  auto support = world().service->tokens().issue_service("support-service", "user-service");
+  const auto unknown = rto::crypto::uuid_v4();
+  auto r = post("/internal/users/lookup", js::object{{"ids", js::array{a.id, unknown, b.id, a.id}}}, support);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto& items = r.json.at("items").as_array();
+  ASSERT_EQ(items.size(), 2u);  // the unknown id is left out, the repeated one answered once
+  std::map<std::string, js::object> by_id;
+  for (const auto& it : items) by_id[text(it.at("id"))] = it.as_object();
+  ASSERT_EQ(by_id.count(a.id), 1u);
+  ASSERT_EQ(by_id.count(b.id), 1u);
+  EXPECT_EQ(text(by_id[a.id].at("phone")), a.phone);
+  EXPECT_EQ(by_id[b.id].at("full_name"), "Otim Peter");
+  EXPECT_TRUE(by_id[b.id].at("date_of_birth").is_null());
+  EXPECT_FALSE(by_id[a.id].contains("password_hash"));
+
+  auto bad = post("/internal/users/lookup", js::object{{"ids", js::array{a.id, "nope"}}}, support);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("ids[1]"), std::string::npos) << bad.body;
+  // Only the support service may ask for users in bulk; never a user's token.
+  EXPECT_EQ(post("/internal/users/lookup", js::object{{"ids", js::array{a.id}}},
+                 world().service->tokens().issue_service("credit-service", "user-service"))
+                .status,
+            403);
+  EXPECT_EQ(post("/internal/users/lookup", js::object{{"ids", js::array{a.id}}}, a.access_token).status, 401);
 }
 
 TEST(Bootstrap, AdminCreatedOnceAcrossRestartsAndReplicas) {

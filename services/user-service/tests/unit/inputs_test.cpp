@@ -112,3 +112,19 @@ TEST(Rejection, NeedsAReason) {
   EXPECT_EQ(parse_rejection(obj(R"({"reason":"photo unreadable"})")), "photo unreadable");
   EXPECT_TRUE(names_field(error_of([] { parse_rejection(obj("{}")); }), "reason"));
 }
+
+TEST(LookupIds, DistinctSortedAndChecked) {
+  const std::string a = "5b0f8a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b", b = "0a0f8a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b";
+  auto ids = parse_lookup_ids(js::object{{"ids", js::array{a, b, a}}});
+  EXPECT_EQ(ids, (std::vector<std::string>{b, a}));
+  auto e = error_of([&] { parse_lookup_ids(js::object{{"ids", js::array{a, "nope", 7}}}); });
+  EXPECT_EQ(e.status(), 400);
+  EXPECT_TRUE(names_field(e, "ids[1]"));
+  EXPECT_TRUE(names_field(e, "ids[2]"));
+  EXPECT_TRUE(names_field(error_of([] { parse_lookup_ids(js::object{{"ids", js::array{}}}); }), "ids"));
+  EXPECT_TRUE(names_field(error_of([] { parse_lookup_ids(js::object{}); }), "ids"));
+  EXPECT_TRUE(names_field(error_of([&] { parse_lookup_ids(js::object{{"ids", js::array{a}}, {"more", 1}}); }), "more"));
+  js::array many;
+  for (std::size_t i = 0; i <= kMaxLookupIds; ++i) many.emplace_back(a);
+  EXPECT_TRUE(names_field(error_of([&] { parse_lookup_ids(js::object{{"ids", many}}); }), "ids"));
+}
