@@ -8,8 +8,8 @@
 //
 // Everything runs in this process on the test infrastructure (TEST_PG_URL, TEST_AMQP_URL, as for
 // the integration tests): a fresh database with the support migrations, a private exchange, a
-// stand-in serving the user service's GET /internal/users/{id} (phone, language and name of every
-// customer) and Africa's Talking's POST /version1/messaging (PROTOCOLS.md §5: a 201 with one
+// stand-in serving the user service's GET /internal/users/{id} and POST /internal/users/lookup
+// (phone, language and name of every customer) and Africa's Talking's POST /version1/messaging (PROTOCOLS.md §5: a 201 with one
 // Success recipient and a message id; it counts the messages each number received), and the
 // support service wired as main.cpp/install() does: SMS_PROVIDER=africastalking pointed at the
 // stand-in, its consumer on the private exchange, its jobs on (quiet hours off), its outbox relay.
@@ -173,6 +173,13 @@ struct StandIn {
       auto it = users.find(std::string(req.param("id")));
       if (it == users.end()) throw rto::NotFound("no such user");
       return Response::json(it->second);
+    });
+    service->router().post("/internal/users/lookup", Access::service(), [this](Request& req) {
+      js::array items;
+      const auto body = js::parse(req.body);
+      for (const auto& id : body.as_object().at("ids").as_array())
+        if (auto it = users.find(std::string(id.as_string())); it != users.end()) items.push_back(it->second);
+      return Response::json(js::object{{"items", std::move(items)}});
     });
     service->router().post("/version1/messaging", Access::anyone(), [this](Request& req) {
       const auto form = support_service::sms::form_decode(req.body);
@@ -522,6 +529,29 @@ int run(const Options& o) {
         app->on_event(tx, ev);
       });
     });
+    {
+      // The same kind of events as the consumer takes them from a burst: 100 to a transaction.
+      std::vector<rto::events::Received> more;
+      for (int i = 0; i < M; ++i) {
+        auto ev = evs[static_cast<std::size_t>(i)];
+        ev.id = rto::crypto::uuid_v4();
+        more.push_back(std::move(ev));
+      }
+      const auto s0 = Steady::now();
+      for (int from = 0; from < M; from += 100) {
+        const auto n = static_cast<std::size_t>(std::min(100, M - from));
+        app->db().transact([&](pqxx::work& tx) {
+          js::array rows;
+          for (std::size_t k = 0; k < n; ++k)
+            rows.push_back(js::object{{"event_id", more[static_cast<std::size_t>(from) + k].id}, {"type", "payment.collection.received"}});
+          tx.exec_params("INSERT INTO processed_events (event_id, type) SELECT event_id, type FROM "
+                         "jsonb_to_recordset($1::jsonb) AS (event_id text, type text) ON CONFLICT DO NOTHING",
+                         js::serialize(rows));
+          app->on_events(tx, std::span<const rto::events::Received>(more.data() + from, n));
+        });
+      }
+      steps.push_back({"handler + transaction, 100 events a batch", std::chrono::duration<double, std::milli>(Steady::now() - s0).count() / M});
+    }
     // The handler's statements, each M times in one transaction (no commit in the figure).
     auto in_one_tx = [&](const char* what, auto&& f) {
       app->db().transact([&](pqxx::work& tx) { timed(what, [&](int i) { f(tx, i); }); });

@@ -200,6 +200,70 @@ TEST(SupportService, OverdueRemindersOnDaysOneThreeAndSevenFollowTheTemplateStaf
   EXPECT_EQ(overdue_bodies().size(), 3u) << "a reminder was sent twice";
 }
 
+// A rider who reads Swahili is reminded in Swahili, in the app and by SMS: the day before the
+// instalment falls due and on the day, each once.
+TEST(SupportService, ASwahiliSpeakingRiderIsRemindedInSwahiliInTheAppAndBySms) {
+  Api api;
+  auto p = e2e::pending_plan(api);
+  auto lang = api.patch("/api/v1/users/me", js::object{{"language", "sw"}}, p.customer.access_token);
+  ASSERT_EQ(lang.status, 200) << lang.body;
+  ASSERT_LT(e2e::internal_payment(p.reference, p.deposit, "MP" + rto::crypto::uuid_v4().substr(0, 12)).status, 300);
+  auto plan = api.get("/api/v1/plans/" + p.id, p.customer.access_token);
+  ASSERT_EQ(plan.status, 200) << plan.body;
+  const auto due = text(plan.json.as_object().at("next_due").at("due_date"));
+  const auto admin = e2e::admin_token(api);
+
+  // The notification of `kind`, polled for up to 10 s; null when none came.
+  auto notice = [&](const std::string& kind) -> js::value {
+    for (int i = 0; i < 100; ++i) {
+      auto inbox = api.get("/api/v1/support/notifications?limit=100", p.customer.access_token);
+      if (inbox.status == 200)
+        for (const auto& n : inbox.json.as_object().at("items").as_array())
+          if (text(n.at("kind")) == kind) return n;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return nullptr;
+  };
+  auto texted = [&](const std::string& body) {
+    for (int i = 0; i < 100; ++i) {
+      auto outbox = api.get("/api/v1/support/sms?user_id=" + p.customer.id + "&limit=100", admin);
+      if (outbox.status == 200)
+        for (const auto& m : outbox.json.as_object().at("items").as_array())
+          if (text(m.at("body")) == body) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  };
+
+  struct Want {
+    int offset;
+    const char* kind;
+    const char* title;
+    const char* words;  // from the built-in Swahili text
+  };
+  for (const auto& w : {Want{-1, "reminder_due_tomorrow", "Malipo ya kesho", "inadaiwa kesho"},
+                        Want{0, "reminder_due_today", "Malipo ya leo", "inadaiwa leo"}}) {
+    ASSERT_LT(e2e::run_reminders(date_plus(due, w.offset)).status, 300);
+    auto n = notice(w.kind);
+    ASSERT_TRUE(n.is_object()) << "no " << w.kind << " for the rider";
+    EXPECT_EQ(text(n.at("language")), "sw");
+    EXPECT_EQ(text(n.at("title")), w.title);
+    const auto body = text(n.at("body"));
+    EXPECT_NE(body.find(w.words), std::string::npos) << body;
+    EXPECT_NE(body.find(p.reference), std::string::npos) << body;
+    EXPECT_TRUE(texted(body)) << "the Swahili reminder was not sent by SMS: " << body;
+  }
+  // Each once: running the day's reminders again adds nothing.
+  ASSERT_LT(e2e::run_reminders(due).status, 300);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto inbox = api.get("/api/v1/support/notifications?limit=100", p.customer.access_token);
+  ASSERT_EQ(inbox.status, 200);
+  int reminders = 0;
+  for (const auto& n : inbox.json.as_object().at("items").as_array())
+    reminders += text(n.at("kind")).starts_with("reminder_") ? 1 : 0;
+  EXPECT_EQ(reminders, 2) << inbox.body;
+}
+
 // An agent who stops taking tickets hands the open ones over; two partial preference changes at
 // once both take effect; a ticket's photo is the customer's own.
 TEST(SupportService, AnAgentAwayHandsOverTicketsPreferencesMergeAndPhotosStayPrivate) {

@@ -1,5 +1,9 @@
 #include "app.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
 #include <rto/log.hpp>
@@ -130,19 +134,7 @@ void App::save_ticket(pqxx::transaction_base& tx, const Ticket& before, Ticket& 
   }
 }
 
-std::optional<UserInfo> App::lookup_user(const std::string& user_id) {
-  if (!users_) return std::nullopt;
-  rto::http::ClientResponse r;
-  try {
-    r = users_->get("/internal/users/" + user_id);
-  } catch (const std::exception&) {
-    throw rto::Unavailable("the user service cannot be reached");
-  }
-  if (r.status == 404) return std::nullopt;
-  if (r.status != 200) throw rto::Unavailable("the user service answered " + std::to_string(r.status));
-  auto v = r.json();
-  if (!v.is_object()) return std::nullopt;
-  const auto& o = v.as_object();
+UserInfo App::user_info(const js::object& o) const {
   auto s = [&](const char* k) -> std::string {
     if (const auto* x = o.if_contains(k); x && x->is_string()) return std::string(x->as_string());
     return {};
@@ -154,17 +146,47 @@ std::optional<UserInfo> App::lookup_user(const std::string& user_id) {
   return u;
 }
 
+std::optional<UserInfo> App::lookup_user(const std::string& user_id) {
+  if (!users_) return std::nullopt;
+  auto v = users_->get_json("/internal/users/" + user_id);
+  if (!v || !v->is_object()) return std::nullopt;
+  return user_info(v->as_object());
+}
+
+std::unordered_map<std::string, UserInfo> App::lookup_users(const std::vector<std::string>& user_ids) {
+  std::unordered_map<std::string, UserInfo> out;
+  if (!users_ || user_ids.empty()) return out;
+  if (user_ids.size() == 1) {
+    if (auto u = lookup_user(user_ids.front())) out.emplace(user_ids.front(), std::move(*u));
+    return out;
+  }
+  constexpr std::size_t kChunk = 200;  // the user service's limit a call
+  for (std::size_t from = 0; from < user_ids.size(); from += kChunk) {
+    js::array ids;
+    for (std::size_t i = from; i < std::min(user_ids.size(), from + kChunk); ++i) ids.emplace_back(user_ids[i]);
+    auto r = users_->call(rto::http::Method::Post, "/internal/users/lookup", js::serialize(js::object{{"ids", std::move(ids)}}));
+    if (r.status != 200) {
+      rto::log::warn("user lookup refused", {{"status", r.status}});
+      throw rto::Unavailable("the user service is unavailable; try again shortly");
+    }
+    auto v = r.json();
+    const auto* items = v.is_object() ? v.as_object().if_contains("items") : nullptr;
+    if (!items || !items->is_array()) throw rto::Unavailable("the user service gave an answer without items");
+    for (const auto& it : items->as_array()) {
+      if (!it.is_object()) continue;
+      const auto* id = it.as_object().if_contains("id");
+      if (id && id->is_string()) out.emplace(std::string(id->as_string()), user_info(it.as_object()));
+    }
+  }
+  return out;
+}
+
 std::vector<CustomerPlan> App::customer_plans(const std::string& customer_id) {
   if (!payments_) throw rto::Unavailable("plans and vehicles cannot be checked: the payment service is not configured");
-  rto::http::ClientResponse r;
-  try {
-    r = payments_->get("/internal/customers/" + customer_id + "/plans");
-  } catch (const std::exception&) {
-    throw rto::Unavailable("the payment service cannot be reached to check the plan or vehicle");
-  }
-  if (r.status != 200) throw rto::Unavailable("the payment service answered " + std::to_string(r.status));
+  auto answer = payments_->get_json("/internal/customers/" + customer_id + "/plans");
+  if (!answer) throw rto::Unavailable("the payment service does not know the customer's plans");
   std::vector<CustomerPlan> out;
-  auto v = r.json();
+  const auto& v = *answer;
   const auto* items = v.is_object() ? v.as_object().if_contains("items") : nullptr;
   if (!items || !items->is_array()) throw rto::Unavailable("the payment service gave an answer without items");
   for (const auto& it : items->as_array()) {
@@ -224,35 +246,70 @@ int App::mark_breaches() {
 int App::deliver_sms() {
   const auto now = this->now();
   const bool quiet = sms::in_quiet_hours(now, cfg_.quiet);
-  auto batch = db_.transact([&](pqxx::work& tx) { return storage::claim_sms(tx, now, quiet, cfg_.sms_batch); });
-  for (const auto& m : batch) {
-    auto r = sms_->send(m.phone, m.body, m.id);
-    const auto at = this->now();
-    db_.transact([&](pqxx::work& tx) {
-      switch (r.outcome) {
-        case sms::Outcome::Sent:
-          storage::sms_sent(tx, m.id, sms_->name(), r.message_id, r.status_code, r.detail, at);
-          break;
-        case sms::Outcome::Failed:
-          storage::sms_failed(tx, m.id, sms_->name(), r.status_code, r.detail, at);
-          break;
-        case sms::Outcome::Retry:
-          if (m.attempts >= cfg_.sms_max_attempts) {
-            storage::sms_failed(tx, m.id, sms_->name(), r.status_code, "gave up after retries: " + r.detail, at);
-          } else {
-            storage::sms_retry(tx, m.id, at + sms::backoff(m.attempts, cfg_.sms_retry_base, cfg_.sms_retry_max),
-                               r.status_code, r.detail, at);
-          }
-          break;
-      }
-    });
-    rto::log::info("sms attempt", {{"sms_id", m.id},
-                                   {"attempt", m.attempts},
-                                   {"outcome", r.outcome == sms::Outcome::Sent     ? "sent"
-                                               : r.outcome == sms::Outcome::Failed ? "failed"
-                                                                                   : "retry"},
-                                   {"status_code", r.status_code}});
+  if (now - last_stuck_sweep_ > std::chrono::minutes(1)) {
+    // A message left 'sending' by a process that stopped mid-send may or may not have gone out:
+    // it is not sent again (never twice), it is marked failed so that staff see it.
+    last_stuck_sweep_ = now;
+    auto n = db_.transact([&](pqxx::work& tx) { return storage::fail_stuck_sms(tx, now - std::chrono::minutes(10), now); });
+    if (n) rto::log::warn("SMS left sending by a stopped process marked failed", {{"count", n}});
   }
+  auto batch = db_.transact([&](pqxx::work& tx) { return storage::claim_sms(tx, now, quiet, cfg_.sms_batch); });
+  if (batch.empty()) return 0;
+  // The claimed messages are committed as 'sending' before any is sent, so none goes twice;
+  // up to sms_concurrency sends are in flight at once, and the outcomes are written together.
+  std::vector<storage::SmsOutcome> outcomes(batch.size());
+  auto send_one = [&](std::size_t i) {
+    const auto& m = batch[i];
+    auto r = sms_->send(m.phone, m.body, m.id);
+    auto& o = outcomes[i];
+    o.id = m.id;
+    o.provider = sms_->name();
+    o.code = r.status_code;
+    switch (r.outcome) {
+      case sms::Outcome::Sent:
+        o.status = "sent";
+        o.message_id = r.message_id;
+        o.status_text = r.detail;
+        break;
+      case sms::Outcome::Failed:
+        o.status = "failed";
+        o.reason = r.detail;
+        break;
+      case sms::Outcome::Retry:
+        if (m.attempts >= cfg_.sms_max_attempts) {
+          o.status = "failed";
+          o.reason = "gave up after retries: " + r.detail;
+        } else {
+          o.status = "pending";
+          o.reason = r.detail;
+          o.next_attempt_at = this->now() + sms::backoff(m.attempts, cfg_.sms_retry_base, cfg_.sms_retry_max);
+        }
+        break;
+    }
+  };
+  const std::size_t lanes = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, cfg_.sms_concurrency)), batch.size());
+  std::atomic<std::size_t> next{0};
+  auto lane = [&] {
+    for (std::size_t i = next++; i < batch.size(); i = next++) {
+      try {
+        send_one(i);
+      } catch (const std::exception& e) {  // a provider breaking its promise not to throw
+        outcomes[i] = {batch[i].id, "pending", sms_->name(), std::nullopt, std::nullopt, std::string(e.what()), 0,
+                       this->now() + sms::backoff(batch[i].attempts, cfg_.sms_retry_base, cfg_.sms_retry_max)};
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    for (std::size_t k = 1; k < lanes; ++k) helpers.emplace_back(lane);
+    lane();
+  }
+  db_.transact([&](pqxx::work& tx) { storage::record_sms_outcomes(tx, outcomes, this->now()); });
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    rto::log::info("sms attempt", {{"sms_id", batch[i].id},
+                                   {"attempt", batch[i].attempts},
+                                   {"outcome", outcomes[i].status == "pending" ? "retry" : outcomes[i].status},
+                                   {"status_code", outcomes[i].code}});
   return static_cast<int>(batch.size());
 }
 

@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <memory>
 #include <optional>
+#include <span>
+#include <unordered_map>
 #include <pqxx/pqxx>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -50,9 +52,11 @@ class App {
   void save_ticket(pqxx::transaction_base& tx, const Ticket& before, Ticket& after, const std::string& actor,
                    const std::string& action, const std::string& event_type);
 
-  // One event from the broker, inside the consumer's transaction (which also records the event
-  // id as processed): auto-tickets and notifications, each at most once.
-  void on_event(pqxx::work& tx, const rto::events::Received& e);
+  // Events from the broker, inside the consumer's transaction (which also records their ids as
+  // processed): auto-tickets and notifications, each at most once. A batch costs a handful of
+  // statements and one user-service call, however many events it holds.
+  void on_events(pqxx::work& tx, std::span<const rto::events::Received> events);
+  void on_event(pqxx::work& tx, const rto::events::Received& e) { on_events(tx, {&e, 1}); }
 
   // Marks tickets whose SLA passed and publishes support.ticket.sla_breached. Returns how many.
   int mark_breaches();
@@ -62,6 +66,9 @@ class App {
   // The user service's answer for `user_id`; nullopt when it has no such user or is not
   // configured. Throws rto::Error (503) when it cannot be asked right now.
   std::optional<UserInfo> lookup_user(const std::string& user_id);
+  // Several users at once (POST /internal/users/lookup, 200 a call); those unknown are absent.
+  // Throws rto::Error (503) when the user service cannot be asked right now.
+  std::unordered_map<std::string, UserInfo> lookup_users(const std::vector<std::string>& user_ids);
   // The customer's plans with their vehicles, from the payment service. Throws rto::Error (503)
   // when it is not configured or cannot be asked right now.
   std::vector<CustomerPlan> customer_plans(const std::string& customer_id);
@@ -79,7 +86,9 @@ class App {
   std::shared_ptr<SmsProvider> sms_;
   std::unique_ptr<rto::ServiceClient> users_;
   std::unique_ptr<rto::ServiceClient> payments_;
+  UserInfo user_info(const boost::json::object& o) const;
   prometheus::Family<prometheus::Counter>* fallbacks_ = nullptr;
+  TimePoint last_stuck_sweep_{};  // the SMS job's thread only
 };
 
 struct InstallOptions {

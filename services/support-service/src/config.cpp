@@ -60,6 +60,8 @@ SupportConfig SupportConfig::read(rto::config::Env& env) {
   c.sms_retry_max = std::chrono::seconds(env.integer("SMS_RETRY_MAX_SECONDS", 1800, 0, 86400));
   c.sms_job = env.millis("SMS_JOB_INTERVAL_MS", 1000, 50, 600000);
   c.sms_batch = static_cast<int>(env.integer("SMS_BATCH", 100, 1, 1000));
+  c.sms_concurrency = static_cast<int>(env.integer("SMS_CONCURRENCY", 4, 1, 32));
+  c.event_batch = static_cast<int>(env.integer("EVENT_BATCH", 100, 1, 500));
   c.quiet.start_hour = static_cast<int>(env.integer("SMS_QUIET_START_HOUR", 21, 0, 23));
   c.quiet.end_hour = static_cast<int>(env.integer("SMS_QUIET_END_HOUR", 7, 0, 23));
   // The operator's zone, as the payment service reads it.

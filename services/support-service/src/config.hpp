@@ -28,6 +28,8 @@ struct SupportConfig {
   std::chrono::seconds sms_retry_max{1800};  // SMS_RETRY_MAX_SECONDS [1800]
   std::chrono::milliseconds sms_job{1000};   // SMS_JOB_INTERVAL_MS [1000]
   int sms_batch = 100;                     // SMS_BATCH [100]
+  int sms_concurrency = 4;                 // SMS_CONCURRENCY [4]: sends of one batch in flight at once
+  int event_batch = 100;                   // EVENT_BATCH [100]: events handled in one transaction
   sms::QuietHours quiet;                   // SMS_QUIET_START_HOUR [21], SMS_QUIET_END_HOUR [7] in
                                            //   OPERATOR_TZ [Africa/Kampala] (a tz database name, read
                                            //   from TZDIR [/usr/share/zoneinfo]); the older

@@ -407,9 +407,8 @@ Response Handlers::notifications(Request& req) {
   const int limit = limit_param(req);
   auto after = cursor_param(req);
   bool unread = text_param(req, "unread", {"true", "false"}).value_or("false") == "true";
-  auto [rows, count] = app_->db().read([&](pqxx::read_transaction& tx) {
-    return std::pair{storage::inbox(tx, who.subject, unread, after, limit + 1), storage::unread_count(tx, who.subject)};
-  });
+  auto [rows, count] = app_->db().query(
+      [&](pqxx::nontransaction& tx) { return storage::inbox_page(tx, who.subject, unread, after, limit + 1); });
   js::array items;
   for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) items.push_back(notification_json(rows[i]));
   js::value next = nullptr;

@@ -47,7 +47,12 @@ std::shared_ptr<App> install(rto::Service& service, SupportConfig cfg, std::shar
     rto::events::ConsumerOptions co;
     co.queue = opts.event_queue;
     co.bindings = consumed_events();
-    service.consume(std::move(co), [app](pqxx::work& tx, const rto::events::Received& e) { app->on_event(tx, e); });
+    // A burst (the morning's reminders, a day's receipts) is handled a batch to a transaction.
+    co.batch = app->config().event_batch;
+    co.prefetch = std::max(co.prefetch, 2 * co.batch);
+    service.consume(std::move(co), rto::events::BatchHandler([app](pqxx::work& tx, std::span<const rto::events::Received> evs) {
+                      app->on_events(tx, evs);
+                    }));
   }
   return app;
 }

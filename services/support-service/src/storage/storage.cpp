@@ -1,5 +1,7 @@
 #include "storage/storage.hpp"
 
+#include <boost/json.hpp>
+
 namespace support_service::storage {
 
 namespace {
@@ -346,6 +348,21 @@ StoredPreferences preferences(pqxx::transaction_base& tx, const std::string& use
   return {{r[0][0].as<bool>(), r[0][1].as<bool>()}, from_micros(r[0][2].as<std::int64_t>())};
 }
 
+std::unordered_map<std::string, Preferences> preferences_of(pqxx::transaction_base& tx,
+                                                            const std::vector<std::string>& user_ids) {
+  std::unordered_map<std::string, Preferences> out;
+  if (user_ids.empty()) return out;
+  boost::json::array ids;
+  ids.reserve(user_ids.size());
+  for (const auto& id : user_ids) ids.emplace_back(id);
+  auto r = tx.exec_params(
+      "SELECT user_id::text, marketing_in_app, marketing_sms FROM notification_preferences "
+      "WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))",
+      boost::json::serialize(ids));
+  for (const auto& row : r) out.emplace(row[0].as<std::string>(), Preferences{row[1].as<bool>(), row[2].as<bool>()});
+  return out;
+}
+
 StoredPreferences update_preferences(pqxx::transaction_base& tx, const std::string& user_id,
                                      std::optional<bool> marketing_in_app, std::optional<bool> marketing_sms,
                                      TimePoint now) {
@@ -371,11 +388,44 @@ bool insert_notification(pqxx::transaction_base& tx, const Notification& n) {
   return r.affected_rows() == 1;
 }
 
-std::vector<Notification> inbox(pqxx::transaction_base& tx, const std::string& user_id, bool unread_only,
-                                std::optional<std::pair<TimePoint, std::string>> after, int limit) {
+std::vector<std::string> insert_notifications(pqxx::transaction_base& tx, const std::vector<Notification>& ns) {
+  std::vector<std::string> out;
+  if (ns.empty()) return out;
+  boost::json::array rows;
+  rows.reserve(ns.size());
+  for (const auto& n : ns)
+    rows.push_back(boost::json::object{{"id", n.id},
+                                       {"user_id", n.user_id},
+                                       {"event_id", n.event_id},
+                                       {"kind", n.kind},
+                                       {"language", n.language},
+                                       {"title", n.title},
+                                       {"body", n.body},
+                                       {"created_us", to_micros(n.created_at)}});
+  auto r = tx.exec_params(
+      "INSERT INTO notifications (id, user_id, event_id, kind, language, title, body, created_at) "
+      "SELECT r.id, r.user_id, r.event_id, r.kind, r.language, r.title, r.body, "
+      "'epoch'::timestamptz + r.created_us * interval '1 microsecond' "
+      "FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, user_id uuid, event_id text, kind text, language text, "
+      "title text, body text, created_us int8) "
+      "ON CONFLICT (event_id, user_id) DO NOTHING RETURNING id::text",
+      boost::json::serialize(rows));
+  out.reserve(r.size());
+  for (const auto& row : r) out.push_back(row[0].as<std::string>());
+  return out;
+}
+
+std::pair<std::vector<Notification>, std::int64_t> inbox_page(pqxx::transaction_base& tx, const std::string& user_id,
+                                                              bool unread_only,
+                                                              std::optional<std::pair<TimePoint, std::string>> after,
+                                                              int limit) {
+  // The count row is always there; the page's columns are NULL when the page is empty.
   static const std::string sql =
-      "SELECT " + kNotificationColumns + " FROM notifications WHERE user_id = $1::uuid AND (NOT $2 OR read_at IS NULL) "
-      "AND ($3::int8 IS NULL OR (created_at, id) < (" + TS(3) + ", $4::uuid)) ORDER BY created_at DESC, id DESC LIMIT $5";
+      "WITH page AS (SELECT " + kNotificationColumns + ", created_at AS at_, id AS id_ FROM notifications "
+      "WHERE user_id = $1::uuid AND (NOT $2 OR read_at IS NULL) "
+      "AND ($3::int8 IS NULL OR (created_at, id) < (" + TS(3) + ", $4::uuid)) ORDER BY created_at DESC, id DESC LIMIT $5) "
+      "SELECT page.*, c.unread FROM (SELECT count(*) AS unread FROM notifications WHERE user_id = $1::uuid AND read_at IS NULL) c "
+      "LEFT JOIN page ON true ORDER BY page.at_ DESC, page.id_ DESC";
   std::optional<std::int64_t> after_at;
   std::optional<std::string> after_id;
   if (after) {
@@ -383,9 +433,12 @@ std::vector<Notification> inbox(pqxx::transaction_base& tx, const std::string& u
     after_id = after->second;
   }
   auto r = tx.exec_params(sql, user_id, unread_only, after_at, after_id, limit);
-  std::vector<Notification> out;
-  out.reserve(r.size());
-  for (const auto& row : r) out.push_back(read_notification(row));
+  std::pair<std::vector<Notification>, std::int64_t> out;
+  out.first.reserve(r.size());
+  for (const auto& row : r) {
+    out.second = row[11].as<std::int64_t>();
+    if (!row[0].is_null()) out.first.push_back(read_notification(row));
+  }
   return out;
 }
 
@@ -416,6 +469,74 @@ bool insert_sms(pqxx::transaction_base& tx, const SmsMessage& m) {
   auto r = tx.exec_params(sql, m.id, m.event_id, m.user_id, m.notification_id, m.phone, m.body, m.segments, m.gsm7,
                           m.urgent, to_micros(m.next_attempt_at), to_micros(m.created_at));
   return r.affected_rows() == 1;
+}
+
+std::size_t insert_sms_all(pqxx::transaction_base& tx, const std::vector<SmsMessage>& ms) {
+  if (ms.empty()) return 0;
+  boost::json::array rows;
+  rows.reserve(ms.size());
+  for (const auto& m : ms)
+    rows.push_back(boost::json::object{
+        {"id", m.id},
+        {"event_id", m.event_id},
+        {"user_id", m.user_id},
+        {"notification_id", m.notification_id ? boost::json::value(*m.notification_id) : boost::json::value(nullptr)},
+        {"phone", m.phone},
+        {"body", m.body},
+        {"segments", m.segments},
+        {"gsm7", m.gsm7},
+        {"urgent", m.urgent},
+        {"next_us", to_micros(m.next_attempt_at)},
+        {"created_us", to_micros(m.created_at)}});
+  auto r = tx.exec_params(
+      "INSERT INTO sms_messages (id, event_id, user_id, notification_id, phone, body, segments, gsm7, urgent, status, "
+      "next_attempt_at, created_at, updated_at) "
+      "SELECT r.id, r.event_id, r.user_id, r.notification_id, r.phone, r.body, r.segments, r.gsm7, r.urgent, 'pending', "
+      "'epoch'::timestamptz + r.next_us * interval '1 microsecond', "
+      "'epoch'::timestamptz + r.created_us * interval '1 microsecond', "
+      "'epoch'::timestamptz + r.created_us * interval '1 microsecond' "
+      "FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, event_id text, user_id uuid, notification_id uuid, phone text, "
+      "body text, segments int, gsm7 boolean, urgent boolean, next_us int8, created_us int8) "
+      "ON CONFLICT (event_id, user_id) DO NOTHING",
+      boost::json::serialize(rows));
+  return static_cast<std::size_t>(r.affected_rows());
+}
+
+std::int64_t fail_stuck_sms(pqxx::transaction_base& tx, TimePoint before, TimePoint now) {
+  static const std::string sql =
+      "UPDATE sms_messages SET status = 'failed', failure_reason = 'outcome unknown: the service stopped during the send', "
+      "updated_at = " + TS(2) + " WHERE status = 'sending' AND updated_at < " + TS(1);
+  return static_cast<std::int64_t>(tx.exec_params(sql, to_micros(before), to_micros(now)).affected_rows());
+}
+
+void record_sms_outcomes(pqxx::transaction_base& tx, const std::vector<SmsOutcome>& outcomes, TimePoint now) {
+  if (outcomes.empty()) return;
+  auto opt = [](const std::optional<std::string>& s) { return s ? boost::json::value(*s) : boost::json::value(nullptr); };
+  boost::json::array rows;
+  rows.reserve(outcomes.size());
+  for (const auto& o : outcomes)
+    rows.push_back(boost::json::object{
+        {"id", o.id},
+        {"status", o.status},
+        {"provider", o.provider},
+        {"message_id", opt(o.message_id)},
+        {"code", o.code},
+        {"status_text", opt(o.status_text)},
+        {"reason", opt(o.reason)},
+        {"next_us", o.next_attempt_at ? boost::json::value(to_micros(*o.next_attempt_at)) : boost::json::value(nullptr)}});
+  // As sms_sent / sms_retry / sms_failed: a retry keeps the provider fields it had.
+  static const std::string sql =
+      "UPDATE sms_messages s SET status = r.status, "
+      "provider = CASE WHEN r.status = 'pending' THEN s.provider ELSE r.provider END, "
+      "provider_message_id = CASE WHEN r.status = 'sent' THEN r.message_id ELSE s.provider_message_id END, "
+      "provider_status = CASE WHEN r.status = 'sent' THEN r.status_text ELSE s.provider_status END, "
+      "provider_status_code = r.code, "
+      "failure_reason = CASE WHEN r.status = 'sent' THEN NULL ELSE r.reason END, "
+      "next_attempt_at = COALESCE('epoch'::timestamptz + r.next_us * interval '1 microsecond', s.next_attempt_at), "
+      "updated_at = " + TS(2) +
+      " FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, status text, provider text, message_id text, code int, "
+      "status_text text, reason text, next_us int8) WHERE s.id = r.id";
+  tx.exec_params(sql, boost::json::serialize(rows), to_micros(now));
 }
 
 std::vector<SmsMessage> claim_sms(pqxx::transaction_base& tx, TimePoint now, bool urgent_only, int limit) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/preferences.hpp"
@@ -147,6 +148,9 @@ struct StoredPreferences {
   std::optional<TimePoint> updated_at;  // nullopt: the user never chose (everything on)
 };
 StoredPreferences preferences(pqxx::transaction_base& tx, const std::string& user_id);
+// The choices of those among `user_ids` who made any (the others have the defaults).
+std::unordered_map<std::string, Preferences> preferences_of(pqxx::transaction_base& tx,
+                                                            const std::vector<std::string>& user_ids);
 // Changes only the choices given (nullopt: as they were, or the default for a user who never
 // chose) in one statement, so two partial updates at once both take effect; returns the result.
 StoredPreferences update_preferences(pqxx::transaction_base& tx, const std::string& user_id,
@@ -156,15 +160,24 @@ StoredPreferences update_preferences(pqxx::transaction_base& tx, const std::stri
 // ---- notifications ----
 // Once per (event_id, user_id): false when it already exists.
 bool insert_notification(pqxx::transaction_base& tx, const Notification& n);
-std::vector<Notification> inbox(pqxx::transaction_base& tx, const std::string& user_id, bool unread_only,
-                                std::optional<std::pair<TimePoint, std::string>> after, int limit);
+// Inserts several in one statement; returns the ids of those inserted (one already made for its
+// (event, user) is not).
+std::vector<std::string> insert_notifications(pqxx::transaction_base& tx, const std::vector<Notification>& ns);
 std::int64_t unread_count(pqxx::transaction_base& tx, const std::string& user_id);
+// A page of the user's notifications, newest first (unread only if asked; after a cursor), and the
+// count of all their unread ones, in one statement (one snapshot, one round trip).
+std::pair<std::vector<Notification>, std::int64_t> inbox_page(pqxx::transaction_base& tx, const std::string& user_id,
+                                                              bool unread_only,
+                                                              std::optional<std::pair<TimePoint, std::string>> after,
+                                                              int limit);
 // Marks one of the user's notifications read; false when the user has no such notification.
 bool mark_read(pqxx::transaction_base& tx, const std::string& user_id, const std::string& id, TimePoint now);
 std::int64_t mark_all_read(pqxx::transaction_base& tx, const std::string& user_id, TimePoint now);
 
 // ---- SMS ----
 bool insert_sms(pqxx::transaction_base& tx, const SmsMessage& m);
+// Inserts several in one statement (each once per (event, user)); returns how many were new.
+std::size_t insert_sms_all(pqxx::transaction_base& tx, const std::vector<SmsMessage>& ms);
 // Claims up to `limit` pending messages due at `now` (only urgent ones when `urgent_only`):
 // status → sending, attempts + 1. Committed before the send, so no message is sent twice.
 std::vector<SmsMessage> claim_sms(pqxx::transaction_base& tx, TimePoint now, bool urgent_only, int limit);
@@ -172,6 +185,20 @@ void sms_sent(pqxx::transaction_base& tx, const std::string& id, const std::stri
               const std::string& message_id, int code, const std::string& status_text, TimePoint now);
 void sms_retry(pqxx::transaction_base& tx, const std::string& id, TimePoint next, int code, const std::string& reason,
                TimePoint now);
+// What one send attempt left to record: status "sent" (provider, message id, status text),
+// "pending" (to try again at next_attempt_at) or "failed" (reason).
+struct SmsOutcome {
+  std::string id, status, provider;
+  std::optional<std::string> message_id, status_text, reason;
+  int code = 0;
+  std::optional<TimePoint> next_attempt_at;
+};
+// Marks failed the messages still 'sending' since before `before` (their process stopped during
+// the send, so whether they went out is unknown). Returns how many.
+std::int64_t fail_stuck_sms(pqxx::transaction_base& tx, TimePoint before, TimePoint now);
+// Records the outcomes of several sends in one statement, as sms_sent, sms_retry and sms_failed
+// would one by one.
+void record_sms_outcomes(pqxx::transaction_base& tx, const std::vector<SmsOutcome>& outcomes, TimePoint now);
 void sms_failed(pqxx::transaction_base& tx, const std::string& id, const std::string& provider, int code,
                 const std::string& reason, TimePoint now);
 // A delivery report: changes only the message with this provider id and phone number.

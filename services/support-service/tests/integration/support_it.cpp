@@ -52,6 +52,8 @@ struct StandIn {
   std::map<std::string, js::object> users;
   std::map<std::string, js::array> plans;  // customer id → the payment service's plan items
   int plans_status = 200;                  // anything else: the payment service is failing
+  int lookups = 0;                         // POST /internal/users/lookup calls
+  int single_lookups = 0;                  // GET /internal/users/{id} calls
   std::unique_ptr<rto::Service> service;
   std::uint16_t port = 0;
 
@@ -67,9 +69,19 @@ struct StandIn {
     service = std::make_unique<rto::Service>(c);
     service->router().get("/internal/users/{id}", Access::service(), [this](Request& req) {
       std::lock_guard lk(mu);
+      ++single_lookups;
       auto it = users.find(std::string(req.param("id")));
       if (it == users.end()) throw rto::NotFound("no such user");
       return Response::json(it->second);
+    });
+    service->router().post("/internal/users/lookup", Access::service(), [this](Request& req) {
+      std::lock_guard lk(mu);
+      ++lookups;
+      js::array items;
+      const auto body = js::parse(req.body);
+      for (const auto& id : body.as_object().at("ids").as_array())
+        if (auto it = users.find(std::string(id.as_string())); it != users.end()) items.push_back(it->second);
+      return Response::json(js::object{{"items", std::move(items)}});
     });
     service->router().get("/internal/customers/{id}/plans", Access::service(), [this](Request& req) {
       std::lock_guard lk(mu);
@@ -702,6 +714,60 @@ TEST(Events, ReminderDueTomorrowInEnglishByDefault) {
             "Reminder: UGX 25,000 for plan PLN-7 is due tomorrow, 2026-12-08. Pay with mobile money in the app.");
 }
 
+// A batch of events (as the consumer takes them from a burst) costs one user look-up, renders
+// each rider's language, leaves out what was already made, and announces each notification once.
+TEST(Events, ABatchIsHandledWithOneLookupAndEachNotificationOnce) {
+  auto en = customer(), sw = customer(), unknown = customer();
+  add_user(en.id, "+256772100021", "en", "Brian");
+  add_user(sw.id, "+256772100022", "sw", "Neema");
+  auto receipt = [](const Actor& who, const std::string& id) {
+    rto::events::Received e;
+    e.id = id;
+    e.type = "payment.collection.received";
+    e.source = "payment-service";
+    e.subject = "pay-" + id.substr(0, 8);
+    e.data = js::object{{"plan_id", rto::crypto::uuid_v4()}, {"customer_id", who.id}, {"reference", "PLN-7"},
+                        {"amount", money(5000)},          {"outstanding", money(95000)}};
+    return e;
+  };
+  const auto earlier = rto::crypto::uuid_v4();
+  std::vector<rto::events::Received> batch = {receipt(en, rto::crypto::uuid_v4()), receipt(sw, rto::crypto::uuid_v4()),
+                                              receipt(unknown, rto::crypto::uuid_v4()), receipt(en, earlier)};
+  // The last one was handled before (one at a time): it must not be made again.
+  g->app->db().transact([&](pqxx::work& tx) { g->app->on_event(tx, batch.back()); });
+  const auto announced_before = outbox_all("support.notification.created").size();
+  int lookups = 0, singles = 0;
+  {
+    std::lock_guard lk(g->standin.mu);
+    lookups = g->standin.lookups;
+    singles = g->standin.single_lookups;
+  }
+  g->app->db().transact([&](pqxx::work& tx) { g->app->on_events(tx, batch); });
+  {
+    std::lock_guard lk(g->standin.mu);
+    EXPECT_EQ(g->standin.lookups, lookups + 1);  // one call for the three riders
+    EXPECT_EQ(g->standin.single_lookups, singles);
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1::uuid", en.id), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1::uuid", sw.id), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1::uuid", unknown.id), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM sms_messages WHERE user_id = $1::uuid", en.id), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM sms_messages WHERE user_id = $1::uuid", sw.id), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM sms_messages WHERE user_id = $1::uuid", unknown.id), 0);  // no phone known
+  EXPECT_EQ(outbox_all("support.notification.created").size(), announced_before + 3);
+
+  auto body_of = [](const Actor& who) {
+    return rto::testing::text(call(Method::Get, "/api/v1/support/notifications", who.token).obj().at("items").as_array()[0].at("body"));
+  };
+  EXPECT_EQ(body_of(sw), "Tumepokea UGX 5,000 kwa mpango PLN-7. Salio UGX 95,000. Asante!");
+  EXPECT_NE(body_of(en).find("UGX 5,000"), std::string::npos);
+  // The SMS names the notification it repeats.
+  EXPECT_EQ(count("SELECT count(*) FROM sms_messages s JOIN notifications n ON n.id = s.notification_id "
+                  "WHERE s.user_id = $1::uuid AND s.body = n.body",
+                  sw.id),
+            1);
+}
+
 TEST(Events, AutoTicketsAreCreatedOnceHoweverOftenTheEventArrives) {
   auto rider = customer();
   auto plan = rto::crypto::uuid_v4();
@@ -967,6 +1033,44 @@ TEST(Sms, RetriesServerErrorsAndTimeoutsWithBackoffAndStopsOnFinalCodes) {
   EXPECT_EQ(r.outcome, support_service::sms::Outcome::Failed);
   EXPECT_EQ(r.status_code, 401);
   EXPECT_TRUE(g->at.messages_to("+256772100014").empty());
+}
+
+// A message left 'sending' by a process that stopped during the send is not sent again (it may
+// have gone out); after ten minutes the job marks it failed, with the reason, for staff to see.
+TEST(Sms, AMessageLeftSendingByAStoppedProcessIsMarkedFailedNotSentAgain) {
+  drain();
+  auto user = receipt_for("+256772100031");
+  auto c = raw();
+  {
+    pqxx::work tx(c);
+    tx.exec_params("UPDATE sms_messages SET status = 'sending', attempts = 1, "
+                   "updated_at = $2::timestamptz WHERE user_id = $1::uuid",
+                   user, rto::to_rfc3339(g->clock->now() - 11min));
+    tx.commit();
+  }
+  const auto before = g->at.requests();
+  g->clock->advance(2min);  // the sweep runs at most once a minute
+  drain();
+  EXPECT_EQ(sms_status(user), "failed");
+  EXPECT_NE(rto::testing::text(sms_of(user).at("failure_reason")).find("outcome unknown"), std::string::npos);
+  EXPECT_EQ(g->at.requests(), before);  // never sent again
+  g->clock->set(daytime());
+}
+
+// The sends of a batch go out several at a time; each is recorded once, with its own outcome.
+TEST(Sms, ABatchIsSentConcurrentlyAndEveryOutcomeRecorded) {
+  drain();
+  std::vector<std::string> users;
+  for (int i = 0; i < 12; ++i) users.push_back(receipt_for("+2567721004" + std::to_string(10 + i)));
+  auto absent = receipt_for("+256772100499");  // the stand-in reports numbers ending in 99 AbsentSubscriber
+  const auto before = g->at.requests();
+  drain();
+  EXPECT_EQ(g->at.requests(), before + 13);
+  for (const auto& u : users) EXPECT_TRUE(handed_over(u)) << sms_status(u);
+  for (int i = 0; i < 12; ++i) EXPECT_EQ(accepted_to("+2567721004" + std::to_string(10 + i)), 1u);
+  // Its report finds the message id the batch recorded.
+  EXPECT_TRUE(eventually([&] { return sms_status(absent) == "failed"; })) << sms_status(absent);
+  EXPECT_EQ(rto::testing::text(sms_of(absent).at("failure_reason")), "AbsentSubscriber");
 }
 
 TEST(Sms, QuietHoursHoldNonUrgentMessagesButNotLockWarnings) {
