@@ -349,7 +349,7 @@ epmd_cleanup() {
   local pid
   for pid in $(pgrep -x epmd || true); do
     alive "$pid" epmd || continue
-    tr '\0' '\n' 2> /dev/null < "/proc/$pid/environ" | grep -qxF "RTO_INFRA_ROOT=$ROOT" || continue
+    tr '\0' '\n' 2> /dev/null < "/proc/$pid/environ" | grep -xF "RTO_INFRA_ROOT=$ROOT" > /dev/null || continue
     if ! epmd -names 2> /dev/null | grep -q '^name '; then
       if kill "$pid" 2> /dev/null; then log "stopped epmd (pid $pid)"; fi
     fi

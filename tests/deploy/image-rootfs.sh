@@ -35,7 +35,9 @@ fail() { echo "image-rootfs: FAIL: $*" >&2; exit 1; }
 RUN_STEP=$(sed -n '/@RUNTIME_PACKAGES_BEGIN@/,/@RUNTIME_PACKAGES_END@/p' "$TEMPLATE" | grep -v '^#' | sed 's/^RUN //' | sed 's/\\$//' | tr '\n' ' ')
 [ -n "$RUN_STEP" ] || fail "no runtime RUN step between the markers in $TEMPLATE"
 SAN_PKGS=""
-if ldd "$BUILD_DIR/services/user-service/user-service" 2> /dev/null | grep -q libasan; then SAN_PKGS="libasan8 libubsan1"; fi
+# ldd's whole output first: `ldd | grep -q` under pipefail fails when grep stops reading early.
+linked=$(ldd "$BUILD_DIR/services/user-service/user-service" 2> /dev/null || true)
+if grep -q libasan <<< "$linked"; then SAN_PKGS="libasan8 libubsan1"; fi
 key=$(printf '%s' "$RUN_STEP" | sha256sum | cut -c1-16)
 
 mkdir -p "$CACHE"
