@@ -220,7 +220,9 @@ Response Handlers::portfolio(Request& req) {
   const Date week_last = week_first + std::chrono::days(6);
   const auto& zone = app_->config().zone;
   auto rows = app_->db().read([&](pqxx::read_transaction& tx) {
-    return storage::portfolio(tx, zone.start_of(today), zone.start_of(week_first), today, week_first, week_last);
+    const Date chart_first = week_first - std::chrono::days(7 * (storage::PortfolioRow::kChartWeeks - 1));
+    return storage::portfolio(tx, zone.start_of(today), zone.start_of(week_first), today, week_first, week_last,
+                              zone.start_of(chart_first));
   });
   return Response::json(views::portfolio(rows, today, week_first));
 }

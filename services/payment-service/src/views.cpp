@@ -313,6 +313,12 @@ js::object portfolio(const std::vector<storage::PortfolioRow>& rows, Date today,
       const auto& a = r.aging[static_cast<int>(b)];
       aging[to_string(b)] = js::object{{"plans", a.plans}, {"outstanding", money(a.outstanding, c)}};
     }
+    js::array weeks;
+    constexpr int kWeeks = storage::PortfolioRow::kChartWeeks;
+    for (int w = 0; w < kWeeks; ++w)
+      weeks.push_back(js::object{{"week_starting", format_date(week_first - std::chrono::days(7 * (kWeeks - 1 - w)))},
+                                 {"expected", money(r.weekly_expected[w], c)},
+                                 {"collected", money(r.weekly_collected[w], c)}});
     out.push_back(js::object{
         {"currency", r.currency},
         {"active_plans", r.active},
@@ -326,7 +332,8 @@ js::object portfolio(const std::vector<storage::PortfolioRow>& rows, Date today,
         {"par", js::object{{"par1", js::object{{"outstanding", money(r.par1, c)}, {"ratio", percent(r.par1, r.outstanding)}}},
                            {"par7", js::object{{"outstanding", money(r.par7, c)}, {"ratio", percent(r.par7, r.outstanding)}}},
                            {"par30", js::object{{"outstanding", money(r.par30, c)}, {"ratio", percent(r.par30, r.outstanding)}}}}},
-        {"aging", std::move(aging)}});
+        {"aging", std::move(aging)},
+        {"weeks", std::move(weeks)}});
   }
   return js::object{{"as_of", format_date(today)}, {"week_starting", format_date(week_first)}, {"portfolios", std::move(out)}};
 }

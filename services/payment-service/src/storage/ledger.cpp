@@ -156,7 +156,7 @@ void insert_run(Tx& tx, const std::string& plan_id, Date as_of, const Delinquenc
 // ---- portfolio --------------------------------------------------------------------------------
 
 std::vector<PortfolioRow> portfolio(Tx& tx, TimePoint today_start, TimePoint week_start, Date today, Date week_first,
-                                    Date week_last) {
+                                    Date week_last, TimePoint chart_start) {
   std::vector<PortfolioRow> out;
   auto row_for = [&](const std::string& currency) -> PortfolioRow& {
     for (auto& r : out)
@@ -192,6 +192,17 @@ std::vector<PortfolioRow> portfolio(Tx& tx, TimePoint today_start, TimePoint wee
     auto& p = row_for(r[0].as<std::string>());
     p.expected_today = r[1].as<std::int64_t>();
     p.expected_week = r[2].as<std::int64_t>();
+  }
+  constexpr int kWeeks = PortfolioRow::kChartWeeks;
+  const Date chart_first = week_first - std::chrono::days(7 * (kWeeks - 1));
+  for (const auto& r : tx.exec_prepared(sql::kPortfolioWeeklyCollected.name, to_micros(chart_start))) {
+    const auto w = r[1].as<int>();
+    if (w >= 0 && w < kWeeks) row_for(r[0].as<std::string>()).weekly_collected[w] = r[2].as<std::int64_t>();
+  }
+  for (const auto& r :
+       tx.exec_prepared(sql::kPortfolioWeeklyExpected.name, to_days(chart_first), to_days(week_last))) {
+    const auto w = r[1].as<int>();
+    if (w >= 0 && w < kWeeks) row_for(r[0].as<std::string>()).weekly_expected[w] = r[2].as<std::int64_t>();
   }
   return out;
 }

@@ -348,6 +348,21 @@ inline const rto::db::Statement kPortfolioExpected{"portfolio_expected",
     "WHERE s.seq >= 1 AND s.due_date BETWEEN " + DT(2) + " AND " + DT(3) +
     " AND pl.status IN ('active', 'defaulted') GROUP BY pl.currency"};
 
+// Collected per week for the chart: payments since $1 (the first week's local Monday 00:00), not
+// reversed, by currency and week number (0 = that first week). The operators' zones keep no
+// daylight saving, so a week is 7 × 24 h.
+inline const rto::db::Statement kPortfolioWeeklyCollected{"portfolio_weekly_collected",
+    "SELECT p.currency, floor(extract(epoch FROM p.paid_at - " + TS(1) + ") / 604800)::int4 AS w, "
+    "COALESCE(sum(p.amount), 0)::int8 FROM payments p WHERE p.paid_at >= " + TS(1) +
+    " AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id) GROUP BY 1, 2"};
+
+// Expected per week: instalments falling due from $1 to $2 (local dates) of plans that ran then
+// (live, or since completed, defaulted or repossessed), by currency and week number.
+inline const rto::db::Statement kPortfolioWeeklyExpected{"portfolio_weekly_expected",
+    "SELECT pl.currency, ((s.due_date - " + DT(1) + ") / 7)::int4 AS w, COALESCE(sum(s.amount), 0)::int8 "
+    "FROM schedule s JOIN plans pl ON pl.id = s.plan_id WHERE s.seq >= 1 AND s.due_date BETWEEN " + DT(1) + " AND " +
+    DT(2) + " AND pl.status IN ('active', 'defaulted', 'completed', 'repossessed') GROUP BY 1, 2"};
+
 // ---- reminders --------------------------------------------------------------------------------
 
 // Live plans with an open instalment (seq >= 1) due in [$1, $2], after plan id $3, in id order.
@@ -383,7 +398,8 @@ inline std::vector<rto::db::Statement> all() {
           kPlansForRun, kScheduleInsert, kScheduleAll, kScheduleOpen, kScheduleOverdue, kScheduleRewrite,
           kScheduleReanchor, kFeesOpen, kFeesAll, kFeeInsert, kFeesApply, kFeesRewrite, kJournalPost, kJournalLines,
           kAccountBalance, kPaymentById, kPaymentsOfPlan, kReversalInsert, kRunExists, kRunInsert, kFeeSeqs,
-          kPortfolioTotals, kPortfolioAging, kPortfolioCollected, kPortfolioExpected, kRepossessionInsert,
+          kPortfolioTotals, kPortfolioAging, kPortfolioCollected, kPortfolioExpected, kPortfolioWeeklyCollected,
+          kPortfolioWeeklyExpected, kRepossessionInsert,
           kRepossessionOfPlan, kRefundInsert, kRefundByReference, kRefundsOfPlan, kPlanReferences, kPlansLock,
           kPaymentsByTxns, kFeesOpenOf, kScheduleOpenUpToOf, kJournalIds, kJournalPostMany, kScheduleApplyMany,
           kPaymentsInsert, kPlansUpdate, kReminderPlans, kReminderInsert, kRemindedOn, kBusinessFigures};

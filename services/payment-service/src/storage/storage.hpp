@@ -405,9 +405,14 @@ struct PortfolioRow {
     std::int64_t plans = 0, outstanding = 0;
   };
   Aging aging[6];  // by kBuckets order
+  // The last kChartWeeks weeks, oldest first (the current week last).
+  static constexpr int kChartWeeks = 8;
+  std::int64_t weekly_expected[kChartWeeks] = {}, weekly_collected[kChartWeeks] = {};
 };
+// `chart_start` is the local start of the first chart week (kChartWeeks - 1 weeks before
+// week_first).
 std::vector<PortfolioRow> portfolio(Tx& tx, TimePoint today_start, TimePoint week_start, Date today, Date week_first,
-                                    Date week_last);
+                                    Date week_last, TimePoint chart_start);
 
 // The figures /metrics reports from the database (Figures::refresh).
 struct BusinessFigures {

@@ -139,6 +139,17 @@ TEST(Portfolio, StaffSeeRiskAndCollections) {
   EXPECT_GT(amount_of(ugx.at("par").at("par7").at("outstanding")), 0);  // the late plan: 8 days past due
   EXPECT_GE(ugx.at("aging").at("8-30").at("plans").as_int64(), 1);
   EXPECT_EQ(r.str("week_starting"), "2026-03-09");
+  // The chart: 8 weeks, oldest first, the current one last; the payment in it, and instalments
+  // expected in the weeks the plans ran, none before they started.
+  const auto& weeks = ugx.at("weeks").as_array();
+  ASSERT_EQ(weeks.size(), 8u);
+  EXPECT_EQ(text(weeks.front().at("week_starting")), "2026-01-19");
+  EXPECT_EQ(text(weeks.back().at("week_starting")), "2026-03-09");
+  EXPECT_GE(amount_of(weeks.back().at("collected")), 8'400 * 10);
+  EXPECT_EQ(amount_of(weeks.back().at("expected")), amount_of(ugx.at("expected_this_week")));
+  EXPECT_EQ(amount_of(weeks.back().at("collected")), amount_of(ugx.at("collected_this_week")));
+  EXPECT_GT(amount_of(weeks[6].at("expected")), 0);  // 2026-03-02: both plans' first week
+  EXPECT_EQ(amount_of(weeks[0].at("expected")), 0);
 
   auto list = get("/api/v1/plans?bucket=8-30", staff);
   ASSERT_EQ(list.status, 200) << list.body;
