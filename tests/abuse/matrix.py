@@ -580,6 +580,21 @@ class World:
         ids["tracker"] = r.json().get("id") if r.status == 201 else None
         if not ids["tracker"]:
             self.notes.append("tracker not registered: %d %s" % (r.status, r.text()))
+        imei = luhn("35%012d" % random.randint(0, 10 ** 12 - 1))
+        r = api.call("POST", "/api/v1/telematics/trackers", {"imei": imei, "protocol": "http",
+                                                              "phone": "+256772%06d" % random.randint(0, 999999),
+                                                              "model": "Integration"}, self.admin)
+        ids["http_tracker"] = r.json().get("id") if r.status == 201 else None
+        if ids["http_tracker"]:
+            r = api.call("POST", "/api/v1/telematics/trackers/%s/install" % ids["http_tracker"],
+                         {"vehicle_id": ids["vehicle_a"]}, self.admin)
+            if r.status != 200:
+                self.notes.append("http tracker not installed: %d %s" % (r.status, r.text()))
+            r = api.call("POST", "/api/v1/telematics/trackers/%s/token" % ids["http_tracker"], {}, self.admin)
+            if r.status == 201:
+                self.tokens["device"] = r.json().get("token")
+        if not self.tokens.get("device"):
+            self.notes.append("no device token: %d %s" % (r.status, r.text()))
         r = api.call("POST", "/api/v1/telematics/geofences",
                      {"name": "Kampala yard", "kind": "yard",
                       "circle": {"center": {"lat": 0.3476, "lng": 32.5825}, "radius_m": 500}}, self.admin)
@@ -600,6 +615,8 @@ def luhn(digits):
 # Which caller, and which of its objects, a route's validation cases use: the route's own user.
 def actor_for(op):
     p, m = op.path, op.method
+    if op.device_token:
+        return "device"
     if p == "/api/v1/vehicles/mine":
         return "dealer"
     if p.startswith("/api/v1/vehicles") and m != "GET" and not re.search(r"/(approve|reject|status)$", p):
@@ -676,6 +693,12 @@ def base_body(op):
     else:
         b = sample(op.spec, op.body_schema)
         b = b if isinstance(b, dict) else {}
+    if op.path.startswith("/api/v1/plan-templates"):  # the seeded daily template's terms, inactive
+        b = {"slug": "abuse-" + uuid.uuid4().hex[:8], "name": "Abuse matrix template", "category": "motorcycle",
+             "currency": "UGX", "frequency": "daily", "instalment_count": 546, "min_deposit_bps": 1500,
+             "pricing": "flat_markup", "rate_bps": 3500, "grace_days": 1,
+             "late_fee": {"kind": "percent", "percent_bps": 500, "cap": 5000}, "lock_after_days": 3,
+             "rounding_unit": 100, "payoff_discount_bps": 10000, "active": False}
     if op.path in ("/api/v1/auth/register", "/api/v1/auth/login") and "phone" in b:
         b["phone"] = "+25677%07d" % random.randint(0, 9_999_999)  # a number nobody has: no 409, no lockout
     return b
@@ -764,6 +787,27 @@ def gen_cases(ops, routes, w_holder):
                 if s.get("enum"):
                     cases.append(Case(op.key, svc, "%s not in enum" % f,
                                       send(lambda b, f=f: b.__setitem__(f, "no-such-value")), field=f))
+            # one level down: objects such as price, location, next_of_kin, monthly_income
+            for f, s in props.items():
+                s = op.spec.schema(s)
+                sub = s.get("properties") or {}
+                if type_of(s) != "object" or not sub:
+                    continue
+
+                def nested(f, fn, s=s):
+                    def mut(b):
+                        if not isinstance(b.get(f), dict):
+                            b[f] = sample(op.spec, s, f)
+                        fn(b[f])
+                    return mut
+                for c in [c for c in (s.get("required") or []) if c in sub]:
+                    cases.append(Case(op.key, svc, "missing %s.%s" % (f, c),
+                                      send(nested(f, lambda o, c=c: o.pop(c, None))), field="%s.%s" % (f, c)))
+                for c, cs in sub.items():
+                    cs = op.spec.schema(cs)
+                    cases.append(Case(op.key, svc, "wrong type %s.%s" % (f, c),
+                                      send(nested(f, lambda o, c=c, cs=cs: o.__setitem__(c, wrong_value(cs)))),
+                                      field="%s.%s" % (f, c)))
             if closed:
                 cases.append(Case(op.key, svc, "unknown field", send(lambda b: b.__setitem__("zz_unknown", 1)),
                                   field="zz_unknown"))
@@ -1124,6 +1168,43 @@ def extra_cases(ops_by_key):
                 f.append(("BOLA", "GET %s as customer B carries customer A's data: %s" % (path, leaked)))
         return f
     add("GET /api/v1/support/tickets", "BOLA: customer B's lists carry nothing of customer A", lists, "BOLA")
+
+    # Identity headers sent by a client are dropped at the edge (gateway.yaml, "Identity").
+    def spoof(api):
+        w = WORLD[0]
+        r = api.call("GET", "/api/v1/users/me", token=w.b["token"],
+                     headers={"X-User-Id": w.ids["user_a"], "X-User-Roles": "admin", "X-Forwarded-User": w.ids["user_a"],
+                              "X-Service-Name": "payment"})
+        f = []
+        if (r.json() or {}).get("id") != w.ids["user_b"]:
+            f.append(("BOLA", "X-User-Id from the client was believed: %d %s" % (r.status, r.text(150))))
+        r = api.call("GET", "/api/v1/users", token=w.b["token"], headers={"X-User-Roles": "admin"})
+        if r.status != 403:
+            f.append(("roles", "X-User-Roles: admin from a customer: %d" % r.status))
+        r = api.call("GET", "/api/v1/users/me", headers={"X-User-Id": w.ids["user_a"], "X-User-Roles": "admin"})
+        if r.status != 401:
+            f.append(("authentication", "identity headers without a token: %d" % r.status))
+        return f
+    add("GET /api/v1/users/me", "client-sent X-User-Id, X-User-Roles are ignored", spoof, "BOLA")
+
+    # Per signed-in user: 20/s, burst 60 (RATE_PER_USER_*): a burst of 120 meets 429.
+    def per_user(api):
+        w = WORLD[0]
+        t = w.register("Rate Limited")["token"]
+        seen = []
+        for _ in range(120):
+            r = api.call("GET", "/api/v1/support/notifications/unread-count", token=t, retry429=False, pace=False)
+            seen.append(r.status)
+            if r.status == 429:
+                break
+        time.sleep(int(r.headers.get("retry-after", "1") or 1) + 1)
+        if 429 not in seen:
+            return [("resource consumption", "120 requests of one user at once, no 429: %s" % sorted(set(seen)))]
+        if r.ctype != "application/problem+json" or "retry-after" not in r.headers:
+            return [("resource consumption", "429 without problem+json or Retry-After")]
+        return []
+    add("GET /api/v1/support/notifications/unread-count", "per-user rate limit: a burst meets 429", per_user,
+        "resource consumption")
 
     # Unrestricted resource consumption: bodies over the gateway's limits.
     def bodies(api):
