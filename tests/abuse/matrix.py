@@ -816,6 +816,44 @@ def gen_cases(ops, routes, w_holder):
             cases.append(Case(op.key, svc, "wrong Content-Type (text/plain)",
                               send(lambda b: None, ctype="text/plain")))
 
+        # -- form bodies (provider webhooks): required fields and enums, and no JSON
+        form = None
+        if "application/x-www-form-urlencoded" in op.body_types:
+            rb = op.spec.res(op.op.get("requestBody"))
+            form = op.spec.schema(rb["content"]["application/x-www-form-urlencoded"].get("schema") or {})
+        if form and form.get("properties"):
+            fprops = form["properties"]
+
+            def form_send(mut, op=op, who=who, fprops=fprops, form=form, ctype="application/x-www-form-urlencoded"):
+                def run(api):
+                    b = {k: str(sample(op.spec, fprops[k], k)) for k in form.get("required") or []}
+                    mut(b)
+                    return api.call(op.method, fill(op, W(), who), urllib.parse.urlencode(b).encode(), None,
+                                    headers={"Content-Type": ctype})
+                return run
+            for f in form.get("required") or []:
+                cases.append(Case(op.key, svc, "form: missing %s" % f, form_send(lambda b, f=f: b.pop(f, None)),
+                                  field=f))
+            for f, fs in fprops.items():
+                if op.spec.schema(fs).get("enum"):
+                    cases.append(Case(op.key, svc, "form: %s not in enum" % f,
+                                      form_send(lambda b, f=f: b.__setitem__(f, "no-such-value")), field=f))
+                cases.append(Case(op.key, svc, "form: %s 10 KB string" % f,
+                                  form_send(lambda b, f=f: b.__setitem__(f, "A" * 10_000))))
+            cases.append(Case(op.key, svc, "form: a JSON body instead",
+                              form_send(lambda b: None, ctype="application/json")))
+
+        # -- image bodies: anything but the image types is refused
+        if op.body_types and all(t.startswith("image/") for t in op.body_types):
+            def img(ctype, data, op=op, who=who):
+                return lambda api: api.call(op.method, fill(op, W(), who), data, tok(who),
+                                            headers={"Content-Type": ctype})
+            cases.append(Case(op.key, svc, "image: JSON body", img("application/json", b'{"a":1}')))
+            cases.append(Case(op.key, svc, "image: text claimed to be a PNG", img("image/png", b"not an image" * 10)))
+            cases.append(Case(op.key, svc, "image: an SVG (script-capable) body",
+                              img("image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>')))
+            cases.append(Case(op.key, svc, "image: empty body", img("image/png", b"")))
+
         # -- query parameters
         for prm in op.params:
             if prm.get("in") != "query":
