@@ -1204,6 +1204,27 @@ def extra_cases(ops_by_key):
             leaked = [x for x in secrets_of_a if x in body and not (r.status >= 400 and x == w.ids["user_a"])]
             if leaked:
                 f.append(("BOLA", "GET %s as customer B carries customer A's data: %s" % (path, leaked)))
+            f += [("data exposure", "GET %s: %s" % (path, e)) for e in exposure(r, path, w)]
+        # The owner's and staff's own views: masked national ids, no secrets there either.
+        ids = w.ids
+        views = [("/api/v1/users/me/kyc", w.a["token"]), ("/api/v1/users/me", w.a["token"]),
+                 ("/api/v1/users/%s/kyc" % ids["user_a"], w.admin), ("/api/v1/users/%s" % ids["user_a"], w.admin),
+                 ("/api/v1/users?q=Alice", w.admin),
+                 ("/api/v1/credit/applications/%s" % ids["application_a"], w.a["token"]),
+                 ("/api/v1/credit/applications/%s" % ids["application_a"], w.admin),
+                 ("/api/v1/credit/applications/mine", w.a["token"]),
+                 ("/api/v1/telematics/trackers/%s" % ids.get("http_tracker"), w.admin),
+                 ("/api/v1/support/sms", w.admin)]
+        for k in ("plan_a", "payment_a", "ticket_a"):
+            if ids.get(k):
+                base = {"plan_a": "/api/v1/plans/", "payment_a": "/api/v1/payments/",
+                        "ticket_a": "/api/v1/support/tickets/"}[k]
+                views += [(base + ids[k], w.a["token"]), (base + ids[k], w.admin)]
+        for path, t in views:
+            r = api.call("GET", path, token=t)
+            if r.status >= 500:
+                f.append(("no 5xx", "GET %s: %d" % (path, r.status)))
+            f += [("data exposure", "GET %s: %s" % (path, e)) for e in exposure(r, path, w)]
         return f
     add("GET /api/v1/support/tickets", "BOLA: customer B's lists carry nothing of customer A", lists, "BOLA")
 
