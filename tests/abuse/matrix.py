@@ -325,6 +325,40 @@ def sample(spec, s, name="", depth=0):
     return "x"
 
 
+def staff_only_paths(spec, s, where="$", depth=0, out=None):
+    """JSON paths of the response properties the document marks "staff (view) only"."""
+    out = [] if out is None else out
+    s = spec.schema(s)
+    if depth > 5:
+        return out
+    for alt in (s.get("oneOf") or []) + (s.get("anyOf") or []):
+        staff_only_paths(spec, alt, where, depth + 1, out)
+    if type_of(s) == "array":
+        return staff_only_paths(spec, s.get("items") or {}, where + "[]", depth + 1, out)
+    for k, v in (s.get("properties") or {}).items():
+        raw = spec.res(v) or {}
+        desc = (v.get("description") if isinstance(v, dict) else "") or raw.get("description") or ""
+        if re.search(r"\bstaff (view|only)\b", desc, re.I) and "dealer" not in desc.lower():
+            out.append(where + "." + k)
+        else:
+            staff_only_paths(spec, v, where + "." + k, depth + 1, out)
+    return out
+
+
+def values_at(j, path):
+    parts = re.findall(r"\.(\w+)|(\[\])", path[1:])
+    cur = [j]
+    for name, arr in parts:
+        nxt = []
+        for c in cur:
+            if arr and isinstance(c, list):
+                nxt += c
+            elif name and isinstance(c, dict) and name in c:
+                nxt.append(c[name])
+        cur = nxt
+    return cur
+
+
 def wrong_value(s):
     t = type_of(s)
     return {"string": 12345, "integer": "not-a-number", "number": "not-a-number", "boolean": "yes",
@@ -565,6 +599,12 @@ class World:
         ids["ticket_a"] = r.json().get("id") if r.status == 201 else None
         if not ids["ticket_a"]:
             self.notes.append("ticket not opened: %d %s" % (r.status, r.text()))
+        self.internal_note = "staff-only remark " + uuid.uuid4().hex[:8]
+        if ids["ticket_a"]:
+            r = api.call("POST", "/api/v1/support/tickets/%s/comments" % ids["ticket_a"],
+                         {"body": self.internal_note, "internal": True}, self.admin)
+            if r.status != 201:
+                self.notes.append("internal comment not added: %d %s" % (r.status, r.text()))
         ids["notification_a"] = None
         for _ in range(10):  # events reach the inbox asynchronously
             r = api.call("GET", "/api/v1/support/notifications", token=self.a["token"])
@@ -1084,6 +1124,18 @@ def expect(case, op, rep):
 # Checks that are not per operation
 
 
+def match_op(ops_by_key, method, path):
+    path = path.split("?")[0]
+    best = None
+    for op in ops_by_key.values():
+        if op.method != method:
+            continue
+        rx = "^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(op.path)) + "$"
+        if re.match(rx, path) and (best is None or op.path.count("{") < best.path.count("{")):
+            best = op
+    return best
+
+
 def burst(send, n, threads=6):
     """Up to n requests from a few threads at once, until one is answered 429.
     Returns every status seen and the 429 (or the last answer)."""
@@ -1248,11 +1300,28 @@ def extra_cases(ops_by_key):
                 base = {"plan_a": "/api/v1/plans/", "payment_a": "/api/v1/payments/",
                         "ticket_a": "/api/v1/support/tickets/"}[k]
                 views += [(base + ids[k], w.a["token"]), (base + ids[k], w.admin)]
+        views.append(("/api/v1/telematics/vehicles/%s/lock" % ids["vehicle_a"], w.a["token"]))
         for path, t in views:
             r = api.call("GET", path, token=t)
             if r.status >= 500:
                 f.append(("no 5xx", "GET %s: %d" % (path, r.status)))
             f += [("data exposure", "GET %s: %s" % (path, e)) for e in exposure(r, path, w)]
+            if t != w.a["token"] or r.status != 200 or not r.json():
+                continue
+            # Fields the documents keep for staff are not in the customer's own view.
+            op = match_op(ops_by_key, "GET", path)
+            if op is None:
+                continue
+            resp = (op.op.get("responses") or {}).get("200") or {}
+            resp = op.spec.res(resp)
+            schema = ((resp.get("content") or {}).get("application/json") or {}).get("schema")
+            for sp in staff_only_paths(op.spec, schema or {}):
+                got = [v for v in values_at(r.json(), sp) if v not in (None, [], {})]
+                if got:
+                    f.append(("data exposure", "GET %s as its customer shows the staff-only %s: %s" % (
+                        path, sp, json.dumps(got)[:120])))
+            if w.internal_note in r.body.decode("utf-8", "replace"):
+                f.append(("data exposure", "GET %s as its customer shows an internal staff comment" % path))
         return f
     add("GET /api/v1/support/tickets", "BOLA: customer B's lists carry nothing of customer A", lists, "BOLA")
 
