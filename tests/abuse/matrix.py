@@ -1343,6 +1343,37 @@ def extra_cases(ops_by_key):
         return f
     add("GET /api/v1/users/me", "client-sent X-User-Id, X-User-Roles are ignored", spoof, "BOLA")
 
+    # Refresh tokens: another customer's cannot be revoked or used; an access token is no refresh token.
+    def refresh(api):
+        w = WORLD[0]
+        f = []
+        r = api.call("POST", "/api/v1/auth/logout", {"refresh_token": w.a["refresh"]}, w.b["token"])
+        if r.status >= 300 and r.status not in (400, 401, 403, 404):
+            f.append(("BOLA", "logout with another customer's refresh token: %d" % r.status))
+        r = api.call("POST", "/api/v1/auth/refresh", {"refresh_token": w.a["refresh"]})
+        if r.status != 200:
+            f.append(("BOLA", "customer B's logout revoked customer A's refresh token: %d %s" % (r.status, r.text(150))))
+        else:
+            w.a["refresh"] = r.json().get("refresh_token", w.a["refresh"])
+        r = api.call("POST", "/api/v1/auth/refresh", {"refresh_token": w.b["token"]})
+        if r.status != 401:
+            f.append(("authentication", "an access token taken as a refresh token: %d" % r.status))
+        # A disabled account's access token no longer reaches its account.
+        d = w.register("Disabled Later")
+        r = api.call("POST", "/api/v1/users/%s/disable" % d["id"], {}, w.admin)
+        if r.status == 200:
+            r = api.call("GET", "/api/v1/users/me", token=d["token"])
+            if r.status not in (401, 403):
+                f.append(("authentication", "a disabled account's token still reads /users/me: %d" % r.status))
+            r = api.call("POST", "/api/v1/auth/refresh", {"refresh_token": d["refresh"]})
+            if r.status not in (401, 403):
+                f.append(("authentication", "a disabled account's refresh token still works: %d" % r.status))
+        else:
+            f.append(("matrix", "could not disable an account: %d" % r.status))
+        return f
+    add("POST /api/v1/auth/refresh", "refresh tokens: another's, an access token, a disabled account's", refresh,
+        "authentication")
+
     # Per signed-in user: 20/s, burst 60 (RATE_PER_USER_*): a burst of 120 meets 429.
     def per_user(api):
         w = WORLD[0]
