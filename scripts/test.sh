@@ -5,7 +5,8 @@
 #   3. start a fresh test infrastructure (PostgreSQL 56432, RabbitMQ 56672)
 #   4. unit and integration tests (ctest -LE e2e)
 #   5. start the platform on the test ports (gateway 18080, user-service 18081)
-#   6. end-to-end tests (ctest -L e2e)
+#   6. end-to-end tests (ctest -L e2e), then the API abuse matrix (tests/abuse/matrix.py) on the
+#      same platform
 #   7. deployment artefacts (tests/deploy/check.sh), then, on the data the end-to-end tests left,
 #      backup and restore (tests/deploy/backup-restore.sh: it takes the running platform, stops
 #      it, drops, restores and starts it again to compare the API's answers, and leaves it
@@ -87,6 +88,8 @@ if "$PLATFORM" start --env test --build-dir "$BUILD_DIR"; then
   export E2E_GT06_PORT=$((15023 + shift)) E2E_TELTONIKA_PORT=$((15027 + shift)) E2E_OSMAND_PORT=$((15055 + shift))
   export E2E_SECRETS_FILE=$ROOT/.data/test/secrets.env E2E_INFRA_FILE=$ROOT/.data/test/infra.env
   ctest --test-dir "$BUILD_DIR" -L e2e --output-on-failure || failed+=("end-to-end tests")
+  step "API abuse matrix (tests/abuse/matrix.py)"
+  python3 "$ROOT/tests/abuse/matrix.py" || failed+=("API abuse matrix")
   if [ -f "$ROOT/frontend/package.json" ]; then
     step "frontend: component tests and browser journeys"
     "$ROOT/scripts/frontend.sh" test --env test || failed+=("frontend tests")
