@@ -87,7 +87,9 @@ Response recorded(const Recorded& r) {
 // ---- templates --------------------------------------------------------------------------------
 
 Response Handlers::list_templates(Request& req) {
-  bool all = req.query_param("all") == std::optional<std::string_view>("true");
+  const auto all_param = req.query_param("all");
+  if (all_param && *all_param != "true" && *all_param != "false") throw rto::BadField("all", "must be true or false");
+  const bool all = all_param == std::optional<std::string_view>("true");
   if (all && !(req.identity && req.identity->has_role("admin")))
     throw rto::Forbidden("only an admin may list withdrawn and superseded templates");
   auto ts = app_->db().query([&](pqxx::nontransaction& tx) {
@@ -225,6 +227,29 @@ Response Handlers::portfolio(Request& req) {
                               zone.start_of(chart_first));
   });
   return Response::json(views::portfolio(rows, today, week_first));
+}
+
+// What a cashier needs to take cash for a plan the rider names by its reference (or id): what is
+// due and what is owed, the vehicle; not the rider's schedule, payments or identity.
+Response Handlers::cash_desk(Request& req) {
+  auto key = std::string(req.param("id"));
+  auto id = uuid_of(key);
+  auto ref = id ? std::nullopt : normalize_reference(key);
+  if (!id && !ref) throw rto::NotFound("no plan with this reference");
+  auto full = app_->db().read([&](pqxx::read_transaction& tx) -> std::optional<js::object> {
+    auto p = id ? storage::find_plan(tx, *id) : storage::find_plan_by_reference(tx, *ref);
+    if (!p) return std::nullopt;
+    return full_statement(tx, *p, app_->today());
+  });
+  if (!full) throw rto::NotFound("no plan with this reference");
+  js::object out;
+  for (const char* k : {"id", "reference", "status", "vehicle", "deposit", "next_due", "days_past_due", "locked", "as_of"})
+    if (const auto* v = full->if_contains(k)) out[k] = *v;
+  if (const auto* b = full->if_contains("balance"); b && b->is_object())
+    for (const char* k : {"outstanding", "overdue", "fees_outstanding"})
+      if (const auto* v = b->as_object().if_contains(k)) out[k] = *v;
+  if (const auto* d = out.if_contains("deposit"); d && d->is_object()) out["currency"] = d->as_object().at("currency");
+  return Response::json(std::move(out));
 }
 
 Response Handlers::cash_payment(Request& req) {

@@ -32,6 +32,7 @@ class Handlers {
   Response list_plans(Request& req);
   Response portfolio(Request& req);
   Response cash_payment(Request& req);
+  Response cash_desk(Request& req);
   Response reverse_payment(Request& req);
   Response repossess_plan(Request& req);
   Response refund_plan(Request& req);

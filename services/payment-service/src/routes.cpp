@@ -28,6 +28,7 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.get("/api/v1/plans/{id}/payoff-quote", Access::signed_in(), to(&Handlers::payoff_quote));
   r.get("/api/v1/plans/{id}/ownership-certificate", Access::signed_in(), to(&Handlers::ownership_certificate));
   r.post("/api/v1/plans/{id}/cash-payments", cashiers, to(&Handlers::cash_payment));
+  r.get("/api/v1/plans/{id}/cash-desk", cashiers, to(&Handlers::cash_desk));
   r.post("/api/v1/payments/{id}/reverse", reversers, to(&Handlers::reverse_payment));
   r.post("/api/v1/plans/{id}/repossess", Access::roles_any({"admin", "credit_officer"}), to(&Handlers::repossess_plan));
   r.post("/api/v1/plans/{id}/refunds", reversers, to(&Handlers::refund_plan));

@@ -93,6 +93,12 @@ void read_late_fee(rto::json::Reader& r, const js::object* o, LateFeeRule& out) 
   } else {
     out.kind = LateFeeRule::Kind::None;
   }
+  // Members of the other kinds are not used, but a wrongly typed one is still refused by name.
+  if (kind != "fixed") f.integer("amount", false, 1, 1'000'000'000'000);
+  if (kind != "percent") {
+    f.integer("percent_bps", false, 1, 10000);
+    f.integer("cap", false, 1, 1'000'000'000'000);
+  }
   r.merge(f);
 }
 

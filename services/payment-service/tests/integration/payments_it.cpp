@@ -254,6 +254,22 @@ TEST(Payments, StaffRecordCashWithAReceiptNumber) {
   EXPECT_EQ(post("/api/v1/plans/" + id + "/cash-payments", body, staff_token("credit_officer")).status, 403);
   EXPECT_EQ(post("/api/v1/plans/RTO-000000/cash-payments", body, agent).status, 404);
   expect_consistent(id);
+
+  // The cash desk: the plan by its reference, what is due and owed, nothing about the rider.
+  auto desk = get("/api/v1/plans/" + ref + "/cash-desk", agent);
+  ASSERT_EQ(desk.status, 200) << desk.body;
+  EXPECT_EQ(text(desk.obj().at("id")), id);
+  EXPECT_EQ(text(desk.obj().at("currency")), "UGX");
+  EXPECT_TRUE(desk.obj().at("next_due").is_object());
+  EXPECT_GT(amount_of(desk.obj().at("outstanding")), 0);
+  EXPECT_FALSE(desk.obj().contains("customer_id"));
+  EXPECT_FALSE(desk.obj().contains("payments"));
+  EXPECT_FALSE(desk.obj().contains("schedule"));
+  EXPECT_EQ(get("/api/v1/plans/" + id + "/cash-desk", agent).status, 200);
+  EXPECT_EQ(get("/api/v1/plans/RTO-000000/cash-desk", agent).status, 404);
+  EXPECT_EQ(get("/api/v1/plans/nope/cash-desk", agent).status, 404);
+  EXPECT_EQ(get("/api/v1/plans/" + ref + "/cash-desk", c.token).status, 403);
+  EXPECT_EQ(get("/api/v1/plans/" + ref + "/cash-desk", staff_token("credit_officer")).status, 403);
 }
 
 TEST(Payments, ACashReceiptCannotBeBackdatedFreely) {

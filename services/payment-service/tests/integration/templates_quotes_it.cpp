@@ -51,6 +51,10 @@ TEST(Templates, SeededTemplatesArePublic) {
   // Only an admin sees withdrawn and superseded versions.
   EXPECT_EQ(get("/api/v1/plan-templates?all=true").status, 403);
   EXPECT_EQ(get("/api/v1/plan-templates?all=true", staff_token("admin")).status, 200);
+  EXPECT_EQ(get("/api/v1/plan-templates?all=false").status, 200);
+  auto bad_all = get("/api/v1/plan-templates?all=no-such-value");
+  EXPECT_EQ(bad_all.status, 400);
+  EXPECT_TRUE(bad_all.names_field("all"));
 }
 
 TEST(Quotes, ByPriceFollowTheContract) {

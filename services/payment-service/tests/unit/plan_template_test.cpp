@@ -79,6 +79,19 @@ TEST(PlanTemplate, LateFeeNeedsItsAmountOrRate) {
   EXPECT_FALSE(e.fields().empty());
 }
 
+// A member of another kind is not used, but a wrongly typed one is refused by its name.
+TEST(PlanTemplate, LateFeeMembersOfAnotherKindAreStillChecked) {
+  auto b = body();
+  b["late_fee"] = js::object{{"kind", "percent"}, {"percent_bps", 500}, {"cap", 5000}, {"amount", "not-a-number"}};
+  auto e = error_of([&] { parse_template(b); });
+  EXPECT_EQ(e.status(), 400);
+  EXPECT_TRUE(names_field(e, "late_fee.amount"));
+  b["late_fee"] = js::object{{"kind", "fixed"}, {"amount", 2000}, {"percent_bps", "five"}};
+  EXPECT_TRUE(names_field(error_of([&] { parse_template(b); }), "late_fee.percent_bps"));
+  b["late_fee"] = js::object{{"kind", "percent"}, {"percent_bps", 500}, {"amount", 2000}};  // well typed: ignored
+  EXPECT_EQ(parse_template(b).late_fee.kind, LateFeeRule::Kind::Percent);
+}
+
 TEST(PlanTemplate, TermsSnapshotRoundTrips) {
   auto t = parse_template(body());
   t.id = "11111111-1111-4111-8111-111111111111";
