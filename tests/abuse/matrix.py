@@ -48,6 +48,9 @@ ROLES = ["customer", "dealer", "agent", "credit_officer", "support_agent", "admi
 STAFF = {"admin", "credit_officer", "support_agent"}
 # Statuses the gateway itself may answer on any routed path (docs/api/gateway.yaml).
 GATEWAY_STATUSES = {413, 429}
+# Every operation that takes a JSON body answers 415 to a body sent as anything else
+# (rto::http::json_body; docs/security.md, "Request bodies").
+JSON_BODY_STATUSES = {415}
 SECURITY_HEADERS = {  # gateway.yaml: "Security headers on every API answer"
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
@@ -1070,6 +1073,7 @@ def check_reply(case, op, rep, path, public_edge, w):
             fails.append(("problem+json", "%d with Content-Type %r" % (rep.status, rep.ctype)))
         if op is not None:
             ok = op.documented(rep.status) or rep.status in GATEWAY_STATUSES or \
+                (rep.status in JSON_BODY_STATUSES and "application/json" in op.body_types) or \
                 (rep.status == 401 and not public_edge) or not op.doc_4xx()
             if not ok:
                 fails.append(("documented status", "%d not among %s" % (rep.status, sorted(op.responses))))
@@ -1117,6 +1121,8 @@ def expect(case, op, rep):
                                                                                    rep.text(250))))
         if c == "resource consumption" and s != 400 and s < 500:
             fails.append((c, "%s: want 400, got %d" % (case.name, s)))
+        if case.name.startswith("wrong Content-Type") and s != 415:
+            fails.append((c, "%s: want 415, got %d %s" % (case.name, s, rep.text(150))))
     return fails
 
 

@@ -5,6 +5,8 @@
 #include <cctype>
 
 #include "rto/errors.hpp"
+#include "rto/json.hpp"
+#include "rto/request_body.hpp"
 
 namespace rto::http {
 
@@ -118,6 +120,26 @@ bool valid_request_id(std::string_view s) noexcept {
   for (char c : s)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
   return true;
+}
+
+bool is_json_media_type(std::string_view content_type) noexcept {
+  auto t = content_type.substr(0, content_type.find(';'));
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  std::string lower(t);
+  for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (lower == "application/json") return true;
+  return lower.starts_with("application/") && lower.ends_with("+json") && lower.size() > 17;
+}
+
+boost::json::object json_body(const Request& req) {
+  if (!req.body.empty()) {
+    auto type = req.header("Content-Type");
+    if (!type || !is_json_media_type(*type))
+      throw Error(ErrorKind::UnsupportedMediaType, "the body must be sent as JSON (Content-Type: application/json)",
+                  {{"Content-Type", type ? "must be application/json, not " + std::string(*type) : "required"}});
+  }
+  return json::parse_object(req.body);
 }
 
 }  // namespace rto::http

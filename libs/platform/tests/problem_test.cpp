@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "rto/request_body.hpp"
 #include "rto/service.hpp"
 
 TEST(Problem, MapsErrorToRfc9457) {
@@ -32,4 +33,42 @@ TEST(Problem, RetryAfterCodeAndHeaders) {
   EXPECT_EQ(r.headers.get("Retry-After").value_or(""), "7");
   EXPECT_EQ(boost::json::parse(r.body).at("type").as_string(), "/problems/rate-limited");
   EXPECT_FALSE(boost::json::parse(r.body).as_object().contains("errors"));
+}
+
+// A JSON route's body must come as JSON: anything else is 415 naming Content-Type, before the
+// body is read; an empty body is the 400 it always was.
+TEST(JsonBody, OnlyJsonMediaTypesAreRead) {
+  using rto::http::is_json_media_type;
+  EXPECT_TRUE(is_json_media_type("application/json"));
+  EXPECT_TRUE(is_json_media_type("Application/JSON; charset=utf-8"));
+  EXPECT_TRUE(is_json_media_type("application/merge-patch+json"));
+  EXPECT_FALSE(is_json_media_type("text/plain"));
+  EXPECT_FALSE(is_json_media_type("application/x-www-form-urlencoded"));
+  EXPECT_FALSE(is_json_media_type("application/+json"));
+  EXPECT_FALSE(is_json_media_type(""));
+
+  rto::http::Request req;
+  req.method = rto::http::Method::Post;
+  req.body = R"({"full_name":"Amina"})";
+  auto status_of = [&] {
+    try {
+      rto::http::json_body(req);
+      return 200;
+    } catch (const rto::Error& e) {
+      return e.status();
+    }
+  };
+  EXPECT_EQ(status_of(), 415);  // no Content-Type
+  req.headers.set("Content-Type", "text/plain");
+  EXPECT_EQ(status_of(), 415);
+  try {
+    rto::http::json_body(req);
+  } catch (const rto::Error& e) {
+    ASSERT_FALSE(e.fields().empty());
+    EXPECT_EQ(e.fields().front().field, "Content-Type");
+  }
+  req.headers.set("Content-Type", "application/json; charset=utf-8");
+  EXPECT_EQ(rto::http::json_body(req).at("full_name").as_string(), "Amina");
+  req.body.clear();
+  EXPECT_EQ(status_of(), 400);
 }

@@ -1,6 +1,7 @@
 #include "handlers.hpp"
 
 #include <charconv>
+#include <rto/request_body.hpp>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
 #include <rto/events.hpp>
@@ -133,7 +134,7 @@ OfficerInput parse_officer_decision(const js::object& body) {
 // ---- customers --------------------------------------------------------------------------------
 
 Response Handlers::prequalify(Request& req) {
-  auto in = parse_application(rto::json::parse_object(req.body), app_->config().default_region, Mode::Prequalify);
+  auto in = parse_application(rto::http::json_body(req), app_->config().default_region, Mode::Prequalify);
   const auto me = caller(req);
   const auto window = app_->usage_window_for(app_->now());
   auto ctx = app_->db().query([&](pqxx::nontransaction& tx) { return storage::context(tx, me, window); });
@@ -144,7 +145,7 @@ Response Handlers::prequalify(Request& req) {
 }
 
 Response Handlers::submit(Request& req) {
-  auto in = parse_application(rto::json::parse_object(req.body), app_->config().default_region, Mode::Application);
+  auto in = parse_application(rto::http::json_body(req), app_->config().default_region, Mode::Application);
   const auto me = caller(req);
   // One round trip: an open application (refused before any call to another service), the
   // active model, the customer's repayment history and vehicle usage.
@@ -308,7 +309,7 @@ Response Handlers::review_queue(Request& req) {
 
 Response Handlers::officer_decision(Request& req) {
   const auto id = path_id(req, "application");
-  auto in = parse_officer_decision(rto::json::parse_object(req.body));
+  auto in = parse_officer_decision(rto::http::json_body(req));
   const auto officer = caller(req);
   const auto now = app_->now();
   const auto ttl = std::chrono::days(app_->config().approval_ttl_days);
@@ -401,7 +402,7 @@ Response Handlers::get_model(Request& req) {
 }
 
 Response Handlers::create_model(Request& req) {
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   r.reject_unknown({"model"});
   const auto* doc = r.object("model", true);

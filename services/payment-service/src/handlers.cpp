@@ -1,6 +1,7 @@
 #include "handlers.hpp"
 
 #include <charconv>
+#include <rto/request_body.hpp>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
 #include <rto/json.hpp>
@@ -111,7 +112,7 @@ Response Handlers::get_template(Request& req) {
 }
 
 Response Handlers::create_template(Request& req) {
-  auto t = parse_template(rto::json::parse_object(req.body));
+  auto t = parse_template(rto::http::json_body(req));
   t.id = rto::crypto::uuid_v4();
   t.version = 1;
   bool ok = app_->db().transact([&](pqxx::work& tx) {
@@ -125,7 +126,7 @@ Response Handlers::create_template(Request& req) {
 
 Response Handlers::update_template(Request& req) {
   auto id = path_uuid(req, "plan template");
-  auto t = parse_template(rto::json::parse_object(req.body));
+  auto t = parse_template(rto::http::json_body(req));
   auto created = app_->db().transact([&](pqxx::work& tx) {
     auto old = storage::find_template(tx, id, true);
     if (!old) throw rto::NotFound("no plan template with this id");
@@ -148,12 +149,12 @@ Response Handlers::update_template(Request& req) {
 // ---- quotes and plans -------------------------------------------------------------------------
 
 Response Handlers::quote(Request& req) {
-  auto in = parse_quote(rto::json::parse_object(req.body));
+  auto in = parse_quote(rto::http::json_body(req));
   return Response::json(to_json(app_->plans().quote(in)));
 }
 
 Response Handlers::create_plan(Request& req) {
-  auto in = parse_plan(rto::json::parse_object(req.body));
+  auto in = parse_plan(rto::http::json_body(req));
   const auto& me = req.user().subject;
   if (!rto::crypto::is_uuid(me)) throw rto::Unauthorized("this token does not name an account");
   auto r = app_->plans().create_plan(in, me);
@@ -253,7 +254,7 @@ Response Handlers::cash_desk(Request& req) {
 }
 
 Response Handlers::cash_payment(Request& req) {
-  auto in = parse_cash(rto::json::parse_object(req.body));
+  auto in = parse_cash(rto::http::json_body(req));
   PaymentRequest p;
   auto key = std::string(req.param("id"));
   if (auto id = uuid_of(key))
@@ -282,14 +283,14 @@ Response Handlers::cash_payment(Request& req) {
 
 Response Handlers::reverse_payment(Request& req) {
   auto id = path_uuid(req, "payment");
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   auto reason = parse_reason(body);
   return proposed(app_->approvals().propose_reversal(id, reason, body, req.user().subject));
 }
 
 Response Handlers::repossess_plan(Request& req) {
   auto id = path_uuid(req, "plan");
-  auto reason = parse_reason(rto::json::parse_object(req.body));
+  auto reason = parse_reason(rto::http::json_body(req));
   auto r = app_->closing().repossess(id, reason, req.user().subject);
   auto body = app_->db().read([&](pqxx::read_transaction& tx) { return full_statement(tx, r.plan, app_->today()); });
   return Response::json(body);
@@ -297,7 +298,7 @@ Response Handlers::repossess_plan(Request& req) {
 
 Response Handlers::refund_plan(Request& req) {
   auto id = path_uuid(req, "plan");
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   auto in = parse_refund(body);
   return proposed(app_->approvals().propose_refund(id, in, body, req.user().subject));
 }
@@ -332,14 +333,14 @@ struct OutcomeView {
 
 Response Handlers::approve(Request& req) {
   auto id = path_uuid(req, "approval");
-  auto note = req.body.empty() ? std::nullopt : parse_decision_note(rto::json::parse_object(req.body), false);
+  auto note = req.body.empty() ? std::nullopt : parse_decision_note(rto::http::json_body(req), false);
   auto a = app_->approvals().approve(id, req.user().subject, note);
   return Response::json(js::object{{"approval", views::approval(a.approval)}, {"result", std::visit(OutcomeView{}, a.outcome)}});
 }
 
 Response Handlers::reject(Request& req) {
   auto id = path_uuid(req, "approval");
-  auto note = parse_decision_note(rto::json::parse_object(req.body), true);
+  auto note = parse_decision_note(rto::http::json_body(req), true);
   return Response::json(js::object{{"approval", views::approval(app_->approvals().reject(id, req.user().subject, *note))}});
 }
 
@@ -357,7 +358,7 @@ js::object request_view(Tx& tx, const storage::RequestRow& r) {
 }  // namespace
 
 Response Handlers::create_collection(Request& req) {
-  auto in = momo::parse_collection(rto::json::parse_object(req.body));
+  auto in = momo::parse_collection(rto::http::json_body(req));
   auto key = req.header("Idempotency-Key").value_or("");
   auto c = app_->collections().collect(in, std::string(key), req.user());
   auto body = app_->db().read([&](pqxx::read_transaction& tx) { return request_view(tx, c.request); });
@@ -438,7 +439,7 @@ Response Handlers::review_queue(Request& req) {
 
 Response Handlers::resolve_request(Request& req) {
   auto id = path_uuid(req, "payment request");
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   auto in = parse_resolve(body);
   const auto& actor = req.user().subject;
   if (in.credit) return proposed(app_->approvals().propose_request_credit(id, in, body, actor));
@@ -451,7 +452,7 @@ Response Handlers::resolve_callback(Request& req) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
     throw rto::NotFound("no provider callback with this id");
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   auto in = parse_resolve(body);
   const auto& actor = req.user().subject;
   if (in.credit) return proposed(app_->approvals().propose_callback_credit(id, in, body, actor));
@@ -476,7 +477,7 @@ Response Handlers::webhook(Request& req) {
 // ---- service to service -----------------------------------------------------------------------
 
 Response Handlers::internal_payment(Request& req) {
-  auto in = parse_payment(rto::json::parse_object(req.body));
+  auto in = parse_payment(rto::http::json_body(req));
   PaymentRequest p;
   p.plan_id = in.plan_id;
   p.plan_ref = in.plan_id ? std::nullopt : in.plan_ref;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <rto/request_body.hpp>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
 #include <rto/json.hpp>
@@ -134,7 +135,7 @@ js::object notification_json(const Notification& n) {
 
 Response Handlers::create_ticket(Request& req) {
   const auto& who = req.user();
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   r.reject_unknown({"category", "priority", "subject", "description", "plan_id", "vehicle_id", "customer_id"});
   auto category = r.one_of("category", true, {"breakdown", "accident", "theft", "payment_dispute", "account",
@@ -242,7 +243,7 @@ Response Handlers::add_comment(Request& req) {
   const auto& who = req.user();
   const bool staff = is_staff(who);
   auto id = path_uuid(req);
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   r.reject_unknown({"body", "internal"});
   auto text = r.string("body", true, 1, 4000);
@@ -286,7 +287,7 @@ Response Handlers::change_status(Request& req) {
   const auto& who = req.user();
   const bool staff = is_staff(who);
   auto id = path_uuid(req);
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   r.reject_unknown({"status"});
   auto to = r.one_of("status", true, {"open", "in_progress", "waiting_customer", "resolved", "closed"});
@@ -315,7 +316,7 @@ Response Handlers::change_status(Request& req) {
 Response Handlers::assign(Request& req) {
   const auto& who = req.user();
   auto id = path_uuid(req);
-  auto body = req.body.empty() ? js::object{} : rto::json::parse_object(req.body);
+  auto body = req.body.empty() ? js::object{} : rto::http::json_body(req);
   rto::json::Reader r(body);
   r.reject_unknown({"assignee_id"});
   auto assignee = uuid_field(r, "assignee_id");
@@ -336,7 +337,7 @@ Response Handlers::assign(Request& req) {
 Response Handlers::rate(Request& req) {
   const auto& who = req.user();
   auto id = path_uuid(req);
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   r.reject_unknown({"rating"});
   auto rating = r.integer("rating", true, 1, 5);
@@ -464,7 +465,7 @@ Response Handlers::preferences(Request& req) {
 
 Response Handlers::set_preferences(Request& req) {
   auto user = user_uuid(req.user());
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   r.reject_unknown({"marketing", "transactional"});
   std::optional<bool> in_app, sms;
@@ -512,7 +513,7 @@ Response Handlers::agents(Request&) {
 
 Response Handlers::set_my_availability(Request& req) {
   const auto& who = req.user();
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   r.reject_unknown({"available"});
   auto available = r.boolean("available", true);
@@ -573,7 +574,7 @@ Response Handlers::templates(Request&) {
 
 Response Handlers::save_template(Request& req) {
   const auto& builtin = builtin_from_path(req);
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   r.reject_unknown({"title", "text"});
   auto title = r.string("title", true, 1, 80);

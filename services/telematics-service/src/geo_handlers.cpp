@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <rto/request_body.hpp>
 #include <rto/clock.hpp>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
@@ -50,7 +51,7 @@ std::optional<double> number_of(const js::value& v) {
 // ...], GeoJSON-style, closed or not) or circle ({lat, lon, radius_m}). Every problem names its
 // field.
 geofence::Fence read_geofence(const Request& req) {
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   auto name = r.string("name", true, 1, 100);
   auto kind = r.one_of("kind", true, kKinds);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <rto/request_body.hpp>
 #include <rto/auth.hpp>
 #include <rto/clock.hpp>
 #include <rto/crypto.hpp>
@@ -64,7 +65,7 @@ js::object latest_json(const storage::Latest& l) {
 }
 
 std::string reason_of(const Request& req) {
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   auto reason = r.string("reason", true, 3, 500);
   r.reject_unknown({"reason"});
@@ -77,7 +78,7 @@ std::string reason_of(const Request& req) {
 // ---- trackers -----------------------------------------------------------------------------------
 
 Response Handlers::create_tracker(Request& req) {
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   auto imei = r.string("imei", true, 1, 32);
   auto protocol = r.one_of("protocol", true, {"gt06", "teltonika", "osmand", "http"});
@@ -146,7 +147,7 @@ Response Handlers::get_tracker(Request& req) {
 
 Response Handlers::update_tracker(Request& req) {
   auto id = path_uuid(req, "tracker");
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   auto protocol = r.one_of("protocol", false, {"gt06", "teltonika", "osmand", "http"});
   auto phone = r.string("phone", false, 1, 32);
@@ -195,7 +196,7 @@ Response Handlers::delete_tracker(Request& req) {
 
 Response Handlers::install_tracker(Request& req) {
   auto id = path_uuid(req, "tracker");
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   auto vehicle = r.string("vehicle_id", true, 1, 64);
   r.reject_unknown({"vehicle_id"});
@@ -432,7 +433,7 @@ Response Handlers::device_command_result(Request& req) {
       id = 0;
     }
   }
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   rto::json::Reader r(body);
   auto status = r.one_of("status", true, {"done", "failed"});
   auto message = r.string("message", false, 0, 500);

@@ -1,5 +1,6 @@
 #include "handlers.hpp"
 
+#include <rto/request_body.hpp>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
 #include <rto/events.hpp>
@@ -72,7 +73,7 @@ Response tokens_json(int status, const IssuedTokens& t) { return Response::json(
 // ---- authentication ---------------------------------------------------------------------------
 
 Response Handlers::register_user(Request& req) {
-  auto in = parse_registration(rto::json::parse_object(req.body), app_->config().default_region);
+  auto in = parse_registration(rto::http::json_body(req), app_->config().default_region);
   storage::NewUser u;
   u.id = rto::crypto::uuid_v4();
   u.phone = in.phone;
@@ -92,7 +93,7 @@ Response Handlers::register_user(Request& req) {
 }
 
 Response Handlers::login(Request& req) {
-  auto creds = parse_login(rto::json::parse_object(req.body), app_->config().default_region);
+  auto creds = parse_login(rto::http::json_body(req), app_->config().default_region);
   const auto index = app_->phone_index(creds.phone);
   const auto now = app_->now();
 
@@ -138,7 +139,7 @@ Response Handlers::login(Request& req) {
 }
 
 Response Handlers::refresh(Request& req) {
-  auto token = parse_refresh_token(rto::json::parse_object(req.body));
+  auto token = parse_refresh_token(rto::http::json_body(req));
   const auto hash = rto::crypto::sha256_hex(token);
   const auto now = app_->now();
 
@@ -191,7 +192,7 @@ Response Handlers::refresh(Request& req) {
 }
 
 Response Handlers::logout(Request& req) {
-  auto token = parse_refresh_token(rto::json::parse_object(req.body));
+  auto token = parse_refresh_token(rto::http::json_body(req));
   const auto hash = rto::crypto::sha256_hex(token);
   const auto& me = req.user().subject;
   auto revoked = app_->db().transact(
@@ -209,7 +210,7 @@ Response Handlers::get_me(Request& req) {
 }
 
 Response Handlers::patch_me(Request& req) {
-  auto patch = parse_profile_patch(rto::json::parse_object(req.body));
+  auto patch = parse_profile_patch(rto::http::json_body(req));
   auto me = app_->db().transact([&](pqxx::work& tx) {
     auto u = require_self(tx, req);
     if (patch.empty()) return u;
@@ -220,7 +221,7 @@ Response Handlers::patch_me(Request& req) {
 }
 
 Response Handlers::put_my_kyc(Request& req) {
-  auto in = parse_kyc(rto::json::parse_object(req.body), app_->config().default_region, app_->now());
+  auto in = parse_kyc(rto::http::json_body(req), app_->config().default_region, app_->now());
   auto view = app_->db().transact([&](pqxx::work& tx) {
     auto me = require_self(tx, req);
     auto existing = storage::find_kyc(tx, me.id, true);
@@ -290,7 +291,7 @@ Response Handlers::reject_kyc(Request& req) { return review_kyc(req, false); }
 Response Handlers::review_kyc(Request& req, bool verify) {
   auto id = path_id(req);
   std::optional<std::string> reason;
-  if (!verify) reason = parse_rejection(rto::json::parse_object(req.body));
+  if (!verify) reason = parse_rejection(rto::http::json_body(req));
   const auto decided = verify ? KycStatus::Verified : KycStatus::Rejected;
   auto view = app_->db().transact([&](pqxx::work& tx) {
     auto actor = require_actor(tx, req, {"admin", "credit_officer"});
@@ -318,7 +319,7 @@ Response Handlers::review_kyc(Request& req, bool verify) {
 
 Response Handlers::set_roles(Request& req) {
   auto id = path_id(req);
-  auto roles = parse_roles(rto::json::parse_object(req.body));
+  auto roles = parse_roles(rto::http::json_body(req));
   auto u = app_->db().transact([&](pqxx::work& tx) {
     auto actor = require_actor(tx, req, {"admin"});
     check_role_change(actor.id, id, roles);
@@ -357,7 +358,7 @@ Response Handlers::change_status(Request& req, bool enable) {
 // ---- service to service -----------------------------------------------------------------------
 
 Response Handlers::internal_users(Request& req) {
-  auto ids = parse_lookup_ids(rto::json::parse_object(req.body));
+  auto ids = parse_lookup_ids(rto::http::json_body(req));
   auto found = app_->db().read([&](pqxx::read_transaction& tx) { return storage::find_users(tx, ids); });
   js::array items;
   items.reserve(found.size());

@@ -1,5 +1,6 @@
 #include "handlers.hpp"
 
+#include <rto/request_body.hpp>
 #include <rto/crypto.hpp>
 #include <rto/errors.hpp>
 #include <rto/events.hpp>
@@ -159,7 +160,7 @@ Response Handlers::mine(Request& req) {
 
 Response Handlers::create(Request& req) {
   const auto now = app_->now();
-  auto f = parse_listing_create(rto::json::parse_object(req.body), max_model_year(now));
+  auto f = parse_listing_create(rto::http::json_body(req), max_model_year(now));
   const auto& who = req.user();
   std::string dealer = who.subject;
   if (f.dealer_id && *f.dealer_id != who.subject) {
@@ -180,7 +181,7 @@ Response Handlers::create(Request& req) {
 Response Handlers::update(Request& req) {
   auto id = vehicle_id(req);
   const auto now = app_->now();
-  auto f = parse_listing_patch(rto::json::parse_object(req.body), max_model_year(now));
+  auto f = parse_listing_patch(rto::http::json_body(req), max_model_year(now));
   auto [v, images] = app_->db().transact([&](pqxx::work& tx) {
     auto before = storage::lock_vehicle(tx, id);
     if (!before) throw rto::NotFound("no vehicle with this id");
@@ -312,7 +313,7 @@ void write_order(Tx& tx, const std::string& vehicle_id, const std::vector<std::s
 
 Response Handlers::reorder_images(Request& req) {
   auto id = vehicle_id(req);
-  auto body = rto::json::parse_object(req.body);
+  auto body = rto::http::json_body(req);
   auto [v, images] = app_->db().transact([&](pqxx::work& tx) {
     auto v = storage::lock_vehicle(tx, id);
     if (!v) throw rto::NotFound("no vehicle with this id");
@@ -371,7 +372,7 @@ Response Handlers::approve(Request& req) {
 
 Response Handlers::reject(Request& req) {
   auto id = vehicle_id(req);
-  auto reason = parse_reason(rto::json::parse_object(req.body), true);
+  auto reason = parse_reason(rto::http::json_body(req), true);
   auto [v, images] = app_->db().transact([&](pqxx::work& tx) {
     auto before = storage::lock_vehicle(tx, id);
     if (!before) throw rto::NotFound("no vehicle with this id");
@@ -387,7 +388,7 @@ Response Handlers::reject(Request& req) {
 
 Response Handlers::set_status(Request& req) {
   auto id = vehicle_id(req);
-  auto in = parse_status_request(rto::json::parse_object(req.body));
+  auto in = parse_status_request(rto::http::json_body(req));
   auto [v, images] = app_->db().transact([&](pqxx::work& tx) {
     auto before = storage::lock_vehicle(tx, id);
     if (!before) throw rto::NotFound("no vehicle with this id");
@@ -415,7 +416,7 @@ Response Handlers::internal_get(Request& req) {
 
 Response Handlers::internal_reserve(Request& req) {
   auto id = vehicle_id(req);
-  auto in = parse_reserve(rto::json::parse_object(req.body));
+  auto in = parse_reserve(rto::http::json_body(req));
   auto v = app_->db().transact([&](pqxx::work& tx) { return app_->reserve(tx, id, in, actor_of(req)); });
   app_->changed();
   return Response::json(internal_json(v));
@@ -423,7 +424,7 @@ Response Handlers::internal_reserve(Request& req) {
 
 Response Handlers::internal_release(Request& req) {
   auto id = vehicle_id(req);
-  auto in = parse_plan_request(rto::json::parse_object(req.body), PlanOp::Release);
+  auto in = parse_plan_request(rto::http::json_body(req), PlanOp::Release);
   auto reason = in.reason.value_or("reservation released");
   auto v = app_->db().transact([&](pqxx::work& tx) { return app_->release(tx, id, in.plan_id, reason, actor_of(req)); });
   app_->changed();
@@ -432,7 +433,7 @@ Response Handlers::internal_release(Request& req) {
 
 Response Handlers::internal_lease(Request& req) {
   auto id = vehicle_id(req);
-  auto in = parse_plan_request(rto::json::parse_object(req.body), PlanOp::Lease);
+  auto in = parse_plan_request(rto::http::json_body(req), PlanOp::Lease);
   auto v = app_->db().transact([&](pqxx::work& tx) { return app_->lease(tx, id, in.plan_id, actor_of(req)); });
   app_->changed();
   return Response::json(internal_json(v));
@@ -440,7 +441,7 @@ Response Handlers::internal_lease(Request& req) {
 
 Response Handlers::internal_transfer(Request& req) {
   auto id = vehicle_id(req);
-  auto in = parse_plan_request(rto::json::parse_object(req.body), PlanOp::Transfer);
+  auto in = parse_plan_request(rto::http::json_body(req), PlanOp::Transfer);
   auto v = app_->db().transact(
       [&](pqxx::work& tx) { return app_->transfer(tx, id, in.plan_id, *in.customer_id, actor_of(req)); });
   app_->changed();
@@ -449,7 +450,7 @@ Response Handlers::internal_transfer(Request& req) {
 
 Response Handlers::internal_repossess(Request& req) {
   auto id = vehicle_id(req);
-  auto in = parse_plan_request(rto::json::parse_object(req.body), PlanOp::Repossess);
+  auto in = parse_plan_request(rto::http::json_body(req), PlanOp::Repossess);
   auto v = app_->db().transact(
       [&](pqxx::work& tx) { return app_->repossess(tx, id, in.plan_id, *in.reason, actor_of(req)); });
   app_->changed();

@@ -250,6 +250,7 @@ TEST_F(Collections, IdempotencyKeyReturnsTheFirstResultAndRefusesAnotherBody) {
   req.method = Method::Post;
   req.target = req.path = "/api/v1/payments";
   req.headers.set("Authorization", "Bearer " + p.customer.token);
+  req.headers.set("Content-Type", "application/json");
   req.body = js::serialize(body(p, "mtn_momo", "0772123460"));
   auto no_key = world().service->dispatch(req);
   EXPECT_EQ(no_key.status, 400);
