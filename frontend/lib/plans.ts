@@ -56,6 +56,17 @@ export type RefundMethod = "cash" | "mtn_momo" | "airtel_money" | "mpesa" | "ban
 export const REFUND_METHODS: RefundMethod[] = ["cash", "mtn_momo", "airtel_money", "mpesa", "bank"];
 /** The staff roles that may propose a refund or a reversal. */
 export const REFUND_ROLES = ["admin", "support_agent"];
+/** The roles that may record cash received (POST /api/v1/plans/{id}/cash-payments). */
+export const CASH_ROLES = ["agent", "admin"];
+/** A receipt number as the payment service takes it: the cash payment's idempotency key. */
+export const RECEIPT_NUMBER = /^[A-Za-z0-9._:/-]{1,64}$/;
+
+/** The answer to a recorded payment: 201 new, 200 the same receipt recorded before (`duplicate`). */
+export interface Recorded {
+  payment: Payment;
+  plan: { id: string; reference: string; status: string; outstanding: Money; credit_balance: Money };
+  duplicate: boolean;
+}
 
 export type Provider = "mtn_momo" | "airtel_money" | "mpesa";
 export const PROVIDERS: Provider[] = ["mtn_momo", "airtel_money", "mpesa"];
