@@ -1,4 +1,5 @@
 import type { Money } from "./money";
+import type { PortfolioWeek } from "./weekly";
 
 export interface ScheduleRow {
   seq: number;
@@ -100,4 +101,23 @@ export function suggestedPayment(s: Statement): Money {
 export function newIdempotencyKey(): string {
   if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
   return `pay-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+/** GET /api/v1/plans/portfolio: one portfolio per currency. */
+export interface Portfolio {
+  as_of: string;
+  /** The Monday of the current week. */
+  week_starting?: string;
+  portfolios: {
+    currency: string;
+    active_plans: number;
+    defaulted_plans: number;
+    locked_plans: number;
+    outstanding: Money;
+    collected_this_week: Money;
+    expected_this_week: Money;
+    par: Record<"par1" | "par7" | "par30", { outstanding: Money; ratio: string }>;
+    /** The last 8 ISO weeks, oldest first (absent from older payment services). */
+    weeks?: PortfolioWeek[];
+  }[];
 }
