@@ -14,6 +14,15 @@ export function formatDate(date: string | null | undefined, locale = "en"): stri
   return new Intl.DateTimeFormat(intlLocale(locale), { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(d);
 }
 
+/** A calendar date as a short day and month ("7 Dec" / "7 Des"), for chart labels. */
+export function formatDayMonth(date: string | null | undefined, locale = "en"): string {
+  if (!date) return "—";
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+  if (!m) return date;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return new Intl.DateTimeFormat(intlLocale(locale), { day: "numeric", month: "short", timeZone: "UTC" }).format(d);
+}
+
 /** A UTC instant shown in the operator's time zone. */
 export function formatDateTime(iso: string | null | undefined, locale = "en", timeZone = OPERATOR_TZ): string {
   if (!iso) return "—";

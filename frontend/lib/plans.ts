@@ -1,4 +1,5 @@
 import type { Money } from "./money";
+import type { PortfolioWeek } from "./weekly";
 
 export interface ScheduleRow {
   seq: number;
@@ -56,6 +57,17 @@ export type RefundMethod = "cash" | "mtn_momo" | "airtel_money" | "mpesa" | "ban
 export const REFUND_METHODS: RefundMethod[] = ["cash", "mtn_momo", "airtel_money", "mpesa", "bank"];
 /** The staff roles that may propose a refund or a reversal. */
 export const REFUND_ROLES = ["admin", "support_agent"];
+/** The roles that may record cash received (POST /api/v1/plans/{id}/cash-payments). */
+export const CASH_ROLES = ["agent", "admin"];
+/** A receipt number as the payment service takes it: the cash payment's idempotency key. */
+export const RECEIPT_NUMBER = /^[A-Za-z0-9._:/-]{1,64}$/;
+
+/** The answer to a recorded payment: 201 new, 200 the same receipt recorded before (`duplicate`). */
+export interface Recorded {
+  payment: Payment;
+  plan: { id: string; reference: string; status: string; outstanding: Money; credit_balance: Money };
+  duplicate: boolean;
+}
 
 export type Provider = "mtn_momo" | "airtel_money" | "mpesa";
 export const PROVIDERS: Provider[] = ["mtn_momo", "airtel_money", "mpesa"];
@@ -89,4 +101,23 @@ export function suggestedPayment(s: Statement): Money {
 export function newIdempotencyKey(): string {
   if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
   return `pay-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+/** GET /api/v1/plans/portfolio: one portfolio per currency. */
+export interface Portfolio {
+  as_of: string;
+  /** The Monday of the current week. */
+  week_starting?: string;
+  portfolios: {
+    currency: string;
+    active_plans: number;
+    defaulted_plans: number;
+    locked_plans: number;
+    outstanding: Money;
+    collected_this_week: Money;
+    expected_this_week: Money;
+    par: Record<"par1" | "par7" | "par30", { outstanding: Money; ratio: string }>;
+    /** The last 8 ISO weeks, oldest first (absent from older payment services). */
+    weeks?: PortfolioWeek[];
+  }[];
 }

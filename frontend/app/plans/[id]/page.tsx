@@ -1,12 +1,12 @@
 "use client";
 import { use, useCallback, useEffect, useRef, useState } from "react";
-import { ProposeRefund, ProposeReversal } from "../../../components/PlanStaffActions";
+import { ProposeRefund, ProposeReversal, RecordCash } from "../../../components/PlanStaffActions";
 import { useApp } from "../../../components/Providers";
 import { ErrorBox, Field, Loading, RequireSession } from "../../../components/ui";
 import { api, ApiError, hasRole } from "../../../lib/api";
 import { formatDate, formatDateTime } from "../../../lib/dates";
 import { formatMoney, parseMoneyInput, toInputText } from "../../../lib/money";
-import { FINAL_STATUSES, newIdempotencyKey, PROVIDERS, REFUND_ROLES, suggestedPayment, type PaymentRequest, type Provider, type Statement } from "../../../lib/plans";
+import { CASH_ROLES, FINAL_STATUSES, newIdempotencyKey, PROVIDERS, REFUND_ROLES, suggestedPayment, type PaymentRequest, type Provider, type Statement } from "../../../lib/plans";
 import { realtime } from "../../../lib/realtime";
 import { useLoad } from "../../../lib/useLoad";
 
@@ -127,6 +127,9 @@ function Plan({ id }: { id: string }) {
   // Admins and support agents may propose a refund or a reversal; another staff member approves it.
   const canPropose = hasRole(session, ...REFUND_ROLES);
   const credit = p.balance.credit_balance;
+  // Agents and admins record cash received at a branch, credited at once under its receipt number.
+  const canRecordCash = hasRole(session, ...CASH_ROLES);
+  const live = ["pending_deposit", "active", "defaulted"].includes(p.status);
   return (
     <>
       <h1>{t("plan.reference", { ref: p.reference })}</h1>
@@ -159,7 +162,8 @@ function Plan({ id }: { id: string }) {
         </dl>
       </section>
       {canPropose && credit && credit.amount > 0 && <ProposeRefund planId={p.id} credit={credit} />}
-      {["pending_deposit", "active", "defaulted"].includes(p.status) && <PayNow plan={p} onChange={reload} />}
+      {live && canRecordCash && <RecordCash planId={p.id} currency={p.outstanding.currency} onRecorded={reload} />}
+      {live && <PayNow plan={p} onChange={reload} />}
       <section className="card">
         <h2>{t("plan.payments")}</h2>
         {p.payments.length === 0 ? (

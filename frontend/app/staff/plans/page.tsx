@@ -1,26 +1,14 @@
 "use client";
 import Link from "next/link";
 import { useApp } from "../../../components/Providers";
+import { WeeklyCollections } from "../../../components/WeeklyCollections";
 import { ErrorBox, Loading, RequireSession } from "../../../components/ui";
 import { api } from "../../../lib/api";
 import { formatDate } from "../../../lib/dates";
 import { formatMoney, type Money } from "../../../lib/money";
-import type { PlanSummary } from "../../../lib/plans";
+import type { PlanSummary, Portfolio } from "../../../lib/plans";
 import { useLoad } from "../../../lib/useLoad";
-
-interface Portfolio {
-  as_of: string;
-  portfolios: {
-    currency: string;
-    active_plans: number;
-    defaulted_plans: number;
-    locked_plans: number;
-    outstanding: Money;
-    collected_this_week: Money;
-    expected_this_week: Money;
-    par: Record<"par1" | "par7" | "par30", { outstanding: Money; ratio: string }>;
-  }[];
-}
+import { mondayOf } from "../../../lib/weekly";
 
 function PlansConsole() {
   const { t, lang } = useApp();
@@ -29,6 +17,7 @@ function PlansConsole() {
   if ((pf.loading && !pf.data) || (list.loading && !list.data)) return <Loading />;
   if (pf.error || list.error) return <ErrorBox message={(pf.error ?? list.error)!.message} onRetry={() => { void pf.reload(); void list.reload(); }} />;
   const m = (x: Money) => formatMoney(x, lang);
+  const currentWeek = pf.data?.week_starting ?? mondayOf(pf.data?.as_of);
   return (
     <>
       <h1>{t("staff.plans")}</h1>
@@ -66,6 +55,7 @@ function PlansConsole() {
               <b>{m(p.expected_this_week)}</b>
             </div>
           </div>
+          <WeeklyCollections weeks={p.weeks} currency={p.currency} currentWeek={currentWeek} />
         </section>
       ))}
       <section className="card">
