@@ -250,7 +250,7 @@ Response Handlers::get_my_kyc(Request& req) {
 Response Handlers::list_users(Request& req) {
   auto q = parse_user_list_query(req.query);
   auto page = app_->db().read([&](pqxx::read_transaction& tx) {
-    require_actor(tx, req, {"admin"});
+    require_actor(tx, req, {"admin", "credit_officer"});
     return storage::list_users(tx, q);
   });
   js::array items;

@@ -23,7 +23,7 @@ void add_routes(rto::http::Router& r, std::shared_ptr<Handlers> h) {
   r.put("/api/v1/users/me/kyc", Access::signed_in(), to(&Handlers::put_my_kyc));
   r.get("/api/v1/users/me/kyc", Access::signed_in(), to(&Handlers::get_my_kyc));
 
-  r.get("/api/v1/users", admin, to(&Handlers::list_users));
+  r.get("/api/v1/users", reviewers, to(&Handlers::list_users));
   r.get("/api/v1/users/{id}", staff, to(&Handlers::get_user));
   r.get("/api/v1/users/{id}/kyc", reviewers, to(&Handlers::get_user_kyc));
   r.post("/api/v1/users/{id}/kyc/verify", reviewers, to(&Handlers::verify_kyc));

@@ -53,6 +53,11 @@ UserListQuery parse_user_list_query(const std::vector<std::pair<std::string, std
         errors.push_back({"status", "must be one of: active, disabled"});
       else
         q.status = value;
+    } else if (key == "kyc_status") {
+      if (value != "not_submitted" && value != "pending" && value != "verified" && value != "rejected")
+        errors.push_back({"kyc_status", "must be one of: not_submitted, pending, verified, rejected"});
+      else
+        q.kyc_status = value;
     } else if (key == "limit") {
       int n = 0;
       auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);

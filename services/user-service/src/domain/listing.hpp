@@ -25,6 +25,7 @@ struct UserListQuery {
   std::optional<std::string> role;           // a known role
   std::optional<std::string> text_pattern;   // ILIKE pattern on full_name and email
   std::optional<std::string> phone_pattern;  // LIKE pattern on the E.164 phone (digits of q)
+  std::optional<std::string> kyc_status;     // not_submitted | pending | verified | rejected
   int limit = kDefaultPageSize;
   std::optional<PageCursor> after;
 };

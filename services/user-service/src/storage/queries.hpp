@@ -63,14 +63,18 @@ inline const rto::db::Statement kUserSetStatus{"user_set_status",
 
 // Admin list, newest first. $1 status, $2 role, $3 name/email ILIKE pattern, $4 phone LIKE
 // pattern, $5 limit; the "after" form adds the keyset bound ($6 created_at µs, $7 id).
-inline const std::string kUserListWhere =
-    "WHERE ($1::text IS NULL OR u.status = $1) "
-    "AND ($2::text IS NULL OR u.roles @> ARRAY[$2::text]) "
-    "AND ($3::text IS NULL OR u.full_name ILIKE $3 OR u.email ILIKE $3 OR ($4::text IS NOT NULL AND u.phone LIKE $4)) ";
+// $kyc: the KYC status filter (its number differs between the first and the next pages).
+inline std::string user_list_where(int kyc) {
+  const auto k = "$" + std::to_string(kyc) + "::text";
+  return "WHERE ($1::text IS NULL OR u.status = $1) "
+         "AND ($2::text IS NULL OR u.roles @> ARRAY[$2::text]) "
+         "AND ($3::text IS NULL OR u.full_name ILIKE $3 OR u.email ILIKE $3 OR ($4::text IS NOT NULL AND u.phone LIKE $4)) "
+         "AND (" + k + " IS NULL OR COALESCE(k.status, 'not_submitted') = " + k + ") ";
+}
 inline const rto::db::Statement kUserListFirst{"user_list_first",
-    "SELECT " + kUserColumns + kUserFrom + kUserListWhere + "ORDER BY u.created_at DESC, u.id DESC LIMIT $5"};
+    "SELECT " + kUserColumns + kUserFrom + user_list_where(6) + "ORDER BY u.created_at DESC, u.id DESC LIMIT $5"};
 inline const rto::db::Statement kUserListAfter{"user_list_after",
-    "SELECT " + kUserColumns + kUserFrom + kUserListWhere + "AND (u.created_at, u.id) < (" + TS(6) +
+    "SELECT " + kUserColumns + kUserFrom + user_list_where(8) + "AND (u.created_at, u.id) < (" + TS(6) +
     ", $7::uuid) ORDER BY u.created_at DESC, u.id DESC LIMIT $5"};
 
 // ---- refresh tokens ---------------------------------------------------------------------------

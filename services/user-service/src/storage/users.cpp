@@ -100,9 +100,9 @@ UserPage list_users(pqxx::transaction_base& tx, const UserListQuery& q) {
   // One row more than asked tells whether another page follows.
   const int fetch = q.limit + 1;
   pqxx::result r = q.after ? tx.exec_prepared(sql::kUserListAfter.name, q.status, q.role, q.text_pattern,
-                                              q.phone_pattern, fetch, q.after->created_us, q.after->id)
+                                              q.phone_pattern, fetch, q.after->created_us, q.after->id, q.kyc_status)
                            : tx.exec_prepared(sql::kUserListFirst.name, q.status, q.role, q.text_pattern,
-                                              q.phone_pattern, fetch);
+                                              q.phone_pattern, fetch, q.kyc_status);
   UserPage page;
   for (const auto& row : r) {
     if (static_cast<int>(page.items.size()) == q.limit) {

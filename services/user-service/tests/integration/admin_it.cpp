@@ -102,14 +102,44 @@ TEST(AdminList, BadParametersAreNamed) {
   }
 }
 
-TEST(AdminList, OnlyAdmins) {
+TEST(AdminList, OnlyAdminsAndCreditOfficers) {
   auto customer = register_account();
   auto r = get("/api/v1/users", customer.access_token);
   EXPECT_EQ(r.status, 403);
   EXPECT_TRUE(r.is_problem());
-  auto officer = account_with_roles({"credit_officer"});
-  EXPECT_EQ(get("/api/v1/users", officer.access_token).status, 403);
+  EXPECT_EQ(get("/api/v1/users", account_with_roles({"support_agent"}).access_token).status, 403);
+  EXPECT_EQ(get("/api/v1/users", account_with_roles({"dealer"}).access_token).status, 403);
   EXPECT_EQ(get("/api/v1/users").status, 401);
+}
+
+// The KYC review queue: a credit officer lists the accounts whose KYC waits for review.
+TEST(AdminList, CreditOfficersFindPendingKycProfiles) {
+  auto officer = account_with_roles({"credit_officer"});
+  auto waiting = register_account("Nakato Sarah");
+  auto none = register_account("Opio James");
+  ASSERT_EQ(call_json(Method::Put, "/api/v1/users/me/kyc",
+                      js::object{{"national_id", unique_national_id()},
+                                 {"date_of_birth", "1992-04-12"},
+                                 {"address", "Plot 4, Jinja Road, Mukono"},
+                                 {"next_of_kin", {{"name", "Grace"}, {"phone", "+256701234568"}, {"relationship", "sister"}}}},
+                      waiting.access_token)
+                .status,
+            200);
+  auto ids_of = [&](const std::string& query) {
+    std::set<std::string> ids;
+    auto r = get("/api/v1/users?limit=100&" + query, officer.access_token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (r.status == 200)
+      for (const auto& u : r.json.at("items").as_array()) ids.insert(text(u.at("id")));
+    return ids;
+  };
+  auto pending = ids_of("kyc_status=pending&q=Nakato");
+  EXPECT_EQ(pending.count(waiting.id), 1u);
+  EXPECT_EQ(pending.count(none.id), 0u);
+  EXPECT_EQ(ids_of("kyc_status=not_submitted&q=Opio").count(none.id), 1u);
+  auto bad = get("/api/v1/users?kyc_status=maybe", officer.access_token);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(bad.names_field("kyc_status"));
 }
 
 TEST(AdminUser, StaffReadAccountsAndIdsMustBeUuids) {
