@@ -15,6 +15,11 @@ function Console() {
             <Link href="/staff/credit">{t("staff.creditQueue")}</Link>
           </li>
         )}
+        {hasRole(session, "credit_officer", "admin") && (
+          <li>
+            <Link href="/staff/kyc">{t("kyc.title")}</Link>
+          </li>
+        )}
         <li>
           <Link href="/staff/payments">{t("staff.paymentQueue")}</Link>
         </li>
