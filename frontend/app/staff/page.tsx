@@ -20,6 +20,11 @@ function Console() {
             <Link href="/staff/kyc">{t("kyc.title")}</Link>
           </li>
         )}
+        {hasRole(session, "admin") && (
+          <li>
+            <Link href="/staff/users">{t("users.title")}</Link>
+          </li>
+        )}
         <li>
           <Link href="/staff/payments">{t("staff.paymentQueue")}</Link>
         </li>
