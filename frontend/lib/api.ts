@@ -177,3 +177,5 @@ export function hasRole(s: Session | null, ...roles: string[]): boolean {
 }
 
 export const STAFF_ROLES = ["admin", "credit_officer", "support_agent"];
+/** Who may open the staff console: the staff, and field agents (for the cash desk only). */
+export const CONSOLE_ROLES = [...STAFF_ROLES, "agent"];
