@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { api, hasRole, loadSession, STAFF_ROLES } from "../lib/api";
+import { api, CONSOLE_ROLES, hasRole, loadSession } from "../lib/api";
 import { LANGS, type Lang } from "../lib/i18n";
 import { useApp } from "./Providers";
 import { UnreadBadge } from "./UnreadBadge";
@@ -50,7 +50,7 @@ export function Nav() {
             <UnreadBadge userId={session.user_id} />
             <Link href="/account">{t("nav.account")}</Link>
             {hasRole(session, "dealer", "admin") && <Link href="/dealer">{t("nav.dealer")}</Link>}
-            {hasRole(session, ...STAFF_ROLES) && <Link href="/staff">{t("nav.staff")}</Link>}
+            {hasRole(session, ...CONSOLE_ROLES) && <Link href="/staff">{t("nav.staff")}</Link>}
             <button type="button" className="linklike" onClick={logout}>
               {t("nav.logout")}
             </button>

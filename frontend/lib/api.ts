@@ -165,8 +165,17 @@ export async function api<T>(path: string, opts: CallOptions = {}): Promise<T> {
   return data as T;
 }
 
+/** The field errors of a problem document, and its detail when no field is named. */
+export function problemOf(e: unknown, fallback: string): { fields: Record<string, string>; detail: string | null } {
+  if (!(e instanceof ApiError)) return { fields: {}, detail: fallback };
+  const fields = e.fieldErrors();
+  return { fields, detail: Object.keys(fields).length ? null : e.problem?.detail || e.message };
+}
+
 export function hasRole(s: Session | null, ...roles: string[]): boolean {
   return !!s && s.roles.some((r) => roles.includes(r));
 }
 
 export const STAFF_ROLES = ["admin", "credit_officer", "support_agent"];
+/** Who may open the staff console: the staff, and field agents (for the cash desk only). */
+export const CONSOLE_ROLES = [...STAFF_ROLES, "agent"];

@@ -59,6 +59,42 @@ export const REFUND_METHODS: RefundMethod[] = ["cash", "mtn_momo", "airtel_money
 export const REFUND_ROLES = ["admin", "support_agent"];
 /** The roles that may record cash received (POST /api/v1/plans/{id}/cash-payments). */
 export const CASH_ROLES = ["agent", "admin"];
+/**
+ * GET /api/v1/plans/{id or reference}/cash-desk (agent, admin): what a cashier needs to take cash
+ * for a plan, without the rider's schedule, payments or identity.
+ */
+export interface CashDesk {
+  id: string;
+  reference: string;
+  status: string;
+  currency: string;
+  /** The vehicle as the plan's terms hold it (make, model, year, registration…), or null. */
+  vehicle: Record<string, unknown> | null;
+  deposit: Money;
+  next_due: { seq: number; due_date: string; amount: Money } | null;
+  outstanding: Money;
+  overdue: Money;
+  fees_outstanding: Money;
+  days_past_due: number;
+  locked: boolean;
+  as_of: string;
+}
+/** The statuses in which a plan still takes payments. */
+export const PAYABLE_STATUSES = ["pending_deposit", "active", "defaulted"];
+
+/** "Toyota Premio 2014 · UAX 123B": the vehicle of a cash-desk view, from whatever its terms hold. */
+export function vehicleLine(v: Record<string, unknown> | null | undefined): string | null {
+  if (!v) return null;
+  const text = (k: string) => {
+    const x = v[k];
+    return typeof x === "string" || typeof x === "number" ? String(x).trim() : "";
+  };
+  const name = ["make", "model", "year"].map(text).filter(Boolean).join(" ");
+  const plate = text("registration") || text("plate") || text("registration_number");
+  const line = [name, plate].filter(Boolean).join(" · ");
+  return line || null;
+}
+
 /** A receipt number as the payment service takes it: the cash payment's idempotency key. */
 export const RECEIPT_NUMBER = /^[A-Za-z0-9._:/-]{1,64}$/;
 

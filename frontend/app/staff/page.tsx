@@ -2,7 +2,8 @@
 import Link from "next/link";
 import { useApp } from "../../components/Providers";
 import { RequireSession } from "../../components/ui";
-import { hasRole, STAFF_ROLES } from "../../lib/api";
+import { CONSOLE_ROLES, hasRole, STAFF_ROLES } from "../../lib/api";
+import { CASH_ROLES } from "../../lib/plans";
 
 function Console() {
   const { t, session } = useApp();
@@ -15,18 +16,38 @@ function Console() {
             <Link href="/staff/credit">{t("staff.creditQueue")}</Link>
           </li>
         )}
-        <li>
-          <Link href="/staff/payments">{t("staff.paymentQueue")}</Link>
-        </li>
-        <li>
-          <Link href="/staff/approvals">{t("approvals.title")}</Link>
-        </li>
-        <li>
-          <Link href="/staff/plans">{t("staff.plans")}</Link>
-        </li>
-        <li>
-          <Link href="/staff/fleet">{t("fleet.title")}</Link>
-        </li>
+        {hasRole(session, "credit_officer", "admin") && (
+          <li>
+            <Link href="/staff/kyc">{t("kyc.title")}</Link>
+          </li>
+        )}
+        {hasRole(session, "admin") && (
+          <li>
+            <Link href="/staff/users">{t("users.title")}</Link>
+          </li>
+        )}
+        {hasRole(session, ...CASH_ROLES) && (
+          <li>
+            <Link href="/staff/cash">{t("staff.cashDesk")}</Link>
+          </li>
+        )}
+        {/* Field agents see the cash desk only: these screens are for the staff. */}
+        {hasRole(session, ...STAFF_ROLES) && (
+          <>
+            <li>
+              <Link href="/staff/payments">{t("staff.paymentQueue")}</Link>
+            </li>
+            <li>
+              <Link href="/staff/approvals">{t("approvals.title")}</Link>
+            </li>
+            <li>
+              <Link href="/staff/plans">{t("staff.plans")}</Link>
+            </li>
+            <li>
+              <Link href="/staff/fleet">{t("fleet.title")}</Link>
+            </li>
+          </>
+        )}
         {hasRole(session, "support_agent", "admin") && (
           <>
             <li>
@@ -47,7 +68,7 @@ function Console() {
 
 export default function StaffPage() {
   return (
-    <RequireSession roles={STAFF_ROLES}>
+    <RequireSession roles={CONSOLE_ROLES}>
       <Console />
     </RequireSession>
   );

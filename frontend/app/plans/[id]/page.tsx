@@ -1,6 +1,7 @@
 "use client";
 import { use, useCallback, useEffect, useRef, useState } from "react";
-import { ProposeRefund, ProposeReversal, RecordCash } from "../../../components/PlanStaffActions";
+import { ProposeRefund, ProposeReversal } from "../../../components/PlanStaffActions";
+import { RecordCash } from "../../../components/RecordCash";
 import { useApp } from "../../../components/Providers";
 import { ErrorBox, Field, Loading, RequireSession } from "../../../components/ui";
 import { api, ApiError, hasRole } from "../../../lib/api";
