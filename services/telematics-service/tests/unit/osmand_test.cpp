@@ -101,3 +101,21 @@ TEST(OsmAnd, FormBodiesArePercentDecoded) {
   EXPECT_EQ(p[0].second, "a b");
   EXPECT_EQ(p[3].first, "flag");
 }
+
+// Found by fuzz_osmand and fuzz_json_bodies (telematics.positions): a calendar date outside what a
+// device clock reads overflowed the nanosecond time point (undefined behaviour); now it is refused.
+TEST(OsmAnd, TimesBeyondADeviceClockAreRefusedNotOverflowed) {
+  EXPECT_FALSE(osmand::parse_time("4052-12-07T10:00:00.000Z"));
+  EXPECT_FALSE(osmand::parse_time("1014-12-07T09:59:00Z"));
+  EXPECT_FALSE(osmand::parse_time("999999999999999"));  // milliseconds in the year 33658
+  EXPECT_TRUE(osmand::parse_time("2199-12-31T23:59:59Z"));
+  EXPECT_TRUE(osmand::parse_time("1970-01-01 00:00:00"));
+  try {
+    osmand::decode_json(R"({"device_id":"dev-9","location":{"timestamp":"4052-12-07T10:00:00.000Z",)"
+                        R"("coords":{"latitude":0.3476,"longitude":32.5825}}})",
+                        std::chrono::system_clock::now());
+    ADD_FAILURE() << "no DecodeError";
+  } catch (const DecodeError& e) {
+    EXPECT_EQ(e.field(), "location.timestamp");
+  }
+}
