@@ -209,6 +209,13 @@ Identity Tokens::verify(std::string_view token, std::string_view typ, std::strin
                         Clock::time_point now) const {
   if (token.empty()) throw Unauthorized("missing bearer token");
   if (token.size() > 8192) throw Unauthorized("token too large");
+  // A compact JWT is base64url and dots. cpp-jwt's base64 decoder indexes its table with each
+  // byte as a (signed) char: a byte over 0x7F fails its assertion, or without assertions reads
+  // outside the table; such a token never reaches it.
+  if (!std::all_of(token.begin(), token.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '=';
+      }))
+    throw Unauthorized("invalid token");
   const bool service = typ == "service";
   const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   // Cached by the whole token text, for a service token with the audience it was checked for.

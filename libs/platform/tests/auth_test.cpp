@@ -177,3 +177,18 @@ TEST(Tokens, CachedTokensStillExpireAndKindsStaySeparate) {
   altered[altered.size() - 2] = altered[altered.size() - 2] == 'x' ? 'y' : 'x';
   EXPECT_EQ(status_of([&] { t.verify_access(altered, now); }), 401);
 }
+
+// Found by fuzz_jwt: a byte over 0x7F in a token reached cpp-jwt's base64 decoder, which indexes
+// its table with it as a negative char (an assertion failure, or without assertions a read
+// outside the table). Such a token is a 401 before it is decoded.
+TEST(Tokens, BytesOutsideBase64urlAreRejected) {
+  Tokens t(kUser, kSvc);
+  auto tok = t.issue_access("u-1", {"customer"});
+  for (std::size_t at : {std::size_t{3}, tok.find('.') + 3, tok.size() - 3}) {
+    auto bad = tok;
+    bad[at] = static_cast<char>(0xB9);
+    EXPECT_EQ(status_of([&] { t.verify_access(bad); }), 401) << at;
+    EXPECT_EQ(status_of([&] { t.verify_service(bad, "payment-service"); }), 401) << at;
+  }
+  EXPECT_EQ(status_of([&] { t.verify_access("eyJ\xb9\xcf.eyJ.c2ln"); }), 401);
+}
