@@ -192,3 +192,22 @@ TEST(Tokens, BytesOutsideBase64urlAreRejected) {
   }
   EXPECT_EQ(status_of([&] { t.verify_access("eyJ\xb9\xcf.eyJ.c2ln"); }), 401);
 }
+
+// Found by fuzz_jwt: cpp-jwt converts exp to an unsigned integer while validating, before the
+// signature is known good, so an unsigned token with "exp": 4.1e40 was undefined behaviour. A
+// time claim that is not an integer is a 401 before cpp-jwt sees it.
+TEST(Tokens, TimeClaimsThatAreNotIntegersAreRejected) {
+  Tokens t(kUser, kSvc);
+  auto b64 = [](std::string_view s) {
+    auto out = rto::crypto::base64_encode(s, true);
+    while (!out.empty() && out.back() == '=') out.pop_back();
+    return out;
+  };
+  for (const char* claims : {R"({"iss":"rto","sub":"u","typ":"service","aud":"payment-service","exp":41026666666666666666666666666666666666644800})",
+                             R"({"iss":"rto","sub":"u","typ":"access","exp":1.5e300,"iat":1})",
+                             R"({"iss":"rto","sub":"u","typ":"access","exp":4102444800,"nbf":-1e30})"}) {
+    auto unsigned_token = b64(R"({"alg":"HS256","typ":"JWT"})") + "." + b64(claims) + "." + b64("not a signature");
+    EXPECT_EQ(status_of([&] { t.verify_service(unsigned_token, "payment-service"); }), 401) << claims;
+    EXPECT_EQ(status_of([&] { t.verify_access(unsigned_token); }), 401) << claims;
+  }
+}
