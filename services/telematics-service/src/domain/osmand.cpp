@@ -164,7 +164,11 @@ Report decode_query(const Params& params, TimePoint now) {
   if (auto v = get("batt")) f.battery_percent = require_number(*v, "batt");
   if (auto v = get("valid")) f.valid = truthy(*v);
   if (auto v = get("ignition")) f.ignition = truthy(*v);
-  if (auto v = get("sat")) f.satellites = static_cast<int>(require_number(*v, "sat"));
+  if (auto v = get("sat")) {
+    const double sat = require_number(*v, "sat");
+    if (!(sat >= 0 && sat <= 1000)) throw DecodeError("sat", "must be between 0 and 1000");
+    f.satellites = static_cast<int>(sat);
+  }
   if (lat) {
     check_position(*lat, *lon, "lat", "lon");
     f.lat = *lat;

@@ -119,3 +119,18 @@ TEST(OsmAnd, TimesBeyondADeviceClockAreRefusedNotOverflowed) {
     EXPECT_EQ(e.field(), "location.timestamp");
   }
 }
+
+// Found by fuzz_osmand: sat=2.2e125 was converted to int with undefined behaviour; a satellite
+// count outside 0..1000 now names the parameter.
+TEST(OsmAnd, ASatelliteCountOutOfRangeNamesTheParameter) {
+  const auto now = std::chrono::system_clock::now();
+  for (const char* sat : {"2222222222222222222222222222222222222222", "-1", "1e300", "nan"}) {
+    try {
+      osmand::decode_query({{"id", "a"}, {"lat", "1"}, {"lon", "2"}, {"sat", sat}}, now);
+      ADD_FAILURE() << sat;
+    } catch (const DecodeError& e) {
+      EXPECT_EQ(e.field(), "sat") << sat;
+    }
+  }
+  EXPECT_EQ(osmand::decode_query({{"id", "a"}, {"lat", "1"}, {"lon", "2"}, {"sat", "9"}}, now).fix->satellites, 9);
+}
