@@ -66,7 +66,7 @@ run_one() {
   "$BUILD_DIR/fuzz/$t" "$corpus" "${dict[@]}" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
     -max_len=16384 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || rc=$?
   local after; after=$(find "$artifacts" -type f | wc -l)
-  local last; last=$(grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -1 || true)
+  local last; last=$(grep -a -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -1 || true)
   local execs_s; execs_s=$(sed -n 's/^stat::average_exec_per_sec:[[:space:]]*//p' "$log" | tail -1)
   local runs; runs=$(sed -n 's/^stat::number_of_executed_units:[[:space:]]*//p' "$log" | tail -1)
   local cov ft corp
@@ -101,7 +101,7 @@ for t in "${targets[@]}"; do
   if [ "$(field verdict)" != ok ]; then
     failed+=("$t")
     echo "  $t: see .data/fuzz/logs/$t.log and .data/fuzz/artifacts/$t/" >&2
-    grep -m3 -E 'FUZZ FINDING|ERROR: |SUMMARY: ' "$DATA/logs/$t.log" >&2 || true
+    grep -a -m3 -E 'FUZZ FINDING|ERROR: |SUMMARY: ' "$DATA/logs/$t.log" >&2 || true
   fi
 done
 if [ ${#failed[@]} -gt 0 ]; then
