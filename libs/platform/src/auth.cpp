@@ -185,6 +185,8 @@ Identity check(std::string_view token, const std::string& key, const char* alg, 
     if (typ == "service" && (!p.has_claim("aud") || (!audience.empty() && p.get_claim_value<std::string>("aud") != audience)))
       throw Unauthorized("this service token is meant for another service");
     auto exp = p.get_claim_value<std::int64_t>("exp");
+    // Past 2200 is no expiry we issue, and the nanosecond time point would overflow (2262).
+    if (exp > 7'258'118'400) throw Unauthorized("invalid token");
     if (exp <= std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count())
       throw Unauthorized("token expired");
     Identity id;

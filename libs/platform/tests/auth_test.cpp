@@ -211,3 +211,21 @@ TEST(Tokens, TimeClaimsThatAreNotIntegersAreRejected) {
     EXPECT_EQ(status_of([&] { t.verify_access(unsigned_token); }), 401) << claims;
   }
 }
+
+// Found by fuzz_jwt: a correctly signed service token expiring in the year 3270 overflowed the
+// nanosecond time point of Identity::expires_at. An expiry past 2200 is a 401.
+TEST(Tokens, AnExpiryPast2200IsRejected) {
+  Tokens t(kUser, kSvc);
+  auto b64 = [](std::string_view s) {
+    auto out = rto::crypto::base64_encode(s, true);
+    while (!out.empty() && out.back() == '=') out.pop_back();
+    return out;
+  };
+  auto signed_token = [&](const std::string& claims) {
+    auto input = b64(R"({"alg":"HS256","typ":"JWT"})") + "." + b64(claims);
+    return input + "." + b64(rto::crypto::hmac_sha256(kSvc, input));
+  };
+  const std::string base = R"({"iss":"rto","sub":"credit-service","aud":"payment-service","typ":"service","exp":)";
+  EXPECT_EQ(status_of([&] { t.verify_service(signed_token(base + "41023444800}"), "payment-service"); }), 401);
+  EXPECT_EQ(status_of([&] { t.verify_service(signed_token(base + "4102444800}"), "payment-service"); }), 0);
+}
