@@ -8,7 +8,7 @@ SHELL := /bin/bash
 
 DEV := --env dev
 
-.PHONY: help deps build run stop status logs test bench clean distclean secrets infra
+.PHONY: help deps build run stop status logs test bench fuzz clean distclean secrets infra
 
 help:
 	@echo "make run     build if needed, start infrastructure and services (dev), print the URLs"
@@ -16,6 +16,7 @@ help:
 	@echo "make logs    follow the services' logs        make status   what runs"
 	@echo "make stop    stop the services and the infrastructure"
 	@echo "make bench   load figures (bench/run.sh)      make clean    remove build/"
+	@echo "make fuzz    the fuzzers, 300 s a target (scripts/fuzz.sh; FUZZ_SECONDS=n to change)"
 	@echo "make distclean  also stop everything and delete .data/ (databases, secrets)"
 
 deps:
@@ -52,6 +53,10 @@ logs:
 
 test:
 	scripts/test.sh
+
+# The fuzzers (build/fuzz, clang-16 + libFuzzer); their inputs accumulate in .data/fuzz/.
+fuzz: deps
+	scripts/fuzz.sh
 
 # Benchmarks run against the dev platform (started if needed).
 bench: run

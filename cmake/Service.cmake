@@ -19,6 +19,9 @@ function(rto_add_service name)
   add_library(${p}_domain STATIC ${S_DOMAIN})
   target_include_directories(${p}_domain PUBLIC ${dir}/src)
   target_link_libraries(${p}_domain PUBLIC rto::core PRIVATE rto_warnings)
+  if(RTO_FUZZ)  # the fuzz build (fuzz/) needs only the domain library
+    return()
+  endif()
 
   add_library(${p}_app STATIC ${S_APP})
   target_link_libraries(${p}_app PUBLIC ${p}_domain rto::platform PRIVATE rto_warnings)

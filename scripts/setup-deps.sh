@@ -10,6 +10,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libprotobuf-dev libicu-dev libabsl-dev libssl-dev libpq-dev
   libjemalloc-dev libpng-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-16 libclang-rt-16-dev  # the fuzzers (libFuzzer, make fuzz)
   postgresql-15 rabbitmq-server wrk
   docker-compose prometheus python3-yaml mmdebstrap
   nodejs chromium chromium-driver

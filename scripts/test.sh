@@ -3,7 +3,8 @@
 #   1. install missing packages (scripts/setup-deps.sh)
 #   2. configure and build the `test` preset (ASan + UBSan; warnings are errors when CI=true)
 #   3. start a fresh test infrastructure (PostgreSQL 56432, RabbitMQ 56672)
-#   4. unit and integration tests (ctest -LE e2e)
+#   4. unit and integration tests (ctest -LE e2e), then the fuzzers' smoke (scripts/fuzz.sh
+#      --smoke: build/fuzz, 30 s a target, two at a time; any crash or sanitizer report fails it)
 #   5. start the platform on the test ports (gateway 18080, user-service 18081)
 #   6. end-to-end tests (ctest -L e2e), then the API abuse matrix (tests/abuse/matrix.py) on the
 #      same platform
@@ -69,6 +70,9 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp:print_sup
 
 step "unit and integration tests"
 ctest --test-dir "$BUILD_DIR" -LE e2e --output-on-failure -j2 || failed+=("unit/integration tests")
+
+step "fuzzers: 30 s smoke a target"
+"$ROOT/scripts/fuzz.sh" --smoke || failed+=("fuzz smoke")
 
 step "deployment artefacts"
 "$ROOT/tests/deploy/check.sh" || failed+=("deployment artefacts")

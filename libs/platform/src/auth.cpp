@@ -153,6 +153,24 @@ std::string kid_of(std::string_view token) {
   return {};
 }
 
+// cpp-jwt reads exp, nbf and iat as unsigned integers while it validates a token, before the
+// signature is known good; a number there that is not an integer (4.1e40) is converted with
+// undefined behaviour. Read with the JSON library cpp-jwt reads with, so both see the same claims.
+bool time_claims_are_integers(std::string_view token) {
+  const auto d1 = token.find('.');
+  const auto d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
+  if (d2 == std::string_view::npos) return true;  // not three parts: cpp-jwt refuses it
+  try {
+    const auto payload = jwt::base64_uri_decode(token.data() + d1 + 1, d2 - d1 - 1);
+    const auto claims = nlohmann::json::parse(payload, nullptr, false);
+    if (!claims.is_object()) return true;  // refused by cpp-jwt
+    for (const char* k : {"exp", "nbf", "iat"})
+      if (auto it = claims.find(k); it != claims.end() && it->is_number_float()) return false;
+  } catch (const std::exception&) {
+  }
+  return true;
+}
+
 Identity check(std::string_view token, const std::string& key, const char* alg, const std::string& iss,
                std::string_view typ, std::string_view audience, Clock::time_point now, std::int64_t& exp_out) {
   using namespace jwt::params;
@@ -167,6 +185,8 @@ Identity check(std::string_view token, const std::string& key, const char* alg, 
     if (typ == "service" && (!p.has_claim("aud") || (!audience.empty() && p.get_claim_value<std::string>("aud") != audience)))
       throw Unauthorized("this service token is meant for another service");
     auto exp = p.get_claim_value<std::int64_t>("exp");
+    // Past 2200 is no expiry we issue, and the nanosecond time point would overflow (2262).
+    if (exp > 7'258'118'400) throw Unauthorized("invalid token");
     if (exp <= std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count())
       throw Unauthorized("token expired");
     Identity id;
@@ -209,6 +229,14 @@ Identity Tokens::verify(std::string_view token, std::string_view typ, std::strin
                         Clock::time_point now) const {
   if (token.empty()) throw Unauthorized("missing bearer token");
   if (token.size() > 8192) throw Unauthorized("token too large");
+  // A compact JWT is base64url and dots. cpp-jwt's base64 decoder indexes its table with each
+  // byte as a (signed) char: a byte over 0x7F fails its assertion, or without assertions reads
+  // outside the table; such a token never reaches it.
+  if (!std::all_of(token.begin(), token.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '=';
+      }))
+    throw Unauthorized("invalid token");
+  if (!time_claims_are_integers(token)) throw Unauthorized("invalid token");
   const bool service = typ == "service";
   const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   // Cached by the whole token text, for a service token with the audience it was checked for.

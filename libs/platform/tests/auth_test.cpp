@@ -177,3 +177,55 @@ TEST(Tokens, CachedTokensStillExpireAndKindsStaySeparate) {
   altered[altered.size() - 2] = altered[altered.size() - 2] == 'x' ? 'y' : 'x';
   EXPECT_EQ(status_of([&] { t.verify_access(altered, now); }), 401);
 }
+
+// Found by fuzz_jwt: a byte over 0x7F in a token reached cpp-jwt's base64 decoder, which indexes
+// its table with it as a negative char (an assertion failure, or without assertions a read
+// outside the table). Such a token is a 401 before it is decoded.
+TEST(Tokens, BytesOutsideBase64urlAreRejected) {
+  Tokens t(kUser, kSvc);
+  auto tok = t.issue_access("u-1", {"customer"});
+  for (std::size_t at : {std::size_t{3}, tok.find('.') + 3, tok.size() - 3}) {
+    auto bad = tok;
+    bad[at] = static_cast<char>(0xB9);
+    EXPECT_EQ(status_of([&] { t.verify_access(bad); }), 401) << at;
+    EXPECT_EQ(status_of([&] { t.verify_service(bad, "payment-service"); }), 401) << at;
+  }
+  EXPECT_EQ(status_of([&] { t.verify_access("eyJ\xb9\xcf.eyJ.c2ln"); }), 401);
+}
+
+// Found by fuzz_jwt: cpp-jwt converts exp to an unsigned integer while validating, before the
+// signature is known good, so an unsigned token with "exp": 4.1e40 was undefined behaviour. A
+// time claim that is not an integer is a 401 before cpp-jwt sees it.
+TEST(Tokens, TimeClaimsThatAreNotIntegersAreRejected) {
+  Tokens t(kUser, kSvc);
+  auto b64 = [](std::string_view s) {
+    auto out = rto::crypto::base64_encode(s, true);
+    while (!out.empty() && out.back() == '=') out.pop_back();
+    return out;
+  };
+  for (const char* claims : {R"({"iss":"rto","sub":"u","typ":"service","aud":"payment-service","exp":41026666666666666666666666666666666666644800})",
+                             R"({"iss":"rto","sub":"u","typ":"access","exp":1.5e300,"iat":1})",
+                             R"({"iss":"rto","sub":"u","typ":"access","exp":4102444800,"nbf":-1e30})"}) {
+    auto unsigned_token = b64(R"({"alg":"HS256","typ":"JWT"})") + "." + b64(claims) + "." + b64("not a signature");
+    EXPECT_EQ(status_of([&] { t.verify_service(unsigned_token, "payment-service"); }), 401) << claims;
+    EXPECT_EQ(status_of([&] { t.verify_access(unsigned_token); }), 401) << claims;
+  }
+}
+
+// Found by fuzz_jwt: a correctly signed service token expiring in the year 3270 overflowed the
+// nanosecond time point of Identity::expires_at. An expiry past 2200 is a 401.
+TEST(Tokens, AnExpiryPast2200IsRejected) {
+  Tokens t(kUser, kSvc);
+  auto b64 = [](std::string_view s) {
+    auto out = rto::crypto::base64_encode(s, true);
+    while (!out.empty() && out.back() == '=') out.pop_back();
+    return out;
+  };
+  auto signed_token = [&](const std::string& claims) {
+    auto input = b64(R"({"alg":"HS256","typ":"JWT"})") + "." + b64(claims);
+    return input + "." + b64(rto::crypto::hmac_sha256(kSvc, input));
+  };
+  const std::string base = R"({"iss":"rto","sub":"credit-service","aud":"payment-service","typ":"service","exp":)";
+  EXPECT_EQ(status_of([&] { t.verify_service(signed_token(base + "41023444800}"), "payment-service"); }), 401);
+  EXPECT_EQ(status_of([&] { t.verify_service(signed_token(base + "4102444800}"), "payment-service"); }), 0);
+}

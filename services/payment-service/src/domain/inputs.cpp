@@ -27,6 +27,8 @@ std::optional<TimePoint> parse_rfc3339(std::string_view s) {
   if (s.size() < 20) return std::nullopt;
   auto date = parse_date(s.substr(0, 10));
   if (!date || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':') return std::nullopt;
+  // The nanosecond TimePoint ends in 2262; no payment is made after 2199.
+  if (year_month_day{*date}.year() > year{2199}) return std::nullopt;
   auto two = [&](std::size_t at) -> int {
     if (at + 2 > s.size() || s[at] < '0' || s[at] > '9' || s[at + 1] < '0' || s[at + 1] > '9') return -1;
     return (s[at] - '0') * 10 + (s[at + 1] - '0');

@@ -28,6 +28,20 @@ TEST(Rfc3339, UtcOffsetsAndFractions) {
     EXPECT_FALSE(parse_rfc3339(bad)) << bad;
 }
 
+// Found by fuzz_json_bodies (payment.internal_payment): paid_at in the year 4052 overflowed the
+// nanosecond time point (undefined behaviour); a time after 2199 is refused like any bad one.
+TEST(Rfc3339, TimesPastTheTimePointsRangeAreRefused) {
+  EXPECT_FALSE(parse_rfc3339("4052-03-01T08:15:00Z"));
+  EXPECT_FALSE(parse_rfc3339("9999-12-31T23:59:59.999999-23:59"));
+  EXPECT_TRUE(parse_rfc3339("2199-12-31T23:59:59Z"));
+  EXPECT_TRUE(parse_rfc3339("1900-01-01T00:00:00+23:59"));
+  auto e = error_of([] {
+    parse_payment(obj(R"({"amount":10,"currency":"UGX","provider":"cash","provider_txn_id":"1",)"
+                      R"("paid_at":"4052-03-01T08:15:00Z","plan_id":"0b7e8a52-7f1c-4c55-9a51-8e0f3c1a2b3c"})"));
+  });
+  EXPECT_TRUE(names_field(e, "paid_at"));
+}
+
 TEST(PaymentInput, ByReferenceOrId) {
   auto ref = make_reference(12345);
   auto p = parse_payment(obj(R"({"plan_ref":")" + ref.substr(4) +

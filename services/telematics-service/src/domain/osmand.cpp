@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cmath>
 
+#include "domain/time.hpp"
+
 namespace telematics::osmand {
 
 namespace js = boost::json;
@@ -83,6 +85,7 @@ std::optional<TimePoint> parse_time(std::string_view s) {
     if (s.size() > 15) return std::nullopt;
     long long v = 0;
     std::from_chars(s.data(), s.data() + s.size(), v);
+    if (v > kMaxDeviceMillis) return std::nullopt;
     if (v >= 2147483648LL) return TimePoint(milliseconds(v));
     return TimePoint(seconds(v));
   }
@@ -91,7 +94,7 @@ std::optional<TimePoint> parse_time(std::string_view s) {
     return std::nullopt;
   const int y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
   const int h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
-  if (y < 0 || mo < 1 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return std::nullopt;
+  if (y < kMinDeviceYear || y > kMaxDeviceYear || mo < 1 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return std::nullopt;
   const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
   TimePoint t = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec};
@@ -161,7 +164,11 @@ Report decode_query(const Params& params, TimePoint now) {
   if (auto v = get("batt")) f.battery_percent = require_number(*v, "batt");
   if (auto v = get("valid")) f.valid = truthy(*v);
   if (auto v = get("ignition")) f.ignition = truthy(*v);
-  if (auto v = get("sat")) f.satellites = static_cast<int>(require_number(*v, "sat"));
+  if (auto v = get("sat")) {
+    const double sat = require_number(*v, "sat");
+    if (!(sat >= 0 && sat <= 1000)) throw DecodeError("sat", "must be between 0 and 1000");
+    f.satellites = static_cast<int>(sat);
+  }
   if (lat) {
     check_position(*lat, *lon, "lat", "lon");
     f.lat = *lat;

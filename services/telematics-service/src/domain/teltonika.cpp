@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "domain/checksum.hpp"
+#include "domain/time.hpp"
 
 namespace telematics::teltonika {
 
@@ -42,7 +43,9 @@ std::string be32(std::uint32_t v) {
 
 bool read_record(Reader& r, bool extended, Record& rec) {
   using namespace std::chrono;
-  rec.fix.time = TimePoint(milliseconds(static_cast<std::int64_t>(r.take(8))));
+  const auto ms = r.take(8);
+  if (ms > static_cast<std::uint64_t>(kMaxDeviceMillis)) return false;  // no device clock (and past TimePoint's range)
+  rec.fix.time = TimePoint(milliseconds(static_cast<std::int64_t>(ms)));
   rec.priority = static_cast<int>(r.take(1));
   rec.fix.lon = static_cast<std::int32_t>(r.take(4)) / 1e7;
   rec.fix.lat = static_cast<std::int32_t>(r.take(4)) / 1e7;

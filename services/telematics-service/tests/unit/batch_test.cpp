@@ -69,3 +69,14 @@ TEST(Batch, UnixTimesOutsideThisCenturyAndNonFiniteNumbersAreRefused) {
   EXPECT_EQ(p.refused[1].field, "positions[1].speed_kmh");
   EXPECT_EQ(p.refused[2].field, "positions[2].valid");
 }
+
+// Found by fuzz_json_bodies (telematics.positions): an RFC 3339 time in the year 1014 overflowed
+// the nanosecond time point (undefined behaviour) in osmand::parse_time; it is refused now.
+TEST(Batch, CalendarTimesNoDeviceClockReadsAreRefused) {
+  auto p = batch::parse(R"({"positions":[{"time":"1014-12-07T09:59:00Z","lat":0.3476,"lon":32.5825},
+                                         {"time":"4052-12-07T10:00:00.000Z","lat":0.3476,"lon":32.5825}]})",
+                        kNow, 10);
+  ASSERT_EQ(p.refused.size(), 2u);
+  EXPECT_EQ(p.refused[0].field, "positions[0].time");
+  EXPECT_EQ(p.refused[1].field, "positions[1].time");
+}

@@ -101,3 +101,36 @@ TEST(OsmAnd, FormBodiesArePercentDecoded) {
   EXPECT_EQ(p[0].second, "a b");
   EXPECT_EQ(p[3].first, "flag");
 }
+
+// Found by fuzz_osmand and fuzz_json_bodies (telematics.positions): a calendar date outside what a
+// device clock reads overflowed the nanosecond time point (undefined behaviour); now it is refused.
+TEST(OsmAnd, TimesBeyondADeviceClockAreRefusedNotOverflowed) {
+  EXPECT_FALSE(osmand::parse_time("4052-12-07T10:00:00.000Z"));
+  EXPECT_FALSE(osmand::parse_time("1014-12-07T09:59:00Z"));
+  EXPECT_FALSE(osmand::parse_time("999999999999999"));  // milliseconds in the year 33658
+  EXPECT_TRUE(osmand::parse_time("2199-12-31T23:59:59Z"));
+  EXPECT_TRUE(osmand::parse_time("1970-01-01 00:00:00"));
+  try {
+    osmand::decode_json(R"({"device_id":"dev-9","location":{"timestamp":"4052-12-07T10:00:00.000Z",)"
+                        R"("coords":{"latitude":0.3476,"longitude":32.5825}}})",
+                        std::chrono::system_clock::now());
+    ADD_FAILURE() << "no DecodeError";
+  } catch (const DecodeError& e) {
+    EXPECT_EQ(e.field(), "location.timestamp");
+  }
+}
+
+// Found by fuzz_osmand: sat=2.2e125 was converted to int with undefined behaviour; a satellite
+// count outside 0..1000 now names the parameter.
+TEST(OsmAnd, ASatelliteCountOutOfRangeNamesTheParameter) {
+  const auto now = std::chrono::system_clock::now();
+  for (const char* sat : {"2222222222222222222222222222222222222222", "-1", "1e300", "nan"}) {
+    try {
+      osmand::decode_query({{"id", "a"}, {"lat", "1"}, {"lon", "2"}, {"sat", sat}}, now);
+      ADD_FAILURE() << sat;
+    } catch (const DecodeError& e) {
+      EXPECT_EQ(e.field(), "sat") << sat;
+    }
+  }
+  EXPECT_EQ(osmand::decode_query({{"id", "a"}, {"lat", "1"}, {"lon", "2"}, {"sat", "9"}}, now).fix->satellites, 9);
+}

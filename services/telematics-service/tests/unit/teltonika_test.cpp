@@ -118,3 +118,13 @@ TEST(Teltonika, TheEventIoOfARecordNamesItsAlarm) {
   r.io = {{239, 1}};
   EXPECT_EQ(teltonika::alarm_of(r), std::nullopt);
 }
+
+// Found by fuzz_teltonika: a record time of 2^64 - 1729323939307149655 ms overflowed the
+// nanosecond time point (undefined behaviour); a time past 2200 is now a bad record layout.
+TEST(Teltonika, ARecordTimeNoClockReadsMakesThePacketBad) {
+  auto p = teltonika::parse_packet(packet({record(-1729323939307149655, 0, false)}));
+  EXPECT_EQ(p.status, teltonika::Status::Bad);
+  EXPECT_EQ(p.error, "record layout");
+  EXPECT_EQ(teltonika::parse_packet(packet({record(7258118400001, 0, false)})).status, teltonika::Status::Bad);
+  EXPECT_EQ(teltonika::parse_packet(packet({record(7258118400000, 0, false)})).status, teltonika::Status::Ok);
+}
