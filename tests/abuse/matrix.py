@@ -1121,7 +1121,10 @@ def expect(case, op, rep):
                                                                                    rep.text(250))))
         if c == "resource consumption" and s != 400 and s < 500:
             fails.append((c, "%s: want 400, got %d" % (case.name, s)))
-        if case.name.startswith("wrong Content-Type") and s != 415:
+        # JSON routes answer 415 (after the token, the role and the object are checked); provider
+        # webhooks and device batches read their bodies as they come and refuse them as such.
+        lenient = op.path.startswith(("/api/v1/webhooks/", "/api/v1/telematics/positions"))
+        if case.name.startswith("wrong Content-Type") and s not in (401, 403, 404, 415) and not lenient:
             fails.append((c, "%s: want 415, got %d %s" % (case.name, s, rep.text(150))))
     return fails
 
