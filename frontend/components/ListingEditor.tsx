@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { api, ApiError, gatewayUrl, loadSession } from "../lib/api";
 import {
-  CATEGORIES, CONDITIONS, EDIT_STATUSES, emptyForm, formFieldOf, formOf, FUELS, IMAGE_MAX_BYTES, IMAGE_STATUSES, IMAGE_TYPES,
+  CATEGORIES, changedFields, CONDITIONS, EDIT_STATUSES, emptyForm, FORM_FIELDS, formFieldOf, formOf, FUELS, IMAGE_MAX_BYTES, IMAGE_STATUSES, IMAGE_TYPES,
   LISTING_CURRENCIES, listingBody, moved, reorderImages, uploadImage, vehiclePath, type Listing, type ListingForm, type ListingImage,
 } from "../lib/listings";
 import { useApp } from "./Providers";
@@ -161,10 +161,19 @@ export function ListingEditor({ initial }: { initial: Listing | null }) {
       return;
     }
     setErrors({});
+    let patch: Record<string, unknown> | null = null;
+    if (listing) {
+      const before = listingBody(formOf(listing)).body ?? {};
+      patch = changedFields(before, b.body);
+      if (Object.keys(patch).length === 0) {
+        setDone(t("listing.noChanges"));
+        return;
+      }
+    }
     setBusy(true);
     try {
       const v = listing
-        ? await api<Listing>(vehiclePath(listing.id), { method: "PATCH", body: b.body })
+        ? await api<Listing>(vehiclePath(listing.id), { method: "PATCH", body: patch })
         : await api<Listing>("/api/v1/vehicles", { method: "POST", body: b.body });
       setListing(v);
       setForm(formOf(v));
@@ -175,7 +184,8 @@ export function ListingEditor({ initial }: { initial: Listing | null }) {
         const fe: Record<string, string> = {};
         for (const [k, m] of Object.entries(err.fieldErrors())) fe[formFieldOf(k)] ??= m;
         setErrors(fe);
-        if (!Object.keys(fe).length) setError(err.problem?.detail || err.message);
+        // A status conflict (identity fields of a public listing, say) names no form field.
+        if (!Object.keys(fe).some((k) => FORM_FIELDS.has(k))) setError(err.problem?.detail || err.message);
       } else setError(t("common.error"));
     } finally {
       setBusy(false);

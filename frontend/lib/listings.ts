@@ -151,3 +151,17 @@ export function moved<T>(ids: T[], index: number, by: -1 | 1): T[] {
   [next[index], next[to]] = [next[to], next[index]];
   return next;
 }
+
+/**
+ * The PATCH body: only the fields whose value differs from `before`. The service refuses any
+ * identity field (category, make, model, year, condition, fuel, VIN) once a listing is public,
+ * even unchanged, so nothing is sent that the dealer did not change.
+ */
+export function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(after)) if (JSON.stringify(v) !== JSON.stringify(before[k])) out[k] = v;
+  return out;
+}
+
+/** The form's field names, to tell an error the form can show beside a field from one it cannot. */
+export const FORM_FIELDS = new Set(Object.keys(emptyForm()));

@@ -632,6 +632,7 @@ const en = {
   "listing.create": "Create draft",
   "listing.save": "Save changes",
   "listing.created": "The draft is created. Add photos, then submit it for review.",
+  "listing.noChanges": "Nothing has changed since the last save.",
   "listing.saved": "Your changes are saved.",
   "listing.required": "Fill this in.",
   "listing.badNumber": "Enter a number.",

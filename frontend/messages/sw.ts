@@ -634,6 +634,7 @@ const sw: Record<MessageKey, string> = {
   "listing.create": "Unda rasimu",
   "listing.save": "Hifadhi mabadiliko",
   "listing.created": "Rasimu imeundwa. Ongeza picha, kisha iwasilishe ikaguliwe.",
+  "listing.noChanges": "Hakuna kilichobadilika tangu ulipohifadhi mara ya mwisho.",
   "listing.saved": "Mabadiliko yako yamehifadhiwa.",
   "listing.required": "Jaza hapa.",
   "listing.badNumber": "Weka namba.",

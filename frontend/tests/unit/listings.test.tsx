@@ -179,7 +179,26 @@ describe("edit listing", () => {
     expect(calls).toHaveLength(1);
     expect(calls[0].method).toBe("PATCH");
     expect(calls[0].url).toBe(`${GW}/api/v1/vehicles/${VID}`);
-    expect(JSON.parse(String(calls[0].init.body)).make).toBe("TVS");
+    expect(JSON.parse(String(calls[0].init.body))).toEqual({ make: "TVS" });
+  });
+
+  it("sends only the changed fields, and shows a status conflict's detail when a public listing's identity changes", async () => {
+    const f = stubFetch((_url, init) =>
+      init.method === "PATCH"
+        ? json({ type: "/problems/status-conflict", title: "Conflict", status: 409, detail: "the vehicle is available; category, make, model, year, condition, fuel and VIN change only before approval", errors: [{ field: "status", message: "is available" }] }, 409)
+        : json(listing({ status: "available" })),
+    );
+    await renderAs(<EditListingPage params={params()} />, ["dealer"]);
+    await screen.findByText("Edit listing");
+    fireEvent.click(screen.getByRole("button", { name: "Save changes" }));
+    expect(await screen.findByText("Nothing has changed since the last save.")).toBeTruthy();
+    expect(sent(f).filter((c) => c.method !== "GET")).toEqual([]);
+    type("Cash price (UGX)", "5,200,000");
+    type("Model", "Boxer X150");
+    fireEvent.click(screen.getByRole("button", { name: "Save changes" }));
+    expect(await screen.findByText(/change only before approval/)).toBeTruthy();
+    const patch = sent(f).filter((c) => c.method === "PATCH");
+    expect(JSON.parse(String(patch[0].init.body))).toEqual({ model: "Boxer X150", price: { amount: 5200000, currency: "UGX" } });
   });
 
   it("says a photo is needed when submit answers 409 naming images", async () => {
