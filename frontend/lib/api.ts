@@ -113,6 +113,8 @@ async function refreshOnce(s: Session): Promise<Session | null> {
 export interface CallOptions {
   method?: string;
   body?: unknown;
+  /** Bytes sent as they are (an image upload, say) with their own Content-Type, instead of JSON. */
+  raw?: { data: BodyInit; type: string };
   headers?: Record<string, string>;
   /** Send the access token when there is one (default true). */
   auth?: boolean;
@@ -133,12 +135,13 @@ async function parse(r: Response): Promise<unknown> {
 export async function api<T>(path: string, opts: CallOptions = {}): Promise<T> {
   const send = async (s: Session | null) => {
     const headers: Record<string, string> = { Accept: "application/json", ...(opts.headers ?? {}) };
-    if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+    if (opts.raw) headers["Content-Type"] = opts.raw.type;
+    else if (opts.body !== undefined) headers["Content-Type"] = "application/json";
     if (s && opts.auth !== false) headers.Authorization = `Bearer ${s.access_token}`;
     return fetch(`${gatewayBase}${path}`, {
-      method: opts.method ?? (opts.body !== undefined ? "POST" : "GET"),
+      method: opts.method ?? (opts.body !== undefined || opts.raw ? "POST" : "GET"),
       headers,
-      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      body: opts.raw ? opts.raw.data : opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
       signal: opts.signal,
     });
   };

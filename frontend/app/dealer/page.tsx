@@ -16,6 +16,11 @@ function Listings() {
   return (
     <>
       <h1>{t("dealer.title")}</h1>
+      <p>
+        <Link className="button" href="/dealer/listings/new">
+          {t("listing.new")}
+        </Link>
+      </p>
       {items.length === 0 && <p className="card">{t("dealer.empty")}</p>}
       <div className="table-wrap card">
         <table>
@@ -24,6 +29,9 @@ function Listings() {
               <th scope="col">{t("nav.market")}</th>
               <th scope="col">{t("vehicle.price")}</th>
               <th scope="col">{t("common.status")}</th>
+              <th scope="col">
+                <span className="sr-only">{t("listing.edit")}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -38,6 +46,11 @@ function Listings() {
                 <td>
                   <span className="badge info">{t(`vstatus.${v.status}` as never)}</span>
                   {v.rejection_reason ? <small className="error"> {v.rejection_reason}</small> : null}
+                </td>
+                <td>
+                  <Link href={`/dealer/listings/${v.id}`} aria-label={`${t("listing.edit")} ${v.make} ${v.model} ${v.year}`}>
+                    {t("listing.edit")}
+                  </Link>
                 </td>
               </tr>
             ))}

@@ -26,6 +26,11 @@ function Console() {
             <Link href="/staff/users">{t("users.title")}</Link>
           </li>
         )}
+        {hasRole(session, "admin") && (
+          <li>
+            <Link href="/staff/listings">{t("listing.reviewTitle")}</Link>
+          </li>
+        )}
         {hasRole(session, ...CASH_ROLES) && (
           <li>
             <Link href="/staff/cash">{t("staff.cashDesk")}</Link>
